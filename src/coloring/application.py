@@ -1,0 +1,527 @@
+"""The use cases of the ledger: one method each, records in, plain results out.
+
+Commands are applied to aggregates held in a unit of work and saved in batches: every pending
+event, in the order the records were applied (their `seq`), together with the record index rows,
+in one transaction per batch. Outside `batch()` each call saves at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import deque
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, PersistenceError, Transcoding
+
+from coloring.domain.aggregates import Ledger, Participant, Program, TaggedTenge
+from coloring.domain.documents import Animal, Contract, Document, Loan, PriceList, Purchase, Subsidy
+from coloring.domain.errors import (
+    DuplicateRecordError,
+    LedgerModeError,
+    StorageError,
+    TimeOrderError,
+    UnknownRecordError,
+)
+from coloring.domain.records import (
+    ActRecord,
+    AllocationRecord,
+    AnimalRecord,
+    ContractRecord,
+    LoanRecord,
+    Mode,
+    ParticipantRecord,
+    ProgramRecord,
+    PurchaseRecord,
+    ReferencePriceRecord,
+    RegistryRecord,
+    SubsidyRecord,
+    TransferRecord,
+)
+from coloring.domain.rules import HELD, RETURNED, SPENT, DocumentFacts, PaymentFacts, Verdict, judge_payment
+from coloring.domain.time import Instant
+from coloring.persistence import RECORDS_TABLE, database_url, environment_for
+
+A = TypeVar("A", bound=Aggregate)
+
+
+class DequeAsList(Transcoding):
+    type = deque
+    name = "deque"
+
+    def encode(self, obj: deque[Any]) -> list[Any]:
+        return list(obj)
+
+    def decode(self, data: list[Any]) -> deque[Any]:
+        return deque(data)
+
+
+class TupleAsList(Transcoding):
+    type = tuple
+    name = "tuple"
+
+    def encode(self, obj: tuple[Any, ...]) -> list[Any]:
+        return list(obj)
+
+    def decode(self, data: list[Any]) -> tuple[Any, ...]:
+        return tuple(data)
+
+
+@dataclass(frozen=True)
+class PaymentResult:
+    transfer_id: str
+    applied: bool
+    outcome: str
+    settles: str | None
+    findings: list[tuple[str, int]]
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    kind: str
+    key: str
+    digest: str
+    seq: int
+    at_us: int | None
+    source: str
+
+
+def digest(record: object) -> str:
+    if isinstance(record, PurchaseRecord):
+        record = replace(record, animals=())
+    return hashlib.sha256(repr(record).encode()).hexdigest()[:32]
+
+
+class ColoringApplication(Application):
+    """The ledger application. Configure with a database URL (see `coloring.persistence`)."""
+
+    name = "coloring"
+    snapshotting_intervals = {TaggedTenge: 1_000_000}
+
+    def __init__(self, db_url: str | None = None, env: dict[str, str] | None = None) -> None:
+        self.db_url = database_url(db_url)
+        super().__init__(env={**environment_for(self.db_url), **(env or {})})
+        self._cache: dict[UUID, Aggregate | None] = {}
+        self._dirty: dict[UUID, Aggregate] = {}
+        self._index: list[tuple[Any, ...]] = []
+        self._in_batch = False
+        seq, latest = self._index_position()
+        self.seq = seq
+        self.latest_us = latest
+        self._mode: str | None = None
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DequeAsList())
+        transcoder.register(TupleAsList())
+
+    # -- unit of work ------------------------------------------------------------------
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Apply many commands, saving them with `flush()` (and at the end)."""
+        self._in_batch = True
+        try:
+            yield
+            self.flush()
+        except BaseException:
+            self._discard()
+            raise
+        finally:
+            self._in_batch = False
+
+    def flush(self) -> None:
+        """Save every pending event in record order, with their index rows, in one transaction."""
+        if not self._dirty:
+            return
+        events = []
+        for aggregate in self._dirty.values():
+            events.extend(aggregate.collect_events())
+        events.sort(key=lambda e: (getattr(e, "seq", 0), e.originator_version))
+        rows, self._index = self._index, []
+        dirty, self._dirty = self._dirty, {}
+        try:
+            self.save(*events, records=rows)
+        except IntegrityError as e:
+            for aggregate_id in dirty:
+                self._cache.pop(aggregate_id, None)
+            raise DuplicateRecordError(
+                f"a record of this batch is already in the ledger ({e}); "
+                "load the same folder again to resume, or use a fresh ledger"
+            ) from None
+        except PersistenceError as e:
+            for aggregate_id in dirty:
+                self._cache.pop(aggregate_id, None)
+            raise StorageError(f"the event store refused the batch: {e}") from None
+
+    def _discard(self) -> None:
+        for aggregate_id in self._dirty:
+            self._cache.pop(aggregate_id, None)
+        self._dirty = {}
+        self._index = []
+        self.seq, self.latest_us = self._index_position()
+
+    def _done(self) -> None:
+        if not self._in_batch:
+            self.flush()
+
+    def _get(self, aggregate_id: UUID) -> Aggregate | None:
+        try:
+            return self._cache[aggregate_id]
+        except KeyError:
+            pass
+        try:
+            aggregate: Aggregate | None = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            aggregate = None
+        self._cache[aggregate_id] = aggregate
+        return aggregate
+
+    def _touch(self, aggregate: Aggregate) -> None:
+        self._cache[aggregate.id] = aggregate
+        self._dirty[aggregate.id] = aggregate
+
+    def _next_seq(self, kind: str, key: str, record: object, at: Instant | None, source: str) -> int:
+        if at is not None:
+            if at.us < self.latest_us:
+                raise TimeOrderError(
+                    f"{source}: {kind} {key!r} at {at} is before the latest instant already "
+                    f"in the ledger; time only moves forward (load into a fresh ledger to "
+                    "correct the past)"
+                )
+            self.latest_us = at.us
+        self.seq += 1
+        self._index.append(
+            (kind, key, digest(record), self.seq, None if at is None else at.us, source)
+        )
+        return self.seq
+
+    def _index_position(self) -> tuple[int, int]:
+        with self.recorder.datastore.transaction(commit=False) as c:  # type: ignore[attr-defined]
+            c.execute(f"SELECT MAX(seq), MAX(at_us) FROM {RECORDS_TABLE}")
+            row = c.fetchone()
+        values = list(row.values()) if isinstance(row, dict) else list(row)
+        return int(values[0] or 0), int(values[1] if values[1] is not None else -(2**62))
+
+    def lookup(self, kind: str, keys: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """Index entries (digest, source) for these keys of one kind of record."""
+        found: dict[str, tuple[str, str]] = {}
+        placeholder = "%s" if "postgres" in self.db_url else "?"
+        keys = list(keys)
+        with self.recorder.datastore.transaction(commit=False) as c:  # type: ignore[attr-defined]
+            for i in range(0, len(keys), 500):
+                chunk = keys[i : i + 500]
+                marks = ",".join([placeholder] * len(chunk))
+                c.execute(
+                    f"SELECT key, digest, source FROM {RECORDS_TABLE} "
+                    f"WHERE kind = {placeholder} AND key IN ({marks})",
+                    [kind, *chunk],
+                )
+                for row in c.fetchall():
+                    values = list(row.values()) if isinstance(row, dict) else list(row)
+                    found[values[0]] = (values[1], values[2])
+        return found
+
+    # -- ledger ------------------------------------------------------------------------
+
+    def mode(self) -> str | None:
+        if self._mode is None:
+            ledger = self._get(Ledger.create_id())
+            self._mode = ledger.mode if isinstance(ledger, Ledger) else None
+        return self._mode
+
+    def open_ledger(self, mode: str | None) -> str:
+        """Open the ledger in `mode` (default observe); a ledger keeps the mode it opened in."""
+        current = self.mode()
+        if current is None:
+            chosen = Mode(mode or Mode.OBSERVE).value
+            self._touch(Ledger(mode=chosen))
+            self._mode = chosen
+            self._done()
+            return chosen
+        if mode is not None and mode != current:
+            raise LedgerModeError(
+                f"this ledger was opened in {current} mode; use --mode {current} "
+                f"or load into a fresh ledger to use {mode}"
+            )
+        return current
+
+    # -- parties and programs ----------------------------------------------------------
+
+    def register_participant(self, r: ParticipantRecord, source: str = "api") -> None:
+        seq = self._next_seq("participant", r.participant_id, r, None, source)
+        self._touch(
+            Participant(
+                participant_id=r.participant_id, name=r.name, role=r.role, region=r.region,
+                related_to=list(r.related_to), seq=seq,
+            )
+        )
+        self._done()
+
+    def register_program(self, r: ProgramRecord, source: str = "api") -> None:
+        seq = self._next_seq("program", r.program_id, r, None, source)
+        self._touch(
+            Program(
+                program_id=r.program_id, name=r.name, kind=r.kind,
+                route=[list(hop) for hop in r.route], expires_at_us=r.expires_at.us,
+                expires_at_offset=r.expires_at.offset_minutes, max_idle_days=r.max_idle_days,
+                subsidy_cap_percent=None if r.subsidy_cap_percent is None
+                else str(r.subsidy_cap_percent),
+                retention_days=r.retention_days,
+                price_tolerance_percent=str(r.price_tolerance_percent), seq=seq,
+            )
+        )
+        self._done()
+
+    def quote_price(self, r: ReferencePriceRecord, occurrence: int = 0, source: str = "api") -> None:
+        key = f"{r.item}\x1f{r.region}\x1f{r.valid_from.us}\x1f{occurrence}"
+        seq = self._next_seq("price", key, r, None, source)
+        price_list = self._get(PriceList.create_id())
+        if not isinstance(price_list, PriceList):
+            price_list = PriceList()
+        price_list.quote(
+            item=r.item, region=r.region, price=r.price, valid_from_us=r.valid_from.us,
+            valid_from_offset=r.valid_from.offset_minutes, seq=seq,
+        )
+        self._touch(price_list)
+        self._done()
+
+    # -- money ---------------------------------------------------------------------------
+
+    def allocate(self, r: AllocationRecord, source: str = "api") -> None:
+        program = self._program(r.program_id)
+        recipient = self._participant(r.recipient)
+        self._participant(r.payer)
+        seq = self._next_seq("movement", r.allocation_id, r, r.at, source)
+        tagged = self._tagged(r.program_id, seq)
+        tagged.allocate(
+            allocation_id=r.allocation_id, payer=r.payer, recipient=r.recipient,
+            amount=r.amount, at_us=r.at.us, at_offset=r.at.offset_minutes,
+            outcome=_outcome(recipient.role, program), seq=seq,
+        )
+        self._touch(tagged)
+        self._done()
+
+    def pay(self, r: TransferRecord, source: str = "api") -> PaymentResult:
+        """Judge and apply (or refuse) one payment; returns what happened."""
+        program = self._program(r.program_id)
+        payer = self._participant(r.payer)
+        payee = self._participant(r.payee)
+        seq = self._next_seq("movement", r.transfer_id, r, r.at, source)
+        tagged = self._tagged(r.program_id, seq)
+        held = tagged.held(r.payer)
+        before = 0
+        if r.amount <= held and payee.role != "treasury":
+            before = sum(
+                p[2] - p[1] for p in tagged.peek(r.payer, r.amount) if r.payee in p[4]
+            )
+        verdict: Verdict = judge_payment(
+            PaymentFacts(
+                program_id=r.program_id, payer=r.payer, payee=r.payee,
+                payer_role=payer.role, payee_role=payee.role, amount=r.amount, at_us=r.at.us,
+                purpose_ref=r.purpose_ref, held=held, hops=frozenset(program.hops),
+                final_roles=frozenset(program.final_roles),
+                expires_at_us=program.expires_at_us,
+                document=self._document_facts(r.purpose_ref, r.at.us) if r.purpose_ref else None,
+                related=self._related, units_held_before_by_payee=before,
+                enforce=self.mode() == Mode.ENFORCE,
+            )
+        )
+        findings = [[str(rule), amount] for rule, amount in verdict.findings]
+        common: dict[str, Any] = dict(
+            transfer_id=r.transfer_id, payer=r.payer, payee=r.payee, amount=r.amount,
+            at_us=r.at.us, at_offset=r.at.offset_minutes, purpose_ref=r.purpose_ref,
+            findings=findings, seq=seq,
+        )
+        if verdict.refused:
+            tagged.refuse(**common)
+        else:
+            tagged.transfer(**common, settles=verdict.settles, outcome=verdict.outcome)
+        self._touch(tagged)
+        self._done()
+        return PaymentResult(
+            r.transfer_id, not verdict.refused, verdict.outcome, verdict.settles,
+            [(str(rule), amount) for rule, amount in verdict.findings],
+        )
+
+    # -- documents and registry ----------------------------------------------------------
+
+    def issue_loan(self, r: LoanRecord, source: str = "api") -> None:
+        self._new_document(r.loan_id, r.program_id, (r.lender, r.borrower))
+        seq = self._next_seq("document", r.loan_id, r, r.at, source)
+        self._touch(
+            Loan(
+                document_id=r.loan_id, program_id=r.program_id, lender=r.lender,
+                borrower=r.borrower, amount=r.amount, at_us=r.at.us,
+                at_offset=r.at.offset_minutes, seq=seq,
+            )
+        )
+        self._done()
+
+    def contract_purchase(self, r: PurchaseRecord, source: str = "api") -> None:
+        self._new_document(r.purchase_id, r.program_id, (r.buyer, r.seller))
+        seq = self._next_seq("document", r.purchase_id, r, r.at, source)
+        for animal in r.animals:
+            self._index_animal(animal, seq, source)
+        self._touch(
+            Purchase(
+                document_id=r.purchase_id, program_id=r.program_id, buyer=r.buyer,
+                seller=r.seller, at_us=r.at.us, at_offset=r.at.offset_minutes,
+                animals=[[a.animal_id, a.species, a.price] for a in r.animals], seq=seq,
+            )
+        )
+        self._done()
+
+    def add_animals(self, animals: Sequence[AnimalRecord], source: str = "api") -> None:
+        """Animals of a purchase recorded earlier (purchase_animals.csv is undated)."""
+        by_purchase: dict[str, list[AnimalRecord]] = {}
+        for animal in animals:
+            by_purchase.setdefault(animal.purchase_id, []).append(animal)
+        for purchase_id, group in by_purchase.items():
+            purchase = self._get(Document.create_id(purchase_id))
+            if not isinstance(purchase, Purchase):
+                raise UnknownRecordError(f"{source}: no purchase {purchase_id!r} in the ledger")
+            self.seq += 1
+            seq = self.seq
+            for animal in group:
+                self._index_animal(animal, seq, source)
+            purchase.add_animals([[a.animal_id, a.species, a.price] for a in group], seq=seq)
+            self._touch(purchase)
+        self._done()
+
+    def approve_subsidy(self, r: SubsidyRecord, source: str = "api") -> None:
+        self._new_document(r.subsidy_id, r.program_id, (r.applicant, r.supplier))
+        seq = self._next_seq("document", r.subsidy_id, r, r.at, source)
+        self._touch(
+            Subsidy(
+                document_id=r.subsidy_id, program_id=r.program_id, applicant=r.applicant,
+                supplier=r.supplier, asset_id=r.asset_id, asset_kind=r.asset_kind,
+                asset_value=r.asset_value, amount=r.amount, at_us=r.at.us,
+                at_offset=r.at.offset_minutes, seq=seq,
+            )
+        )
+        self._done()
+
+    def sign_contract(self, r: ContractRecord, source: str = "api") -> None:
+        self._new_document(r.contract_id, r.program_id, (r.customer, r.contractor))
+        if r.parent_contract_id is not None:
+            parent = self._get(Document.create_id(r.parent_contract_id))
+            if not isinstance(parent, Contract):
+                raise UnknownRecordError(f"{source}: no contract {r.parent_contract_id!r}")
+        seq = self._next_seq("document", r.contract_id, r, r.at, source)
+        self._touch(
+            Contract(
+                document_id=r.contract_id, program_id=r.program_id, customer=r.customer,
+                contractor=r.contractor, value=r.value, at_us=r.at.us,
+                at_offset=r.at.offset_minutes, parent_contract_id=r.parent_contract_id,
+                seq=seq,
+            )
+        )
+        self._done()
+
+    def accept_act(self, r: ActRecord, source: str = "api") -> None:
+        contract = self._get(Document.create_id(r.contract_id))
+        if not isinstance(contract, Contract):
+            raise UnknownRecordError(f"{source}: no contract {r.contract_id!r}")
+        seq = self._next_seq("act", r.act_id, r, r.at, source)
+        contract.accept_act(
+            act_id=r.act_id, amount=r.amount, at_us=r.at.us, at_offset=r.at.offset_minutes,
+            seq=seq,
+        )
+        self._touch(contract)
+        self._done()
+
+    def record_registry_fact(self, r: RegistryRecord, occurrence: int = 0, source: str = "api") -> None:
+        key = f"{r.animal_id}\x1f{r.at.us}\x1f{r.event}\x1f{r.owner or ''}\x1f{r.species}\x1f{occurrence}"
+        seq = self._next_seq("registry", key, r, r.at, source)
+        animal = self._get(Animal.create_id(r.animal_id))
+        if not isinstance(animal, Animal):
+            animal = Animal(animal_id=r.animal_id)
+        animal.record_fact(
+            species=r.species, registry_event=r.event, owner=r.owner, at_us=r.at.us,
+            at_offset=r.at.offset_minutes, seq=seq,
+        )
+        self._touch(animal)
+        self._done()
+
+    # -- reads used by the commands ----------------------------------------------------
+
+    def owner_of(self, animal_id: str, at: Instant) -> str | None:
+        """The animal's registered owner at `at` (None: unregistered, disposed, exported)."""
+        animal = self._get(Animal.create_id(animal_id))
+        return animal.owner_at(at.us) if isinstance(animal, Animal) else None
+
+    def holdings(self, program_id: str) -> dict[str, list[list[Any]]]:
+        """The live FIFO queues of a program: holder -> pieces (allocation, start, end, ...)."""
+        tagged = self._get(TaggedTenge.create_id(program_id))
+        if not isinstance(tagged, TaggedTenge):
+            return {}
+        return {holder: [list(p) for p in queue] for holder, queue in tagged.queues.items()}
+
+    def _participant(self, participant_id: str) -> Participant:
+        p = self._get(Participant.create_id(participant_id))
+        if not isinstance(p, Participant):
+            raise UnknownRecordError(f"unknown participant {participant_id!r}")
+        return p
+
+    def _program(self, program_id: str) -> Program:
+        p = self._get(Program.create_id(program_id))
+        if not isinstance(p, Program):
+            raise UnknownRecordError(f"unknown program {program_id!r}")
+        return p
+
+    def _tagged(self, program_id: str, seq: int) -> TaggedTenge:
+        tagged = self._get(TaggedTenge.create_id(program_id))
+        if not isinstance(tagged, TaggedTenge):
+            tagged = TaggedTenge(program_id=program_id, seq=seq)
+            self._touch(tagged)
+        return tagged
+
+    def _new_document(self, document_id: str, program_id: str, parties: tuple[str, ...]) -> None:
+        self._program(program_id)
+        for party in parties:
+            self._participant(party)
+        if self._get(Document.create_id(document_id)) is not None:
+            raise DuplicateRecordError(f"document {document_id!r} is already in the ledger")
+
+    def _index_animal(self, animal: AnimalRecord, seq: int, source: str) -> None:
+        self._index.append(
+            ("purchase_animal", f"{animal.purchase_id}/{animal.animal_id}", digest(animal), seq,
+             None, source)
+        )
+
+    def _related(self, a: str, b: str) -> bool:
+        pa = self._get(Participant.create_id(a))
+        pb = self._get(Participant.create_id(b))
+        return (isinstance(pa, Participant) and b in pa.related_to) or (
+            isinstance(pb, Participant) and a in pb.related_to
+        )
+
+    def _document_facts(self, purpose_ref: str, at_us: int) -> DocumentFacts | None:
+        doc = self._get(Document.create_id(purpose_ref))
+        if not isinstance(doc, Document) or doc.at_us > at_us:
+            return None
+        tagged = self._get(TaggedTenge.create_id(doc.program_id))
+        paid = tagged.paid_towards(doc.document_id) if isinstance(tagged, TaggedTenge) else 0
+        owners: tuple[str | None, ...] = ()
+        if isinstance(doc, Purchase):
+            owners = tuple(
+                a.owner if isinstance(a := self._get(Animal.create_id(i)), Animal) else None
+                for i in doc.animal_ids()
+            )
+        return DocumentFacts(
+            document_id=doc.document_id, kind=doc.kind, program_id=doc.program_id,
+            payee=doc.payee, payer=doc.payer, party=doc.party, payable=doc.payable(),
+            paid=paid, animal_owners=owners,
+        )
+
+
+def _outcome(role: str, program: Program) -> str:
+    if role == "treasury":
+        return RETURNED
+    return SPENT if role in program.final_roles else HELD

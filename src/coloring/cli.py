@@ -1,0 +1,338 @@
+"""The `coloring` command: parse, call the application, render. Data goes to stdout; messages
+and progress to stderr. Exit 0 ok, 1 a failed check or domain error, 2 bad input or usage."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from coloring.application import ColoringApplication
+from coloring.domain.errors import ColoringError
+from coloring.domain.money import format_tiyn
+from coloring.domain.time import InvalidTimeError, parse_instant
+from coloring.persistence import DatabaseUrlError
+from coloring.pilot.loader import LoadRefusedError, load_folder
+from coloring.pilot.reader import PilotInputError
+from coloring.projections import queries
+from coloring.projections.runner import ProjectionRunner
+from coloring.projections.verify import verify as verify_read_models
+
+app = typer.Typer(
+    help="An event-sourced ledger of coloured budget money: load pilot data, find misuse, "
+    "trace every tagged tiyn.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="Database URL (default $COLORING_DB or sqlite:///coloring.db).",
+                 show_default=False),
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Time travel: the ledger as it stood at this instant "
+                 "(ISO 8601; no offset means +05:00)."),
+]
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def fail(message: str, code: int) -> NoReturn:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def ledger(db: str | None, catch_up: bool = True) -> Iterator[tuple[ColoringApplication, ProjectionRunner]]:
+    """Open the ledger, bring the read models up to date, translate errors into exit codes."""
+    try:
+        application = ColoringApplication(db)
+        runner = ProjectionRunner(application)
+        if catch_up:
+            _catch_up(runner)
+        yield application, runner
+    except DatabaseUrlError as e:
+        fail(str(e), 2)
+    except queries.NotFoundError as e:
+        fail(str(e), 1)
+    except ColoringError as e:
+        fail(str(e), 1)
+    finally:
+        if "application" in locals():
+            application.close()
+
+
+def _catch_up(runner: ProjectionRunner) -> None:
+    pending = runner.pending()
+    if pending < 20000:
+        runner.run()
+        return
+    with _progress() as bar:
+        task = bar.add_task("projecting", total=pending)
+        runner.run(progress=lambda n: bar.advance(task, n))
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err, transient=True,
+    )
+
+
+def _instant(text: str | None, option: str) -> int | None:
+    if text is None:
+        return None
+    try:
+        return parse_instant(text).us
+    except InvalidTimeError as e:
+        fail(f"{option}: {e}", 2)
+
+
+@app.command()
+def load(
+    folder: Annotated[Path, typer.Argument(help="A pilot folder of CSV files (contract v1).")],
+    db: DbOption = None,
+    mode: Annotated[str | None, typer.Option(
+        "--mode", help="observe (default for a new ledger) or enforce; a ledger keeps its mode."
+    )] = None,
+) -> None:
+    """Record a pilot folder in the ledger: all errors at once, nothing half-loaded."""
+    if mode is not None and mode not in ("observe", "enforce"):
+        fail(f"--mode must be observe or enforce, not {mode!r}", 2)
+    if not folder.is_dir():
+        fail(f"{folder}: not a folder", 2)
+    with ledger(db, catch_up=False) as (application, runner), _progress() as bar:
+        task = bar.add_task("recording", total=None)
+
+        def progress(stage: str, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total, description=stage)
+
+        try:
+            summary = load_folder(application, folder, mode, progress)
+        except (PilotInputError, LoadRefusedError) as e:
+            bar.stop()
+            for line in str(e).splitlines():
+                err.print(line, highlight=False, markup=False, soft_wrap=True)
+            err.print(f"{folder}: nothing was recorded", highlight=False)
+            raise typer.Exit(2) from None
+        pending = runner.pending()
+        projecting = bar.add_task("projecting", total=pending)
+        runner.run(progress=lambda n: bar.advance(projecting, n))
+        found = Counter(f.rule for f in queries.findings(runner.db))
+    err.print(
+        f"loaded {folder} ({summary.mode} mode): "
+        + ", ".join(f"{n} {kind}" for kind, n in sorted(summary.records.items()))
+        + (f"; {summary.skipped} already recorded" if summary.skipped else ""),
+        highlight=False,
+    )
+    err.print(f"payments applied {summary.applied}, refused {summary.refused}", highlight=False)
+    if found:
+        err.print("findings: " + ", ".join(f"{r} {n}" for r, n in sorted(found.items())),
+                  highlight=False)
+
+
+@app.command()
+def findings(
+    db: DbOption = None,
+    rule: Annotated[list[str] | None, typer.Option("--rule", help="Only this rule (repeatable).")] = None,
+    program: Annotated[str | None, typer.Option("--program")] = None,
+    participant: Annotated[str | None, typer.Option("--participant")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Findings at or after.")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Findings at or before.")] = None,
+    as_of: AsOfOption = None,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    check: Annotated[bool, typer.Option("--check", help="Exit 1 when there is any finding.")] = False,
+) -> None:
+    """List misuse findings, sorted by time, rule and subject."""
+    filters = queries.Filters(
+        rules=tuple(rule or ()), program=program, participant=participant,
+        since_us=_instant(since, "--since"), until_us=_instant(until, "--until"),
+    )
+    as_of_us = _instant(as_of, "--as-of")
+    with ledger(db) as (_, runner):
+        found = queries.findings(runner.db, as_of_us, filters)
+    rows = [f.as_dict() for f in found]
+    if fmt is Format.json:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
+    elif fmt is Format.csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["rule", "subject", "program", "amount", "at", "status", "participants"])
+        for r in rows:
+            writer.writerow([r["rule"], r["subject"], r["program"], r["amount"], r["at"],
+                             r["status"], ";".join(r["participants"])])
+    else:
+        table = Table("at", "rule", "subject", "program", "amount", "status", "participants")
+        for r in rows:
+            table.add_row(r["at"], r["rule"], r["subject"], r["program"], r["amount"],
+                          r["status"], ", ".join(r["participants"]))
+        out.print(table)
+        err.print(f"{len(rows)} finding(s)")
+    if check and rows:
+        raise typer.Exit(1)
+
+
+@app.command()
+def explain(
+    rule: Annotated[str, typer.Argument(help="The finding's rule, e.g. OVERPAYMENT.")],
+    subject: Annotated[str, typer.Argument(help="The finding's subject, e.g. T-000123.")],
+    db: DbOption = None,
+    as_of: AsOfOption = None,
+) -> None:
+    """Explain one finding: what it is and the records behind it."""
+    as_of_us = _instant(as_of, "--as-of")
+    with ledger(db) as (_, runner):
+        for line in queries.explain(runner.db, rule, subject, as_of_us):
+            out.print(line, highlight=False, markup=False)
+
+
+@app.command()
+def trace(
+    unit: Annotated[str, typer.Argument(help="A unit id: ALLOCATION#N, e.g. AL-7#1250000.")],
+    db: DbOption = None,
+    as_of: AsOfOption = None,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+) -> None:
+    """Follow one tagged tiyn from its allocation to where it is now."""
+    as_of_us = _instant(as_of, "--as-of")
+    with ledger(db) as (_, runner):
+        t = queries.trace(runner.db, unit, as_of_us)
+    if fmt is Format.json:
+        sys.stdout.write(json.dumps({
+            "unit": t.unit, "program": t.program, "state": t.state,
+            "steps": [s.__dict__ for s in t.steps]}, indent=1) + "\n")
+        return
+    if fmt is Format.csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["at", "holder", "via", "outcome"])
+        for s in t.steps:
+            writer.writerow([s.at, s.holder, s.via, s.outcome])
+        return
+    table = Table("at", "holder", "via", "outcome", title=f"{t.unit} ({t.program})")
+    for s in t.steps:
+        table.add_row(s.at, s.holder, s.via, s.outcome)
+    out.print(table)
+    out.print(f"now: {t.state}", highlight=False)
+
+
+@app.command()
+def balances(
+    db: DbOption = None,
+    program: Annotated[str | None, typer.Option("--program")] = None,
+    participant: Annotated[str | None, typer.Option("--participant")] = None,
+    as_of: AsOfOption = None,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+) -> None:
+    """Coloured money held, per program and holder."""
+    as_of_us = _instant(as_of, "--as-of")
+    with ledger(db) as (_, runner):
+        rows = queries.balances(runner.db, as_of_us, program, participant)
+    _print_balances(rows, fmt)
+
+
+def _print_balances(rows: list[queries.Balance], fmt: Format) -> None:
+    if fmt is Format.json:
+        sys.stdout.write(json.dumps([
+            {"program": b.program, "participant": b.participant, "held": format_tiyn(b.held)}
+            for b in rows], indent=1) + "\n")
+    elif fmt is Format.csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["program", "participant", "held"])
+        for b in rows:
+            writer.writerow([b.program, b.participant, format_tiyn(b.held)])
+    else:
+        table = Table("program", "participant", "held (KZT)")
+        for b in rows:
+            table.add_row(b.program, b.participant, format_tiyn(b.held))
+        out.print(table)
+
+
+@app.command()
+def verify(db: DbOption = None) -> None:
+    """Rebuild every read model in a scratch space, compare with the live ones, check
+    conservation. Exit 1 with the differences on any mismatch."""
+    with ledger(db) as (_, runner):
+        report = verify_read_models(runner)
+    if report.ok:
+        err.print(f"verified: read models match the {report.position} events; "
+                  "money is conserved", highlight=False)
+        return
+    for line in report.differences:
+        out.print(line, highlight=False, markup=False)
+    fail(f"{len(report.differences)} difference(s) between the events and the read models", 1)
+
+
+@app.command()
+def rebuild(db: DbOption = None) -> None:
+    """Drop the read models and replay them from the event log."""
+    with ledger(db, catch_up=False) as (_, runner):
+        n = runner.rebuild()
+    err.print(f"rebuilt the read models from {n} events", highlight=False)
+
+
+@app.command()
+def generate(
+    out_dir: Annotated[Path, typer.Argument(metavar="OUT", help="Folder to write.")],
+    seed: Annotated[int, typer.Option("--seed")] = 1,
+    farmers: Annotated[int, typer.Option("--farmers")] = 200,
+    scale: Annotated[float, typer.Option("--scale")] = 1.0,
+    misuse_rate: Annotated[float, typer.Option("--misuse-rate")] = 0.05,
+) -> None:
+    """Write a deterministic synthetic pilot folder with planted misuse (planted.json)."""
+    from coloring.pilot.generator import generate as run_generator
+
+    summary = run_generator(out_dir, seed=seed, farmers=farmers, scale=scale,
+                            misuse_rate=misuse_rate)
+    err.print(summary.to_text(), highlight=False)
+
+
+@app.command()
+def demo(
+    db: DbOption = None,
+    folder: Annotated[Path | None, typer.Option("--folder", help="Pilot folder to load.")] = None,
+) -> None:
+    """Load the shipped example pilot folder into the ledger and print balances and findings."""
+    from coloring.examples import example_folder
+
+    source = folder or example_folder()
+    target = db or "sqlite:///:memory:"
+    with ledger(target, catch_up=False) as (application, runner):
+        summary = load_folder(application, source)
+        runner.run()
+        err.print(f"loaded {source}: payments applied {summary.applied}, refused "
+                  f"{summary.refused}", highlight=False)
+        _print_balances(queries.balances(runner.db), Format.table)
+        found = queries.findings(runner.db)
+        table = Table("at", "rule", "subject", "amount", "status", title="findings")
+        for f in found:
+            table.add_row(f.at, f.rule, f.subject, format_tiyn(f.amount), f.status)
+        out.print(table)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted: every committed batch is kept; run the same command again "
+                  "to resume")
+        sys.exit(130)
+

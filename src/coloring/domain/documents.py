@@ -1,0 +1,370 @@
+"""Purpose documents (loans, purchases, subsidies, contracts with acts), animals and prices.
+
+A payment is "on purpose" only against a document. Each document knows its parties and its
+payable value; what it has been paid is counted by the program's `TaggedTenge`, where the
+payment itself is atomic. Registry facts are attestations recorded as events on the animal,
+never looked up at replay time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from coloring.domain.aggregates import natural_id
+
+
+class Document(Aggregate):
+    """Common shape: the payee and (where named) the payer a payment must match."""
+
+    kind = ""
+
+    @staticmethod
+    def create_id(document_id: str) -> UUID:
+        return natural_id("documents", document_id)
+
+    @property
+    def payee(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def payer(self) -> str | None:
+        """The payer a payment must come from, where the document names one."""
+        return None
+
+    @property
+    def party(self) -> str | None:
+        """The buyer, applicant or customer that RELATED_PARTY compares the payee with."""
+        return None
+
+    def payable(self) -> int:
+        raise NotImplementedError
+
+
+class Loan(Document):
+    TOPIC = "coloring.Loan"
+    kind = "loan"
+
+    class Created(Aggregate.Created):
+        TOPIC = "coloring.Loan.Created"
+
+    class Issued(Created):
+        TOPIC = "coloring.Loan.Issued"
+        document_id: str
+        program_id: str
+        lender: str
+        borrower: str
+        amount: int
+        at_us: int
+        at_offset: int
+        seq: int
+
+    @event(Issued)
+    def __init__(
+        self, document_id: str, program_id: str, lender: str, borrower: str, amount: int,
+        at_us: int, at_offset: int, seq: int,
+    ) -> None:
+        self.document_id = document_id
+        self.program_id = program_id
+        self.lender = lender
+        self.borrower = borrower
+        self.amount = amount
+        self.at_us = at_us
+
+    @property
+    def payee(self) -> str:
+        return self.borrower
+
+    @property
+    def payer(self) -> str | None:
+        return self.lender
+
+    def payable(self) -> int:
+        return self.amount
+
+
+class Purchase(Document):
+    """A livestock purchase; `animals` are `[animal_id, species, price]` in file order."""
+
+    TOPIC = "coloring.Purchase"
+    kind = "purchase"
+
+    class Created(Aggregate.Created):
+        TOPIC = "coloring.Purchase.Created"
+
+    class Contracted(Created):
+        TOPIC = "coloring.Purchase.Contracted"
+        document_id: str
+        program_id: str
+        buyer: str
+        seller: str
+        at_us: int
+        at_offset: int
+        animals: list[list[Any]]
+        seq: int
+
+    class AnimalsAdded(Aggregate.Event):
+        """Animals of a purchase recorded in a later load (purchase_animals is undated)."""
+
+        TOPIC = "coloring.Purchase.AnimalsAdded"
+        purchase_id: str
+        animals: list[list[Any]]
+        seq: int
+
+    @event(Contracted)
+    def __init__(
+        self, document_id: str, program_id: str, buyer: str, seller: str, at_us: int,
+        at_offset: int, animals: list[list[Any]], seq: int,
+    ) -> None:
+        self.document_id = document_id
+        self.program_id = program_id
+        self.buyer = buyer
+        self.seller = seller
+        self.at_us = at_us
+        self.animals = [list(a) for a in animals]
+
+    def add_animals(self, animals: list[list[Any]], seq: int) -> None:
+        self._animals_added(purchase_id=self.document_id, animals=animals, seq=seq)
+
+    @event(AnimalsAdded)
+    def _animals_added(self, purchase_id: str, animals: list[list[Any]], seq: int) -> None:
+        self.animals.extend(list(a) for a in animals)
+
+    @property
+    def payee(self) -> str:
+        return self.seller
+
+    @property
+    def payer(self) -> str | None:
+        return self.buyer
+
+    @property
+    def party(self) -> str | None:
+        return self.buyer
+
+    def payable(self) -> int:
+        return sum(int(a[2]) for a in self.animals)
+
+    def animal_ids(self) -> list[str]:
+        return [str(a[0]) for a in self.animals]
+
+
+class Subsidy(Document):
+    TOPIC = "coloring.Subsidy"
+    kind = "subsidy"
+
+    class Created(Aggregate.Created):
+        TOPIC = "coloring.Subsidy.Created"
+
+    class Approved(Created):
+        TOPIC = "coloring.Subsidy.Approved"
+        document_id: str
+        program_id: str
+        applicant: str
+        supplier: str
+        asset_id: str
+        asset_kind: str
+        asset_value: int
+        amount: int
+        at_us: int
+        at_offset: int
+        seq: int
+
+    @event(Approved)
+    def __init__(
+        self, document_id: str, program_id: str, applicant: str, supplier: str, asset_id: str,
+        asset_kind: str, asset_value: int, amount: int, at_us: int, at_offset: int, seq: int,
+    ) -> None:
+        self.document_id = document_id
+        self.program_id = program_id
+        self.applicant = applicant
+        self.supplier = supplier
+        self.amount = amount
+        self.at_us = at_us
+
+    @property
+    def payee(self) -> str:
+        return self.supplier
+
+    @property
+    def party(self) -> str | None:
+        return self.applicant
+
+    def payable(self) -> int:
+        return self.amount
+
+
+class Contract(Document):
+    """A contract (or subcontract) and the acts of work accepted under it."""
+
+    TOPIC = "coloring.Contract"
+    kind = "contract"
+
+    class Created(Aggregate.Created):
+        TOPIC = "coloring.Contract.Created"
+
+    class Signed(Created):
+        TOPIC = "coloring.Contract.Signed"
+        document_id: str
+        program_id: str
+        customer: str
+        contractor: str
+        value: int
+        at_us: int
+        at_offset: int
+        parent_contract_id: str | None
+        seq: int
+
+    class ActAccepted(Aggregate.Event):
+        TOPIC = "coloring.Contract.ActAccepted"
+        contract_id: str
+        act_id: str
+        amount: int
+        at_us: int
+        at_offset: int
+        seq: int
+
+    @event(Signed)
+    def __init__(
+        self, document_id: str, program_id: str, customer: str, contractor: str, value: int,
+        at_us: int, at_offset: int, parent_contract_id: str | None, seq: int,
+    ) -> None:
+        self.document_id = document_id
+        self.program_id = program_id
+        self.customer = customer
+        self.contractor = contractor
+        self.value = value
+        self.at_us = at_us
+        self.accepted = 0
+
+    def accept_act(self, act_id: str, amount: int, at_us: int, at_offset: int, seq: int) -> None:
+        self._act_accepted(
+            contract_id=self.document_id, act_id=act_id, amount=amount, at_us=at_us, at_offset=at_offset, seq=seq)
+
+    @event(ActAccepted)
+    def _act_accepted(self, contract_id: str, act_id: str, amount: int, at_us: int, at_offset: int, seq: int) -> None:
+        self.accepted += amount
+
+    @property
+    def payee(self) -> str:
+        return self.contractor
+
+    @property
+    def payer(self) -> str | None:
+        return self.customer
+
+    @property
+    def party(self) -> str | None:
+        return self.customer
+
+    def payable(self) -> int:
+        """The lesser of the value and the acts accepted so far (records arrive in time
+        order and acts precede transfers at one instant, so "so far" is "at or before")."""
+        return min(self.value, self.accepted)
+
+
+class Animal(Aggregate):
+    """One animal's history in the identification registry."""
+
+    TOPIC = "coloring.Animal"
+
+    class Created(Aggregate.Created):
+        TOPIC = "coloring.Animal.Created"
+
+    class Attested(Created):
+        TOPIC = "coloring.Animal.Attested"
+        animal_id: str
+
+    class FactRecorded(Aggregate.Event):
+        TOPIC = "coloring.Animal.FactRecorded"
+        animal_id: str
+        species: str
+        registry_event: str
+        owner: str | None
+        at_us: int
+        at_offset: int
+        seq: int
+
+    @staticmethod
+    def create_id(animal_id: str) -> UUID:
+        return natural_id("animals", animal_id)
+
+    @event(Attested)
+    def __init__(self, animal_id: str) -> None:
+        self.animal_id = animal_id
+        self.owner: str | None = None
+        self.history: list[list[Any]] = []
+
+    def record_fact(
+        self, species: str, registry_event: str, owner: str | None, at_us: int, at_offset: int,
+        seq: int,
+    ) -> None:
+        self._fact_recorded(
+            animal_id=self.animal_id, species=species, registry_event=registry_event,
+            owner=owner if registry_event in ("registered", "transferred") else None,
+            at_us=at_us, at_offset=at_offset, seq=seq,
+        )
+
+    @event(FactRecorded)
+    def _fact_recorded(
+        self, animal_id: str, species: str, registry_event: str, owner: str | None, at_us: int, at_offset: int,
+        seq: int,
+    ) -> None:
+        self.owner = owner
+        self.history.append([at_us, registry_event, owner])
+
+    def owner_at(self, at_us: int) -> str | None:
+        """Owner per the latest fact at or before `at_us` (None: none, disposed or exported)."""
+        owner = None
+        for fact_at, _, fact_owner in self.history:
+            if fact_at > at_us:
+                break
+            owner = fact_owner
+        return owner
+
+
+class PriceList(Aggregate):
+    """Reference prices (undated data: they apply by `valid_from`)."""
+
+    TOPIC = "coloring.PriceList"
+
+    class Created(Aggregate.Created):
+        TOPIC = "coloring.PriceList.Created"
+
+    class Opened(Created):
+        TOPIC = "coloring.PriceList.Opened"
+
+    class PriceQuoted(Aggregate.Event):
+        TOPIC = "coloring.PriceList.PriceQuoted"
+        item: str
+        region: str
+        price: int
+        valid_from_us: int
+        valid_from_offset: int
+        seq: int
+
+    @staticmethod
+    def create_id() -> UUID:
+        return natural_id("price-list", "main")
+
+    @event(Opened)
+    def __init__(self) -> None:
+        self.quotes = 0
+
+    def quote(
+        self, item: str, region: str, price: int, valid_from_us: int, valid_from_offset: int,
+        seq: int,
+    ) -> None:
+        self._quoted(
+            item=item, region=region, price=price, valid_from_us=valid_from_us,
+            valid_from_offset=valid_from_offset, seq=seq,
+        )
+
+    @event(PriceQuoted)
+    def _quoted(
+        self, item: str, region: str, price: int, valid_from_us: int, valid_from_offset: int,
+        seq: int,
+    ) -> None:
+        self.quotes += 1

@@ -1,0 +1,199 @@
+"""The facts the ledger records, as plain values (the pilot contract's rows, already parsed).
+
+Amounts are whole tiyn; instants are `Instant`. These are the inputs of the application's use
+cases; the CSV boundary (`coloring.pilot`) produces them, scenarios and tests build them directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from coloring.domain.time import Instant
+
+
+class Role(StrEnum):
+    TREASURY = "treasury"
+    OPERATOR = "operator"
+    BANK = "bank"
+    FARMER = "farmer"
+    SELLER = "seller"
+    LEASING_COMPANY = "leasing_company"
+    DEALER = "dealer"
+    CONTRACTOR = "contractor"
+    SUBCONTRACTOR = "subcontractor"
+    SUPPLIER = "supplier"
+    SCHOOL = "school"
+    OTHER = "other"
+
+
+ROLES = frozenset(r.value for r in Role)
+
+
+class ProgramKind(StrEnum):
+    LIVESTOCK = "livestock"
+    SUBSIDY = "subsidy"
+    CONTRACT = "contract"
+
+
+class RegistryEvent(StrEnum):
+    REGISTERED = "registered"
+    TRANSFERRED = "transferred"
+    DISPOSED = "disposed"
+    EXPORTED = "exported"
+
+
+class Mode(StrEnum):
+    OBSERVE = "observe"
+    ENFORCE = "enforce"
+
+
+DEFAULT_PRICE_TOLERANCE = Decimal(20)
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantRecord:
+    participant_id: str
+    name: str
+    role: str
+    region: str | None = None
+    related_to: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramRecord:
+    program_id: str
+    name: str
+    kind: str
+    route: tuple[tuple[str, str], ...]
+    expires_at: Instant
+    max_idle_days: int
+    subsidy_cap_percent: Decimal | None = None
+    retention_days: int | None = None
+    price_tolerance_percent: Decimal = DEFAULT_PRICE_TOLERANCE
+
+
+@dataclass(frozen=True, slots=True)
+class AllocationRecord:
+    allocation_id: str
+    program_id: str
+    payer: str
+    recipient: str
+    amount: int
+    at: Instant
+
+
+@dataclass(frozen=True, slots=True)
+class LoanRecord:
+    loan_id: str
+    program_id: str
+    lender: str
+    borrower: str
+    amount: int
+    at: Instant
+
+
+@dataclass(frozen=True, slots=True)
+class AnimalRecord:
+    """One row of purchase_animals.csv."""
+
+    purchase_id: str
+    animal_id: str
+    species: str
+    price: int
+
+
+@dataclass(frozen=True, slots=True)
+class PurchaseRecord:
+    purchase_id: str
+    program_id: str
+    buyer: str
+    seller: str
+    at: Instant
+    animals: tuple[AnimalRecord, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SubsidyRecord:
+    subsidy_id: str
+    program_id: str
+    applicant: str
+    supplier: str
+    asset_id: str
+    asset_kind: str
+    asset_value: int
+    amount: int
+    at: Instant
+
+
+@dataclass(frozen=True, slots=True)
+class ContractRecord:
+    contract_id: str
+    program_id: str
+    customer: str
+    contractor: str
+    value: int
+    at: Instant
+    parent_contract_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ActRecord:
+    act_id: str
+    contract_id: str
+    amount: int
+    at: Instant
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryRecord:
+    animal_id: str
+    species: str
+    event: str
+    owner: str | None
+    at: Instant
+
+
+@dataclass(frozen=True, slots=True)
+class ReferencePriceRecord:
+    item: str
+    region: str
+    price: int
+    valid_from: Instant
+
+
+@dataclass(frozen=True, slots=True)
+class TransferRecord:
+    transfer_id: str
+    at: Instant
+    program_id: str
+    payer: str
+    payee: str
+    amount: int
+    purpose_ref: str | None = None
+
+
+DatedRecord = (
+    AllocationRecord
+    | LoanRecord
+    | SubsidyRecord
+    | ContractRecord
+    | PurchaseRecord
+    | RegistryRecord
+    | ActRecord
+    | TransferRecord
+)
+
+# Section 3: at one instant, allocations, loans, subsidies, contracts, purchases, registry,
+# acts, transfers; within a file, row order.
+DATED_ORDER: dict[type, int] = {
+    AllocationRecord: 0,
+    LoanRecord: 1,
+    SubsidyRecord: 2,
+    ContractRecord: 3,
+    PurchaseRecord: 4,
+    RegistryRecord: 5,
+    ActRecord: 6,
+    TransferRecord: 7,
+}

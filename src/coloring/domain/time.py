@@ -1,0 +1,96 @@
+"""Instants as the contract defines them: ISO 8601 in, compared as instants, printed with offset.
+
+An instant is kept as whole microseconds since the Unix epoch (UTC) plus the offset it was
+written with, so comparison is integer comparison and output keeps the writer's offset.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, timezone
+
+KZ_OFFSET_MINUTES = 5 * 60
+DAY_US = 24 * 3600 * 1_000_000
+
+_TIME_RE = re.compile(
+    r"(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})"
+    r"(?:T(?P<h>\d{2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:\.(?P<f>\d{1,6}))?)?)?"
+    r"(?P<tz>Z|[+-]\d{2}:\d{2})?"
+)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class InvalidTimeError(ValueError):
+    pass
+
+
+@dataclass(frozen=True, slots=True, order=False)
+class Instant:
+    us: int
+    offset_minutes: int = KZ_OFFSET_MINUTES
+
+    def __lt__(self, other: Instant) -> bool:
+        return self.us < other.us
+
+    def __le__(self, other: Instant) -> bool:
+        return self.us <= other.us
+
+    def __gt__(self, other: Instant) -> bool:
+        return self.us > other.us
+
+    def __ge__(self, other: Instant) -> bool:
+        return self.us >= other.us
+
+    def plus_days(self, days: int) -> Instant:
+        return Instant(self.us + days * DAY_US, self.offset_minutes)
+
+    def to_datetime(self) -> datetime:
+        tz = timezone(timedelta(minutes=self.offset_minutes))
+        return (_EPOCH + timedelta(microseconds=self.us)).astimezone(tz)
+
+    def isoformat(self) -> str:
+        """`YYYY-MM-DDTHH:MM:SS+HH:MM` as section 7.7 prints it (fractions are not printed)."""
+        return format_instant(self.us, self.offset_minutes)
+
+    def __str__(self) -> str:
+        return self.isoformat()
+
+
+def format_instant(us: int, offset_minutes: int) -> str:
+    local = _EPOCH + timedelta(microseconds=us + offset_minutes * 60_000_000)
+    sign = "+" if offset_minutes >= 0 else "-"
+    hh, mm = divmod(abs(offset_minutes), 60)
+    return f"{local:%Y-%m-%dT%H:%M:%S}{sign}{hh:02d}:{mm:02d}"
+
+
+def parse_instant(text: str) -> Instant:
+    """Parse `YYYY-MM-DD[THH:MM[:SS[.ffffff]]][Z|+HH:MM]`; no offset means +05:00."""
+    m = _TIME_RE.fullmatch(text)
+    if m is None:
+        raise InvalidTimeError(
+            f"{text!r} is not a time of the form YYYY-MM-DD[THH:MM[:SS[.ffffff]]][Z|+HH:MM]"
+        )
+    tz_text = m["tz"]
+    if tz_text is None:
+        offset = KZ_OFFSET_MINUTES
+    elif tz_text == "Z":
+        offset = 0
+    else:
+        sign = 1 if tz_text[0] == "+" else -1
+        hh, mm = int(tz_text[1:3]), int(tz_text[4:6])
+        if hh > 23 or mm > 59:
+            raise InvalidTimeError(f"{text!r} has an offset out of range")
+        offset = sign * (hh * 60 + mm)
+    try:
+        day = date(int(m["y"]), int(m["mo"]), int(m["d"]))
+        hour = int(m["h"] or 0)
+        minute = int(m["mi"] or 0)
+        second = int(m["s"] or 0)
+        micro = int((m["f"] or "0").ljust(6, "0"))
+        local = datetime(day.year, day.month, day.day, hour, minute, second, micro, tzinfo=UTC)
+    except ValueError as e:
+        raise InvalidTimeError(f"{text!r} is not a valid date or time: {e}") from None
+    delta = local - _EPOCH
+    us = (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
+    return Instant(us - offset * 60_000_000, offset)

@@ -1,0 +1,109 @@
+"""Persistence chosen by configuration: a database URL becomes the library's environment.
+
+`sqlite:///path.db` (default `./coloring.db`), `sqlite:///:memory:`, or
+`postgresql://user[:password]@host[:port]/dbname`. The event table's recorder is extended so
+that the record index (which pilot record became which events) is written in the same
+transaction as the events: a load is recorded batch by batch, each batch atomically.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import unquote, urlparse
+from uuid import uuid4
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
+from psycopg.sql import SQL
+
+from coloring.domain.errors import ColoringError
+
+DEFAULT_DB = "sqlite:///coloring.db"
+ENV_VAR = "COLORING_DB"
+
+RECORDS_TABLE = "ledger_records"
+_RECORDS_DDL = (
+    f"CREATE TABLE IF NOT EXISTS {RECORDS_TABLE} ("
+    "kind TEXT NOT NULL, key TEXT NOT NULL, digest TEXT NOT NULL, seq BIGINT NOT NULL, "
+    "at_us BIGINT, source TEXT NOT NULL, PRIMARY KEY (kind, key))"
+)
+_RECORDS_INSERT = f"INSERT INTO {RECORDS_TABLE} VALUES (?, ?, ?, ?, ?, ?)"
+
+
+class DatabaseUrlError(ColoringError):
+    pass
+
+
+def database_url(explicit: str | None = None) -> str:
+    return explicit or os.environ.get(ENV_VAR) or DEFAULT_DB
+
+
+def environment_for(url: str) -> dict[str, str]:
+    """The eventsourcing environment for a database URL."""
+    parsed = urlparse(url)
+    if parsed.scheme == "sqlite":
+        path = url[len("sqlite:///") :] if url.startswith("sqlite:///") else ""
+        if not path:
+            raise DatabaseUrlError(
+                f"{url!r}: expected sqlite:///path/to/file.db or sqlite:///:memory:"
+            )
+        if path == ":memory:":
+            # One shared in-memory database for every connection of this process.
+            path = f"file:coloring-{uuid4().hex}?mode=memory&cache=shared"
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": path,
+            "SQLITE_LOCK_TIMEOUT": "30",
+            "APPLICATION_RECORDER_TOPIC": "coloring.persistence:SQLiteLedgerRecorder",
+        }
+    if parsed.scheme in ("postgresql", "postgres"):
+        if not parsed.hostname or not parsed.path.strip("/"):
+            raise DatabaseUrlError(f"{url!r}: expected postgresql://user@host:port/dbname")
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": parsed.path.strip("/"),
+            "POSTGRES_HOST": parsed.hostname,
+            "POSTGRES_PORT": str(parsed.port or 5432),
+            "POSTGRES_USER": unquote(parsed.username or "postgres"),
+            "POSTGRES_PASSWORD": unquote(parsed.password or ""),
+            "POSTGRES_POOL_SIZE": "4",
+            "POSTGRES_LOCK_TIMEOUT": "30",
+            "APPLICATION_RECORDER_TOPIC": "coloring.persistence:PostgresLedgerRecorder",
+        }
+    raise DatabaseUrlError(
+        f"{url!r}: unsupported database URL (use sqlite:///file.db, sqlite:///:memory: "
+        "or postgresql://user@host:port/dbname)"
+    )
+
+
+def _record_rows(kwargs: dict[str, Any]) -> list[tuple[Any, ...]]:
+    return list(kwargs.get("records") or ())
+
+
+class SQLiteLedgerRecorder(SQLiteApplicationRecorder):
+    def construct_create_table_statements(self) -> list[str]:
+        return [*super().construct_create_table_statements(), _RECORDS_DDL]
+
+    def _insert_events(
+        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        ids = super()._insert_events(c, stored_events, **kwargs)
+        rows = _record_rows(kwargs)
+        if rows:
+            c.executemany(_RECORDS_INSERT, rows)
+        return ids
+
+
+class PostgresLedgerRecorder(PostgresApplicationRecorder):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sql_create_statements.append(SQL(_RECORDS_DDL))  # type: ignore[arg-type]
+
+    def _insert_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
+        super()._insert_events(curs, stored_events, **kwargs)
+        rows = _record_rows(kwargs)
+        if rows:
+            curs.executemany(_RECORDS_INSERT.replace("?", "%s"), rows)

@@ -1,0 +1,334 @@
+"""Rules across rows and files: unique ids, references, treasury payers, subcontracts.
+
+The checks work on the raw cells of every row that has a usable id, even when another cell of
+the row is wrong, so that one bad cell does not cascade into "unknown ..." errors elsewhere.
+References may also name records of earlier loads, through the `LedgerView`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Protocol
+
+from coloring.domain.records import ContractRecord, Role
+from coloring.pilot.contract import DOCUMENT_FILES, FILES, is_id, split_id_list
+from coloring.pilot.csvfile import CsvRow
+from coloring.pilot.errors import ErrorSink
+
+_DOCUMENT_IDS = "document ids are unique across loans, purchases, subsidies and contracts"
+
+
+class LedgerView(Protocol):
+    """What the ledger already holds from earlier loads."""
+
+    def participant_role(self, participant_id: str) -> str | None: ...
+
+    def program_exists(self, program_id: str) -> bool: ...
+
+    def document_kind(self, document_id: str) -> str | None:
+        """`"loan"`, `"purchase"`, `"subsidy"`, `"contract"` or None."""
+        ...
+
+    def contract_terms(self, contract_id: str) -> tuple[str, str] | None:
+        """(program_id, contractor) of a recorded contract."""
+        ...
+
+    def movement_id_exists(self, allocation_or_transfer_id: str) -> bool: ...
+
+
+class _EmptyLedger:
+    def participant_role(self, participant_id: str) -> str | None:
+        return None
+
+    def program_exists(self, program_id: str) -> bool:
+        return False
+
+    def document_kind(self, document_id: str) -> str | None:
+        return None
+
+    def contract_terms(self, contract_id: str) -> tuple[str, str] | None:
+        return None
+
+    def movement_id_exists(self, allocation_or_transfer_id: str) -> bool:
+        return False
+
+
+EMPTY_LEDGER: LedgerView = _EmptyLedger()
+
+
+class Checker:
+    """Feed it every row, file by file, in dependency order (see `reader.READ_ORDER`)."""
+
+    def __init__(self, ledger: LedgerView, sink: ErrorSink) -> None:
+        self.ledger = ledger
+        self.sink = sink
+        self.ids: dict[str, dict[str, int]] = {name: {} for name in FILES}
+        """Per file: the ids seen (line of first use), also of rows with other errors."""
+        self.unusable: set[str] = set()
+        """Files missing when required, or with a broken header: references to their records
+        are not checked (that would only repeat the file's own error many times)."""
+        self.roles: dict[str, str] = {}
+        self.documents: dict[str, tuple[str, int]] = {}
+        self.animals: dict[tuple[str, str], int] = {}
+        self._related: list[tuple[int, str]] = []
+        self._parents: list[tuple[int, str]] = []
+        self._ledger_roles: dict[str, str | None] = {}
+        self._ledger_programs: dict[str, bool] = {}
+        self._ledger_kinds: dict[str, str | None] = {}
+
+    # -- ledger look-ups, cached (a large file names the same few parties again and again)
+
+    def _ledger_role(self, participant_id: str) -> str | None:
+        if participant_id not in self._ledger_roles:
+            self._ledger_roles[participant_id] = self.ledger.participant_role(participant_id)
+        return self._ledger_roles[participant_id]
+
+    def _ledger_kind(self, document_id: str) -> str | None:
+        if document_id not in self._ledger_kinds:
+            self._ledger_kinds[document_id] = self.ledger.document_kind(document_id)
+        return self._ledger_kinds[document_id]
+
+    def _ledger_program(self, program_id: str) -> bool:
+        if program_id not in self._ledger_programs:
+            self._ledger_programs[program_id] = self.ledger.program_exists(program_id)
+        return self._ledger_programs[program_id]
+
+    # -- rows
+
+    def row(self, file: str, row: CsvRow) -> None:
+        spec = FILES[file]
+        if spec.id_column is not None:
+            self._own_id(file, spec.id_column, row)
+        if row.broken:
+            return
+        cells, line = row.cells, row.line
+        participants = self.ids["participants.csv"]
+        for column in spec.participant_columns:
+            value = cells.get(column)
+            if value is not None and value not in participants and is_id(value):
+                self._participant(file, line, column, value)
+        if spec.program_column is not None:
+            value = cells.get(spec.program_column)
+            if value is not None and value not in self.ids["programs.csv"] and is_id(value):
+                self._program(file, line, spec.program_column, value)
+        if file == "participants.csv":
+            self._participant_row(row)
+        elif file == "allocations.csv":
+            self._allocation_row(row)
+        elif file == "purchase_animals.csv":
+            self._animal_row(row)
+        elif file == "acts.csv":
+            value = cells.get("contract_id")
+            if value is not None and is_id(value):
+                self._document(file, line, "contract_id", value, "contracts.csv")
+        elif file == "contracts.csv":
+            value = cells.get("parent_contract_id")
+            if value is not None and is_id(value):
+                self._parents.append((line, value))
+
+    def _own_id(self, file: str, column: str, row: CsvRow) -> None:
+        value = row.cells.get(column)
+        if value is None or not is_id(value):
+            return
+        seen = self.ids[file]
+        first = seen.get(value)
+        if first is not None:
+            if not row.broken:
+                self.sink.add(
+                    file, row.line, column, f"duplicate {column} {value!r} (first on line {first})"
+                )
+            return
+        seen[value] = row.line
+        if row.broken:
+            return
+        kind = DOCUMENT_FILES.get(file)
+        if kind is not None:
+            earlier = self.documents.get(value)
+            if earlier is not None:
+                self.sink.add(
+                    file,
+                    row.line,
+                    column,
+                    f"{value!r} is already used by {earlier[0]}:{earlier[1]} ({_DOCUMENT_IDS})",
+                )
+            else:
+                self.documents[value] = (file, row.line)
+                known = self._ledger_kind(value)
+                if known is not None and known != kind:
+                    self.sink.add(
+                        file,
+                        row.line,
+                        column,
+                        f"{value!r} is already a {known} in the ledger ({_DOCUMENT_IDS})",
+                    )
+        elif file == "transfers.csv":
+            allocation_line = self.ids["allocations.csv"].get(value)
+            if allocation_line is not None:
+                self.sink.add(
+                    file,
+                    row.line,
+                    column,
+                    f"{value!r} is already an allocation_id (allocations.csv:{allocation_line});"
+                    " allocation and transfer ids share one namespace",
+                )
+
+    def _participant(self, file: str, line: int, column: str, participant_id: str) -> None:
+        if participant_id in self.ids["participants.csv"] or "participants.csv" in self.unusable:
+            return
+        if self._ledger_role(participant_id) is None:
+            self.sink.add(
+                file,
+                line,
+                column,
+                f"unknown participant {participant_id!r} (not in participants.csv"
+                " nor in the ledger)",
+            )
+
+    def _program(self, file: str, line: int, column: str, program_id: str) -> None:
+        if program_id in self.ids["programs.csv"] or "programs.csv" in self.unusable:
+            return
+        if not self._ledger_program(program_id):
+            self.sink.add(
+                file,
+                line,
+                column,
+                f"unknown program {program_id!r} (not in programs.csv nor in the ledger)",
+            )
+
+    def _document(self, file: str, line: int, column: str, doc_id: str, source: str) -> None:
+        """`doc_id` must name a document of the `source` file, of this folder or the ledger."""
+        kind = DOCUMENT_FILES[source]
+        if doc_id in self.ids[source] or source in self.unusable:
+            return
+        known = self._ledger_kind(doc_id)
+        if known == kind:
+            return
+        if known is None and doc_id in self.documents:
+            known = DOCUMENT_FILES[self.documents[doc_id][0]]
+        if known is not None:
+            reason = f"{doc_id!r} is a {known}, not a {kind}"
+        else:
+            reason = f"unknown {kind} {doc_id!r} (not in {source} nor in the ledger)"
+        self.sink.add(file, line, column, reason)
+
+    def _participant_row(self, row: CsvRow) -> None:
+        participant_id = row.cells.get("participant_id")
+        role = row.cells.get("role")
+        if participant_id is not None and role is not None and is_id(participant_id):
+            self.roles.setdefault(participant_id, role)
+        related = row.cells.get("related_to")
+        if related is not None:
+            self._related.append((row.line, related))
+
+    def _allocation_row(self, row: CsvRow) -> None:
+        payer = row.cells.get("payer")
+        if payer is None or not is_id(payer):
+            return
+        if payer in self.ids["participants.csv"]:
+            role = self.roles.get(payer)
+        else:
+            role = self._ledger_role(payer)
+        if role is not None and role != Role.TREASURY:
+            self.sink.add(
+                "allocations.csv",
+                row.line,
+                "payer",
+                f"payer {payer!r} is a {role}, not a treasury: only a treasury allocates",
+            )
+
+    def _animal_row(self, row: CsvRow) -> None:
+        file = "purchase_animals.csv"
+        purchase_id = row.cells.get("purchase_id")
+        animal_id = row.cells.get("animal_id")
+        if purchase_id is None or not is_id(purchase_id):
+            return
+        self._document(file, row.line, "purchase_id", purchase_id, "purchases.csv")
+        if animal_id is None or not is_id(animal_id):
+            return
+        first = self.animals.setdefault((purchase_id, animal_id), row.line)
+        if first != row.line:
+            self.sink.add(
+                file,
+                row.line,
+                "animal_id",
+                f"animal {animal_id!r} is listed twice for purchase {purchase_id!r}"
+                f" (first on line {first})",
+            )
+
+    # -- after a file
+
+    def end_participants(self) -> None:
+        known_here = self.ids["participants.csv"]
+        roles = {r.value for r in Role}
+        self.roles = {p: r for p, r in self.roles.items() if r in roles}
+        for line, text in self._related:
+            for item in split_id_list(text):
+                if is_id(item) and item not in known_here:
+                    self._participant("participants.csv", line, "related_to", item)
+        self._related.clear()
+
+    def end_contracts(self, records: Mapping[str, tuple[ContractRecord, int]]) -> None:
+        """Parents exist, subcontract customers and programs match, no cycles."""
+        file = "contracts.csv"
+        for line, parent in self._parents:
+            self._document(file, line, "parent_contract_id", parent, file)
+        self._parents.clear()
+        for child, line in records.values():
+            parent_id = child.parent_contract_id
+            if parent_id is None:
+                continue
+            terms: tuple[str, str] | None
+            if parent_id in records:
+                parent_record = records[parent_id][0]
+                terms = (parent_record.program_id, parent_record.contractor)
+            elif parent_id in self.ids[file]:
+                terms = None  # the parent's row is wrong; that is its own error
+            else:
+                terms = self.ledger.contract_terms(parent_id)
+            if terms is None:
+                continue
+            program_id, contractor = terms
+            if child.customer != contractor:
+                self.sink.add(
+                    file,
+                    line,
+                    "customer",
+                    f"customer {child.customer!r} of a subcontract must be the contractor of"
+                    f" parent contract {parent_id!r}, which is {contractor!r}",
+                )
+            if child.program_id != program_id:
+                self.sink.add(
+                    file,
+                    line,
+                    "parent_contract_id",
+                    f"parent contract {parent_id!r} belongs to program {program_id!r},"
+                    f" not {child.program_id!r}: a subcontract stays in its parent's program",
+                )
+        self._cycles(records)
+
+    def _cycles(self, records: Mapping[str, tuple[ContractRecord, int]]) -> None:
+        parent_of = {
+            c.contract_id: c.parent_contract_id
+            for c, _ in records.values()
+            if c.parent_contract_id is not None and c.parent_contract_id in records
+        }
+        done: set[str] = set()
+        for start in parent_of:
+            path: list[str] = []
+            on_path: dict[str, int] = {}
+            node: str | None = start
+            while node is not None and node not in done and node not in on_path:
+                on_path[node] = len(path)
+                path.append(node)
+                node = parent_of.get(node)
+            if node is not None and node in on_path:
+                cycle = path[on_path[node] :]
+                for i, member in enumerate(cycle):
+                    chain = [*cycle[i:], *cycle[:i], member]
+                    self.sink.add(
+                        "contracts.csv",
+                        records[member][1],
+                        "parent_contract_id",
+                        f"contract {member!r} is its own ancestor ({' > '.join(chain)})",
+                    )
+            done.update(path)

@@ -1,0 +1,156 @@
+"""Reading one CSV file of the contract: encoding, RFC 4180, header, physical line numbers.
+
+Yields the rows as `{column: text}` with only the cells that are usable: a cell with invalid
+UTF-8 or an empty required cell is reported here and left out (its column is in `bad`, so the
+row validation does not report it a second time). Empty optional cells are simply absent.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from coloring.pilot.contract import FileSpec
+from coloring.pilot.errors import ErrorSink
+
+_SURROGATE = re.compile("[\udc80-\udcff]")
+
+
+class _Reader(Protocol):
+    line_num: int
+
+    def __next__(self) -> list[str]: ...
+
+
+@dataclass(slots=True)
+class CsvRow:
+    line: int
+    cells: dict[str, str]
+    bad: set[str] = field(default_factory=set)
+    broken: bool = False
+    """True when the row has the wrong number of cells: it is reported and only its id is
+    still registered (so that references to it do not cascade into more errors)."""
+
+
+def _shown(text: str) -> str:
+    """Text with its undecodable bytes shown as \\xNN."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _bad_utf8(text: str) -> bool:
+    return not text.isascii() and _SURROGATE.search(text) is not None
+
+
+def _is_empty(text: str) -> bool:
+    return text == "" or text.isspace()
+
+
+class CsvFile:
+    """One file of the folder. Iterate it for its rows; `header_ok` tells after iteration
+    whether the header was usable (if not, no rows were yielded)."""
+
+    def __init__(self, path: Path, spec: FileSpec, sink: ErrorSink) -> None:
+        self.path = path
+        self.spec = spec
+        self.sink = sink
+        self.header_ok = False
+
+    def _error(self, line: int, column: str, reason: str) -> None:
+        self.sink.add(self.spec.name, line, column, reason)
+
+    def __iter__(self) -> Iterator[CsvRow]:
+        try:
+            # newline="" leaves line ends to the csv module (quoted newlines, CRLF);
+            # surrogateescape keeps undecodable bytes so we can say which cell holds them.
+            with self.path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as f:
+                yield from self._rows(csv.reader(f, strict=True))
+        except OSError as e:
+            self.header_ok = False
+            self._error(0, "-", f"cannot be read: {e.strerror or e}")
+
+    def _rows(self, reader: _Reader) -> Iterator[CsvRow]:
+        header: list[str] | None = None
+        required = self.spec.required
+        end = 0  # physical line on which the previous record ended
+        while True:
+            start = end + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as e:
+                end = reader.line_num
+                self._error(start, "-", f"malformed CSV: {e}")
+                if header is None:
+                    return
+                continue
+            end = reader.line_num
+            if not row or (len(row) == 1 and _is_empty(row[0])):
+                continue  # a blank line
+            if header is None:
+                if not self._header(row, start):
+                    return
+                header = row
+                self.header_ok = True
+                continue
+            if len(row) != len(header):
+                self._error(
+                    start,
+                    "-",
+                    f"{len(row)} cells, but the header has {len(header)} columns"
+                    " (a quote or comma missing?)",
+                )
+                cells = {c: t for c, t in zip(header, row, strict=False) if not _bad_utf8(t)}
+                yield CsvRow(start, cells, broken=True)
+                continue
+            cells = {}
+            bad: set[str] = set()
+            for column, text in zip(header, row, strict=True):
+                if text and not text.isspace() and text.isascii():  # the usual case, first
+                    cells[column] = text
+                elif _bad_utf8(text):
+                    self._error(
+                        start, column, f"'{_shown(text)}' is not valid UTF-8 (save as UTF-8)"
+                    )
+                    bad.add(column)
+                elif _is_empty(text):
+                    if column in required:
+                        self._error(start, column, "a value is required")
+                        bad.add(column)
+                else:
+                    cells[column] = text
+            yield CsvRow(start, cells, bad)
+        if header is None and end == 0:
+            self._error(1, "-", "the file is empty: expected a header row")
+        elif header is None:
+            self._error(1, "-", "the file has no header row, only blank lines")
+
+    def _header(self, row: list[str], line: int) -> bool:
+        spec = self.spec
+        known = set(spec.columns)
+        expected = ", ".join(spec.columns)
+        ok = True
+        seen: set[str] = set()
+        for i, name in enumerate(row, start=1):
+            if _bad_utf8(name):
+                self._error(line, _shown(name), "column name is not valid UTF-8 (save as UTF-8)")
+                ok = False
+            elif _is_empty(name):
+                self._error(line, "-", f"column {i} of the header has no name")
+                ok = False
+            elif name in seen:
+                self._error(line, name, "column appears twice in the header")
+                ok = False
+            elif name not in known:
+                self._error(line, name, f"unknown column (expected: {expected})")
+                ok = False
+            seen.add(name)
+        for name in spec.columns:
+            if name in spec.required and name not in seen:
+                self._error(line, name, "required column is missing")
+                ok = False
+        return ok

@@ -1,0 +1,1 @@
+"""Read models folded from the event log, and the catch-up runner that keeps them current."""

@@ -1,0 +1,195 @@
+"""Rules on documents, animals and prices (section 5), as pure functions of one key's records.
+
+They are judged on every document, paid or not, over the whole record regardless of the order in
+which loads brought the records in, so several loads give the findings of one. Each finding
+carries `known_us`: the instant from which it is visible to time travel (`--as-of`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from coloring.domain.rules import Rule
+from coloring.domain.time import DAY_US
+
+ANIMAL_RULES = (
+    Rule.UNREGISTERED_ANIMAL,
+    Rule.SELLER_NOT_OWNER,
+    Rule.DUPLICATE_ANIMAL,
+    Rule.EARLY_DISPOSAL,
+    Rule.PRICE_ABOVE_REFERENCE,
+)
+SUBSIDY_RULES = (Rule.SUBSIDY_OVER_CAP, Rule.DOUBLE_SUBSIDY, Rule.PRICE_ABOVE_REFERENCE)
+
+
+@dataclass(frozen=True, slots=True)
+class AnimalInPurchase:
+    purchase_id: str
+    animal_id: str
+    species: str
+    price: int
+    at_us: int
+    at_offset: int
+    seq: int
+    program_id: str
+    buyer: str
+    seller: str
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryFact:
+    seq: int
+    at_us: int
+    event: str
+    owner: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SubsidyDoc:
+    subsidy_id: str
+    program_id: str
+    applicant: str
+    supplier: str
+    asset_id: str
+    asset_kind: str
+    asset_value: int
+    amount: int
+    at_us: int
+    at_offset: int
+    seq: int
+
+
+@dataclass(frozen=True, slots=True)
+class Terms:
+    retention_days: int | None
+    subsidy_cap_percent: Fraction | None
+    price_tolerance_percent: Fraction
+
+
+@dataclass(frozen=True, slots=True)
+class DocFinding:
+    rule: Rule
+    subject: str
+    program_id: str
+    amount: int
+    at_us: int
+    at_offset: int
+    known_us: int
+    party_a: str
+    party_b: str
+    evidence: dict[str, object]
+
+
+# item -> list of (region, valid_from_us, seq, price)
+PriceBook = dict[str, list[tuple[str, int, int, int]]]
+
+
+def reference_price(book: PriceBook, item: str, region: str | None, at_us: int) -> int | None:
+    """Latest price of the region valid at `at_us` (later row wins a tie), else latest `*`."""
+    rows = book.get(item, ())
+    for wanted in ([region] if region else []) + ["*"]:
+        best: tuple[int, int, int] | None = None
+        for row_region, valid_from, seq, price in rows:
+            if row_region == wanted and valid_from <= at_us and (
+                best is None or (valid_from, seq) > best[:2]
+            ):
+                best = (valid_from, seq, price)
+        if best is not None:
+            return best[2]
+    return None
+
+
+def above_reference(price: int, reference: int, tolerance: Fraction) -> bool:
+    return price * 100 > reference * (100 + tolerance)
+
+
+def animal_findings(
+    animal: list[AnimalInPurchase],
+    history: list[RegistryFact],
+    terms: dict[str, Terms],
+    regions: dict[str, str | None],
+    book: PriceBook,
+) -> list[DocFinding]:
+    """Every animal rule for one animal id over all purchases that list it."""
+    out: list[DocFinding] = []
+    facts = sorted(history, key=lambda f: (f.at_us, f.seq))
+    purchases = sorted(animal, key=lambda a: (a.at_us, a.seq))
+    for i, a in enumerate(purchases):
+        subject = f"{a.purchase_id}/{a.animal_id}"
+        term = terms[a.program_id]
+
+        def add(rule: Rule, known_us: int, **evidence: object) -> None:
+            out.append(
+                DocFinding(rule, subject, a.program_id, a.price, a.at_us, a.at_offset,
+                           known_us, a.buyer, a.seller,
+                           {"purchase": a.purchase_id, "animal": a.animal_id, **evidence})
+            )
+
+        if i > 0:
+            first = purchases[0]
+            add(Rule.DUPLICATE_ANIMAL, a.at_us, earlier_purchase=first.purchase_id)
+        known = [f for f in facts if f.at_us <= a.at_us]
+        if not known:
+            add(Rule.UNREGISTERED_ANIMAL, a.at_us)
+        elif known[-1].owner != a.seller:
+            add(Rule.SELLER_NOT_OWNER, a.at_us, registry_seq=known[-1].seq,
+                registered_owner=known[-1].owner)
+        if term.retention_days is not None:
+            departure = _early_departure(facts, a, term.retention_days)
+            if departure is not None:
+                arrived, left = departure
+                add(Rule.EARLY_DISPOSAL, left.at_us, registered_seq=arrived.seq,
+                    left_seq=left.seq, left_by=left.event)
+        reference = reference_price(book, a.species, regions.get(a.buyer), a.at_us)
+        if reference is not None and above_reference(a.price, reference, term.price_tolerance_percent):
+            add(Rule.PRICE_ABOVE_REFERENCE, a.at_us, reference_price=reference)
+    return out
+
+
+def _early_departure(
+    facts: list[RegistryFact], a: AnimalInPurchase, retention_days: int
+) -> tuple[RegistryFact, RegistryFact] | None:
+    arrived: RegistryFact | None = None
+    for fact in facts:
+        if arrived is None:
+            if fact.at_us >= a.at_us and fact.owner == a.buyer:
+                arrived = fact
+            continue
+        if fact.owner != a.buyer:
+            if fact.at_us - arrived.at_us < retention_days * DAY_US:
+                return arrived, fact
+            return None
+    return None
+
+
+def subsidy_findings(
+    subsidies: list[SubsidyDoc],
+    terms: dict[str, Terms],
+    regions: dict[str, str | None],
+    book: PriceBook,
+) -> list[DocFinding]:
+    """Every subsidy rule for the subsidies of one asset id."""
+    out: list[DocFinding] = []
+    ordered = sorted(subsidies, key=lambda s: (s.at_us, s.seq))
+    for i, s in enumerate(ordered):
+        term = terms[s.program_id]
+
+        def add(rule: Rule, **evidence: object) -> None:
+            out.append(
+                DocFinding(rule, s.subsidy_id, s.program_id, s.amount, s.at_us, s.at_offset,
+                           s.at_us, s.applicant, s.supplier,
+                           {"subsidy": s.subsidy_id, "asset": s.asset_id, **evidence})
+            )
+
+        if i > 0:
+            add(Rule.DOUBLE_SUBSIDY, earlier_subsidy=ordered[0].subsidy_id)
+        cap = term.subsidy_cap_percent
+        if cap is not None and s.amount * 100 > cap * s.asset_value:
+            add(Rule.SUBSIDY_OVER_CAP, cap_percent=str(cap), asset_value=s.asset_value)
+        reference = reference_price(book, s.asset_kind, regions.get(s.applicant), s.at_us)
+        if reference is not None and above_reference(
+            s.asset_value, reference, term.price_tolerance_percent
+        ):
+            add(Rule.PRICE_ABOVE_REFERENCE, reference_price=reference, asset_value=s.asset_value)
+    return out

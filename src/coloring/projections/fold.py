@@ -1,0 +1,391 @@
+"""The fold from events to read models: one page of events in, one batch of SQL out.
+
+`Fold.apply` routes each event to a handler that only buffers row changes; `Fold.write` sends
+the page's changes to the database in a few `executemany` calls, inside the runner's
+transaction. Handlers never read aggregates: everything comes from the events themselves.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from fractions import Fraction
+from typing import Any
+
+from coloring.domain.rules import Rule
+from coloring.domain.time import DAY_US
+from coloring.projections.db import Cursor
+from coloring.projections.docrules import (
+    ANIMAL_RULES,
+    SUBSIDY_RULES,
+    AnimalInPurchase,
+    DocFinding,
+    PriceBook,
+    RegistryFact,
+    SubsidyDoc,
+    Terms,
+    animal_findings,
+    subsidy_findings,
+)
+
+FINDING_INSERT = (
+    "INSERT INTO rm_findings (rule, subject, program_id, amount, at_us, at_offset, status, "
+    "known_us, party_a, party_b, evidence) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+)
+
+
+def _chunks(items: list[Any], size: int = 500) -> Iterable[list[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+class Fold:
+    """Buffers one page of read-model changes. Reference data (programs, regions, prices) is
+    small and kept in memory, loaded from the read models when the fold starts."""
+
+    def __init__(self, c: Cursor) -> None:
+        self.terms: dict[str, Terms] = {}
+        self.idle_days: dict[str, int] = {}
+        self.regions: dict[str, str | None] = {}
+        self.book: PriceBook = defaultdict(list)
+        for pid, retention, cap, tol, idle in c.query(
+            "SELECT program_id, retention_days, subsidy_cap_percent, price_tolerance_percent, "
+            "max_idle_days FROM rm_programs"
+        ):
+            self._remember_program(pid, retention, cap, tol, idle)
+        for pid, region in c.query("SELECT participant_id, region FROM rm_participants"):
+            self.regions[pid] = region
+        for item, region, valid_from, seq, price in c.query(
+            "SELECT item, region, valid_from_us, seq, price FROM rm_prices"
+        ):
+            self.book[item].append((region, valid_from, seq, price))
+        self._reset()
+
+    def _remember_program(
+        self, pid: str, retention: int | None, cap: str | None, tol: str, idle: int
+    ) -> None:
+        self.terms[pid] = Terms(
+            retention, None if cap is None else Fraction(cap), Fraction(tol)
+        )
+        self.idle_days[pid] = idle
+
+    def _reset(self) -> None:
+        self.rows: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+        self.holdings: dict[tuple[str, str], int] = defaultdict(int)
+        self.allocations: dict[str, list[int]] = {}
+        self.paid: dict[str, int] = defaultdict(int)
+        self.accepted: dict[str, int] = defaultdict(int)
+        self.departures: list[tuple[int, str, int]] = []
+        self.animals: set[str] = set()
+        self.assets: set[str] = set()
+        self.items: set[str] = set()
+        self.latest_us: int | None = None
+        self.mode: str | None = None
+
+    def _dated(self, at_us: int) -> None:
+        if self.latest_us is None or at_us > self.latest_us:
+            self.latest_us = at_us
+
+    # -- routing -----------------------------------------------------------------------
+
+    def apply(self, topic: str, e: Any, notification_id: int) -> None:
+        handler = getattr(self, "on_" + topic.replace("coloring.", "").replace(".", "_"), None)
+        if handler is not None:
+            handler(e, notification_id)
+
+    def on_Ledger_Opened(self, e: Any, n: int) -> None:
+        self.mode = e.mode
+
+    def on_Participant_Registered(self, e: Any, n: int) -> None:
+        self.regions[e.participant_id] = e.region
+        self.rows["participants"].append(
+            (e.participant_id, e.name, e.role, e.region, ";".join(e.related_to))
+        )
+
+    def on_Program_Registered(self, e: Any, n: int) -> None:
+        sources = {a for a, _ in e.route}
+        finals = sorted({b for _, b in e.route if b not in sources and b != "treasury"})
+        self._remember_program(
+            e.program_id, e.retention_days, e.subsidy_cap_percent, e.price_tolerance_percent,
+            e.max_idle_days,
+        )
+        self.rows["programs"].append(
+            (e.program_id, e.name, e.kind, " ".join(f"{a}>{b}" for a, b in e.route),
+             " ".join(finals), e.expires_at_us, e.expires_at_offset, e.max_idle_days,
+             e.subsidy_cap_percent, e.retention_days, e.price_tolerance_percent)
+        )
+
+    def on_PriceList_PriceQuoted(self, e: Any, n: int) -> None:
+        self.book[e.item].append((e.region, e.valid_from_us, e.seq, e.price))
+        self.items.add(e.item)
+        self.rows["prices"].append((e.item, e.region, e.valid_from_us, e.seq, e.price))
+
+    # -- money -------------------------------------------------------------------------
+
+    def _deliver(self, program_id: str, delivery_id: str, holder: str, amount: int,
+                 at_us: int, at_offset: int) -> None:
+        self.holdings[(program_id, holder)] += amount
+        limit = self.idle_days[program_id] * DAY_US
+        self.rows["deliveries"].append(
+            (delivery_id, program_id, holder, amount, at_us, at_offset, limit, 0)
+        )
+
+    def on_TaggedTenge_UnitsAllocated(self, e: Any, n: int) -> None:
+        self._dated(e.at_us)
+        program_id = e.program_id
+        self.rows["movements"].append(
+            (e.allocation_id, "allocation", program_id, e.payer, e.recipient, e.amount, e.at_us,
+             e.at_offset, "applied", e.outcome, None, None, e.seq, n)
+        )
+        held = e.amount if e.outcome == "held" else 0
+        self.allocations[e.allocation_id] = [
+            program_id, e.amount, held,
+            e.amount if e.outcome == "spent" else 0,
+            e.amount if e.outcome == "returned" else 0,
+        ]
+        if e.outcome == "held":
+            self._deliver(program_id, e.allocation_id, e.recipient, e.amount, e.at_us, e.at_offset)
+        self.rows["unit_moves"].append(
+            (e.allocation_id, 0, e.amount, e.seq, e.at_us, e.at_offset, e.recipient,
+             e.allocation_id, e.outcome)
+        )
+
+    def on_TaggedTenge_UnitsTransferred(self, e: Any, n: int) -> None:
+        self._dated(e.at_us)
+        program_id = e.program_id
+        self.rows["movements"].append(
+            (e.transfer_id, "transfer", program_id, e.payer, e.payee, e.amount, e.at_us,
+             e.at_offset, "applied", e.outcome, e.purpose_ref, e.settles, e.seq, n)
+        )
+        self.holdings[(program_id, e.payer)] -= e.amount
+        if e.outcome == "held":
+            self._deliver(program_id, e.transfer_id, e.payee, e.amount, e.at_us, e.at_offset)
+        elif e.outcome in ("spent", "returned"):
+            column = 3 if e.outcome == "spent" else 4
+            per_allocation: dict[str, int] = defaultdict(int)
+            for alloc, start, end, _ in e.pieces:
+                per_allocation[alloc] += end - start
+            for alloc, units in per_allocation.items():
+                self.rows["allocation_moves"].append((alloc, column, units))
+        for alloc, start, end, delivered_by in e.pieces:
+            self.departures.append((end - start, delivered_by, e.at_us))
+            self.rows["unit_moves"].append(
+                (alloc, start, end, e.seq, e.at_us, e.at_offset, e.payee, e.transfer_id, e.outcome)
+            )
+        if e.settles is not None:
+            self.paid[e.settles] += e.amount
+        self._payment_findings(e, program_id, "open", n)
+
+    def on_TaggedTenge_TransferRefused(self, e: Any, n: int) -> None:
+        self._dated(e.at_us)
+        program_id = e.program_id
+        self.rows["movements"].append(
+            (e.transfer_id, "transfer", program_id, e.payer, e.payee, e.amount, e.at_us,
+             e.at_offset, "refused", None, e.purpose_ref, None, e.seq, n)
+        )
+        self._payment_findings(e, program_id, "refused", n)
+
+    def _payment_findings(self, e: Any, program_id: str, status: str, n: int) -> None:
+        evidence = json.dumps(
+            {"transfer": e.transfer_id, "notification": n, "purpose_ref": e.purpose_ref},
+            sort_keys=True,
+        )
+        for rule, amount in e.findings:
+            self.rows["findings"].append(
+                (rule, e.transfer_id, program_id, amount, e.at_us, e.at_offset, status, e.at_us,
+                 e.payer, e.payee, evidence)
+            )
+
+    # -- documents and registry ----------------------------------------------------------
+
+    def _document(self, e: Any, kind: str, payer: str | None, payee: str, party: str | None,
+                  value: int, accepted: int | None, parent: str | None = None) -> None:
+        self._dated(e.at_us)
+        self.rows["documents"].append(
+            (e.document_id, kind, e.program_id, payer, payee, party, e.at_us, e.at_offset,
+             value, accepted, 0, parent, e.seq)
+        )
+
+    def on_Loan_Issued(self, e: Any, n: int) -> None:
+        self._document(e, "loan", e.lender, e.borrower, None, e.amount, None)
+
+    def on_Purchase_Contracted(self, e: Any, n: int) -> None:
+        self._document(e, "purchase", e.buyer, e.seller, e.buyer,
+                       sum(int(a[2]) for a in e.animals), None)
+        self._animals(e.document_id, e.animals, e.seq)
+
+    def on_Purchase_AnimalsAdded(self, e: Any, n: int) -> None:
+        self.rows["purchase_value"].append((sum(int(a[2]) for a in e.animals), e.purchase_id))
+        self._animals(e.purchase_id, e.animals, e.seq)
+
+    def _animals(self, purchase_id: str, animals: list[list[Any]], seq: int) -> None:
+        for animal_id, species, price in animals:
+            self.animals.add(animal_id)
+            self.rows["purchase_animals"].append((purchase_id, animal_id, species, price, seq))
+
+    def on_Subsidy_Approved(self, e: Any, n: int) -> None:
+        self._document(e, "subsidy", None, e.supplier, e.applicant, e.amount, None)
+        self.assets.add(e.asset_id)
+        self.rows["subsidies"].append(
+            (e.document_id, e.program_id, e.applicant, e.supplier, e.asset_id, e.asset_kind,
+             e.asset_value, e.amount, e.at_us, e.at_offset, e.seq)
+        )
+
+    def on_Contract_Signed(self, e: Any, n: int) -> None:
+        self._document(e, "contract", e.customer, e.contractor, e.customer, e.value, 0,
+                       e.parent_contract_id)
+
+    def on_Contract_ActAccepted(self, e: Any, n: int) -> None:
+        self._dated(e.at_us)
+        self.accepted[e.contract_id] += e.amount
+        self.rows["acts"].append((e.act_id, e.contract_id, e.amount, e.at_us, e.at_offset, e.seq))
+
+    def on_Animal_FactRecorded(self, e: Any, n: int) -> None:
+        self._dated(e.at_us)
+        self.animals.add(e.animal_id)
+        self.rows["registry"].append(
+            (e.animal_id, e.seq, e.at_us, e.at_offset, e.registry_event, e.owner, e.species)
+        )
+
+    # -- writing a page --------------------------------------------------------------------
+
+    _INSERTS = {
+        "participants": "rm_participants VALUES (?,?,?,?,?)",
+        "programs": "rm_programs VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        "prices": "rm_prices VALUES (?,?,?,?,?)",
+        "movements": "rm_movements VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        "deliveries": "rm_deliveries VALUES (?,?,?,?,?,?,?,?)",
+        "unit_moves": "rm_unit_moves VALUES (?,?,?,?,?,?,?,?,?)",
+        "documents": "rm_documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        "purchase_animals": "rm_purchase_animals VALUES (?,?,?,?,?)",
+        "subsidies": "rm_subsidies VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        "acts": "rm_acts VALUES (?,?,?,?,?,?)",
+        "registry": "rm_registry VALUES (?,?,?,?,?,?,?)",
+    }
+
+    def write(self, c: Cursor) -> None:
+        """Send the buffered page to the database (inside the caller's transaction)."""
+        for key, target in self._INSERTS.items():
+            c.executemany("INSERT INTO " + target, self.rows[key])
+        c.executemany(FINDING_INSERT, self.rows["findings"])
+        c.executemany(
+            "INSERT INTO rm_allocations VALUES (?,?,?,?,?,?)",
+            [(a, *v) for a, v in self.allocations.items()],
+        )
+        moves: dict[tuple[str, int], int] = defaultdict(int)
+        for alloc, column, units in self.rows["allocation_moves"]:
+            moves[(alloc, column)] += units
+        c.executemany(
+            "UPDATE rm_allocations SET held = held - ?, spent = spent + ? WHERE allocation_id = ?",
+            [(u, u, a) for (a, col), u in moves.items() if col == 3],
+        )
+        c.executemany(
+            "UPDATE rm_allocations SET held = held - ?, returned = returned + ? "
+            "WHERE allocation_id = ?",
+            [(u, u, a) for (a, col), u in moves.items() if col == 4],
+        )
+        c.executemany(
+            "INSERT INTO rm_holdings VALUES (?,?,?) ON CONFLICT (program_id, participant_id) "
+            "DO UPDATE SET held = rm_holdings.held + excluded.held",
+            [(p, h, d) for (p, h), d in self.holdings.items() if d],
+        )
+        departed: dict[tuple[str, int], int] = defaultdict(int)
+        for units, delivery_id, at_us in self.departures:
+            departed[(delivery_id, at_us)] += units
+        c.executemany(
+            "UPDATE rm_deliveries SET departed_within = departed_within + ? "
+            "WHERE delivery_id = ? AND ? <= at_us + idle_limit_us",
+            [(u, d, t) for (d, t), u in departed.items()],
+        )
+        c.executemany(
+            "UPDATE rm_documents SET paid = paid + ? WHERE document_id = ?",
+            [(v, d) for d, v in self.paid.items()],
+        )
+        c.executemany(
+            "UPDATE rm_documents SET accepted = accepted + ? WHERE document_id = ?",
+            [(v, d) for d, v in self.accepted.items()],
+        )
+        c.executemany(
+            "UPDATE rm_documents SET value = value + ? WHERE document_id = ?",
+            self.rows["purchase_value"],
+        )
+        if self.mode is not None:
+            _meta(c, "mode", self.mode)
+        if self.latest_us is not None:
+            c.execute(
+                "INSERT INTO rm_meta VALUES ('latest_us', ?) ON CONFLICT (key) DO UPDATE "
+                "SET value = excluded.value",
+                (str(self.latest_us),),
+            )
+        self._judge_documents(c)
+        self._reset()
+
+    def _judge_documents(self, c: Cursor) -> None:
+        """Re-judge every animal, asset and priced item this page touched."""
+        animals, assets = set(self.animals), set(self.assets)
+        for chunk in _chunks(sorted(self.items)):
+            marks = ",".join("?" * len(chunk))
+            animals.update(r[0] for r in c.query(
+                f"SELECT DISTINCT animal_id FROM rm_purchase_animals WHERE species IN ({marks})",
+                chunk))
+            assets.update(r[0] for r in c.query(
+                f"SELECT DISTINCT asset_id FROM rm_subsidies WHERE asset_kind IN ({marks})", chunk))
+        for chunk in _chunks(sorted(animals)):
+            marks = ",".join("?" * len(chunk))
+            pairs: dict[str, list[AnimalInPurchase]] = defaultdict(list)
+            for row in c.query(
+                "SELECT pa.purchase_id, pa.animal_id, pa.species, pa.price, d.at_us, d.at_offset, "
+                "d.seq, d.program_id, d.party, d.payee FROM rm_purchase_animals pa "
+                "JOIN rm_documents d ON d.document_id = pa.purchase_id "
+                f"WHERE pa.animal_id IN ({marks})", chunk,
+            ):
+                pairs[row[1]].append(AnimalInPurchase(*row))
+            history: dict[str, list[RegistryFact]] = defaultdict(list)
+            for animal_id, seq, at_us, event, owner in c.query(
+                "SELECT animal_id, seq, at_us, event, owner FROM rm_registry "
+                f"WHERE animal_id IN ({marks})", chunk,
+            ):
+                history[animal_id].append(RegistryFact(seq, at_us, event, owner))
+            found: list[DocFinding] = []
+            for animal_id, in_purchases in pairs.items():
+                found.extend(animal_findings(
+                    in_purchases, history[animal_id], self.terms, self.regions, self.book))
+            subjects = [f"{a.purchase_id}/{a.animal_id}" for ps in pairs.values() for a in ps]
+            self._replace(c, ANIMAL_RULES, subjects, found)
+        for chunk in _chunks(sorted(assets)):
+            marks = ",".join("?" * len(chunk))
+            by_asset: dict[str, list[SubsidyDoc]] = defaultdict(list)
+            for row in c.query(
+                "SELECT subsidy_id, program_id, applicant, supplier, asset_id, asset_kind, "
+                "asset_value, amount, at_us, at_offset, seq FROM rm_subsidies "
+                f"WHERE asset_id IN ({marks})", chunk,
+            ):
+                by_asset[row[4]].append(SubsidyDoc(*row))
+            found = []
+            for subsidies in by_asset.values():
+                found.extend(subsidy_findings(subsidies, self.terms, self.regions, self.book))
+            subjects = [s.subsidy_id for ss in by_asset.values() for s in ss]
+            self._replace(c, SUBSIDY_RULES, subjects, found)
+
+    @staticmethod
+    def _replace(
+        c: Cursor, rules: tuple[Rule, ...], subjects: list[str], found: list[DocFinding]
+    ) -> None:
+        rule_marks = ",".join("?" * len(rules))
+        c.executemany(
+            f"DELETE FROM rm_findings WHERE subject = ? AND rule IN ({rule_marks})",
+            [(s, *[str(r) for r in rules]) for s in subjects],
+        )
+        c.executemany(FINDING_INSERT, [
+            (str(f.rule), f.subject, f.program_id, f.amount, f.at_us, f.at_offset, "open",
+             f.known_us, f.party_a, f.party_b, json.dumps(f.evidence, sort_keys=True))
+            for f in found
+        ])
+
+
+def _meta(c: Cursor, key: str, value: str) -> None:
+    c.execute(
+        "INSERT INTO rm_meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )

@@ -1,0 +1,281 @@
+"""The auditor's questions, answered from the read models: findings, balances, trace, explain.
+
+Time-based rules (IDLE_FUNDS, UNRETURNED_AFTER_EXPIRY) are judged here, at the evaluation
+instant, from deliveries and movements; every other finding is stored by the fold with the
+instant from which it is known, so time travel is a filter.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from coloring.domain.errors import ColoringError
+from coloring.domain.money import format_tiyn
+from coloring.domain.time import format_instant
+from coloring.projections.db import Database
+
+
+class NotFoundError(ColoringError):
+    pass
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    subject: str
+    program: str
+    amount: int
+    at_us: int
+    at_offset: int
+    status: str
+    participants: tuple[str, ...]
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def at(self) -> str:
+        return format_instant(self.at_us, self.at_offset)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "subject": self.subject,
+            "program": self.program,
+            "amount": format_tiyn(self.amount),
+            "at": self.at,
+            "status": self.status,
+            "participants": list(self.participants),
+            "evidence": self.evidence,
+        }
+
+
+@dataclass(frozen=True)
+class Filters:
+    rules: tuple[str, ...] = ()
+    program: str | None = None
+    participant: str | None = None
+    since_us: int | None = None
+    until_us: int | None = None
+
+    def keep(self, f: Finding) -> bool:
+        return (
+            (not self.rules or f.rule in self.rules)
+            and (self.program is None or f.program == self.program)
+            and (self.participant is None or self.participant in f.participants)
+            and (self.since_us is None or f.at_us >= self.since_us)
+            and (self.until_us is None or f.at_us <= self.until_us)
+        )
+
+
+def latest_us(db: Database) -> int | None:
+    rows = db.query("SELECT value FROM rm_meta WHERE key = 'latest_us'")
+    return int(rows[0][0]) if rows else None
+
+
+def evaluation_instant(db: Database, as_of_us: int | None) -> int | None:
+    return as_of_us if as_of_us is not None else latest_us(db)
+
+
+def findings(db: Database, as_of_us: int | None = None, filters: Filters = Filters()) -> list[Finding]:
+    """Every finding known at the evaluation instant, sorted by (at, rule, subject)."""
+    t = evaluation_instant(db, as_of_us)
+    if t is None:
+        return []
+    where, params = ["known_us <= ?"], [t]
+    if filters.rules:
+        where.append(f"rule IN ({','.join('?' * len(filters.rules))})")
+        params.extend(filters.rules)
+    if filters.program is not None:
+        where.append("program_id = ?")
+        params.append(filters.program)
+    out = [
+        Finding(rule, subject, program, amount, at_us, off, status,
+                tuple(p for p in (a, b) if p), json.loads(evidence))
+        for rule, subject, program, amount, at_us, off, status, a, b, evidence in db.query(
+            "SELECT rule, subject, program_id, amount, at_us, at_offset, status, party_a, "
+            f"party_b, evidence FROM rm_findings WHERE {' AND '.join(where)}", params,
+        )
+    ]
+    if not filters.rules or "IDLE_FUNDS" in filters.rules:
+        out.extend(idle_findings(db, t))
+    if not filters.rules or "UNRETURNED_AFTER_EXPIRY" in filters.rules:
+        out.extend(unreturned_findings(db, t))
+    out = [f for f in out if filters.keep(f)]
+    out.sort(key=lambda f: (f.at_us, f.rule, f.subject))
+    return out
+
+
+def idle_findings(db: Database, t: int) -> list[Finding]:
+    """Units that stayed with a holder longer than the program's idle limit (until they left,
+    or until `t`): one finding per delivery, dated arrival + limit in the delivery's offset."""
+    return [
+        Finding("IDLE_FUNDS", delivery_id, program, amount - departed, at_us + limit, off,
+                "open", (holder,), {"delivery": delivery_id, "holder": holder,
+                                    "delivered": amount, "passed_on_in_time": departed})
+        for delivery_id, program, holder, amount, at_us, off, limit, departed in db.query(
+            "SELECT delivery_id, program_id, holder, amount, at_us, at_offset, idle_limit_us, "
+            "departed_within FROM rm_deliveries WHERE at_us + idle_limit_us < ? "
+            "AND amount > departed_within", (t,),
+        )
+    ]
+
+
+def holdings_at(db: Database, t: int, program_id: str | None = None) -> list[tuple[str, str, int]]:
+    """(program, participant, held) after every record at or before `t`."""
+    where = "AND program_id = ?" if program_id else ""
+    extra = (program_id,) if program_id else ()
+    rows = db.query(
+        "SELECT program_id, holder, SUM(delta) FROM ("
+        "SELECT program_id, payee AS holder, amount AS delta FROM rm_movements "
+        f"WHERE status = 'applied' AND outcome = 'held' AND at_us <= ? {where} "
+        "UNION ALL SELECT program_id, payer AS holder, -amount AS delta FROM rm_movements "
+        f"WHERE status = 'applied' AND kind = 'transfer' AND at_us <= ? {where}"
+        ") moves GROUP BY program_id, holder HAVING SUM(delta) > 0 ORDER BY program_id, holder",
+        (t, *extra, t, *extra),
+    )
+    return [(p, h, int(v)) for p, h, v in rows]
+
+
+def unreturned_findings(db: Database, t: int) -> list[Finding]:
+    out = []
+    for program_id, expires_us, off in db.query(
+        "SELECT program_id, expires_at_us, expires_at_offset FROM rm_programs "
+        "WHERE expires_at_us <= ?", (t,),
+    ):
+        for _, holder, held in holdings_at(db, expires_us, program_id):
+            out.append(
+                Finding("UNRETURNED_AFTER_EXPIRY", f"{program_id}/{holder}", program_id, held,
+                        expires_us, off, "open", (holder,), {"holder": holder, "held": held})
+            )
+    return out
+
+
+@dataclass(frozen=True)
+class Balance:
+    program: str
+    participant: str
+    held: int
+
+
+def balances(db: Database, as_of_us: int | None = None, program: str | None = None,
+             participant: str | None = None) -> list[Balance]:
+    if as_of_us is None:
+        rows = db.query(
+            "SELECT program_id, participant_id, held FROM rm_holdings WHERE held > 0 "
+            "ORDER BY program_id, participant_id"
+        )
+    else:
+        rows = holdings_at(db, as_of_us)
+    return [
+        Balance(p, h, int(v)) for p, h, v in rows
+        if (program is None or p == program) and (participant is None or h == participant)
+    ]
+
+
+@dataclass(frozen=True)
+class Step:
+    holder: str
+    via: str
+    at: str
+    outcome: str
+
+
+@dataclass(frozen=True)
+class Trace:
+    unit: str
+    program: str
+    steps: list[Step]
+
+    @property
+    def state(self) -> str:
+        last = self.steps[-1]
+        return {"held": f"held by {last.holder}", "spent": f"spent at {last.holder}",
+                "returned": f"returned to {last.holder}"}[last.outcome]
+
+
+_UNIT = re.compile(r"(?P<alloc>[A-Za-z0-9._:-]{1,64})#(?P<k>[0-9]+)")
+
+
+def trace(db: Database, unit: str, as_of_us: int | None = None) -> Trace:
+    m = _UNIT.fullmatch(unit)
+    if m is None:
+        raise NotFoundError(f"{unit!r} is not a unit id: expected ALLOCATION#N, e.g. AL-7#1250000")
+    alloc, k = m["alloc"], int(m["k"])
+    allocation = db.query(
+        "SELECT program_id, amount FROM rm_allocations WHERE allocation_id = ?", (alloc,)
+    )
+    if not allocation:
+        raise NotFoundError(f"no allocation {alloc!r} in the ledger")
+    program, amount = allocation[0]
+    if k >= amount:
+        raise NotFoundError(f"allocation {alloc!r} has units 0..{amount - 1}; there is no #{k}")
+    rows = db.query(
+        "SELECT holder, via, at_us, at_offset, outcome FROM rm_unit_moves "
+        "WHERE allocation_id = ? AND unit_start <= ? AND unit_end > ? "
+        + ("AND at_us <= ? " if as_of_us is not None else "")
+        + "ORDER BY seq",
+        (alloc, k, k, *(() if as_of_us is None else (as_of_us,))),
+    )
+    if not rows:
+        raise NotFoundError(f"unit {unit} was not issued by {as_of_us and 'that instant'}")
+    return Trace(unit, program, [
+        Step(holder, via, format_instant(at_us, off), outcome)
+        for holder, via, at_us, off, outcome in rows
+    ])
+
+
+def find_one(db: Database, rule: str, subject: str, as_of_us: int | None = None) -> Finding:
+    for f in findings(db, as_of_us, Filters(rules=(rule,))):
+        if f.subject == subject:
+            return f
+    raise NotFoundError(f"no finding {rule} {subject} (see `coloring findings --rule {rule}`)")
+
+
+def explain(db: Database, rule: str, subject: str, as_of_us: int | None = None) -> list[str]:
+    """The finding and the records behind it, in plain words."""
+    f = find_one(db, rule, subject, as_of_us)
+    lines = [
+        f"{f.rule} {f.subject} ({f.status}): {format_tiyn(f.amount)} KZT of program {f.program}, "
+        f"at {f.at}",
+    ]
+    movement_id = f.evidence.get("transfer") or f.evidence.get("delivery")
+    if isinstance(movement_id, str):
+        for kind, payer, payee, amount, at_us, off, status, outcome, ref, settles, nid in db.query(
+            "SELECT kind, payer, payee, amount, at_us, at_offset, status, outcome, purpose_ref, "
+            "settles, notification_id FROM rm_movements WHERE movement_id = ?", (movement_id,),
+        ):
+            lines.append(
+                f"- {kind} {movement_id} at {format_instant(at_us, off)}: {payer} -> {payee}, "
+                f"{format_tiyn(amount)} KZT, {status}"
+                + (f" ({outcome})" if outcome else "")
+                + (f", purpose_ref {ref}" if ref else ", no purpose_ref")
+                + (f", counted towards {settles}" if settles else "")
+                + f" [event #{nid}]"
+            )
+    for key in ("purpose_ref", "purchase", "subsidy", "earlier_purchase", "earlier_subsidy"):
+        doc_id = f.evidence.get(key)
+        if isinstance(doc_id, str):
+            for kind, program, payer, payee, at_us, off, value, paid in db.query(
+                "SELECT kind, program_id, payer, payee, at_us, at_offset, value, paid "
+                "FROM rm_documents WHERE document_id = ?", (doc_id,),
+            ):
+                lines.append(
+                    f"- {kind} {doc_id} of {program} dated {format_instant(at_us, off)}: "
+                    f"{payer or '-'} -> {payee}, value {format_tiyn(value)}, "
+                    f"paid {format_tiyn(paid)}"
+                )
+    animal = f.evidence.get("animal")
+    if isinstance(animal, str):
+        history = db.query(
+            "SELECT at_us, at_offset, event, owner FROM rm_registry WHERE animal_id = ? "
+            "ORDER BY at_us, seq", (animal,),
+        )
+        lines.append(f"- registry of {animal}: " + (
+            "; ".join(f"{format_instant(a, o)} {e} {w or ''}".strip() for a, o, e, w in history)
+            or "no record"))
+    for key, value in sorted(f.evidence.items()):
+        if key not in ("transfer", "purpose_ref", "purchase", "subsidy", "animal", "notification"):
+            lines.append(f"- {key}: {value}")
+    return lines

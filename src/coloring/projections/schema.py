@@ -1,0 +1,112 @@
+"""Read-model tables (documented in docs/read-models.md). Amounts are tiyn, instants are
+microseconds since the epoch (UTC) with the offset they were written in."""
+
+from __future__ import annotations
+
+from coloring.projections.db import Cursor
+
+TABLES = {
+    "rm_position": "name TEXT PRIMARY KEY, position BIGINT NOT NULL",
+    "rm_meta": "key TEXT PRIMARY KEY, value TEXT NOT NULL",
+    "rm_participants": (
+        "participant_id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, region TEXT, "
+        "related_to TEXT NOT NULL"
+    ),
+    "rm_programs": (
+        "program_id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, route TEXT NOT NULL, "
+        "final_roles TEXT NOT NULL, expires_at_us BIGINT NOT NULL, expires_at_offset INTEGER NOT NULL, "
+        "max_idle_days INTEGER NOT NULL, subsidy_cap_percent TEXT, retention_days INTEGER, "
+        "price_tolerance_percent TEXT NOT NULL"
+    ),
+    "rm_movements": (
+        "movement_id TEXT PRIMARY KEY, kind TEXT NOT NULL, program_id TEXT NOT NULL, "
+        "payer TEXT NOT NULL, payee TEXT NOT NULL, amount BIGINT NOT NULL, at_us BIGINT NOT NULL, "
+        "at_offset INTEGER NOT NULL, status TEXT NOT NULL, outcome TEXT, purpose_ref TEXT, "
+        "settles TEXT, seq BIGINT NOT NULL, notification_id BIGINT NOT NULL"
+    ),
+    "rm_holdings": (
+        "program_id TEXT NOT NULL, participant_id TEXT NOT NULL, held BIGINT NOT NULL, "
+        "PRIMARY KEY (program_id, participant_id)"
+    ),
+    "rm_allocations": (
+        "allocation_id TEXT PRIMARY KEY, program_id TEXT NOT NULL, amount BIGINT NOT NULL, "
+        "held BIGINT NOT NULL, spent BIGINT NOT NULL, returned BIGINT NOT NULL"
+    ),
+    "rm_deliveries": (
+        "delivery_id TEXT PRIMARY KEY, program_id TEXT NOT NULL, holder TEXT NOT NULL, "
+        "amount BIGINT NOT NULL, at_us BIGINT NOT NULL, at_offset INTEGER NOT NULL, "
+        "idle_limit_us BIGINT NOT NULL, departed_within BIGINT NOT NULL"
+    ),
+    "rm_unit_moves": (
+        "allocation_id TEXT NOT NULL, unit_start BIGINT NOT NULL, unit_end BIGINT NOT NULL, "
+        "seq BIGINT NOT NULL, at_us BIGINT NOT NULL, at_offset INTEGER NOT NULL, "
+        "holder TEXT NOT NULL, via TEXT NOT NULL, outcome TEXT NOT NULL"
+    ),
+    "rm_documents": (
+        "document_id TEXT PRIMARY KEY, kind TEXT NOT NULL, program_id TEXT NOT NULL, "
+        "payer TEXT, payee TEXT NOT NULL, party TEXT, at_us BIGINT NOT NULL, "
+        "at_offset INTEGER NOT NULL, value BIGINT NOT NULL, accepted BIGINT, paid BIGINT NOT NULL, "
+        "parent_id TEXT, seq BIGINT NOT NULL"
+    ),
+    "rm_purchase_animals": (
+        "purchase_id TEXT NOT NULL, animal_id TEXT NOT NULL, species TEXT NOT NULL, "
+        "price BIGINT NOT NULL, seq BIGINT NOT NULL, PRIMARY KEY (purchase_id, animal_id)"
+    ),
+    "rm_subsidies": (
+        "subsidy_id TEXT PRIMARY KEY, program_id TEXT NOT NULL, applicant TEXT NOT NULL, "
+        "supplier TEXT NOT NULL, asset_id TEXT NOT NULL, asset_kind TEXT NOT NULL, "
+        "asset_value BIGINT NOT NULL, amount BIGINT NOT NULL, at_us BIGINT NOT NULL, "
+        "at_offset INTEGER NOT NULL, seq BIGINT NOT NULL"
+    ),
+    "rm_acts": (
+        "act_id TEXT PRIMARY KEY, contract_id TEXT NOT NULL, amount BIGINT NOT NULL, "
+        "at_us BIGINT NOT NULL, at_offset INTEGER NOT NULL, seq BIGINT NOT NULL"
+    ),
+    "rm_registry": (
+        "animal_id TEXT NOT NULL, seq BIGINT NOT NULL, at_us BIGINT NOT NULL, "
+        "at_offset INTEGER NOT NULL, event TEXT NOT NULL, owner TEXT, species TEXT NOT NULL, "
+        "PRIMARY KEY (animal_id, seq)"
+    ),
+    "rm_prices": (
+        "item TEXT NOT NULL, region TEXT NOT NULL, valid_from_us BIGINT NOT NULL, "
+        "seq BIGINT NOT NULL, price BIGINT NOT NULL, PRIMARY KEY (item, region, valid_from_us, seq)"
+    ),
+    "rm_findings": (
+        "rule TEXT NOT NULL, subject TEXT NOT NULL, program_id TEXT NOT NULL, "
+        "amount BIGINT NOT NULL, at_us BIGINT NOT NULL, at_offset INTEGER NOT NULL, "
+        "status TEXT NOT NULL, known_us BIGINT NOT NULL, party_a TEXT, party_b TEXT, "
+        "evidence TEXT NOT NULL, PRIMARY KEY (rule, subject)"
+    ),
+}
+
+INDEXES = [
+    "rm_movements (program_id, at_us)",
+    "rm_movements (payer)",
+    "rm_movements (payee)",
+    "rm_unit_moves (allocation_id, unit_start)",
+    "rm_purchase_animals (animal_id)",
+    "rm_purchase_animals (species)",
+    "rm_subsidies (asset_id)",
+    "rm_subsidies (asset_kind)",
+    "rm_findings (at_us)",
+    "rm_findings (program_id)",
+    "rm_deliveries (program_id)",
+]
+
+# Tables rebuilt by a replay; the position table says how far the replay got.
+READ_MODELS = [t for t in TABLES if t != "rm_position"]
+
+
+def create(c: Cursor) -> None:
+    for name, columns in TABLES.items():
+        c.execute(f"CREATE TABLE IF NOT EXISTS {name} ({columns})")
+    for spec in INDEXES:
+        table, cols = spec.split(" ", 1)
+        index = "ix_" + table + "_" + "_".join(x.strip() for x in cols.strip("()").split(","))
+        c.execute(f"CREATE INDEX IF NOT EXISTS {index} ON {spec}")
+
+
+def clear(c: Cursor) -> None:
+    for name in READ_MODELS:
+        c.execute(f"DELETE FROM {name}")
+    c.execute("DELETE FROM rm_position")

@@ -1,0 +1,225 @@
+"""Hypothesis strategies shared by the test suite, and the small fixed world they draw from.
+
+Import as `from strategies import ...` (pytest puts `tests/` on `sys.path` via `conftest.py`).
+Keep strategies here, one place, so that every test draws ids, amounts and instants alike.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import Any
+
+from hypothesis import strategies as st
+
+from coloring.domain.records import (
+    ActRecord,
+    AllocationRecord,
+    AnimalRecord,
+    ContractRecord,
+    LoanRecord,
+    ParticipantRecord,
+    ProgramRecord,
+    PurchaseRecord,
+    RegistryRecord,
+    TransferRecord,
+)
+from coloring.domain.time import DAY_US, Instant, parse_instant
+from coloring.domain.units import Piece, Queue
+
+# -- the fixed world ---------------------------------------------------------------------
+
+T0 = parse_instant("2025-01-01")
+HOUR_US = 3600 * 1_000_000
+
+CAST: tuple[ParticipantRecord, ...] = (
+    ParticipantRecord("T", "Treasury", "treasury"),
+    ParticipantRecord("OP", "Operator", "operator"),
+    ParticipantRecord("B", "Bank", "bank"),
+    ParticipantRecord("F1", "Farmer one", "farmer"),
+    ParticipantRecord("F2", "Farmer two", "farmer"),
+    ParticipantRecord("S", "Seller", "seller"),
+)
+ROLE_OF: dict[str, str] = {p.participant_id: p.role for p in CAST}
+TREASURY = "T"
+NON_TREASURY: tuple[str, ...] = tuple(p for p, r in ROLE_OF.items() if r != "treasury")
+
+LIVESTOCK_ROUTE: tuple[tuple[str, str], ...] = (
+    ("treasury", "operator"),
+    ("operator", "bank"),
+    ("bank", "farmer"),
+    ("farmer", "seller"),
+)
+SHORT_ROUTE: tuple[tuple[str, str], ...] = (
+    ("treasury", "operator"),
+    ("operator", "farmer"),
+    ("farmer", "seller"),
+)
+
+
+def after(start: Instant, *, days: int = 0, hours: int = 0, us: int = 0) -> Instant:
+    """`start` moved forward, in the same offset."""
+    return Instant(start.us + days * DAY_US + hours * HOUR_US + us, start.offset_minutes)
+
+
+def program(
+    program_id: str = "P1",
+    route: tuple[tuple[str, str], ...] = LIVESTOCK_ROUTE,
+    *,
+    expires_at: Instant | None = None,
+    kind: str = "livestock",
+    max_idle_days: int = 30,
+) -> ProgramRecord:
+    return ProgramRecord(
+        program_id, f"Program {program_id}", kind, route,
+        expires_at if expires_at is not None else after(T0, days=365), max_idle_days,
+    )
+
+
+# -- scalars -----------------------------------------------------------------------------
+
+ids = st.from_regex(r"[A-Za-z0-9._:-]{1,64}", fullmatch=True)
+"""Any id the contract allows (section 1)."""
+
+
+def tiyn(max_value: int = 10**12) -> st.SearchStrategy[int]:
+    """A positive amount in tiyn."""
+    return st.integers(min_value=1, max_value=max_value)
+
+
+def instants(
+    min_us: int = T0.us - 400 * DAY_US, max_us: int = T0.us + 400 * DAY_US
+) -> st.SearchStrategy[Instant]:
+    """Instants around the pilot's year, in any offset from -12:00 to +14:00."""
+    return st.builds(
+        Instant,
+        st.integers(min_value=min_us, max_value=max_us),
+        st.integers(min_value=-12 * 60, max_value=14 * 60),
+    )
+
+
+# -- unit queues -------------------------------------------------------------------------
+
+
+@st.composite
+def queues(draw: st.DrawFn, max_pieces: int = 8) -> Queue:
+    """A FIFO queue of pieces: disjoint unit ranges of a few allocations, each with the
+    delivery that brought it and the holders it passed through."""
+    next_start: dict[str, int] = {}
+    queue: Queue = deque()
+    for _ in range(draw(st.integers(min_value=0, max_value=max_pieces))):
+        alloc = draw(st.sampled_from(["A", "B", "C"]))
+        start = next_start.get(alloc, 0) + draw(st.integers(min_value=0, max_value=3))
+        end = start + draw(st.integers(min_value=1, max_value=40))
+        next_start[alloc] = end
+        delivered_by = draw(st.sampled_from([alloc, "T1", "T2", "T3"]))
+        previous = tuple(draw(st.lists(st.sampled_from(NON_TREASURY), max_size=3)))
+        queue.append([alloc, start, end, delivered_by, previous])
+    return queue
+
+
+def units_of(pieces: Any) -> list[tuple[str, int]]:
+    """Expand pieces into their units `(allocation_id, k)`, in queue order."""
+    return [(p[0], k) for p in pieces for k in range(p[1], p[2])]
+
+
+def runs(pieces: Any) -> list[tuple[str, int, int]]:
+    """Pieces as maximal contiguous ranges `(allocation_id, start, end)`, in queue order:
+    two queues hold the same units in the same order exactly when their runs are equal."""
+    merged: list[tuple[str, int, int]] = []
+    for p in pieces:
+        alloc, start, end = p[0], p[1], p[2]
+        if merged and merged[-1][0] == alloc and merged[-1][2] == start:
+            merged[-1] = (alloc, merged[-1][1], end)
+        else:
+            merged.append((alloc, start, end))
+    return merged
+
+
+def piece_size(piece: Piece) -> int:
+    return int(piece[2]) - int(piece[1])
+
+
+# -- ledger plans ------------------------------------------------------------------------
+
+PlanRecord = (
+    AllocationRecord
+    | LoanRecord
+    | PurchaseRecord
+    | ContractRecord
+    | ActRecord
+    | RegistryRecord
+    | TransferRecord
+)
+
+OPEN_ROUTE: tuple[tuple[str, str], ...] = tuple(
+    (a, b)
+    for a in ("operator", "bank", "farmer")
+    for b in ("operator", "bank", "farmer", "seller")
+    if a != b
+) + (("treasury", "operator"),)
+"""A route that allows most hops, so that in enforce mode document rules decide."""
+
+
+@st.composite
+def ledger_plans(draw: st.DrawFn, max_steps: int = 25) -> list[PlanRecord]:
+    """A time-ordered list of records for program `P1` (use with `program("P1", OPEN_ROUTE)`
+    and the CAST): a few allocations, then documents (loans, purchases with animals, contracts
+    with acts), registry facts and payments whose `purpose_ref` names a document of the plan,
+    an unknown one or none. One record per hour from T0."""
+    records: list[PlanRecord] = []
+    clock = iter(range(10_000))
+
+    def at() -> Instant:
+        return after(T0, hours=next(clock))
+
+    def two_parties() -> tuple[str, str]:
+        a = draw(st.sampled_from(NON_TREASURY))
+        b = draw(st.sampled_from([p for p in NON_TREASURY if p != a]))
+        return a, b
+
+    for i in range(draw(st.integers(min_value=1, max_value=3))):
+        recipient = draw(st.sampled_from(["OP", "B", "F1", "F2"]))
+        records.append(
+            AllocationRecord(f"A{i}", "P1", TREASURY, recipient, draw(tiyn(500)), at())
+        )
+    documents: list[str] = []
+    contracts: list[str] = []
+    animals: list[str] = []
+    kinds = st.sampled_from(["loan", "purchase", "contract", "act", "registry", "pay", "pay"])
+    for n, kind in enumerate(draw(st.lists(kinds, max_size=max_steps))):
+        if kind == "loan":
+            lender, borrower = two_parties()
+            records.append(LoanRecord(f"L{n}", "P1", lender, borrower, draw(tiyn(300)), at()))
+            documents.append(f"L{n}")
+        elif kind == "purchase":
+            buyer, seller = two_parties()
+            count = draw(st.integers(min_value=0, max_value=2))
+            herd = tuple(
+                AnimalRecord(f"U{n}", f"KZ{n}-{k}", "cow", draw(tiyn(200))) for k in range(count)
+            )
+            records.append(PurchaseRecord(f"U{n}", "P1", buyer, seller, at(), herd))
+            documents.append(f"U{n}")
+            animals.extend(a.animal_id for a in herd)
+        elif kind == "contract":
+            customer, contractor = two_parties()
+            records.append(
+                ContractRecord(f"C{n}", "P1", customer, contractor, draw(tiyn(400)), at())
+            )
+            documents.append(f"C{n}")
+            contracts.append(f"C{n}")
+        elif kind == "act" and contracts:
+            contract = draw(st.sampled_from(contracts))
+            records.append(ActRecord(f"X{n}", contract, draw(tiyn(250)), at()))
+        elif kind == "registry" and animals:
+            animal = draw(st.sampled_from(animals))
+            owner = draw(st.sampled_from(NON_TREASURY))
+            records.append(RegistryRecord(animal, "cow", "registered", owner, at()))
+        elif kind == "pay":
+            payer, payee = two_parties()
+            if draw(st.booleans()):
+                payee = TREASURY
+            purpose_ref = draw(st.sampled_from([*documents, "UNKNOWN", None]))
+            records.append(
+                TransferRecord(f"T{n}", at(), "P1", payer, payee, draw(tiyn(300)), purpose_ref)
+            )
+    return records
