@@ -11,6 +11,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from coloring.application import ColoringApplication
 from coloring.domain.records import (
     ActRecord,
     AllocationRecord,
@@ -73,6 +74,25 @@ def program(
         program_id, f"Program {program_id}", kind, route,
         expires_at if expires_at is not None else after(T0, days=365), max_idle_days,
     )
+
+
+def reopen(app: ColoringApplication) -> ColoringApplication:
+    """A second application on the same store as `app`: its state is rebuilt from the stored
+    events only. Works for an in-memory SQLite database too, while `app` keeps it open."""
+    env = {}
+    if app.db_url == "sqlite:///:memory:":
+        env["SQLITE_DBNAME"] = str(app.env.get("SQLITE_DBNAME"))
+    return ColoringApplication(app.db_url, env=env)
+
+
+def domain_events(app: ColoringApplication) -> list[Any]:
+    """Every stored event of the ledger, in notification (recording) order."""
+    events: list[Any] = []
+    start = 1
+    while batch := app.recorder.select_notifications(start, 1000):
+        events.extend(app.mapper.to_domain_event(n) for n in batch)
+        start = batch[-1].id + 1
+    return events
 
 
 # -- scalars -----------------------------------------------------------------------------

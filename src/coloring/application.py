@@ -43,7 +43,15 @@ from coloring.domain.records import (
     SubsidyRecord,
     TransferRecord,
 )
-from coloring.domain.rules import HELD, RETURNED, SPENT, DocumentFacts, PaymentFacts, Verdict, judge_payment
+from coloring.domain.rules import (
+    HELD,
+    RETURNED,
+    SPENT,
+    DocumentFacts,
+    PaymentFacts,
+    Verdict,
+    judge_payment,
+)
 from coloring.domain.time import Instant
 from coloring.persistence import RECORDS_TABLE, database_url, environment_for
 
@@ -91,13 +99,24 @@ class IndexRow:
     source: str
 
 
+def registry_key(r: RegistryRecord, occurrence: int) -> str:
+    """Registry rows have no id: their content and their occurrence in the folder are the key."""
+    return "\x1f".join(
+        (r.animal_id, str(r.at.us), r.event, r.owner or "", r.species, str(occurrence))
+    )
+
+
+def price_key(r: ReferencePriceRecord, occurrence: int) -> str:
+    return "\x1f".join((r.item, r.region, str(r.valid_from.us), str(occurrence)))
+
+
 def digest(record: object) -> str:
     if isinstance(record, PurchaseRecord):
         record = replace(record, animals=())
     return hashlib.sha256(repr(record).encode()).hexdigest()[:32]
 
 
-class ColoringApplication(Application):
+class ColoringApplication(Application[UUID]):
     """The ledger application. Configure with a database URL (see `coloring.persistence`)."""
 
     name = "coloring"
@@ -139,7 +158,7 @@ class ColoringApplication(Application):
         """Save every pending event in record order, with their index rows, in one transaction."""
         if not self._dirty:
             return
-        events = []
+        events: list[Any] = []
         for aggregate in self._dirty.values():
             events.extend(aggregate.collect_events())
         events.sort(key=lambda e: (getattr(e, "seq", 0), e.originator_version))
@@ -186,7 +205,9 @@ class ColoringApplication(Application):
         self._cache[aggregate.id] = aggregate
         self._dirty[aggregate.id] = aggregate
 
-    def _next_seq(self, kind: str, key: str, record: object, at: Instant | None, source: str) -> int:
+    def _next_seq(
+        self, kind: str, key: str, record: object, at: Instant | None, source: str
+    ) -> int:
         if at is not None:
             if at.us < self.latest_us:
                 raise TimeOrderError(
@@ -257,8 +278,12 @@ class ColoringApplication(Application):
         seq = self._next_seq("participant", r.participant_id, r, None, source)
         self._touch(
             Participant(
-                participant_id=r.participant_id, name=r.name, role=r.role, region=r.region,
-                related_to=list(r.related_to), seq=seq,
+                participant_id=r.participant_id,
+                name=r.name,
+                role=r.role,
+                region=r.region,
+                related_to=list(r.related_to),
+                seq=seq,
             )
         )
         self._done()
@@ -267,26 +292,38 @@ class ColoringApplication(Application):
         seq = self._next_seq("program", r.program_id, r, None, source)
         self._touch(
             Program(
-                program_id=r.program_id, name=r.name, kind=r.kind,
-                route=[list(hop) for hop in r.route], expires_at_us=r.expires_at.us,
-                expires_at_offset=r.expires_at.offset_minutes, max_idle_days=r.max_idle_days,
-                subsidy_cap_percent=None if r.subsidy_cap_percent is None
+                program_id=r.program_id,
+                name=r.name,
+                kind=r.kind,
+                route=[list(hop) for hop in r.route],
+                expires_at_us=r.expires_at.us,
+                expires_at_offset=r.expires_at.offset_minutes,
+                max_idle_days=r.max_idle_days,
+                subsidy_cap_percent=None
+                if r.subsidy_cap_percent is None
                 else str(r.subsidy_cap_percent),
                 retention_days=r.retention_days,
-                price_tolerance_percent=str(r.price_tolerance_percent), seq=seq,
+                price_tolerance_percent=str(r.price_tolerance_percent),
+                seq=seq,
             )
         )
         self._done()
 
-    def quote_price(self, r: ReferencePriceRecord, occurrence: int = 0, source: str = "api") -> None:
-        key = f"{r.item}\x1f{r.region}\x1f{r.valid_from.us}\x1f{occurrence}"
+    def quote_price(
+        self, r: ReferencePriceRecord, occurrence: int = 0, source: str = "api"
+    ) -> None:
+        key = price_key(r, occurrence)
         seq = self._next_seq("price", key, r, None, source)
         price_list = self._get(PriceList.create_id())
         if not isinstance(price_list, PriceList):
             price_list = PriceList()
         price_list.quote(
-            item=r.item, region=r.region, price=r.price, valid_from_us=r.valid_from.us,
-            valid_from_offset=r.valid_from.offset_minutes, seq=seq,
+            item=r.item,
+            region=r.region,
+            price=r.price,
+            valid_from_us=r.valid_from.us,
+            valid_from_offset=r.valid_from.offset_minutes,
+            seq=seq,
         )
         self._touch(price_list)
         self._done()
@@ -300,9 +337,14 @@ class ColoringApplication(Application):
         seq = self._next_seq("movement", r.allocation_id, r, r.at, source)
         tagged = self._tagged(r.program_id, seq)
         tagged.allocate(
-            allocation_id=r.allocation_id, payer=r.payer, recipient=r.recipient,
-            amount=r.amount, at_us=r.at.us, at_offset=r.at.offset_minutes,
-            outcome=_outcome(recipient.role, program), seq=seq,
+            allocation_id=r.allocation_id,
+            payer=r.payer,
+            recipient=r.recipient,
+            amount=r.amount,
+            at_us=r.at.us,
+            at_offset=r.at.offset_minutes,
+            outcome=_outcome(recipient.role, program),
+            seq=seq,
         )
         self._touch(tagged)
         self._done()
@@ -317,26 +359,38 @@ class ColoringApplication(Application):
         held = tagged.held(r.payer)
         before = 0
         if r.amount <= held and payee.role != "treasury":
-            before = sum(
-                p[2] - p[1] for p in tagged.peek(r.payer, r.amount) if r.payee in p[4]
-            )
+            before = sum(p[2] - p[1] for p in tagged.peek(r.payer, r.amount) if r.payee in p[4])
         verdict: Verdict = judge_payment(
             PaymentFacts(
-                program_id=r.program_id, payer=r.payer, payee=r.payee,
-                payer_role=payer.role, payee_role=payee.role, amount=r.amount, at_us=r.at.us,
-                purpose_ref=r.purpose_ref, held=held, hops=frozenset(program.hops),
+                program_id=r.program_id,
+                payer=r.payer,
+                payee=r.payee,
+                payer_role=payer.role,
+                payee_role=payee.role,
+                amount=r.amount,
+                at_us=r.at.us,
+                purpose_ref=r.purpose_ref,
+                held=held,
+                hops=frozenset(program.hops),
                 final_roles=frozenset(program.final_roles),
                 expires_at_us=program.expires_at_us,
                 document=self._document_facts(r.purpose_ref, r.at.us) if r.purpose_ref else None,
-                related=self._related, units_held_before_by_payee=before,
+                related=self._related,
+                units_held_before_by_payee=before,
                 enforce=self.mode() == Mode.ENFORCE,
             )
         )
         findings = [[str(rule), amount] for rule, amount in verdict.findings]
         common: dict[str, Any] = dict(
-            transfer_id=r.transfer_id, payer=r.payer, payee=r.payee, amount=r.amount,
-            at_us=r.at.us, at_offset=r.at.offset_minutes, purpose_ref=r.purpose_ref,
-            findings=findings, seq=seq,
+            transfer_id=r.transfer_id,
+            payer=r.payer,
+            payee=r.payee,
+            amount=r.amount,
+            at_us=r.at.us,
+            at_offset=r.at.offset_minutes,
+            purpose_ref=r.purpose_ref,
+            findings=findings,
+            seq=seq,
         )
         if verdict.refused:
             tagged.refuse(**common)
@@ -345,7 +399,10 @@ class ColoringApplication(Application):
         self._touch(tagged)
         self._done()
         return PaymentResult(
-            r.transfer_id, not verdict.refused, verdict.outcome, verdict.settles,
+            r.transfer_id,
+            not verdict.refused,
+            verdict.outcome,
+            verdict.settles,
             [(str(rule), amount) for rule, amount in verdict.findings],
         )
 
@@ -356,9 +413,14 @@ class ColoringApplication(Application):
         seq = self._next_seq("document", r.loan_id, r, r.at, source)
         self._touch(
             Loan(
-                document_id=r.loan_id, program_id=r.program_id, lender=r.lender,
-                borrower=r.borrower, amount=r.amount, at_us=r.at.us,
-                at_offset=r.at.offset_minutes, seq=seq,
+                document_id=r.loan_id,
+                program_id=r.program_id,
+                lender=r.lender,
+                borrower=r.borrower,
+                amount=r.amount,
+                at_us=r.at.us,
+                at_offset=r.at.offset_minutes,
+                seq=seq,
             )
         )
         self._done()
@@ -370,9 +432,14 @@ class ColoringApplication(Application):
             self._index_animal(animal, seq, source)
         self._touch(
             Purchase(
-                document_id=r.purchase_id, program_id=r.program_id, buyer=r.buyer,
-                seller=r.seller, at_us=r.at.us, at_offset=r.at.offset_minutes,
-                animals=[[a.animal_id, a.species, a.price] for a in r.animals], seq=seq,
+                document_id=r.purchase_id,
+                program_id=r.program_id,
+                buyer=r.buyer,
+                seller=r.seller,
+                at_us=r.at.us,
+                at_offset=r.at.offset_minutes,
+                animals=[[a.animal_id, a.species, a.price] for a in r.animals],
+                seq=seq,
             )
         )
         self._done()
@@ -399,10 +466,17 @@ class ColoringApplication(Application):
         seq = self._next_seq("document", r.subsidy_id, r, r.at, source)
         self._touch(
             Subsidy(
-                document_id=r.subsidy_id, program_id=r.program_id, applicant=r.applicant,
-                supplier=r.supplier, asset_id=r.asset_id, asset_kind=r.asset_kind,
-                asset_value=r.asset_value, amount=r.amount, at_us=r.at.us,
-                at_offset=r.at.offset_minutes, seq=seq,
+                document_id=r.subsidy_id,
+                program_id=r.program_id,
+                applicant=r.applicant,
+                supplier=r.supplier,
+                asset_id=r.asset_id,
+                asset_kind=r.asset_kind,
+                asset_value=r.asset_value,
+                amount=r.amount,
+                at_us=r.at.us,
+                at_offset=r.at.offset_minutes,
+                seq=seq,
             )
         )
         self._done()
@@ -416,9 +490,14 @@ class ColoringApplication(Application):
         seq = self._next_seq("document", r.contract_id, r, r.at, source)
         self._touch(
             Contract(
-                document_id=r.contract_id, program_id=r.program_id, customer=r.customer,
-                contractor=r.contractor, value=r.value, at_us=r.at.us,
-                at_offset=r.at.offset_minutes, parent_contract_id=r.parent_contract_id,
+                document_id=r.contract_id,
+                program_id=r.program_id,
+                customer=r.customer,
+                contractor=r.contractor,
+                value=r.value,
+                at_us=r.at.us,
+                at_offset=r.at.offset_minutes,
+                parent_contract_id=r.parent_contract_id,
                 seq=seq,
             )
         )
@@ -430,21 +509,30 @@ class ColoringApplication(Application):
             raise UnknownRecordError(f"{source}: no contract {r.contract_id!r}")
         seq = self._next_seq("act", r.act_id, r, r.at, source)
         contract.accept_act(
-            act_id=r.act_id, amount=r.amount, at_us=r.at.us, at_offset=r.at.offset_minutes,
+            act_id=r.act_id,
+            amount=r.amount,
+            at_us=r.at.us,
+            at_offset=r.at.offset_minutes,
             seq=seq,
         )
         self._touch(contract)
         self._done()
 
-    def record_registry_fact(self, r: RegistryRecord, occurrence: int = 0, source: str = "api") -> None:
-        key = f"{r.animal_id}\x1f{r.at.us}\x1f{r.event}\x1f{r.owner or ''}\x1f{r.species}\x1f{occurrence}"
+    def record_registry_fact(
+        self, r: RegistryRecord, occurrence: int = 0, source: str = "api"
+    ) -> None:
+        key = registry_key(r, occurrence)
         seq = self._next_seq("registry", key, r, r.at, source)
         animal = self._get(Animal.create_id(r.animal_id))
         if not isinstance(animal, Animal):
             animal = Animal(animal_id=r.animal_id)
         animal.record_fact(
-            species=r.species, registry_event=r.event, owner=r.owner, at_us=r.at.us,
-            at_offset=r.at.offset_minutes, seq=seq,
+            species=r.species,
+            registry_event=r.event,
+            owner=r.owner,
+            at_us=r.at.us,
+            at_offset=r.at.offset_minutes,
+            seq=seq,
         )
         self._touch(animal)
         self._done()
@@ -491,8 +579,14 @@ class ColoringApplication(Application):
 
     def _index_animal(self, animal: AnimalRecord, seq: int, source: str) -> None:
         self._index.append(
-            ("purchase_animal", f"{animal.purchase_id}/{animal.animal_id}", digest(animal), seq,
-             None, source)
+            (
+                "purchase_animal",
+                f"{animal.purchase_id}/{animal.animal_id}",
+                digest(animal),
+                seq,
+                None,
+                source,
+            )
         )
 
     def _related(self, a: str, b: str) -> bool:
@@ -515,9 +609,15 @@ class ColoringApplication(Application):
                 for i in doc.animal_ids()
             )
         return DocumentFacts(
-            document_id=doc.document_id, kind=doc.kind, program_id=doc.program_id,
-            payee=doc.payee, payer=doc.payer, party=doc.party, payable=doc.payable(),
-            paid=paid, animal_owners=owners,
+            document_id=doc.document_id,
+            kind=doc.kind,
+            program_id=doc.program_id,
+            payee=doc.payee,
+            payer=doc.payer,
+            party=doc.party,
+            payable=doc.payable(),
+            paid=paid,
+            animal_owners=owners,
         )
 
 

@@ -41,13 +41,19 @@ out = Console(soft_wrap=True)
 
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", help="Database URL (default $COLORING_DB or sqlite:///coloring.db).",
-                 show_default=False),
+    typer.Option(
+        "--db",
+        help="Database URL (default $COLORING_DB or sqlite:///coloring.db).",
+        show_default=False,
+    ),
 ]
 AsOfOption = Annotated[
     str | None,
-    typer.Option("--as-of", help="Time travel: the ledger as it stood at this instant "
-                 "(ISO 8601; no offset means +05:00)."),
+    typer.Option(
+        "--as-of",
+        help="Time travel: the ledger as it stood at this instant "
+        "(ISO 8601; no offset means +05:00).",
+    ),
 ]
 
 
@@ -63,7 +69,9 @@ def fail(message: str, code: int) -> NoReturn:
 
 
 @contextmanager
-def ledger(db: str | None, catch_up: bool = True) -> Iterator[tuple[ColoringApplication, ProjectionRunner]]:
+def ledger(
+    db: str | None, catch_up: bool = True
+) -> Iterator[tuple[ColoringApplication, ProjectionRunner]]:
     """Open the ledger, bring the read models up to date, translate errors into exit codes."""
     try:
         application = ColoringApplication(db)
@@ -94,8 +102,12 @@ def _catch_up(runner: ProjectionRunner) -> None:
 
 def _progress() -> Progress:
     return Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err, transient=True,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
     )
 
 
@@ -112,9 +124,12 @@ def _instant(text: str | None, option: str) -> int | None:
 def load(
     folder: Annotated[Path, typer.Argument(help="A pilot folder of CSV files (contract v1).")],
     db: DbOption = None,
-    mode: Annotated[str | None, typer.Option(
-        "--mode", help="observe (default for a new ledger) or enforce; a ledger keeps its mode."
-    )] = None,
+    mode: Annotated[
+        str | None,
+        typer.Option(
+            "--mode", help="observe (default for a new ledger) or enforce; a ledger keeps its mode."
+        ),
+    ] = None,
 ) -> None:
     """Record a pilot folder in the ledger: all errors at once, nothing half-loaded."""
     if mode is not None and mode not in ("observe", "enforce"):
@@ -147,26 +162,34 @@ def load(
     )
     err.print(f"payments applied {summary.applied}, refused {summary.refused}", highlight=False)
     if found:
-        err.print("findings: " + ", ".join(f"{r} {n}" for r, n in sorted(found.items())),
-                  highlight=False)
+        err.print(
+            "findings: " + ", ".join(f"{r} {n}" for r, n in sorted(found.items())), highlight=False
+        )
 
 
 @app.command()
 def findings(
     db: DbOption = None,
-    rule: Annotated[list[str] | None, typer.Option("--rule", help="Only this rule (repeatable).")] = None,
+    rule: Annotated[
+        list[str] | None, typer.Option("--rule", help="Only this rule (repeatable).")
+    ] = None,
     program: Annotated[str | None, typer.Option("--program")] = None,
     participant: Annotated[str | None, typer.Option("--participant")] = None,
     since: Annotated[str | None, typer.Option("--since", help="Findings at or after.")] = None,
     until: Annotated[str | None, typer.Option("--until", help="Findings at or before.")] = None,
     as_of: AsOfOption = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
-    check: Annotated[bool, typer.Option("--check", help="Exit 1 when there is any finding.")] = False,
+    check: Annotated[
+        bool, typer.Option("--check", help="Exit 1 when there is any finding.")
+    ] = False,
 ) -> None:
     """List misuse findings, sorted by time, rule and subject."""
     filters = queries.Filters(
-        rules=tuple(rule or ()), program=program, participant=participant,
-        since_us=_instant(since, "--since"), until_us=_instant(until, "--until"),
+        rules=tuple(rule or ()),
+        program=program,
+        participant=participant,
+        since_us=_instant(since, "--since"),
+        until_us=_instant(until, "--until"),
     )
     as_of_us = _instant(as_of, "--as-of")
     with ledger(db) as (_, runner):
@@ -178,13 +201,29 @@ def findings(
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(["rule", "subject", "program", "amount", "at", "status", "participants"])
         for r in rows:
-            writer.writerow([r["rule"], r["subject"], r["program"], r["amount"], r["at"],
-                             r["status"], ";".join(r["participants"])])
+            writer.writerow(
+                [
+                    r["rule"],
+                    r["subject"],
+                    r["program"],
+                    r["amount"],
+                    r["at"],
+                    r["status"],
+                    ";".join(r["participants"]),
+                ]
+            )
     else:
         table = Table("at", "rule", "subject", "program", "amount", "status", "participants")
         for r in rows:
-            table.add_row(r["at"], r["rule"], r["subject"], r["program"], r["amount"],
-                          r["status"], ", ".join(r["participants"]))
+            table.add_row(
+                r["at"],
+                r["rule"],
+                r["subject"],
+                r["program"],
+                r["amount"],
+                r["status"],
+                ", ".join(r["participants"]),
+            )
         out.print(table)
         err.print(f"{len(rows)} finding(s)")
     if check and rows:
@@ -217,9 +256,18 @@ def trace(
     with ledger(db) as (_, runner):
         t = queries.trace(runner.db, unit, as_of_us)
     if fmt is Format.json:
-        sys.stdout.write(json.dumps({
-            "unit": t.unit, "program": t.program, "state": t.state,
-            "steps": [s.__dict__ for s in t.steps]}, indent=1) + "\n")
+        sys.stdout.write(
+            json.dumps(
+                {
+                    "unit": t.unit,
+                    "program": t.program,
+                    "state": t.state,
+                    "steps": [s.__dict__ for s in t.steps],
+                },
+                indent=1,
+            )
+            + "\n"
+        )
         return
     if fmt is Format.csv:
         writer = csv.writer(sys.stdout, lineterminator="\n")
@@ -251,9 +299,20 @@ def balances(
 
 def _print_balances(rows: list[queries.Balance], fmt: Format) -> None:
     if fmt is Format.json:
-        sys.stdout.write(json.dumps([
-            {"program": b.program, "participant": b.participant, "held": format_tiyn(b.held)}
-            for b in rows], indent=1) + "\n")
+        sys.stdout.write(
+            json.dumps(
+                [
+                    {
+                        "program": b.program,
+                        "participant": b.participant,
+                        "held": format_tiyn(b.held),
+                    }
+                    for b in rows
+                ],
+                indent=1,
+            )
+            + "\n"
+        )
     elif fmt is Format.csv:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(["program", "participant", "held"])
@@ -273,8 +332,10 @@ def verify(db: DbOption = None) -> None:
     with ledger(db) as (_, runner):
         report = verify_read_models(runner)
     if report.ok:
-        err.print(f"verified: read models match the {report.position} events; "
-                  "money is conserved", highlight=False)
+        err.print(
+            f"verified: read models match the {report.position} events; money is conserved",
+            highlight=False,
+        )
         return
     for line in report.differences:
         out.print(line, highlight=False, markup=False)
@@ -300,8 +361,9 @@ def generate(
     """Write a deterministic synthetic pilot folder with planted misuse (planted.json)."""
     from coloring.pilot.generator import generate as run_generator
 
-    summary = run_generator(out_dir, seed=seed, farmers=farmers, scale=scale,
-                            misuse_rate=misuse_rate)
+    summary = run_generator(
+        out_dir, seed=seed, farmers=farmers, scale=scale, misuse_rate=misuse_rate
+    )
     err.print(summary.to_text(), highlight=False)
 
 
@@ -318,8 +380,10 @@ def demo(
     with ledger(target, catch_up=False) as (application, runner):
         summary = load_folder(application, source)
         runner.run()
-        err.print(f"loaded {source}: payments applied {summary.applied}, refused "
-                  f"{summary.refused}", highlight=False)
+        err.print(
+            f"loaded {source}: payments applied {summary.applied}, refused {summary.refused}",
+            highlight=False,
+        )
         _print_balances(queries.balances(runner.db), Format.table)
         found = queries.findings(runner.db)
         table = Table("at", "rule", "subject", "amount", "status", title="findings")
@@ -332,7 +396,7 @@ def main() -> None:
     try:
         app()
     except KeyboardInterrupt:
-        err.print("interrupted: every committed batch is kept; run the same command again "
-                  "to resume")
+        err.print(
+            "interrupted: every committed batch is kept; run the same command again to resume"
+        )
         sys.exit(130)
-

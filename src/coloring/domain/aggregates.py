@@ -72,8 +72,13 @@ class Participant(Aggregate):
 
     @event(Registered)
     def __init__(
-        self, participant_id: str, name: str, role: str, region: str | None,
-        related_to: list[str], seq: int,
+        self,
+        participant_id: str,
+        name: str,
+        role: str,
+        region: str | None,
+        related_to: list[str],
+        seq: int,
     ) -> None:
         self.participant_id = participant_id
         self.name = name
@@ -110,10 +115,18 @@ class Program(Aggregate):
 
     @event(Registered)
     def __init__(
-        self, program_id: str, name: str, kind: str, route: list[list[str]],
-        expires_at_us: int, expires_at_offset: int, max_idle_days: int,
-        subsidy_cap_percent: str | None, retention_days: int | None,
-        price_tolerance_percent: str, seq: int,
+        self,
+        program_id: str,
+        name: str,
+        kind: str,
+        route: list[list[str]],
+        expires_at_us: int,
+        expires_at_offset: int,
+        max_idle_days: int,
+        subsidy_cap_percent: str | None,
+        retention_days: int | None,
+        price_tolerance_percent: str,
+        seq: int,
     ) -> None:
         self.program_id = program_id
         self.name = name
@@ -229,21 +242,43 @@ class TaggedTenge(Aggregate):
     # -- commands --------------------------------------------------------------------------
 
     def allocate(
-        self, allocation_id: str, payer: str, recipient: str, amount: int,
-        at_us: int, at_offset: int, outcome: str, seq: int,
+        self,
+        allocation_id: str,
+        payer: str,
+        recipient: str,
+        amount: int,
+        at_us: int,
+        at_offset: int,
+        outcome: str,
+        seq: int,
     ) -> None:
         """Issue `amount` units to the recipient, delivered as a payment would deliver them."""
         if not isinstance(amount, int) or amount <= 0:
             raise InvalidAmountError(amount)
         self._allocated(
-            program_id=self.program_id, allocation_id=allocation_id, payer=payer, recipient=recipient, amount=amount,
-            at_us=at_us, at_offset=at_offset, outcome=outcome, seq=seq,
+            program_id=self.program_id,
+            allocation_id=allocation_id,
+            payer=payer,
+            recipient=recipient,
+            amount=amount,
+            at_us=at_us,
+            at_offset=at_offset,
+            outcome=outcome,
+            seq=seq,
         )
 
     @event(UnitsAllocated)
     def _allocated(
-        self, program_id: str, allocation_id: str, payer: str, recipient: str, amount: int,
-        at_us: int, at_offset: int, outcome: str, seq: int,
+        self,
+        program_id: str,
+        allocation_id: str,
+        payer: str,
+        recipient: str,
+        amount: int,
+        at_us: int,
+        at_offset: int,
+        outcome: str,
+        seq: int,
     ) -> None:
         if outcome == "held":
             self.queues.setdefault(recipient, deque()).append(
@@ -251,28 +286,58 @@ class TaggedTenge(Aggregate):
             )
 
     def transfer(
-        self, transfer_id: str, payer: str, payee: str, amount: int, at_us: int,
-        at_offset: int, purpose_ref: str | None, settles: str | None, outcome: str,
-        findings: list[list[Any]], seq: int,
+        self,
+        transfer_id: str,
+        payer: str,
+        payee: str,
+        amount: int,
+        at_us: int,
+        at_offset: int,
+        purpose_ref: str | None,
+        settles: str | None,
+        outcome: str,
+        findings: list[list[Any]],
+        seq: int,
     ) -> list[Piece]:
         """Apply a payment the application has judged; returns the pieces moved."""
         if not isinstance(amount, int) or amount <= 0:
             raise InvalidAmountError(amount)
         if amount > self.held(payer):
             raise InsufficientUnitsError(payer, self.program_id, amount, self.held(payer))
-        pieces = [p[:DELIVERED_BY + 1] for p in self.peek(payer, amount)]
+        pieces = [p[: DELIVERED_BY + 1] for p in self.peek(payer, amount)]
         self._transferred(
-            program_id=self.program_id, transfer_id=transfer_id, payer=payer, payee=payee, amount=amount, at_us=at_us,
-            at_offset=at_offset, purpose_ref=purpose_ref, settles=settles, outcome=outcome,
-            pieces=pieces, findings=findings, seq=seq,
+            program_id=self.program_id,
+            transfer_id=transfer_id,
+            payer=payer,
+            payee=payee,
+            amount=amount,
+            at_us=at_us,
+            at_offset=at_offset,
+            purpose_ref=purpose_ref,
+            settles=settles,
+            outcome=outcome,
+            pieces=pieces,
+            findings=findings,
+            seq=seq,
         )
         return pieces
 
     @event(UnitsTransferred)
     def _transferred(
-        self, program_id: str, transfer_id: str, payer: str, payee: str, amount: int, at_us: int,
-        at_offset: int, purpose_ref: str | None, settles: str | None, outcome: str,
-        pieces: list[list[Any]], findings: list[list[Any]], seq: int,
+        self,
+        program_id: str,
+        transfer_id: str,
+        payer: str,
+        payee: str,
+        amount: int,
+        at_us: int,
+        at_offset: int,
+        purpose_ref: str | None,
+        settles: str | None,
+        outcome: str,
+        pieces: list[list[Any]],
+        findings: list[list[Any]],
+        seq: int,
     ) -> None:
         taken = take_prefix(self.queues[payer], amount)
         if not self.queues[payer]:
@@ -287,24 +352,47 @@ class TaggedTenge(Aggregate):
             self.settled[settles] = self.settled.get(settles, 0) + amount
 
     def refuse(
-        self, transfer_id: str, payer: str, payee: str, amount: int, at_us: int,
-        at_offset: int, purpose_ref: str | None, findings: list[list[Any]], seq: int,
+        self,
+        transfer_id: str,
+        payer: str,
+        payee: str,
+        amount: int,
+        at_us: int,
+        at_offset: int,
+        purpose_ref: str | None,
+        findings: list[list[Any]],
+        seq: int,
     ) -> None:
         self._refused(
-            program_id=self.program_id, transfer_id=transfer_id, payer=payer, payee=payee, amount=amount, at_us=at_us,
-            at_offset=at_offset, purpose_ref=purpose_ref, findings=findings, seq=seq,
+            program_id=self.program_id,
+            transfer_id=transfer_id,
+            payer=payer,
+            payee=payee,
+            amount=amount,
+            at_us=at_us,
+            at_offset=at_offset,
+            purpose_ref=purpose_ref,
+            findings=findings,
+            seq=seq,
         )
 
     @event(TransferRefused)
     def _refused(
-        self, program_id: str, transfer_id: str, payer: str, payee: str, amount: int, at_us: int,
-        at_offset: int, purpose_ref: str | None, findings: list[list[Any]], seq: int,
+        self,
+        program_id: str,
+        transfer_id: str,
+        payer: str,
+        payee: str,
+        amount: int,
+        at_us: int,
+        at_offset: int,
+        purpose_ref: str | None,
+        findings: list[list[Any]],
+        seq: int,
     ) -> None:
         """Nothing moves: the refusal is history, not state."""
 
 
 class InsufficientUnitsError(InvalidAmountError):
     def __init__(self, payer: str, program_id: str, amount: int, held: int) -> None:
-        Exception.__init__(
-            self, f"{payer} holds {held} tiyn of {program_id}, cannot pay {amount}"
-        )
+        Exception.__init__(self, f"{payer} holds {held} tiyn of {program_id}, cannot pay {amount}")

@@ -8,7 +8,7 @@ never looked up at replay time.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -20,6 +20,10 @@ class Document(Aggregate):
     """Common shape: the payee and (where named) the payer a payment must match."""
 
     kind = ""
+    if TYPE_CHECKING:
+        document_id: str
+        program_id: str
+        at_us: int
 
     @staticmethod
     def create_id(document_id: str) -> UUID:
@@ -63,8 +67,15 @@ class Loan(Document):
 
     @event(Issued)
     def __init__(
-        self, document_id: str, program_id: str, lender: str, borrower: str, amount: int,
-        at_us: int, at_offset: int, seq: int,
+        self,
+        document_id: str,
+        program_id: str,
+        lender: str,
+        borrower: str,
+        amount: int,
+        at_us: int,
+        at_offset: int,
+        seq: int,
     ) -> None:
         self.document_id = document_id
         self.program_id = program_id
@@ -115,8 +126,15 @@ class Purchase(Document):
 
     @event(Contracted)
     def __init__(
-        self, document_id: str, program_id: str, buyer: str, seller: str, at_us: int,
-        at_offset: int, animals: list[list[Any]], seq: int,
+        self,
+        document_id: str,
+        program_id: str,
+        buyer: str,
+        seller: str,
+        at_us: int,
+        at_offset: int,
+        animals: list[list[Any]],
+        seq: int,
     ) -> None:
         self.document_id = document_id
         self.program_id = program_id
@@ -174,8 +192,18 @@ class Subsidy(Document):
 
     @event(Approved)
     def __init__(
-        self, document_id: str, program_id: str, applicant: str, supplier: str, asset_id: str,
-        asset_kind: str, asset_value: int, amount: int, at_us: int, at_offset: int, seq: int,
+        self,
+        document_id: str,
+        program_id: str,
+        applicant: str,
+        supplier: str,
+        asset_id: str,
+        asset_kind: str,
+        asset_value: int,
+        amount: int,
+        at_us: int,
+        at_offset: int,
+        seq: int,
     ) -> None:
         self.document_id = document_id
         self.program_id = program_id
@@ -228,8 +256,16 @@ class Contract(Document):
 
     @event(Signed)
     def __init__(
-        self, document_id: str, program_id: str, customer: str, contractor: str, value: int,
-        at_us: int, at_offset: int, parent_contract_id: str | None, seq: int,
+        self,
+        document_id: str,
+        program_id: str,
+        customer: str,
+        contractor: str,
+        value: int,
+        at_us: int,
+        at_offset: int,
+        parent_contract_id: str | None,
+        seq: int,
     ) -> None:
         self.document_id = document_id
         self.program_id = program_id
@@ -241,10 +277,18 @@ class Contract(Document):
 
     def accept_act(self, act_id: str, amount: int, at_us: int, at_offset: int, seq: int) -> None:
         self._act_accepted(
-            contract_id=self.document_id, act_id=act_id, amount=amount, at_us=at_us, at_offset=at_offset, seq=seq)
+            contract_id=self.document_id,
+            act_id=act_id,
+            amount=amount,
+            at_us=at_us,
+            at_offset=at_offset,
+            seq=seq,
+        )
 
     @event(ActAccepted)
-    def _act_accepted(self, contract_id: str, act_id: str, amount: int, at_us: int, at_offset: int, seq: int) -> None:
+    def _act_accepted(
+        self, contract_id: str, act_id: str, amount: int, at_us: int, at_offset: int, seq: int
+    ) -> None:
         self.accepted += amount
 
     @property
@@ -298,18 +342,33 @@ class Animal(Aggregate):
         self.history: list[list[Any]] = []
 
     def record_fact(
-        self, species: str, registry_event: str, owner: str | None, at_us: int, at_offset: int,
+        self,
+        species: str,
+        registry_event: str,
+        owner: str | None,
+        at_us: int,
+        at_offset: int,
         seq: int,
     ) -> None:
         self._fact_recorded(
-            animal_id=self.animal_id, species=species, registry_event=registry_event,
+            animal_id=self.animal_id,
+            species=species,
+            registry_event=registry_event,
             owner=owner if registry_event in ("registered", "transferred") else None,
-            at_us=at_us, at_offset=at_offset, seq=seq,
+            at_us=at_us,
+            at_offset=at_offset,
+            seq=seq,
         )
 
     @event(FactRecorded)
     def _fact_recorded(
-        self, animal_id: str, species: str, registry_event: str, owner: str | None, at_us: int, at_offset: int,
+        self,
+        animal_id: str,
+        species: str,
+        registry_event: str,
+        owner: str | None,
+        at_us: int,
+        at_offset: int,
         seq: int,
     ) -> None:
         self.owner = owner
@@ -354,17 +413,31 @@ class PriceList(Aggregate):
         self.quotes = 0
 
     def quote(
-        self, item: str, region: str, price: int, valid_from_us: int, valid_from_offset: int,
+        self,
+        item: str,
+        region: str,
+        price: int,
+        valid_from_us: int,
+        valid_from_offset: int,
         seq: int,
     ) -> None:
         self._quoted(
-            item=item, region=region, price=price, valid_from_us=valid_from_us,
-            valid_from_offset=valid_from_offset, seq=seq,
+            item=item,
+            region=region,
+            price=price,
+            valid_from_us=valid_from_us,
+            valid_from_offset=valid_from_offset,
+            seq=seq,
         )
 
     @event(PriceQuoted)
     def _quoted(
-        self, item: str, region: str, price: int, valid_from_us: int, valid_from_offset: int,
+        self,
+        item: str,
+        region: str,
+        price: int,
+        valid_from_us: int,
+        valid_from_offset: int,
         seq: int,
     ) -> None:
         self.quotes += 1

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from coloring.application import ColoringApplication, digest
+from coloring.application import ColoringApplication, digest, price_key, registry_key
 from coloring.domain.aggregates import Participant, Program
 from coloring.domain.documents import Contract, Document
 from coloring.domain.errors import ColoringError
@@ -95,15 +95,9 @@ def _kind_key(record: Any, occurrence: int) -> tuple[str, str]:
         case ActRecord(act_id=i):
             return "act", i
         case RegistryRecord():
-            r = record
-            owner = r.owner or ""
-            return (
-                "registry",
-                f"{r.animal_id}\x1f{r.at.us}\x1f{r.event}\x1f{owner}\x1f{r.species}\x1f{occurrence}",
-            )
+            return "registry", registry_key(record, occurrence)
         case ReferencePriceRecord():
-            r = record
-            return "price", f"{r.item}\x1f{r.region}\x1f{r.valid_from.us}\x1f{occurrence}"
+            return "price", price_key(record, occurrence)
         case AnimalRecord(purchase_id=p, animal_id=a):
             return "purchase_animal", f"{p}/{a}"
     kind = type(record).__name__.removesuffix("Record").lower()

@@ -28,7 +28,9 @@ class Cursor:
             self._raw.executemany(self._sql(sql), [tuple(r) for r in rows])
 
     def fetchall(self) -> list[tuple[Any, ...]]:
-        return [tuple(r.values()) if isinstance(r, dict) else tuple(r) for r in self._raw.fetchall()]
+        return [
+            tuple(r.values()) if isinstance(r, dict) else tuple(r) for r in self._raw.fetchall()
+        ]
 
     def fetchone(self) -> tuple[Any, ...] | None:
         r = self._raw.fetchone()

@@ -91,8 +91,10 @@ def reference_price(book: PriceBook, item: str, region: str | None, at_us: int) 
     for wanted in ([region] if region else []) + ["*"]:
         best: tuple[int, int, int] | None = None
         for row_region, valid_from, seq, price in rows:
-            if row_region == wanted and valid_from <= at_us and (
-                best is None or (valid_from, seq) > best[:2]
+            if (
+                row_region == wanted
+                and valid_from <= at_us
+                and (best is None or (valid_from, seq) > best[:2])
             ):
                 best = (valid_from, seq, price)
         if best is not None:
@@ -116,35 +118,78 @@ def animal_findings(
     facts = sorted(history, key=lambda f: (f.at_us, f.seq))
     purchases = sorted(animal, key=lambda a: (a.at_us, a.seq))
     for i, a in enumerate(purchases):
-        subject = f"{a.purchase_id}/{a.animal_id}"
         term = terms[a.program_id]
-
-        def add(rule: Rule, known_us: int, **evidence: object) -> None:
-            out.append(
-                DocFinding(rule, subject, a.program_id, a.price, a.at_us, a.at_offset,
-                           known_us, a.buyer, a.seller,
-                           {"purchase": a.purchase_id, "animal": a.animal_id, **evidence})
-            )
-
         if i > 0:
-            first = purchases[0]
-            add(Rule.DUPLICATE_ANIMAL, a.at_us, earlier_purchase=first.purchase_id)
+            out.append(
+                _on_animal(
+                    Rule.DUPLICATE_ANIMAL, a, a.at_us, earlier_purchase=purchases[0].purchase_id
+                )
+            )
         known = [f for f in facts if f.at_us <= a.at_us]
         if not known:
-            add(Rule.UNREGISTERED_ANIMAL, a.at_us)
+            out.append(_on_animal(Rule.UNREGISTERED_ANIMAL, a, a.at_us))
         elif known[-1].owner != a.seller:
-            add(Rule.SELLER_NOT_OWNER, a.at_us, registry_seq=known[-1].seq,
-                registered_owner=known[-1].owner)
+            out.append(
+                _on_animal(
+                    Rule.SELLER_NOT_OWNER,
+                    a,
+                    a.at_us,
+                    registry_seq=known[-1].seq,
+                    registered_owner=known[-1].owner,
+                )
+            )
         if term.retention_days is not None:
             departure = _early_departure(facts, a, term.retention_days)
             if departure is not None:
                 arrived, left = departure
-                add(Rule.EARLY_DISPOSAL, left.at_us, registered_seq=arrived.seq,
-                    left_seq=left.seq, left_by=left.event)
+                out.append(
+                    _on_animal(
+                        Rule.EARLY_DISPOSAL,
+                        a,
+                        left.at_us,
+                        registered_seq=arrived.seq,
+                        left_seq=left.seq,
+                        left_by=left.event,
+                    )
+                )
         reference = reference_price(book, a.species, regions.get(a.buyer), a.at_us)
-        if reference is not None and above_reference(a.price, reference, term.price_tolerance_percent):
-            add(Rule.PRICE_ABOVE_REFERENCE, a.at_us, reference_price=reference)
+        if reference is not None and above_reference(
+            a.price, reference, term.price_tolerance_percent
+        ):
+            out.append(
+                _on_animal(Rule.PRICE_ABOVE_REFERENCE, a, a.at_us, reference_price=reference)
+            )
     return out
+
+
+def _on_animal(rule: Rule, a: AnimalInPurchase, known_us: int, **evidence: object) -> DocFinding:
+    return DocFinding(
+        rule,
+        f"{a.purchase_id}/{a.animal_id}",
+        a.program_id,
+        a.price,
+        a.at_us,
+        a.at_offset,
+        known_us,
+        a.buyer,
+        a.seller,
+        {"purchase": a.purchase_id, "animal": a.animal_id, **evidence},
+    )
+
+
+def _on_subsidy(rule: Rule, s: SubsidyDoc, **evidence: object) -> DocFinding:
+    return DocFinding(
+        rule,
+        s.subsidy_id,
+        s.program_id,
+        s.amount,
+        s.at_us,
+        s.at_offset,
+        s.at_us,
+        s.applicant,
+        s.supplier,
+        {"subsidy": s.subsidy_id, "asset": s.asset_id, **evidence},
+    )
 
 
 def _early_departure(
@@ -174,22 +219,25 @@ def subsidy_findings(
     ordered = sorted(subsidies, key=lambda s: (s.at_us, s.seq))
     for i, s in enumerate(ordered):
         term = terms[s.program_id]
-
-        def add(rule: Rule, **evidence: object) -> None:
-            out.append(
-                DocFinding(rule, s.subsidy_id, s.program_id, s.amount, s.at_us, s.at_offset,
-                           s.at_us, s.applicant, s.supplier,
-                           {"subsidy": s.subsidy_id, "asset": s.asset_id, **evidence})
-            )
-
         if i > 0:
-            add(Rule.DOUBLE_SUBSIDY, earlier_subsidy=ordered[0].subsidy_id)
+            out.append(_on_subsidy(Rule.DOUBLE_SUBSIDY, s, earlier_subsidy=ordered[0].subsidy_id))
         cap = term.subsidy_cap_percent
         if cap is not None and s.amount * 100 > cap * s.asset_value:
-            add(Rule.SUBSIDY_OVER_CAP, cap_percent=str(cap), asset_value=s.asset_value)
+            out.append(
+                _on_subsidy(
+                    Rule.SUBSIDY_OVER_CAP, s, cap_percent=str(cap), asset_value=s.asset_value
+                )
+            )
         reference = reference_price(book, s.asset_kind, regions.get(s.applicant), s.at_us)
         if reference is not None and above_reference(
             s.asset_value, reference, term.price_tolerance_percent
         ):
-            add(Rule.PRICE_ABOVE_REFERENCE, reference_price=reference, asset_value=s.asset_value)
+            out.append(
+                _on_subsidy(
+                    Rule.PRICE_ABOVE_REFERENCE,
+                    s,
+                    reference_price=reference,
+                    asset_value=s.asset_value,
+                )
+            )
     return out

@@ -65,9 +65,7 @@ class Fold:
     def _remember_program(
         self, pid: str, retention: int | None, cap: str | None, tol: str, idle: int
     ) -> None:
-        self.terms[pid] = Terms(
-            retention, None if cap is None else Fraction(cap), Fraction(tol)
-        )
+        self.terms[pid] = Terms(retention, None if cap is None else Fraction(cap), Fraction(tol))
         self.idle_days[pid] = idle
 
     def _reset(self) -> None:
@@ -107,13 +105,26 @@ class Fold:
         sources = {a for a, _ in e.route}
         finals = sorted({b for _, b in e.route if b not in sources and b != "treasury"})
         self._remember_program(
-            e.program_id, e.retention_days, e.subsidy_cap_percent, e.price_tolerance_percent,
+            e.program_id,
+            e.retention_days,
+            e.subsidy_cap_percent,
+            e.price_tolerance_percent,
             e.max_idle_days,
         )
         self.rows["programs"].append(
-            (e.program_id, e.name, e.kind, " ".join(f"{a}>{b}" for a, b in e.route),
-             " ".join(finals), e.expires_at_us, e.expires_at_offset, e.max_idle_days,
-             e.subsidy_cap_percent, e.retention_days, e.price_tolerance_percent)
+            (
+                e.program_id,
+                e.name,
+                e.kind,
+                " ".join(f"{a}>{b}" for a, b in e.route),
+                " ".join(finals),
+                e.expires_at_us,
+                e.expires_at_offset,
+                e.max_idle_days,
+                e.subsidy_cap_percent,
+                e.retention_days,
+                e.price_tolerance_percent,
+            )
         )
 
     def on_PriceList_PriceQuoted(self, e: Any, n: int) -> None:
@@ -123,8 +134,15 @@ class Fold:
 
     # -- money -------------------------------------------------------------------------
 
-    def _deliver(self, program_id: str, delivery_id: str, holder: str, amount: int,
-                 at_us: int, at_offset: int) -> None:
+    def _deliver(
+        self,
+        program_id: str,
+        delivery_id: str,
+        holder: str,
+        amount: int,
+        at_us: int,
+        at_offset: int,
+    ) -> None:
         self.holdings[(program_id, holder)] += amount
         limit = self.idle_days[program_id] * DAY_US
         self.rows["deliveries"].append(
@@ -135,28 +153,67 @@ class Fold:
         self._dated(e.at_us)
         program_id = e.program_id
         self.rows["movements"].append(
-            (e.allocation_id, "allocation", program_id, e.payer, e.recipient, e.amount, e.at_us,
-             e.at_offset, "applied", e.outcome, None, None, e.seq, n)
+            (
+                e.allocation_id,
+                "allocation",
+                program_id,
+                e.payer,
+                e.recipient,
+                e.amount,
+                e.at_us,
+                e.at_offset,
+                "applied",
+                e.outcome,
+                None,
+                None,
+                e.seq,
+                n,
+            )
         )
         held = e.amount if e.outcome == "held" else 0
         self.allocations[e.allocation_id] = [
-            program_id, e.amount, held,
+            program_id,
+            e.amount,
+            held,
             e.amount if e.outcome == "spent" else 0,
             e.amount if e.outcome == "returned" else 0,
         ]
         if e.outcome == "held":
             self._deliver(program_id, e.allocation_id, e.recipient, e.amount, e.at_us, e.at_offset)
         self.rows["unit_moves"].append(
-            (e.allocation_id, 0, e.amount, e.seq, e.at_us, e.at_offset, e.recipient,
-             e.allocation_id, e.outcome)
+            (
+                e.allocation_id,
+                0,
+                e.amount,
+                e.seq,
+                e.at_us,
+                e.at_offset,
+                e.recipient,
+                e.allocation_id,
+                e.outcome,
+            )
         )
 
     def on_TaggedTenge_UnitsTransferred(self, e: Any, n: int) -> None:
         self._dated(e.at_us)
         program_id = e.program_id
         self.rows["movements"].append(
-            (e.transfer_id, "transfer", program_id, e.payer, e.payee, e.amount, e.at_us,
-             e.at_offset, "applied", e.outcome, e.purpose_ref, e.settles, e.seq, n)
+            (
+                e.transfer_id,
+                "transfer",
+                program_id,
+                e.payer,
+                e.payee,
+                e.amount,
+                e.at_us,
+                e.at_offset,
+                "applied",
+                e.outcome,
+                e.purpose_ref,
+                e.settles,
+                e.seq,
+                n,
+            )
         )
         self.holdings[(program_id, e.payer)] -= e.amount
         if e.outcome == "held":
@@ -181,8 +238,22 @@ class Fold:
         self._dated(e.at_us)
         program_id = e.program_id
         self.rows["movements"].append(
-            (e.transfer_id, "transfer", program_id, e.payer, e.payee, e.amount, e.at_us,
-             e.at_offset, "refused", None, e.purpose_ref, None, e.seq, n)
+            (
+                e.transfer_id,
+                "transfer",
+                program_id,
+                e.payer,
+                e.payee,
+                e.amount,
+                e.at_us,
+                e.at_offset,
+                "refused",
+                None,
+                e.purpose_ref,
+                None,
+                e.seq,
+                n,
+            )
         )
         self._payment_findings(e, program_id, "refused", n)
 
@@ -193,26 +264,60 @@ class Fold:
         )
         for rule, amount in e.findings:
             self.rows["findings"].append(
-                (rule, e.transfer_id, program_id, amount, e.at_us, e.at_offset, status, e.at_us,
-                 e.payer, e.payee, evidence)
+                (
+                    rule,
+                    e.transfer_id,
+                    program_id,
+                    amount,
+                    e.at_us,
+                    e.at_offset,
+                    status,
+                    e.at_us,
+                    e.payer,
+                    e.payee,
+                    evidence,
+                )
             )
 
     # -- documents and registry ----------------------------------------------------------
 
-    def _document(self, e: Any, kind: str, payer: str | None, payee: str, party: str | None,
-                  value: int, accepted: int | None, parent: str | None = None) -> None:
+    def _document(
+        self,
+        e: Any,
+        kind: str,
+        payer: str | None,
+        payee: str,
+        party: str | None,
+        value: int,
+        accepted: int | None,
+        parent: str | None = None,
+    ) -> None:
         self._dated(e.at_us)
         self.rows["documents"].append(
-            (e.document_id, kind, e.program_id, payer, payee, party, e.at_us, e.at_offset,
-             value, accepted, 0, parent, e.seq)
+            (
+                e.document_id,
+                kind,
+                e.program_id,
+                payer,
+                payee,
+                party,
+                e.at_us,
+                e.at_offset,
+                value,
+                accepted,
+                0,
+                parent,
+                e.seq,
+            )
         )
 
     def on_Loan_Issued(self, e: Any, n: int) -> None:
         self._document(e, "loan", e.lender, e.borrower, None, e.amount, None)
 
     def on_Purchase_Contracted(self, e: Any, n: int) -> None:
-        self._document(e, "purchase", e.buyer, e.seller, e.buyer,
-                       sum(int(a[2]) for a in e.animals), None)
+        self._document(
+            e, "purchase", e.buyer, e.seller, e.buyer, sum(int(a[2]) for a in e.animals), None
+        )
         self._animals(e.document_id, e.animals, e.seq)
 
     def on_Purchase_AnimalsAdded(self, e: Any, n: int) -> None:
@@ -228,13 +333,25 @@ class Fold:
         self._document(e, "subsidy", None, e.supplier, e.applicant, e.amount, None)
         self.assets.add(e.asset_id)
         self.rows["subsidies"].append(
-            (e.document_id, e.program_id, e.applicant, e.supplier, e.asset_id, e.asset_kind,
-             e.asset_value, e.amount, e.at_us, e.at_offset, e.seq)
+            (
+                e.document_id,
+                e.program_id,
+                e.applicant,
+                e.supplier,
+                e.asset_id,
+                e.asset_kind,
+                e.asset_value,
+                e.amount,
+                e.at_us,
+                e.at_offset,
+                e.seq,
+            )
         )
 
     def on_Contract_Signed(self, e: Any, n: int) -> None:
-        self._document(e, "contract", e.customer, e.contractor, e.customer, e.value, 0,
-                       e.parent_contract_id)
+        self._document(
+            e, "contract", e.customer, e.contractor, e.customer, e.value, 0, e.parent_contract_id
+        )
 
     def on_Contract_ActAccepted(self, e: Any, n: int) -> None:
         self._dated(e.at_us)
@@ -326,11 +443,20 @@ class Fold:
         animals, assets = set(self.animals), set(self.assets)
         for chunk in _chunks(sorted(self.items)):
             marks = ",".join("?" * len(chunk))
-            animals.update(r[0] for r in c.query(
-                f"SELECT DISTINCT animal_id FROM rm_purchase_animals WHERE species IN ({marks})",
-                chunk))
-            assets.update(r[0] for r in c.query(
-                f"SELECT DISTINCT asset_id FROM rm_subsidies WHERE asset_kind IN ({marks})", chunk))
+            animals.update(
+                r[0]
+                for r in c.query(
+                    f"SELECT DISTINCT animal_id FROM rm_purchase_animals WHERE species IN ({marks})",
+                    chunk,
+                )
+            )
+            assets.update(
+                r[0]
+                for r in c.query(
+                    f"SELECT DISTINCT asset_id FROM rm_subsidies WHERE asset_kind IN ({marks})",
+                    chunk,
+                )
+            )
         for chunk in _chunks(sorted(animals)):
             marks = ",".join("?" * len(chunk))
             pairs: dict[str, list[AnimalInPurchase]] = defaultdict(list)
@@ -338,19 +464,24 @@ class Fold:
                 "SELECT pa.purchase_id, pa.animal_id, pa.species, pa.price, d.at_us, d.at_offset, "
                 "d.seq, d.program_id, d.party, d.payee FROM rm_purchase_animals pa "
                 "JOIN rm_documents d ON d.document_id = pa.purchase_id "
-                f"WHERE pa.animal_id IN ({marks})", chunk,
+                f"WHERE pa.animal_id IN ({marks})",
+                chunk,
             ):
                 pairs[row[1]].append(AnimalInPurchase(*row))
             history: dict[str, list[RegistryFact]] = defaultdict(list)
             for animal_id, seq, at_us, event, owner in c.query(
                 "SELECT animal_id, seq, at_us, event, owner FROM rm_registry "
-                f"WHERE animal_id IN ({marks})", chunk,
+                f"WHERE animal_id IN ({marks})",
+                chunk,
             ):
                 history[animal_id].append(RegistryFact(seq, at_us, event, owner))
             found: list[DocFinding] = []
             for animal_id, in_purchases in pairs.items():
-                found.extend(animal_findings(
-                    in_purchases, history[animal_id], self.terms, self.regions, self.book))
+                found.extend(
+                    animal_findings(
+                        in_purchases, history[animal_id], self.terms, self.regions, self.book
+                    )
+                )
             subjects = [f"{a.purchase_id}/{a.animal_id}" for ps in pairs.values() for a in ps]
             self._replace(c, ANIMAL_RULES, subjects, found)
         for chunk in _chunks(sorted(assets)):
@@ -359,7 +490,8 @@ class Fold:
             for row in c.query(
                 "SELECT subsidy_id, program_id, applicant, supplier, asset_id, asset_kind, "
                 "asset_value, amount, at_us, at_offset, seq FROM rm_subsidies "
-                f"WHERE asset_id IN ({marks})", chunk,
+                f"WHERE asset_id IN ({marks})",
+                chunk,
             ):
                 by_asset[row[4]].append(SubsidyDoc(*row))
             found = []
@@ -377,11 +509,25 @@ class Fold:
             f"DELETE FROM rm_findings WHERE subject = ? AND rule IN ({rule_marks})",
             [(s, *[str(r) for r in rules]) for s in subjects],
         )
-        c.executemany(FINDING_INSERT, [
-            (str(f.rule), f.subject, f.program_id, f.amount, f.at_us, f.at_offset, "open",
-             f.known_us, f.party_a, f.party_b, json.dumps(f.evidence, sort_keys=True))
-            for f in found
-        ])
+        c.executemany(
+            FINDING_INSERT,
+            [
+                (
+                    str(f.rule),
+                    f.subject,
+                    f.program_id,
+                    f.amount,
+                    f.at_us,
+                    f.at_offset,
+                    "open",
+                    f.known_us,
+                    f.party_a,
+                    f.party_b,
+                    json.dumps(f.evidence, sort_keys=True),
+                )
+                for f in found
+            ],
+        )
 
 
 def _meta(c: Cursor, key: str, value: str) -> None:

@@ -78,12 +78,15 @@ def evaluation_instant(db: Database, as_of_us: int | None) -> int | None:
     return as_of_us if as_of_us is not None else latest_us(db)
 
 
-def findings(db: Database, as_of_us: int | None = None, filters: Filters = Filters()) -> list[Finding]:
+def findings(
+    db: Database, as_of_us: int | None = None, filters: Filters = Filters()
+) -> list[Finding]:
     """Every finding known at the evaluation instant, sorted by (at, rule, subject)."""
     t = evaluation_instant(db, as_of_us)
     if t is None:
         return []
-    where, params = ["known_us <= ?"], [t]
+    where: list[str] = ["known_us <= ?"]
+    params: list[Any] = [t]
     if filters.rules:
         where.append(f"rule IN ({','.join('?' * len(filters.rules))})")
         params.extend(filters.rules)
@@ -91,11 +94,21 @@ def findings(db: Database, as_of_us: int | None = None, filters: Filters = Filte
         where.append("program_id = ?")
         params.append(filters.program)
     out = [
-        Finding(rule, subject, program, amount, at_us, off, status,
-                tuple(p for p in (a, b) if p), json.loads(evidence))
+        Finding(
+            rule,
+            subject,
+            program,
+            amount,
+            at_us,
+            off,
+            status,
+            tuple(p for p in (a, b) if p),
+            json.loads(evidence),
+        )
         for rule, subject, program, amount, at_us, off, status, a, b, evidence in db.query(
             "SELECT rule, subject, program_id, amount, at_us, at_offset, status, party_a, "
-            f"party_b, evidence FROM rm_findings WHERE {' AND '.join(where)}", params,
+            f"party_b, evidence FROM rm_findings WHERE {' AND '.join(where)}",
+            params,
         )
     ]
     if not filters.rules or "IDLE_FUNDS" in filters.rules:
@@ -111,13 +124,27 @@ def idle_findings(db: Database, t: int) -> list[Finding]:
     """Units that stayed with a holder longer than the program's idle limit (until they left,
     or until `t`): one finding per delivery, dated arrival + limit in the delivery's offset."""
     return [
-        Finding("IDLE_FUNDS", delivery_id, program, amount - departed, at_us + limit, off,
-                "open", (holder,), {"delivery": delivery_id, "holder": holder,
-                                    "delivered": amount, "passed_on_in_time": departed})
+        Finding(
+            "IDLE_FUNDS",
+            delivery_id,
+            program,
+            amount - departed,
+            at_us + limit,
+            off,
+            "open",
+            (holder,),
+            {
+                "delivery": delivery_id,
+                "holder": holder,
+                "delivered": amount,
+                "passed_on_in_time": departed,
+            },
+        )
         for delivery_id, program, holder, amount, at_us, off, limit, departed in db.query(
             "SELECT delivery_id, program_id, holder, amount, at_us, at_offset, idle_limit_us, "
             "departed_within FROM rm_deliveries WHERE at_us + idle_limit_us < ? "
-            "AND amount > departed_within", (t,),
+            "AND amount > departed_within",
+            (t,),
         )
     ]
 
@@ -142,12 +169,22 @@ def unreturned_findings(db: Database, t: int) -> list[Finding]:
     out = []
     for program_id, expires_us, off in db.query(
         "SELECT program_id, expires_at_us, expires_at_offset FROM rm_programs "
-        "WHERE expires_at_us <= ?", (t,),
+        "WHERE expires_at_us <= ?",
+        (t,),
     ):
         for _, holder, held in holdings_at(db, expires_us, program_id):
             out.append(
-                Finding("UNRETURNED_AFTER_EXPIRY", f"{program_id}/{holder}", program_id, held,
-                        expires_us, off, "open", (holder,), {"holder": holder, "held": held})
+                Finding(
+                    "UNRETURNED_AFTER_EXPIRY",
+                    f"{program_id}/{holder}",
+                    program_id,
+                    held,
+                    expires_us,
+                    off,
+                    "open",
+                    (holder,),
+                    {"holder": holder, "held": held},
+                )
             )
     return out
 
@@ -159,8 +196,12 @@ class Balance:
     held: int
 
 
-def balances(db: Database, as_of_us: int | None = None, program: str | None = None,
-             participant: str | None = None) -> list[Balance]:
+def balances(
+    db: Database,
+    as_of_us: int | None = None,
+    program: str | None = None,
+    participant: str | None = None,
+) -> list[Balance]:
     if as_of_us is None:
         rows = db.query(
             "SELECT program_id, participant_id, held FROM rm_holdings WHERE held > 0 "
@@ -169,7 +210,8 @@ def balances(db: Database, as_of_us: int | None = None, program: str | None = No
     else:
         rows = holdings_at(db, as_of_us)
     return [
-        Balance(p, h, int(v)) for p, h, v in rows
+        Balance(p, h, int(v))
+        for p, h, v in rows
         if (program is None or p == program) and (participant is None or h == participant)
     ]
 
@@ -191,8 +233,11 @@ class Trace:
     @property
     def state(self) -> str:
         last = self.steps[-1]
-        return {"held": f"held by {last.holder}", "spent": f"spent at {last.holder}",
-                "returned": f"returned to {last.holder}"}[last.outcome]
+        return {
+            "held": f"held by {last.holder}",
+            "spent": f"spent at {last.holder}",
+            "returned": f"returned to {last.holder}",
+        }[last.outcome]
 
 
 _UNIT = re.compile(r"(?P<alloc>[A-Za-z0-9._:-]{1,64})#(?P<k>[0-9]+)")
@@ -220,10 +265,14 @@ def trace(db: Database, unit: str, as_of_us: int | None = None) -> Trace:
     )
     if not rows:
         raise NotFoundError(f"unit {unit} was not issued by {as_of_us and 'that instant'}")
-    return Trace(unit, program, [
-        Step(holder, via, format_instant(at_us, off), outcome)
-        for holder, via, at_us, off, outcome in rows
-    ])
+    return Trace(
+        unit,
+        program,
+        [
+            Step(holder, via, format_instant(at_us, off), outcome)
+            for holder, via, at_us, off, outcome in rows
+        ],
+    )
 
 
 def find_one(db: Database, rule: str, subject: str, as_of_us: int | None = None) -> Finding:
@@ -244,7 +293,8 @@ def explain(db: Database, rule: str, subject: str, as_of_us: int | None = None) 
     if isinstance(movement_id, str):
         for kind, payer, payee, amount, at_us, off, status, outcome, ref, settles, nid in db.query(
             "SELECT kind, payer, payee, amount, at_us, at_offset, status, outcome, purpose_ref, "
-            "settles, notification_id FROM rm_movements WHERE movement_id = ?", (movement_id,),
+            "settles, notification_id FROM rm_movements WHERE movement_id = ?",
+            (movement_id,),
         ):
             lines.append(
                 f"- {kind} {movement_id} at {format_instant(at_us, off)}: {payer} -> {payee}, "
@@ -259,7 +309,8 @@ def explain(db: Database, rule: str, subject: str, as_of_us: int | None = None) 
         if isinstance(doc_id, str):
             for kind, program, payer, payee, at_us, off, value, paid in db.query(
                 "SELECT kind, program_id, payer, payee, at_us, at_offset, value, paid "
-                "FROM rm_documents WHERE document_id = ?", (doc_id,),
+                "FROM rm_documents WHERE document_id = ?",
+                (doc_id,),
             ):
                 lines.append(
                     f"- {kind} {doc_id} of {program} dated {format_instant(at_us, off)}: "
@@ -270,11 +321,16 @@ def explain(db: Database, rule: str, subject: str, as_of_us: int | None = None) 
     if isinstance(animal, str):
         history = db.query(
             "SELECT at_us, at_offset, event, owner FROM rm_registry WHERE animal_id = ? "
-            "ORDER BY at_us, seq", (animal,),
+            "ORDER BY at_us, seq",
+            (animal,),
         )
-        lines.append(f"- registry of {animal}: " + (
-            "; ".join(f"{format_instant(a, o)} {e} {w or ''}".strip() for a, o, e, w in history)
-            or "no record"))
+        lines.append(
+            f"- registry of {animal}: "
+            + (
+                "; ".join(f"{format_instant(a, o)} {e} {w or ''}".strip() for a, o, e, w in history)
+                or "no record"
+            )
+        )
     for key, value in sorted(f.evidence.items()):
         if key not in ("transfer", "purpose_ref", "purchase", "subsidy", "animal", "notification"):
             lines.append(f"- {key}: {value}")

@@ -14,7 +14,8 @@ TABLES = {
     ),
     "rm_programs": (
         "program_id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, route TEXT NOT NULL, "
-        "final_roles TEXT NOT NULL, expires_at_us BIGINT NOT NULL, expires_at_offset INTEGER NOT NULL, "
+        "final_roles TEXT NOT NULL, expires_at_us BIGINT NOT NULL, "
+        "expires_at_offset INTEGER NOT NULL, "
         "max_idle_days INTEGER NOT NULL, subsidy_cap_percent TEXT, retention_days INTEGER, "
         "price_tolerance_percent TEXT NOT NULL"
     ),

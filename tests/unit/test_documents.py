@@ -1,0 +1,278 @@
+"""Purpose documents, animals and their registry history (sections 2 and 5).
+
+The aggregates are exercised directly for their payable values and parties; the application is
+used where the question is what a payment saw at its instant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from strategies import CAST, LIVESTOCK_ROUTE, T0, after, program
+
+from coloring.application import ColoringApplication
+from coloring.domain.aggregates import TaggedTenge
+from coloring.domain.documents import Animal, Contract, Loan, Purchase, Subsidy
+from coloring.domain.records import (
+    ActRecord,
+    AllocationRecord,
+    AnimalRecord,
+    ContractRecord,
+    PurchaseRecord,
+    RegistryRecord,
+    TransferRecord,
+)
+
+
+def new_loan(amount: int = 500) -> Loan:
+    return Loan(
+        document_id="L1", program_id="P1", lender="B", borrower="F1", amount=amount,
+        at_us=T0.us, at_offset=300, seq=1,
+    )
+
+
+def new_purchase(*prices: int) -> Purchase:
+    return Purchase(
+        document_id="U1", program_id="P1", buyer="F1", seller="S", at_us=T0.us, at_offset=300,
+        animals=[[f"KZ{i}", "cow", price] for i, price in enumerate(prices)], seq=1,
+    )
+
+
+def new_subsidy() -> Subsidy:
+    return Subsidy(
+        document_id="S1", program_id="P1", applicant="F1", supplier="S", asset_id="TR1",
+        asset_kind="tractor", asset_value=1000, amount=300, at_us=T0.us, at_offset=300, seq=1,
+    )
+
+
+def new_contract(value: int, *acts: int) -> Contract:
+    contract = Contract(
+        document_id="C1", program_id="P1", customer="OP", contractor="F1", value=value,
+        at_us=T0.us, at_offset=300, parent_contract_id=None, seq=1,
+    )
+    for i, amount in enumerate(acts):
+        contract.accept_act(f"X{i}", amount, T0.us + i, 300, seq=2 + i)
+    return contract
+
+
+def new_animal(*facts: tuple[int, str, str | None]) -> Animal:
+    animal = Animal(animal_id="KZ1")
+    for i, (at_us, event, owner) in enumerate(facts):
+        animal.record_fact("cow", event, owner, at_us, 300, seq=i + 1)
+    return animal
+
+
+# -- payable values and parties -------------------------------------------------------------
+
+
+def test_a_loans_payable_value_is_its_amount() -> None:
+    assert new_loan(amount=500).payable() == 500
+
+
+def test_a_loan_is_paid_by_its_lender_to_its_borrower_and_names_no_party() -> None:
+    loan = new_loan()
+    assert (loan.payer, loan.payee, loan.party) == ("B", "F1", None)
+
+
+def test_a_purchases_payable_value_is_the_sum_of_its_animals_prices() -> None:
+    assert new_purchase(100, 250, 1).payable() == 351
+
+
+def test_a_purchase_without_animals_is_payable_zero() -> None:
+    assert new_purchase().payable() == 0
+
+
+def test_animals_added_later_count_towards_the_purchases_payable_value() -> None:
+    purchase = new_purchase(100)
+    purchase.add_animals([["KZ9", "sheep", 40]], seq=2)
+    assert purchase.payable() == 140
+    assert purchase.animal_ids() == ["KZ0", "KZ9"]
+
+
+def test_a_purchase_is_paid_by_its_buyer_to_its_seller_and_its_party_is_the_buyer() -> None:
+    purchase = new_purchase(1)
+    assert (purchase.payer, purchase.payee, purchase.party) == ("F1", "S", "F1")
+
+
+def test_a_subsidys_payable_value_is_its_amount_not_the_asset_value() -> None:
+    assert new_subsidy().payable() == 300
+
+
+def test_a_subsidy_is_paid_to_its_supplier_by_anyone_and_its_party_is_the_applicant() -> None:
+    subsidy = new_subsidy()
+    assert (subsidy.payer, subsidy.payee, subsidy.party) == (None, "S", "F1")
+
+
+def test_a_contract_without_accepted_acts_is_payable_zero() -> None:
+    assert new_contract(1000).payable() == 0
+
+
+def test_a_contracts_payable_value_is_its_accepted_acts_while_below_its_value() -> None:
+    assert new_contract(1000, 300, 200).payable() == 500
+
+
+def test_a_contracts_payable_value_is_capped_at_its_value() -> None:
+    assert new_contract(1000, 700, 600).payable() == 1000
+
+
+def test_a_contract_whose_acts_equal_its_value_is_payable_its_value() -> None:
+    assert new_contract(1000, 400, 600).payable() == 1000
+
+
+def test_a_contract_is_paid_by_its_customer_to_its_contractor() -> None:
+    contract = new_contract(1)
+    assert (contract.payer, contract.payee, contract.party) == ("OP", "F1", "OP")
+
+
+# -- the registry: owners at instants --------------------------------------------------------
+
+DAY = after(T0, days=1).us - T0.us
+
+
+def test_an_animal_has_no_owner_before_its_first_registry_record() -> None:
+    animal = new_animal((T0.us, "registered", "S"))
+    assert animal.owner_at(T0.us - 1) is None
+
+
+def test_a_registry_record_counts_from_its_own_instant() -> None:
+    animal = new_animal((T0.us, "registered", "S"))
+    assert animal.owner_at(T0.us) == "S"
+
+
+def test_the_owner_at_a_past_instant_is_the_one_registered_then() -> None:
+    animal = new_animal(
+        (T0.us, "registered", "S"), (T0.us + DAY, "transferred", "F1"),
+        (T0.us + 2 * DAY, "transferred", "F2"),
+    )
+    assert [animal.owner_at(T0.us + k * DAY) for k in range(3)] == ["S", "F1", "F2"]
+    assert animal.owner_at(T0.us + DAY - 1) == "S"
+
+
+@pytest.mark.parametrize("event", ["disposed", "exported"])
+def test_a_disposed_or_exported_animal_has_no_owner(event: str) -> None:
+    animal = new_animal((T0.us, "registered", "F1"), (T0.us + DAY, event, "F1"))
+    assert animal.owner_at(T0.us + DAY) is None
+    assert animal.owner_at(T0.us) == "F1"
+
+
+def test_a_later_registry_record_appends_and_keeps_the_earlier_ones() -> None:
+    animal = new_animal((T0.us, "registered", "S"))
+    first = [list(f) for f in animal.history]
+    animal.record_fact("cow", "transferred", "F1", T0.us + DAY, 300, seq=9)
+    assert animal.history[: len(first)] == first
+    assert len(animal.history) == 2
+
+
+# -- through the application -------------------------------------------------------------
+
+
+@pytest.fixture
+def app() -> Iterator[ColoringApplication]:
+    """An observe ledger with the CAST, programs P1 (livestock) and P1 funds held by F1."""
+    application = ColoringApplication("sqlite:///:memory:")
+    application.open_ledger("observe")
+    for participant in CAST:
+        application.register_participant(participant)
+    application.register_program(program("P1", LIVESTOCK_ROUTE))
+    application.allocate(AllocationRecord("A1", "P1", "T", "F1", 10_000, T0))
+    yield application
+    application.close()
+
+
+def buy_one_cow(app: ColoringApplication, price: int = 400) -> None:
+    app.contract_purchase(
+        PurchaseRecord(
+            "U1", "P1", "F1", "S", after(T0, hours=1), (AnimalRecord("U1", "KZ1", "cow", price),)
+        )
+    )
+
+
+def transfer_events(app: ColoringApplication) -> dict[str, object]:
+    events = [
+        app.mapper.to_domain_event(n) for n in app.recorder.select_notifications(1, 10_000)
+    ]
+    return {
+        e.transfer_id: e  # type: ignore[attr-defined]
+        for e in events
+        if isinstance(e, TaggedTenge.UnitsTransferred | TaggedTenge.TransferRefused)
+    }
+
+
+def test_an_animals_owner_at_a_past_instant_stays_readable_after_later_records(
+    app: ColoringApplication,
+) -> None:
+    app.record_registry_fact(RegistryRecord("KZ1", "cow", "registered", "S", after(T0, days=1)))
+    app.record_registry_fact(RegistryRecord("KZ1", "cow", "transferred", "F1", after(T0, days=2)))
+    app.record_registry_fact(RegistryRecord("KZ1", "cow", "exported", None, after(T0, days=3)))
+    owners = [app.owner_of("KZ1", after(T0, days=d)) for d in range(4)]
+    assert owners == [None, "S", "F1", None]
+
+
+def test_a_registry_record_after_a_payment_does_not_change_that_payments_findings(
+    app: ColoringApplication,
+) -> None:
+    buy_one_cow(app)
+    app.record_registry_fact(RegistryRecord("KZ1", "cow", "registered", "S", after(T0, hours=2)))
+    paid = app.pay(TransferRecord("T1", after(T0, hours=3), "P1", "F1", "S", 400, "U1"))
+    stored_before = transfer_events(app)["T1"]
+    app.record_registry_fact(RegistryRecord("KZ1", "cow", "transferred", "F1", after(T0, hours=4)))
+    assert paid.findings == [("PAID_BEFORE_REREGISTRATION", 400)]
+    assert transfer_events(app)["T1"] == stored_before
+    assert app.owner_of("KZ1", after(T0, hours=3)) == "S"
+
+
+def test_a_registry_record_after_a_refused_payment_does_not_apply_it() -> None:
+    app = ColoringApplication("sqlite:///:memory:")
+    try:
+        app.open_ledger("enforce")
+        for participant in CAST:
+            app.register_participant(participant)
+        app.register_program(program("P1", LIVESTOCK_ROUTE))
+        app.allocate(AllocationRecord("A1", "P1", "T", "F1", 1000, T0))
+        buy_one_cow(app)
+        refused = app.pay(TransferRecord("T1", after(T0, hours=3), "P1", "F1", "S", 400, "U1"))
+        app.record_registry_fact(
+            RegistryRecord("KZ1", "cow", "registered", "F1", after(T0, hours=4))
+        )
+        assert not refused.applied
+        assert refused.findings == [("PAID_BEFORE_REREGISTRATION", 400)]
+        assert app.holdings("P1") == {"F1": [["A1", 0, 1000, "A1", ()]]}
+        assert isinstance(transfer_events(app)["T1"], TaggedTenge.TransferRefused)
+    finally:
+        app.close()
+
+
+def test_a_payment_after_reregistration_to_the_buyer_is_not_paid_before_reregistration(
+    app: ColoringApplication,
+) -> None:
+    buy_one_cow(app)
+    app.record_registry_fact(RegistryRecord("KZ1", "cow", "registered", "S", after(T0, hours=1)))
+    app.record_registry_fact(RegistryRecord("KZ1", "cow", "transferred", "F1", after(T0, hours=2)))
+    paid = app.pay(TransferRecord("T1", after(T0, hours=3), "P1", "F1", "S", 400, "U1"))
+    assert paid.findings == []
+    assert paid.settles == "U1"
+
+
+def test_a_payment_is_judged_against_the_acts_accepted_at_or_before_it(
+    app: ColoringApplication,
+) -> None:
+    app.sign_contract(ContractRecord("C1", "P1", "F1", "S", 1000, after(T0, hours=1)))
+    app.accept_act(ActRecord("X1", "C1", 300, after(T0, hours=2)))
+    first = app.pay(TransferRecord("T1", after(T0, hours=2), "P1", "F1", "S", 400, "C1"))
+    app.accept_act(ActRecord("X2", "C1", 900, after(T0, hours=3)))
+    second = app.pay(TransferRecord("T2", after(T0, hours=4), "P1", "F1", "S", 600, "C1"))
+    assert first.findings == [("OVERPAYMENT", 100)]
+    assert second.findings == []
+    assert transfer_events(app)["T1"].findings == [["OVERPAYMENT", 100]]  # type: ignore[attr-defined]
+
+
+def test_a_purpose_ref_to_a_document_not_yet_dated_is_a_mismatch_then_a_match_once_it_is(
+    app: ColoringApplication,
+) -> None:
+    """7.13: a purpose_ref names a document only if it is dated at or before the payment."""
+    early = app.pay(TransferRecord("T1", after(T0, us=1), "P1", "F1", "S", 100, "U1"))
+    buy_one_cow(app, price=400)
+    later = app.pay(TransferRecord("T2", after(T0, hours=2), "P1", "F1", "S", 100, "U1"))
+    assert early.findings == [("DOCUMENT_MISMATCH", 100)]
+    assert later.settles == "U1"
