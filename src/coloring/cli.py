@@ -154,9 +154,9 @@ def load(
         projecting = bar.add_task("projecting", total=pending)
         runner.run(progress=lambda n: bar.advance(projecting, n))
         found = Counter(f.rule for f in queries.findings(runner.db))
+    recorded = ", ".join(f"{n} {kind}" for kind, n in sorted(summary.records.items()))
     err.print(
-        f"loaded {folder} ({summary.mode} mode): "
-        + ", ".join(f"{n} {kind}" for kind, n in sorted(summary.records.items()))
+        f"loaded {folder} ({summary.mode} mode): {recorded or 'nothing new'}"
         + (f"; {summary.skipped} already recorded" if summary.skipped else ""),
         highlight=False,
     )

@@ -212,7 +212,7 @@ class TestLedger:
             spent, returned = totals[alloc]["spent"], totals[alloc]["returned"]
             assert totals[alloc]["amount"] == amount
             assert held[alloc] + spent + returned == amount, alloc
-        assert (totals["A1"]["spent"], totals["A3"]["returned"]) == (850, 100)
+        assert (totals["A1"]["spent"], totals["A3"]["returned"]) == (850, 50)
 
     def test_a_units_whole_path_can_be_read_back_from_the_events(
         self, app: ColoringApplication

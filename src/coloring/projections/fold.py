@@ -446,7 +446,8 @@ class Fold:
             animals.update(
                 r[0]
                 for r in c.query(
-                    f"SELECT DISTINCT animal_id FROM rm_purchase_animals WHERE species IN ({marks})",
+                    "SELECT DISTINCT animal_id FROM rm_purchase_animals "
+                    f"WHERE species IN ({marks})",
                     chunk,
                 )
             )
