@@ -6,12 +6,13 @@ Keep strategies here, one place, so that every test draws ids, amounts and insta
 
 from __future__ import annotations
 
-from collections import deque
+from collections import Counter, deque
 from typing import Any
 
 from hypothesis import strategies as st
 
 from coloring.application import ColoringApplication
+from coloring.domain.aggregates import TaggedTenge
 from coloring.domain.records import (
     ActRecord,
     AllocationRecord,
@@ -93,6 +94,21 @@ def domain_events(app: ColoringApplication) -> list[Any]:
         events.extend(app.mapper.to_domain_event(n) for n in batch)
         start = batch[-1].id + 1
     return events
+
+
+def unit_outcomes(app: ColoringApplication) -> dict[str, Counter[str]]:
+    """Per allocation, read from the events: its `amount`, and how many of its units went
+    `spent` and `returned` (by the allocation itself or by payments)."""
+    totals: dict[str, Counter[str]] = {}
+    for e in domain_events(app):
+        if isinstance(e, TaggedTenge.UnitsAllocated):
+            totals.setdefault(e.allocation_id, Counter())["amount"] += e.amount
+            if e.outcome != "held":
+                totals[e.allocation_id][e.outcome] += e.amount
+        elif isinstance(e, TaggedTenge.UnitsTransferred) and e.outcome != "held":
+            for alloc, start, end, *_ in e.pieces:
+                totals.setdefault(alloc, Counter())[e.outcome] += end - start
+    return totals
 
 
 # -- scalars -----------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, Snapshot
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, PersistenceError, Transcoding
 
 from coloring.domain.aggregates import Ledger, Participant, Program, TaggedTenge
@@ -120,7 +120,8 @@ class ColoringApplication(Application[UUID]):
     """The ledger application. Configure with a database URL (see `coloring.persistence`)."""
 
     name = "coloring"
-    snapshotting_intervals = {TaggedTenge: 1_000_000}
+    is_snapshotting_enabled = True
+    snapshot_class = Snapshot
 
     def __init__(self, db_url: str | None = None, env: dict[str, str] | None = None) -> None:
         self.db_url = database_url(db_url)
@@ -177,6 +178,14 @@ class ColoringApplication(Application[UUID]):
             for aggregate_id in dirty:
                 self._cache.pop(aggregate_id, None)
             raise StorageError(f"the event store refused the batch: {e}") from None
+
+    def snapshot_units(self) -> int:
+        """Snapshot every program's units as they stand, so the next load does not replay them."""
+        self.flush()
+        taken = [Snapshot.take(a) for a in self._cache.values() if isinstance(a, TaggedTenge)]
+        if taken and self.snapshots is not None:
+            self.snapshots.put(taken)
+        return len(taken)
 
     def _discard(self) -> None:
         for aggregate_id in self._dirty:
@@ -549,7 +558,9 @@ class ColoringApplication(Application[UUID]):
         tagged = self._get(TaggedTenge.create_id(program_id))
         if not isinstance(tagged, TaggedTenge):
             return {}
-        return {holder: [list(p) for p in queue] for holder, queue in tagged.queues.items()}
+        return {
+            holder: [[*p[:4], list(p[4])] for p in queue] for holder, queue in tagged.queues.items()
+        }
 
     def _participant(self, participant_id: str) -> Participant:
         p = self._get(Participant.create_id(participant_id))

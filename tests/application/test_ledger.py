@@ -16,6 +16,7 @@ from strategies import (
     domain_events,
     program,
     reopen,
+    unit_outcomes,
 )
 
 from coloring.application import ColoringApplication
@@ -66,20 +67,6 @@ def path_of(app: ColoringApplication, allocation_id: str, unit: int) -> list[tup
         ):
             path.append((e.transfer_id, e.payer, e.payee))
     return path
-
-
-def outcomes_per_allocation(app: ColoringApplication) -> dict[str, Counter[str]]:
-    """Per allocation, how many of its units went `spent` / `returned`, read from the events."""
-    totals: dict[str, Counter[str]] = {}
-    for e in domain_events(app):
-        if isinstance(e, TaggedTenge.UnitsAllocated):
-            totals.setdefault(e.allocation_id, Counter())["amount"] += e.amount
-            if e.outcome != "held":
-                totals[e.allocation_id][e.outcome] += e.amount
-        elif isinstance(e, TaggedTenge.UnitsTransferred) and e.outcome != "held":
-            for alloc, start, end, *_ in e.pieces:
-                totals[alloc][e.outcome] += end - start
-    return totals
 
 
 class TestLedger:
@@ -173,7 +160,7 @@ class TestLedger:
     ) -> None:
         allocate(app, "A1", 0, "S", 100)
         assert app.holdings("P1") == {}
-        assert outcomes_per_allocation(app)["A1"]["spent"] == 100
+        assert unit_outcomes(app)["A1"]["spent"] == 100
 
     def test_units_paid_to_a_treasury_are_returned_and_leave_the_ledger(
         self, app: ColoringApplication
@@ -207,7 +194,7 @@ class TestLedger:
         for queue in app.holdings("P1").values():
             for alloc, start, end, *_ in queue:
                 held[alloc] += end - start
-        totals = outcomes_per_allocation(app)
+        totals = unit_outcomes(app)
         for alloc, amount in {"A1": 1000, "A2": 300, "A3": 200}.items():
             spent, returned = totals[alloc]["spent"], totals[alloc]["returned"]
             assert totals[alloc]["amount"] == amount

@@ -226,6 +226,7 @@ def load_folder(
             tick()
             if i % BATCH == 0:
                 app.flush()
+    app.snapshot_units()
     return summary
 
 

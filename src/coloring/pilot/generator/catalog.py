@@ -64,8 +64,7 @@ RETENTION_DAYS = 365
 ROUTES = {
     LIVESTOCK: "treasury>operator operator>bank bank>farmer farmer>seller",
     LEASING: (
-        "treasury>operator operator>leasing_company leasing_company>dealer "
-        "leasing_company>supplier"
+        "treasury>operator operator>leasing_company leasing_company>dealer leasing_company>supplier"
     ),
     ROADS: (
         "treasury>operator operator>contractor contractor>subcontractor "
