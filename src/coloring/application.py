@@ -233,7 +233,7 @@ class ColoringApplication(Application[UUID]):
 
     def _index_position(self) -> tuple[int, int]:
         with self.recorder.datastore.transaction(commit=False) as c:  # type: ignore[attr-defined]
-            c.execute(f"SELECT MAX(seq), MAX(at_us) FROM {RECORDS_TABLE}")
+            c.execute(f"SELECT MAX(seq) AS max_seq, MAX(at_us) AS max_at FROM {RECORDS_TABLE}")
             row = c.fetchone()
         values = list(row.values()) if isinstance(row, dict) else list(row)
         return int(values[0] or 0), int(values[1] if values[1] is not None else -(2**62))

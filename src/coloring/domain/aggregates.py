@@ -26,6 +26,12 @@ from coloring.domain.units import (
 )
 
 
+def final_roles(route: list[list[str]]) -> set[str]:
+    """Roles that are a target in the route and never a source; a treasury never is."""
+    sources = {a for a, _ in route}
+    return {b for _, b in route if b not in sources and b != "treasury"}
+
+
 def natural_id(kind: str, key: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"/{kind}/{key}")
 
@@ -145,9 +151,7 @@ class Program(Aggregate):
 
     @property
     def final_roles(self) -> set[str]:
-        """Roles that are a target in the route and never a source; a treasury never is."""
-        sources = {a for a, _ in self.route}
-        return {b for _, b in self.route if b not in sources and b != "treasury"}
+        return final_roles(self.route)
 
 
 class TaggedTenge(Aggregate):

@@ -14,6 +14,11 @@ from typing import Any
 
 class Cursor:
     def __init__(self, raw: Any, postgres: bool) -> None:
+        if postgres:
+            # The library's PostgreSQL cursors return dicts; positions are what we need.
+            from psycopg.rows import tuple_row
+
+            raw.row_factory = tuple_row
         self._raw = raw
         self._postgres = postgres
 
@@ -28,15 +33,13 @@ class Cursor:
             self._raw.executemany(self._sql(sql), [tuple(r) for r in rows])
 
     def fetchall(self) -> list[tuple[Any, ...]]:
-        return [
-            tuple(r.values()) if isinstance(r, dict) else tuple(r) for r in self._raw.fetchall()
-        ]
+        return [tuple(r) for r in self._raw.fetchall()]
 
     def fetchone(self) -> tuple[Any, ...] | None:
         r = self._raw.fetchone()
         if r is None:
             return None
-        return tuple(r.values()) if isinstance(r, dict) else tuple(r)
+        return tuple(r)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         self.execute(sql, params)

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from fractions import Fraction
 from typing import Any
 
+from coloring.domain.aggregates import final_roles
 from coloring.domain.rules import Rule
 from coloring.domain.time import DAY_US
 from coloring.projections.db import Cursor
@@ -102,8 +103,7 @@ class Fold:
         )
 
     def on_Program_Registered(self, e: Any, n: int) -> None:
-        sources = {a for a, _ in e.route}
-        finals = sorted({b for _, b in e.route if b not in sources and b != "treasury"})
+        finals = sorted(final_roles(e.route))
         self._remember_program(
             e.program_id,
             e.retention_days,
