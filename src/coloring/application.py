@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate, Snapshot
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, PersistenceError, Transcoding
 
@@ -133,6 +133,7 @@ class ColoringApplication(Application[UUID]):
         seq, latest = self._index_position()
         self.seq = seq
         self.latest_us = latest
+        self._fresh = seq == 0 and self.recorder.max_notification_id() is None
         self._mode: str | None = None
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
@@ -166,7 +167,12 @@ class ColoringApplication(Application[UUID]):
         rows, self._index = self._index, []
         dirty, self._dirty = self._dirty, {}
         try:
-            self.save(*events, records=rows)
+            # Built by hand rather than through save(): the events are already collected and
+            # ordered, and save()'s per-object protocol checks cost more than the insert.
+            processing = ProcessingEvent[UUID]()
+            processing.events = events
+            processing.saved_kwargs = {"records": rows}
+            self._record(processing)
         except IntegrityError as e:
             for aggregate_id in dirty:
                 self._cache.pop(aggregate_id, None)
@@ -203,6 +209,9 @@ class ColoringApplication(Application[UUID]):
             return self._cache[aggregate_id]
         except KeyError:
             pass
+        if self._fresh:
+            # Everything this ledger holds was created by this process and is in the cache.
+            return None
         try:
             aggregate: Aggregate | None = self.repository.get(aggregate_id)
         except AggregateNotFoundError:

@@ -10,6 +10,7 @@ run again on every replay.
 from __future__ import annotations
 
 from collections import deque
+from functools import lru_cache
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -32,7 +33,9 @@ def final_roles(route: list[list[str]]) -> set[str]:
     return {b for _, b in route if b not in sources and b != "treasury"}
 
 
+@lru_cache(maxsize=1 << 18)
 def natural_id(kind: str, key: str) -> UUID:
+    """Deterministic aggregate id from a natural key (cached: uuid5 is hot on loads)."""
     return uuid5(NAMESPACE_URL, f"/{kind}/{key}")
 
 
