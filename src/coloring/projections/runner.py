@@ -9,8 +9,14 @@ gap in the ids is a rolled-back insert, never an insert still in flight, and is 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import Notification
+from eventsourcing.utils import resolve_topic
 
 from coloring.projections import schema
 from coloring.projections.db import Cursor, Database
@@ -20,6 +26,54 @@ PROJECTION = "read_models"
 DEFAULT_PAGE = 5000
 
 
+class EventLog:
+    """Pages of the notification log, decoded for the fold.
+
+    The fold reads events' fields only, so pages are read with one plain query and each state is
+    decoded straight from JSON into a namespace: rebuilding the library's event objects (UUIDs,
+    timestamps, dataclass init) would cost more than the fold itself; transcoded values (only
+    the library's `timestamp`, which the fold does not read) stay as their JSON form. Event
+    classes with `class_version > 1`, which may need upcasting, go through the library's mapper.
+    """
+
+    def __init__(self, app: Any, db: Database) -> None:
+        self.mapper = app.mapper
+        self.db = db
+        id_column = "notification_id" if db.postgres else "rowid"
+        self.sql = (
+            f"SELECT {id_column}, originator_id, originator_version, topic, state "
+            f"FROM stored_events WHERE {id_column} >= ? AND {id_column} <= ? "
+            f"ORDER BY {id_column} LIMIT ?"
+        )
+        self.plain = self.mapper.cipher is None and self.mapper.compressor is None
+        self._slow: dict[str, bool] = {}
+
+    def page(self, start: int, limit: int, stop: int | None = None) -> list[tuple[int, str, Any]]:
+        rows = self.db.query(self.sql, (start, stop if stop is not None else 2**62, limit))
+        return [
+            (n, topic, self._decode(n, oid, version, topic, bytes(state)))
+            for n, oid, version, topic, state in rows
+        ]
+
+    def _decode(self, n: int, oid: Any, version: int, topic: str, state: bytes) -> Any:
+        slow = self._slow.get(topic)
+        if slow is None:
+            slow = not self.plain or getattr(resolve_topic(topic), "class_version", 1) > 1
+            self._slow[topic] = slow
+        if slow:
+            originator = oid if isinstance(oid, UUID) else UUID(str(oid))
+            return self.mapper.to_domain_event(
+                Notification(
+                    id=n,
+                    originator_id=originator,
+                    originator_version=version,
+                    topic=topic,
+                    state=state,
+                )
+            )
+        return SimpleNamespace(**json.loads(state))
+
+
 class ProjectionRunner:
     def __init__(self, app: Any, db: Database | None = None, name: str = PROJECTION) -> None:
         self.app = app
@@ -27,6 +81,7 @@ class ProjectionRunner:
         self.name = name
         with self.db.transaction() as c:
             schema.create(c)
+        self.log = EventLog(app, self.db)
 
     def position(self, c: Cursor | None = None) -> int:
         if c is None:
@@ -51,27 +106,26 @@ class ProjectionRunner:
         fold: Fold | None = None
         while max_pages is None or pages < max_pages:
             start = self.position() + 1
-            notifications = self.app.recorder.select_notifications(start, page_size)
-            if not notifications:
+            page = self.log.page(start, page_size)
+            if not page:
                 break
             with self.db.transaction() as c:
                 if self.position(c) != start - 1:
                     raise RuntimeError("another runner moved this projection; run again")
                 if fold is None:
                     fold = Fold(c)
-                to_event = self.app.mapper.to_domain_event
-                for n in notifications:
-                    fold.apply(n.topic, to_event(n), n.id)
+                for n, topic, event in page:
+                    fold.apply(topic, event, n)
                 fold.write(c)
                 c.execute(
                     "INSERT INTO rm_position VALUES (?, ?) ON CONFLICT (name) "
                     "DO UPDATE SET position = excluded.position",
-                    (self.name, notifications[-1].id),
+                    (self.name, page[-1][0]),
                 )
-            done += len(notifications)
+            done += len(page)
             pages += 1
             if progress is not None:
-                progress(len(notifications))
+                progress(len(page))
         return done
 
     def rebuild(self, page_size: int = DEFAULT_PAGE) -> int:

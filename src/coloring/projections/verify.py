@@ -59,15 +59,15 @@ def verify(runner: ProjectionRunner, page_size: int = DEFAULT_PAGE, limit: int =
     start = 1
     fold: Fold | None = None
     while start <= position:
-        page = runner.app.recorder.select_notifications(start, page_size, stop=position)
+        page = runner.log.page(start, page_size, stop=position)
         if not page:
             break
         with scratch.transaction() as c:
             fold = fold or Fold(c)
-            for n in page:
-                fold.apply(n.topic, runner.app.mapper.to_domain_event(n), n.id)
+            for n, topic, event in page:
+                fold.apply(topic, event, n)
             fold.write(c)
-        start = page[-1].id + 1
+        start = page[-1][0] + 1
     report = Report(position)
     for table in schema.READ_MODELS:
         want, got = _rows(scratch, table), _rows(live, table)
