@@ -130,6 +130,7 @@ class ColoringApplication(Application[UUID]):
         self._dirty: dict[UUID, Aggregate] = {}
         self._index: list[tuple[Any, ...]] = []
         self._in_batch = False
+        self._changed_units: set[UUID] = set()
         seq, latest = self._index_position()
         self.seq = seq
         self.latest_us = latest
@@ -166,6 +167,7 @@ class ColoringApplication(Application[UUID]):
         events.sort(key=lambda e: (getattr(e, "seq", 0), e.originator_version))
         rows, self._index = self._index, []
         dirty, self._dirty = self._dirty, {}
+        self._changed_units.update(i for i, a in dirty.items() if isinstance(a, TaggedTenge))
         try:
             # Built by hand rather than through save(): the events are already collected and
             # ordered, and save()'s per-object protocol checks cost more than the insert.
@@ -186,11 +188,17 @@ class ColoringApplication(Application[UUID]):
             raise StorageError(f"the event store refused the batch: {e}") from None
 
     def snapshot_units(self) -> int:
-        """Snapshot every program's units as they stand, so the next load does not replay them."""
+        """Snapshot the units of every program this session changed, so that the next load
+        starts from the snapshot instead of replaying the program's whole history."""
         self.flush()
-        taken = [Snapshot.take(a) for a in self._cache.values() if isinstance(a, TaggedTenge)]
+        taken = [
+            Snapshot.take(a)
+            for a in self._cache.values()
+            if isinstance(a, TaggedTenge) and a.id in self._changed_units
+        ]
         if taken and self.snapshots is not None:
             self.snapshots.put(taken)
+        self._changed_units.clear()
         return len(taken)
 
     def _discard(self) -> None:

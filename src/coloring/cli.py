@@ -339,7 +339,8 @@ def verify(db: DbOption = None) -> None:
         return
     for line in report.differences:
         out.print(line, highlight=False, markup=False)
-    fail(f"{len(report.differences)} difference(s) between the events and the read models", 1)
+    fail("the read models or the balances disagree with the event log (differences above); "
+         "`coloring rebuild` replays the read models from the events", 1)
 
 
 @app.command()

@@ -407,6 +407,11 @@ class Fold:
             "DO UPDATE SET held = rm_holdings.held + excluded.held",
             [(p, h, d) for (p, h), d in self.holdings.items() if d],
         )
+        # A holder that passed everything on has no row, however the pages fell.
+        c.executemany(
+            "DELETE FROM rm_holdings WHERE program_id = ? AND participant_id = ? AND held = 0",
+            [(p, h) for (p, h), d in self.holdings.items() if d],
+        )
         departed: dict[tuple[str, int], int] = defaultdict(int)
         for units, delivery_id, at_us in self.departures:
             departed[(delivery_id, at_us)] += units

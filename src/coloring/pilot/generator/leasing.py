@@ -38,14 +38,18 @@ class Leasing:
         self.operator = w.participant("OP-KAF", "KazAgroFinance", "operator", "Astana")
         n_lessors = max(2, min(20, n_subsidies // 40))
         self.lessors = [
-            w.participant(f"LSG-{k + 1:02d}", f"{w.place()} Agro Leasing", "leasing_company", w.region())
+            w.participant(
+                f"LSG-{k + 1:02d}", f"{w.place()} Agro Leasing", "leasing_company", w.region()
+            )
             for k in range(n_lessors)
         ]
         n_dealers = max(3, min(60, n_subsidies // 25))
         self.dealers = []
         for k in range(n_dealers):
             role = "dealer" if k % 3 else "supplier"
-            name = f"{w.place()} Agrotechnika" if role == "dealer" else f"{w.place()} Machinery Plant"
+            name = (
+                f"{w.place()} Agrotechnika" if role == "dealer" else f"{w.place()} Machinery Plant"
+            )
             self.dealers.append(w.participant(f"DLR-{k + 1:03d}", name, role, w.region()))
         self.farmers = farmers
         order = list(range(len(farmers)))
@@ -62,43 +66,43 @@ class Leasing:
         self.earlier_assets: list[tuple[str, str, int]] = []
 
     def cycle(self, c: int, t0: int) -> None:
-        w, rng, sink = self.w, self.w.rng, self.w.sink
+        w, sink = self.w, self.w.sink
         by_lessor: dict[int, int] = {}
         new_assets: list[tuple[str, str, int]] = []
         for i in range(c * self.n // CYCLES, (c + 1) * self.n // CYCLES):
             plant = self.forced.get(i)
             if plant is None and w.misused():
-                plant = rng.choice(SUBSIDY_PLANTS)
+                plant = w.pick(SUBSIDY_PLANTS)
             if plant == "double" and not self.earlier_assets:
                 plant = None
-            if plant == "related" and i >= len(self.farmers):
-                plant = None  # the applicant has other subsidies: keep the relation unique
+            if plant == "related" and self.n > len(self.farmers):
+                plant = None  # applicants have several subsidies: keep the relation to one
             applicant = self.farmers[self.applicant_order[i % len(self.farmers)]]
             sid = w.next_id("SB-", 6)
             if plant == "double":
-                asset_id, kind, value = rng.choice(self.earlier_assets)
+                asset_id, kind, value = w.pick(self.earlier_assets)
                 w.plant("DOUBLE_SUBSIDY", sid)
             else:
                 asset_id = w.next_id("VIN-KZ", 7)
-                kind = rng.choice(ASSET_KINDS)
-                value = ASSET_BASE[kind] * rng.randint(8_800, 11_200) // 10_000 // 1000 * 1000
+                kind = w.pick(ASSET_KINDS)
+                value = ASSET_BASE[kind] * w.ri(8_800, 11_200) // 10_000 // 1000 * 1000
                 if plant == "price":
-                    value = MAX_REFERENCE[kind] * rng.randint(14_000, 45_000) // 10_000 // 1000 * 1000
+                    value = MAX_REFERENCE[kind] * w.ri(14_000, 45_000) // 10_000 // 1000 * 1000
                     w.plant("PRICE_ABOVE_REFERENCE", sid)
                 value *= TENGE
                 if plant is None:
                     new_assets.append((asset_id, kind, value))
             if plant == "over_cap":
-                amount = value * rng.randint(2_700, 4_000) // 10_000
+                amount = value * w.ri(2_700, 4_000) // 10_000
                 if amount * 100 <= 25 * value:
                     raise AssertionError("over-cap subsidy within the cap")
                 w.plant("SUBSIDY_OVER_CAP", sid)
             else:
-                amount = value * rng.randint(1_500, 2_400) // 10_000
-            supplier = rng.choice(self.dealers)
+                amount = value * w.ri(1_500, 2_400) // 10_000
+            supplier = w.pick(self.dealers)
             if plant == "related":
                 w.relate(applicant, supplier)
-            t_app = t0 - rng.randint(1, 6) * DAY + rng.randint(9 * HOUR, 18 * HOUR)
+            t_app = t0 - w.ri(1, 6) * DAY + w.ri(9 * HOUR, 18 * HOUR)
             sink.add(
                 t_app,
                 SUBSIDIES,
@@ -114,8 +118,8 @@ class Leasing:
                     fmt_time(t_app),
                 ),
             )
-            k = rng.randrange(len(self.lessors))
-            t_pay = t0 + (1 + rng.randrange(4)) * DAY + rng.randint(9 * HOUR, 17 * HOUR)
+            k = w.below(len(self.lessors))
+            t_pay = t0 + (1 + w.below(4)) * DAY + w.ri(9 * HOUR, 17 * HOUR)
             row = sink.pay(t_pay, LEASING, self.lessors[k], supplier, amount, sid)
             if plant == "related":
                 w.plant("RELATED_PARTY", row)
@@ -129,10 +133,12 @@ class Leasing:
             surplus = w.surplus(by_lessor[k])
             total += by_lessor[k] + surplus
             who = self.lessors[k]
-            sink.pay(t0 + 10 * HOUR + j * 9 * MINUTE, LEASING, self.operator, who, by_lessor[k] + surplus)
+            sink.pay(
+                t0 + 10 * HOUR + j * 9 * MINUTE, LEASING, self.operator, who, by_lessor[k] + surplus
+            )
             if surplus:
                 sink.pay(t0 + 5 * DAY + 11 * HOUR + j * MINUTE, LEASING, who, TREASURY, surplus)
         surplus = w.surplus(total)
-        sink.allocate(t0 + 8 * HOUR + rng.randrange(30) * MINUTE, LEASING, self.operator, total + surplus)
+        sink.allocate(t0 + 8 * HOUR + w.below(30) * MINUTE, LEASING, self.operator, total + surplus)
         if surplus:
             sink.pay(t0 + 20 * HOUR, LEASING, self.operator, TREASURY, surplus)

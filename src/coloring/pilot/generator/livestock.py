@@ -12,7 +12,6 @@ the findings it records with `World.plant`.
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass
 
 from coloring.domain.money import format_tiyn
@@ -34,7 +33,7 @@ from coloring.pilot.generator.catalog import (
     TREASURY,
     fmt_time,
 )
-from coloring.pilot.generator.sink import LOANS, PURCHASE_ANIMALS, PURCHASES, REGISTRY
+from coloring.pilot.generator.sink import LOANS, PURCHASES, REGISTRY
 from coloring.pilot.generator.world import World
 
 LIFE_PLANTS = ("insufficient", "idle", "off_route", "spent", "unreturned")
@@ -115,19 +114,19 @@ class Livestock:
     # -- cycles --------------------------------------------------------------------------
 
     def cycle(self, c: int, t0: int) -> None:
-        rng = self.w.rng
+        w = self.w
         by_bank: dict[int, int] = {}
         for f in range(c * self.n // CYCLES, (c + 1) * self.n // CYCLES):
             life = self.forced_life.get(f)
             if life is None and self.w.misused():
                 # A lifecycle that carries forced purchase or animal plants stays in its cycle.
                 keep = f in self.forced_purchase or f in self.forced_animal
-                life = rng.choice(LIFE_PLANTS[:3] if keep else LIFE_PLANTS)
+                life = w.pick(LIFE_PLANTS[:3] if keep else LIFE_PLANTS)
             if life in LATE:
                 self.late.append((f, life))
                 continue
-            bank = rng.randrange(len(self.banks))
-            t_issue = t0 + (1 + rng.randrange(4)) * DAY + rng.randint(9 * HOUR, 17 * HOUR)
+            bank = w.below(len(self.banks))
+            t_issue = t0 + (1 + w.below(4)) * DAY + w.ri(9 * HOUR, 17 * HOUR)
             by_bank[bank] = by_bank.get(bank, 0) + self._lifecycle(f, bank, t_issue, life)
         self._fund(t0, by_bank, bank_return=t0 + 5 * DAY + 10 * HOUR)
 
@@ -135,12 +134,12 @@ class Livestock:
         """Lifecycles that end after expiry: SPENT_AFTER_EXPIRY and UNRETURNED_AFTER_EXPIRY."""
         if not self.late:
             return
-        rng = self.w.rng
+        w = self.w
         t0 = LATE_CYCLE
         by_bank: dict[int, int] = {}
         for f, life in self.late:
-            bank = rng.randrange(len(self.banks))
-            t_issue = t0 + DAY + 9 * HOUR + rng.randrange(3 * HOUR)
+            bank = w.below(len(self.banks))
+            t_issue = t0 + DAY + 9 * HOUR + w.below(3 * HOUR)
             by_bank[bank] = by_bank.get(bank, 0) + self._lifecycle(f, bank, t_issue, life)
         self._fund(t0, by_bank, bank_return=t0 + DAY + 18 * HOUR)
 
@@ -148,17 +147,21 @@ class Livestock:
         """Allocation to the operator, tranches to the banks, surpluses back to the treasury."""
         if not by_bank:
             return
-        rng, sink = self.w.rng, self.w.sink
+        w, sink = self.w, self.w.sink
         total = 0
         for k, bank in enumerate(sorted(by_bank)):
-            surplus = _surplus(rng, by_bank[bank])
+            surplus = self.w.surplus(by_bank[bank])
             tranche = by_bank[bank] + surplus
             total += tranche
-            sink.pay(t0 + 10 * HOUR + k * 7 * MINUTE, LIVESTOCK, self.operator, self.banks[bank], tranche)
+            sink.pay(
+                t0 + 10 * HOUR + k * 7 * MINUTE, LIVESTOCK, self.operator, self.banks[bank], tranche
+            )
             if surplus:
                 sink.pay(bank_return + k * MINUTE, LIVESTOCK, self.banks[bank], TREASURY, surplus)
-        surplus = _surplus(rng, total)
-        sink.allocate(t0 + 8 * HOUR + rng.randrange(30) * MINUTE, LIVESTOCK, self.operator, total + surplus)
+        surplus = self.w.surplus(total)
+        sink.allocate(
+            t0 + 8 * HOUR + w.below(30) * MINUTE, LIVESTOCK, self.operator, total + surplus
+        )
         if surplus:
             sink.pay(t0 + 21 * HOUR, LIVESTOCK, self.operator, TREASURY, surplus)
 
@@ -166,20 +169,20 @@ class Livestock:
 
     def _lifecycle(self, f: int, bank_index: int, t_issue: int, life: str | None) -> int:
         """Emit one farmer's loan, purchases and payments; return the loan amount."""
-        w, rng, sink = self.w, self.w.rng, self.w.sink
+        w, sink = self.w, self.w.sink
         farmer = self.farmers[f]
         bank = self.banks[bank_index]
         late = life in LATE
         purchases = self._plan_purchases(f, late)
         loan_id = w.next_id("LN-", 6)
-        t_loan = t_issue + rng.randint(10, 120) * MINUTE
+        t_loan = t_issue + w.ri(10, 120) * MINUTE
         if life == "idle":
-            t = t_loan + (LIVESTOCK_IDLE_DAYS + 1) * DAY + rng.randrange(DAY)
+            t = t_loan + (LIVESTOCK_IDLE_DAYS + 1) * DAY + w.below(DAY)
         elif late:
-            t = t_loan + rng.randint(2, 5) * HOUR
+            t = t_loan + w.ri(2, 5) * HOUR
         else:
-            t = t_loan + rng.randint(2 * HOUR, DAY)
-        diversion = rng.randint(50, 400) * 1000 * TENGE if life == "off_route" else 0
+            t = t_loan + w.ri(2 * HOUR, DAY)
+        diversion = w.ri(50, 400) * 1000 * TENGE if life == "off_route" else 0
         total = diversion
         payments: list[tuple[int, _Purchase]] = []
         for p in purchases:
@@ -187,7 +190,7 @@ class Livestock:
             payments.append((t, p))
             total += p.paid
         # The loan: a round sum above what the farmer will pay; the rest is returned.
-        extra = 0 if rng.random() < 0.5 else total * rng.randint(100, 600) // 10_000
+        extra = 0 if w.chance(0.5) else total * w.ri(100, 600) // 10_000
         if life == "unreturned":
             extra += TENGE
         step = 10_000 * TENGE
@@ -199,7 +202,7 @@ class Livestock:
         if life == "insufficient":
             first = purchases[0]
             row = sink.pay(
-                t_loan - rng.randint(1, 20) * HOUR,
+                t_loan - w.ri(1, 20) * HOUR,
                 LIVESTOCK,
                 farmer,
                 first.seller,
@@ -211,7 +214,7 @@ class Livestock:
         spent_after = EXPIRES_AT
         for k, (t_pay, p) in enumerate(payments):
             if life == "spent":
-                spent_after += rng.randint(10, 50) * MINUTE
+                spent_after += w.ri(10, 50) * MINUTE
                 t_pay = spent_after
             ref = p.purchase_id
             if p.plant == "missing_doc":
@@ -226,135 +229,149 @@ class Livestock:
                 w.plant("SPENT_AFTER_EXPIRY", row)
         t_last = payments[-1][0] if life != "spent" else spent_after
         if diversion:
-            agent = rng.choice(self.agents)
-            t_div = payments[0][0] + rng.randint(1, 10) * HOUR
+            agent = w.pick(self.agents)
+            t_div = payments[0][0] + w.ri(1, 10) * HOUR
             row = sink.pay(t_div, LIVESTOCK, farmer, agent, diversion)
             w.plant("OFF_ROUTE", row)
-            t_back = t_div + rng.randint(1, 72) * HOUR
+            t_back = t_div + w.ri(1, 72) * HOUR
             sink.pay(t_back, LIVESTOCK, agent, TREASURY, diversion)
             t_last = max(t_last, t_div)
         slack = loan - total
         if life == "unreturned":
             w.plant("UNRETURNED_AFTER_EXPIRY", f"{LIVESTOCK}/{farmer}")
-            sink.pay(EXPIRES_AT + rng.randint(30, 300) * MINUTE, LIVESTOCK, farmer, TREASURY, slack)
+            sink.pay(EXPIRES_AT + w.ri(30, 300) * MINUTE, LIVESTOCK, farmer, TREASURY, slack)
         elif life == "spent":
             w.plant("UNRETURNED_AFTER_EXPIRY", f"{LIVESTOCK}/{farmer}")
             if slack:
-                sink.pay(t_last + rng.randint(5, 30) * MINUTE, LIVESTOCK, farmer, TREASURY, slack)
+                sink.pay(t_last + w.ri(5, 30) * MINUTE, LIVESTOCK, farmer, TREASURY, slack)
         elif slack:
-            sink.pay(t_last + rng.randint(1, 48) * HOUR, LIVESTOCK, farmer, TREASURY, slack)
+            sink.pay(t_last + w.ri(1, 48) * HOUR, LIVESTOCK, farmer, TREASURY, slack)
         return loan
 
     def _plan_purchases(self, f: int, late: bool) -> list[_Purchase]:
-        w, rng = self.w, self.w.rng
-        target = (rng.randint(2_000, 8_800) + rng.randint(4_000, 8_800)) // 2 * 1000
-        k = 1 if target < 3_500_000 else rng.choice((1, 2, 2, 3))
+        w = self.w
+        target = (w.ri(2_000, 8_800) + w.ri(4_000, 8_800)) // 2 * 1000
+        k = 1 if target < 3_500_000 else w.pick((1, 2, 2, 3))
         budget = target // k
         purchases = []
         for j in range(k):
             animals: list[_Animal] = []
             spent = 0
-            sheep = rng.random() < 0.12
+            sheep = w.chance(0.12)
             while True:
                 if sheep:
                     species = "sheep"
-                    price = SPECIES_BASE["sheep"] * rng.randint(8_800, 11_200) // 10_000 // 100 * 100
+                    price = SPECIES_BASE["sheep"] * w.ri(8_800, 11_200) // 10_000 // 100 * 100
                 else:
-                    species = "cow" if rng.random() < 0.8 else "bull"
-                    price = SPECIES_BASE[species] * rng.randint(8_800, 11_200) // 10_000 // 500 * 500
-                if animals and (spent + price > budget or len(animals) >= 60):
+                    species = "cow" if w.chance(0.8) else "bull"
+                    price = SPECIES_BASE[species] * w.ri(8_800, 11_200) // 10_000 // 500 * 500
+                if animals and (spent + price > budget or len(animals) >= 40):
                     break
                 animals.append(_Animal(w.next_id("KZ", 10), species, price * TENGE))
                 spent += price
-            seller = rng.choice(self.sellers)
+            seller = w.pick(self.sellers)
             p = _Purchase(w.next_id("PU-", 6), seller, animals)
             if not late:
                 p.plant = self.forced_purchase.get(f) if j == 0 else None
                 if p.plant is None and w.misused():
-                    p.plant = rng.choice(PURCHASE_PLANTS)
+                    p.plant = w.pick(PURCHASE_PLANTS)
                 plant = self.forced_animal.get(f) if j == 0 else None
                 if plant is None and w.misused():
-                    plant = rng.choice(ANIMAL_PLANTS)
+                    plant = w.pick(ANIMAL_PLANTS)
                 if plant is not None:
-                    rng.choice(animals).plant = plant
+                    w.pick(animals).plant = plant
             for a in animals:
                 if a.plant == "price":
                     base = MAX_REFERENCE[a.species]
-                    a.price = base * rng.randint(13_500, 19_000) // 10_000 // 100 * 100 * TENGE
+                    a.price = base * w.ri(13_500, 19_000) // 10_000 // 100 * 100 * TENGE
             if p.plant == "related":
                 # The farmer buys from a relative: a seller declared related to him.
                 relative = w.next_id("SEL-R", 4)
-                w.participant(relative, f"Breeder {w.person()}", "seller", w.regions[self.farmers[f]])
+                w.participant(
+                    relative, f"Breeder {w.person()}", "seller", w.regions[self.farmers[f]]
+                )
                 w.relate(relative, self.farmers[f])
                 p.seller = relative
             p.total = sum(a.price for a in animals)
             p.paid = p.total
             if p.plant == "overpayment":
-                p.paid += max(1000 * TENGE, p.total * rng.randint(200, 1000) // 10_000 // TENGE * TENGE)
+                p.paid += max(1000 * TENGE, p.total * w.ri(200, 1000) // 10_000 // TENGE * TENGE)
             purchases.append(p)
         return purchases
 
     def _emit_purchase(self, p: _Purchase, farmer: str, t: int, late: bool) -> int:
         """Emit the purchase, its animals and their registry records; return the payment time."""
-        w, rng, sink = self.w, self.w.rng, self.w.sink
-        t_c = t + (rng.randint(3, 10) if late else rng.randint(3, 40)) * HOUR
+        w, sink = self.w, self.w.sink
+        t_c = t + (w.ri(3, 10) if late else w.ri(3, 40)) * HOUR
         sink.add(t_c, PURCHASES, (p.purchase_id, LIVESTOCK, farmer, p.seller, _time(t_c)))
-        t_reg = t_c - rng.randint(4 * DAY, 10 * DAY)
-        t_buyer = t_c + rng.randint(1, 6 if late else 20) * HOUR
+        t_reg = t_c - w.ri(4 * DAY, 10 * DAY)
+        t_buyer = t_c + w.ri(1, 6 if late else 20) * HOUR
         n = len(p.animals)
-        t_pay = t_buyer + n * MINUTE + rng.randint(1, 6 if late else 24) * HOUR
+        t_pay = t_buyer + n * MINUTE + w.ri(1, 6 if late else 24) * HOUR
         if late and t_pay >= EXPIRES_AT - HOUR:
             raise AssertionError("a late purchase would be paid after expiry")
         for i, a in enumerate(p.animals):
-            sink.add(t_c, PURCHASE_ANIMALS, (p.purchase_id, a.animal_id, a.species, _tenge(a.price)))
+            sink.animal((p.purchase_id, a.animal_id, a.species, _tenge(a.price)))
             subject = f"{p.purchase_id}/{a.animal_id}"
             reg = t_reg + i * MINUTE
             arrives = t_buyer + i * MINUTE
             if p.plant == "paid_before" and i == n - 1:
-                arrives = t_pay + rng.randint(2, 72) * HOUR
+                arrives = t_pay + w.ri(2, 72) * HOUR
             owner = p.seller
             if a.plant == "unregistered":
                 w.plant("UNREGISTERED_ANIMAL", subject)
-                sink.add(arrives, REGISTRY, (a.animal_id, a.species, "registered", farmer, _time(arrives)))
+                sink.add(
+                    arrives,
+                    REGISTRY,
+                    (a.animal_id, a.species, "registered", farmer, _time(arrives)),
+                )
             else:
                 if a.plant == "not_owner":
                     w.plant("SELLER_NOT_OWNER", subject)
                     owner = self._other_seller(p.seller)
                 sink.add(reg, REGISTRY, (a.animal_id, a.species, "registered", owner, _time(reg)))
-                sink.add(arrives, REGISTRY, (a.animal_id, a.species, "transferred", farmer, _time(arrives)))
+                sink.add(
+                    arrives,
+                    REGISTRY,
+                    (a.animal_id, a.species, "transferred", farmer, _time(arrives)),
+                )
             if a.plant == "duplicate":
                 # The same animal was contracted before by another farmer, in a deal never paid.
                 w.plant("DUPLICATE_ANIMAL", subject)
                 ghost = w.next_id("PU-", 6)
-                other = self.farmers[rng.randrange(self.n)]
-                t_g = t_c - rng.randint(1 * DAY, 3 * DAY)
+                other = self.farmers[w.below(self.n)]
+                t_g = t_c - w.ri(1 * DAY, 3 * DAY)
                 sink.add(t_g, PURCHASES, (ghost, LIVESTOCK, other, p.seller, _time(t_g)))
-                sink.add(t_g, PURCHASE_ANIMALS, (ghost, a.animal_id, a.species, _tenge(a.price)))
+                sink.animal((ghost, a.animal_id, a.species, _tenge(a.price)))
             elif a.plant == "early_disposal":
                 w.plant("EARLY_DISPOSAL", subject)
-                leave = min(arrives + rng.randint(2 * DAY, 60 * DAY), LAST_CLEAN)
+                leave = min(arrives + w.ri(2 * DAY, 60 * DAY), LAST_CLEAN)
                 if leave <= arrives:
                     raise AssertionError("early disposal would come before the animal arrived")
-                how = rng.choice(("disposed", "exported", "transferred"))
+                how = w.pick(("disposed", "exported", "transferred"))
                 new_owner = w.iin() if how == "transferred" else ""
                 sink.add(leave, REGISTRY, (a.animal_id, a.species, how, new_owner, _time(leave)))
             elif a.plant == "price":
                 w.plant("PRICE_ABOVE_REFERENCE", subject)
-        if rng.random() < 0.15:
+        if w.chance(0.15):
             # Registry noise: another animal of the seller that leaves the herd, never sold here.
             noise = w.next_id("KZ", 10)
             species = p.animals[0].species
             sink.add(t_reg, REGISTRY, (noise, species, "registered", p.seller, _time(t_reg)))
-            t_out = min(t_reg + rng.randint(1 * DAY, 20 * DAY), LAST_CLEAN)
-            how = rng.choice(("disposed", "exported", "transferred"))
-            sink.add(t_out, REGISTRY, (noise, species, how, w.iin() if how == "transferred" else "", _time(t_out)))
+            t_out = min(t_reg + w.ri(1 * DAY, 20 * DAY), LAST_CLEAN)
+            how = w.pick(("disposed", "exported", "transferred"))
+            sink.add(
+                t_out,
+                REGISTRY,
+                (noise, species, how, w.iin() if how == "transferred" else "", _time(t_out)),
+            )
         return t_pay
 
     def _other_seller(self, seller: str) -> str:
         if len(self.sellers) < 2:
             return self.w.iin()
         while True:
-            other = self.w.rng.choice(self.sellers)
+            other = self.w.w.pick(self.sellers)
             if other != seller:
                 return other
 
@@ -366,13 +383,6 @@ _PURCHASE_RULE = {
     "related": "RELATED_PARTY",
     "paid_before": "PAID_BEFORE_REREGISTRATION",
 }
-
-
-def _surplus(rng: random.Random, amount: int) -> int:
-    """Half the time nothing, else 0.5-5% of `amount` in whole tenge: returned unused."""
-    if rng.random() < 0.5:
-        return 0
-    return amount * rng.randint(50, 500) // 10_000 // TENGE * TENGE
 
 
 _tenge = format_tiyn

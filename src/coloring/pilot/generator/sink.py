@@ -45,7 +45,14 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "price_tolerance_percent",
     ),
     "reference_prices.csv": ("item", "region", "price", "valid_from"),
-    "allocations.csv": ("allocation_id", "program_id", "payer", "recipient", "amount", "allocated_at"),
+    "allocations.csv": (
+        "allocation_id",
+        "program_id",
+        "payer",
+        "recipient",
+        "amount",
+        "allocated_at",
+    ),
     "loans.csv": ("loan_id", "program_id", "lender", "borrower", "amount", "issued_at"),
     "subsidies.csv": (
         "subsidy_id",
@@ -82,8 +89,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-# Dated files: index = the order of section 3 at one instant (purchase animals ride with their
-# purchase and are not dated themselves).
+# Dated files: index = the order of section 3 at one instant; purchase animals are undated and
+# written as they come.
 ALLOCATIONS, LOANS, SUBSIDIES, CONTRACTS, PURCHASES, REGISTRY, ACTS, TRANSFERS = range(8)
 PURCHASE_ANIMALS = 8
 DATED_FILES = (
@@ -157,15 +164,22 @@ class Sink:
     # -- adding records ------------------------------------------------------------------
 
     def add(self, t: int, file: int, row: Any, money: _Money | None = None) -> None:
+        """Buffer a dated record; at one instant records go in file order, then as added."""
         day = t // DAY
         if day < self._flushed_before:
             raise GeneratorBugError(f"record at {fmt_time(t)} arrived after its day was written")
         self._seq += 1
-        order = PURCHASES if file == PURCHASE_ANIMALS else file
+        # One integer orders by time, then the file order of section 3, then arrival.
+        key = ((t << 4) + file << 32) + self._seq
         bucket = self._buckets.get(day)
         if bucket is None:
             bucket = self._buckets[day] = []
-        bucket.append((t, order, self._seq, file, row, money))
+        bucket.append((key, t, file, row, money))
+
+    def animal(self, row: tuple[str, str, str, str]) -> None:
+        """A purchase_animals row: undated, written at once, grouped by purchase."""
+        self._writers[PURCHASE_ANIMALS].writerow(row)
+        self.rows["purchase_animals.csv"] += 1
 
     def allocate(self, t: int, program: str, recipient: str, amount: int) -> list[Any]:
         row: list[Any] = [
@@ -218,11 +232,11 @@ class Sink:
         self._flushed_before = max(self._flushed_before, cutoff)
 
     def _write_day(self, events: list[tuple[Any, ...]]) -> None:
-        events.sort(key=_sort_key)
+        events.sort()
         writers = self._writers
         rows = self.rows
         ids = self._ids
-        for t, _order, _seq, file, row, money in events:
+        for _key, t, file, row, money in events:
             if t > EXPIRES_AT and self._expiry_snapshot is None:
                 self._take_expiry_snapshot()
             if file == TRANSFERS:
@@ -236,7 +250,7 @@ class Sink:
             elif file == ACTS:
                 ids[1] += 1
                 row[0] = f"ACT-{ids[1]:07d}"
-            if t > self.latest and file != PURCHASE_ANIMALS:
+            if t > self.latest:
                 self.latest = t
             writers[file].writerow(row)
             rows[DATED_FILES[file]] += 1
@@ -310,10 +324,6 @@ class Sink:
                 self._take_expiry_snapshot()
             assert self._expiry_snapshot is not None
             self.found[UNRETURNED_AFTER_EXPIRY] = set(self._expiry_snapshot)
-
-
-def _sort_key(e: tuple[Any, ...]) -> tuple[int, int, int]:
-    return e[0], e[1], e[2]
 
 
 def write_table(path: Path, columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:

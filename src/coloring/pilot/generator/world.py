@@ -5,8 +5,9 @@ from __future__ import annotations
 import bisect
 import itertools
 import random
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from coloring.pilot.generator.catalog import (
     INITIALS,
@@ -18,12 +19,14 @@ from coloring.pilot.generator.catalog import (
 )
 from coloring.pilot.generator.sink import Sink
 
+T = TypeVar("T")
 Subject = str | list[Any]  # a text subject, or a transfer/allocation row whose id comes later
 
 
 class World:
     def __init__(self, out: Path, seed: int, misuse_rate: float) -> None:
         self.rng = random.Random(seed)
+        self._random = self.rng.random
         self.misuse_rate = misuse_rate
         self.roles: dict[str, str] = {}
         self.regions: dict[str, str] = {}
@@ -54,18 +57,18 @@ class World:
         return [(p, n, r, g, ";".join(rel)) for p, n, r, g, rel in self._participants]
 
     def region(self) -> str:
-        x = self.rng.randrange(self._region_cum[-1])
+        x = self.below(self._region_cum[-1])
         return REGION_NAMES[bisect.bisect_right(self._region_cum, x)]
 
     def person(self) -> str:
-        return f"{self.rng.choice(SURNAMES)} {self.rng.choice(INITIALS)}."
+        return f"{self.pick(SURNAMES)} {self.pick(INITIALS)}."
 
     def place(self) -> str:
-        return self.rng.choice(PLACES)
+        return self.pick(PLACES)
 
     def iin(self) -> str:
         """An owner id that is not a participant (a private person's IIN)."""
-        return f"IIN-{self.rng.randrange(10**11, 10**12)}"
+        return f"IIN-{self.ri(10**11, 10**12 - 1)}"
 
     # -- ids and plants ------------------------------------------------------------------
 
@@ -74,8 +77,30 @@ class World:
         self._counters[prefix] = n
         return f"{prefix}{n:0{width}d}"
 
+    # Fast draws: `random()` scaled to an integer (Random.randint costs ten times more). The
+    # draws only pick sizes and times; amounts are then computed in whole tiyn.
+
+    def ri(self, a: int, b: int) -> int:
+        """An integer in [a, b]."""
+        return a + int(self._random() * (b - a + 1))
+
+    def below(self, n: int) -> int:
+        return int(self._random() * n)
+
+    def pick(self, seq: Sequence[T]) -> T:
+        return seq[int(self._random() * len(seq))]
+
+    def chance(self, p: float) -> bool:
+        return self._random() < p
+
+    def surplus(self, amount: int) -> int:
+        """Half the time nothing, else 0.5-5% of `amount` in whole tenge: returned unused."""
+        if self._random() < 0.5:
+            return 0
+        return amount * self.ri(50, 500) // 10_000 // 100 * 100
+
     def misused(self) -> bool:
-        return self.misuse_rate > 0 and self.rng.random() < self.misuse_rate
+        return self.misuse_rate > 0 and self._random() < self.misuse_rate
 
     def plant(self, rule: str, subject: Subject) -> None:
         self.planted.append((rule, subject))
