@@ -55,13 +55,15 @@ def require_postgres(url: str = POSTGRES_URL) -> None:
     try:
         with psycopg.connect(url, connect_timeout=3) as conn:
             conn.execute("SELECT 1")
+        return
     except psycopg.OperationalError as e:
-        pytest.fail(
-            f"PostgreSQL is not reachable at {url} ({e}). Start it "
-            "(`pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`, "
-            f"as .ci/run does) or set {SKIP_POSTGRES_VAR}=1 to skip the PostgreSQL tests.",
-            pytrace=False,
-        )
+        reason = str(e).strip()
+    pytest.fail(
+        f"PostgreSQL is not reachable at {url} ({reason}). Start it "
+        "(`pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`, "
+        f"as .ci/run does) or set {SKIP_POSTGRES_VAR}=1 to skip the PostgreSQL tests.",
+        pytrace=False,
+    )
 
 
 DATABASES = [

@@ -72,8 +72,12 @@ def program(
     max_idle_days: int = 30,
 ) -> ProgramRecord:
     return ProgramRecord(
-        program_id, f"Program {program_id}", kind, route,
-        expires_at if expires_at is not None else after(T0, days=365), max_idle_days,
+        program_id,
+        f"Program {program_id}",
+        kind,
+        route,
+        expires_at if expires_at is not None else after(T0, days=365),
+        max_idle_days,
     )
 
 
@@ -187,12 +191,15 @@ PlanRecord = (
     | TransferRecord
 )
 
-OPEN_ROUTE: tuple[tuple[str, str], ...] = tuple(
-    (a, b)
-    for a in ("operator", "bank", "farmer")
-    for b in ("operator", "bank", "farmer", "seller")
-    if a != b
-) + (("treasury", "operator"),)
+OPEN_ROUTE: tuple[tuple[str, str], ...] = (
+    ("treasury", "operator"),
+    *(
+        (a, b)
+        for a in ("operator", "bank", "farmer")
+        for b in ("operator", "bank", "farmer", "seller")
+        if a != b
+    ),
+)
 """A route that allows most hops, so that in enforce mode document rules decide."""
 
 
@@ -215,9 +222,7 @@ def ledger_plans(draw: st.DrawFn, max_steps: int = 25) -> list[PlanRecord]:
 
     for i in range(draw(st.integers(min_value=1, max_value=3))):
         recipient = draw(st.sampled_from(["OP", "B", "F1", "F2"]))
-        records.append(
-            AllocationRecord(f"A{i}", "P1", TREASURY, recipient, draw(tiyn(500)), at())
-        )
+        records.append(AllocationRecord(f"A{i}", "P1", TREASURY, recipient, draw(tiyn(500)), at()))
     documents: list[str] = []
     contracts: list[str] = []
     animals: list[str] = []

@@ -23,6 +23,7 @@ from coloring.domain.aggregates import Ledger, Participant, Program, TaggedTenge
 from coloring.domain.documents import Animal, Contract, Document, Loan, PriceList, Purchase, Subsidy
 from coloring.domain.errors import (
     DuplicateRecordError,
+    InvalidAmountError,
     LedgerModeError,
     StorageError,
     TimeOrderError,
@@ -176,16 +177,21 @@ class ColoringApplication(Application[UUID]):
             processing.saved_kwargs = {"records": rows}
             self._record(processing)
         except IntegrityError as e:
-            for aggregate_id in dirty:
-                self._cache.pop(aggregate_id, None)
+            self._forget(dirty)
             raise DuplicateRecordError(
                 f"a record of this batch is already in the ledger ({e}); "
                 "load the same folder again to resume, or use a fresh ledger"
             ) from None
         except PersistenceError as e:
-            for aggregate_id in dirty:
-                self._cache.pop(aggregate_id, None)
+            self._forget(dirty)
             raise StorageError(f"the event store refused the batch: {e}") from None
+
+    def _forget(self, aggregates: dict[UUID, Aggregate]) -> None:
+        """After a refused save: drop the unsaved state and read the store again from now on."""
+        for aggregate_id in aggregates:
+            self._cache.pop(aggregate_id, None)
+        self._fresh = False
+        self.seq, self.latest_us = self._index_position()
 
     def snapshot_units(self) -> int:
         """Snapshot the units of every program this session changed, so that the next load
@@ -202,11 +208,9 @@ class ColoringApplication(Application[UUID]):
         return len(taken)
 
     def _discard(self) -> None:
-        for aggregate_id in self._dirty:
-            self._cache.pop(aggregate_id, None)
-        self._dirty = {}
+        dirty, self._dirty = self._dirty, {}
         self._index = []
-        self.seq, self.latest_us = self._index_position()
+        self._forget(dirty)
 
     def _done(self) -> None:
         if not self._in_batch:
@@ -357,6 +361,7 @@ class ColoringApplication(Application[UUID]):
     # -- money ---------------------------------------------------------------------------
 
     def allocate(self, r: AllocationRecord, source: str = "api") -> None:
+        _positive(r.amount)
         program = self._program(r.program_id)
         recipient = self._participant(r.recipient)
         self._participant(r.payer)
@@ -377,6 +382,7 @@ class ColoringApplication(Application[UUID]):
 
     def pay(self, r: TransferRecord, source: str = "api") -> PaymentResult:
         """Judge and apply (or refuse) one payment; returns what happened."""
+        _positive(r.amount)
         program = self._program(r.program_id)
         payer = self._participant(r.payer)
         payee = self._participant(r.payee)
@@ -435,6 +441,7 @@ class ColoringApplication(Application[UUID]):
     # -- documents and registry ----------------------------------------------------------
 
     def issue_loan(self, r: LoanRecord, source: str = "api") -> None:
+        _positive(r.amount)
         self._new_document(r.loan_id, r.program_id, (r.lender, r.borrower))
         seq = self._next_seq("document", r.loan_id, r, r.at, source)
         self._touch(
@@ -452,6 +459,7 @@ class ColoringApplication(Application[UUID]):
         self._done()
 
     def contract_purchase(self, r: PurchaseRecord, source: str = "api") -> None:
+        _positive(*(a.price for a in r.animals))
         self._new_document(r.purchase_id, r.program_id, (r.buyer, r.seller))
         seq = self._next_seq("document", r.purchase_id, r, r.at, source)
         for animal in r.animals:
@@ -488,6 +496,7 @@ class ColoringApplication(Application[UUID]):
         self._done()
 
     def approve_subsidy(self, r: SubsidyRecord, source: str = "api") -> None:
+        _positive(r.amount, r.asset_value)
         self._new_document(r.subsidy_id, r.program_id, (r.applicant, r.supplier))
         seq = self._next_seq("document", r.subsidy_id, r, r.at, source)
         self._touch(
@@ -508,6 +517,7 @@ class ColoringApplication(Application[UUID]):
         self._done()
 
     def sign_contract(self, r: ContractRecord, source: str = "api") -> None:
+        _positive(r.value)
         self._new_document(r.contract_id, r.program_id, (r.customer, r.contractor))
         if r.parent_contract_id is not None:
             parent = self._get(Document.create_id(r.parent_contract_id))
@@ -530,6 +540,7 @@ class ColoringApplication(Application[UUID]):
         self._done()
 
     def accept_act(self, r: ActRecord, source: str = "api") -> None:
+        _positive(r.amount)
         contract = self._get(Document.create_id(r.contract_id))
         if not isinstance(contract, Contract):
             raise UnknownRecordError(f"{source}: no contract {r.contract_id!r}")
@@ -647,6 +658,13 @@ class ColoringApplication(Application[UUID]):
             paid=paid,
             animal_owners=owners,
         )
+
+
+def _positive(*amounts: int) -> None:
+    """Amounts are whole tiyn above zero; checked before a command changes anything."""
+    for amount in amounts:
+        if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
+            raise InvalidAmountError(amount)
 
 
 def _outcome(role: str, program: Program) -> str:

@@ -8,16 +8,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from strategies import (
-    CAST,
-    LIVESTOCK_ROUTE,
-    T0,
-    after,
-    domain_events,
-    program,
-    reopen,
-    unit_outcomes,
-)
 
 from coloring.application import ColoringApplication
 from coloring.domain.aggregates import TaggedTenge
@@ -33,6 +23,16 @@ from coloring.domain.records import (
     ParticipantRecord,
     TransferRecord,
 )
+from strategies import (
+    CAST,
+    LIVESTOCK_ROUTE,
+    T0,
+    after,
+    domain_events,
+    program,
+    reopen,
+    unit_outcomes,
+)
 
 
 def at(hours: int) -> Any:
@@ -40,8 +40,14 @@ def at(hours: int) -> Any:
 
 
 def pay(
-    app: ColoringApplication, transfer_id: str, hours: int, payer: str, payee: str, amount: int,
-    purpose_ref: str | None = None, program_id: str = "P1",
+    app: ColoringApplication,
+    transfer_id: str,
+    hours: int,
+    payer: str,
+    payee: str,
+    amount: int,
+    purpose_ref: str | None = None,
+    program_id: str = "P1",
 ) -> Any:
     return app.pay(
         TransferRecord(transfer_id, at(hours), program_id, payer, payee, amount, purpose_ref)
@@ -49,7 +55,11 @@ def pay(
 
 
 def allocate(
-    app: ColoringApplication, allocation_id: str, hours: int, recipient: str, amount: int,
+    app: ColoringApplication,
+    allocation_id: str,
+    hours: int,
+    recipient: str,
+    amount: int,
     program_id: str = "P1",
 ) -> None:
     app.allocate(AllocationRecord(allocation_id, program_id, "T", recipient, amount, at(hours)))
@@ -95,7 +105,7 @@ class TestLedger:
         self, app: ColoringApplication
     ) -> None:
         allocate(app, "A1", 0, "OP", 1000)
-        assert app.holdings("P1") == {"OP": [["A1", 0, 1000, "A1", ()]]}
+        assert app.holdings("P1") == {"OP": [["A1", 0, 1000, "A1", []]]}
 
     def test_allocations_queue_up_in_the_order_they_arrive(self, app: ColoringApplication) -> None:
         allocate(app, "A2", 0, "OP", 5)
@@ -110,11 +120,11 @@ class TestLedger:
         allocate(app, "A3", 0, "B", 10)
         pay(app, "T1", 1, "OP", "B", 120)
         assert app.holdings("P1") == {
-            "OP": [["A2", 20, 50, "A2", ()]],
+            "OP": [["A2", 20, 50, "A2", []]],
             "B": [
-                ["A3", 0, 10, "A3", ()],
-                ["A1", 0, 100, "T1", ("OP",)],
-                ["A2", 0, 20, "T1", ("OP",)],
+                ["A3", 0, 10, "A3", []],
+                ["A1", 0, 100, "T1", ["OP"]],
+                ["A2", 0, 20, "T1", ["OP"]],
             ],
         }
 
@@ -135,7 +145,8 @@ class TestLedger:
         assert result.findings == [("INSUFFICIENT_FUNDS", 101)]
         assert app.holdings("P1") == before
         transfers = [
-            type(e).__name__ for e in domain_events(app)
+            type(e).__name__
+            for e in domain_events(app)
             if isinstance(e, TaggedTenge.UnitsTransferred | TaggedTenge.TransferRefused)
         ]
         assert transfers == ["TransferRefused"]
@@ -153,7 +164,7 @@ class TestLedger:
         allocate(app, "A1", 0, "F1", 100)
         result = pay(app, "T1", 1, "F1", "S", 30)
         assert result.outcome == "spent"
-        assert app.holdings("P1") == {"F1": [["A1", 30, 100, "A1", ()]]}
+        assert app.holdings("P1") == {"F1": [["A1", 30, 100, "A1", []]]}
 
     def test_units_allocated_to_a_final_role_are_spent_at_once(
         self, app: ColoringApplication
@@ -177,7 +188,7 @@ class TestLedger:
         allocate(app, "A1", 0, "OP", 100)
         result = pay(app, "T1", 1, "OP", "SCH", 40)
         assert (result.outcome, result.findings) == ("held", [("OFF_ROUTE", 40)])
-        assert app.holdings("P1")["SCH"] == [["A1", 0, 40, "T1", ("OP",)]]
+        assert app.holdings("P1")["SCH"] == [["A1", 0, 40, "T1", ["OP"]]]
 
     def test_every_allocation_keeps_held_plus_spent_plus_returned_equal_to_its_amount(
         self, app: ColoringApplication
@@ -209,7 +220,10 @@ class TestLedger:
         pay(app, "T2", 2, "B", "F1", 500)
         pay(app, "T3", 3, "F1", "S", 400)
         assert path_of(app, "A1", 5) == [
-            ("A1", "T", "OP"), ("T1", "OP", "B"), ("T2", "B", "F1"), ("T3", "F1", "S"),
+            ("A1", "T", "OP"),
+            ("T1", "OP", "B"),
+            ("T2", "B", "F1"),
+            ("T3", "F1", "S"),
         ]
         assert path_of(app, "A1", 450) == [("A1", "T", "OP"), ("T1", "OP", "B"), ("T2", "B", "F1")]
         assert path_of(app, "A1", 999) == [("A1", "T", "OP")]
@@ -220,7 +234,7 @@ class TestLedger:
         allocate(app, "A1", 0, "OP", 1000)
         pay(app, "T1", 1, "OP", "B", 600)
         pay(app, "T2", 2, "B", "F1", 500)
-        assert app.holdings("P1")["F1"] == [["A1", 0, 500, "T2", ("OP", "B")]]
+        assert app.holdings("P1")["F1"] == [["A1", 0, 500, "T2", ["OP", "B"]]]
 
     # -- modes -------------------------------------------------------------------------
 
@@ -292,6 +306,34 @@ class TestLedger:
         finally:
             again.close()
 
+    def test_state_rebuilt_from_a_snapshot_and_later_events_equals_live_state(
+        self, app: ColoringApplication
+    ) -> None:
+        allocate(app, "A1", 0, "OP", 1000)
+        pay(app, "T1", 1, "OP", "B", 600)
+        pay(app, "T2", 2, "B", "F1", 500)
+        app.snapshot_units()
+        pay(app, "T3", 3, "F1", "B", 120)
+        pay(app, "T4", 4, "B", "F1", 200)
+        again = reopen(app)
+        try:
+            assert again.holdings("P1") == app.holdings("P1")
+            assert pay(again, "T5", 5, "F1", "OP", 10).findings == [
+                ("OFF_ROUTE", 10),
+                ("ROUND_TRIP", 10),
+            ]
+        finally:
+            again.close()
+
+    def test_snapshotting_units_that_have_not_changed_since_the_last_snapshot_is_harmless(
+        self, app: ColoringApplication
+    ) -> None:
+        """A second load that adds nothing to a program snapshots its units again."""
+        allocate(app, "A1", 0, "OP", 1000)
+        app.snapshot_units()
+        app.snapshot_units()
+        assert app.holdings("P1") == {"OP": [["A1", 0, 1000, "A1", []]]}
+
     # -- duplicates and time order -----------------------------------------------------
 
     def test_a_duplicate_participant_id_raises_duplicate_record_error(
@@ -312,7 +354,7 @@ class TestLedger:
         allocate(app, "A1", 0, "OP", 100)
         with pytest.raises(DuplicateRecordError):
             allocate(app, "A1", 1, "OP", 100)
-        assert app.holdings("P1") == {"OP": [["A1", 0, 100, "A1", ()]]}
+        assert app.holdings("P1") == {"OP": [["A1", 0, 100, "A1", []]]}
 
     def test_a_transfer_reusing_an_allocation_id_raises_duplicate_record_error(
         self, app: ColoringApplication
@@ -321,7 +363,7 @@ class TestLedger:
         allocate(app, "A1", 0, "OP", 100)
         with pytest.raises(DuplicateRecordError):
             pay(app, "A1", 1, "OP", "B", 10)
-        assert app.holdings("P1") == {"OP": [["A1", 0, 100, "A1", ()]]}
+        assert app.holdings("P1") == {"OP": [["A1", 0, 100, "A1", []]]}
 
     def test_a_duplicate_document_id_raises_duplicate_record_error(
         self, app: ColoringApplication
@@ -345,7 +387,7 @@ class TestLedger:
         with pytest.raises(DuplicateRecordError), app.batch():
             pay(app, "T1", 1, "OP", "B", 10)
             allocate(app, "A1", 2, "OP", 100)
-        assert app.holdings("P1") == {"OP": [["A1", 0, 100, "A1", ()]]}
+        assert app.holdings("P1") == {"OP": [["A1", 0, 100, "A1", []]]}
         assert app.lookup("movement", ["T1"]) == {}
 
     def test_a_time_before_the_latest_instant_raises_time_order_error(
@@ -354,7 +396,7 @@ class TestLedger:
         allocate(app, "A1", 5, "OP", 100)
         with pytest.raises(TimeOrderError):
             pay(app, "T1", 4, "OP", "B", 10)
-        assert app.holdings("P1") == {"OP": [["A1", 0, 100, "A1", ()]]}
+        assert app.holdings("P1") == {"OP": [["A1", 0, 100, "A1", []]]}
 
     def test_a_record_at_exactly_the_latest_instant_is_accepted(
         self, app: ColoringApplication

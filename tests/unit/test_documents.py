@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from strategies import CAST, LIVESTOCK_ROUTE, T0, after, program
 
 from coloring.application import ColoringApplication
 from coloring.domain.aggregates import TaggedTenge
@@ -23,33 +22,62 @@ from coloring.domain.records import (
     RegistryRecord,
     TransferRecord,
 )
+from strategies import CAST, LIVESTOCK_ROUTE, T0, after, program
 
 
 def new_loan(amount: int = 500) -> Loan:
     return Loan(
-        document_id="L1", program_id="P1", lender="B", borrower="F1", amount=amount,
-        at_us=T0.us, at_offset=300, seq=1,
+        document_id="L1",
+        program_id="P1",
+        lender="B",
+        borrower="F1",
+        amount=amount,
+        at_us=T0.us,
+        at_offset=300,
+        seq=1,
     )
 
 
 def new_purchase(*prices: int) -> Purchase:
     return Purchase(
-        document_id="U1", program_id="P1", buyer="F1", seller="S", at_us=T0.us, at_offset=300,
-        animals=[[f"KZ{i}", "cow", price] for i, price in enumerate(prices)], seq=1,
+        document_id="U1",
+        program_id="P1",
+        buyer="F1",
+        seller="S",
+        at_us=T0.us,
+        at_offset=300,
+        animals=[[f"KZ{i}", "cow", price] for i, price in enumerate(prices)],
+        seq=1,
     )
 
 
 def new_subsidy() -> Subsidy:
     return Subsidy(
-        document_id="S1", program_id="P1", applicant="F1", supplier="S", asset_id="TR1",
-        asset_kind="tractor", asset_value=1000, amount=300, at_us=T0.us, at_offset=300, seq=1,
+        document_id="S1",
+        program_id="P1",
+        applicant="F1",
+        supplier="S",
+        asset_id="TR1",
+        asset_kind="tractor",
+        asset_value=1000,
+        amount=300,
+        at_us=T0.us,
+        at_offset=300,
+        seq=1,
     )
 
 
 def new_contract(value: int, *acts: int) -> Contract:
     contract = Contract(
-        document_id="C1", program_id="P1", customer="OP", contractor="F1", value=value,
-        at_us=T0.us, at_offset=300, parent_contract_id=None, seq=1,
+        document_id="C1",
+        program_id="P1",
+        customer="OP",
+        contractor="F1",
+        value=value,
+        at_us=T0.us,
+        at_offset=300,
+        parent_contract_id=None,
+        seq=1,
     )
     for i, amount in enumerate(acts):
         contract.accept_act(f"X{i}", amount, T0.us + i, 300, seq=2 + i)
@@ -142,7 +170,8 @@ def test_a_registry_record_counts_from_its_own_instant() -> None:
 
 def test_the_owner_at_a_past_instant_is_the_one_registered_then() -> None:
     animal = new_animal(
-        (T0.us, "registered", "S"), (T0.us + DAY, "transferred", "F1"),
+        (T0.us, "registered", "S"),
+        (T0.us + DAY, "transferred", "F1"),
         (T0.us + 2 * DAY, "transferred", "F2"),
     )
     assert [animal.owner_at(T0.us + k * DAY) for k in range(3)] == ["S", "F1", "F2"]
@@ -189,9 +218,7 @@ def buy_one_cow(app: ColoringApplication, price: int = 400) -> None:
 
 
 def transfer_events(app: ColoringApplication) -> dict[str, object]:
-    events = [
-        app.mapper.to_domain_event(n) for n in app.recorder.select_notifications(1, 10_000)
-    ]
+    events = [app.mapper.to_domain_event(n) for n in app.recorder.select_notifications(1, 10_000)]
     return {
         e.transfer_id: e  # type: ignore[attr-defined]
         for e in events
@@ -237,7 +264,7 @@ def test_a_registry_record_after_a_refused_payment_does_not_apply_it() -> None:
         )
         assert not refused.applied
         assert refused.findings == [("PAID_BEFORE_REREGISTRATION", 400)]
-        assert app.holdings("P1") == {"F1": [["A1", 0, 1000, "A1", ()]]}
+        assert app.holdings("P1") == {"F1": [["A1", 0, 1000, "A1", []]]}
         assert isinstance(transfer_events(app)["T1"], TaggedTenge.TransferRefused)
     finally:
         app.close()

@@ -11,13 +11,12 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from strategies import CAST, LIVESTOCK_ROUTE, T0, after, program
 
 from coloring.application import ColoringApplication
 from coloring.domain.records import (
     AllocationRecord,
     LoanRecord,
-        TransferRecord,
+    TransferRecord,
 )
 from coloring.domain.rules import (
     ENFORCEABLE,
@@ -29,8 +28,11 @@ from coloring.domain.rules import (
     Rule,
     judge_payment,
 )
+from strategies import CAST, LIVESTOCK_ROUTE, T0, after, program
 
 EXPIRES = after(T0, days=100).us
+
+
 def unrelated(a: str, b: str) -> bool:
     return False
 
@@ -65,8 +67,14 @@ def facts(**changes: Any) -> PaymentFacts:
 def loan(**changes: Any) -> DocumentFacts:
     """Loan L1 of P1 from bank B to farmer F1, payable 500, nothing paid yet."""
     base = DocumentFacts(
-        document_id="L1", kind="loan", program_id="P1", payee="F1", payer="B", party=None,
-        payable=500, paid=0,
+        document_id="L1",
+        kind="loan",
+        program_id="P1",
+        payee="F1",
+        payer="B",
+        party=None,
+        payable=500,
+        paid=0,
     )
     return replace(base, **changes)
 
@@ -74,8 +82,15 @@ def loan(**changes: Any) -> DocumentFacts:
 def purchase(**changes: Any) -> DocumentFacts:
     """Purchase U1 of P1: farmer F1 buys from seller S two animals registered to F1."""
     base = DocumentFacts(
-        document_id="U1", kind="purchase", program_id="P1", payee="S", payer="F1",
-        party="F1", payable=400, paid=0, animal_owners=("F1", "F1"),
+        document_id="U1",
+        kind="purchase",
+        program_id="P1",
+        payee="S",
+        payer="F1",
+        party="F1",
+        payable=400,
+        paid=0,
+        animal_owners=("F1", "F1"),
     )
     return replace(base, **changes)
 
@@ -83,7 +98,11 @@ def purchase(**changes: Any) -> DocumentFacts:
 def bank_to_farmer(**changes: Any) -> PaymentFacts:
     """B pays F1 under loan L1 (on route, matching)."""
     base = facts(
-        payer="B", payee="F1", payer_role="bank", payee_role="farmer", purpose_ref="L1",
+        payer="B",
+        payee="F1",
+        payer_role="bank",
+        payee_role="farmer",
+        purpose_ref="L1",
         document=loan(),
     )
     return replace(base, **changes)
@@ -92,7 +111,11 @@ def bank_to_farmer(**changes: Any) -> PaymentFacts:
 def farmer_to_seller(**changes: Any) -> PaymentFacts:
     """F1 pays S under purchase U1 (on route, into the final role, matching)."""
     base = facts(
-        payer="F1", payee="S", payer_role="farmer", payee_role="seller", purpose_ref="U1",
+        payer="F1",
+        payee="S",
+        payer_role="farmer",
+        payee_role="seller",
+        purpose_ref="U1",
         document=purchase(),
     )
     return replace(base, **changes)
@@ -169,9 +192,15 @@ def test_insufficient_funds_is_judged_first_and_alone(enforce: bool) -> None:
     """A payment that would break every other rule too carries only INSUFFICIENT_FUNDS."""
     verdict = judge_payment(
         facts(
-            payee="S", payee_role="seller", payer_role="operator", purpose_ref="NOPE",
-            at_us=EXPIRES + 1, units_held_before_by_payee=5, related=related_pairs(("OP", "S")),
-            amount=2000, enforce=enforce,
+            payee="S",
+            payee_role="seller",
+            payer_role="operator",
+            purpose_ref="NOPE",
+            at_us=EXPIRES + 1,
+            units_held_before_by_payee=5,
+            related=related_pairs(("OP", "S")),
+            amount=2000,
+            enforce=enforce,
         )
     )
     assert verdict.refused
@@ -297,7 +326,7 @@ def test_an_overpayment_applied_in_observe_mode_still_settles_the_document() -> 
 # -- PAID_BEFORE_REREGISTRATION -------------------------------------------------------------
 
 
-def test_paying_for_a_purchase_whose_animal_is_still_the_sellers_is_paid_before_reregistration() -> None:
+def test_paying_while_an_animal_is_still_the_sellers_is_paid_before_reregistration() -> None:
     verdict = judge_payment(farmer_to_seller(document=purchase(animal_owners=("F1", "S"))))
     assert verdict.findings == [(Rule.PAID_BEFORE_REREGISTRATION, 100)]
 
@@ -453,7 +482,11 @@ def test_in_enforce_mode_a_breach_is_refused_for_that_rule(rule: Rule) -> None:
 def test_in_observe_mode_a_payment_carries_every_rule_it_breaks() -> None:
     verdict = judge_payment(
         facts(
-            payer="B", payee="S", payer_role="bank", payee_role="seller", at_us=EXPIRES + 1,
+            payer="B",
+            payee="S",
+            payer_role="bank",
+            payee_role="seller",
+            at_us=EXPIRES + 1,
             units_held_before_by_payee=3,
         )
     )
@@ -491,8 +524,13 @@ def test_a_refused_payment_carries_only_the_findings_it_was_refused_for() -> Non
     """OFF_ROUTE refuses it; ROUND_TRIP and RELATED_PARTY, not enforced, are left out."""
     verdict = judge_payment(
         facts(
-            payee="F1", payee_role="farmer", purpose_ref="L1", document=loan(payer="OP"),
-            units_held_before_by_payee=10, related=related_pairs(("OP", "F1")), enforce=True,
+            payee="F1",
+            payee_role="farmer",
+            purpose_ref="L1",
+            document=loan(payer="OP"),
+            units_held_before_by_payee=10,
+            related=related_pairs(("OP", "F1")),
+            enforce=True,
         )
     )
     assert verdict.refused
@@ -502,13 +540,19 @@ def test_a_refused_payment_carries_only_the_findings_it_was_refused_for() -> Non
 def test_a_payment_refused_for_several_rules_carries_each_of_them() -> None:
     verdict = judge_payment(
         facts(
-            payer="B", payee="S", payer_role="bank", payee_role="seller", at_us=EXPIRES + 1,
+            payer="B",
+            payee="S",
+            payer_role="bank",
+            payee_role="seller",
+            at_us=EXPIRES + 1,
             enforce=True,
         )
     )
     assert verdict.refused
     assert set(rules_of(verdict.findings)) == {
-        Rule.OFF_ROUTE, Rule.MISSING_DOCUMENT, Rule.SPENT_AFTER_EXPIRY,
+        Rule.OFF_ROUTE,
+        Rule.MISSING_DOCUMENT,
+        Rule.SPENT_AFTER_EXPIRY,
     }
 
 

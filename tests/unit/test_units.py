@@ -7,9 +7,9 @@ from collections import deque
 
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies import queues, units_of
 
 from coloring.domain.units import held_by_before, peek_prefix, take_prefix
+from strategies import queues, units_of
 
 
 def queue_of(*pieces: list[object]) -> deque[list[object]]:
@@ -76,7 +76,9 @@ def test_units_held_before_counts_only_pieces_naming_the_participant() -> None:
 
 
 @given(queue=queues(), data=st.data())
-def test_peek_returns_exactly_what_take_removes(queue: deque[list[object]], data: st.DataObject) -> None:
+def test_peek_returns_exactly_what_take_removes(
+    queue: deque[list[object]], data: st.DataObject
+) -> None:
     total = sum(p[2] - p[1] for p in queue)  # type: ignore[operator]
     amount = data.draw(st.integers(min_value=0, max_value=total))
     peeked = peek_prefix(queue, amount)

@@ -230,15 +230,14 @@ class TaggedTenge(Aggregate):
     def __init__(self, program_id: str, seq: int) -> None:
         self.program_id = program_id
         self.queues: dict[str, Queue] = {}
+        # Kept beside the queues so that a balance check does not walk a long queue.
+        self.balances: dict[str, int] = {}
         self.settled: dict[str, int] = {}
 
     # -- queries -------------------------------------------------------------------------
 
     def held(self, holder: str) -> int:
-        queue = self.queues.get(holder)
-        if not queue:
-            return 0
-        return sum(p[2] - p[1] for p in queue)
+        return self.balances.get(holder, 0)
 
     def peek(self, holder: str, amount: int) -> list[Piece]:
         return peek_prefix(self.queues.get(holder, deque()), amount)
@@ -291,6 +290,7 @@ class TaggedTenge(Aggregate):
             self.queues.setdefault(recipient, deque()).append(
                 [allocation_id, 0, amount, allocation_id, ()]
             )
+            self.balances[recipient] = self.balances.get(recipient, 0) + amount
 
     def transfer(
         self,
@@ -349,7 +349,11 @@ class TaggedTenge(Aggregate):
         taken = take_prefix(self.queues[payer], amount)
         if not self.queues[payer]:
             del self.queues[payer]
+            del self.balances[payer]
+        else:
+            self.balances[payer] -= amount
         if outcome == "held":
+            self.balances[payee] = self.balances.get(payee, 0) + amount
             queue = self.queues.setdefault(payee, deque())
             for piece in taken:
                 piece[DELIVERED_BY] = transfer_id

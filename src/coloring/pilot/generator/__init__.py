@@ -20,10 +20,12 @@ All records are dated in 2025 (+05:00); the programs expire 2025-12-31T18:00:00+
 money never waits more than ten days anywhere and nothing is held at the end; planted expiry
 breaches happen in the last evening of the year, after expiry.
 
-Size: `farmers x scale` farmers (one loan each), 0.35 subsidies and 0.1 road contracts per
-farmer. About 12.5 transfers per farmer and 50 rows in all: farmers=200, scale=1 gives ~2,500
-transfers; **scale=400 (80,000 farmers) gives ~1,000,000 transfers** (~4 million rows, ~25 s).
-Rows stream through a buffer of a few weeks of records, so memory stays modest.
+Size: `farmers x scale` farmers (one loan each, ~22 animals), 0.35 subsidies and 0.25 road
+contracts per farmer; about 34 transfers and 125 rows per farmer in all. farmers=200 with
+scale=1 gives ~7,000 transfers; **farmers x scale = 29,000 (farmers=200, scale=145) gives about
+1,000,000 transfers** (3.6 million rows, ~240 MB of CSV) in about 30 s of one CPU and under
+200 MB of memory: rows stream through a buffer of a few weeks of records. The summary prints
+the scale that gives a million transfers for the chosen number of farmers.
 
 Misuse: `misuse_rate` is the probability, per opportunity, that a breach is planted: per farmer
 lifecycle (insufficient funds, idle loan, off-route payment, spending after expiry, unreturned
@@ -56,7 +58,9 @@ from coloring.pilot.generator.roads import Roads
 from coloring.pilot.generator.sink import COLUMNS, MONEY_RULES, GeneratorBugError, write_table
 from coloring.pilot.generator.world import World
 
-__all__ = ["RULES", "GenerationSummary", "GeneratorBugError", "generate"]
+__all__ = ["RULES", "TRANSFERS_PER_FARMER", "GenerationSummary", "GeneratorBugError", "generate"]
+
+TRANSFERS_PER_FARMER = 34  # measured: transfers per farmer (farmers x scale), all programs
 
 RULES = (
     "INSUFFICIENT_FUNDS",
@@ -104,6 +108,8 @@ class GenerationSummary:
             f"misuse rate {self.misuse_rate:g}",
             f"  programs: {', '.join(self.programs)}",
             f"  transfers: {self.transfers}; latest record (default as_of): {self.as_of}",
+            f"  (about {TRANSFERS_PER_FARMER} transfers per farmer: with {self.farmers} farmers, "
+            f"scale {1_000_000 / (TRANSFERS_PER_FARMER * self.farmers):.4g} gives ~1,000,000)",
             "  rows per file:",
         ]
         lines += [f"    {name:<22} {n:>10}" for name, n in self.rows.items()]
@@ -133,7 +139,7 @@ def generate(
     force = misuse_rate > 0
     w = World(out, seed, misuse_rate)
     livestock = Livestock(w, n_farmers, force)
-    leasing = Leasing(w, max(3, round(n_farmers * 0.35)), livestock.farmers, force)
+    leasing = Leasing(w, max(4, round(n_farmers * 0.35)), livestock.farmers, force)
     roads = Roads(w, max(2, round(n_farmers / 4)), force)
     for c in range(CYCLES):
         t0 = FIRST_CYCLE + c * CYCLE

@@ -179,7 +179,7 @@ REFERENCE_ROWS = [
     ("combine", "Kostanay", 101_000_000, "2025-01-01"),
     ("tractor", "*", 33_500_000, "2025-06-01"),
 ]
-MAX_REFERENCE = {}
+MAX_REFERENCE: dict[str, int] = {}
 for _item, _region, _price, _valid in REFERENCE_ROWS:
     MAX_REFERENCE[_item] = max(MAX_REFERENCE.get(_item, 0), _price)
 

@@ -28,7 +28,6 @@ from coloring.pilot.generator.sink import SUBSIDIES
 from coloring.pilot.generator.world import World
 
 SUBSIDY_PLANTS = ("over_cap", "double", "price", "related")
-_FORCED = ("over_cap", "price", "double")
 
 
 class Leasing:
@@ -57,12 +56,12 @@ class Leasing:
         self.applicant_order = order
         self.n = n_subsidies
         self.forced: dict[int, str] = {}
-        if force and n_subsidies:
-            # over_cap and price early, double on a subsidy of a later cycle (it needs an
-            # earlier one to copy).
-            slots = [n_subsidies // 4, n_subsidies // 2, n_subsidies - 1]
-            for slot, plant in zip(slots, _FORCED, strict=True):
-                self.forced.setdefault(slot, plant)
+        if force and n_subsidies >= 4:
+            # Subsidy 0 stays clean so that the forced DOUBLE_SUBSIDY (the last one, in a later
+            # cycle) has an earlier asset to copy.
+            self.forced = {0: "clean", max(1, n_subsidies // 4): "over_cap"}
+            self.forced[max(2, n_subsidies // 2)] = "price"
+            self.forced[n_subsidies - 1] = "double"
         self.earlier_assets: list[tuple[str, str, int]] = []
 
     def cycle(self, c: int, t0: int) -> None:
@@ -73,6 +72,8 @@ class Leasing:
             plant = self.forced.get(i)
             if plant is None and w.misused():
                 plant = w.pick(SUBSIDY_PLANTS)
+            if plant == "clean":
+                plant = None
             if plant == "double" and not self.earlier_assets:
                 plant = None
             if plant == "related" and self.n > len(self.farmers):
@@ -102,24 +103,22 @@ class Leasing:
             supplier = w.pick(self.dealers)
             if plant == "related":
                 w.relate(applicant, supplier)
-            t_app = t0 - w.ri(1, 6) * DAY + w.ri(9 * HOUR, 18 * HOUR)
-            sink.add(
+            t_app = t0 - w.ri(1, 6) * DAY + w.span(9 * HOUR, 18 * HOUR)
+            sink.row(
                 t_app,
                 SUBSIDIES,
-                (
-                    sid,
-                    LEASING,
-                    applicant,
-                    supplier,
-                    asset_id,
-                    kind,
-                    format_tiyn(value),
-                    format_tiyn(amount),
-                    fmt_time(t_app),
-                ),
+                sid,
+                LEASING,
+                applicant,
+                supplier,
+                asset_id,
+                kind,
+                format_tiyn(value),
+                format_tiyn(amount),
+                fmt_time(t_app),
             )
             k = w.below(len(self.lessors))
-            t_pay = t0 + (1 + w.below(4)) * DAY + w.ri(9 * HOUR, 17 * HOUR)
+            t_pay = t0 + (1 + w.below(4)) * DAY + w.span(9 * HOUR, 17 * HOUR)
             row = sink.pay(t_pay, LEASING, self.lessors[k], supplier, amount, sid)
             if plant == "related":
                 w.plant("RELATED_PARTY", row)

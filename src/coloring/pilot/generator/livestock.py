@@ -126,7 +126,7 @@ class Livestock:
                 self.late.append((f, life))
                 continue
             bank = w.below(len(self.banks))
-            t_issue = t0 + (1 + w.below(4)) * DAY + w.ri(9 * HOUR, 17 * HOUR)
+            t_issue = t0 + (1 + w.below(4)) * DAY + w.span(9 * HOUR, 17 * HOUR)
             by_bank[bank] = by_bank.get(bank, 0) + self._lifecycle(f, bank, t_issue, life)
         self._fund(t0, by_bank, bank_return=t0 + 5 * DAY + 10 * HOUR)
 
@@ -139,7 +139,7 @@ class Livestock:
         by_bank: dict[int, int] = {}
         for f, life in self.late:
             bank = w.below(len(self.banks))
-            t_issue = t0 + DAY + 9 * HOUR + w.below(3 * HOUR)
+            t_issue = t0 + DAY + 9 * HOUR + w.span(0, 3 * HOUR)
             by_bank[bank] = by_bank.get(bank, 0) + self._lifecycle(f, bank, t_issue, life)
         self._fund(t0, by_bank, bank_return=t0 + DAY + 18 * HOUR)
 
@@ -177,11 +177,11 @@ class Livestock:
         loan_id = w.next_id("LN-", 6)
         t_loan = t_issue + w.ri(10, 120) * MINUTE
         if life == "idle":
-            t = t_loan + (LIVESTOCK_IDLE_DAYS + 1) * DAY + w.below(DAY)
+            t = t_loan + (LIVESTOCK_IDLE_DAYS + 1) * DAY + w.span(0, DAY)
         elif late:
             t = t_loan + w.ri(2, 5) * HOUR
         else:
-            t = t_loan + w.ri(2 * HOUR, DAY)
+            t = t_loan + w.span(2 * HOUR, DAY)
         diversion = w.ri(50, 400) * 1000 * TENGE if life == "off_route" else 0
         total = diversion
         payments: list[tuple[int, _Purchase]] = []
@@ -195,7 +195,7 @@ class Livestock:
             extra += TENGE
         step = 10_000 * TENGE
         loan = -(-(total + extra) // step) * step
-        sink.add(t_issue, LOANS, (loan_id, LIVESTOCK, bank, farmer, _tenge(loan), _time(t_issue)))
+        sink.row(t_issue, LOANS, loan_id, LIVESTOCK, bank, farmer, _tenge(loan), _time(t_issue))
         loan_row = sink.pay(t_loan, LIVESTOCK, bank, farmer, loan, loan_id)
         if life == "idle":
             w.plant("IDLE_FUNDS", loan_row)
@@ -303,15 +303,15 @@ class Livestock:
         """Emit the purchase, its animals and their registry records; return the payment time."""
         w, sink = self.w, self.w.sink
         t_c = t + (w.ri(3, 10) if late else w.ri(3, 40)) * HOUR
-        sink.add(t_c, PURCHASES, (p.purchase_id, LIVESTOCK, farmer, p.seller, _time(t_c)))
-        t_reg = t_c - w.ri(4 * DAY, 10 * DAY)
+        sink.row(t_c, PURCHASES, p.purchase_id, LIVESTOCK, farmer, p.seller, _time(t_c))
+        t_reg = t_c - w.span(4 * DAY, 10 * DAY)
         t_buyer = t_c + w.ri(1, 6 if late else 20) * HOUR
         n = len(p.animals)
         t_pay = t_buyer + n * MINUTE + w.ri(1, 6 if late else 24) * HOUR
         if late and t_pay >= EXPIRES_AT - HOUR:
             raise AssertionError("a late purchase would be paid after expiry")
         for i, a in enumerate(p.animals):
-            sink.animal((p.purchase_id, a.animal_id, a.species, _tenge(a.price)))
+            sink.animal(p.purchase_id, a.animal_id, a.species, _tenge(a.price))
             subject = f"{p.purchase_id}/{a.animal_id}"
             reg = t_reg + i * MINUTE
             arrives = t_buyer + i * MINUTE
@@ -320,50 +320,62 @@ class Livestock:
             owner = p.seller
             if a.plant == "unregistered":
                 w.plant("UNREGISTERED_ANIMAL", subject)
-                sink.add(
+                sink.row(
                     arrives,
                     REGISTRY,
-                    (a.animal_id, a.species, "registered", farmer, _time(arrives)),
+                    a.animal_id,
+                    a.species,
+                    "registered",
+                    farmer,
+                    _time(arrives),
                 )
             else:
                 if a.plant == "not_owner":
                     w.plant("SELLER_NOT_OWNER", subject)
                     owner = self._other_seller(p.seller)
-                sink.add(reg, REGISTRY, (a.animal_id, a.species, "registered", owner, _time(reg)))
-                sink.add(
+                sink.row(reg, REGISTRY, a.animal_id, a.species, "registered", owner, _time(reg))
+                sink.row(
                     arrives,
                     REGISTRY,
-                    (a.animal_id, a.species, "transferred", farmer, _time(arrives)),
+                    a.animal_id,
+                    a.species,
+                    "transferred",
+                    farmer,
+                    _time(arrives),
                 )
             if a.plant == "duplicate":
                 # The same animal was contracted before by another farmer, in a deal never paid.
                 w.plant("DUPLICATE_ANIMAL", subject)
                 ghost = w.next_id("PU-", 6)
                 other = self.farmers[w.below(self.n)]
-                t_g = t_c - w.ri(1 * DAY, 3 * DAY)
-                sink.add(t_g, PURCHASES, (ghost, LIVESTOCK, other, p.seller, _time(t_g)))
-                sink.animal((ghost, a.animal_id, a.species, _tenge(a.price)))
+                t_g = t_c - w.span(1 * DAY, 3 * DAY)
+                sink.row(t_g, PURCHASES, ghost, LIVESTOCK, other, p.seller, _time(t_g))
+                sink.animal(ghost, a.animal_id, a.species, _tenge(a.price))
             elif a.plant == "early_disposal":
                 w.plant("EARLY_DISPOSAL", subject)
-                leave = min(arrives + w.ri(2 * DAY, 60 * DAY), LAST_CLEAN)
+                leave = min(arrives + w.span(2 * DAY, 60 * DAY), LAST_CLEAN)
                 if leave <= arrives:
                     raise AssertionError("early disposal would come before the animal arrived")
                 how = w.pick(("disposed", "exported", "transferred"))
                 new_owner = w.iin() if how == "transferred" else ""
-                sink.add(leave, REGISTRY, (a.animal_id, a.species, how, new_owner, _time(leave)))
+                sink.row(leave, REGISTRY, a.animal_id, a.species, how, new_owner, _time(leave))
             elif a.plant == "price":
                 w.plant("PRICE_ABOVE_REFERENCE", subject)
         if w.chance(0.15):
             # Registry noise: another animal of the seller that leaves the herd, never sold here.
             noise = w.next_id("KZ", 10)
             species = p.animals[0].species
-            sink.add(t_reg, REGISTRY, (noise, species, "registered", p.seller, _time(t_reg)))
-            t_out = min(t_reg + w.ri(1 * DAY, 20 * DAY), LAST_CLEAN)
+            sink.row(t_reg, REGISTRY, noise, species, "registered", p.seller, _time(t_reg))
+            t_out = min(t_reg + w.span(1 * DAY, 20 * DAY), LAST_CLEAN)
             how = w.pick(("disposed", "exported", "transferred"))
-            sink.add(
+            sink.row(
                 t_out,
                 REGISTRY,
-                (noise, species, how, w.iin() if how == "transferred" else "", _time(t_out)),
+                noise,
+                species,
+                how,
+                w.iin() if how == "transferred" else "",
+                _time(t_out),
             )
         return t_pay
 
@@ -371,7 +383,7 @@ class Livestock:
         if len(self.sellers) < 2:
             return self.w.iin()
         while True:
-            other = self.w.w.pick(self.sellers)
+            other = self.w.pick(self.sellers)
             if other != seller:
                 return other
 

@@ -193,7 +193,7 @@ class Roads:
         w = self.w
         s1 = w.participant(w.next_id("SUB-X", 3), f"{w.place()} Invest Stroy", "subcontractor")
         s2 = w.participant(w.next_id("SUB-X", 3), f"{w.place()} Trans Build", "subcontractor")
-        supplier = w.w.pick(self.suppliers)
+        supplier = w.pick(self.suppliers)
         cid = main.contract_id
         return [
             _Node(f"{cid}-X1", main.contractor, s1),
@@ -204,18 +204,16 @@ class Roads:
 
     def _contract(self, t: int, node: _Node, parent: str) -> None:
         value = node.value
-        self.w.sink.add(
+        self.w.sink.row(
             t,
             CONTRACTS,
-            (
-                node.contract_id,
-                ROADS,
-                node.customer,
-                node.contractor,
-                format_tiyn(value),
-                fmt_time(t),
-                parent,
-            ),
+            node.contract_id,
+            ROADS,
+            node.customer,
+            node.contractor,
+            format_tiyn(value),
+            fmt_time(t),
+            parent,
         )
 
     # -- one round -----------------------------------------------------------------------

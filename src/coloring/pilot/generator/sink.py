@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import csv
 from collections import deque
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -126,16 +126,35 @@ class GeneratorBugError(RuntimeError):
     """The generated data would not be what the generator planned (a bug in the generator)."""
 
 
-@dataclass(slots=True)
-class _Money:
-    program: str
-    payer: str
-    payee: str
-    amount: int
-    refused: bool = False
+class Payment:
+    """A transfer or allocation on its way out; `id` is assigned when it is written."""
+
+    __slots__ = ("amount", "id", "payee", "payer", "program", "purpose_ref", "refused")
+
+    def __init__(
+        self,
+        program: str,
+        payer: str,
+        payee: str,
+        amount: int,
+        purpose_ref: str = "",
+        refused: bool = False,
+    ) -> None:
+        self.id = ""
+        self.program = program
+        self.payer = payer
+        self.payee = payee
+        self.amount = amount
+        self.purpose_ref = purpose_ref
+        self.refused = refused
+
+
+_ID_FORMAT = {ALLOCATIONS: "AL-{:05d},", ACTS: "ACT-{:07d},", TRANSFERS: "T-{:07d},"}
 
 
 class Sink:
+    """Buffered, time-ordered CSV output of the dated files, with the money replayed."""
+
     def __init__(self, out: Path, roles: dict[str, str]) -> None:
         self.out = out
         self.roles = roles
@@ -143,18 +162,15 @@ class Sink:
         self._finals = {p: final_roles(r) for p, r in ROUTES.items()}
         self._idle = {p: d * DAY for p, d in IDLE_DAYS.items()}
         self._files: list[IO[str]] = []
-        self._writers: list[Any] = []
         for name in DATED_FILES:
             f = (out / name).open("w", encoding="utf-8", newline="")
-            w = csv.writer(f, lineterminator="\n")
-            w.writerow(COLUMNS[name])
+            f.write(",".join(COLUMNS[name]) + "\n")
             self._files.append(f)
-            self._writers.append(w)
         self.rows = dict.fromkeys(DATED_FILES, 0)
-        self._buckets: dict[int, list[tuple[Any, ...]]] = {}
+        self._buckets: dict[int, list[tuple[int, int, int, str, Payment | None]]] = {}
         self._flushed_before = -(10**9)  # day index: everything before it is written
         self._seq = 0
-        self._ids = [0, 0, 0]  # allocations, acts, transfers
+        self._ids = dict.fromkeys(_ID_FORMAT, 0)
         self.balances: dict[tuple[str, str], int] = {}
         self._queues: dict[tuple[str, str], deque[list[Any]]] = {}
         self.found: dict[str, set[str]] = {r: set() for r in MONEY_RULES}
@@ -163,8 +179,10 @@ class Sink:
 
     # -- adding records ------------------------------------------------------------------
 
-    def add(self, t: int, file: int, row: Any, money: _Money | None = None) -> None:
-        """Buffer a dated record; at one instant records go in file order, then as added."""
+    def add(self, t: int, file: int, line: str, money: Payment | None = None) -> None:
+        """Buffer a dated record: its CSV line (after the id for allocations, acts and
+        transfers, whose ids are given in time order when written). The generator's dated
+        values never need quoting. At one instant records go in file order, then as added."""
         day = t // DAY
         if day < self._flushed_before:
             raise GeneratorBugError(f"record at {fmt_time(t)} arrived after its day was written")
@@ -174,24 +192,21 @@ class Sink:
         bucket = self._buckets.get(day)
         if bucket is None:
             bucket = self._buckets[day] = []
-        bucket.append((key, t, file, row, money))
+        bucket.append((key, t, file, line, money))
 
-    def animal(self, row: tuple[str, str, str, str]) -> None:
+    def row(self, t: int, file: int, *cells: str) -> None:
+        self.add(t, file, ",".join(cells))
+
+    def animal(self, *cells: str) -> None:
         """A purchase_animals row: undated, written at once, grouped by purchase."""
-        self._writers[PURCHASE_ANIMALS].writerow(row)
+        self._files[PURCHASE_ANIMALS].write(",".join(cells) + "\n")
         self.rows["purchase_animals.csv"] += 1
 
-    def allocate(self, t: int, program: str, recipient: str, amount: int) -> list[Any]:
-        row: list[Any] = [
-            None,
-            program,
-            TREASURY,
-            recipient,
-            format_tiyn(amount),
-            fmt_time(t),
-        ]
-        self.add(t, ALLOCATIONS, row, _Money(program, TREASURY, recipient, amount))
-        return row
+    def allocate(self, t: int, program: str, recipient: str, amount: int) -> Payment:
+        m = Payment(program, TREASURY, recipient, amount)
+        line = f"{program},{TREASURY},{recipient},{format_tiyn(amount)},{fmt_time(t)}"
+        self.add(t, ALLOCATIONS, line, m)
+        return m
 
     def pay(
         self,
@@ -203,24 +218,17 @@ class Sink:
         purpose_ref: str = "",
         *,
         refused: bool = False,
-    ) -> list[Any]:
-        """A transfer row; its id is assigned when written (the row list is the handle)."""
+    ) -> Payment:
+        """A transfer; the returned handle gets its id when the transfer is written."""
         if payer == payee or amount <= 0:
             raise GeneratorBugError(f"bad payment {payer}->{payee} {amount}")
-        row: list[Any] = [
-            None,
-            fmt_time(t),
-            program,
-            payer,
-            payee,
-            format_tiyn(amount),
-            purpose_ref,
-        ]
-        self.add(t, TRANSFERS, row, _Money(program, payer, payee, amount, refused))
-        return row
+        m = Payment(program, payer, payee, amount, purpose_ref, refused)
+        line = f"{fmt_time(t)},{program},{payer},{payee},{format_tiyn(amount)},{purpose_ref}"
+        self.add(t, TRANSFERS, line, m)
+        return m
 
     def act(self, t: int, contract_id: str, amount: int) -> None:
-        self.add(t, ACTS, [None, contract_id, format_tiyn(amount), fmt_time(t)])
+        self.add(t, ACTS, f"{contract_id},{format_tiyn(amount)},{fmt_time(t)}")
 
     # -- writing -------------------------------------------------------------------------
 
@@ -231,29 +239,31 @@ class Sink:
             self._write_day(self._buckets.pop(day))
         self._flushed_before = max(self._flushed_before, cutoff)
 
-    def _write_day(self, events: list[tuple[Any, ...]]) -> None:
+    def _write_day(self, events: list[tuple[int, int, int, str, Payment | None]]) -> None:
         events.sort()
-        writers = self._writers
-        rows = self.rows
+        out: list[list[str]] = [[] for _ in DATED_FILES]
         ids = self._ids
-        for _key, t, file, row, money in events:
+        for _key, t, file, line, money in events:
             if t > EXPIRES_AT and self._expiry_snapshot is None:
                 self._take_expiry_snapshot()
-            if file == TRANSFERS:
-                ids[2] += 1
-                row[0] = f"T-{ids[2]:07d}"
-                self._apply_transfer(t, row, money)
-            elif file == ALLOCATIONS:
-                ids[0] += 1
-                row[0] = f"AL-{ids[0]:05d}"
-                self._deliver(money.program, money.payee, row[0], t, money.amount)
-            elif file == ACTS:
-                ids[1] += 1
-                row[0] = f"ACT-{ids[1]:07d}"
-            if t > self.latest:
-                self.latest = t
-            writers[file].writerow(row)
-            rows[DATED_FILES[file]] += 1
+            fmt = _ID_FORMAT.get(file)
+            if fmt is not None:
+                n = ids[file] = ids[file] + 1
+                head = fmt.format(n)
+                if money is not None:
+                    money.id = head[:-1]
+                    if file == TRANSFERS:
+                        self._apply_transfer(t, money)
+                    else:
+                        self._deliver(money.program, money.payee, money.id, t, money.amount)
+                line = head + line
+            out[file].append(line)
+        self.latest = max(self.latest, events[-1][1])
+        for file, lines in enumerate(out):
+            if lines:
+                lines.append("")
+                self._files[file].write("\n".join(lines))
+                self.rows[DATED_FILES[file]] += len(lines) - 1
 
     def _deliver(self, program: str, holder: str, delivery: str, t: int, amount: int) -> None:
         key = (holder, program)
@@ -263,16 +273,16 @@ class Sink:
             q = self._queues[key] = deque()
         q.append([delivery, t, amount])
 
-    def _apply_transfer(self, t: int, row: list[Any], m: _Money) -> None:
+    def _apply_transfer(self, t: int, m: Payment) -> None:
         key = (m.payer, m.program)
         held = self.balances.get(key, 0)
         refused = m.amount > held
         if refused != m.refused:
             raise GeneratorBugError(
-                f"{row[0]} {m.payer}->{m.payee} {m.amount} holds {held}: refused={refused}"
+                f"{m.id} {m.payer}->{m.payee} {m.amount} holds {held}: refused={refused}"
             )
         if refused:
-            self.found[INSUFFICIENT_FUNDS].add(row[0])
+            self.found[INSUFFICIENT_FUNDS].add(m.id)
             return
         self.balances[key] = held - m.amount
         idle = self._idle[m.program]
@@ -289,18 +299,17 @@ class Sink:
                 piece[2] -= need
                 need = 0
         payee_role = self.roles[m.payee]
-        payer_role = self.roles[m.payer]
         if payee_role == "treasury":
             return
-        if (payer_role, payee_role) not in self._hops[m.program]:
-            self.found[OFF_ROUTE].add(row[0])
+        if (self.roles[m.payer], payee_role) not in self._hops[m.program]:
+            self.found[OFF_ROUTE].add(m.id)
         if t > EXPIRES_AT:
-            self.found[SPENT_AFTER_EXPIRY].add(row[0])
+            self.found[SPENT_AFTER_EXPIRY].add(m.id)
         if payee_role in self._finals[m.program]:
-            if not row[6]:
-                self.found[MISSING_DOCUMENT].add(row[0])
+            if not m.purpose_ref:
+                self.found[MISSING_DOCUMENT].add(m.id)
             return
-        self._deliver(m.program, m.payee, row[0], t, m.amount)
+        self._deliver(m.program, m.payee, m.id, t, m.amount)
 
     def _take_expiry_snapshot(self) -> None:
         self._expiry_snapshot = {
@@ -326,7 +335,7 @@ class Sink:
             self.found[UNRETURNED_AFTER_EXPIRY] = set(self._expiry_snapshot)
 
 
-def write_table(path: Path, columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+def write_table(path: Path, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
     with path.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(columns)

@@ -17,10 +17,10 @@ from coloring.pilot.generator.catalog import (
     SURNAMES,
     TREASURY,
 )
-from coloring.pilot.generator.sink import Sink
+from coloring.pilot.generator.sink import Payment, Sink
 
 T = TypeVar("T")
-Subject = str | list[Any]  # a text subject, or a transfer/allocation row whose id comes later
+Subject = str | Payment  # a text subject, or a payment whose id comes when written
 
 
 class World:
@@ -84,6 +84,10 @@ class World:
         """An integer in [a, b]."""
         return a + int(self._random() * (b - a + 1))
 
+    def span(self, low: int, high: int) -> int:
+        """A duration in whole minutes between `low` and `high` seconds."""
+        return 60 * self.ri(low // 60, high // 60)
+
     def below(self, n: int) -> int:
         return int(self._random() * n)
 
@@ -108,6 +112,6 @@ class World:
     def resolved_plants(self) -> list[tuple[str, str]]:
         out: set[tuple[str, str]] = set()
         for rule, subject in self.planted:
-            text = subject if isinstance(subject, str) else subject[0]
+            text = subject if isinstance(subject, str) else subject.id
             out.add((rule, text))
         return sorted(out)

@@ -1,0 +1,134 @@
+"""Catching up is resumable: however the event log is folded (pages of any size, runs cut
+short, crashes inside a page, a fresh runner now and then), the read models and the findings
+end up those of one full rebuild.
+
+Two ledgers, each recorded once: the hand-made season of `pilot.builders` (every file, most
+rules) and a small realistic folder from the generator. Every example folds a copy of one.
+"""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from coloring.application import ColoringApplication
+from coloring.pilot.generator import generate
+from coloring.pilot.loader import load_folder
+from coloring.projections import queries, schema
+from coloring.projections.fold import Fold
+from coloring.projections.runner import ProjectionRunner
+from pilot.builders import season
+
+
+class Crash(Exception):
+    """A failure inside a page's transaction, after the page's rows were written."""
+
+
+def snapshot(runner: ProjectionRunner) -> dict[str, Any]:
+    """Everything the read models say: the findings and every table's rows."""
+    tables = {
+        t: sorted(runner.db.query(f"SELECT * FROM {t}"), key=repr) for t in schema.READ_MODELS
+    }
+    return {"findings": [f.as_dict() for f in queries.findings(runner.db)], **tables}
+
+
+@pytest.fixture(scope="module", params=["season", "generated"])
+def recorded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file holding the events of a pilot folder, with no read models."""
+    root = tmp_path_factory.mktemp(f"catch-up-{request.param}")
+    folder = root / "pilot"
+    if request.param == "season":
+        season(folder).write()
+    else:
+        generate(folder, seed=3, farmers=3)
+    db = root / "events.db"
+    app = ColoringApplication(f"sqlite:///{db}")
+    try:
+        load_folder(app, folder)
+    finally:
+        app.close()
+    return db
+
+
+@pytest.fixture(scope="module")
+def copies(recorded: Path) -> Iterator[str]:
+    """A new copy of the recorded events on each `next()`: its database URL."""
+
+    def urls() -> Iterator[str]:
+        for i in itertools.count():
+            target = recorded.with_name(f"copy-{i}.db")
+            shutil.copyfile(recorded, target)
+            yield f"sqlite:///{target}"
+
+    return urls()
+
+
+@pytest.fixture(scope="module")
+def rebuilt(copies: Iterator[str]) -> dict[str, Any]:
+    app = ColoringApplication(next(copies))
+    try:
+        runner = ProjectionRunner(app)
+        runner.rebuild()
+        state = snapshot(runner)
+    finally:
+        app.close()
+    assert state["findings"], "the generated ledger should have findings"
+    return state
+
+
+step = st.tuples(
+    st.integers(min_value=1, max_value=150),  # page size
+    st.one_of(st.none(), st.integers(min_value=1, max_value=4)),  # max pages (None: to the end)
+    st.booleans(),  # a new runner object for this step
+    st.one_of(st.none(), st.integers(min_value=1, max_value=3)),  # crash inside page n
+)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps=st.lists(step, min_size=1, max_size=12))
+def test_incremental_catch_up_with_interruptions_equals_one_full_rebuild(
+    copies: Iterator[str], rebuilt: dict[str, Any], steps: list[tuple[Any, ...]]
+) -> None:
+    app = ColoringApplication(next(copies))
+    try:
+        runner = ProjectionRunner(app)
+        for page_size, max_pages, fresh, crash_in_page in steps:
+            if fresh:
+                runner = ProjectionRunner(app)
+            run_interrupted(runner, page_size, max_pages, crash_in_page)
+        while runner.pending():
+            runner.run(page_size=steps[-1][0], max_pages=3)
+        assert snapshot(runner) == rebuilt
+    finally:
+        app.close()
+
+
+def run_interrupted(
+    runner: ProjectionRunner, page_size: int, max_pages: int | None, crash_in_page: int | None
+) -> None:
+    """One `run`, crashing (after writing, before committing) in its page `crash_in_page`."""
+    if crash_in_page is None:
+        runner.run(page_size=page_size, max_pages=max_pages)
+        return
+    write = Fold.write
+    pages = itertools.count(1)
+
+    def failing_write(self: Fold, c: Any) -> None:
+        write(self, c)
+        if next(pages) == crash_in_page:
+            raise Crash
+
+    with mock.patch.object(Fold, "write", failing_write):
+        before = runner.position()
+        try:
+            runner.run(page_size=page_size, max_pages=max_pages)
+        except Crash:
+            assert runner.position() >= before
