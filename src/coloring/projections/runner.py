@@ -42,7 +42,7 @@ class EventLog:
         id_column = "notification_id" if db.postgres else "rowid"
         self.sql = (
             f"SELECT {id_column}, originator_id, originator_version, topic, state "
-            f"FROM stored_events WHERE {id_column} >= ? AND {id_column} <= ? "
+            f"FROM {app.recorder.events_table_name} WHERE {id_column} >= ? AND {id_column} <= ? "
             f"ORDER BY {id_column} LIMIT ?"
         )
         self.plain = self.mapper.cipher is None and self.mapper.compressor is None
