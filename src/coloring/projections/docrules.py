@@ -7,6 +7,7 @@ carries `known_us`: the instant from which it is visible to time travel (`--as-o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -238,6 +239,81 @@ def subsidy_findings(
                     s,
                     reference_price=reference,
                     asset_value=s.asset_value,
+                )
+            )
+    return out
+
+
+SETTLEMENT_RULES = (Rule.OVERPAYMENT, Rule.PAID_BEFORE_REREGISTRATION)
+
+
+@dataclass(frozen=True, slots=True)
+class Settlement:
+    """An applied payment that counts towards a document."""
+
+    transfer_id: str
+    amount: int
+    at_us: int
+    at_offset: int
+    seq: int
+    payer: str
+    payee: str
+
+
+def settlement_findings(
+    payments: list[Settlement],
+    payable_at: Callable[[int, int], int],
+    animals: list[str],
+    owner_at: Callable[[str, int, int], str | None],
+    buyer: str | None,
+    program_id: str,
+    purpose_ref: str,
+    notifications: dict[str, int],
+) -> list[DocFinding]:
+    """OVERPAYMENT and PAID_BEFORE_REREGISTRATION for every payment counting towards one document.
+
+    Judged over the whole record (every animal of the purchase, whichever load brought it) with
+    "before" meaning earlier in the ledger's order (instant, then record order), so several loads
+    give the findings of one. Refused payments keep the verdict recorded on their event.
+    """
+    out: list[DocFinding] = []
+    paid = 0
+    for p in sorted(payments, key=lambda p: p.seq):
+        paid += p.amount
+        evidence: dict[str, object] = {
+            "transfer": p.transfer_id,
+            "purpose_ref": purpose_ref,
+            "notification": notifications.get(p.transfer_id),
+        }
+        excess = paid - payable_at(p.at_us, p.seq)
+        if excess > 0:
+            out.append(
+                DocFinding(
+                    Rule.OVERPAYMENT,
+                    p.transfer_id,
+                    program_id,
+                    min(p.amount, excess),
+                    p.at_us,
+                    p.at_offset,
+                    p.at_us,
+                    p.payer,
+                    p.payee,
+                    evidence,
+                )
+            )
+        if animals and any(owner_at(a, p.at_us, p.seq) != buyer for a in animals):
+            out.append(
+                DocFinding(
+                    Rule.PAID_BEFORE_REREGISTRATION,
+                    p.transfer_id,
+                    program_id,
+                    p.amount,
+                    p.at_us,
+                    p.at_offset,
+                    p.at_us,
+                    p.payer,
+                    p.payee,
+                    evidence,
                 )
             )
     return out

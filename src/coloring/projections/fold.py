@@ -19,14 +19,17 @@ from coloring.domain.time import DAY_US
 from coloring.projections.db import Cursor
 from coloring.projections.docrules import (
     ANIMAL_RULES,
+    SETTLEMENT_RULES,
     SUBSIDY_RULES,
     AnimalInPurchase,
     DocFinding,
     PriceBook,
     RegistryFact,
+    Settlement,
     SubsidyDoc,
     Terms,
     animal_findings,
+    settlement_findings,
     subsidy_findings,
 )
 
@@ -77,6 +80,7 @@ class Fold:
         self.accepted: dict[str, int] = defaultdict(int)
         self.departures: list[tuple[int, str, int]] = []
         self.animals: set[str] = set()
+        self.settled_documents: set[str] = set()
         self.assets: set[str] = set()
         self.items: set[str] = set()
         self.latest_us: int | None = None
@@ -232,6 +236,7 @@ class Fold:
             )
         if e.settles is not None:
             self.paid[e.settles] += e.amount
+            self.settled_documents.add(e.settles)
         self._payment_findings(e, program_id, "open", n)
 
     def on_TaggedTenge_TransferRefused(self, e: Any, n: int) -> None:
@@ -263,6 +268,8 @@ class Fold:
             sort_keys=True,
         )
         for rule, amount in e.findings:
+            if status == "open" and rule in SETTLEMENT_RULES:
+                continue  # judged per document by _judge_settlements, over the whole record
             self.rows["findings"].append(
                 (
                     rule,
@@ -321,6 +328,7 @@ class Fold:
         self._animals(e.document_id, e.animals, e.seq)
 
     def on_Purchase_AnimalsAdded(self, e: Any, n: int) -> None:
+        self.settled_documents.add(e.purchase_id)
         self.rows["purchase_value"].append((sum(int(a[2]) for a in e.animals), e.purchase_id))
         self._animals(e.purchase_id, e.animals, e.seq)
 
@@ -441,6 +449,7 @@ class Fold:
                 (str(self.latest_us),),
             )
         self._judge_documents(c)
+        self._judge_settlements(c)
         self._reset()
 
     def _judge_documents(self, c: Cursor) -> None:
@@ -505,6 +514,85 @@ class Fold:
                 found.extend(subsidy_findings(subsidies, self.terms, self.regions, self.book))
             subjects = [s.subsidy_id for ss in by_asset.values() for s in ss]
             self._replace(c, SUBSIDY_RULES, subjects, found)
+
+    def _judge_settlements(self, c: Cursor) -> None:
+        """Re-judge the payments counting towards every document this page paid or changed."""
+        for document_id in sorted(self.settled_documents):
+            doc = c.query(
+                "SELECT kind, program_id, party, value FROM rm_documents WHERE document_id = ?",
+                (document_id,),
+            )
+            if not doc:
+                continue
+            kind, program_id, party, value = doc[0]
+            rows = c.query(
+                "SELECT movement_id, amount, at_us, at_offset, seq, payer, payee, "
+                "notification_id FROM rm_movements WHERE settles = ? AND status = 'applied'",
+                (document_id,),
+            )
+            payments = [Settlement(*r[:7]) for r in rows]
+            notifications = {r[0]: r[7] for r in rows}
+            acts = c.query(
+                "SELECT amount, at_us, seq FROM rm_acts WHERE contract_id = ?", (document_id,)
+            )
+
+            def payable_at(
+                at_us: int,
+                seq: int,
+                value: int = value,
+                kind: str = kind,
+                acts: list[tuple[Any, ...]] = acts,
+            ) -> int:
+                if kind != "contract":
+                    return int(value)
+                accepted = sum(int(a) for a, t, s in acts if (t, s) < (at_us, seq))
+                return min(int(value), accepted)
+
+            animals = (
+                [
+                    r[0]
+                    for r in c.query(
+                        "SELECT animal_id FROM rm_purchase_animals WHERE purchase_id = ?",
+                        (document_id,),
+                    )
+                ]
+                if kind == "purchase"
+                else []
+            )
+            history: dict[str, list[tuple[int, int, str | None]]] = defaultdict(list)
+            for chunk in _chunks(animals):
+                marks = ",".join("?" * len(chunk))
+                for animal_id, at_us, seq, owner in c.query(
+                    "SELECT animal_id, at_us, seq, owner FROM rm_registry "
+                    f"WHERE animal_id IN ({marks}) ORDER BY at_us, seq",
+                    chunk,
+                ):
+                    history[animal_id].append((at_us, seq, owner))
+
+            def owner_at(
+                animal_id: str,
+                at_us: int,
+                seq: int,
+                history: dict[str, list[tuple[int, int, str | None]]] = history,
+            ) -> str | None:
+                owner = None
+                for fact_at, fact_seq, fact_owner in history[animal_id]:
+                    if (fact_at, fact_seq) > (at_us, seq):
+                        break
+                    owner = fact_owner
+                return owner
+
+            found = settlement_findings(
+                payments,
+                payable_at,
+                animals,
+                owner_at,
+                party,
+                program_id,
+                document_id,
+                notifications,
+            )
+            self._replace(c, SETTLEMENT_RULES, [p.transfer_id for p in payments], found)
 
     @staticmethod
     def _replace(
