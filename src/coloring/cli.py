@@ -21,6 +21,7 @@ from rich.table import Table
 from coloring.application import ColoringApplication
 from coloring.domain.errors import ColoringError
 from coloring.domain.money import format_tiyn
+from coloring.domain.rules import Rule
 from coloring.domain.time import InvalidTimeError, parse_instant
 from coloring.persistence import DatabaseUrlError
 from coloring.pilot.loader import LoadRefusedError, load_folder
@@ -79,7 +80,7 @@ def ledger(
         if catch_up:
             _catch_up(runner)
         yield application, runner
-    except DatabaseUrlError as e:
+    except (DatabaseUrlError, queries.BadQueryError) as e:
         fail(str(e), 2)
     except queries.NotFoundError as e:
         fail(str(e), 1)
@@ -136,23 +137,34 @@ def load(
         fail(f"--mode must be observe or enforce, not {mode!r}", 2)
     if not folder.is_dir():
         fail(f"{folder}: not a folder", 2)
-    with ledger(db, catch_up=False) as (application, runner), _progress() as bar:
-        task = bar.add_task("recording", total=None)
+    bar = _progress()
+    with ledger(db, catch_up=False) as (application, runner):
+        # The bar appears once recording starts: a refused folder prints only its errors.
+        task = None
 
         def progress(stage: str, done: int, total: int) -> None:
+            nonlocal task
+            if task is None:
+                bar.start()
+                task = bar.add_task(stage, total=total)
             bar.update(task, completed=done, total=total, description=stage)
 
         try:
             summary = load_folder(application, folder, mode, progress)
+            if runner.pending() >= 20000:
+                bar.start()
+                projecting = bar.add_task("projecting", total=runner.pending())
+                runner.run(progress=lambda n: bar.advance(projecting, n))
+            else:
+                runner.run()
         except (PilotInputError, LoadRefusedError) as e:
-            bar.stop()
             for line in str(e).splitlines():
                 err.print(line, highlight=False, markup=False, soft_wrap=True)
             err.print(f"{folder}: nothing was recorded", highlight=False)
             raise typer.Exit(2) from None
-        pending = runner.pending()
-        projecting = bar.add_task("projecting", total=pending)
-        runner.run(progress=lambda n: bar.advance(projecting, n))
+        finally:
+            if task is not None or bar.live.is_started:
+                bar.stop()
         found = Counter(f.rule for f in queries.findings(runner.db))
     recorded = ", ".join(f"{n} {kind}" for kind, n in sorted(summary.records.items()))
     err.print(
@@ -184,6 +196,13 @@ def findings(
     ] = False,
 ) -> None:
     """List misuse findings, sorted by time, rule and subject."""
+    unknown = sorted(set(rule or ()) - {r.value for r in Rule})
+    if unknown:
+        fail(
+            f"--rule: unknown rule {', '.join(unknown)} "
+            f"(rules: {', '.join(r.value for r in Rule)})",
+            2,
+        )
     filters = queries.Filters(
         rules=tuple(rule or ()),
         program=program,
@@ -339,8 +358,11 @@ def verify(db: DbOption = None) -> None:
         return
     for line in report.differences:
         out.print(line, highlight=False, markup=False)
-    fail("the read models or the balances disagree with the event log (differences above); "
-         "`coloring rebuild` replays the read models from the events", 1)
+    fail(
+        "the read models or the balances disagree with the event log (differences above); "
+        "`coloring rebuild` replays the read models from the events",
+        1,
+    )
 
 
 @app.command()

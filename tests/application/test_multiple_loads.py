@@ -119,8 +119,9 @@ def test_an_id_loaded_again_with_different_content_is_refused_naming_both_places
     events = count_rows(db, "stored_events")
     refused = load(second, db=db, code=2)
     assert (
-        "transfers.csv:3: -: movement 'X1' is already in the ledger with different content "
-        "(recorded from transfers.csv:2); to correct it, load every folder into a fresh ledger"
+        "transfers.csv:3: -: transfer 'X1' is already in the ledger with different content "
+        f"(recorded from {first}/transfers.csv:2); to correct it, load every folder into a "
+        "fresh ledger"
     ) in messages(refused.stderr)
     assert messages(refused.stderr)[-1] == f"{second}: nothing was recorded"
     assert count_rows(db, "stored_events") == events

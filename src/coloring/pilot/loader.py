@@ -9,6 +9,7 @@ folder again: what is already recorded is recognised by its index row and skippe
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -81,6 +82,12 @@ class LoadSummary:
     mode: str = "observe"
 
 
+def record_label(record: object) -> str:
+    """`TransferRecord` -> `transfer`, `ReferencePriceRecord` -> `reference_price`."""
+    name = type(record).__name__.removesuffix("Record")
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
 def _kind_key(record: Any, occurrence: int) -> tuple[str, str]:
     match record:
         case AllocationRecord(allocation_id=i) | TransferRecord(transfer_id=i):
@@ -141,7 +148,8 @@ class _Plan:
                             s.file,
                             s.line,
                             "-",
-                            f"{kind.replace('_', ' ')} {label!r} is already in the ledger with "
+                            f"{record_label(s.record).replace('_', ' ')} {label!r} is already "
+                            "in the ledger with "
                             f"different content (recorded from {source}); to correct it, load "
                             "every folder into a fresh ledger",
                         )
@@ -216,13 +224,13 @@ def load_folder(
     with app.batch():
         for key, s in undated:
             if key in plan.new:
-                _apply(app, s, key, summary)
+                _apply(app, folder, s, key, summary)
             tick()
         if late_animals:
-            app.add_animals(late_animals, source=folder.name)
+            app.add_animals(late_animals, source=str(folder))
         for i, (key, s) in enumerate(keyed, 1):
             if key in plan.new:
-                _apply(app, s, key, summary)
+                _apply(app, folder, s, key, summary)
             tick()
             if i % BATCH == 0:
                 app.flush()
@@ -232,13 +240,16 @@ def load_folder(
 
 def _apply(
     app: ColoringApplication,
+    folder: Path,
     s: Sourced[Any],
     key: tuple[str, str],
     summary: LoadSummary,
 ) -> None:
     r = s.record
-    where = s.where
-    summary.records[type(r).__name__.removesuffix("Record").lower()] += 1
+    where = f"{folder}/{s.where}"
+    summary.records[
+        re.sub(r"(?<!^)(?=[A-Z])", "_", type(r).__name__.removesuffix("Record")).lower()
+    ] += 1
     occurrence = int(key[1].rsplit("\x1f", 1)[1]) if key[0] in ("registry", "price") else 0
     match r:
         case TransferRecord():

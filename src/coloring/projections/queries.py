@@ -22,6 +22,10 @@ class NotFoundError(ColoringError):
     pass
 
 
+class BadQueryError(ColoringError):
+    """The question itself is malformed (a usage error, exit 2)."""
+
+
 @dataclass(frozen=True)
 class Finding:
     rule: str
@@ -136,8 +140,8 @@ def idle_findings(db: Database, t: int) -> list[Finding]:
             {
                 "delivery": delivery_id,
                 "holder": holder,
-                "delivered": amount,
-                "passed_on_in_time": departed,
+                "delivered": format_tiyn(amount),
+                "passed_on_in_time": format_tiyn(departed),
             },
         )
         for delivery_id, program, holder, amount, at_us, off, limit, departed in db.query(
@@ -183,7 +187,7 @@ def unreturned_findings(db: Database, t: int) -> list[Finding]:
                     off,
                     "open",
                     (holder,),
-                    {"holder": holder, "held": held},
+                    {"holder": holder, "held": format_tiyn(held)},
                 )
             )
     return out
@@ -246,7 +250,7 @@ _UNIT = re.compile(r"(?P<alloc>[A-Za-z0-9._:-]{1,64})#(?P<k>[0-9]+)")
 def trace(db: Database, unit: str, as_of_us: int | None = None) -> Trace:
     m = _UNIT.fullmatch(unit)
     if m is None:
-        raise NotFoundError(f"{unit!r} is not a unit id: expected ALLOCATION#N, e.g. AL-7#1250000")
+        raise BadQueryError(f"{unit!r} is not a unit id: expected ALLOCATION#N, e.g. AL-7#1250000")
     alloc, k = m["alloc"], int(m["k"])
     allocation = db.query(
         "SELECT program_id, amount FROM rm_allocations WHERE allocation_id = ?", (alloc,)
