@@ -1,0 +1,314 @@
+"""python -m benchmarks run --size N [--repeat R] [--db-kind sqlite|postgres] [--out FILE]
+python -m benchmarks ratchet [--update]"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out"
+BASELINE = HERE / "baseline.json"
+RATCHET_SIZE = 20_000
+RATCHET_TOLERANCE = 0.5  # fail only if a ratio is > 50% worse than the baseline
+CLI = [sys.executable, "-c", "from coloring.cli import main; main()"]
+
+
+# ---------------------------------------------------------------- pilot folder
+
+
+def _count_rows(path: Path) -> int:
+    if not path.is_file():
+        return 0
+    with path.open("rb") as f:
+        return max(0, sum(1 for line in f if line.strip()) - 1)
+
+
+def _generator() -> Any:
+    """coloring.pilot.generator if it exists and has generate() (it is being written)."""
+    try:
+        if importlib.util.find_spec("coloring.pilot.generator") is None:
+            return None
+        mod = importlib.import_module("coloring.pilot.generator")
+    except Exception:
+        return None
+    return mod if callable(getattr(mod, "generate", None)) else None
+
+
+def pilot_folder(size: int, source: str = "auto") -> tuple[Path, str]:
+    """A pilot folder of about `size` transfers under benchmarks/out/folder-N (reused)."""
+    folder = OUT / f"folder-{size}"
+    marker = folder / ".bench-source"
+    if (folder / "transfers.csv").is_file() and marker.is_file():
+        return folder, marker.read_text().strip()
+    if folder.exists():
+        shutil.rmtree(folder)
+    has_gen = _generator() is not None
+    if source == "pilot" or (source == "auto" and has_gen):
+        generator = _generator()
+        if generator is None:
+            raise SystemExit("coloring.pilot.generator.generate is not available")
+
+        # Scale is assumed linear in transfers: calibrate on a probe at scale 1.0.
+        with tempfile.TemporaryDirectory() as tmp:
+            generator.generate(Path(tmp) / "probe", seed=1, farmers=200, scale=1.0, misuse_rate=0.05)
+            per_scale = max(1, _count_rows(Path(tmp) / "probe" / "transfers.csv"))
+        summary = generator.generate(
+            folder, seed=1, farmers=200, scale=size / per_scale, misuse_rate=0.05
+        )
+        print(summary.to_text(), file=sys.stderr)
+        used = "coloring.pilot.generator"
+    else:
+        from benchmarks.synthetic import generate
+
+        print(f"generating {folder} with benchmarks.synthetic ...", file=sys.stderr)
+        print(generate(folder, transfers=size), file=sys.stderr)
+        used = "benchmarks.synthetic"
+    marker.write_text(used + "\n")
+    return folder, used
+
+
+# ---------------------------------------------------------------- measuring
+
+
+def measured(cmd: list[str], log: Path) -> dict[str, Any]:
+    """Run `cmd` under the _child wrapper: wall seconds and its own peak RSS."""
+    env = {**os.environ, "BENCH_LOG": str(log)}
+    proc = subprocess.run(
+        [sys.executable, str(HERE / "_child.py"), *cmd],
+        capture_output=True, text=True, env=env, check=True,
+    )
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    if result["rc"] != 0:
+        raise SystemExit(f"command failed (rc {result['rc']}): {' '.join(cmd)}; see {log}")
+    return result
+
+
+def summary(samples: list[dict[str, Any]]) -> dict[str, Any]:
+    secs = [s["seconds"] for s in samples]
+    mem = [s["peak_mb"] for s in samples]
+    return {
+        "seconds": statistics.median(secs), "seconds_min": min(secs), "seconds_max": max(secs),
+        "peak_mb": statistics.median(mem), "peak_mb_max": max(mem), "samples": secs,
+    }
+
+
+def count(db_path: Path, sql: str) -> int:
+    con = sqlite3.connect(db_path)
+    try:
+        return int(con.execute(sql).fetchone()[0])
+    finally:
+        con.close()
+
+
+def query_latencies(url: str, repeat: int) -> dict[str, Any]:
+    """Median latency of findings / trace / balances, in process (no CLI start-up)."""
+    from coloring.application import ColoringApplication
+    from coloring.projections import queries
+    from coloring.projections.runner import ProjectionRunner
+
+    app = ColoringApplication(url)
+    try:
+        runner = ProjectionRunner(app)
+        if runner.pending():
+            runner.run()
+        db = runner.db
+        alloc = db.query("SELECT allocation_id FROM rm_allocations ORDER BY allocation_id LIMIT 1")
+        unit = f"{alloc[0][0]}#0"
+        calls = {
+            "findings": lambda: [f.as_dict() for f in queries.findings(db)],
+            f"trace {unit}": lambda: queries.trace(db, unit),
+            "balances": lambda: queries.balances(db),
+        }
+        out: dict[str, Any] = {}
+        n = max(5, repeat)
+        for name, call in calls.items():
+            call()  # warm
+            times = []
+            for _ in range(n):
+                t0 = time.perf_counter()
+                res = call()
+                times.append(time.perf_counter() - t0)
+            size = len(res) if isinstance(res, list) else len(res.steps)
+            out[name] = {"median_ms": statistics.median(times) * 1000,
+                         "min_ms": min(times) * 1000, "max_ms": max(times) * 1000,
+                         "rows": size, "calls": n}
+        return out
+    finally:
+        app.close()
+
+
+def run(size: int, repeat: int, db_kind: str, source: str = "auto") -> dict[str, Any]:
+    folder, used = pilot_folder(size, source)
+    transfers = _count_rows(folder / "transfers.csv")
+    allocations = _count_rows(folder / "allocations.csv")
+    records = sum(_count_rows(p) for p in folder.glob("*.csv"))
+    work = Path(tempfile.mkdtemp(prefix=f"bench-{size}-"))
+    log = work / "commands.log"
+    print(f"folder {folder} ({used}): {transfers} transfers, {records} records; work dir {work}",
+          file=sys.stderr)
+
+    floor, load, rebuild, fold = [], [], [], []
+    url = ""
+    db_path = work / "ours.db"
+    for i in range(repeat):
+        fdb = work / f"floor-{i}.db"
+        floor.append(measured([sys.executable, str(HERE / "floor.py"), str(folder), str(fdb)], log))
+        fdb.unlink()
+        print(f"  floor  #{i + 1}: {floor[-1]['seconds']:.2f}s", file=sys.stderr)
+
+        if db_kind == "postgres":
+            url = os.environ.get("BENCH_PG_URL", "")
+            if not url:
+                raise SystemExit("--db-kind postgres needs BENCH_PG_URL=postgresql://user@host/db "
+                                 "pointing at an EMPTY database (it is not dropped for you)")
+            if repeat > 1:
+                raise SystemExit("--db-kind postgres supports --repeat 1 only (no reset)")
+        else:
+            for p in work.glob("ours.db*"):
+                p.unlink()
+            url = f"sqlite:///{db_path}"
+        load.append(measured([*CLI, "load", str(folder), "--db", url], log))
+        print(f"  load   #{i + 1}: {load[-1]['seconds']:.2f}s", file=sys.stderr)
+
+    for i in range(repeat):
+        rebuild.append(measured([*CLI, "rebuild", "--db", url], log))
+        print(f"  rebuild #{i + 1}: {rebuild[-1]['seconds']:.2f}s", file=sys.stderr)
+        if db_kind == "sqlite":
+            fold.append(measured([sys.executable, str(HERE / "fold_floor.py"), str(db_path)], log))
+            print(f"  fold   #{i + 1}: {fold[-1]['seconds']:.2f}s", file=sys.stderr)
+
+    events = count(db_path, "SELECT COUNT(*) FROM stored_events") if db_kind == "sqlite" else None
+    q = query_latencies(url, repeat)
+    db_mb = db_path.stat().st_size / 2**20 if db_path.exists() else None
+
+    res: dict[str, Any] = {
+        "size": size, "repeat": repeat, "db_kind": db_kind, "folder": str(folder),
+        "generator": used, "transfers": transfers, "allocations": allocations,
+        "records": records, "events": events, "db_mb": db_mb,
+        "machine": {"nproc": os.cpu_count(), "python": platform.python_version(),
+                    "platform": platform.platform()},
+        "floor": summary(floor), "load": summary(load), "rebuild": summary(rebuild),
+        "fold_floor": summary(fold) if fold else None, "queries": q,
+    }
+    res["ratios"] = {
+        "load/floor": res["load"]["seconds"] / res["floor"]["seconds"],
+        **({"rebuild/fold_floor": res["rebuild"]["seconds"] / res["fold_floor"]["seconds"]}
+           if fold else {}),
+    }
+    shutil.rmtree(work, ignore_errors=True)
+    return res
+
+
+# ---------------------------------------------------------------- printing
+
+
+def table(res: dict[str, Any]) -> str:
+    t, e = res["transfers"], res["events"]
+    rows = [("step", "payments/s", "events/s", "seconds (min-max)", "peak MB", "ours/floor")]
+
+    def row(name: str, s: dict[str, Any], ev: int | None, ratio: float | None,
+            pay: bool = False) -> None:
+        rows.append((
+            name,
+            f"{t / s['seconds']:,.0f}" if pay else "-",
+            f"{ev / s['seconds']:,.0f}" if ev else "-",
+            f"{s['seconds']:.2f} ({s['seconds_min']:.2f}-{s['seconds_max']:.2f})",
+            f"{s['peak_mb']:.0f}",
+            f"{ratio:.1f}x" if ratio else "-",
+        ))
+
+    row("floor (sqlite3 by hand)", res["floor"], None, None, pay=True)
+    row("coloring load", res["load"], e, res["ratios"]["load/floor"], pay=True)
+    if res["fold_floor"]:
+        row("fold floor (events->dict)", res["fold_floor"], e, None)
+    row("coloring rebuild", res["rebuild"], e, res["ratios"].get("rebuild/fold_floor"))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = [" | ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in
+                        enumerate(zip(r, widths))) for r in rows]
+    lines.insert(1, "-+-".join("-" * w for w in widths))
+    head = (f"size {res['size']}: {t:,} transfers, {res['records']:,} records, "
+            f"{e or 0:,} events, db {res['db_mb'] or 0:.0f} MB, repeat {res['repeat']}, "
+            f"{res['db_kind']}, folder from {res['generator']}")
+    q = ["in-process queries (median of %d):" % next(iter(res["queries"].values()))["calls"]]
+    q += [f"  {k}: {v['median_ms']:.1f} ms ({v['min_ms']:.1f}-{v['max_ms']:.1f}), {v['rows']} rows"
+          for k, v in res["queries"].items()]
+    return "\n".join([head, *lines, *q])
+
+
+# ---------------------------------------------------------------- commands
+
+
+def cmd_run(a: argparse.Namespace) -> int:
+    res = run(a.size, a.repeat, a.db_kind, a.source)
+    print(table(res))
+    out = Path(a.out) if a.out else OUT / f"results-{a.size}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(res, indent=2) + "\n")
+    print(f"results written to {out}")
+    return 0
+
+
+def cmd_ratchet(a: argparse.Namespace) -> int:
+    res = run(a.size, a.repeat, "sqlite", a.source)
+    print(table(res))
+    if a.update or not BASELINE.is_file():
+        BASELINE.write_text(json.dumps(
+            {"size": a.size, "ratios": res["ratios"], "machine": res["machine"],
+             "note": "ratios are ours/floor wall seconds; written by python -m benchmarks "
+                     "ratchet --update"}, indent=2) + "\n")
+        print(f"baseline written to {BASELINE}")
+        return 0
+    base = json.loads(BASELINE.read_text())["ratios"]
+    worse = []
+    for k, b in base.items():
+        now = res["ratios"].get(k)
+        if now is None:
+            continue
+        verdict = "WORSE" if now > b * (1 + RATCHET_TOLERANCE) else "ok"
+        print(f"{k}: baseline {b:.2f}x now {now:.2f}x ({now / b - 1:+.0%}) {verdict}")
+        if verdict == "WORSE":
+            worse.append(k)
+    if worse:
+        print(f"ratchet failed: {', '.join(worse)} more than {RATCHET_TOLERANCE:.0%} worse")
+        return 1
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("run", help="measure floor, load, rebuild and queries")
+    r.add_argument("--size", type=int, required=True, help="about this many transfers")
+    r.add_argument("--repeat", type=int, default=3)
+    r.add_argument("--db-kind", choices=["sqlite", "postgres"], default="sqlite")
+    r.add_argument("--out", help="results JSON (default benchmarks/out/results-N.json)")
+    r.add_argument("--source", choices=["auto", "pilot", "synthetic"], default="auto",
+                   help="folder generator: coloring.pilot.generator if importable (auto)")
+    r.set_defaults(func=cmd_run)
+    k = sub.add_parser("ratchet", help=f"~{RATCHET_SIZE} transfers; fail if a ratio regressed")
+    k.add_argument("--update", action="store_true", help="rewrite benchmarks/baseline.json")
+    k.add_argument("--size", type=int, default=RATCHET_SIZE, help=argparse.SUPPRESS)
+    k.add_argument("--repeat", type=int, default=3)
+    k.add_argument("--source", choices=["auto", "pilot", "synthetic"], default="auto")
+    k.set_defaults(func=cmd_ratchet)
+    a = p.parse_args(argv)
+    return int(a.func(a))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
