@@ -38,7 +38,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 err = Console(stderr=True, soft_wrap=True)
-out = Console(soft_wrap=True)
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 
 DbOption = Annotated[
     str | None,
@@ -395,7 +395,8 @@ def demo(
     db: DbOption = None,
     folder: Annotated[Path | None, typer.Option("--folder", help="Pilot folder to load.")] = None,
 ) -> None:
-    """Load the shipped example pilot folder into the ledger and print balances and findings."""
+    """Load the shipped example pilot folder (a livestock, a leasing and a road program) into a
+    ledger, then show balances, every finding, one tagged tiyn's path and one finding explained."""
     from coloring.examples import example_folder
 
     source = folder or example_folder()
@@ -407,12 +408,29 @@ def demo(
             f"loaded {source}: payments applied {summary.applied}, refused {summary.refused}",
             highlight=False,
         )
+        out.rule("coloured money held now")
         _print_balances(queries.balances(runner.db), Format.table)
         found = queries.findings(runner.db)
         table = Table("at", "rule", "subject", "amount", "status", title="findings")
         for f in found:
             table.add_row(f.at, f.rule, f.subject, format_tiyn(f.amount), f.status)
         out.print(table)
+        first = runner.db.query(
+            "SELECT allocation_id FROM rm_allocations ORDER BY allocation_id LIMIT 1"
+        )
+        if first:
+            t = queries.trace(runner.db, f"{first[0][0]}#0")
+            out.rule(f"trace of {t.unit}")
+            for step in t.steps:
+                out.print(
+                    f"{step.at}  {step.holder:<12} via {step.via:<12} {step.outcome}",
+                    highlight=False,
+                )
+            out.print(f"now: {t.state}", highlight=False)
+        if found:
+            out.rule(f"coloring explain {found[0].rule} {found[0].subject}")
+            for line in queries.explain(runner.db, found[0].rule, found[0].subject):
+                out.print(line, highlight=False, markup=False)
 
 
 def main() -> None:

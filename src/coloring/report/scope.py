@@ -1,0 +1,95 @@
+"""What a report covers (the evaluation instant, one program or all) and the SQL pieces every
+query of the report shares. SQL is portable (SQLite >= 3.28 and PostgreSQL: window functions,
+`VALUES` lists, ordinal GROUP BY); every sum is converted with `int()` because PostgreSQL
+returns `SUM(BIGINT)` as a decimal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from coloring.domain.rules import Rule
+from coloring.projections.db import Database
+
+# Findings whose subject is the payment (transfer id) that carries them.
+PAYMENT_RULES = (
+    Rule.OFF_ROUTE,
+    Rule.MISSING_DOCUMENT,
+    Rule.DOCUMENT_MISMATCH,
+    Rule.OVERPAYMENT,
+    Rule.SPENT_AFTER_EXPIRY,
+    Rule.ROUND_TRIP,
+    Rule.RELATED_PARTY,
+    Rule.PAID_BEFORE_REREGISTRATION,
+)
+
+
+@dataclass(frozen=True)
+class Program:
+    program_id: str
+    name: str
+    kind: str
+    route: str
+    final_roles: tuple[str, ...]
+    max_idle_days: int
+    expires_at_us: int
+    expires_at_offset: int
+
+    def role_depths(self) -> dict[str, int]:
+        """How many hops each role of the route is from the treasury (breadth first)."""
+        hops = [tuple(step.split(">", 1)) for step in self.route.split() if ">" in step]
+        depth = {"treasury": 0}
+        frontier = ["treasury"]
+        while frontier:
+            following = []
+            for source in frontier:
+                for a, b in hops:
+                    if a == source and b not in depth:
+                        depth[b] = depth[source] + 1
+                        following.append(b)
+            frontier = following
+        return depth
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The evaluation instant `t` (microseconds, UTC) and the programs the report covers."""
+
+    t: int
+    programs: tuple[Program, ...]
+    only: str | None = None
+
+    def where(self, alias: str = "") -> tuple[str, list[Any]]:
+        """` AND <alias>.program_id = ?` and its parameter when the report is for one program."""
+        if self.only is None:
+            return "", []
+        column = f"{alias}.program_id" if alias else "program_id"
+        return f" AND {column} = ?", [self.only]
+
+
+def programs(db: Database, only: str | None = None) -> tuple[Program, ...]:
+    rows = db.query(
+        "SELECT program_id, name, kind, route, final_roles, max_idle_days, expires_at_us, "
+        "expires_at_offset FROM rm_programs"
+        + (" WHERE program_id = ?" if only is not None else "")
+        + " ORDER BY program_id",
+        [only] if only is not None else [],
+    )
+    return tuple(
+        Program(p, name, kind, route, tuple(finals.split()), int(idle), int(exp), int(off))
+        for p, name, kind, route, finals, idle, exp, off in rows
+    )
+
+
+def flagged_cte(t: int) -> tuple[str, list[Any]]:
+    """`flagged(subject)`: the payments that carry a finding known at the instant `t`."""
+    marks = ",".join("?" * len(PAYMENT_RULES))
+    return (
+        "flagged AS (SELECT DISTINCT subject FROM rm_findings WHERE known_us <= ? "
+        f"AND rule IN ({marks}))",
+        [t, *(str(r) for r in PAYMENT_RULES)],
+    )
+
+
+def number(value: Any) -> int:
+    return int(value or 0)
