@@ -84,6 +84,8 @@ INDEXES = [
     "rm_movements (program_id, at_us)",
     "rm_movements (payer)",
     "rm_movements (payee)",
+    "rm_movements (settles)",
+    "rm_acts (contract_id)",
     "rm_unit_moves (allocation_id, unit_start)",
     "rm_purchase_animals (animal_id)",
     "rm_purchase_animals (species)",
