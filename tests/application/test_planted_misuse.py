@@ -1,0 +1,44 @@
+"""On generated pilot folders the ledger finds every planted breach and nothing else."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from coloring.cli import app
+from coloring.pilot.generator import generate
+
+
+def findings_of(folder: Path, db: Path) -> set[tuple[str, str]]:
+    runner = CliRunner()
+    url = f"sqlite:///{db}"
+    loaded = runner.invoke(app, ["load", str(folder), "--db", url])
+    assert loaded.exit_code == 0, loaded.output
+    listed = runner.invoke(app, ["findings", "--format", "json", "--db", url])
+    assert listed.exit_code == 0, listed.output
+    return {(f["rule"], f["subject"]) for f in json.loads(listed.stdout)}
+
+
+def planted_in(folder: Path) -> set[tuple[str, str]]:
+    return {(p["rule"], p["subject"]) for p in json.loads((folder / "planted.json").read_text())}
+
+
+@pytest.mark.parametrize("seed", [11, 12])
+def test_findings_on_a_seeded_medium_folder_have_precision_and_recall_of_one(
+    tmp_path: Path, seed: int
+) -> None:
+    folder = tmp_path / "pilot"
+    generate(folder, seed=seed, farmers=40, misuse_rate=0.1)
+    planted = planted_in(folder)
+    found = findings_of(folder, tmp_path / "ledger.db")
+    assert {rule for rule, _ in planted} >= {"IDLE_FUNDS", "OVERPAYMENT", "DOUBLE_SUBSIDY"}
+    assert found - planted == set(), "flagged although planted as clean"
+    assert planted - found == set(), "planted but not found"
+
+
+def test_the_shipped_example_folder_yields_exactly_its_planted_findings(tmp_path: Path) -> None:
+    folder = Path(__file__).resolve().parents[2] / "examples" / "akmola-small"
+    assert findings_of(folder, tmp_path / "ledger.db") == planted_in(folder)
