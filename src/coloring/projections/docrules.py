@@ -7,7 +7,6 @@ carries `known_us`: the instant from which it is visible to time travel (`--as-o
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -260,14 +259,41 @@ class Settlement:
     payee: str
 
 
+History = dict[str, list[tuple[int, int, str | None]]]
+
+
+@dataclass(frozen=True, slots=True)
+class SettledDocument:
+    document_id: str
+    kind: str
+    program_id: str
+    buyer: str | None
+    value: int
+    acts: list[tuple[int, int, int]]  # (amount, at_us, seq) of accepted acts (contracts)
+    animals: list[str]  # purchases
+
+
+def payable_at(doc: SettledDocument, at_us: int, seq: int) -> int:
+    """The payable value just before a payment: a contract's acts count if they came first."""
+    if doc.kind != "contract":
+        return doc.value
+    accepted = sum(amount for amount, t, s in doc.acts if (t, s) < (at_us, seq))
+    return min(doc.value, accepted)
+
+
+def owner_at(history: History, animal_id: str, at_us: int, seq: int) -> str | None:
+    owner = None
+    for fact_at, fact_seq, fact_owner in history.get(animal_id, ()):
+        if (fact_at, fact_seq) > (at_us, seq):
+            break
+        owner = fact_owner
+    return owner
+
+
 def settlement_findings(
+    doc: SettledDocument,
     payments: list[Settlement],
-    payable_at: Callable[[int, int], int],
-    animals: list[str],
-    owner_at: Callable[[str, int, int], str | None],
-    buyer: str | None,
-    program_id: str,
-    purpose_ref: str,
+    history: History,
     notifications: dict[str, int],
 ) -> list[DocFinding]:
     """OVERPAYMENT and PAID_BEFORE_REREGISTRATION for every payment counting towards one document.
@@ -282,16 +308,16 @@ def settlement_findings(
         paid += p.amount
         evidence: dict[str, object] = {
             "transfer": p.transfer_id,
-            "purpose_ref": purpose_ref,
+            "purpose_ref": doc.document_id,
             "notification": notifications.get(p.transfer_id),
         }
-        excess = paid - payable_at(p.at_us, p.seq)
+        excess = paid - payable_at(doc, p.at_us, p.seq)
         if excess > 0:
             out.append(
                 DocFinding(
                     Rule.OVERPAYMENT,
                     p.transfer_id,
-                    program_id,
+                    doc.program_id,
                     min(p.amount, excess),
                     p.at_us,
                     p.at_offset,
@@ -301,12 +327,14 @@ def settlement_findings(
                     evidence,
                 )
             )
-        if animals and any(owner_at(a, p.at_us, p.seq) != buyer for a in animals):
+        if doc.animals and any(
+            owner_at(history, a, p.at_us, p.seq) != doc.buyer for a in doc.animals
+        ):
             out.append(
                 DocFinding(
                     Rule.PAID_BEFORE_REREGISTRATION,
                     p.transfer_id,
-                    program_id,
+                    doc.program_id,
                     p.amount,
                     p.at_us,
                     p.at_offset,

@@ -23,8 +23,10 @@ from coloring.projections.docrules import (
     SUBSIDY_RULES,
     AnimalInPurchase,
     DocFinding,
+    History,
     PriceBook,
     RegistryFact,
+    SettledDocument,
     Settlement,
     SubsidyDoc,
     Terms,
@@ -517,82 +519,62 @@ class Fold:
 
     def _judge_settlements(self, c: Cursor) -> None:
         """Re-judge the payments counting towards every document this page paid or changed."""
-        for document_id in sorted(self.settled_documents):
-            doc = c.query(
-                "SELECT kind, program_id, party, value FROM rm_documents WHERE document_id = ?",
-                (document_id,),
-            )
-            if not doc:
-                continue
-            kind, program_id, party, value = doc[0]
-            rows = c.query(
-                "SELECT movement_id, amount, at_us, at_offset, seq, payer, payee, "
-                "notification_id FROM rm_movements WHERE settles = ? AND status = 'applied'",
-                (document_id,),
-            )
-            payments = [Settlement(*r[:7]) for r in rows]
-            notifications = {r[0]: r[7] for r in rows}
-            acts = c.query(
-                "SELECT amount, at_us, seq FROM rm_acts WHERE contract_id = ?", (document_id,)
-            )
-
-            def payable_at(
-                at_us: int,
-                seq: int,
-                value: int = value,
-                kind: str = kind,
-                acts: list[tuple[Any, ...]] = acts,
-            ) -> int:
-                if kind != "contract":
-                    return int(value)
-                accepted = sum(int(a) for a, t, s in acts if (t, s) < (at_us, seq))
-                return min(int(value), accepted)
-
-            animals = (
-                [
-                    r[0]
-                    for r in c.query(
-                        "SELECT animal_id FROM rm_purchase_animals WHERE purchase_id = ?",
-                        (document_id,),
-                    )
-                ]
-                if kind == "purchase"
-                else []
-            )
-            history: dict[str, list[tuple[int, int, str | None]]] = defaultdict(list)
-            for chunk in _chunks(animals):
-                marks = ",".join("?" * len(chunk))
+        for chunk in _chunks(sorted(self.settled_documents)):
+            marks = ",".join("?" * len(chunk))
+            acts: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+            for contract_id, amount, at_us, seq in c.query(
+                "SELECT contract_id, amount, at_us, seq FROM rm_acts "
+                f"WHERE contract_id IN ({marks})",
+                chunk,
+            ):
+                acts[contract_id].append((amount, at_us, seq))
+            animals: dict[str, list[str]] = defaultdict(list)
+            for purchase_id, animal_id in c.query(
+                "SELECT purchase_id, animal_id FROM rm_purchase_animals "
+                f"WHERE purchase_id IN ({marks})",
+                chunk,
+            ):
+                animals[purchase_id].append(animal_id)
+            history: History = defaultdict(list)
+            for animal_chunk in _chunks(sorted({a for ids in animals.values() for a in ids})):
+                animal_marks = ",".join("?" * len(animal_chunk))
                 for animal_id, at_us, seq, owner in c.query(
                     "SELECT animal_id, at_us, seq, owner FROM rm_registry "
-                    f"WHERE animal_id IN ({marks}) ORDER BY at_us, seq",
-                    chunk,
+                    f"WHERE animal_id IN ({animal_marks}) ORDER BY at_us, seq",
+                    animal_chunk,
                 ):
                     history[animal_id].append((at_us, seq, owner))
-
-            def owner_at(
-                animal_id: str,
-                at_us: int,
-                seq: int,
-                history: dict[str, list[tuple[int, int, str | None]]] = history,
-            ) -> str | None:
-                owner = None
-                for fact_at, fact_seq, fact_owner in history[animal_id]:
-                    if (fact_at, fact_seq) > (at_us, seq):
-                        break
-                    owner = fact_owner
-                return owner
-
-            found = settlement_findings(
-                payments,
-                payable_at,
-                animals,
-                owner_at,
-                party,
-                program_id,
-                document_id,
-                notifications,
-            )
-            self._replace(c, SETTLEMENT_RULES, [p.transfer_id for p in payments], found)
+            payments: dict[str, list[Settlement]] = defaultdict(list)
+            notifications: dict[str, int] = {}
+            for settles, *row, notification in c.query(
+                "SELECT settles, movement_id, amount, at_us, at_offset, seq, payer, payee, "
+                "notification_id FROM rm_movements "
+                f"WHERE status = 'applied' AND settles IN ({marks})",
+                chunk,
+            ):
+                payments[settles].append(Settlement(*row))
+                notifications[row[0]] = notification
+            found: list[DocFinding] = []
+            subjects: list[str] = []
+            for document_id, kind, program_id, party, value in c.query(
+                "SELECT document_id, kind, program_id, party, value FROM rm_documents "
+                f"WHERE document_id IN ({marks})",
+                chunk,
+            ):
+                doc = SettledDocument(
+                    document_id,
+                    kind,
+                    program_id,
+                    party,
+                    value,
+                    acts[document_id],
+                    animals[document_id],
+                )
+                found.extend(
+                    settlement_findings(doc, payments[document_id], history, notifications)
+                )
+                subjects.extend(p.transfer_id for p in payments[document_id])
+            self._replace(c, SETTLEMENT_RULES, subjects, found)
 
     @staticmethod
     def _replace(
