@@ -8,11 +8,11 @@ in one transaction per batch. Outside `batch()` each call saves at once.
 from __future__ import annotations
 
 import hashlib
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import Any, TypeVar
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
@@ -56,7 +56,7 @@ from coloring.domain.rules import (
 from coloring.domain.time import Instant
 from coloring.persistence import RECORDS_TABLE, database_url, environment_for
 
-A = TypeVar("A", bound=Aggregate)
+CACHE_SIZE = 100_000
 
 
 class DequeAsList(Transcoding):
@@ -127,7 +127,11 @@ class ColoringApplication(Application[UUID]):
     def __init__(self, db_url: str | None = None, env: dict[str, str] | None = None) -> None:
         self.db_url = database_url(db_url)
         super().__init__(env={**environment_for(self.db_url), **(env or {})})
-        self._cache: dict[UUID, Aggregate | None] = {}
+        # Aggregates in use: the units and programs stay; others are kept least-recently-used,
+        # so a large load's memory does not grow with the number of documents and animals.
+        self._pinned: dict[UUID, Aggregate] = {}
+        self._cache: OrderedDict[UUID, Aggregate | None] = OrderedDict()
+        self._evicted: set[UUID] = set()
         self._dirty: dict[UUID, Aggregate] = {}
         self._index: list[tuple[Any, ...]] = []
         self._in_batch = False
@@ -176,6 +180,7 @@ class ColoringApplication(Application[UUID]):
             processing.events = events
             processing.saved_kwargs = {"records": rows}
             self._record(processing)
+            self._shrink()
         except IntegrityError as e:
             self._forget(dirty)
             raise DuplicateRecordError(
@@ -190,6 +195,7 @@ class ColoringApplication(Application[UUID]):
         """After a refused save: drop the unsaved state and read the store again from now on."""
         for aggregate_id in aggregates:
             self._cache.pop(aggregate_id, None)
+            self._pinned.pop(aggregate_id, None)
         self._fresh = False
         self.seq, self.latest_us = self._index_position()
 
@@ -199,7 +205,7 @@ class ColoringApplication(Application[UUID]):
         self.flush()
         taken = [
             Snapshot.take(a)
-            for a in self._cache.values()
+            for a in self._pinned.values()
             if isinstance(a, TaggedTenge) and a.id in self._changed_units
         ]
         if taken and self.snapshots is not None:
@@ -217,23 +223,43 @@ class ColoringApplication(Application[UUID]):
             self.flush()
 
     def _get(self, aggregate_id: UUID) -> Aggregate | None:
+        pinned = self._pinned.get(aggregate_id)
+        if pinned is not None:
+            return pinned
         try:
-            return self._cache[aggregate_id]
+            cached = self._cache[aggregate_id]
         except KeyError:
             pass
-        if self._fresh:
-            # Everything this ledger holds was created by this process and is in the cache.
+        else:
+            self._cache.move_to_end(aggregate_id)
+            return cached
+        if self._fresh and aggregate_id not in self._evicted:
+            # Everything this ledger holds was created by this process: not cached, not there.
             return None
         try:
             aggregate: Aggregate | None = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             aggregate = None
-        self._cache[aggregate_id] = aggregate
+        self._remember(aggregate_id, aggregate)
         return aggregate
 
     def _touch(self, aggregate: Aggregate) -> None:
-        self._cache[aggregate.id] = aggregate
+        self._remember(aggregate.id, aggregate)
         self._dirty[aggregate.id] = aggregate
+
+    def _remember(self, aggregate_id: UUID, aggregate: Aggregate | None) -> None:
+        if isinstance(aggregate, TaggedTenge | Program | Ledger | PriceList):
+            self._pinned[aggregate_id] = aggregate
+        else:
+            self._cache[aggregate_id] = aggregate
+            self._cache.move_to_end(aggregate_id)
+
+    def _shrink(self) -> None:
+        """Forget the least recently used aggregates beyond the cache size (all are saved)."""
+        while len(self._cache) > CACHE_SIZE:
+            aggregate_id, aggregate = self._cache.popitem(last=False)
+            if aggregate is not None:
+                self._evicted.add(aggregate_id)
 
     def _next_seq(
         self, kind: str, key: str, record: object, at: Instant | None, source: str
