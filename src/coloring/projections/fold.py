@@ -200,27 +200,34 @@ class Fold:
             )
         )
 
-    def on_TaggedTenge_UnitsTransferred(self, e: Any, n: int) -> None:
+    def _payment(
+        self, e: Any, n: int, status: str, outcome: str | None, settles: str | None
+    ) -> None:
+        """The movement row and the findings recorded on a payment's event."""
         self._dated(e.at_us)
-        program_id = e.program_id
         self.rows["movements"].append(
             (
                 e.transfer_id,
                 "transfer",
-                program_id,
+                e.program_id,
                 e.payer,
                 e.payee,
                 e.amount,
                 e.at_us,
                 e.at_offset,
-                "applied",
-                e.outcome,
+                status,
+                outcome,
                 e.purpose_ref,
-                e.settles,
+                settles,
                 e.seq,
                 n,
             )
         )
+        self._payment_findings(e, e.program_id, "open" if status == "applied" else "refused", n)
+
+    def on_TaggedTenge_UnitsTransferred(self, e: Any, n: int) -> None:
+        self._payment(e, n, "applied", e.outcome, e.settles)
+        program_id = e.program_id
         self.holdings[(program_id, e.payer)] -= e.amount
         if e.outcome == "held":
             self._deliver(program_id, e.transfer_id, e.payee, e.amount, e.at_us, e.at_offset)
@@ -239,30 +246,9 @@ class Fold:
         if e.settles is not None:
             self.paid[e.settles] += e.amount
             self.settled_documents.add(e.settles)
-        self._payment_findings(e, program_id, "open", n)
 
     def on_TaggedTenge_TransferRefused(self, e: Any, n: int) -> None:
-        self._dated(e.at_us)
-        program_id = e.program_id
-        self.rows["movements"].append(
-            (
-                e.transfer_id,
-                "transfer",
-                program_id,
-                e.payer,
-                e.payee,
-                e.amount,
-                e.at_us,
-                e.at_offset,
-                "refused",
-                None,
-                e.purpose_ref,
-                None,
-                e.seq,
-                n,
-            )
-        )
-        self._payment_findings(e, program_id, "refused", n)
+        self._payment(e, n, "refused", None, None)
 
     def _payment_findings(self, e: Any, program_id: str, status: str, n: int) -> None:
         evidence = json.dumps(
