@@ -1,23 +1,10 @@
-"""The use cases of the ledger: one method each, records in, plain results out.
-
-Commands are applied to aggregates held in a unit of work and saved in batches: every pending
-event, in the order the records were applied (their `seq`), together with the record index rows,
-in one transaction per batch. Outside `batch()` each call saves at once.
-"""
+"""The use cases of the ledger: one method each, records in, plain results out."""
 
 from __future__ import annotations
 
-import hashlib
-from collections import OrderedDict, deque
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
-from uuid import UUID
-
-from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
-from eventsourcing.domain import Aggregate, Snapshot
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, PersistenceError, Transcoding
 
 from coloring.domain.aggregates import Ledger, Participant, Program, TaggedTenge
 from coloring.domain.documents import Animal, Contract, Document, Loan, PriceList, Purchase, Subsidy
@@ -25,8 +12,6 @@ from coloring.domain.errors import (
     DuplicateRecordError,
     InvalidAmountError,
     LedgerModeError,
-    StorageError,
-    TimeOrderError,
     UnknownRecordError,
 )
 from coloring.domain.records import (
@@ -54,31 +39,9 @@ from coloring.domain.rules import (
     judge_payment,
 )
 from coloring.domain.time import Instant
-from coloring.persistence import RECORDS_TABLE, database_url, environment_for
+from coloring.store import LedgerStore, digest, price_key, registry_key
 
-CACHE_SIZE = 100_000
-
-
-class DequeAsList(Transcoding):
-    type = deque
-    name = "deque"
-
-    def encode(self, obj: deque[Any]) -> list[Any]:
-        return list(obj)
-
-    def decode(self, data: list[Any]) -> deque[Any]:
-        return deque(data)
-
-
-class TupleAsList(Transcoding):
-    type = tuple
-    name = "tuple"
-
-    def encode(self, obj: tuple[Any, ...]) -> list[Any]:
-        return list(obj)
-
-    def decode(self, data: list[Any]) -> tuple[Any, ...]:
-        return tuple(data)
+__all__ = ["ColoringApplication", "PaymentResult", "digest", "price_key", "registry_key"]
 
 
 @dataclass(frozen=True)
@@ -90,219 +53,10 @@ class PaymentResult:
     findings: list[tuple[str, int]]
 
 
-@dataclass(frozen=True)
-class IndexRow:
-    kind: str
-    key: str
-    digest: str
-    seq: int
-    at_us: int | None
-    source: str
-
-
-def registry_key(r: RegistryRecord, occurrence: int) -> str:
-    """Registry rows have no id: their content and their occurrence in the folder are the key."""
-    return "\x1f".join(
-        (r.animal_id, str(r.at.us), r.event, r.owner or "", r.species, str(occurrence))
-    )
-
-
-def price_key(r: ReferencePriceRecord, occurrence: int) -> str:
-    return "\x1f".join((r.item, r.region, str(r.valid_from.us), str(occurrence)))
-
-
-def digest(record: object) -> str:
-    if isinstance(record, PurchaseRecord):
-        record = replace(record, animals=())
-    return hashlib.sha256(repr(record).encode()).hexdigest()[:32]
-
-
-class ColoringApplication(Application[UUID]):
+class ColoringApplication(LedgerStore):
     """The ledger application. Configure with a database URL (see `coloring.persistence`)."""
 
     name = "coloring"
-    is_snapshotting_enabled = True
-    snapshot_class = Snapshot
-
-    def __init__(self, db_url: str | None = None, env: dict[str, str] | None = None) -> None:
-        self.db_url = database_url(db_url)
-        super().__init__(env={**environment_for(self.db_url), **(env or {})})
-        # Aggregates in use: the units and programs stay; others are kept least-recently-used,
-        # so a large load's memory does not grow with the number of documents and animals.
-        self._pinned: dict[UUID, Aggregate] = {}
-        self._cache: OrderedDict[UUID, Aggregate | None] = OrderedDict()
-        self._evicted: set[UUID] = set()
-        self._dirty: dict[UUID, Aggregate] = {}
-        self._index: list[tuple[Any, ...]] = []
-        self._in_batch = False
-        self._changed_units: set[UUID] = set()
-        seq, latest = self._index_position()
-        self.seq = seq
-        self.latest_us = latest
-        self._fresh = seq == 0 and self.recorder.max_notification_id() is None
-        self._mode: str | None = None
-
-    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
-        super().register_transcodings(transcoder)
-        transcoder.register(DequeAsList())
-        transcoder.register(TupleAsList())
-
-    # -- unit of work ------------------------------------------------------------------
-
-    @contextmanager
-    def batch(self) -> Iterator[None]:
-        """Apply many commands, saving them with `flush()` (and at the end)."""
-        self._in_batch = True
-        try:
-            yield
-            self.flush()
-        except BaseException:
-            self._discard()
-            raise
-        finally:
-            self._in_batch = False
-
-    def flush(self) -> None:
-        """Save every pending event in record order, with their index rows, in one transaction."""
-        if not self._dirty:
-            return
-        events: list[Any] = []
-        for aggregate in self._dirty.values():
-            events.extend(aggregate.collect_events())
-        events.sort(key=lambda e: (getattr(e, "seq", 0), e.originator_version))
-        rows, self._index = self._index, []
-        dirty, self._dirty = self._dirty, {}
-        self._changed_units.update(i for i, a in dirty.items() if isinstance(a, TaggedTenge))
-        try:
-            # Built by hand rather than through save(): the events are already collected and
-            # ordered, and save()'s per-object protocol checks cost more than the insert.
-            processing = ProcessingEvent[UUID]()
-            processing.events = events
-            processing.saved_kwargs = {"records": rows}
-            self._record(processing)
-            self._shrink()
-        except IntegrityError as e:
-            self._forget(dirty)
-            raise DuplicateRecordError(
-                f"a record of this batch is already in the ledger ({e}); "
-                "load the same folder again to resume, or use a fresh ledger"
-            ) from None
-        except PersistenceError as e:
-            self._forget(dirty)
-            raise StorageError(f"the event store refused the batch: {e}") from None
-
-    def _forget(self, aggregates: dict[UUID, Aggregate]) -> None:
-        """After a refused save: drop the unsaved state and read the store again from now on."""
-        for aggregate_id in aggregates:
-            self._cache.pop(aggregate_id, None)
-            self._pinned.pop(aggregate_id, None)
-        self._fresh = False
-        self.seq, self.latest_us = self._index_position()
-
-    def snapshot_units(self) -> int:
-        """Snapshot the units of every program this session changed, so that the next load
-        starts from the snapshot instead of replaying the program's whole history."""
-        self.flush()
-        taken = [
-            Snapshot.take(a)
-            for a in self._pinned.values()
-            if isinstance(a, TaggedTenge) and a.id in self._changed_units
-        ]
-        if taken and self.snapshots is not None:
-            self.snapshots.put(taken)
-        self._changed_units.clear()
-        return len(taken)
-
-    def _discard(self) -> None:
-        dirty, self._dirty = self._dirty, {}
-        self._index = []
-        self._forget(dirty)
-
-    def _done(self) -> None:
-        if not self._in_batch:
-            self.flush()
-
-    def _get(self, aggregate_id: UUID) -> Aggregate | None:
-        pinned = self._pinned.get(aggregate_id)
-        if pinned is not None:
-            return pinned
-        try:
-            cached = self._cache[aggregate_id]
-        except KeyError:
-            pass
-        else:
-            self._cache.move_to_end(aggregate_id)
-            return cached
-        if self._fresh and aggregate_id not in self._evicted:
-            # Everything this ledger holds was created by this process: not cached, not there.
-            return None
-        try:
-            aggregate: Aggregate | None = self.repository.get(aggregate_id)
-        except AggregateNotFoundError:
-            aggregate = None
-        self._remember(aggregate_id, aggregate)
-        return aggregate
-
-    def _touch(self, aggregate: Aggregate) -> None:
-        self._remember(aggregate.id, aggregate)
-        self._dirty[aggregate.id] = aggregate
-
-    def _remember(self, aggregate_id: UUID, aggregate: Aggregate | None) -> None:
-        if isinstance(aggregate, TaggedTenge | Program | Ledger | PriceList):
-            self._pinned[aggregate_id] = aggregate
-        else:
-            self._cache[aggregate_id] = aggregate
-            self._cache.move_to_end(aggregate_id)
-
-    def _shrink(self) -> None:
-        """Forget the least recently used aggregates beyond the cache size (all are saved)."""
-        while len(self._cache) > CACHE_SIZE:
-            aggregate_id, aggregate = self._cache.popitem(last=False)
-            if aggregate is not None:
-                self._evicted.add(aggregate_id)
-
-    def _next_seq(
-        self, kind: str, key: str, record: object, at: Instant | None, source: str
-    ) -> int:
-        if at is not None:
-            if at.us < self.latest_us:
-                raise TimeOrderError(
-                    f"{source}: {kind} {key!r} at {at} is before the latest instant already "
-                    f"in the ledger; time only moves forward (load into a fresh ledger to "
-                    "correct the past)"
-                )
-            self.latest_us = at.us
-        self.seq += 1
-        self._index.append(
-            (kind, key, digest(record), self.seq, None if at is None else at.us, source)
-        )
-        return self.seq
-
-    def _index_position(self) -> tuple[int, int]:
-        with self.recorder.datastore.transaction(commit=False) as c:  # type: ignore[attr-defined]
-            c.execute(f"SELECT MAX(seq) AS max_seq, MAX(at_us) AS max_at FROM {RECORDS_TABLE}")
-            row = c.fetchone()
-        values = list(row.values()) if isinstance(row, dict) else list(row)
-        return int(values[0] or 0), int(values[1] if values[1] is not None else -(2**62))
-
-    def lookup(self, kind: str, keys: Sequence[str]) -> dict[str, tuple[str, str]]:
-        """Index entries (digest, source) for these keys of one kind of record."""
-        found: dict[str, tuple[str, str]] = {}
-        placeholder = "%s" if "postgres" in self.db_url else "?"
-        keys = list(keys)
-        with self.recorder.datastore.transaction(commit=False) as c:  # type: ignore[attr-defined]
-            for i in range(0, len(keys), 500):
-                chunk = keys[i : i + 500]
-                marks = ",".join([placeholder] * len(chunk))
-                c.execute(
-                    f"SELECT key, digest, source FROM {RECORDS_TABLE} "
-                    f"WHERE kind = {placeholder} AND key IN ({marks})",
-                    [kind, *chunk],
-                )
-                for row in c.fetchall():
-                    values = list(row.values()) if isinstance(row, dict) else list(row)
-                    found[values[0]] = (values[1], values[2])
-        return found
 
     # -- ledger ------------------------------------------------------------------------
 

@@ -47,8 +47,8 @@ def test_the_shipped_example_folder_yields_exactly_its_planted_findings(tmp_path
 def test_a_ledger_larger_than_the_aggregate_cache_finds_the_same(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import coloring.application
+    import coloring.store
 
-    monkeypatch.setattr(coloring.application, "CACHE_SIZE", 5)
+    monkeypatch.setattr(coloring.store, "CACHE_SIZE", 5)
     folder = Path(__file__).resolve().parents[2] / "examples" / "akmola-small"
     assert findings_of(folder, tmp_path / "ledger.db") == planted_in(folder)
