@@ -1,0 +1,196 @@
+"""Re-judging documents from the read models: animal, subsidy and settlement rules.
+
+After each page the fold asks for the animals, assets, priced items and documents it touched to be
+judged again over the whole record (the tables), so the result does not depend on which load or
+page brought a record in.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from coloring.domain.rules import Rule
+from coloring.projections.db import Cursor
+from coloring.projections.docrules import (
+    ANIMAL_RULES,
+    SETTLEMENT_RULES,
+    SUBSIDY_RULES,
+    AnimalInPurchase,
+    DocFinding,
+    History,
+    PriceBook,
+    RegistryFact,
+    SettledDocument,
+    Settlement,
+    SubsidyDoc,
+    Terms,
+    animal_findings,
+    settlement_findings,
+    subsidy_findings,
+)
+
+FINDING_INSERT = (
+    "INSERT INTO rm_findings (rule, subject, program_id, amount, at_us, at_offset, status, "
+    "known_us, party_a, party_b, evidence) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+)
+
+
+def chunks(items: list[Any], size: int = 500) -> Iterable[list[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def judge_documents(
+    c: Cursor,
+    terms: dict[str, Terms],
+    regions: dict[str, str | None],
+    book: PriceBook,
+    touched_animals: set[str],
+    touched_assets: set[str],
+    touched_items: set[str],
+) -> None:
+    """Re-judge every animal, asset and priced item this page touched."""
+    animals, assets = set(touched_animals), set(touched_assets)
+    for chunk in chunks(sorted(touched_items)):
+        marks = ",".join("?" * len(chunk))
+        animals.update(
+            r[0]
+            for r in c.query(
+                f"SELECT DISTINCT animal_id FROM rm_purchase_animals WHERE species IN ({marks})",
+                chunk,
+            )
+        )
+        assets.update(
+            r[0]
+            for r in c.query(
+                f"SELECT DISTINCT asset_id FROM rm_subsidies WHERE asset_kind IN ({marks})",
+                chunk,
+            )
+        )
+    for chunk in chunks(sorted(animals)):
+        marks = ",".join("?" * len(chunk))
+        pairs: dict[str, list[AnimalInPurchase]] = defaultdict(list)
+        for row in c.query(
+            "SELECT pa.purchase_id, pa.animal_id, pa.species, pa.price, d.at_us, d.at_offset, "
+            "d.seq, d.program_id, d.party, d.payee FROM rm_purchase_animals pa "
+            "JOIN rm_documents d ON d.document_id = pa.purchase_id "
+            f"WHERE pa.animal_id IN ({marks})",
+            chunk,
+        ):
+            pairs[row[1]].append(AnimalInPurchase(*row))
+        history: dict[str, list[RegistryFact]] = defaultdict(list)
+        for animal_id, seq, at_us, event, owner in c.query(
+            "SELECT animal_id, seq, at_us, event, owner FROM rm_registry "
+            f"WHERE animal_id IN ({marks})",
+            chunk,
+        ):
+            history[animal_id].append(RegistryFact(seq, at_us, event, owner))
+        found: list[DocFinding] = []
+        for animal_id, in_purchases in pairs.items():
+            found.extend(animal_findings(in_purchases, history[animal_id], terms, regions, book))
+        subjects = [f"{a.purchase_id}/{a.animal_id}" for ps in pairs.values() for a in ps]
+        replace_findings(c, ANIMAL_RULES, subjects, found)
+    for chunk in chunks(sorted(assets)):
+        marks = ",".join("?" * len(chunk))
+        by_asset: dict[str, list[SubsidyDoc]] = defaultdict(list)
+        for row in c.query(
+            "SELECT subsidy_id, program_id, applicant, supplier, asset_id, asset_kind, "
+            "asset_value, amount, at_us, at_offset, seq FROM rm_subsidies "
+            f"WHERE asset_id IN ({marks})",
+            chunk,
+        ):
+            by_asset[row[4]].append(SubsidyDoc(*row))
+        found = []
+        for subsidies in by_asset.values():
+            found.extend(subsidy_findings(subsidies, terms, regions, book))
+        subjects = [s.subsidy_id for ss in by_asset.values() for s in ss]
+        replace_findings(c, SUBSIDY_RULES, subjects, found)
+
+
+def judge_settlements(c: Cursor, documents: set[str]) -> None:
+    """Re-judge the payments counting towards every document this page paid or changed."""
+    for chunk in chunks(sorted(documents)):
+        marks = ",".join("?" * len(chunk))
+        acts: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+        for contract_id, amount, at_us, seq in c.query(
+            f"SELECT contract_id, amount, at_us, seq FROM rm_acts WHERE contract_id IN ({marks})",
+            chunk,
+        ):
+            acts[contract_id].append((amount, at_us, seq))
+        animals: dict[str, list[str]] = defaultdict(list)
+        for purchase_id, animal_id in c.query(
+            "SELECT purchase_id, animal_id FROM rm_purchase_animals "
+            f"WHERE purchase_id IN ({marks})",
+            chunk,
+        ):
+            animals[purchase_id].append(animal_id)
+        history: History = defaultdict(list)
+        for animal_chunk in chunks(sorted({a for ids in animals.values() for a in ids})):
+            animal_marks = ",".join("?" * len(animal_chunk))
+            for animal_id, at_us, seq, owner in c.query(
+                "SELECT animal_id, at_us, seq, owner FROM rm_registry "
+                f"WHERE animal_id IN ({animal_marks}) ORDER BY at_us, seq",
+                animal_chunk,
+            ):
+                history[animal_id].append((at_us, seq, owner))
+        payments: dict[str, list[Settlement]] = defaultdict(list)
+        notifications: dict[str, int] = {}
+        for settles, *row, notification in c.query(
+            "SELECT settles, movement_id, amount, at_us, at_offset, seq, payer, payee, "
+            "notification_id FROM rm_movements "
+            f"WHERE status = 'applied' AND settles IN ({marks})",
+            chunk,
+        ):
+            payments[settles].append(Settlement(*row))
+            notifications[row[0]] = notification
+        found: list[DocFinding] = []
+        subjects: list[str] = []
+        for document_id, kind, program_id, party, value in c.query(
+            "SELECT document_id, kind, program_id, party, value FROM rm_documents "
+            f"WHERE document_id IN ({marks})",
+            chunk,
+        ):
+            doc = SettledDocument(
+                document_id,
+                kind,
+                program_id,
+                party,
+                value,
+                acts[document_id],
+                animals[document_id],
+            )
+            found.extend(settlement_findings(doc, payments[document_id], history, notifications))
+            subjects.extend(p.transfer_id for p in payments[document_id])
+        replace_findings(c, SETTLEMENT_RULES, subjects, found)
+
+
+def replace_findings(
+    c: Cursor, rules: tuple[Rule, ...], subjects: list[str], found: list[DocFinding]
+) -> None:
+    rule_marks = ",".join("?" * len(rules))
+    c.executemany(
+        f"DELETE FROM rm_findings WHERE subject = ? AND rule IN ({rule_marks})",
+        [(s, *[str(r) for r in rules]) for s in subjects],
+    )
+    c.executemany(
+        FINDING_INSERT,
+        [
+            (
+                str(f.rule),
+                f.subject,
+                f.program_id,
+                f.amount,
+                f.at_us,
+                f.at_offset,
+                "open",
+                f.known_us,
+                f.party_a,
+                f.party_b,
+                json.dumps(f.evidence, sort_keys=True),
+            )
+            for f in found
+        ],
+    )
