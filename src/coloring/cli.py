@@ -29,6 +29,7 @@ from coloring.pilot.reader import PilotInputError
 from coloring.projections import queries
 from coloring.projections.runner import ProjectionRunner
 from coloring.projections.verify import verify as verify_read_models
+from coloring.report.commands import register as register_report
 
 app = typer.Typer(
     help="An event-sourced ledger of coloured budget money: load pilot data, find misuse, "
@@ -431,6 +432,9 @@ def demo(
             out.rule(f"coloring explain {found[0].rule} {found[0].subject}")
             for line in queries.explain(runner.db, found[0].rule, found[0].subject):
                 out.print(line, highlight=False, markup=False)
+
+
+register_report(app)
 
 
 def main() -> None:

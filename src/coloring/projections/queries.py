@@ -288,7 +288,11 @@ def find_one(db: Database, rule: str, subject: str, as_of_us: int | None = None)
 
 def explain(db: Database, rule: str, subject: str, as_of_us: int | None = None) -> list[str]:
     """The finding and the records behind it, in plain words."""
-    f = find_one(db, rule, subject, as_of_us)
+    return explain_finding(db, find_one(db, rule, subject, as_of_us))
+
+
+def explain_finding(db: Database, f: Finding) -> list[str]:
+    """The records behind a finding already in hand (a few indexed look-ups)."""
     lines = [
         f"{f.rule} {f.subject} ({f.status}): {format_tiyn(f.amount)} KZT of program {f.program}, "
         f"at {f.at}",

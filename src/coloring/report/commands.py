@@ -1,0 +1,107 @@
+"""The `report` command. `cli.py` adds it with `register(app)`; it uses the CLI's own ledger
+opening (catch-up with progress, errors to exit codes), imported when the command runs so that
+`cli.py` may import this module at its top."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from coloring.domain.time import InvalidTimeError, parse_instant
+
+
+class ChartFormat(StrEnum):
+    svg = "svg"
+    png = "png"
+
+
+def register(app: typer.Typer) -> None:
+    """Add `coloring report` to the command line."""
+    app.command(name="report")(report)
+
+
+def report(
+    out: Annotated[
+        Path,
+        typer.Option("--out", help="The HTML file to write, e.g. report.html.", show_default=False),
+    ],
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Database URL (default $COLORING_DB or sqlite:///coloring.db).",
+            show_default=False,
+        ),
+    ] = None,
+    program: Annotated[
+        str | None, typer.Option("--program", help="Only this program (default: all).")
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Time travel: the ledger as it stood at this instant "
+            "(ISO 8601; no offset means +05:00).",
+        ),
+    ] = None,
+    fmt: Annotated[
+        ChartFormat | None,
+        typer.Option(
+            "--format",
+            help="Also write each chart next to the HTML as <stem>-<chart>.svg (svg), "
+            "or as .svg and .png (png; the PNG needs chromium).",
+        ),
+    ] = None,
+) -> None:
+    """Write one self-contained HTML report that opens offline: money flows, utilisation over
+    time, idle time at intermediaries, a risk map, and the findings with their evidence."""
+    from coloring.cli import err, fail, ledger
+    from coloring.report.build import build_report
+    from coloring.report.export import ExportError, chromium, write_pngs, write_svgs
+
+    as_of_us = None
+    if as_of is not None:
+        try:
+            as_of_us = parse_instant(as_of).us
+        except InvalidTimeError as e:
+            fail(f"--as-of: {e}", 2)
+    if out.is_dir():
+        fail(f"--out {out}: is a folder; name the HTML file to write, e.g. {out}/report.html", 2)
+    if not out.parent.is_dir():
+        fail(f"--out {out}: the folder {out.parent} does not exist; create it first", 2)
+    with ledger(db) as (_, runner):
+        made = build_report(runner.db, program, as_of_us)
+    try:
+        out.write_text(made.html, encoding="utf-8")
+        svgs = write_svgs(out, made.charts) if fmt is not None else []
+    except OSError as e:
+        fail(f"--out {out}: cannot write ({e.strerror}); choose a writable place", 2)
+    shown = (
+        f" (the table shows the first {made.findings_shown:,})"
+        if made.findings_shown < made.findings_total
+        else ""
+    )
+    err.print(
+        f"wrote {out} ({(len(made.html.encode()) + 1023) // 1024} KB): "
+        f"{len(made.programs)} program(s), {made.findings_total:,} finding(s){shown}",
+        highlight=False,
+    )
+    if svgs:
+        err.print(f"wrote {len(svgs)} SVG chart(s): {out.stem}-*.svg", highlight=False)
+    if fmt is ChartFormat.png:
+        binary = chromium()
+        if binary is None:
+            err.print(
+                "PNG not written: chromium was not found (apt-get install chromium, or set "
+                "$COLORING_CHROMIUM); the SVG charts are written",
+                highlight=False,
+            )
+            return
+        try:
+            pngs = write_pngs(out, made.charts, binary)
+        except ExportError as e:
+            fail(f"{e}; the HTML and the SVG charts are written", 1)
+        err.print(f"wrote {len(pngs)} PNG chart(s): {out.stem}-*.png", highlight=False)
