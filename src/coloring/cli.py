@@ -30,6 +30,7 @@ from coloring.projections import queries
 from coloring.projections.runner import ProjectionRunner
 from coloring.projections.verify import verify as verify_read_models
 from coloring.report.commands import register as register_report
+from coloring.scenarios.commands import register as register_scenarios
 
 app = typer.Typer(
     help="An event-sourced ledger of coloured budget money: load pilot data, find misuse, "
@@ -435,6 +436,7 @@ def demo(
 
 
 register_report(app)
+register_scenarios(app)
 
 
 def main() -> None:
