@@ -146,25 +146,29 @@ def idle_findings(db: Database, t: int) -> list[Finding]:
         )
         for delivery_id, program, holder, amount, at_us, off, limit, departed in db.query(
             "SELECT delivery_id, program_id, holder, amount, at_us, at_offset, idle_limit_us, "
-            "departed_within FROM rm_deliveries WHERE at_us + idle_limit_us < ? "
-            "AND amount > departed_within",
-            (t,),
+            "departed_within FROM rm_deliveries WHERE amount > departed_within AND at_us < ? "
+            "AND at_us + idle_limit_us < ?",
+            (t, t),
         )
     ]
 
 
 def holdings_at(db: Database, t: int, program_id: str | None = None) -> list[tuple[str, str, int]]:
-    """(program, participant, held) after every record at or before `t`."""
+    """(program, participant, held) after every record at or before `t`: what is held now, less
+    what arrived after `t`, plus what left after `t` (cheap for recent instants, which are the
+    ones asked most: the default evaluation instant and program expiries)."""
     where = "AND program_id = ?" if program_id else ""
     extra = (program_id,) if program_id else ()
     rows = db.query(
         "SELECT program_id, holder, SUM(delta) FROM ("
-        "SELECT program_id, payee AS holder, amount AS delta FROM rm_movements "
-        f"WHERE status = 'applied' AND outcome = 'held' AND at_us <= ? {where} "
-        "UNION ALL SELECT program_id, payer AS holder, -amount AS delta FROM rm_movements "
-        f"WHERE status = 'applied' AND kind = 'transfer' AND at_us <= ? {where}"
+        "SELECT program_id, participant_id AS holder, held AS delta FROM rm_holdings "
+        f"WHERE held != 0 {where} "
+        "UNION ALL SELECT program_id, payee AS holder, -amount AS delta FROM rm_movements "
+        f"WHERE status = 'applied' AND outcome = 'held' AND at_us > ? {where} "
+        "UNION ALL SELECT program_id, payer AS holder, amount AS delta FROM rm_movements "
+        f"WHERE status = 'applied' AND kind = 'transfer' AND at_us > ? {where}"
         ") moves GROUP BY program_id, holder HAVING SUM(delta) > 0 ORDER BY program_id, holder",
-        (t, *extra, t, *extra),
+        (*extra, t, *extra, t, *extra),
     )
     return [(p, h, int(v)) for p, h, v in rows]
 

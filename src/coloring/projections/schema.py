@@ -82,6 +82,7 @@ TABLES = {
 
 INDEXES = [
     "rm_movements (program_id, at_us)",
+    "rm_movements (at_us)",
     "rm_movements (payer)",
     "rm_movements (payee)",
     "rm_movements (settles)",
@@ -96,6 +97,12 @@ INDEXES = [
     "rm_deliveries (program_id)",
 ]
 
+# Deliveries not (yet) passed on within their limit: the only candidates for IDLE_FUNDS.
+PARTIAL_INDEXES = [
+    "CREATE INDEX IF NOT EXISTS ix_rm_deliveries_unpassed ON rm_deliveries (at_us) "
+    "WHERE amount > departed_within",
+]
+
 # Tables rebuilt by a replay; the position table says how far the replay got.
 READ_MODELS = [t for t in TABLES if t != "rm_position"]
 
@@ -107,6 +114,8 @@ def create(c: Cursor) -> None:
         table, cols = spec.split(" ", 1)
         index = "ix_" + table + "_" + "_".join(x.strip() for x in cols.strip("()").split(","))
         c.execute(f"CREATE INDEX IF NOT EXISTS {index} ON {spec}")
+    for statement in PARTIAL_INDEXES:
+        c.execute(statement)
 
 
 def clear(c: Cursor) -> None:
