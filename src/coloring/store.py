@@ -218,6 +218,11 @@ class LedgerStore(Application[UUID]):
         )
         return self.seq
 
+    def is_empty(self) -> bool:
+        """Whether the ledger held nothing when this process opened it (and still holds only
+        what this process recorded)."""
+        return self._fresh
+
     def _index_position(self) -> tuple[int, int]:
         with self.recorder.datastore.transaction(commit=False) as c:  # type: ignore[attr-defined]
             c.execute(f"SELECT MAX(seq) AS max_seq, MAX(at_us) AS max_at FROM {RECORDS_TABLE}")

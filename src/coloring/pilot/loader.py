@@ -34,7 +34,7 @@ from coloring.domain.records import (
     SubsidyRecord,
     TransferRecord,
 )
-from coloring.pilot.reader import InputError, PilotInputError, Sourced, read_folder
+from coloring.pilot.reader import InputError, PilotFolder, PilotInputError, Sourced, read_folder
 
 BATCH = 5000
 
@@ -112,14 +112,25 @@ def _kind_key(record: Any, occurrence: int) -> tuple[str, str]:
 
 
 class _Plan:
-    """Which records of the folder are new, and the errors that forbid loading it."""
+    """Which records of the folder are already recorded, and the errors that forbid loading it.
+
+    Dated records are identified by their position in `PilotFolder.dated()`, which yields the
+    same sequence on every pass, so a bitmap (one byte a record) is all a pass has to keep.
+    """
 
     def __init__(self, app: ColoringApplication) -> None:
         self.app = app
         self.errors: list[InputError] = []
-        self.new: set[tuple[str, str]] = set()
         self.skipped = 0
+        self.known_undated: set[tuple[str, str]] = set()
+        self.recorded = bytearray()
+        self.late_animals: list[AnimalRecord] = []
+        self.first_late: Sourced[Any] | None = None
         self._occurrences: Counter[tuple[str, str]] = Counter()
+
+    def restart(self) -> None:
+        """Occurrence numbers restart with each pass over the folder."""
+        self._occurrences.clear()
 
     def key(self, s: Sourced[Any]) -> tuple[str, str]:
         base = _kind_key(s.record, 0)
@@ -128,32 +139,69 @@ class _Plan:
             return _kind_key(s.record, self._occurrences[base] - 1)
         return base
 
-    def check(self, items: list[tuple[tuple[str, str], Sourced[Any]]]) -> None:
-        by_kind: dict[str, list[tuple[str, Sourced[Any]]]] = {}
+    def recorded_among(self, items: list[tuple[tuple[str, str], Sourced[Any]]]) -> list[bool]:
+        """For each item: recorded already with the same content (True), or new (False); a
+        record with other content is an error."""
+        by_kind: dict[str, list[str]] = {}
+        for (kind, key), _ in items:
+            by_kind.setdefault(kind, []).append(key)
+        known = {kind: self.app.lookup(kind, keys) for kind, keys in by_kind.items()}
+        flags = []
         for (kind, key), s in items:
-            by_kind.setdefault(kind, []).append((key, s))
-        for kind, entries in by_kind.items():
-            known = self.app.lookup(kind, [k for k, _ in entries])
-            for key, s in entries:
-                if key not in known:
-                    self.new.add((kind, key))
-                    continue
-                recorded_digest, source = known[key]
-                if recorded_digest == digest(s.record):
-                    self.skipped += 1
-                else:
-                    label = key.split("\x1f")[0]
-                    self.errors.append(
-                        InputError(
-                            s.file,
-                            s.line,
-                            "-",
-                            f"{record_label(s.record).replace('_', ' ')} {label!r} is already "
-                            "in the ledger with "
-                            f"different content (recorded from {source}); to correct it, load "
-                            "every folder into a fresh ledger",
-                        )
-                    )
+            entry = known[kind].get(key)
+            if entry is None:
+                flags.append(False)
+                continue
+            flags.append(True)
+            recorded_digest, source = entry
+            if recorded_digest == digest(s.record):
+                self.skipped += 1
+                continue
+            label = key.split("\x1f")[0]
+            self.errors.append(
+                InputError(
+                    s.file,
+                    s.line,
+                    "-",
+                    f"{record_label(s.record).replace('_', ' ')} {label!r} is already in the "
+                    f"ledger with different content (recorded from {source}); to correct it, "
+                    "load every folder into a fresh ledger",
+                )
+            )
+        return flags
+
+    def check_undated(self, items: list[tuple[tuple[str, str], Sourced[Any]]]) -> None:
+        for (key, _), known in zip(items, self.recorded_among(items), strict=True):
+            if known:
+                self.known_undated.add(key)
+
+    def check_dated(self, pilot: PilotFolder, chunk_size: int = 20000) -> None:
+        chunk: list[tuple[tuple[str, str], Sourced[Any]]] = []
+        for s in pilot.dated():
+            chunk.append((self.key(s), s))
+            if len(chunk) == chunk_size:
+                self._check_chunk(pilot, chunk)
+                chunk = []
+        self._check_chunk(pilot, chunk)
+
+    def _check_chunk(
+        self, pilot: PilotFolder, chunk: list[tuple[tuple[str, str], Sourced[Any]]]
+    ) -> None:
+        flags = self.recorded_among(chunk)
+        self.recorded.extend(flags)
+        animals: list[tuple[tuple[str, str], Sourced[Any]]] = []
+        for ((_, _), s), known in zip(chunk, flags, strict=True):
+            if not known:
+                if self.first_late is None and s.record.at.us < self.app.latest_us:
+                    self.first_late = s
+            elif isinstance(s.record, PurchaseRecord):
+                # Purchases recorded earlier may get animals they did not have then.
+                for a in s.record.animals:
+                    src = pilot.animal_sources[(a.purchase_id, a.animal_id)]
+                    animals.append((self.key(src), src))
+        for (_, s), known in zip(animals, self.recorded_among(animals), strict=True):
+            if not known:
+                self.late_animals.append(s.record)
 
 
 def load_folder(
@@ -163,38 +211,34 @@ def load_folder(
     progress: Callable[[str, int, int], None] | None = None,
 ) -> LoadSummary:
     """Load one pilot folder. Raises PilotInputError or LoadRefusedError and records nothing
-    when the folder cannot be loaded."""
+    when the folder cannot be loaded.
+
+    Two passes over the folder's dated records, streamed from disk in the spec's order: the
+    first finds what is already recorded (skipped on a ledger empty at the start), the second
+    applies the rest.
+    """
     current = app.mode()
     if current is not None and mode is not None and mode != current:
         app.open_ledger(mode)  # raises LedgerModeError with the explanation
     pilot = read_folder(folder, LedgerView(app))
     plan = _Plan(app)
-    undated: list[tuple[tuple[str, str], Sourced[Any]]] = []
-    for s in [*pilot.participants, *pilot.programs, *pilot.reference_prices]:
-        undated.append((plan.key(s), s))
-    plan.check(undated)
-
-    dated = list(pilot.dated())
-    keyed = [(plan.key(s), s) for s in dated]
-    animals = [
-        (plan.key(src), src)
-        for s in dated
-        if isinstance(s.record, PurchaseRecord)
-        for a in s.record.animals
-        if (src := pilot.animal_sources[(a.purchase_id, a.animal_id)])
+    undated = [
+        (plan.key(s), s) for s in [*pilot.participants, *pilot.programs, *pilot.reference_prices]
     ]
+    plan.check_undated(undated)
     extra = [(plan.key(s), s) for s in pilot.extra_animals]
-    for start in range(0, len(keyed), 20000):
-        plan.check(keyed[start : start + 20000])
-    plan.check(animals + extra)
-    first_late = next(
-        (s for k, s in keyed if k in plan.new and s.record.at.us < app.latest_us), None
-    )
-    if first_late is not None:
+    for (_, animal), known in zip(extra, plan.recorded_among(extra), strict=True):
+        if not known:
+            plan.late_animals.append(animal.record)
+    fresh = app.is_empty()
+    if not fresh:
+        plan.restart()
+        plan.check_dated(pilot)
+    if plan.first_late is not None:
         plan.errors.append(
             InputError(
-                first_late.file,
-                first_late.line,
+                plan.first_late.file,
+                plan.first_late.line,
                 "-",
                 "this record is dated before the latest instant already in the ledger: time only "
                 "moves forward across loads; to correct the past, load all folders into a fresh "
@@ -206,33 +250,35 @@ def load_folder(
 
     summary = LoadSummary(skipped=plan.skipped)
     summary.mode = app.open_ledger(mode)
-    total = len(undated) + len(keyed)
+    undated_files = (
+        "participants.csv",
+        "programs.csv",
+        "reference_prices.csv",
+        "purchase_animals.csv",
+    )
+    total = len(undated) + sum(n for f, n in pilot.count().items() if f not in undated_files)
     done = 0
 
-    def tick(n: int = 1) -> None:
+    def tick() -> None:
         nonlocal done
-        done += n
+        done += 1
         if progress is not None and (done % 1000 == 0 or done == total):
             progress("recording", done, total)
 
-    # Purchases recorded earlier get their new animals; purchases of this folder carry theirs.
-    late_animals = [
-        s.record
-        for k, s in [*animals, *extra]
-        if k in plan.new and (("document", s.record.purchase_id) not in plan.new)
-    ]
     with app.batch():
-        for key, s in undated:
-            if key in plan.new:
-                _apply(app, folder, s, key, summary)
+        for key, item in undated:
+            if key not in plan.known_undated:
+                _apply(app, folder, item, key, summary)
             tick()
-        if late_animals:
-            app.add_animals(late_animals, source=str(folder))
-        for i, (key, s) in enumerate(keyed, 1):
-            if key in plan.new:
-                _apply(app, folder, s, key, summary)
+        if plan.late_animals:
+            app.add_animals(plan.late_animals, source=str(folder))
+        plan.restart()
+        for i, record in enumerate(pilot.dated()):
+            key = plan.key(record)
+            if fresh or not plan.recorded[i]:
+                _apply(app, folder, record, key, summary)
             tick()
-            if i % BATCH == 0:
+            if i % BATCH == BATCH - 1:
                 app.flush()
     app.snapshot_units()
     return summary
