@@ -219,9 +219,8 @@ class LedgerStore(Application[UUID]):
         return self.seq
 
     def is_empty(self) -> bool:
-        """Whether the ledger held nothing when this process opened it (and still holds only
-        what this process recorded)."""
-        return self._fresh
+        """Whether the ledger holds no record at all (nothing recorded, nothing pending)."""
+        return self.seq == 0 and not self._dirty
 
     def _index_position(self) -> tuple[int, int]:
         with self.recorder.datastore.transaction(commit=False) as c:  # type: ignore[attr-defined]
