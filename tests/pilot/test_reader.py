@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import csv
+import io
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coloring.domain.records import (
+    DATED_ORDER,
     AllocationRecord,
+    AnimalRecord,
     PurchaseRecord,
     RegistryRecord,
     TransferRecord,
 )
 from coloring.domain.time import parse_instant
+from coloring.pilot.contract import FILES
 from coloring.pilot.reader import (
     EMPTY_LEDGER,
     LedgerView,
@@ -475,7 +482,33 @@ def test_animals_go_with_their_purchase_or_to_extra_animals(tmp_path: Path) -> N
     assert isinstance(purchase, PurchaseRecord)
     assert [(a.animal_id, a.price) for a in purchase.animals] == [("KZ2", 30000), ("KZ1", 20050)]
     assert [a.where for a in pilot.extra_animals] == ["purchase_animals.csv:3"]
-    assert pilot.animal_sources[("U1", "KZ1")].where == "purchase_animals.csv:4"
+    assert pilot.animal_source("U1", "KZ1").where == "purchase_animals.csv:4"
+    source = pilot.animal_source("U9", "KZ3")
+    assert (source.where, source.record) == (
+        "purchase_animals.csv:3",
+        AnimalRecord("U9", "KZ3", "cow", 40000),
+    )
+    assert pilot.animal_source("U1", "KZ2").record == purchase.animals[0]
+    with pytest.raises(KeyError):
+        pilot.animal_source("U1", "KZ3")
+
+
+def test_extra_animals_keep_their_file_order(tmp_path: Path) -> None:
+    ledger = Ledger()
+    ledger.documents["U8"] = "purchase"
+    pilot = read(
+        tmp_path,
+        ledger,
+        purchases=PURCHASES,
+        purchase_animals=ANIMALS
+        + "U9,KZ1,cow,1\nU8,KZ2,cow,1\nU1,KZ3,cow,1\nU9,KZ4,cow,1\nU8,KZ5,cow,1\n",
+    )
+    assert [(a.record.animal_id, a.line) for a in pilot.extra_animals] == [
+        ("KZ1", 2),
+        ("KZ2", 3),
+        ("KZ4", 5),
+        ("KZ5", 6),
+    ]
 
 
 def test_an_animal_of_an_unknown_purchase_or_listed_twice_is_an_error(tmp_path: Path) -> None:
@@ -615,6 +648,100 @@ def test_an_unsorted_file_is_sorted_stably_by_instant(tmp_path: Path) -> None:
     ]
     assert ids == ["X2", "A1", "X5", "X1", "X3", "X4"]
     assert [s.line for s in dated] == [3, 2, 6, 2, 4, 5]
+
+
+def test_dated_may_be_read_again_and_gives_the_same_records(tmp_path: Path) -> None:
+    text = TRANSFERS + (
+        "X1,2025-01-03,P1,F1,S1,1,\n"
+        'X2,2025-01-01,P1,F1,S1,1,"two\nlines"\n'
+        "\n"
+        "X3,2025-01-02,P1,F1,S1,1,\n"
+    )
+    registry = "animal_id,species,event,owner,at\nKZ1,cow,registered,F1,2025-01-02\n"
+    pilot = read(tmp_path, transfers=text, registry=registry)
+    first = list(pilot.dated())
+    assert [(s.file, s.line) for s in first] == [
+        ("transfers.csv", 3),
+        ("registry.csv", 2),
+        ("transfers.csv", 6),
+        ("transfers.csv", 2),
+    ]
+    assert first[0].record == TransferRecord(
+        "X2", parse_instant("2025-01-01"), "P1", "F1", "S1", 100, "two\nlines"
+    )
+    assert list(pilot.dated()) == first
+    assert list(pilot.dated()) == first
+
+
+def test_a_file_changed_after_reading_is_an_error_when_read_again(tmp_path: Path) -> None:
+    pilot = read(tmp_path, transfers=TRANSFERS + "X1,2025-01-02,P1,F1,S1,1,\n")
+    (tmp_path / "transfers.csv").write_text(TRANSFERS + "X1,2025-01-02,P1,F1,S1,1,\nX2,")
+    with pytest.raises(PilotInputError) as caught:
+        list(pilot.dated())
+    assert [str(e) for e in caught.value.errors] == [
+        "transfers.csv:0: -: the file changed while the folder was being loaded; load it again"
+    ]
+
+
+_EVERY_DATED_FILE = {
+    "allocations": "allocated_at,amount,recipient,payer,program_id,allocation_id\n"
+    "2025-01-02T10:00:00.5Z,100.5,O1,T1,P1,A1\n"
+    "2025-01-01,7,O1,T1,P2,A2\n",
+    "loans": "loan_id,program_id,lender,borrower,amount,issued_at\nL1,P1,B1,F1,1.25,2025-01-02\n",
+    "purchases": "purchase_id,program_id,buyer,seller,contracted_at\n"
+    "U1,P1,F1,S1,2025-01-02T09:00+06:00\nU2,P1,F1,S1,2025-01-01\n",
+    "purchase_animals": ANIMALS + "U1,KZ1,cow,300\nU1,KZ2,bull,301.1\n",
+    "subsidies": "subsidy_id,program_id,applicant,supplier,asset_id,asset_kind,asset_value,"
+    "amount,approved_at\nS-1,P1,F1,S1,VIN1,трактор,100,50,2025-01-02\n",
+    "contracts": CONTRACTS + "C1,P2,T1,K1,100,2025-01-01,\nC2,P2,K1,K2,50,2025-01-02, \n"
+    "C3,P2,K2,K1,10,2025-01-03,C2\n",
+    "acts": "accepted_at,amount,contract_id,act_id\n2025-01-03,1,C1,W1\n",
+    "registry": "animal_id,species,event,owner,at\n"
+    "KZ1,cow,registered,F1,2025-01-01\n"
+    "KZ1,cow,transferred,S1,2025-01-02\n"
+    "KZ1,cow,disposed,,2025-01-03\n"
+    "KZ2,bull,exported,F1,2025-01-03\n",
+    "transfers": TRANSFERS + "X1,2025-01-02,P1,F1,S1,12,U1\n"
+    "X2,2025-01-02,P1,F1,S1,0.01,  \n"
+    'X3,2025-01-01,P1,F1,S1,10.5,"за ""корову"", 1"\n',
+}
+
+
+def _model_records(name: str, text: str) -> list[tuple[int, Any]]:
+    """(line, record) of each row as the contract's model reads it (one line per row)."""
+    rows = list(csv.reader(io.StringIO(text)))
+    assert len(rows) == len(text.splitlines())
+    header, model = rows[0], FILES[f"{name}.csv"].model
+    return [
+        (
+            line,
+            model.model_validate(
+                {c: t for c, t in zip(header, row, strict=True) if t.strip()}
+            ).to_record(),
+        )
+        for line, row in enumerate(rows[1:], start=2)
+    ]
+
+
+def test_dated_records_are_the_records_of_the_contract_models(tmp_path: Path) -> None:
+    """The second reading builds records without the models: they must be the same."""
+    pilot = read(tmp_path, EMPTY_LEDGER, **_EVERY_DATED_FILE)
+    animals: dict[str, tuple[AnimalRecord, ...]] = {}
+    for _, animal in _model_records("purchase_animals", _EVERY_DATED_FILE["purchase_animals"]):
+        animals[animal.purchase_id] = (*animals.get(animal.purchase_id, ()), animal)
+    expected = []
+    for name, text in _EVERY_DATED_FILE.items():
+        if name == "purchase_animals":
+            continue
+        for line, record in _model_records(name, text):
+            if isinstance(record, PurchaseRecord):
+                record = replace(record, animals=animals.get(record.purchase_id, ()))
+            expected.append((record.at.us, DATED_ORDER[type(record)], line, f"{name}.csv", record))
+    expected.sort(key=lambda e: e[:3])
+    assert len(expected) == 17
+    assert [(s.file, s.line, s.record) for s in pilot.dated()] == [
+        (file, line, record) for _, _, line, file, record in expected
+    ]
 
 
 # -- round trip

@@ -257,6 +257,14 @@ class Checker:
 
     # -- after a file
 
+    def end_file(self, file: str) -> None:
+        """Forget what no later file needs (see `reader.READ_ORDER`): a large folder has
+        hundreds of thousands of animals and acts."""
+        if file == "purchase_animals.csv":
+            self.animals = {}
+        elif file == "acts.csv":  # act ids are named by no other file
+            self.ids[file] = {}
+
     def end_participants(self) -> None:
         known_here = self.ids["participants.csv"]
         roles = {r.value for r in Role}

@@ -197,7 +197,7 @@ class _Plan:
             elif isinstance(s.record, PurchaseRecord):
                 # Purchases recorded earlier may get animals they did not have then.
                 for a in s.record.animals:
-                    src = pilot.animal_sources[(a.purchase_id, a.animal_id)]
+                    src = pilot.animal_source(a.purchase_id, a.animal_id)
                     animals.append((self.key(src), src))
         for (_, s), known in zip(animals, self.recorded_among(animals), strict=True):
             if not known:

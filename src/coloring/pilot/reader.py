@@ -1,7 +1,11 @@
 """Read and validate a pilot folder (docs: the pilot data contract, sections 1, 2 and 7).
 
-`read_folder(folder, ledger)` returns a `PilotFolder` with every record parsed and sourced
-(`file:line`), or raises `PilotInputError` with every problem found in all files.
+`read_folder(folder, ledger)` reads every file once and checks it whole, or raises
+`PilotInputError` with every problem found in all files. It keeps in memory only the small
+files (participants, programs, reference prices), the animals of purchase_animals.csv
+(compactly, grouped by purchase), and what the checks need (ids, references); the dated files,
+which can hold millions of rows, stay on disk: `PilotFolder.dated()` reads them again and
+yields their records, each sourced (`file:line`), in the order of section 3 (see `stream`).
 """
 
 from __future__ import annotations
@@ -9,32 +13,26 @@ from __future__ import annotations
 import heapq
 from array import array
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
 
 from coloring.domain.records import (
-    DATED_ORDER,
-    ActRecord,
-    AllocationRecord,
     AnimalRecord,
     ContractRecord,
     DatedRecord,
-    LoanRecord,
     ParticipantRecord,
     ProgramRecord,
     PurchaseRecord,
     ReferencePriceRecord,
-    RegistryRecord,
-    SubsidyRecord,
-    TransferRecord,
 )
 from coloring.pilot.checks import EMPTY_LEDGER, Checker, LedgerView
 from coloring.pilot.contract import FILES, REQUIRED_FILES, FileSpec
 from coloring.pilot.csvfile import CsvFile, CsvRow
 from coloring.pilot.errors import ErrorSink, InputError, PilotInputError
+from coloring.pilot.stream import DATED_FILES, DatedFile, Shared
 
 __all__ = [
     "EMPTY_LEDGER",
@@ -62,17 +60,7 @@ class Sourced(Generic[R]):
         return f"{self.file}:{self.line}"
 
 
-DATED_FILES: dict[type, str] = {
-    AllocationRecord: "allocations.csv",
-    LoanRecord: "loans.csv",
-    SubsidyRecord: "subsidies.csv",
-    ContractRecord: "contracts.csv",
-    PurchaseRecord: "purchases.csv",
-    RegistryRecord: "registry.csv",
-    ActRecord: "acts.csv",
-    TransferRecord: "transfers.csv",
-}
-_RANK = {name: DATED_ORDER[t] for t, name in DATED_FILES.items()}
+ANIMALS_FILE = "purchase_animals.csv"
 
 READ_ORDER = (
     "participants.csv",
@@ -91,48 +79,68 @@ READ_ORDER = (
     "transfers.csv",
 )
 assert sorted(READ_ORDER) == sorted(FILES)
+assert set(DATED_FILES) < set(FILES)
 
 
-class _DatedTable:
-    """The records of one dated file, compact: records and their lines side by side."""
+class _Animals:
+    """The rows of purchase_animals.csv, compactly: one slot per row in parallel columns, and
+    for each purchase the slots of its rows, in file order."""
 
-    __slots__ = ("in_order", "last_us", "lines", "name", "rank", "records")
+    __slots__ = ("animal_ids", "lines", "prices", "slots", "species")
 
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.rank = _RANK[name]
-        self.records: list[DatedRecord] = []
+    def __init__(self) -> None:
+        self.animal_ids: list[str] = []
+        self.species: list[str] = []
+        self.prices: list[int] = []  # an amount may not fit 64 bits
         self.lines = array("q")
-        self.in_order = True
-        self.last_us = -(2**63)
+        self.slots: dict[str, array[int]] = {}
+        """purchase_id -> slots of its rows."""
 
-    def add(self, record: DatedRecord, line: int) -> None:
-        us = record.at.us
-        if us < self.last_us:
-            self.in_order = False
-        else:
-            self.last_us = us
-        self.records.append(record)
+    def add(self, record: AnimalRecord, line: int, shared: Shared) -> None:
+        slots = self.slots.get(record.purchase_id)
+        if slots is None:
+            slots = self.slots[record.purchase_id] = array("q")
+        slots.append(len(self.animal_ids))
+        self.animal_ids.append(record.animal_id)
+        self.species.append(shared[record.species])
+        self.prices.append(record.price)
         self.lines.append(line)
 
-    def sort(self) -> None:
-        """Stable sort by instant, only if the file was not already in time order."""
-        if self.in_order:
-            return
-        records, lines = self.records, self.lines
-        order = sorted(range(len(records)), key=lambda i: records[i].at.us)
-        self.records = [records[i] for i in order]
-        self.lines = array("q", (lines[i] for i in order))
-        self.in_order = True
+    def _sourced(self, purchase_id: str, slot: int) -> Sourced[AnimalRecord]:
+        record = AnimalRecord(
+            purchase_id, self.animal_ids[slot], self.species[slot], self.prices[slot]
+        )
+        return Sourced(record, ANIMALS_FILE, self.lines[slot])
 
-    def keyed(self) -> Iterator[tuple[int, int, int, DatedRecord]]:
-        rank = self.rank
-        for record, line in zip(self.records, self.lines, strict=True):
-            yield record.at.us, rank, line, record
+    def of(self, purchase_id: str) -> Iterator[Sourced[AnimalRecord]]:
+        """The rows of one purchase, in file order."""
+        for slot in self.slots.get(purchase_id, ()):
+            yield self._sourced(purchase_id, slot)
+
+    def source(self, purchase_id: str, animal_id: str) -> Sourced[AnimalRecord]:
+        ids = self.animal_ids
+        for slot in self.slots.get(purchase_id, ()):
+            if ids[slot] == animal_id:
+                return self._sourced(purchase_id, slot)
+        raise KeyError((purchase_id, animal_id))
+
+    def attach(self, purchase: PurchaseRecord) -> PurchaseRecord:
+        """The purchase with its animals (file order), if the file lists any."""
+        slots = self.slots.get(purchase.purchase_id)
+        if slots is None:
+            return purchase
+        p, ids, species, prices = purchase.purchase_id, self.animal_ids, self.species, self.prices
+        animals = tuple(AnimalRecord(p, ids[i], species[i], prices[i]) for i in slots)
+        return PurchaseRecord(
+            p, purchase.program_id, purchase.buyer, purchase.seller, purchase.at, animals
+        )
 
 
 class PilotFolder:
-    """The records of one pilot folder, each with its `file:line`."""
+    """The records of one pilot folder, each with its `file:line`.
+
+    The small files are held as lists; the dated files are read from disk again by each call
+    of `dated()`, so the folder must stay as it was until the records have been used."""
 
     def __init__(
         self,
@@ -141,38 +149,58 @@ class PilotFolder:
         programs: list[Sourced[ProgramRecord]],
         reference_prices: list[Sourced[ReferencePriceRecord]],
         extra_animals: list[Sourced[AnimalRecord]],
-        animal_sources: dict[tuple[str, str], Sourced[AnimalRecord]],
-        tables: list[_DatedTable],
+        animals: _Animals,
+        files: list[DatedFile],
         counts: dict[str, int],
+        shared: Shared,
     ) -> None:
         self.participants = participants
         self.programs = programs
         self.reference_prices = reference_prices
         self.extra_animals = extra_animals
         """Animals of purchases recorded by an earlier load (not in this folder)."""
-        self.animal_sources = animal_sources
-        """Every row of purchase_animals.csv by (purchase_id, animal_id)."""
-        self._tables = tables
+        self._animals = animals
+        self._files = sorted(files, key=lambda f: f.rank)
         self._counts = counts
+        self._shared = shared
 
     def dated(self) -> Iterator[Sourced[DatedRecord]]:
-        """All dated records in the order of section 3: instant, then file, then line."""
-        file_of = {t.rank: t.name for t in self._tables}
-        for _us, rank, line, record in heapq.merge(*(t.keyed() for t in self._tables)):
+        """All dated records in the order of section 3: instant, then file, then line.
+
+        Reads the dated files again on each call; each call yields the same records. Purchases
+        carry their animals. Raises `PilotInputError` if a file changed since `read_folder`."""
+        file_of = {f.rank: f.name for f in self._files}
+        purchases = DATED_FILES["purchases.csv"]
+        attach = self._animals.attach
+        shared = self._shared
+        for _us, rank, line, record in heapq.merge(*(f.keyed(shared) for f in self._files)):
+            if rank == purchases:
+                assert isinstance(record, PurchaseRecord)
+                record = attach(record)
             yield Sourced(record, file_of[rank], line)
+
+    def animal_source(self, purchase_id: str, animal_id: str) -> Sourced[AnimalRecord]:
+        """The row of purchase_animals.csv that lists `animal_id` for `purchase_id` (of this
+        folder or of an earlier load); KeyError if there is none."""
+        return self._animals.source(purchase_id, animal_id)
 
     def count(self) -> dict[str, int]:
         """Records per file name, for the files present in the folder."""
         return dict(self._counts)
 
 
-def _validate(spec: FileSpec, row: CsvRow, sink: ErrorSink, shared: dict[str, str]) -> Any:
-    """The row's record, or None after reporting what is wrong with its cells."""
+def _validate(
+    spec: FileSpec, row: CsvRow, sink: ErrorSink, shared: Shared, shared_columns: tuple[str, ...]
+) -> Any:
+    """The row's record, or None after reporting what is wrong with its cells.
+
+    The cells of `shared_columns` (the same few parties and programs, row after row) are
+    stored once, in `shared`."""
     cells = row.cells
-    for column in spec.shared_columns:  # the same few parties and programs, row after row
+    for column in shared_columns:
         text = cells.get(column)
         if text is not None:
-            cells[column] = shared.setdefault(text, text)
+            cells[column] = shared[text]
     try:
         return spec.model.model_validate(cells).to_record()
     except ValidationError as e:
@@ -209,84 +237,70 @@ def _scan(folder: Path, sink: ErrorSink) -> dict[str, Path]:
 
 
 def read_folder(folder: Path, ledger: LedgerView = EMPTY_LEDGER) -> PilotFolder:
-    """Read every file of `folder`; raise `PilotInputError` with all errors if any."""
+    """Read and check every file of `folder`; raise `PilotInputError` with all errors if any."""
     sink = ErrorSink()
     present = _scan(folder, sink)
     checker = Checker(ledger, sink)
     undated: dict[str, list[Sourced[Any]]] = {}
-    tables: dict[str, _DatedTable] = {}
-    animals: list[Sourced[AnimalRecord]] = []
+    files: list[DatedFile] = []
+    animals = _Animals()
     contracts: dict[str, tuple[ContractRecord, int]] = {}
     counts: dict[str, int] = {}
-    shared: dict[str, str] = {}
+    shared = Shared()
     for name in READ_ORDER:
         spec = FILES[name]
         path = present.get(name)
-        table = _DatedTable(name) if name in _RANK else None
         rows: list[Sourced[Any]] = []
         if path is None:
             if name in REQUIRED_FILES:
                 checker.unusable.add(name)
         else:
+            dated = DatedFile(name, path) if name in DATED_FILES else None
             csv_file = CsvFile(path, spec, sink)
+            shared_columns = spec.shared_columns
             n = 0
             for row in csv_file:
                 checker.row(name, row)
                 if row.broken:
                     continue
-                record = _validate(spec, row, sink, shared)
+                record = _validate(spec, row, sink, shared, shared_columns)
                 if record is None:
                     continue
                 n += 1
-                if table is not None:
-                    table.add(record, row.line)
+                if dated is not None:
+                    dated.see(record.at.us)  # the record itself is read again by `dated()`
+                    if isinstance(record, ContractRecord):
+                        contracts.setdefault(record.contract_id, (record, row.line))
+                elif name == ANIMALS_FILE:
+                    animals.add(record, row.line, shared)
                 else:
                     rows.append(Sourced(record, name, row.line))
-                if isinstance(record, ContractRecord):
-                    contracts.setdefault(record.contract_id, (record, row.line))
             if not csv_file.header_ok:
                 checker.unusable.add(name)
             counts[name] = n
+            if dated is not None:
+                dated.seal()
+                files.append(dated)
         if name == "participants.csv":
             checker.end_participants()
         elif name == "contracts.csv":
             checker.end_contracts(contracts)
-        if table is not None:
-            tables[name] = table
-        elif name == "purchase_animals.csv":
-            animals = rows
-        else:
+            contracts.clear()
+        checker.end_file(name)
+        if name not in DATED_FILES and name != ANIMALS_FILE:
             undated[name] = rows
     sink.raise_if_any()
-    extra_animals = _attach_animals(tables["purchases.csv"], animals)
-    ordered = sorted(tables.values(), key=lambda t: t.rank)
-    for table in ordered:
-        table.sort()
+    here = checker.ids["purchases.csv"]  # all purchase ids of the folder, as all rows are good
+    extra_animals = sorted(
+        (s for p in animals.slots if p not in here for s in animals.of(p)), key=lambda s: s.line
+    )
     return PilotFolder(
         participants=undated["participants.csv"],
         programs=undated["programs.csv"],
         reference_prices=undated["reference_prices.csv"],
         extra_animals=extra_animals,
-        animal_sources={(a.record.purchase_id, a.record.animal_id): a for a in animals},
-        tables=ordered,
+        animals=animals,
+        files=files,
         counts=counts,
+        shared=shared,
     )
-
-
-def _attach_animals(
-    purchases: _DatedTable, animals: list[Sourced[AnimalRecord]]
-) -> list[Sourced[AnimalRecord]]:
-    """Give each purchase of the folder its animals (file order); return the others."""
-    index = {cast(PurchaseRecord, r).purchase_id: i for i, r in enumerate(purchases.records)}
-    by_purchase: dict[int, list[AnimalRecord]] = {}
-    extra: list[Sourced[AnimalRecord]] = []
-    for sourced in animals:
-        i = index.get(sourced.record.purchase_id)
-        if i is None:
-            extra.append(sourced)
-        else:
-            by_purchase.setdefault(i, []).append(sourced.record)
-    for i, listed in by_purchase.items():
-        purchase = cast(PurchaseRecord, purchases.records[i])
-        purchases.records[i] = replace(purchase, animals=tuple(listed))
-    return extra
