@@ -258,6 +258,18 @@ class LedgerMachine(RuleBasedStateMachine):
         for alloc, amount in self.amounts.items():
             assert held[alloc] + self.spent[alloc] + self.returned[alloc] == amount
 
+    @invariant()
+    def no_unit_is_in_two_places(self) -> None:
+        ranges: dict[str, list[tuple[int, int]]] = {}
+        for program_id in PROGRAMS:
+            for queue in self.app.holdings(program_id).values():
+                for alloc, start, end, *_ in queue:
+                    ranges.setdefault(alloc, []).append((start, end))
+        for pieces in ranges.values():
+            pieces.sort()
+            for (_, end), (start, _) in zip(pieces, pieces[1:], strict=False):
+                assert end <= start
+
     def check_rebuilt_state(self) -> None:
         again = reopen(self.app)
         try:
