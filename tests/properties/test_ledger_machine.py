@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -267,7 +268,7 @@ class LedgerMachine(RuleBasedStateMachine):
                     ranges.setdefault(alloc, []).append((start, end))
         for pieces in ranges.values():
             pieces.sort()
-            for (_, end), (start, _) in zip(pieces, pieces[1:], strict=False):
+            for (_, end), (start, _) in pairwise(pieces):
                 assert end <= start
 
     def check_rebuilt_state(self) -> None:
