@@ -313,35 +313,26 @@ def settlement_findings(
         }
         excess = paid - payable_at(doc, p.at_us, p.seq)
         if excess > 0:
-            out.append(
-                DocFinding(
-                    Rule.OVERPAYMENT,
-                    p.transfer_id,
-                    doc.program_id,
-                    min(p.amount, excess),
-                    p.at_us,
-                    p.at_offset,
-                    p.at_us,
-                    p.payer,
-                    p.payee,
-                    evidence,
-                )
-            )
+            out.append(_on_payment(Rule.OVERPAYMENT, p, min(p.amount, excess), doc, evidence))
         if doc.animals and any(
             owner_at(history, a, p.at_us, p.seq) != doc.buyer for a in doc.animals
         ):
-            out.append(
-                DocFinding(
-                    Rule.PAID_BEFORE_REREGISTRATION,
-                    p.transfer_id,
-                    doc.program_id,
-                    p.amount,
-                    p.at_us,
-                    p.at_offset,
-                    p.at_us,
-                    p.payer,
-                    p.payee,
-                    evidence,
-                )
-            )
+            out.append(_on_payment(Rule.PAID_BEFORE_REREGISTRATION, p, p.amount, doc, evidence))
     return out
+
+
+def _on_payment(
+    rule: Rule, p: Settlement, amount: int, doc: SettledDocument, evidence: dict[str, object]
+) -> DocFinding:
+    return DocFinding(
+        rule,
+        p.transfer_id,
+        doc.program_id,
+        amount,
+        p.at_us,
+        p.at_offset,
+        p.at_us,
+        p.payer,
+        p.payee,
+        evidence,
+    )
