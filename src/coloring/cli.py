@@ -19,7 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from coloring.application import ColoringApplication
-from coloring.domain.errors import ColoringError
+from coloring.domain.errors import ColoringError, DatabaseUnavailableError
 from coloring.domain.money import format_tiyn
 from coloring.domain.rules import Rule
 from coloring.domain.time import InvalidTimeError, parse_instant
@@ -82,7 +82,7 @@ def ledger(
         if catch_up:
             _catch_up(runner)
         yield application, runner
-    except (DatabaseUrlError, queries.BadQueryError) as e:
+    except (DatabaseUrlError, DatabaseUnavailableError, queries.BadQueryError) as e:
         fail(str(e), 2)
     except queries.NotFoundError as e:
         fail(str(e), 1)

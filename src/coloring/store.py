@@ -21,7 +21,12 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder, Persistenc
 
 from coloring.domain.aggregates import Ledger, Program, TaggedTenge
 from coloring.domain.documents import PriceList
-from coloring.domain.errors import DuplicateRecordError, StorageError, TimeOrderError
+from coloring.domain.errors import (
+    DatabaseUnavailableError,
+    DuplicateRecordError,
+    StorageError,
+    TimeOrderError,
+)
 from coloring.domain.records import PurchaseRecord, ReferencePriceRecord, RegistryRecord
 from coloring.domain.time import Instant
 from coloring.persistence import RECORDS_TABLE, database_url, environment_for
@@ -67,7 +72,13 @@ class LedgerStore(Application[UUID]):
 
     def __init__(self, db_url: str | None = None, env: dict[str, str] | None = None) -> None:
         self.db_url = database_url(db_url)
-        super().__init__(env={**environment_for(self.db_url), **(env or {})})
+        try:
+            super().__init__(env={**environment_for(self.db_url), **(env or {})})
+        except PersistenceError as e:
+            raise DatabaseUnavailableError(
+                f"cannot open the ledger at {self.db_url}: {e} (check the path or the server, "
+                "and --db / COLORING_DB)"
+            ) from None
         # Aggregates in use: the units and programs stay; others are kept least-recently-used,
         # so a large load's memory does not grow with the number of documents and animals.
         self._pinned: dict[UUID, Aggregate] = {}

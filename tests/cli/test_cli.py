@@ -369,3 +369,12 @@ def test_rebuild_gives_the_same_findings(ledger: str) -> None:
     before = run("findings", "--db", ledger, "--format", "json").stdout
     assert run("rebuild", "--db", ledger).exit_code == 0
     assert run("findings", "--db", ledger, "--format", "json").stdout == before
+
+
+def test_a_ledger_that_cannot_be_opened_is_a_usage_error_saying_what_to_check(
+    tmp_path: Path,
+) -> None:
+    result = run("findings", "--db", f"sqlite:///{tmp_path / 'no' / 'such' / 'dir.db'}")
+    assert result.exit_code == 2
+    assert "cannot open the ledger at sqlite:///" in result.stderr
+    assert "--db / COLORING_DB" in result.stderr

@@ -30,3 +30,7 @@ class TimeOrderError(ColoringError):
 
 class StorageError(ColoringError):
     """The event store failed; the message says what to do."""
+
+
+class DatabaseUnavailableError(ColoringError):
+    """The ledger's database cannot be opened (a wrong path or URL, a server that is down)."""
