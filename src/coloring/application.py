@@ -12,6 +12,7 @@ from coloring.domain.errors import (
     DuplicateRecordError,
     InvalidAmountError,
     LedgerModeError,
+    TermsAmendmentError,
     UnknownRecordError,
 )
 from coloring.domain.records import (
@@ -27,6 +28,7 @@ from coloring.domain.records import (
     ReferencePriceRecord,
     RegistryRecord,
     SubsidyRecord,
+    TermsAmendment,
     TransferRecord,
 )
 from coloring.domain.rules import (
@@ -118,6 +120,41 @@ class ColoringApplication(LedgerStore):
             )
         )
         self._done()
+
+    def amend_program(self, a: TermsAmendment, source: str = "api") -> int:
+        """Change a program's expiry and/or idle limit from `a.at` on; returns the amendment's
+        number (1 for the first). History keeps both: payments and deliveries before `a.at` were
+        judged, and stay judged, under the terms then in force."""
+        program = self._program(a.program_id)
+        if a.expires_at is None and a.max_idle_days is None:
+            raise TermsAmendmentError("an amendment changes expires_at, max_idle_days or both")
+        if not a.reason.strip():
+            raise TermsAmendmentError("an amendment needs a reason (it is kept in the history)")
+        if a.max_idle_days is not None and a.max_idle_days < 0:
+            raise TermsAmendmentError(f"max_idle_days must be >= 0, got {a.max_idle_days}")
+        expires_at_us = program.expires_at_us if a.expires_at is None else a.expires_at.us
+        if a.expires_at is not None and a.expires_at.us < a.at.us:
+            # An expiry in the past of the amendment would judge money retroactively.
+            raise TermsAmendmentError(
+                f"the new expires_at {a.expires_at} is before the amendment instant {a.at}"
+            )
+        number = program.amendments + 1
+        seq = self._next_seq("amendment", f"{a.program_id}/{number}", a, a.at, source)
+        program.amend_terms(
+            program_id=a.program_id,
+            expires_at_us=expires_at_us,
+            expires_at_offset=program.expires_at_offset
+            if a.expires_at is None
+            else a.expires_at.offset_minutes,
+            max_idle_days=program.max_idle_days if a.max_idle_days is None else a.max_idle_days,
+            at_us=a.at.us,
+            at_offset=a.at.offset_minutes,
+            reason=a.reason,
+            seq=seq,
+        )
+        self._touch(program)
+        self._done()
+        return number
 
     def quote_price(
         self, r: ReferencePriceRecord, occurrence: int = 0, source: str = "api"
@@ -298,11 +335,9 @@ class ColoringApplication(LedgerStore):
 
     def sign_contract(self, r: ContractRecord, source: str = "api") -> None:
         _positive(r.value)
+        # The parent is not looked up: a subcontract may be signed before its parent (or listed
+        # before it at one instant), and the reader has checked that the parent exists.
         self._new_document(r.contract_id, r.program_id, (r.customer, r.contractor))
-        if r.parent_contract_id is not None:
-            parent = self._get(Document.create_id(r.parent_contract_id))
-            if not isinstance(parent, Contract):
-                raise UnknownRecordError(f"{source}: no contract {r.parent_contract_id!r}")
         seq = self._next_seq("document", r.contract_id, r, r.at, source)
         self._touch(
             Contract(

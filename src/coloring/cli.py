@@ -27,6 +27,7 @@ from coloring.domain.time import InvalidTimeError, parse_instant
 from coloring.persistence import DatabaseUrlError
 from coloring.pilot.loader import LoadRefusedError, load_folder
 from coloring.pilot.reader import PilotInputError
+from coloring.programs_cli import register as register_programs
 from coloring.projections import queries
 from coloring.projections.runner import ProjectionRunner
 from coloring.projections.verify import verify as verify_read_models
@@ -436,6 +437,7 @@ def demo(
                 out.print(line, highlight=False, markup=False)
 
 
+register_programs(app)
 register_report(app)
 register_scenarios(app)
 

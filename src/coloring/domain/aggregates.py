@@ -147,6 +147,38 @@ class Program(Aggregate):
         self.subsidy_cap_percent = subsidy_cap_percent
         self.retention_days = retention_days
         self.price_tolerance_percent = price_tolerance_percent
+        self.amendments = 0
+
+    class TermsAmended(Aggregate.Event):
+        """The money's terms changed from `at` on: a new expiry and/or idle limit, and why."""
+
+        TOPIC = "coloring.Program.TermsAmended"
+        program_id: str
+        expires_at_us: int
+        expires_at_offset: int
+        max_idle_days: int
+        at_us: int
+        at_offset: int
+        reason: str
+        seq: int
+
+    @event(TermsAmended)
+    def amend_terms(
+        self,
+        program_id: str,
+        expires_at_us: int,
+        expires_at_offset: int,
+        max_idle_days: int,
+        at_us: int,
+        at_offset: int,
+        reason: str,
+        seq: int,
+    ) -> None:
+        # Validated by the application (ColoringApplication.amend_program): this body replays.
+        self.expires_at_us = expires_at_us
+        self.expires_at_offset = expires_at_offset
+        self.max_idle_days = max_idle_days
+        self.amendments += 1
 
     @property
     def hops(self) -> set[tuple[str, str]]:

@@ -34,3 +34,7 @@ class StorageError(ColoringError):
 
 class DatabaseUnavailableError(ColoringError):
     """The ledger's database cannot be opened (a wrong path or URL, a server that is down)."""
+
+
+class TermsAmendmentError(ColoringError):
+    """A program's terms cannot be amended as asked (the message says why)."""

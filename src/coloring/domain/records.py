@@ -174,6 +174,21 @@ class TransferRecord:
     purpose_ref: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class TermsAmendment:
+    """A change of a program's money terms from `at` on (not a pilot file: an operator's act).
+
+    Only the terms a tagged unit lives by can change: its expiry and its idle limit. Route, kind
+    and the document terms stay as registered; another policy is another program (colour).
+    """
+
+    program_id: str
+    at: Instant
+    reason: str
+    expires_at: Instant | None = None
+    max_idle_days: int | None = None
+
+
 DatedRecord = (
     AllocationRecord
     | LoanRecord

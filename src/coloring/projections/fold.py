@@ -22,6 +22,10 @@ from coloring.projections.docrules import (
 )
 from coloring.projections.judging import FINDING_INSERT, judge_documents, judge_settlements
 
+IDLE_LIMIT_CAP_US = 2**62
+"""An idle limit past every instant (years 1 to 9999 span under 2**59 us) means never idle;
+capped so that arrival + limit stays a 64-bit integer in the database."""
+
 
 class Fold:
     """Buffers one page of read-model changes. Reference data (programs, regions, prices) is
@@ -37,6 +41,10 @@ class Fold:
             "max_idle_days FROM rm_programs"
         ):
             self._remember_program(pid, retention, cap, tol, idle)
+        for pid, idle in c.query(
+            "SELECT program_id, max_idle_days FROM rm_program_amendments ORDER BY seq"
+        ):
+            self.idle_days[pid] = idle
         for pid, region in c.query("SELECT participant_id, region FROM rm_participants"):
             self.regions[pid] = region
         for item, region, valid_from, seq, price in c.query(
@@ -110,6 +118,22 @@ class Fold:
             )
         )
 
+    def on_Program_TermsAmended(self, e: Any, n: int) -> None:
+        # Deliveries from now on get the new limit; earlier ones keep the one they arrived under.
+        self.idle_days[e.program_id] = e.max_idle_days
+        self.rows["amendments"].append(
+            (
+                e.program_id,
+                e.seq,
+                e.at_us,
+                e.at_offset,
+                e.expires_at_us,
+                e.expires_at_offset,
+                e.max_idle_days,
+                e.reason,
+            )
+        )
+
     def on_PriceList_PriceQuoted(self, e: Any, n: int) -> None:
         self.book[e.item].append((e.region, e.valid_from_us, e.seq, e.price))
         self.items.add(e.item)
@@ -127,7 +151,7 @@ class Fold:
         at_offset: int,
     ) -> None:
         self.holdings[(program_id, holder)] += amount
-        limit = self.idle_days[program_id] * DAY_US
+        limit = min(self.idle_days[program_id] * DAY_US, IDLE_LIMIT_CAP_US)
         self.rows["deliveries"].append(
             (delivery_id, program_id, holder, amount, at_us, at_offset, limit, 0)
         )
@@ -343,6 +367,7 @@ class Fold:
     _INSERTS = {
         "participants": "rm_participants VALUES (?,?,?,?,?)",
         "programs": "rm_programs VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        "amendments": "rm_program_amendments VALUES (?,?,?,?,?,?,?,?)",
         "prices": "rm_prices VALUES (?,?,?,?,?)",
         "movements": "rm_movements VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         "deliveries": "rm_deliveries VALUES (?,?,?,?,?,?,?,?)",

@@ -16,6 +16,7 @@ from coloring.domain.errors import ColoringError
 from coloring.domain.money import format_tiyn
 from coloring.domain.time import format_instant
 from coloring.projections.db import Database
+from coloring.projections.terms import program_terms
 
 
 class NotFoundError(ColoringError):
@@ -174,12 +175,16 @@ def holdings_at(db: Database, t: int, program_id: str | None = None) -> list[tup
 
 
 def unreturned_findings(db: Database, t: int) -> list[Finding]:
+    """Holdings at each program's expiry in force at `t` (registered, or as amended by then)."""
     out = []
-    for program_id, expires_us, off in db.query(
-        "SELECT program_id, expires_at_us, expires_at_offset FROM rm_programs "
-        "WHERE expires_at_us <= ?",
-        (t,),
-    ):
+    for terms in program_terms(db):
+        expires_us, off, _, amendment = terms.in_force(t)
+        if expires_us > t:
+            continue
+        program_id = terms.program_id
+        evidence: dict[str, Any] = {}
+        if amendment is not None:
+            evidence["terms"] = amendment.describe()
         for _, holder, held in holdings_at(db, expires_us, program_id):
             out.append(
                 Finding(
@@ -191,7 +196,7 @@ def unreturned_findings(db: Database, t: int) -> list[Finding]:
                     off,
                     "open",
                     (holder,),
-                    {"holder": holder, "held": format_tiyn(held)},
+                    {"holder": holder, "held": format_tiyn(held), **evidence},
                 )
             )
     return out

@@ -19,6 +19,12 @@ TABLES = {
         "max_idle_days INTEGER NOT NULL, subsidy_cap_percent TEXT, retention_days INTEGER, "
         "price_tolerance_percent TEXT NOT NULL"
     ),
+    "rm_program_amendments": (
+        "program_id TEXT NOT NULL, seq BIGINT NOT NULL, at_us BIGINT NOT NULL, "
+        "at_offset INTEGER NOT NULL, expires_at_us BIGINT NOT NULL, "
+        "expires_at_offset INTEGER NOT NULL, max_idle_days INTEGER NOT NULL, reason TEXT NOT NULL, "
+        "PRIMARY KEY (program_id, seq)"
+    ),
     "rm_movements": (
         "movement_id TEXT PRIMARY KEY, kind TEXT NOT NULL, program_id TEXT NOT NULL, "
         "payer TEXT NOT NULL, payee TEXT NOT NULL, amount BIGINT NOT NULL, at_us BIGINT NOT NULL, "

@@ -67,7 +67,16 @@ class Scope:
         return f" AND {column} = ?", [self.only]
 
 
-def programs(db: Database, only: str | None = None) -> tuple[Program, ...]:
+def programs(db: Database, only: str | None = None, t: int | None = None) -> tuple[Program, ...]:
+    """The programs (or the one asked for), with the expiry and idle limit in force at `t`."""
+    amended: dict[str, tuple[int, int, int]] = {}
+    if t is not None:
+        for pid, idle, exp, off in db.query(
+            "SELECT program_id, max_idle_days, expires_at_us, expires_at_offset "
+            "FROM rm_program_amendments WHERE at_us <= ? ORDER BY seq",
+            (t,),
+        ):
+            amended[pid] = (idle, exp, off)
     rows = db.query(
         "SELECT program_id, name, kind, route, final_roles, max_idle_days, expires_at_us, "
         "expires_at_offset FROM rm_programs"
@@ -76,8 +85,8 @@ def programs(db: Database, only: str | None = None) -> tuple[Program, ...]:
         [only] if only is not None else [],
     )
     return tuple(
-        Program(p, name, kind, route, tuple(finals.split()), int(idle), int(exp), int(off))
-        for p, name, kind, route, finals, idle, exp, off in rows
+        Program(p, name, kind, route, tuple(finals.split()), *map(int, amended.get(p, terms)))
+        for p, name, kind, route, finals, *terms in rows
     )
 
 

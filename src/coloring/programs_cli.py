@@ -1,0 +1,116 @@
+"""`coloring programs` and `coloring amend`: a program's money terms and their history.
+
+`cli.py` adds them with `register(app)`; they use the CLI's own ledger opening (catch-up,
+errors to exit codes), imported when a command runs so that `cli.py` may import this module.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from coloring.domain.errors import TermsAmendmentError
+from coloring.domain.records import TermsAmendment
+from coloring.domain.time import Instant, InvalidTimeError, format_instant, parse_instant
+
+DB_HELP = "Database URL (default $COLORING_DB or sqlite:///coloring.db)."
+
+
+def register(app: typer.Typer) -> None:
+    app.command(name="programs")(programs)
+    app.command(name="amend")(amend)
+
+
+def _instant(text: str, option: str) -> Instant:
+    from coloring.cli import fail
+
+    try:
+        return parse_instant(text)
+    except InvalidTimeError as e:
+        fail(f"{option}: {e}", 2)
+
+
+def programs(
+    db: Annotated[str | None, typer.Option("--db", help=DB_HELP, show_default=False)] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="The terms in force at this instant (default: now)."),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+) -> None:
+    """Programs with the terms in force and every amendment of them (the history of terms)."""
+    from coloring.cli import fail, ledger, out
+    from coloring.projections.terms import program_terms
+
+    if fmt not in ("table", "json"):
+        fail(f"--format must be table or json, not {fmt!r}", 2)
+    t = None if as_of is None else _instant(as_of, "--as-of").us
+    with ledger(db) as (_, runner):
+        terms = program_terms(runner.db)
+    if fmt == "json":
+        sys.stdout.write(json.dumps([p.as_dict(t) for p in terms], indent=1) + "\n")
+        return
+    table = Table("program", "kind", "expires_at", "max_idle_days", "history of terms")
+    for p in terms:
+        expires_us, offset, idle, _ = p.in_force(2**62 if t is None else t)
+        shown = [a for a in p.amendments if t is None or a.at_us <= t]
+        history = [
+            f"registered: expires_at "
+            f"{format_instant(p.expires_at_us, p.expires_at_offset)}, "
+            f"max_idle_days {p.max_idle_days}",
+            *(a.describe() for a in shown),
+        ]
+        table.add_row(
+            p.program_id,
+            p.kind,
+            format_instant(expires_us, offset),
+            str(idle),
+            "\n".join(history),
+        )
+    out.print(table)
+
+
+def amend(
+    program: Annotated[str, typer.Argument(help="The program whose terms change.")],
+    at: Annotated[
+        str,
+        typer.Option(
+            "--at",
+            help="From this instant on (not before the latest instant in the ledger).",
+            show_default=False,
+        ),
+    ],
+    reason: Annotated[
+        str, typer.Option("--reason", help="Why (kept in the history).", show_default=False)
+    ],
+    expires_at: Annotated[
+        str | None, typer.Option("--expires-at", help="The new expiry (not before --at).")
+    ] = None,
+    max_idle_days: Annotated[
+        int | None,
+        typer.Option("--max-idle-days", help="The new idle limit, for deliveries from --at on."),
+    ] = None,
+    db: Annotated[str | None, typer.Option("--db", help=DB_HELP, show_default=False)] = None,
+) -> None:
+    """Amend a program's expiry and/or idle limit from an instant on, as an event in its
+    history: what was judged under the old terms stays judged."""
+    from coloring.cli import err, fail, ledger
+
+    amendment = TermsAmendment(
+        program_id=program,
+        at=_instant(at, "--at"),
+        reason=reason,
+        expires_at=None if expires_at is None else _instant(expires_at, "--expires-at"),
+        max_idle_days=max_idle_days,
+    )
+    with ledger(db) as (application, runner):
+        try:
+            number = application.amend_program(amendment, source="coloring amend")
+        except TermsAmendmentError as e:
+            fail(str(e), 2)
+        runner.run()
+    err.print(f"amended {program} (amendment {number}): see `coloring programs`", highlight=False)

@@ -1,0 +1,91 @@
+"""Folders that are valid under the pilot data contract but once failed to load or to judge.
+
+Each test is a literal reading of one line of `shared/spec/pilot-data.md`; the docstring says
+which. Times written without an offset are +05:00; the cast and programs are those of
+`pilot.builders` (ROAD: treasury>operator operator>contractor contractor>subcontractor
+subcontractor>supplier, max_idle_days 30).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pilot.builders import Folder, brief, findings
+
+OPEN = "open"
+
+
+def road(tmp_path: Path) -> Folder:
+    """AL1 issues 1000.00 of ROAD to the operator on 2025-01-01."""
+    return Folder(tmp_path / "pilot").allocations(
+        ("AL1", "ROAD", "T", "OP", "1000", "2025-01-01T10:00")
+    )
+
+
+def test_a_subcontract_listed_before_its_parent_at_the_same_instant_is_loaded(
+    tmp_path: Path,
+) -> None:
+    """Section 3: at one instant, within a file, row order. Section 2 asks only that the parent
+    exists and that its contractor orders the subcontract, so the child's row may come first."""
+    folder = road(tmp_path).contracts(
+        ("K2", "ROAD", "C", "SC", "100", "2025-01-02T10:00", "K1"),
+        ("K1", "ROAD", "OP", "C", "1000", "2025-01-02T10:00", ""),
+    )
+    folder.acts(("A1", "K1", "500", "2025-01-03T10:00"), ("A2", "K2", "100", "2025-01-03T10:00"))
+    folder.transfers(
+        ("X1", "2025-01-04T10:00", "ROAD", "OP", "C", "500", "K1"),
+        ("X2", "2025-01-04T11:00", "ROAD", "C", "SC", "150", "K2"),
+    )
+    assert brief(findings(folder.write())) == [
+        ("OVERPAYMENT", "X2", "ROAD", "50.00", "2025-01-04T11:00:00+05:00", OPEN)
+    ]
+
+
+def test_a_subcontract_signed_before_its_parent_is_loaded(tmp_path: Path) -> None:
+    """Nothing in sections 2 or 7 dates a subcontract after its parent (7.10 asks for the same
+    program and no cycle); it is judged like any other contract."""
+    folder = road(tmp_path).contracts(
+        ("K1", "ROAD", "OP", "C", "1000", "2025-01-02T10:00", ""),
+        ("K2", "ROAD", "C", "SC", "100", "2025-01-01T12:00", "K1"),
+    )
+    folder.acts(("A1", "K1", "500", "2025-01-03T10:00"), ("A2", "K2", "100", "2025-01-03T10:00"))
+    folder.transfers(
+        ("X1", "2025-01-04T10:00", "ROAD", "OP", "C", "500", "K1"),
+        ("X2", "2025-01-04T11:00", "ROAD", "C", "SC", "100", "K2"),
+    )
+    assert findings(folder.write()) == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="an act dated before its contract is applied before the contract exists and the "
+    "load stops with exit 1; accepting it needs acts that wait for their contract",
+)
+def test_an_act_accepted_before_its_contract_is_signed_counts_for_later_payments(
+    tmp_path: Path,
+) -> None:
+    """Section 5: a contract's payable value is the lesser of `value` and the acts accepted at
+    or before the payment; section 2 does not date an act after its contract."""
+    folder = road(tmp_path).contracts(("K1", "ROAD", "OP", "C", "1000", "2025-01-03T10:00", ""))
+    folder.acts(("A1", "K1", "300", "2025-01-02T10:00"))
+    folder.transfers(("X1", "2025-01-04T10:00", "ROAD", "OP", "C", "400", "K1"))
+    assert brief(findings(folder.write())) == [
+        ("OVERPAYMENT", "X1", "ROAD", "100.00", "2025-01-04T10:00:00+05:00", OPEN)
+    ]
+
+
+def test_a_program_whose_units_may_idle_for_ever_loads_and_finds_no_idle_funds(
+    tmp_path: Path,
+) -> None:
+    """Section 2: `max_idle_days` is any whole number of days (7.6: >= 0, no upper bound); a
+    limit beyond every representable instant means units are never idle."""
+    folder = (
+        road(tmp_path)
+        .programs({"program_id": "ROAD", "max_idle_days": "999999999"})
+        .transfers(("X1", "2025-06-01T10:00", "ROAD", "OP", "C", "400", ""))
+    )
+    path = folder.write()
+    assert findings(path) == []
+    assert findings(path, "--rule", "IDLE_FUNDS", "--as-of", "9999-12-31T23:59") == []
