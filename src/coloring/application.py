@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from coloring.domain.acts import EarlyActs
 from coloring.domain.aggregates import Ledger, Participant, Program, TaggedTenge
 from coloring.domain.documents import Animal, Contract, Document, Loan, PriceList, Purchase, Subsidy
 from coloring.domain.errors import (
@@ -15,6 +16,7 @@ from coloring.domain.errors import (
     TermsAmendmentError,
     UnknownRecordError,
 )
+from coloring.domain.money import MAX_TIYN
 from coloring.domain.records import (
     ActRecord,
     AllocationRecord,
@@ -355,10 +357,18 @@ class ColoringApplication(LedgerStore):
         self._done()
 
     def accept_act(self, r: ActRecord, source: str = "api") -> None:
+        """Record an accepted act. An act dated before its contract is signed waits for it in
+        `EarlyActs` (the pilot reader has checked that the contract is in the folder)."""
         _positive(r.amount)
-        contract = self._get(Document.create_id(r.contract_id))
-        if not isinstance(contract, Contract):
-            raise UnknownRecordError(f"{source}: no contract {r.contract_id!r}")
+        found = self._get(Document.create_id(r.contract_id))
+        if found is not None and not isinstance(found, Contract):
+            raise UnknownRecordError(f"{source}: {r.contract_id!r} is not a contract")
+        contract: Contract | EarlyActs
+        if isinstance(found, Contract):
+            contract = found
+        else:
+            early = self._get(EarlyActs.create_id(r.contract_id))
+            contract = early if isinstance(early, EarlyActs) else EarlyActs(r.contract_id)
         seq = self._next_seq("act", r.act_id, r, r.at, source)
         contract.accept_act(
             act_id=r.act_id,
@@ -462,6 +472,11 @@ class ColoringApplication(LedgerStore):
                 a.owner if isinstance(a := self._get(Animal.create_id(i)), Animal) else None
                 for i in doc.animal_ids()
             )
+        payable = doc.payable()
+        if isinstance(doc, Contract):
+            early = self._get(EarlyActs.create_id(doc.document_id))
+            if isinstance(early, EarlyActs):
+                payable = min(doc.value, doc.accepted + early.accepted)
         return DocumentFacts(
             document_id=doc.document_id,
             kind=doc.kind,
@@ -469,7 +484,7 @@ class ColoringApplication(LedgerStore):
             payee=doc.payee,
             payer=doc.payer,
             party=doc.party,
-            payable=doc.payable(),
+            payable=payable,
             paid=paid,
             animal_owners=owners,
         )
@@ -478,7 +493,7 @@ class ColoringApplication(LedgerStore):
 def _positive(*amounts: int) -> None:
     """Amounts are whole tiyn above zero; checked before a command changes anything."""
     for amount in amounts:
-        if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
+        if not isinstance(amount, int) or isinstance(amount, bool) or not 0 < amount <= MAX_TIYN:
             raise InvalidAmountError(amount)
 
 

@@ -24,7 +24,7 @@ from coloring.domain.errors import ColoringError, DatabaseUnavailableError
 from coloring.domain.money import format_tiyn
 from coloring.domain.rules import Rule
 from coloring.domain.time import InvalidTimeError, parse_instant
-from coloring.persistence import DatabaseUrlError
+from coloring.persistence import DatabaseUrlError, database_url, sqlite_file
 from coloring.pilot.loader import LoadRefusedError, load_folder
 from coloring.pilot.reader import PilotInputError
 from coloring.programs_cli import register as register_programs
@@ -141,6 +141,20 @@ def load(
         fail(f"--mode must be observe or enforce, not {mode!r}", 2)
     if not folder.is_dir():
         fail(f"{folder}: not a folder", 2)
+    # A refused load into a database that did not exist leaves no file behind.
+    new_file = sqlite_file(database_url(db))
+    if new_file is not None and new_file.exists():
+        new_file = None
+    try:
+        _load(folder, db, mode)
+    except typer.Exit as e:
+        if e.exit_code == 2 and new_file is not None:
+            for leftover in (new_file, Path(f"{new_file}-wal"), Path(f"{new_file}-shm")):
+                leftover.unlink(missing_ok=True)
+        raise
+
+
+def _load(folder: Path, db: str | None, mode: str | None) -> None:
     bar = _progress()
     with ledger(db, catch_up=False) as (application, runner):
         # The bar appears once recording starts: a refused folder prints only its errors.

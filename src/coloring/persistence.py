@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 from uuid import uuid4
@@ -39,6 +40,13 @@ class DatabaseUrlError(ColoringError):
 
 def database_url(explicit: str | None = None) -> str:
     return explicit or os.environ.get(ENV_VAR) or DEFAULT_DB
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a `sqlite:///path` URL (None for memory or another database)."""
+    if not url.startswith("sqlite:///") or url == "sqlite:///:memory:":
+        return None
+    return Path(url[len("sqlite:///") :])
 
 
 def environment_for(url: str) -> dict[str, str]:

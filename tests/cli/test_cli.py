@@ -195,10 +195,17 @@ def test_bad_input_exits_2_naming_every_error_and_records_nothing(tmp_path: Path
         f"{path}: nothing was recorded",
     ]
     assert result.stdout == ""
-    assert (
-        not Path(sqlite_path(db_for(path))).exists()
-        or count_rows(db_for(path), "stored_events") == 0
-    )
+    assert not Path(sqlite_path(db_for(path))).exists()
+
+
+def test_a_refused_load_into_an_existing_ledger_keeps_the_ledger(tmp_path: Path) -> None:
+    good = example(tmp_path / "good").write()
+    load(good)
+    bad = example(tmp_path / "bad")
+    bad.rows["transfers"][1]["amount"] = "12.345"
+    before = count_rows(db_for(good), "stored_events")
+    load(bad.write(), db=db_for(good), code=2)
+    assert count_rows(db_for(good), "stored_events") == before
 
 
 def test_a_misspelt_csv_file_is_an_error(tmp_path: Path) -> None:

@@ -769,3 +769,22 @@ def test_any_valid_transfers_file_round_trips(
     assert [(r.transfer_id, r.amount) for r in got if isinstance(r, TransferRecord)] == [
         (tid, whole * 100 + int(frac.ljust(2, "0") or "0")) for tid, (whole, frac) in rows
     ]
+
+
+def test_an_amount_or_a_number_of_days_beyond_what_the_database_holds_is_an_input_error(
+    tmp_path: Path,
+) -> None:
+    """A quadrillion tenge (10**17 tiyn) or 10**12 days would overflow the 64-bit integers of
+    the databases; they are refused at the boundary instead of failing after recording."""
+    programs = "program_id,name,kind,route,expires_at,max_idle_days\n"
+    programs += "P1,x,livestock,treasury>operator,2026-01-01,1000000000001\n"
+    assert errors(
+        tmp_path,
+        transfers=TRANSFERS + "X1,2025-01-02,P1,O1,B1,1000000000000000.01,\n",
+        programs=programs,
+    ) == [
+        "programs.csv:2: max_idle_days: '1000000000001': more than 1000000000000 days is more "
+        "than the ledger records",
+        "transfers.csv:2: amount: '1000000000000000.01': an amount above 1000000000000000 tenge "
+        "is more than the ledger records",
+    ]

@@ -9,7 +9,9 @@ class ColoringError(Exception):
 
 class InvalidAmountError(ColoringError):
     def __init__(self, amount: object) -> None:
-        super().__init__(f"amount must be a positive whole number of tiyn, got {amount!r}")
+        super().__init__(
+            f"amount must be a positive whole number of tiyn (at most 10**17), got {amount!r}"
+        )
 
 
 class UnknownRecordError(ColoringError):

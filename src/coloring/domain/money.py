@@ -7,6 +7,11 @@ import re
 _AMOUNT_RE = re.compile(r"([0-9]+)(?:\.([0-9]{1,2}))?")
 
 
+# A quadrillion tenge, thousands of times any budget: sums of such amounts still fit the 64-bit
+# integers of the databases, which a larger amount may not.
+MAX_TIYN = 10**17
+
+
 class InvalidAmountTextError(ValueError):
     pass
 
@@ -21,6 +26,10 @@ def parse_tiyn(text: str) -> int:
     tiyn = int(m[1]) * 100 + int((m[2] or "0").ljust(2, "0"))
     if tiyn <= 0:
         raise InvalidAmountTextError(f"{text!r}: an amount must be greater than 0")
+    if tiyn > MAX_TIYN:
+        raise InvalidAmountTextError(
+            f"{text!r}: an amount above {MAX_TIYN // 100} tenge is more than the ledger records"
+        )
     return tiyn
 
 

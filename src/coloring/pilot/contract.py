@@ -79,9 +79,14 @@ def parse_time(text: str) -> Instant:
     return instant
 
 
+MAX_DAYS = 10**12  # beyond every representable instant; larger numbers overflow the database
+
+
 def parse_days(text: str) -> int:
     if _DAYS_RE.fullmatch(text) is None:
         raise ValueError(f"{text!r} is not a whole number of days (0 or more)")
+    if int(text) > MAX_DAYS:
+        raise ValueError(f"{text!r}: more than {MAX_DAYS} days is more than the ledger records")
     return int(text)
 
 

@@ -68,6 +68,7 @@ class Fold:
         self.departures: list[tuple[int, str, int]] = []
         self.animals: set[str] = set()
         self.settled_documents: set[str] = set()
+        self.signed: set[str] = set()
         self.assets: set[str] = set()
         self.items: set[str] = set()
         self.latest_us: int | None = None
@@ -346,6 +347,7 @@ class Fold:
         )
 
     def on_Contract_Signed(self, e: Any, n: int) -> None:
+        self.signed.add(e.document_id)
         self._document(
             e, "contract", e.customer, e.contractor, e.customer, e.value, 0, e.parent_contract_id
         )
@@ -354,6 +356,8 @@ class Fold:
         self._dated(e.at_us)
         self.accepted[e.contract_id] += e.amount
         self.rows["acts"].append((e.act_id, e.contract_id, e.amount, e.at_us, e.at_offset, e.seq))
+
+    on_EarlyActs_ActAccepted = on_Contract_ActAccepted
 
     def on_Animal_FactRecorded(self, e: Any, n: int) -> None:
         self._dated(e.at_us)
@@ -425,6 +429,12 @@ class Fold:
         c.executemany(
             "UPDATE rm_documents SET accepted = accepted + ? WHERE document_id = ?",
             [(v, d) for d, v in self.accepted.items()],
+        )
+        # Acts accepted before their contract was signed (EarlyActs) found no row to add to.
+        c.executemany(
+            "UPDATE rm_documents SET accepted = (SELECT COALESCE(SUM(amount), 0) FROM rm_acts "
+            "WHERE rm_acts.contract_id = rm_documents.document_id) WHERE document_id = ?",
+            [(d,) for d in sorted(self.signed)],
         )
         c.executemany(
             "UPDATE rm_documents SET value = value + ? WHERE document_id = ?",
