@@ -151,7 +151,9 @@ def query_latencies(url: str, repeat: int) -> dict[str, Any]:
         app.close()
 
 
-def run(size: int, repeat: int, db_kind: str, source: str = "auto") -> dict[str, Any]:
+def run(
+    size: int, repeat: int, db_kind: str, source: str = "auto", keep: bool = False
+) -> dict[str, Any]:
     folder, used = pilot_folder(size, source)
     transfers = _count_rows(folder / "transfers.csv")
     allocations = _count_rows(folder / "allocations.csv")
@@ -161,7 +163,7 @@ def run(size: int, repeat: int, db_kind: str, source: str = "auto") -> dict[str,
     print(f"folder {folder} ({used}): {transfers} transfers, {records} records; work dir {work}",
           file=sys.stderr)
 
-    floor, load, rebuild, fold = [], [], [], []
+    floor, load, rebuild, fold, report = [], [], [], [], []
     url = ""
     db_path = work / "ours.db"
     for i in range(repeat):
@@ -190,6 +192,10 @@ def run(size: int, repeat: int, db_kind: str, source: str = "auto") -> dict[str,
         if db_kind == "sqlite":
             fold.append(measured([sys.executable, str(HERE / "fold_floor.py"), str(db_path)], log))
             print(f"  fold   #{i + 1}: {fold[-1]['seconds']:.2f}s", file=sys.stderr)
+        # The report aggregates in SQL from the read models (issue: seconds, not minutes).
+        html = work / "report.html"
+        report.append(measured([*CLI, "report", "--db", url, "--out", str(html)], log))
+        print(f"  report #{i + 1}: {report[-1]['seconds']:.2f}s", file=sys.stderr)
 
     events = count(db_path, "SELECT COUNT(*) FROM stored_events") if db_kind == "sqlite" else None
     q = query_latencies(url, repeat)
@@ -202,14 +208,18 @@ def run(size: int, repeat: int, db_kind: str, source: str = "auto") -> dict[str,
         "machine": {"nproc": os.cpu_count(), "python": platform.python_version(),
                     "platform": platform.platform()},
         "floor": summary(floor), "load": summary(load), "rebuild": summary(rebuild),
-        "fold_floor": summary(fold) if fold else None, "queries": q,
+        "fold_floor": summary(fold) if fold else None, "report": summary(report), "queries": q,
     }
     res["ratios"] = {
         "load/floor": res["load"]["seconds"] / res["floor"]["seconds"],
         **({"rebuild/fold_floor": res["rebuild"]["seconds"] / res["fold_floor"]["seconds"]}
            if fold else {}),
     }
-    shutil.rmtree(work, ignore_errors=True)
+    if keep:
+        print(f"kept {work} (the ledger: sqlite:///{db_path}, the report: {work}/report.html)",
+              file=sys.stderr)
+    else:
+        shutil.rmtree(work, ignore_errors=True)
     return res
 
 
@@ -236,6 +246,8 @@ def table(res: dict[str, Any]) -> str:
     if res["fold_floor"]:
         row("fold floor (events->dict)", res["fold_floor"], e, None)
     row("coloring rebuild", res["rebuild"], e, res["ratios"].get("rebuild/fold_floor"))
+    if res.get("report"):
+        row("coloring report (HTML)", res["report"], None, None)
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = [" | ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in
                         enumerate(zip(r, widths))) for r in rows]
@@ -253,7 +265,7 @@ def table(res: dict[str, Any]) -> str:
 
 
 def cmd_run(a: argparse.Namespace) -> int:
-    res = run(a.size, a.repeat, a.db_kind, a.source)
+    res = run(a.size, a.repeat, a.db_kind, a.source, a.keep)
     print(table(res))
     out = Path(a.out) if a.out else OUT / f"results-{a.size}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -299,6 +311,8 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--out", help="results JSON (default benchmarks/out/results-N.json)")
     r.add_argument("--source", choices=["auto", "pilot", "synthetic"], default="auto",
                    help="folder generator: coloring.pilot.generator if importable (auto)")
+    r.add_argument("--keep", action="store_true",
+                   help="keep the work dir (the loaded ledger and its report) and say where")
     r.set_defaults(func=cmd_run)
     k = sub.add_parser("ratchet", help=f"~{RATCHET_SIZE} transfers; fail if a ratio regressed")
     k.add_argument("--update", action="store_true", help="rewrite benchmarks/baseline.json")

@@ -16,7 +16,6 @@ from coloring.domain.aggregates import final_roles
 from coloring.domain.time import DAY_US
 from coloring.projections.db import Cursor
 from coloring.projections.docrules import (
-    SETTLEMENT_RULES,
     PriceBook,
     Terms,
 )
@@ -67,7 +66,7 @@ class Fold:
         self.accepted: dict[str, int] = defaultdict(int)
         self.departures: list[tuple[int, str, int]] = []
         self.animals: set[str] = set()
-        self.settled_documents: set[str] = set()
+        self.rejudged_purchases: set[str] = set()
         self.signed: set[str] = set()
         self.assets: set[str] = set()
         self.items: set[str] = set()
@@ -247,7 +246,6 @@ class Fold:
             )
         if e.settles is not None:
             self.paid[e.settles] += e.amount
-            self.settled_documents.add(e.settles)
 
     def on_TaggedTenge_TransferRefused(self, e: Any, n: int) -> None:
         self._payment(e, n, "refused", None, None)
@@ -257,9 +255,10 @@ class Fold:
             {"transfer": e.transfer_id, "notification": n, "purpose_ref": e.purpose_ref},
             sort_keys=True,
         )
+        # The verdict on the event is final, settlement rules included: the payment was judged
+        # against every record before it. Only animals added later to a purchase change what
+        # came before; on_Purchase_AnimalsAdded has those purchases re-judged.
         for rule, amount in e.findings:
-            if status == "open" and rule in SETTLEMENT_RULES:
-                continue  # judged per document by _judge_settlements, over the whole record
             self.rows["findings"].append(
                 (
                     rule,
@@ -318,7 +317,7 @@ class Fold:
         self._animals(e.document_id, e.animals, e.seq)
 
     def on_Purchase_AnimalsAdded(self, e: Any, n: int) -> None:
-        self.settled_documents.add(e.purchase_id)
+        self.rejudged_purchases.add(e.purchase_id)
         self.rows["purchase_value"].append((sum(int(a[2]) for a in e.animals), e.purchase_id))
         self._animals(e.purchase_id, e.animals, e.seq)
 
@@ -451,7 +450,7 @@ class Fold:
         judge_documents(
             c, self.terms, self.regions, self.book, self.animals, self.assets, self.items
         )
-        judge_settlements(c, self.settled_documents)
+        judge_settlements(c, self.rejudged_purchases)
         self._reset()
 
 

@@ -111,7 +111,8 @@ def judge_documents(
 
 
 def judge_settlements(c: Cursor, documents: set[str]) -> None:
-    """Re-judge the payments counting towards every document this page paid or changed."""
+    """Re-judge the payments counting towards documents whose payable value changed after they
+    were paid (purchases that a later load gave more animals)."""
     for chunk in chunks(sorted(documents)):
         marks = ",".join("?" * len(chunk))
         acts: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
