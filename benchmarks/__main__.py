@@ -64,7 +64,9 @@ def pilot_folder(size: int, source: str = "auto") -> tuple[Path, str]:
 
         # Scale is assumed linear in transfers: calibrate on a probe at scale 1.0.
         with tempfile.TemporaryDirectory() as tmp:
-            generator.generate(Path(tmp) / "probe", seed=1, farmers=200, scale=1.0, misuse_rate=0.05)
+            generator.generate(
+                Path(tmp) / "probe", seed=1, farmers=200, scale=1.0, misuse_rate=0.05
+            )
             per_scale = max(1, _count_rows(Path(tmp) / "probe" / "transfers.csv"))
         summary = generator.generate(
             folder, seed=1, farmers=200, scale=size / per_scale, misuse_rate=0.05
@@ -89,7 +91,10 @@ def measured(cmd: list[str], log: Path) -> dict[str, Any]:
     env = {**os.environ, "BENCH_LOG": str(log)}
     proc = subprocess.run(
         [sys.executable, str(HERE / "_child.py"), *cmd],
-        capture_output=True, text=True, env=env, check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
     )
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     if result["rc"] != 0:
@@ -101,8 +106,12 @@ def summary(samples: list[dict[str, Any]]) -> dict[str, Any]:
     secs = [s["seconds"] for s in samples]
     mem = [s["peak_mb"] for s in samples]
     return {
-        "seconds": statistics.median(secs), "seconds_min": min(secs), "seconds_max": max(secs),
-        "peak_mb": statistics.median(mem), "peak_mb_max": max(mem), "samples": secs,
+        "seconds": statistics.median(secs),
+        "seconds_min": min(secs),
+        "seconds_max": max(secs),
+        "peak_mb": statistics.median(mem),
+        "peak_mb_max": max(mem),
+        "samples": secs,
     }
 
 
@@ -143,9 +152,13 @@ def query_latencies(url: str, repeat: int) -> dict[str, Any]:
                 res = call()
                 times.append(time.perf_counter() - t0)
             size = len(res) if isinstance(res, list) else len(res.steps)
-            out[name] = {"median_ms": statistics.median(times) * 1000,
-                         "min_ms": min(times) * 1000, "max_ms": max(times) * 1000,
-                         "rows": size, "calls": n}
+            out[name] = {
+                "median_ms": statistics.median(times) * 1000,
+                "min_ms": min(times) * 1000,
+                "max_ms": max(times) * 1000,
+                "rows": size,
+                "calls": n,
+            }
         return out
     finally:
         app.close()
@@ -160,8 +173,10 @@ def run(
     records = sum(_count_rows(p) for p in folder.glob("*.csv"))
     work = Path(tempfile.mkdtemp(prefix=f"bench-{size}-"))
     log = work / "commands.log"
-    print(f"folder {folder} ({used}): {transfers} transfers, {records} records; work dir {work}",
-          file=sys.stderr)
+    print(
+        f"folder {folder} ({used}): {transfers} transfers, {records} records; work dir {work}",
+        file=sys.stderr,
+    )
 
     floor, load, rebuild, fold, report = [], [], [], [], []
     url = ""
@@ -175,8 +190,10 @@ def run(
         if db_kind == "postgres":
             url = os.environ.get("BENCH_PG_URL", "")
             if not url:
-                raise SystemExit("--db-kind postgres needs BENCH_PG_URL=postgresql://user@host/db "
-                                 "pointing at an EMPTY database (it is not dropped for you)")
+                raise SystemExit(
+                    "--db-kind postgres needs BENCH_PG_URL=postgresql://user@host/db "
+                    "pointing at an EMPTY database (it is not dropped for you)"
+                )
             if repeat > 1:
                 raise SystemExit("--db-kind postgres supports --repeat 1 only (no reset)")
         else:
@@ -202,22 +219,41 @@ def run(
     db_mb = db_path.stat().st_size / 2**20 if db_path.exists() else None
 
     res: dict[str, Any] = {
-        "size": size, "repeat": repeat, "db_kind": db_kind, "folder": str(folder),
-        "generator": used, "transfers": transfers, "allocations": allocations,
-        "records": records, "events": events, "db_mb": db_mb,
-        "machine": {"nproc": os.cpu_count(), "python": platform.python_version(),
-                    "platform": platform.platform()},
-        "floor": summary(floor), "load": summary(load), "rebuild": summary(rebuild),
-        "fold_floor": summary(fold) if fold else None, "report": summary(report), "queries": q,
+        "size": size,
+        "repeat": repeat,
+        "db_kind": db_kind,
+        "folder": str(folder),
+        "generator": used,
+        "transfers": transfers,
+        "allocations": allocations,
+        "records": records,
+        "events": events,
+        "db_mb": db_mb,
+        "machine": {
+            "nproc": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "floor": summary(floor),
+        "load": summary(load),
+        "rebuild": summary(rebuild),
+        "fold_floor": summary(fold) if fold else None,
+        "report": summary(report),
+        "queries": q,
     }
     res["ratios"] = {
         "load/floor": res["load"]["seconds"] / res["floor"]["seconds"],
-        **({"rebuild/fold_floor": res["rebuild"]["seconds"] / res["fold_floor"]["seconds"]}
-           if fold else {}),
+        **(
+            {"rebuild/fold_floor": res["rebuild"]["seconds"] / res["fold_floor"]["seconds"]}
+            if fold
+            else {}
+        ),
     }
     if keep:
-        print(f"kept {work} (the ledger: sqlite:///{db_path}, the report: {work}/report.html)",
-              file=sys.stderr)
+        print(
+            f"kept {work} (the ledger: sqlite:///{db_path}, the report: {work}/report.html)",
+            file=sys.stderr,
+        )
     else:
         shutil.rmtree(work, ignore_errors=True)
     return res
@@ -230,16 +266,19 @@ def table(res: dict[str, Any]) -> str:
     t, e = res["transfers"], res["events"]
     rows = [("step", "payments/s", "events/s", "seconds (min-max)", "peak MB", "ours/floor")]
 
-    def row(name: str, s: dict[str, Any], ev: int | None, ratio: float | None,
-            pay: bool = False) -> None:
-        rows.append((
-            name,
-            f"{t / s['seconds']:,.0f}" if pay else "-",
-            f"{ev / s['seconds']:,.0f}" if ev else "-",
-            f"{s['seconds']:.2f} ({s['seconds_min']:.2f}-{s['seconds_max']:.2f})",
-            f"{s['peak_mb']:.0f}",
-            f"{ratio:.1f}x" if ratio else "-",
-        ))
+    def row(
+        name: str, s: dict[str, Any], ev: int | None, ratio: float | None, pay: bool = False
+    ) -> None:
+        rows.append(
+            (
+                name,
+                f"{t / s['seconds']:,.0f}" if pay else "-",
+                f"{ev / s['seconds']:,.0f}" if ev else "-",
+                f"{s['seconds']:.2f} ({s['seconds_min']:.2f}-{s['seconds_max']:.2f})",
+                f"{s['peak_mb']:.0f}",
+                f"{ratio:.1f}x" if ratio else "-",
+            )
+        )
 
     row("floor (sqlite3 by hand)", res["floor"], None, None, pay=True)
     row("coloring load", res["load"], e, res["ratios"]["load/floor"], pay=True)
@@ -249,15 +288,25 @@ def table(res: dict[str, Any]) -> str:
     if res.get("report"):
         row("coloring report (HTML)", res["report"], None, None)
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = [" | ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in
-                        enumerate(zip(r, widths))) for r in rows]
+    lines = [
+        " | ".join(
+            c.ljust(w) if i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(r, widths, strict=True))
+        )
+        for r in rows
+    ]
     lines.insert(1, "-+-".join("-" * w for w in widths))
-    head = (f"size {res['size']}: {t:,} transfers, {res['records']:,} records, "
-            f"{e or 0:,} events, db {res['db_mb'] or 0:.0f} MB, repeat {res['repeat']}, "
-            f"{res['db_kind']}, folder from {res['generator']}")
-    q = ["in-process queries (median of %d):" % next(iter(res["queries"].values()))["calls"]]
-    q += [f"  {k}: {v['median_ms']:.1f} ms ({v['min_ms']:.1f}-{v['max_ms']:.1f}), {v['rows']} rows"
-          for k, v in res["queries"].items()]
+    head = (
+        f"size {res['size']}: {t:,} transfers, {res['records']:,} records, "
+        f"{e or 0:,} events, db {res['db_mb'] or 0:.0f} MB, repeat {res['repeat']}, "
+        f"{res['db_kind']}, folder from {res['generator']}"
+    )
+    calls = next(iter(res["queries"].values()))["calls"]
+    q = [f"in-process queries (median of {calls}):"]
+    q += [
+        f"  {k}: {v['median_ms']:.1f} ms ({v['min_ms']:.1f}-{v['max_ms']:.1f}), {v['rows']} rows"
+        for k, v in res["queries"].items()
+    ]
     return "\n".join([head, *lines, *q])
 
 
@@ -278,10 +327,19 @@ def cmd_ratchet(a: argparse.Namespace) -> int:
     res = run(a.size, a.repeat, "sqlite", a.source)
     print(table(res))
     if a.update or not BASELINE.is_file():
-        BASELINE.write_text(json.dumps(
-            {"size": a.size, "ratios": res["ratios"], "machine": res["machine"],
-             "note": "ratios are ours/floor wall seconds; written by python -m benchmarks "
-                     "ratchet --update"}, indent=2) + "\n")
+        BASELINE.write_text(
+            json.dumps(
+                {
+                    "size": a.size,
+                    "ratios": res["ratios"],
+                    "machine": res["machine"],
+                    "note": "ratios are ours/floor wall seconds; written by python -m benchmarks "
+                    "ratchet --update",
+                },
+                indent=2,
+            )
+            + "\n"
+        )
         print(f"baseline written to {BASELINE}")
         return 0
     base = json.loads(BASELINE.read_text())["ratios"]
@@ -301,18 +359,28 @@ def cmd_ratchet(a: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = p.add_subparsers(dest="command", required=True)
     r = sub.add_parser("run", help="measure floor, load, rebuild and queries")
     r.add_argument("--size", type=int, required=True, help="about this many transfers")
     r.add_argument("--repeat", type=int, default=3)
     r.add_argument("--db-kind", choices=["sqlite", "postgres"], default="sqlite")
     r.add_argument("--out", help="results JSON (default benchmarks/out/results-N.json)")
-    r.add_argument("--source", choices=["auto", "pilot", "synthetic"], default="auto",
-                   help="folder generator: coloring.pilot.generator if importable (auto)")
-    r.add_argument("--keep", action="store_true",
-                   help="keep the work dir (the loaded ledger and its report) and say where")
+    r.add_argument(
+        "--source",
+        choices=["auto", "pilot", "synthetic"],
+        default="auto",
+        help="folder generator: coloring.pilot.generator if importable (auto)",
+    )
+    r.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the work dir (the loaded ledger and its report) and say where",
+    )
     r.set_defaults(func=cmd_run)
     k = sub.add_parser("ratchet", help=f"~{RATCHET_SIZE} transfers; fail if a ratio regressed")
     k.add_argument("--update", action="store_true", help="rewrite benchmarks/baseline.json")

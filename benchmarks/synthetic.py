@@ -42,7 +42,10 @@ def generate(out: Path, *, transfers: int, seed: int = 1) -> dict[str, int]:
     fids = [f"F-{i:07d}" for i in range(farmers)]
     sids = [f"S-{i:06d}" for i in range(sellers)]
 
-    part = [["TR", "Treasury", "treasury", "Astana", ""], ["OP", "Operator", "operator", "Astana", ""]]
+    part = [
+        ["TR", "Treasury", "treasury", "Astana", ""],
+        ["OP", "Operator", "operator", "Astana", ""],
+    ]
     part += [[b, f"Bank {b}", "bank", "Astana", ""] for b in banks]
     part += [[f, f"Farmer {f}", "farmer", "Akmola", ""] for f in fids]
     part += [[s, f"Seller {s}", "seller", "Akmola", ""] for s in sids]
@@ -52,9 +55,16 @@ def generate(out: Path, *, transfers: int, seed: int = 1) -> dict[str, int]:
     _w(
         out / "programs.csv",
         ["program_id", "name", "kind", "route", "expires_at", "max_idle_days"],
-        [[PROGRAM, "Livestock 2025", "livestock",
-          "treasury>operator operator>bank bank>farmer farmer>seller",
-          _t(START + timedelta(days=span_days + 60)), span_days + 30]],
+        [
+            [
+                PROGRAM,
+                "Livestock 2025",
+                "livestock",
+                "treasury>operator operator>bank bank>farmer farmer>seller",
+                _t(START + timedelta(days=span_days + 60)),
+                span_days + 30,
+            ]
+        ],
     )
 
     loans, purchases, animals, registry, late = [], [], [], [], []
@@ -81,21 +91,56 @@ def generate(out: Path, *, transfers: int, seed: int = 1) -> dict[str, int]:
     grand = sum(bank_total.values())
     n_alloc = 10
     share = -(-grand // n_alloc)
-    allocs = [[f"AL-{k:02d}", PROGRAM, "TR", "OP", share, _t(START + timedelta(minutes=k))]
-              for k in range(n_alloc)]
-    _w(out / "allocations.csv",
-       ["allocation_id", "program_id", "payer", "recipient", "amount", "allocated_at"], allocs)
+    allocs = [
+        [f"AL-{k:02d}", PROGRAM, "TR", "OP", share, _t(START + timedelta(minutes=k))]
+        for k in range(n_alloc)
+    ]
+    _w(
+        out / "allocations.csv",
+        ["allocation_id", "program_id", "payer", "recipient", "amount", "allocated_at"],
+        allocs,
+    )
 
-    rows = [[f"T-OB-{k:02d}", _t(START + timedelta(days=1, minutes=k)), PROGRAM, "OP", b,
-             bank_total[b], ""] for k, b in enumerate(banks) if bank_total[b] > 0]
+    rows = [
+        [
+            f"T-OB-{k:02d}",
+            _t(START + timedelta(days=1, minutes=k)),
+            PROGRAM,
+            "OP",
+            b,
+            bank_total[b],
+            "",
+        ]
+        for k, b in enumerate(banks)
+        if bank_total[b] > 0
+    ]
     late.sort(key=lambda r: r[0])
-    rows += [[tid, _t(at), PROGRAM, payer, payee, amt, ref] for at, tid, payer, payee, amt, ref in late]
-    _w(out / "transfers.csv",
-       ["transfer_id", "at", "program_id", "payer", "payee", "amount", "purpose_ref"], rows)
-    _w(out / "loans.csv", ["loan_id", "program_id", "lender", "borrower", "amount", "issued_at"], loans)
-    _w(out / "purchases.csv", ["purchase_id", "program_id", "buyer", "seller", "contracted_at"], purchases)
+    rows += [
+        [tid, _t(at), PROGRAM, payer, payee, amt, ref] for at, tid, payer, payee, amt, ref in late
+    ]
+    _w(
+        out / "transfers.csv",
+        ["transfer_id", "at", "program_id", "payer", "payee", "amount", "purpose_ref"],
+        rows,
+    )
+    _w(
+        out / "loans.csv",
+        ["loan_id", "program_id", "lender", "borrower", "amount", "issued_at"],
+        loans,
+    )
+    _w(
+        out / "purchases.csv",
+        ["purchase_id", "program_id", "buyer", "seller", "contracted_at"],
+        purchases,
+    )
     _w(out / "purchase_animals.csv", ["purchase_id", "animal_id", "species", "price"], animals)
     _w(out / "registry.csv", ["animal_id", "species", "event", "owner", "at"], registry)
-    return {"transfers": len(rows), "allocations": len(allocs), "participants": len(part),
-            "loans": len(loans), "purchases": len(purchases), "animals": len(animals),
-            "registry": len(registry)}
+    return {
+        "transfers": len(rows),
+        "allocations": len(allocs),
+        "participants": len(part),
+        "loans": len(loans),
+        "purchases": len(purchases),
+        "animals": len(animals),
+        "registry": len(registry),
+    }
