@@ -42,7 +42,7 @@ from coloring.domain.rules import (
     Verdict,
     judge_payment,
 )
-from coloring.domain.time import Instant
+from coloring.domain.time import MAX_DAYS, Instant
 from coloring.store import LedgerStore, digest, price_key, registry_key
 
 __all__ = ["ColoringApplication", "PaymentResult", "digest", "price_key", "registry_key"]
@@ -132,8 +132,10 @@ class ColoringApplication(LedgerStore):
             raise TermsAmendmentError("an amendment changes expires_at, max_idle_days or both")
         if not a.reason.strip():
             raise TermsAmendmentError("an amendment needs a reason (it is kept in the history)")
-        if a.max_idle_days is not None and a.max_idle_days < 0:
-            raise TermsAmendmentError(f"max_idle_days must be >= 0, got {a.max_idle_days}")
+        if a.max_idle_days is not None and not 0 <= a.max_idle_days <= MAX_DAYS:
+            raise TermsAmendmentError(
+                f"max_idle_days must be a whole number from 0 to {MAX_DAYS}, got {a.max_idle_days}"
+            )
         expires_at_us = program.expires_at_us if a.expires_at is None else a.expires_at.us
         if a.expires_at is not None and a.expires_at.us < a.at.us:
             # An expiry in the past of the amendment would judge money retroactively.

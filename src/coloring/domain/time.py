@@ -12,6 +12,8 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 KZ_OFFSET_MINUTES = 5 * 60
 DAY_US = 24 * 3600 * 1_000_000
+# Beyond every representable instant; larger day counts would overflow the database.
+MAX_DAYS = 10**12
 
 _TIME_RE = re.compile(
     r"(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})"

@@ -35,7 +35,7 @@ from coloring.domain.records import (
     SubsidyRecord,
     TransferRecord,
 )
-from coloring.domain.time import Instant, InvalidTimeError, parse_instant
+from coloring.domain.time import MAX_DAYS, Instant, InvalidTimeError, parse_instant
 
 _ID_RE = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 _DAYS_RE = re.compile(r"[0-9]+")
@@ -77,9 +77,6 @@ def parse_time(text: str) -> Instant:
         _TIMES.clear()
     _TIMES[text] = instant
     return instant
-
-
-MAX_DAYS = 10**12  # beyond every representable instant; larger numbers overflow the database
 
 
 def parse_days(text: str) -> int:
