@@ -292,3 +292,38 @@ def test_a_generated_scenario_finds_exactly_what_was_planted(run: Run, write: Wr
     clean = report(run, str(path), "--set", "generate.misuse_rate=0")
     assert clean["findings"] == []
     assert clean["expectations"]["failed"] == []
+
+
+def test_an_amend_terms_step_extends_the_expiry_from_its_instant_on(run: Run, write: Write) -> None:
+    # Without the amendment T2 (after the registered expiry) is SPENT_AFTER_EXPIRY and the
+    # operator's 900 are UNRETURNED_AFTER_EXPIRY; with it, neither (as_of is 2026-01-10).
+    steps = (
+        "  - {at: 2025-01-01, allocate: AL1, from: T, to: OP, amount: 1000}\n"
+        "  - {at: 2025-12-01, amend_terms: AA, expires_at: 2026-06-30, reason: order 17}\n"
+        "  - {at: 2026-01-10, pay: T2, from: OP, to: F, amount: 100}\n"
+    )
+    idle_only = "  findings: [IDLE_FUNDS AL1]"
+    amended = write("amended.yaml", small(steps, idle_only))
+    result = run("replay", str(amended))
+    assert result.exit_code == 0, result.stdout + result.stderr
+    plain = write(
+        "plain.yaml", small(steps.replace("expires_at: 2026-06-30", "max_idle_days: 30"), idle_only)
+    )
+    result = run("replay", str(plain))
+    assert result.exit_code == 1
+    assert "actual SPENT_AFTER_EXPIRY T2" in result.stdout
+    assert "actual UNRETURNED_AFTER_EXPIRY AA/OP" in result.stdout
+
+
+def test_an_amend_terms_step_that_changes_nothing_is_an_error_on_its_line(
+    run: Run, write: Write
+) -> None:
+    path = write(
+        "s.yaml",
+        small("  - {at: 2025-12-01, amend_terms: AA, reason: nothing}\n"),
+    )
+    result = run("replay", str(path))
+    assert result.exit_code == 2
+    assert "s.yaml:15: timeline[0].amend_terms: give expires_at, max_idle_days or both" in (
+        result.stdout + result.stderr
+    )

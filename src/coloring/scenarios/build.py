@@ -30,6 +30,7 @@ from coloring.domain.records import (
     ReferencePriceRecord,
     RegistryRecord,
     SubsidyRecord,
+    TermsAmendment,
     TransferRecord,
 )
 from coloring.domain.time import Instant
@@ -162,7 +163,9 @@ class _Timeline:
         else:
             self.seen[kind][key] = ("timeline", i, name)
 
-    def record(self, i: int, step: Any, order: tuple[int, int, int]) -> DatedRecord:
+    def record(
+        self, i: int, step: Any, order: tuple[int, int, int]
+    ) -> DatedRecord | TermsAmendment:
         at: Instant = step.at
         if isinstance(step, m.Allocate):
             self.unique("movement", i, "allocate", step.allocate)
@@ -224,7 +227,20 @@ class _Timeline:
             return ActRecord(step.accept_act, step.contract, step.amount, at)
         if isinstance(step, (m.Pay, m.Return)):
             return self.payment(i, step)
+        if isinstance(step, m.AmendTerms):
+            return self.amendment(i, step)
         return self.registry(i, step)
+
+    def amendment(self, i: int, step: m.AmendTerms) -> TermsAmendment:
+        if step.amend_terms not in self.sc.programs:
+            self.issue(("timeline", i, "amend_terms"), f"unknown program {step.amend_terms!r}")
+        if step.expires_at is None and step.max_idle_days is None:
+            self.issue(("timeline", i, "amend_terms"), "give expires_at, max_idle_days or both")
+        if step.expires_at is not None and step.expires_at.us < step.at.us:
+            self.issue(("timeline", i, "expires_at"), "before the amendment's own `at`")
+        return TermsAmendment(
+            step.amend_terms, step.at, step.reason, step.expires_at, step.max_idle_days
+        )
 
     def contract(self, i: int, step: m.SignContract, order: tuple[int, int, int]) -> ContractRecord:
         self.unique("document", i, "sign_contract", step.sign_contract)
@@ -325,17 +341,20 @@ def plan_timeline(doc: Document, sc: m.Scenario) -> tuple[Plan, str]:
         if isinstance(step, m.Purchase):
             for a in step.animals:
                 t.species.setdefault(a.id, a.species)
-    ordered = sorted(
-        range(len(steps)),
-        key=lambda i: (steps[i].at.us, DATED_ORDER[_RECORD_TYPE[type(steps[i])]], i),
-    )
+    ordered = sorted(range(len(steps)), key=lambda i: _order(steps[i], i))
     for i in ordered:
         step = steps[i]
-        order = (step.at.us, DATED_ORDER[_RECORD_TYPE[type(step)]], i)
+        order = _order(step, i)
         plan.dated.append((t.record(i, step, order), doc.where(("timeline", i))))
     if issues:
         raise ScenarioError(sorted(issues, key=lambda x: (x.line, x.field)))
     return plan, sc.parameters.mode.value
+
+
+def _order(step: Any, i: int) -> tuple[int, int, int]:
+    """Section 3's order; an amendment goes first at its instant (its terms apply from it on)."""
+    rank = -1 if isinstance(step, m.AmendTerms) else DATED_ORDER[_RECORD_TYPE[type(step)]]
+    return (step.at.us, rank, i)
 
 
 _RECORD_TYPE: dict[type, type] = {

@@ -197,6 +197,16 @@ class Return(Step):
     program: Id | None = None
 
 
+class AmendTerms(Step):
+    """The program's expiry and/or idle limit change from `at` on (`coloring amend`): what
+    came before stays judged under the old terms."""
+
+    amend_terms: Id = Field(description="the program")
+    reason: str = Field(min_length=1)
+    expires_at: When | None = None
+    max_idle_days: Days | None = None
+
+
 STEPS: dict[str, type[Step]] = {
     "allocate": Allocate,
     "lend": Lend,
@@ -210,6 +220,7 @@ STEPS: dict[str, type[Step]] = {
     "accept_act": AcceptAct,
     "pay": Pay,
     "return": Return,
+    "amend_terms": AmendTerms,
 }
 
 
@@ -233,7 +244,8 @@ AnyStep = Annotated[
     | Annotated[SignContract, Tag("sign_contract")]
     | Annotated[AcceptAct, Tag("accept_act")]
     | Annotated[Pay, Tag("pay")]
-    | Annotated[Return, Tag("return")],
+    | Annotated[Return, Tag("return")]
+    | Annotated[AmendTerms, Tag("amend_terms")],
     Discriminator(
         step_kind,
         custom_error_type="step_kind",

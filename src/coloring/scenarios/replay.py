@@ -27,6 +27,7 @@ from coloring.domain.records import (
     ReferencePriceRecord,
     RegistryRecord,
     SubsidyRecord,
+    TermsAmendment,
     TransferRecord,
 )
 from coloring.pilot.loader import LoadRefusedError, load_folder
@@ -223,3 +224,5 @@ def _apply(app: ColoringApplication, r: Any, where: str, seen: Counter[str]) -> 
             app.accept_act(r, source=where)
         case TransferRecord():
             app.pay(r, source=where)
+        case TermsAmendment():
+            app.amend_program(r, source=where)
