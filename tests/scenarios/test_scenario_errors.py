@@ -69,7 +69,7 @@ expect:
         "each part)",
         "bad.yaml:17: timeline[2]: a step is a mapping with `at` and exactly one of: allocate, "
         "lend, purchase, register, transfer_ownership, dispose, export, approve_subsidy, "
-        "sign_contract, accept_act, pay, return",
+        "sign_contract, accept_act, pay, return, amend_terms",
         "bad.yaml:18: timeline[3].at: 'someday' is not a time of the form "
         "YYYY-MM-DD[THH:MM[:SS[.ffffff]]][Z|+HH:MM]",
         "bad.yaml:20: expect.findings[0]: a finding is 'RULE SUBJECT', e.g. 'OFF_ROUTE T-7'",
