@@ -127,6 +127,7 @@ def query_latencies(url: str, repeat: int) -> dict[str, Any]:
     """Median latency of findings / trace / balances, in process (no CLI start-up)."""
     from coloring.application import ColoringApplication
     from coloring.projections import queries
+    from coloring.domain.time import format_instant
     from coloring.projections.runner import ProjectionRunner
 
     app = ColoringApplication(url)
@@ -137,10 +138,18 @@ def query_latencies(url: str, repeat: int) -> dict[str, Any]:
         db = runner.db
         alloc = db.query("SELECT allocation_id FROM rm_allocations ORDER BY allocation_id LIMIT 1")
         unit = f"{alloc[0][0]}#0"
+        overpayments = queries.Filters(rules=("OVERPAYMENT",))
+        first, last = db.query("SELECT MIN(at_us), MAX(at_us) FROM rm_movements")[0]
+        mid_us = (int(first) + int(last)) // 2
+        middle = format_instant(mid_us, 300)
         calls = {
             "findings": lambda: [f.as_dict() for f in queries.findings(db)],
+            "findings --rule OVERPAYMENT": lambda: [
+                f.as_dict() for f in queries.findings(db, filters=overpayments)
+            ],
             f"trace {unit}": lambda: queries.trace(db, unit),
             "balances": lambda: queries.balances(db),
+            f"balances --as-of {middle}": lambda: queries.balances(db, mid_us),
         }
         out: dict[str, Any] = {}
         n = max(5, repeat)

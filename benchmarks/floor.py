@@ -41,14 +41,28 @@ def main(folder: str, db_path: str) -> None:
     )
     with open(f"{folder}/allocations.csv", newline="", encoding="utf-8-sig") as f:
         allocs = [
-            (r["allocation_id"], r["program_id"], r["payer"], r["recipient"], tiyn(r["amount"]),
-             instant_us(r["allocated_at"]))
+            (
+                r["allocation_id"],
+                r["program_id"],
+                r["payer"],
+                r["recipient"],
+                tiyn(r["amount"]),
+                instant_us(r["allocated_at"]),
+            )
             for r in csv.DictReader(f)
         ]
     with open(f"{folder}/transfers.csv", newline="", encoding="utf-8-sig") as f:
         transfers = [
-            (r["transfer_id"], r["program_id"], r["payer"], r["payee"], tiyn(r["amount"]),
-             instant_us(r["at"]), r.get("purpose_ref") or None, None)
+            (
+                r["transfer_id"],
+                r["program_id"],
+                r["payer"],
+                r["payee"],
+                tiyn(r["amount"]),
+                instant_us(r["at"]),
+                r.get("purpose_ref") or None,
+                None,
+            )
             for r in csv.DictReader(f)
         ]
     con.executemany("INSERT INTO allocations VALUES (?,?,?,?,?,?)", allocs)

@@ -385,3 +385,19 @@ def test_a_ledger_that_cannot_be_opened_is_a_usage_error_saying_what_to_check(
     assert result.exit_code == 2
     assert "cannot open the ledger at sqlite:///" in result.stderr
     assert "--db / COLORING_DB" in result.stderr
+
+
+def test_read_models_projected_before_balance_steps_existed_are_completed_on_open(
+    tmp_path: Path,
+) -> None:
+    path = example(tmp_path / "pilot").write()
+    db = db_for(path)
+    load(path)
+    at = "2025-03-01T00:00:00+05:00"
+    expected = run("balances", "--db", db, "--as-of", at, "--format", "json").stdout
+    with sqlite3.connect(sqlite_path(db)) as conn:
+        conn.execute("DROP TABLE rm_balance_steps")
+        conn.execute("DROP TABLE rm_holders")
+    assert run("balances", "--db", db, "--as-of", at, "--format", "json").stdout == expected
+    assert json.loads(expected)
+    assert run("verify", "--db", db).exit_code == 0

@@ -59,11 +59,16 @@ class Instant:
         return self.isoformat()
 
 
+_NAIVE_EPOCH = datetime(1970, 1, 1)
+
+
 def format_instant(us: int, offset_minutes: int) -> str:
-    local = _EPOCH + timedelta(microseconds=us + offset_minutes * 60_000_000)
+    # isoformat, not strftime: it pads years below 1000 to four digits and is several times
+    # quicker (findings print thousands of instants).
+    local = _NAIVE_EPOCH + timedelta(microseconds=us + offset_minutes * 60_000_000)
     sign = "+" if offset_minutes >= 0 else "-"
     hh, mm = divmod(abs(offset_minutes), 60)
-    return f"{local:%Y-%m-%dT%H:%M:%S}{sign}{hh:02d}:{mm:02d}"
+    return f"{local.isoformat(timespec='seconds')}{sign}{hh:02d}:{mm:02d}"
 
 
 def parse_instant(text: str) -> Instant:

@@ -20,10 +20,10 @@ class Cursor:
 
             raw.row_factory = tuple_row
         self._raw = raw
-        self._postgres = postgres
+        self.postgres = postgres
 
     def _sql(self, sql: str) -> str:
-        return sql.replace("?", "%s") if self._postgres else sql
+        return sql.replace("?", "%s") if self.postgres else sql
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         self._raw.execute(self._sql(sql), tuple(params))

@@ -19,7 +19,12 @@ from coloring.projections.docrules import (
     PriceBook,
     Terms,
 )
-from coloring.projections.judging import FINDING_INSERT, judge_documents, judge_settlements
+from coloring.projections.judging import (
+    FINDING_INSERT,
+    chunks,
+    judge_documents,
+    judge_settlements,
+)
 
 IDLE_LIMIT_CAP_US = 2**62
 """An idle limit past every instant (years 1 to 9999 span under 2**59 us) means never idle;
@@ -61,6 +66,7 @@ class Fold:
     def _reset(self) -> None:
         self.rows: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
         self.holdings: dict[tuple[str, str], int] = defaultdict(int)
+        self.steps: list[tuple[str, str, int, int, int]] = []
         self.allocations: dict[str, list[int]] = {}
         self.paid: dict[str, int] = defaultdict(int)
         self.accepted: dict[str, int] = defaultdict(int)
@@ -149,8 +155,10 @@ class Fold:
         amount: int,
         at_us: int,
         at_offset: int,
+        seq: int,
     ) -> None:
         self.holdings[(program_id, holder)] += amount
+        self.steps.append((program_id, holder, at_us, seq, amount))
         limit = min(self.idle_days[program_id] * DAY_US, IDLE_LIMIT_CAP_US)
         self.rows["deliveries"].append(
             (delivery_id, program_id, holder, amount, at_us, at_offset, limit, 0)
@@ -186,7 +194,9 @@ class Fold:
             e.amount if e.outcome == "returned" else 0,
         ]
         if e.outcome == "held":
-            self._deliver(program_id, e.allocation_id, e.recipient, e.amount, e.at_us, e.at_offset)
+            self._deliver(
+                program_id, e.allocation_id, e.recipient, e.amount, e.at_us, e.at_offset, e.seq
+            )
         self.rows["unit_moves"].append(
             (
                 e.allocation_id,
@@ -230,8 +240,9 @@ class Fold:
         self._payment(e, n, "applied", e.outcome, e.settles)
         program_id = e.program_id
         self.holdings[(program_id, e.payer)] -= e.amount
+        self.steps.append((program_id, e.payer, e.at_us, e.seq, -e.amount))
         if e.outcome == "held":
-            self._deliver(program_id, e.transfer_id, e.payee, e.amount, e.at_us, e.at_offset)
+            self._deliver(program_id, e.transfer_id, e.payee, e.amount, e.at_us, e.at_offset, e.seq)
         elif e.outcome in ("spent", "returned"):
             column = 3 if e.outcome == "spent" else 4
             per_allocation: dict[str, int] = defaultdict(int)
@@ -382,6 +393,34 @@ class Fold:
         "registry": "rm_registry VALUES (?,?,?,?,?,?,?)",
     }
 
+    def _write_balance_steps(self, c: Cursor) -> None:
+        """Each changed balance after each movement of the page, from the balances before it
+        (rm_holdings, not yet updated for this page)."""
+        if not self.steps:
+            return
+        running: dict[tuple[str, str], int] = defaultdict(int)
+        programs = sorted({p for p, *_ in self.steps})
+        holders = sorted({h for _, h, *_ in self.steps})
+        program_marks = ",".join("?" * len(programs))
+        for chunk in chunks(holders):
+            for p, h, held in c.query(
+                "SELECT program_id, participant_id, held FROM rm_holdings "
+                f"WHERE program_id IN ({program_marks}) AND participant_id IN "
+                f"({','.join('?' * len(chunk))})",
+                [*programs, *chunk],
+            ):
+                running[(p, h)] = held
+        rows = []
+        for p, h, at_us, seq, delta in self.steps:
+            running[(p, h)] += delta
+            rows.append((p, h, at_us, seq, running[(p, h)]))
+        c.executemany("INSERT INTO rm_balance_steps VALUES (?,?,?,?,?)", rows)
+        c.executemany(
+            "INSERT INTO rm_holders VALUES (?,?) ON CONFLICT (program_id, participant_id) "
+            "DO NOTHING",
+            sorted(running),
+        )
+
     def write(self, c: Cursor) -> None:
         """Send the buffered page to the database (inside the caller's transaction)."""
         for key, target in self._INSERTS.items():
@@ -403,6 +442,7 @@ class Fold:
             "WHERE allocation_id = ?",
             [(u, u, a) for (a, col), u in moves.items() if col == 4],
         )
+        self._write_balance_steps(c)
         c.executemany(
             "INSERT INTO rm_holdings VALUES (?,?,?) ON CONFLICT (program_id, participant_id) "
             "DO UPDATE SET held = rm_holdings.held + excluded.held",

@@ -27,7 +27,7 @@ class BadQueryError(ColoringError):
     """The question itself is malformed (a usage error, exit 2)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     rule: str
     subject: str
@@ -155,21 +155,17 @@ def idle_findings(db: Database, t: int) -> list[Finding]:
 
 
 def holdings_at(db: Database, t: int, program_id: str | None = None) -> list[tuple[str, str, int]]:
-    """(program, participant, held) after every record at or before `t`: what is held now, less
-    what arrived after `t`, plus what left after `t` (cheap for recent instants, which are the
-    ones asked most: the default evaluation instant and program expiries)."""
-    where = "AND program_id = ?" if program_id else ""
-    extra = (program_id,) if program_id else ()
+    """(program, participant, held) after every record at or before `t`: for each holder that
+    ever held, its balance after its last movement at or before `t` (one index seek each)."""
+    where = "WHERE h.program_id = ? " if program_id else ""
     rows = db.query(
-        "SELECT program_id, holder, SUM(delta) FROM ("
-        "SELECT program_id, participant_id AS holder, held AS delta FROM rm_holdings "
-        f"WHERE held != 0 {where} "
-        "UNION ALL SELECT program_id, payee AS holder, -amount AS delta FROM rm_movements "
-        f"WHERE status = 'applied' AND outcome = 'held' AND at_us > ? {where} "
-        "UNION ALL SELECT program_id, payer AS holder, amount AS delta FROM rm_movements "
-        f"WHERE status = 'applied' AND kind = 'transfer' AND at_us > ? {where}"
-        ") moves GROUP BY program_id, holder HAVING SUM(delta) > 0 ORDER BY program_id, holder",
-        (*extra, t, *extra, t, *extra),
+        "SELECT program_id, participant_id, held FROM (SELECT h.program_id, h.participant_id, "
+        "(SELECT s.held FROM rm_balance_steps s WHERE s.program_id = h.program_id "
+        "AND s.participant_id = h.participant_id AND s.at_us <= ? "
+        "ORDER BY s.at_us DESC, s.seq DESC LIMIT 1) AS held "
+        f"FROM rm_holders h {where}) AS at_t WHERE held > 0 "
+        "ORDER BY program_id, participant_id",
+        (t, program_id) if program_id else (t,),
     )
     return [(p, h, int(v)) for p, h, v in rows]
 

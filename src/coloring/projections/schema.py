@@ -35,6 +35,15 @@ TABLES = {
         "program_id TEXT NOT NULL, participant_id TEXT NOT NULL, held BIGINT NOT NULL, "
         "PRIMARY KEY (program_id, participant_id)"
     ),
+    # Each holder's balance after every movement that changed it: holdings at any instant are
+    # one index seek per (program, holder) in rm_holders, however far back the instant is.
+    "rm_balance_steps": (
+        "program_id TEXT NOT NULL, participant_id TEXT NOT NULL, at_us BIGINT NOT NULL, "
+        "seq BIGINT NOT NULL, held BIGINT NOT NULL, "
+        "PRIMARY KEY (program_id, participant_id, at_us, seq)"
+    ),
+    "rm_holders": "program_id TEXT NOT NULL, participant_id TEXT NOT NULL, "
+    "PRIMARY KEY (program_id, participant_id)",
     "rm_allocations": (
         "allocation_id TEXT PRIMARY KEY, program_id TEXT NOT NULL, amount BIGINT NOT NULL, "
         "held BIGINT NOT NULL, spent BIGINT NOT NULL, returned BIGINT NOT NULL"
@@ -109,13 +118,37 @@ PARTIAL_INDEXES = [
     "WHERE amount > departed_within",
 ]
 
+BACKFILL_BALANCE_STEPS = (
+    "INSERT INTO rm_balance_steps SELECT program_id, holder, at_us, seq, "
+    "SUM(delta) OVER (PARTITION BY program_id, holder ORDER BY at_us, seq "
+    "ROWS UNBOUNDED PRECEDING) FROM ("
+    "SELECT program_id, payee AS holder, at_us, seq, amount AS delta FROM rm_movements "
+    "WHERE status = 'applied' AND outcome = 'held' "
+    "UNION ALL SELECT program_id, payer, at_us, seq, -amount FROM rm_movements "
+    "WHERE status = 'applied' AND kind = 'transfer') AS moves"
+)
+
 # Tables rebuilt by a replay; the position table says how far the replay got.
 READ_MODELS = [t for t in TABLES if t != "rm_position"]
 
 
+def _exists(c: Cursor, table: str) -> bool:
+    if c.postgres:
+        return c.query("SELECT to_regclass(?) IS NOT NULL", (table,))[0][0] is True
+    return bool(c.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)))
+
+
 def create(c: Cursor) -> None:
+    had_steps = _exists(c, "rm_balance_steps")
     for name, columns in TABLES.items():
         c.execute(f"CREATE TABLE IF NOT EXISTS {name} ({columns})")
+    if not had_steps:
+        # Read models of a ledger projected before balance steps existed: derive them once.
+        c.execute(BACKFILL_BALANCE_STEPS)
+        c.execute(
+            "INSERT INTO rm_holders SELECT DISTINCT program_id, participant_id "
+            "FROM rm_balance_steps"
+        )
     for spec in INDEXES:
         table, cols = spec.split(" ", 1)
         index = "ix_" + table + "_" + "_".join(x.strip() for x in cols.strip("()").split(","))

@@ -1,0 +1,35 @@
+"""Instants as section 7.7 writes them: `YYYY-MM-DDTHH:MM:SS±HH:MM`, with their own offset."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from coloring.domain.time import format_instant, parse_instant
+
+SECOND = 1_000_000
+# From 0001-01-02 to 9999-12-30 (UTC), so that every offset stays within years 1 to 9999.
+FIRST_US, LAST_US = -62135510400 * SECOND, 253402128000 * SECOND
+
+
+def test_a_year_before_1000_is_printed_with_four_digits() -> None:
+    t = parse_instant("0721-04-02T06:08:48+06:59")
+    assert format_instant(t.us, t.offset_minutes) == "0721-04-02T06:08:48+06:59"
+
+
+def test_z_prints_as_plus_zero() -> None:
+    t = parse_instant("2025-01-01T00:00Z")
+    assert format_instant(t.us, t.offset_minutes) == "2025-01-01T00:00:00+00:00"
+
+
+@given(
+    us=st.integers(min_value=FIRST_US, max_value=LAST_US),
+    offset=st.integers(min_value=-12 * 60, max_value=14 * 60),
+)
+def test_a_printed_instant_reads_back_as_the_same_second_in_the_same_offset(
+    us: int, offset: int
+) -> None:
+    text = format_instant(us, offset)
+    assert len(text) == len("YYYY-MM-DDTHH:MM:SS+HH:MM")
+    back = parse_instant(text)
+    assert (back.us, back.offset_minutes) == (us - us % SECOND, offset)
