@@ -4,6 +4,7 @@ and progress to stderr. Exit 0 ok, 1 a failed check or domain error, 2 bad input
 from __future__ import annotations
 
 import csv
+import gc
 import json
 import sys
 from collections import Counter
@@ -457,6 +458,11 @@ register_scenarios(app)
 
 
 def main() -> None:
+    # A load holds hundreds of thousands of long-lived objects (aggregates, queues, caches) and
+    # allocates millions of short-lived ones that are freed by reference counting; Python's
+    # default thresholds then rescan the long-lived heap over and over for cycles that are not
+    # there (a generated 100k folder: 46.7 s default, 36.1 s with these; same peak memory).
+    gc.set_threshold(100_000, 50, 1000)
     try:
         app()
     except KeyboardInterrupt:
