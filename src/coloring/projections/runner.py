@@ -23,6 +23,8 @@ from coloring.projections.db import Cursor, Database
 from coloring.projections.fold import Fold
 
 PROJECTION = "read_models"
+# The decoder itself, on text: json.loads would sniff the encoding of every state first.
+_decode_json = json.JSONDecoder().decode
 DEFAULT_PAGE = 5000
 
 
@@ -71,7 +73,7 @@ class EventLog:
                     state=state,
                 )
             )
-        return SimpleNamespace(**json.loads(state))
+        return SimpleNamespace(**_decode_json(state.decode()))
 
 
 class ProjectionRunner:
