@@ -126,8 +126,8 @@ def count(db_path: Path, sql: str) -> int:
 def query_latencies(url: str, repeat: int) -> dict[str, Any]:
     """Median latency of findings / trace / balances, in process (no CLI start-up)."""
     from coloring.application import ColoringApplication
-    from coloring.projections import queries
     from coloring.domain.time import format_instant
+    from coloring.projections import queries
     from coloring.projections.runner import ProjectionRunner
 
     app = ColoringApplication(url)
@@ -307,7 +307,8 @@ def table(res: dict[str, Any]) -> str:
     lines.insert(1, "-+-".join("-" * w for w in widths))
     head = (
         f"size {res['size']}: {t:,} transfers, {res['records']:,} records, "
-        f"{e or 0:,} events, db {res['db_mb'] or 0:.0f} MB, repeat {res['repeat']}, "
+        f"{e or 0:,} events ({(e or 0) / t:.1f} per payment), db {res['db_mb'] or 0:.0f} MB, "
+        f"repeat {res['repeat']}, "
         f"{res['db_kind']}, folder from {res['generator']}"
     )
     calls = next(iter(res["queries"].values()))["calls"]
