@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -18,6 +19,11 @@ from coloring.domain.records import TermsAmendment
 from coloring.domain.time import Instant, InvalidTimeError, format_instant, parse_instant
 
 DB_HELP = "Database URL (default $COLORING_DB or sqlite:///coloring.db)."
+
+
+class TermsFormat(StrEnum):
+    table = "table"
+    json = "json"
 
 
 def register(app: typer.Typer) -> None:
@@ -40,18 +46,16 @@ def programs(
         str | None,
         typer.Option("--as-of", help="The terms in force at this instant (default: now)."),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    fmt: Annotated[TermsFormat, typer.Option("--format")] = TermsFormat.table,
 ) -> None:
     """Programs with the terms in force and every amendment of them (the history of terms)."""
-    from coloring.cli import fail, ledger, out
+    from coloring.cli import ledger, out
     from coloring.projections.terms import program_terms
 
-    if fmt not in ("table", "json"):
-        fail(f"--format must be table or json, not {fmt!r}", 2)
     t = None if as_of is None else _instant(as_of, "--as-of").us
     with ledger(db) as (_, runner):
         terms = program_terms(runner.db)
-    if fmt == "json":
+    if fmt is TermsFormat.json:
         sys.stdout.write(json.dumps([p.as_dict(t) for p in terms], indent=1) + "\n")
         return
     table = Table("program", "kind", "expires_at", "max_idle_days", "history of terms")
