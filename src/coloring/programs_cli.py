@@ -61,12 +61,11 @@ def programs(
     table = Table("program", "kind", "expires_at", "max_idle_days", "history of terms")
     for p in terms:
         expires_us, offset, idle, _ = p.in_force(2**62 if t is None else t)
-        shown = [a for a in p.amendments if t is None or a.at_us <= t]
         history = [
             f"registered: expires_at "
             f"{format_instant(p.expires_at_us, p.expires_at_offset)}, "
             f"max_idle_days {p.max_idle_days}",
-            *(a.describe() for a in shown),
+            *(a.describe() for a in p.known_at(t)),
         ]
         table.add_row(
             p.program_id,

@@ -65,7 +65,6 @@ class Fold:
 
     def _reset(self) -> None:
         self.rows: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
-        self.holdings: dict[tuple[str, str], int] = defaultdict(int)
         self.steps: list[tuple[str, str, int, int, int]] = []
         self.allocations: dict[str, list[int]] = {}
         self.paid: dict[str, int] = defaultdict(int)
@@ -157,7 +156,6 @@ class Fold:
         at_offset: int,
         seq: int,
     ) -> None:
-        self.holdings[(program_id, holder)] += amount
         self.steps.append((program_id, holder, at_us, seq, amount))
         limit = min(self.idle_days[program_id] * DAY_US, IDLE_LIMIT_CAP_US)
         self.rows["deliveries"].append(
@@ -239,7 +237,6 @@ class Fold:
     def on_TaggedTenge_UnitsTransferred(self, e: Any, n: int) -> None:
         self._payment(e, n, "applied", e.outcome, e.settles)
         program_id = e.program_id
-        self.holdings[(program_id, e.payer)] -= e.amount
         self.steps.append((program_id, e.payer, e.at_us, e.seq, -e.amount))
         if e.outcome == "held":
             self._deliver(program_id, e.transfer_id, e.payee, e.amount, e.at_us, e.at_offset, e.seq)
@@ -393,9 +390,9 @@ class Fold:
         "registry": "rm_registry VALUES (?,?,?,?,?,?,?)",
     }
 
-    def _write_balance_steps(self, c: Cursor) -> None:
-        """Each changed balance after each movement of the page, from the balances before it
-        (rm_holdings, not yet updated for this page)."""
+    def _write_holdings(self, c: Cursor) -> None:
+        """Each changed balance after each movement of the page (rm_balance_steps), from the
+        balances before it, and the balances after the page (rm_holdings)."""
         if not self.steps:
             return
         running: dict[tuple[str, str], int] = defaultdict(int)
@@ -415,10 +412,21 @@ class Fold:
             running[(p, h)] += delta
             rows.append((p, h, at_us, seq, running[(p, h)]))
         c.executemany("INSERT INTO rm_balance_steps VALUES (?,?,?,?,?)", rows)
+        after = {(p, h): running[(p, h)] for p, h, *_ in self.steps}
         c.executemany(
             "INSERT INTO rm_holders VALUES (?,?) ON CONFLICT (program_id, participant_id) "
             "DO NOTHING",
-            sorted(running),
+            sorted(after),
+        )
+        c.executemany(
+            "INSERT INTO rm_holdings VALUES (?,?,?) ON CONFLICT (program_id, participant_id) "
+            "DO UPDATE SET held = excluded.held",
+            [(p, h, held) for (p, h), held in after.items() if held],
+        )
+        # A holder that passed everything on has no row, however the pages fell.
+        c.executemany(
+            "DELETE FROM rm_holdings WHERE program_id = ? AND participant_id = ?",
+            [(p, h) for (p, h), held in after.items() if not held],
         )
 
     def write(self, c: Cursor) -> None:
@@ -442,17 +450,7 @@ class Fold:
             "WHERE allocation_id = ?",
             [(u, u, a) for (a, col), u in moves.items() if col == 4],
         )
-        self._write_balance_steps(c)
-        c.executemany(
-            "INSERT INTO rm_holdings VALUES (?,?,?) ON CONFLICT (program_id, participant_id) "
-            "DO UPDATE SET held = rm_holdings.held + excluded.held",
-            [(p, h, d) for (p, h), d in self.holdings.items() if d],
-        )
-        # A holder that passed everything on has no row, however the pages fell.
-        c.executemany(
-            "DELETE FROM rm_holdings WHERE program_id = ? AND participant_id = ? AND held = 0",
-            [(p, h) for (p, h), d in self.holdings.items() if d],
-        )
+        self._write_holdings(c)
         departed: dict[tuple[str, int], int] = defaultdict(int)
         for units, delivery_id, at_us in self.departures:
             departed[(delivery_id, at_us)] += units

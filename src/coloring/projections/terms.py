@@ -55,6 +55,10 @@ class ProgramTerms:
             return self.expires_at_us, self.expires_at_offset, self.max_idle_days, None
         return current.expires_at_us, current.expires_at_offset, current.max_idle_days, current
 
+    def known_at(self, t: int | None) -> tuple[Amendment, ...]:
+        """The amendments made at or before `t` (all of them when `t` is None)."""
+        return tuple(a for a in self.amendments if t is None or a.at_us <= t)
+
     def as_dict(self, t: int | None = None) -> dict[str, Any]:
         return {
             "program": self.program_id,
@@ -70,8 +74,7 @@ class ProgramTerms:
                     "max_idle_days": a.max_idle_days,
                     "reason": a.reason,
                 }
-                for a in self.amendments
-                if t is None or a.at_us <= t
+                for a in self.known_at(t)
             ],
         }
 

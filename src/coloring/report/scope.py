@@ -10,6 +10,7 @@ from typing import Any
 
 from coloring.domain.rules import Rule
 from coloring.projections.db import Database
+from coloring.projections.terms import program_terms
 
 # Findings whose subject is the payment (transfer id) that carries them.
 PAYMENT_RULES = (
@@ -68,26 +69,27 @@ class Scope:
 
 
 def programs(db: Database, only: str | None = None, t: int | None = None) -> tuple[Program, ...]:
-    """The programs (or the one asked for), with the expiry and idle limit in force at `t`."""
-    amended: dict[str, tuple[int, int, int]] = {}
-    if t is not None:
-        for pid, idle, exp, off in db.query(
-            "SELECT program_id, max_idle_days, expires_at_us, expires_at_offset "
-            "FROM rm_program_amendments WHERE at_us <= ? ORDER BY seq",
-            (t,),
-        ):
-            amended[pid] = (idle, exp, off)
-    rows = db.query(
-        "SELECT program_id, name, kind, route, final_roles, max_idle_days, expires_at_us, "
-        "expires_at_offset FROM rm_programs"
-        + (" WHERE program_id = ?" if only is not None else "")
-        + " ORDER BY program_id",
-        [only] if only is not None else [],
-    )
-    return tuple(
-        Program(p, name, kind, route, tuple(finals.split()), *map(int, amended.get(p, terms)))
-        for p, name, kind, route, finals, *terms in rows
-    )
+    """The programs (or the one asked for), with the expiry and idle limit in force at `t`
+    (as registered when there is no instant: an empty ledger)."""
+    finals = dict(db.query("SELECT program_id, final_roles FROM rm_programs"))
+    chosen = []
+    for terms in program_terms(db):
+        if only is not None and terms.program_id != only:
+            continue
+        expires_us, offset, idle, _ = terms.in_force(-(2**62) if t is None else t)
+        chosen.append(
+            Program(
+                terms.program_id,
+                terms.name,
+                terms.kind,
+                terms.route,
+                tuple(finals[terms.program_id].split()),
+                idle,
+                expires_us,
+                offset,
+            )
+        )
+    return tuple(chosen)
 
 
 def flagged_cte(t: int) -> tuple[str, list[Any]]:
