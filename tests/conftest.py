@@ -39,6 +39,7 @@ LEDGER_TABLES = (
     "stored_snapshots",
     "snapshots",
     "ledger_records",
+    "ledger_chain",
 )
 
 

@@ -25,13 +25,13 @@ from coloring.domain.errors import ColoringError, DatabaseUnavailableError
 from coloring.domain.money import format_tiyn
 from coloring.domain.rules import Rule
 from coloring.domain.time import InvalidTimeError, parse_instant
+from coloring.integrity.commands import register as register_integrity
 from coloring.persistence import DatabaseUrlError, database_url, sqlite_file
 from coloring.pilot.loader import LoadRefusedError, load_folder
 from coloring.pilot.reader import PilotInputError
 from coloring.programs_cli import register as register_programs
 from coloring.projections import queries
 from coloring.projections.runner import ProjectionRunner
-from coloring.projections.verify import verify as verify_read_models
 from coloring.report.commands import register as register_report
 from coloring.scenarios.commands import register as register_scenarios
 
@@ -364,35 +364,6 @@ def _print_balances(rows: list[queries.Balance], fmt: Format) -> None:
 
 
 @app.command()
-def verify(db: DbOption = None) -> None:
-    """Rebuild every read model in a scratch space, compare with the live ones, check
-    conservation. Exit 1 with the differences on any mismatch."""
-    with ledger(db) as (_, runner):
-        report = verify_read_models(runner)
-    if report.ok:
-        err.print(
-            f"verified: read models match the {report.position} events; money is conserved",
-            highlight=False,
-        )
-        return
-    for line in report.differences:
-        out.print(line, highlight=False, markup=False)
-    fail(
-        "the read models or the balances disagree with the event log (differences above); "
-        "`coloring rebuild` replays the read models from the events",
-        1,
-    )
-
-
-@app.command()
-def rebuild(db: DbOption = None) -> None:
-    """Drop the read models and replay them from the event log."""
-    with ledger(db, catch_up=False) as (_, runner):
-        n = runner.rebuild()
-    err.print(f"rebuilt the read models from {n} events", highlight=False)
-
-
-@app.command()
 def generate(
     out_dir: Annotated[Path, typer.Argument(metavar="OUT", help="Folder to write.")],
     seed: Annotated[int, typer.Option("--seed")] = 1,
@@ -452,6 +423,7 @@ def demo(
                 out.print(line, highlight=False, markup=False)
 
 
+register_integrity(app)
 register_programs(app)
 register_report(app)
 register_scenarios(app)

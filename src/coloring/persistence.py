@@ -3,7 +3,9 @@
 `sqlite:///path.db` (default `./coloring.db`), `sqlite:///:memory:`, or
 `postgresql://user[:password]@host[:port]/dbname`. The event table's recorder is extended so
 that the record index (which pilot record became which events) is written in the same
-transaction as the events: a load is recorded batch by batch, each batch atomically.
+transaction as the events: a load is recorded batch by batch, each batch atomically. So is the
+hash chain (`ledger_chain`, see `coloring.integrity`): every stored event's leaf hash and chain
+link, keyed by its notification id, written with it.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from eventsourcing.sqlite import (
 from psycopg.sql import SQL
 
 from coloring.domain.errors import ColoringError
+from coloring.integrity.merkle import GENESIS, canonical_content, chain_link, leaf_hash
 
 DEFAULT_DB = "sqlite:///coloring.db"
 ENV_VAR = "COLORING_DB"
@@ -38,6 +41,14 @@ _RECORDS_DDL = (
     "at_us BIGINT, source TEXT NOT NULL, PRIMARY KEY (kind, key))"
 )
 _RECORDS_INSERT = f"INSERT INTO {RECORDS_TABLE} VALUES (?, ?, ?, ?, ?, ?)"
+
+CHAIN_TABLE = "ledger_chain"
+_CHAIN_DDL = (
+    f"CREATE TABLE IF NOT EXISTS {CHAIN_TABLE} ("
+    "position BIGINT PRIMARY KEY, leaf TEXT NOT NULL, link TEXT NOT NULL)"
+)
+_CHAIN_HEAD = f"SELECT link FROM {CHAIN_TABLE} ORDER BY position DESC LIMIT 1"
+_CHAIN_INSERT = f"INSERT INTO {CHAIN_TABLE} VALUES (?, ?, ?)"
 
 
 class DatabaseUrlError(ColoringError):
@@ -98,6 +109,29 @@ def _record_rows(kwargs: dict[str, Any]) -> list[tuple[Any, ...]]:
     return list(kwargs.get("records") or ())
 
 
+def _chain_rows(
+    head: bytes, ids: Sequence[int], stored_events: Sequence[StoredEvent]
+) -> list[tuple[int, str, str]]:
+    """The chain rows of events just inserted with these notification ids, after `head`."""
+    rows = []
+    link = head
+    for position, s in zip(ids, stored_events, strict=True):
+        leaf = leaf_hash(
+            canonical_content(position, s.originator_id, s.originator_version, s.topic, s.state)
+        )
+        link = chain_link(link, leaf)
+        rows.append((position, leaf.hex(), link.hex()))
+    return rows
+
+
+def _head(row: Any) -> bytes:
+    """The last link (the writer holds the event table's write lock, so it is the last)."""
+    if row is None:
+        return GENESIS
+    value = row["link"] if isinstance(row, dict) else row[0]
+    return bytes.fromhex(value)
+
+
 # SQLite checkpoints its write-ahead log into the database every 1,000 pages (4 MB) by default:
 # a large load then checkpoints (copies pages back, fsyncs) on nearly every batch. Every 50,000
 # pages (~200 MB) coalesces those writes: a generated 1M-payment folder loads in 436 s instead
@@ -127,12 +161,16 @@ class SQLiteLedgerFactory(SQLiteFactory):
 
 class SQLiteLedgerRecorder(SQLiteApplicationRecorder):
     def construct_create_table_statements(self) -> list[str]:
-        return [*super().construct_create_table_statements(), _RECORDS_DDL]
+        return [*super().construct_create_table_statements(), _RECORDS_DDL, _CHAIN_DDL]
 
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         ids = super()._insert_events(c, stored_events, **kwargs)
+        if ids:
+            # Read after the insert: by then this transaction holds SQLite's write lock.
+            c.execute(_CHAIN_HEAD)
+            c.executemany(_CHAIN_INSERT, _chain_rows(_head(c.fetchone()), ids, stored_events))
         rows = _record_rows(kwargs)
         if rows:
             c.executemany(_RECORDS_INSERT, rows)
@@ -143,6 +181,7 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.sql_create_statements.append(SQL(_RECORDS_DDL))  # type: ignore[arg-type]
+        self.sql_create_statements.append(SQL(_CHAIN_DDL))  # type: ignore[arg-type]
 
     def _insert_events(
         self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -151,3 +190,17 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
         rows = _record_rows(kwargs)
         if rows:
             curs.executemany(_RECORDS_INSERT.replace("?", "%s"), rows)
+
+    def _fetch_ids_after_insert_events(
+        self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+        if ids:
+            # The library locked the event table before inserting: no other writer can add a
+            # link until this transaction commits, so the head read here is the last one.
+            curs.execute(_CHAIN_HEAD)
+            head = _head(curs.fetchone())
+            curs.executemany(
+                _CHAIN_INSERT.replace("?", "%s"), _chain_rows(head, ids, stored_events)
+            )
+        return ids

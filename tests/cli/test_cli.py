@@ -339,7 +339,9 @@ def test_verify_passes_on_a_loaded_ledger(ledger: str) -> None:
     assert result.exit_code == 0
     assert result.stdout == ""
     assert re.fullmatch(
-        r"verified: read models match the \d+ events; money is conserved",
+        r"verified: (\d+) events, chained from position 1 to \1; every aggregate replays "
+        r"\(\d+\), \d+ snapshot\(s\) match, the record index and the read models agree, "
+        "money is conserved",
         messages(result.stderr)[0],
     )
 
@@ -349,7 +351,7 @@ def test_verify_fails_with_a_diff_after_a_read_model_row_is_altered(ledger: str)
     result = run("verify", "--db", ledger)
     assert result.exit_code == 1
     assert result.stdout.splitlines()[:3] == [
-        "rm_holdings: 1 row(s) the events imply are missing or altered, 1 row(s) the events "
+        "read models: rm_holdings: 1 row(s) the events imply are missing or altered, 1 row(s) the events "
         "do not imply",
         "  - expected ('AA', 'B', 10000)",
         "  + found    ('AA', 'B', 10001)",
@@ -361,7 +363,9 @@ def test_verify_finds_a_deleted_finding(ledger: str) -> None:
     alter(ledger, "DELETE FROM rm_findings WHERE rule = 'OVERPAYMENT'")
     result = run("verify", "--db", ledger)
     assert result.exit_code == 1
-    assert result.stdout.startswith("rm_findings: 1 row(s) the events imply are missing")
+    assert result.stdout.startswith(
+        "read models: rm_findings: 1 row(s) the events imply are missing"
+    )
 
 
 def test_rebuild_then_verify_passes(ledger: str) -> None:

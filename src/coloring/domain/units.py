@@ -56,3 +56,21 @@ def take_prefix(queue: Queue, amount: int) -> list[Piece]:
 def held_by_before(pieces: list[Piece], participant_id: str) -> int:
     """How many of these units `participant_id` held at some earlier point."""
     return sum(p[END] - p[START] for p in pieces if participant_id in p[PREVIOUS])
+
+
+def queue_violations(queues: dict[str, Queue], balances: dict[str, int]) -> list[str]:
+    """What is wrong with a program's holdings: a negative or empty piece, a balance that is
+    negative or differs from its queue, a holder with units but no balance."""
+    found = []
+    for holder in sorted(queues.keys() | balances.keys()):
+        queue = queues.get(holder, deque())
+        bad = [p for p in queue if not 0 <= p[START] < p[END]]
+        if bad:
+            found.append(f"{holder} holds a malformed piece {bad[0]}")
+        in_queue = sum(p[END] - p[START] for p in queue)
+        balance = balances.get(holder, 0)
+        if balance < 0:
+            found.append(f"{holder} holds a negative amount ({balance} tiyn)")
+        elif balance != in_queue:
+            found.append(f"{holder}'s balance {balance} differs from its units ({in_queue})")
+    return found

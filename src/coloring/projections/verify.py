@@ -1,8 +1,9 @@
-"""`verify`: rebuild every read model from the event log in a scratch database and compare.
+"""Read models rebuilt from events in a scratch space, compared with the live ones.
 
-The scratch space is a private in-memory SQLite database, so verifying never touches the live
-read models. Conservation (`amount = held + spent + returned` per allocation, and holdings equal
-to what the allocations say is held) is checked on the live tables too.
+The scratch space is a private in-memory SQLite database, so checking never touches the live
+read models. Conservation (`amount = held + spent + returned` per allocation, holdings equal to
+what the allocations say is held, no negative holding ever) is checked on any set of read models.
+`coloring.integrity.audit` drives these checks as part of `verify`.
 """
 
 from __future__ import annotations
@@ -10,13 +11,11 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any
 
 from coloring.projections import schema
 from coloring.projections.db import Cursor, Database
 from coloring.projections.fold import Fold
-from coloring.projections.runner import DEFAULT_PAGE, ProjectionRunner
 
 
 class ScratchDatabase(Database):
@@ -36,66 +35,100 @@ class ScratchDatabase(Database):
         self.connection.commit() if commit else self.connection.rollback()
 
 
-@dataclass
-class Report:
-    position: int
-    differences: list[str] = field(default_factory=list)
+class ScratchFold:
+    """Read models folded from events handed over one at a time, written a page at a time."""
 
-    @property
-    def ok(self) -> bool:
-        return not self.differences
+    def __init__(self, page_size: int = 5000) -> None:
+        self.db = ScratchDatabase()
+        with self.db.transaction() as c:
+            schema.create(c)
+        self.page_size = page_size
+        self.page: list[tuple[int, str, Any]] = []
+        self.fold: Fold | None = None
+
+    def add(self, position: int, topic: str, event: Any) -> None:
+        self.page.append((position, topic, event))
+        if len(self.page) >= self.page_size:
+            self.flush()
+
+    def flush(self) -> None:
+        """Fold the page; an event the fold cannot take raises with its position in `.args`."""
+        page, self.page = self.page, []
+        if not page:
+            return
+        with self.db.transaction() as c:
+            self.fold = self.fold or Fold(c)
+            for n, topic, event in page:
+                try:
+                    self.fold.apply(topic, event, n)
+                except Exception as e:
+                    raise FoldError(n, f"{type(e).__name__}: {e}") from e
+            try:
+                self.fold.write(c)
+            except Exception as e:
+                raise FoldError(page[0][0], f"positions {page[0][0]}..{page[-1][0]}: {e}") from e
+
+
+class FoldError(Exception):
+    def __init__(self, position: int, reason: str) -> None:
+        super().__init__(position, reason)
+        self.position = position
+        self.reason = reason
 
 
 def _rows(db: Database, table: str) -> list[tuple[Any, ...]]:
     return sorted(db.query(f"SELECT * FROM {table}"), key=repr)
 
 
-def verify(runner: ProjectionRunner, page_size: int = DEFAULT_PAGE, limit: int = 20) -> Report:
-    live = runner.db
-    position = runner.position()
-    scratch = ScratchDatabase()
-    with scratch.transaction() as c:
-        schema.create(c)
-    start = 1
-    fold: Fold | None = None
-    while start <= position:
-        page = runner.log.page(start, page_size, stop=position)
-        if not page:
-            break
-        with scratch.transaction() as c:
-            fold = fold or Fold(c)
-            for n, topic, event in page:
-                fold.apply(topic, event, n)
-            fold.write(c)
-        start = page[-1][0] + 1
-    report = Report(position)
+def differences(want_db: Database, live: Database, limit: int = 20) -> list[str]:
+    """Per read model that differs: a summary line, then rows the events imply but the live
+    one lacks (`-`) and rows it has that they do not imply (`+`)."""
+    found: list[str] = []
     for table in schema.READ_MODELS:
-        want, got = _rows(scratch, table), _rows(live, table)
+        want, got = _rows(want_db, table), _rows(live, table)
         if want != got:
-            missing = [r for r in want if r not in set(got)]
-            extra = [r for r in got if r not in set(want)]
-            report.differences.append(
+            got_set, want_set = set(got), set(want)
+            missing = [r for r in want if r not in got_set]
+            extra = [r for r in got if r not in want_set]
+            lines = [
                 f"{table}: {len(missing)} row(s) the events imply are missing or altered, "
-                f"{len(extra)} row(s) the events do not imply"
-            )
-            report.differences.extend(f"  - expected {r}" for r in missing[:limit])
-            report.differences.extend(f"  + found    {r}" for r in extra[:limit])
-    for alloc, amount, held, spent, returned in live.query(
+                f"{len(extra)} row(s) the events do not imply",
+                *(f"  - expected {r}" for r in missing[:limit]),
+                *(f"  + found    {r}" for r in extra[:limit]),
+            ]
+            found.append("\n".join(lines))
+    return found
+
+
+def conservation(db: Database) -> list[str]:
+    found = []
+    for alloc, amount, held, spent, returned in db.query(
         "SELECT allocation_id, amount, held, spent, returned FROM rm_allocations "
         "WHERE amount != held + spent + returned OR held < 0"
     ):
-        report.differences.append(
-            f"conservation: allocation {alloc} amount {amount} != held {held} + spent {spent} "
+        found.append(
+            f"allocation {alloc} amount {amount} != held {held} + spent {spent} "
             f"+ returned {returned}"
         )
-    for program, by_holders, by_allocations in live.query(
+    for program, by_holders, by_allocations in db.query(
         "SELECT a.program_id, COALESCE(h.total, 0), a.total FROM "
         "(SELECT program_id, SUM(held) AS total FROM rm_allocations GROUP BY program_id) a "
         "LEFT JOIN (SELECT program_id, SUM(held) AS total FROM rm_holdings GROUP BY program_id) h "
         "ON h.program_id = a.program_id WHERE COALESCE(h.total, 0) != a.total"
     ):
-        report.differences.append(
-            f"conservation: program {program} holders hold {by_holders} but its allocations "
+        found.append(
+            f"program {program} holders hold {by_holders} but its allocations "
             f"say {by_allocations} is held"
         )
-    return report
+    return found
+
+
+def negative_holdings(db: Database) -> list[tuple[str, str, int, int, int]]:
+    """Every time a holder's balance went below zero: (program, holder, at_us, seq, held)."""
+    return [
+        (str(p), str(h), int(t), int(s), int(v))
+        for p, h, t, s, v in db.query(
+            "SELECT program_id, participant_id, at_us, seq, held FROM rm_balance_steps "
+            "WHERE held < 0 ORDER BY seq"
+        )
+    ]

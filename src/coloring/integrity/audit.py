@@ -1,0 +1,347 @@
+"""`verify`: every check an auditor needs, in one pass over the stored log.
+
+1. The hash chain, recomputed from the first event (`chain.recompute`), and a seal if given.
+2. Every event decoded and applied to its aggregate with the library's own `mutate`, from the
+   first event and never from a snapshot; each stored snapshot compared with that replay at its
+   version; the units of every program checked (no negative holding, balances equal to units).
+3. The record index (`ledger_records`) against the `seq` the events carry.
+4. The read models rebuilt in a scratch space from the same decoded events and compared with
+   the live ones, plus conservation and "no holder ever below zero" on both.
+
+Damaged rows are findings with their position, never exceptions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import StoredEvent
+
+from coloring.domain.units import queue_violations
+from coloring.integrity.chain import ChainReport, Row, event_table, recompute
+from coloring.integrity.merkle import merkle_root
+from coloring.integrity.seal import Seal
+from coloring.persistence import RECORDS_TABLE
+from coloring.projections.runner import ProjectionRunner
+from coloring.projections.verify import (
+    FoldError,
+    ScratchFold,
+    conservation,
+    differences,
+    negative_holdings,
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    check: str
+    position: int | None
+    message: str
+
+    def line(self) -> str:
+        where = "" if self.position is None else f"position {self.position}: "
+        return f"{where}{self.check}: {self.message}"
+
+
+@dataclass
+class Audit:
+    chain: ChainReport
+    problems: list[Problem] = field(default_factory=list)
+    snapshots: int = 0
+    aggregates: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class Replay:
+    """Every aggregate replayed from its events alone, in log order."""
+
+    def __init__(self, app: Any, snapshots: dict[tuple[UUID, int], StoredEvent]) -> None:
+        self.app = app
+        self.snapshots = snapshots
+        self.checked: set[tuple[UUID, int]] = set()
+        self.aggregates: dict[UUID, Any] = {}
+        self.broken: set[UUID] = set()
+        self.seqs: dict[int, int] = {}
+        self.problems: list[Problem] = []
+        self.scratch: ScratchFold | None = ScratchFold()
+        self.plain = app.mapper.cipher is None and app.mapper.compressor is None
+
+    def feed(self, row: Row, content_ok: bool) -> None:
+        position, raw_id, version, topic, state = row
+        try:
+            oid = UUID(str(raw_id))
+            event = self.app.mapper.to_domain_event(
+                StoredEvent(
+                    originator_id=oid, originator_version=version, topic=topic, state=bytes(state)
+                )
+            )
+        except Exception as e:
+            self._problem("event", position, f"cannot be decoded ({_reason(e)})")
+            with contextlib.suppress(ValueError):
+                self.broken.add(UUID(str(raw_id)))
+            return
+        for seq in _seqs(event):
+            self.seqs.setdefault(seq, position)
+        self._fold(position, topic, event)
+        if oid in self.broken:
+            return
+        current = self.aggregates.get(oid)
+        expected = 1 if current is None else current.version + 1
+        if version != expected:
+            self.broken.add(oid)
+            self._problem(
+                "replay",
+                position,
+                f"{topic} is version {version} of aggregate {oid}, expected {expected}: "
+                "an event of it was removed, inserted or moved",
+            )
+            return
+        try:
+            aggregate = event.mutate(current)
+        except Exception as e:
+            self.broken.add(oid)
+            self._problem(
+                "replay",
+                position,
+                f"{topic} cannot be applied to aggregate {oid} ({_reason(e)}): e.g. a payment "
+                "of units its payer did not hold",
+            )
+            return
+        self.aggregates[oid] = aggregate
+        if (oid, version) in self.snapshots:
+            self._compare_snapshot(position, oid, version, aggregate)
+
+    def _fold(self, position: int, topic: str, event: Any) -> None:
+        if self.scratch is None:
+            return
+        try:
+            self.scratch.add(position, topic, event)
+        except FoldError as e:
+            self._fold_failed(e)
+
+    def _fold_failed(self, e: FoldError) -> None:
+        self.scratch = None
+        self._problem(
+            "read models", e.position, f"the events cannot be folded into read models ({e.reason})"
+        )
+
+    def finish(self) -> None:
+        if self.scratch is not None:
+            try:
+                self.scratch.flush()
+            except FoldError as e:
+                self._fold_failed(e)
+        for oid, version in sorted(self.snapshots, key=str):
+            if (oid, version) not in self.checked:
+                reached = self.aggregates.get(oid)
+                self._problem(
+                    "snapshot",
+                    None,
+                    f"the snapshot of aggregate {oid} at version {version} has no such version "
+                    f"in the log (replay reached {reached.version if reached else 'nothing'})",
+                )
+        for oid, aggregate in self.aggregates.items():
+            self._check_units(None, oid, aggregate)
+
+    def _compare_snapshot(self, position: int, oid: UUID, version: int, aggregate: Any) -> None:
+        self.checked.add((oid, version))
+        mapper = self.app.mapper
+        try:
+            kept = mapper.to_stored_event(mapper.to_domain_event(self.snapshots[oid, version]))
+        except Exception as e:
+            self._problem(
+                "snapshot",
+                position,
+                f"the snapshot of {oid} at version {version} cannot be decoded ({_reason(e)})",
+            )
+            return
+        taken = mapper.to_stored_event(self.app.snapshot_class.take(aggregate))
+        if self._canonical(taken.state) != self._canonical(kept.state):
+            self._problem(
+                "snapshot",
+                position,
+                f"the snapshot of aggregate {oid} at version {version} (the event at this "
+                "position) differs from the replay of its events: the snapshot was edited",
+            )
+        self._check_units(position, oid, aggregate)
+
+    def _check_units(self, position: int | None, oid: UUID, aggregate: Any) -> None:
+        queues, balances = getattr(aggregate, "queues", None), getattr(aggregate, "balances", None)
+        if isinstance(queues, dict) and isinstance(balances, dict):
+            for v in queue_violations(queues, balances):
+                self._problem("units", position, f"aggregate {oid}: {v}")
+
+    def _canonical(self, state: bytes) -> Any:
+        if not self.plain:
+            return state
+        kept = json.loads(state)
+        kept.pop("timestamp", None)  # when the snapshot was taken, not the aggregate's state
+        return kept
+
+    def _problem(self, check: str, position: int | None, message: str) -> None:
+        self.problems.append(Problem(check, position, message))
+
+
+def _seqs(event: Any) -> list[int]:
+    """The record sequence numbers an event carries (one, or a page of them)."""
+    found = [s for s in (getattr(event, "seq", None),) if isinstance(s, int)]
+    many = getattr(event, "seqs", None)
+    if isinstance(many, list):
+        found.extend(s for s in many if isinstance(s, int))
+    return found
+
+
+def _reason(e: BaseException) -> str:
+    return f"{type(e).__name__}: {e}"[:300]
+
+
+def _stored_snapshots(runner: ProjectionRunner, app: Any) -> dict[tuple[UUID, int], StoredEvent]:
+    if app.snapshots is None:
+        return {}
+    table = app.snapshots.recorder.events_table_name
+    found = {}
+    for oid, version, topic, state in runner.db.query(
+        f"SELECT originator_id, originator_version, topic, state FROM {table}"
+    ):
+        uuid = UUID(str(oid))
+        found[uuid, int(version)] = StoredEvent(uuid, int(version), str(topic), bytes(state))
+    return found
+
+
+def audit(app: Any, runner: ProjectionRunner, seal: Seal | None = None) -> Audit:
+    """Run every check; the read models are caught up first (a failure is a finding)."""
+    problems: list[Problem] = []
+    replay = Replay(app, _stored_snapshots(runner, app))
+    chain = recompute(
+        runner.db, app, on_row=replay.feed, keep_link_at=None if seal is None else seal.position
+    )
+    replay.finish()
+    if chain.unchained:
+        problems.append(
+            Problem(
+                "chain",
+                chain.unchained[0],
+                f"{len(chain.unchained)} event(s) from here to position {chain.unchained[-1]} "
+                "are not chained (written before the chain existed, or their links were "
+                "removed); `coloring migrate` chains them as they are now",
+            )
+        )
+    problems.extend(Problem("chain", p, m) for p, m in chain.breaks)
+    if seal is not None:
+        problems.extend(check_seal(chain, seal))
+    problems.extend(replay.problems)
+    problems.extend(_index_problems(runner, replay.seqs))
+    problems.extend(_read_model_problems(app, runner, replay))
+    return Audit(chain, problems, len(replay.snapshots), len(replay.aggregates))
+
+
+def check_seal(chain: ChainReport, seal: Seal) -> list[Problem]:
+    found = []
+
+    def problem(message: str) -> None:
+        found.append(Problem("seal", seal.position, message))
+
+    if len(chain.leaves) < seal.size:
+        end = chain.head[0] if chain.head else 0
+        problem(
+            f"the log was truncated: the seal covers {seal.size} chained events up to this "
+            f"position, the log now holds {len(chain.leaves)} (ending at position {end})"
+        )
+        return found
+    if chain.first_chained != seal.first_position:
+        problem(
+            f"the chain now starts at position {chain.first_chained}, the seal's at "
+            f"{seal.first_position}"
+        )
+    if chain.positions[seal.size - 1] != seal.position if seal.size else seal.position != 0:
+        problem("the sealed head is no longer the event at this position")
+    link = chain.link_at.get(seal.position)
+    if link is None or link.hex() != seal.chain_hash:
+        problem(
+            "the chain recomputed up to this position differs from the sealed one: an event "
+            "at or before it was changed, removed or inserted"
+        )
+    if merkle_root(chain.leaves[: seal.size]).hex() != seal.merkle_root:
+        problem("the Merkle root of the sealed events differs from the seal's")
+    return found
+
+
+def _index_problems(runner: ProjectionRunner, seqs: dict[int, int]) -> list[Problem]:
+    found = []
+    indexed: set[int] = set()
+    for kind, key, seq in runner.db.query(
+        f"SELECT kind, key, seq FROM {RECORDS_TABLE} ORDER BY seq, kind, key"
+    ):
+        indexed.add(int(seq))
+        if int(seq) not in seqs:
+            shown = str(key).replace("\x1f", "|")
+            found.append(
+                Problem(
+                    "index",
+                    None,
+                    f"{kind} {shown!r} is indexed at seq {seq}, which no event carries: the "
+                    "index was edited or the event removed",
+                )
+            )
+    for seq, position in sorted(seqs.items(), key=lambda kv: kv[1]):
+        if seq not in indexed:
+            found.append(
+                Problem(
+                    "index",
+                    position,
+                    f"the event carries record seq {seq}, which the record index lacks: "
+                    "index rows were removed or edited",
+                )
+            )
+    return found
+
+
+def _read_model_problems(app: Any, runner: ProjectionRunner, replay: Replay) -> list[Problem]:
+    found = []
+    table, column = event_table(runner.db, app)
+    top = int(runner.db.query(f"SELECT MAX({column}) FROM {table}")[0][0] or 0)
+    folded = runner.position()
+    if folded > top:
+        found.append(
+            Problem(
+                "read models",
+                folded,
+                f"the read models say they folded the log up to here, but it ends at {top}: "
+                "events were removed (or the position was edited)",
+            )
+        )
+    try:
+        runner.run()
+    except Exception as e:
+        found.append(
+            Problem(
+                "read models",
+                folded + 1,
+                f"catching the read models up from here failed ({_reason(e)}); "
+                "`coloring rebuild` replays them once the log is sound",
+            )
+        )
+    if replay.scratch is not None:
+        found.extend(
+            Problem("read models", None, d) for d in differences(replay.scratch.db, runner.db)
+        )
+        for d in conservation(replay.scratch.db):
+            found.append(Problem("units", None, f"the events imply: {d}"))
+        for program, holder, _, seq, held in negative_holdings(replay.scratch.db):
+            found.append(
+                Problem(
+                    "units",
+                    replay.seqs.get(seq),
+                    f"{holder} holds {held} tiyn of {program} after this event: "
+                    "a payment of units its payer did not hold",
+                )
+            )
+    found.extend(Problem("read models", None, f"live: {d}") for d in conservation(runner.db))
+    return found

@@ -1,0 +1,160 @@
+"""Recompute the hash chain from the stored rows and say where it breaks.
+
+Reads the event table and `ledger_chain` directly, in windows of positions, whatever the events
+are: only the stored columns (position, originator id, version, topic, state) enter a hash, so
+the chain does not depend on the event classes. A damaged row (a value of the wrong type, an id
+that is not a UUID) is reported as a break at its position, never raised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from coloring.integrity.merkle import GENESIS, canonical_content, chain_link, leaf_hash
+from coloring.persistence import CHAIN_TABLE
+from coloring.projections.db import Database
+
+WINDOW = 5000
+
+Row = tuple[int, Any, Any, Any, Any]
+
+
+@dataclass
+class ChainReport:
+    """What the recomputation found. `positions[i]`/`leaves[i]` are the i-th chained event's
+    position and recomputed leaf hash: the leaves of the Merkle tree."""
+
+    events: int = 0
+    unchained: list[int] = field(default_factory=list)
+    breaks: list[tuple[int, str]] = field(default_factory=list)
+    positions: list[int] = field(default_factory=list)
+    leaves: list[bytes] = field(default_factory=list)
+    link_at: dict[int, bytes] = field(default_factory=dict)
+    head: tuple[int, bytes] | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.breaks and not self.unchained
+
+    @property
+    def first_chained(self) -> int | None:
+        return self.positions[0] if self.positions else None
+
+
+def event_table(db: Database, app: Any) -> tuple[str, str]:
+    """The event table and its position column (SQLite: the rowid is the notification id)."""
+    return app.recorder.events_table_name, "notification_id" if db.postgres else "rowid"
+
+
+def content_of(row: Row) -> bytes:
+    position, oid, version, topic, state = row
+    if not isinstance(version, int) or not isinstance(topic, str) or state is None:
+        raise ValueError("a column is empty or of the wrong type")
+    return canonical_content(position, oid, version, topic, bytes(state))
+
+
+def stored_rows(db: Database, app: Any, lo: int, hi: int) -> list[Row]:
+    table, column = event_table(db, app)
+    rows = db.query(
+        f"SELECT {column}, originator_id, originator_version, topic, state FROM {table} "
+        f"WHERE {column} >= ? AND {column} < ? ORDER BY {column}",
+        (lo, hi),
+    )
+    return [(int(r[0]), r[1], r[2], r[3], r[4]) for r in rows]
+
+
+def windows(db: Database, app: Any) -> Iterator[tuple[list[Row], dict[int, tuple[str, str]]]]:
+    """Every event row and chain row, a window of positions at a time."""
+    table, column = event_table(db, app)
+    last = db.query(
+        f"SELECT (SELECT MAX({column}) FROM {table}), (SELECT MAX(position) FROM {CHAIN_TABLE})"
+    )[0]
+    top = max(int(last[0] or 0), int(last[1] or 0))
+    lo = 1
+    while lo <= top:
+        hi = lo + WINDOW
+        chained = db.query(
+            f"SELECT position, leaf, link FROM {CHAIN_TABLE} WHERE position >= ? AND position < ?",
+            (lo, hi),
+        )
+        yield stored_rows(db, app, lo, hi), {int(p): (leaf, link) for p, leaf, link in chained}
+        lo = hi
+
+
+def recompute(
+    db: Database,
+    app: Any,
+    on_row: Callable[[Row, bool], None] | None = None,
+    keep_link_at: int | None = None,
+) -> ChainReport:
+    """Recompute every leaf and link; `on_row(row, content_ok)` sees each event row in order;
+    the recomputed link at `keep_link_at` (a sealed head) is kept in `link_at`."""
+    report = ChainReport()
+    stored_prev: bytes | None = None  # the stored link before the current position
+    recomputed = GENESIS
+    for rows, chain in windows(db, app):
+        by_position = {r[0]: r for r in rows}
+        for position in sorted(by_position.keys() | chain.keys()):
+            row = by_position.get(position)
+            stored = chain.get(position)
+            if row is not None:
+                report.events += 1
+            if stored is None:
+                if row is not None:
+                    if stored_prev is None:
+                        report.unchained.append(position)
+                    else:
+                        report.breaks.append(
+                            (position, "an event with no chain link: inserted after the fact")
+                        )
+                    if on_row is not None:
+                        on_row(row, False)
+                continue
+            stored_leaf, stored_link = _hex(stored[0]), _hex(stored[1])
+            expected_prev = GENESIS if stored_prev is None else stored_prev
+            if stored_leaf is None or stored_link is None:
+                report.breaks.append((position, "the chain row is damaged"))
+            elif chain_link(expected_prev, stored_leaf) != stored_link:
+                report.breaks.append(
+                    (
+                        position,
+                        "the chain link does not follow the previous one: a chained event "
+                        "before it was removed or the chain was rewritten",
+                    )
+                )
+            stored_prev = stored_link if stored_link is not None else expected_prev
+            if row is None:
+                report.breaks.append(
+                    (position, "the event this chain link records is missing: deleted or moved")
+                )
+                continue
+            leaf = None
+            try:
+                leaf = leaf_hash(content_of(row))
+            except (ValueError, TypeError, OverflowError) as e:
+                report.breaks.append((position, f"the stored event is damaged ({e})"))
+            if leaf is not None and leaf != stored_leaf:
+                report.breaks.append(
+                    (position, "the stored event differs from the one written here: edited")
+                )
+            leaf = leaf or bytes(32)
+            recomputed = chain_link(recomputed, leaf)
+            report.positions.append(position)
+            report.leaves.append(leaf)
+            if position == keep_link_at:
+                report.link_at[position] = recomputed
+            report.head = (position, recomputed)
+            if on_row is not None:
+                on_row(row, leaf == stored_leaf)
+    report.breaks.sort(key=lambda b: b[0])
+    return report
+
+
+def _hex(value: Any) -> bytes | None:
+    try:
+        raw = bytes.fromhex(str(value))
+    except ValueError:
+        return None
+    return raw if len(raw) == 32 else None
