@@ -136,7 +136,7 @@ def _refuse_broken(chain: ChainReport, doing: str) -> None:
 def rebuild(db: DbOption = None) -> None:
     """Drop the read models and replay them from the event log (never changes an event). Refuses,
     exit 1, when the hash chain is broken: a rebuild would fold the tampered events."""
-    from coloring.cli import err, ledger
+    from coloring.cli import err, fail, ledger
 
     with ledger(db, catch_up=False) as (app, runner):
         chain = recompute(runner.db, app)
@@ -147,7 +147,15 @@ def rebuild(db: DbOption = None) -> None:
                 "are not chained and cannot be checked; `coloring migrate` chains them",
                 highlight=False,
             )
-        n = runner.rebuild()
+        try:
+            n = runner.rebuild()
+        except Exception as e:
+            # A chain-valid log can still be inconsistent (a forger who recomputed the links).
+            fail(
+                f"the read models cannot be rebuilt from the log ({type(e).__name__}: {e}); "
+                "`coloring verify` names the events at fault",
+                1,
+            )
     err.print(f"rebuilt the read models from {n} events", highlight=False)
 
 
