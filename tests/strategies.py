@@ -264,3 +264,8 @@ def ledger_plans(draw: st.DrawFn, max_steps: int = 25) -> list[PlanRecord]:
                 TransferRecord(f"T{n}", at(), "P1", payer, payee, draw(tiyn(300)), purpose_ref)
             )
     return records
+
+
+# -- the log's Merkle tree -------------------------------------------------------------------
+
+leaf_hashes = st.lists(st.binary(min_size=32, max_size=32), min_size=1, max_size=70)

@@ -120,3 +120,30 @@ def test_an_untampered_ledger_verifies_against_its_seal(sealed: Sealed) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout == ""
     assert "the ledger extends the seal" in result.stderr
+
+
+def test_a_removed_chain_link_is_named_as_an_unchained_event(sealed: Sealed) -> None:
+    p = sealed.stored.payment("M1")
+    sealed.stored.run("DELETE FROM ledger_chain WHERE position = ?", (p,))
+    result = coloring("verify", "--db", sealed.url)
+    assert result.returncode == 1
+    assert f"position {p}: chain: an event with no chain link" in result.stdout
+
+
+def test_a_projection_position_moved_back_is_a_finding_not_a_traceback(sealed: Sealed) -> None:
+    last = sealed.stored.last()
+    sealed.stored.run("UPDATE rm_position SET position = ?", (last - 5,))
+    result = coloring("verify", "--db", sealed.url)
+    assert result.returncode == 1
+    assert f"position {last - 4}: read models: catching the read models up" in result.stdout
+    assert "Traceback" not in result.stderr
+    assert coloring("rebuild", "--db", sealed.url).returncode == 0
+    assert coloring("verify", "--db", sealed.url).returncode == 0
+
+
+def test_a_projection_position_beyond_the_log_is_a_finding(sealed: Sealed) -> None:
+    last = sealed.stored.last()
+    sealed.stored.run("UPDATE rm_position SET position = ?", (last + 10,))
+    result = coloring("verify", "--db", sealed.url)
+    assert result.returncode == 1
+    assert f"position {last + 10}: read models: the read models say they folded" in result.stdout

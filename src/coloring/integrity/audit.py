@@ -239,6 +239,7 @@ def audit(app: Any, runner: ProjectionRunner, seal: Seal | None = None) -> Audit
     problems.extend(replay.problems)
     problems.extend(_index_problems(runner, replay.seqs))
     problems.extend(_read_model_problems(app, runner, replay))
+    problems.sort(key=lambda p: (p.position is None, p.position or 0))
     return Audit(chain, problems, len(replay.snapshots), len(replay.aggregates))
 
 

@@ -52,7 +52,7 @@ class ScratchFold:
             self.flush()
 
     def flush(self) -> None:
-        """Fold the page; an event the fold cannot take raises with its position in `.args`."""
+        """Fold the page; raises `FoldError` if the fold cannot take an event or the page."""
         page, self.page = self.page, []
         if not page:
             return
@@ -66,11 +66,13 @@ class ScratchFold:
             try:
                 self.fold.write(c)
             except Exception as e:
-                raise FoldError(page[0][0], f"positions {page[0][0]}..{page[-1][0]}: {e}") from e
+                raise FoldError(None, f"positions {page[0][0]}..{page[-1][0]}: {e}") from e
 
 
 class FoldError(Exception):
-    def __init__(self, position: int, reason: str) -> None:
+    """The fold refused an event (at `position`) or a page of them (position None)."""
+
+    def __init__(self, position: int | None, reason: str) -> None:
         super().__init__(position, reason)
         self.position = position
         self.reason = reason
