@@ -4,8 +4,8 @@
 `postgresql://user[:password]@host[:port]/dbname`. The event table's recorder is extended so
 that the record index (which pilot record became which events) is written in the same
 transaction as the events: a load is recorded batch by batch, each batch atomically. So is the
-hash chain (`ledger_chain`, see `coloring.integrity`): every stored event's leaf hash and chain
-link, keyed by its notification id, written with it.
+hash chain (`ledger_chain`, see `coloring.integrity`): every stored event's chain link, keyed by
+its notification id, written with it.
 """
 
 from __future__ import annotations
@@ -45,10 +45,10 @@ _RECORDS_INSERT = f"INSERT INTO {RECORDS_TABLE} VALUES (?, ?, ?, ?, ?, ?)"
 CHAIN_TABLE = "ledger_chain"
 _CHAIN_DDL = (
     f"CREATE TABLE IF NOT EXISTS {CHAIN_TABLE} ("
-    "position BIGINT PRIMARY KEY, leaf TEXT NOT NULL, link TEXT NOT NULL)"
+    "position BIGINT PRIMARY KEY, link TEXT NOT NULL)"
 )
 _CHAIN_HEAD = f"SELECT link FROM {CHAIN_TABLE} ORDER BY position DESC LIMIT 1"
-_CHAIN_INSERT = f"INSERT INTO {CHAIN_TABLE} VALUES (?, ?, ?)"
+_CHAIN_INSERT = f"INSERT INTO {CHAIN_TABLE} VALUES (?, ?)"
 
 
 class DatabaseUrlError(ColoringError):
@@ -111,7 +111,7 @@ def _record_rows(kwargs: dict[str, Any]) -> list[tuple[Any, ...]]:
 
 def _chain_rows(
     head: bytes, ids: Sequence[int], stored_events: Sequence[StoredEvent]
-) -> list[tuple[int, str, str]]:
+) -> list[tuple[int, str]]:
     """The chain rows of events just inserted with these notification ids, after `head`."""
     rows = []
     link = head
@@ -120,7 +120,7 @@ def _chain_rows(
             canonical_content(position, s.originator_id, s.originator_version, s.topic, s.state)
         )
         link = chain_link(link, leaf)
-        rows.append((position, leaf.hex(), link.hex()))
+        rows.append((position, link.hex()))
     return rows
 
 

@@ -134,8 +134,8 @@ class Stored:
             previous = bytes.fromhex(head[0][0]) if head else GENESIS
             leaf = leaf_hash(canonical_content(position, oid, version, topic, state))
             self.run(
-                "INSERT INTO ledger_chain VALUES (?, ?, ?)",
-                (position, leaf.hex(), chain_link(previous, leaf).hex()),
+                "INSERT INTO ledger_chain VALUES (?, ?)",
+                (position, chain_link(previous, leaf).hex()),
             )
         return position
 

@@ -73,7 +73,7 @@ class Replay:
         self.scratch: ScratchFold | None = ScratchFold()
         self.plain = app.mapper.cipher is None and app.mapper.compressor is None
 
-    def feed(self, row: Row, content_ok: bool) -> None:
+    def feed(self, row: Row) -> None:
         position, raw_id, version, topic, state = row
         try:
             oid = UUID(str(raw_id))

@@ -65,7 +65,7 @@ def stored_rows(db: Database, app: Any, lo: int, hi: int) -> list[Row]:
     return [(int(r[0]), r[1], r[2], r[3], r[4]) for r in rows]
 
 
-def windows(db: Database, app: Any) -> Iterator[tuple[list[Row], dict[int, tuple[str, str]]]]:
+def windows(db: Database, app: Any) -> Iterator[tuple[list[Row], dict[int, str]]]:
     """Every event row and chain row, a window of positions at a time."""
     table, column = event_table(db, app)
     last = db.query(
@@ -76,21 +76,24 @@ def windows(db: Database, app: Any) -> Iterator[tuple[list[Row], dict[int, tuple
     while lo <= top:
         hi = lo + WINDOW
         chained = db.query(
-            f"SELECT position, leaf, link FROM {CHAIN_TABLE} WHERE position >= ? AND position < ?",
+            f"SELECT position, link FROM {CHAIN_TABLE} WHERE position >= ? AND position < ?",
             (lo, hi),
         )
-        yield stored_rows(db, app, lo, hi), {int(p): (leaf, link) for p, leaf, link in chained}
+        yield stored_rows(db, app, lo, hi), {int(p): link for p, link in chained}
         lo = hi
 
 
 def recompute(
     db: Database,
     app: Any,
-    on_row: Callable[[Row, bool], None] | None = None,
+    on_row: Callable[[Row], None] | None = None,
     keep_link_at: int | None = None,
 ) -> ChainReport:
-    """Recompute every leaf and link; `on_row(row, content_ok)` sees each event row in order;
-    the recomputed link at `keep_link_at` (a sealed head) is kept in `link_at`."""
+    """Recompute every leaf and link; `on_row(row)` sees each event row in position order; the
+    recomputed link at `keep_link_at` (a sealed head) is kept in `link_at`.
+
+    Each stored link is checked against the one before it as stored, so one edit is one break,
+    not a break at every later position."""
     report = ChainReport()
     stored_prev: bytes | None = None  # the stored link before the current position
     recomputed = GENESIS
@@ -98,56 +101,47 @@ def recompute(
         by_position = {r[0]: r for r in rows}
         for position in sorted(by_position.keys() | chain.keys()):
             row = by_position.get(position)
-            stored = chain.get(position)
             if row is not None:
                 report.events += 1
-            if stored is None:
-                if row is not None:
-                    if stored_prev is None:
-                        report.unchained.append(position)
-                    else:
-                        report.breaks.append(
-                            (position, "an event with no chain link: inserted after the fact")
-                        )
-                    if on_row is not None:
-                        on_row(row, False)
-                continue
-            stored_leaf, stored_link = _hex(stored[0]), _hex(stored[1])
-            expected_prev = GENESIS if stored_prev is None else stored_prev
-            if stored_leaf is None or stored_link is None:
-                report.breaks.append((position, "the chain row is damaged"))
-            elif chain_link(expected_prev, stored_leaf) != stored_link:
-                report.breaks.append(
-                    (
-                        position,
-                        "the chain link does not follow the previous one: a chained event "
-                        "before it was removed or the chain was rewritten",
+                if on_row is not None:
+                    on_row(row)
+            if position not in chain:
+                if row is not None and stored_prev is None:
+                    report.unchained.append(position)
+                elif row is not None:
+                    report.breaks.append(
+                        (position, "an event with no chain link: inserted after the fact")
                     )
-                )
-            stored_prev = stored_link if stored_link is not None else expected_prev
+                continue
+            stored_link = _hex(chain[position])
+            expected_prev = GENESIS if stored_prev is None else stored_prev
+            stored_prev = stored_link or expected_prev
             if row is None:
                 report.breaks.append(
                     (position, "the event this chain link records is missing: deleted or moved")
                 )
                 continue
-            leaf = None
             try:
                 leaf = leaf_hash(content_of(row))
             except (ValueError, TypeError, OverflowError) as e:
                 report.breaks.append((position, f"the stored event is damaged ({e})"))
-            if leaf is not None and leaf != stored_leaf:
+                leaf = bytes(32)
+            if stored_link is None:
+                report.breaks.append((position, "the chain link is damaged"))
+            elif chain_link(expected_prev, leaf) != stored_link:
                 report.breaks.append(
-                    (position, "the stored event differs from the one written here: edited")
+                    (
+                        position,
+                        "the stored event differs from the one chained here (edited, or moved "
+                        "here), or a chained event before it was removed",
+                    )
                 )
-            leaf = leaf or bytes(32)
             recomputed = chain_link(recomputed, leaf)
             report.positions.append(position)
             report.leaves.append(leaf)
             if position == keep_link_at:
                 report.link_at[position] = recomputed
             report.head = (position, recomputed)
-            if on_row is not None:
-                on_row(row, leaf == stored_leaf)
     report.breaks.sort(key=lambda b: b[0])
     return report
 

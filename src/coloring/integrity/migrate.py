@@ -33,6 +33,6 @@ def chain_unchained(db: Database, app: Any) -> int:
                 row = (int(r[0]), r[1], r[2], r[3], r[4])
                 leaf = leaf_hash(content_of(row))
                 link = chain_link(link, leaf)
-                chained.append((row[0], leaf.hex(), link.hex()))
-            c.executemany(f"INSERT INTO {CHAIN_TABLE} VALUES (?, ?, ?)", chained)
+                chained.append((row[0], link.hex()))
+            c.executemany(f"INSERT INTO {CHAIN_TABLE} VALUES (?, ?)", chained)
             last, count = chained[-1][0], count + len(chained)
