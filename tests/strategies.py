@@ -269,3 +269,5 @@ def ledger_plans(draw: st.DrawFn, max_steps: int = 25) -> list[PlanRecord]:
 # -- the log's Merkle tree -------------------------------------------------------------------
 
 leaf_hashes = st.lists(st.binary(min_size=32, max_size=32), min_size=1, max_size=70)
+# The columns of a stored event row, each of which the hash chain covers.
+event_columns = st.sampled_from(["state", "topic", "originator_version", "originator_id"])
