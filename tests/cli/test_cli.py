@@ -351,8 +351,8 @@ def test_verify_fails_with_a_diff_after_a_read_model_row_is_altered(ledger: str)
     result = run("verify", "--db", ledger)
     assert result.exit_code == 1
     assert result.stdout.splitlines()[:3] == [
-        "read models: rm_holdings: 1 row(s) the events imply are missing or altered, 1 row(s) the events "
-        "do not imply",
+        "read models: rm_holdings: 1 row(s) the events imply are missing or altered, "
+        "1 row(s) the events do not imply",
         "  - expected ('AA', 'B', 10000)",
         "  + found    ('AA', 'B', 10001)",
     ]
