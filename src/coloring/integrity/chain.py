@@ -83,39 +83,35 @@ def windows(db: Database, app: Any) -> Iterator[tuple[list[Row], dict[int, str]]
         lo = hi
 
 
-def recompute(
-    db: Database,
-    app: Any,
-    on_row: Callable[[Row], None] | None = None,
-    keep_link_at: int | None = None,
-) -> ChainReport:
-    """Recompute every leaf and link; `on_row(row)` sees each event row in position order; the
-    recomputed link at `keep_link_at` (a sealed head) is kept in `link_at`.
+class ChainCheck:
+    """The chain recomputed incrementally: feed event rows in position order, each time with the
+    stored links of the positions since the previous feed. Each stored link is checked against
+    the stored link before it, so one edit is one break, not a break at every later position."""
 
-    Each stored link is checked against the one before it as stored, so one edit is one break,
-    not a break at every later position."""
-    report = ChainReport()
-    stored_prev: bytes | None = None  # the stored link before the current position
-    recomputed = GENESIS
-    for rows, chain in windows(db, app):
+    def __init__(self, keep_link_at: int | None = None) -> None:
+        self.report = ChainReport()
+        self.keep_link_at = keep_link_at
+        self._stored_prev: bytes | None = None  # the stored link before the next position
+        self._recomputed = GENESIS
+
+    def feed(self, rows: list[Row], links: dict[int, str]) -> None:
+        report = self.report
         by_position = {r[0]: r for r in rows}
-        for position in sorted(by_position.keys() | chain.keys()):
+        for position in sorted(by_position.keys() | links.keys()):
             row = by_position.get(position)
             if row is not None:
                 report.events += 1
-                if on_row is not None:
-                    on_row(row)
-            if position not in chain:
-                if row is not None and stored_prev is None:
+            if position not in links:
+                if row is not None and self._stored_prev is None:
                     report.unchained.append(position)
                 elif row is not None:
                     report.breaks.append(
                         (position, "an event with no chain link: inserted after the fact")
                     )
                 continue
-            stored_link = _hex(chain[position])
-            expected_prev = GENESIS if stored_prev is None else stored_prev
-            stored_prev = stored_link or expected_prev
+            stored_link = _hex(links[position])
+            expected_prev = GENESIS if self._stored_prev is None else self._stored_prev
+            self._stored_prev = stored_link or expected_prev
             if row is None:
                 report.breaks.append(
                     (position, "the event this chain link records is missing: deleted or moved")
@@ -136,14 +132,70 @@ def recompute(
                         "here), or a chained event before it was removed",
                     )
                 )
-            recomputed = chain_link(recomputed, leaf)
+            self._recomputed = chain_link(self._recomputed, leaf)
             report.positions.append(position)
             report.leaves.append(leaf)
-            if position == keep_link_at:
-                report.link_at[position] = recomputed
-            report.head = (position, recomputed)
-    report.breaks.sort(key=lambda b: b[0])
-    return report
+            if position == self.keep_link_at:
+                report.link_at[position] = self._recomputed
+            report.head = (position, self._recomputed)
+
+
+def recompute(
+    db: Database,
+    app: Any,
+    on_row: Callable[[Row], None] | None = None,
+    keep_link_at: int | None = None,
+) -> ChainReport:
+    """Recompute every leaf and link; `on_row(row)` sees each event row in position order; the
+    recomputed link at `keep_link_at` (a sealed head) is kept in `link_at`."""
+    check = ChainCheck(keep_link_at)
+    for rows, links in windows(db, app):
+        if on_row is not None:
+            for row in rows:
+                on_row(row)
+        check.feed(rows, links)
+    check.report.breaks.sort(key=lambda b: b[0])
+    return check.report
+
+
+class ChainBrokenError(Exception):
+    def __init__(self, position: int, reason: str) -> None:
+        super().__init__(position, reason)
+        self.position = position
+        self.reason = reason
+
+
+class ChainGuard:
+    """Checks each page of rows a projection runner reads before it is folded, and stops the
+    run (`ChainBrokenError`) at a page where the chain breaks: a rebuild checks the chain in the
+    same pass that reads the log, and never folds a tampered page."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.check = ChainCheck()
+        self.last = 0
+
+    def __call__(self, rows: list[tuple[Any, ...]]) -> None:
+        if not rows:
+            return
+        end = int(rows[-1][0])
+        self._feed([(int(r[0]), r[1], r[2], r[3], r[4]) for r in rows], end)
+
+    def finish(self) -> None:
+        """After the last page: links beyond the last event are events removed from the end."""
+        self._feed([], 2**62)
+
+    def _feed(self, rows: list[Row], end: int) -> None:
+        links = self.db.query(
+            f"SELECT position, link FROM {CHAIN_TABLE} WHERE position > ? AND position <= ?",
+            (self.last, end),
+        )
+        self.check.feed(rows, {int(p): link for p, link in links})
+        self.last = end
+        breaks = self.check.report.breaks
+        if breaks:
+            position, reason = min(breaks)
+            raise ChainBrokenError(position, reason)
 
 
 def _hex(value: Any) -> bytes | None:

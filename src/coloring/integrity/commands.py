@@ -14,7 +14,13 @@ from typing import Annotated, Any
 import typer
 
 from coloring.integrity.audit import Audit, Problem, audit, check_seal
-from coloring.integrity.chain import ChainReport, recompute, stored_rows
+from coloring.integrity.chain import (
+    ChainBrokenError,
+    ChainGuard,
+    ChainReport,
+    recompute,
+    stored_rows,
+)
 from coloring.integrity.merkle import audit_path, merkle_root
 from coloring.integrity.migrate import chain_unchained
 from coloring.integrity.seal import (
@@ -134,27 +140,37 @@ def _refuse_broken(chain: ChainReport, doing: str) -> None:
 
 
 def rebuild(db: DbOption = None) -> None:
-    """Drop the read models and replay them from the event log (never changes an event). Refuses,
-    exit 1, when the hash chain is broken: a rebuild would fold the tampered events."""
+    """Drop the read models and replay them from the event log (never changes an event). The
+    hash chain is checked page by page as the log is read: at a break the rebuild stops before
+    folding the tampered page, and exits 1 naming the position."""
     from coloring.cli import err, fail, ledger
 
-    with ledger(db, catch_up=False) as (app, runner):
-        chain = recompute(runner.db, app)
-        _refuse_broken(chain, "rebuild the read models from a tampered log")
-        if chain.unchained:
-            err.print(
-                f"warning: {len(chain.unchained)} event(s) from position {chain.unchained[0]} "
-                "are not chained and cannot be checked; `coloring migrate` chains them",
-                highlight=False,
-            )
+    with ledger(db, catch_up=False) as (_, runner):
+        guard = ChainGuard(runner.db)
+        runner.log.inspect = guard
         try:
             n = runner.rebuild()
+            guard.finish()
+        except ChainBrokenError as e:
+            fail(
+                f"the hash chain is broken at position {e.position} ({e.reason}): the read models "
+                f"were rebuilt only up to position {runner.position()}, nothing after it was "
+                "folded; `coloring verify` lists every finding",
+                1,
+            )
         except Exception as e:
             # A chain-valid log can still be inconsistent (a forger who recomputed the links).
             fail(
                 f"the read models cannot be rebuilt from the log ({type(e).__name__}: {e}); "
                 "`coloring verify` names the events at fault",
                 1,
+            )
+        unchained = guard.check.report.unchained
+        if unchained:
+            err.print(
+                f"warning: {len(unchained)} event(s) from position {unchained[0]} "
+                "are not chained and cannot be checked; `coloring migrate` chains them",
+                highlight=False,
             )
     err.print(f"rebuilt the read models from {n} events", highlight=False)
 

@@ -49,9 +49,13 @@ class EventLog:
         )
         self.plain = self.mapper.cipher is None and self.mapper.compressor is None
         self._slow: dict[str, bool] = {}
+        # Sees each page's stored rows before they are decoded (the rebuild checks the chain).
+        self.inspect: Callable[[list[tuple[Any, ...]]], None] | None = None
 
     def page(self, start: int, limit: int, stop: int | None = None) -> list[tuple[int, str, Any]]:
         rows = self.db.query(self.sql, (start, stop if stop is not None else 2**62, limit))
+        if self.inspect is not None:
+            self.inspect(rows)
         return [
             (n, topic, self._decode(n, oid, version, topic, bytes(state)))
             for n, oid, version, topic, state in rows
