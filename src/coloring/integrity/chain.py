@@ -97,7 +97,10 @@ class ChainCheck:
     def feed(self, rows: list[Row], links: dict[int, str]) -> None:
         report = self.report
         by_position = {r[0]: r for r in rows}
-        for position in sorted(by_position.keys() | links.keys()):
+        positions = list(by_position)
+        if len(positions) != len(links) or any(p not in links for p in positions):
+            positions = sorted(by_position.keys() | links.keys())
+        for position in positions:
             row = by_position.get(position)
             if row is not None:
                 report.events += 1

@@ -14,6 +14,7 @@ re-implement it from docs/integrity.md).
 from __future__ import annotations
 
 import hashlib
+import struct
 from collections.abc import Sequence
 from uuid import UUID
 
@@ -21,29 +22,33 @@ GENESIS = bytes(32)
 CONTENT_TAG = b"coloring-event/1\x00"
 
 
+_HEAD = struct.Struct(">Q16sQI")
+_LENGTH = struct.Struct(">Q")
+
+
 def canonical_content(
     position: int, originator_id: UUID | str, version: int, topic: str, state: bytes
 ) -> bytes:
     """Fixed-width numbers, the id's 16 bytes and length-prefixed text: two different events
     never share a content, whichever database stored them."""
-    oid = originator_id if isinstance(originator_id, UUID) else UUID(str(originator_id))
+    if isinstance(originator_id, UUID):
+        oid = originator_id.bytes
+    elif len(originator_id) == 32:
+        oid = bytes.fromhex(originator_id)  # SQLite's form; the same bytes as the UUID's
+    else:
+        oid = UUID(str(originator_id)).bytes
     topic_bytes = topic.encode()
-    return b"".join(
-        (
-            CONTENT_TAG,
-            position.to_bytes(8, "big"),
-            oid.bytes,
-            version.to_bytes(8, "big"),
-            len(topic_bytes).to_bytes(4, "big"),
-            topic_bytes,
-            len(state).to_bytes(8, "big"),
-            state,
-        )
-    )
+    try:
+        head = _HEAD.pack(position, oid, version, len(topic_bytes))
+    except struct.error as e:
+        raise ValueError(f"a position or version out of range ({e})") from None
+    return b"".join((CONTENT_TAG, head, topic_bytes, _LENGTH.pack(len(state)), state))
 
 
 def leaf_hash(content: bytes) -> bytes:
-    return hashlib.sha256(b"\x00" + content).digest()
+    h = hashlib.sha256(b"\x00")
+    h.update(content)
+    return h.digest()
 
 
 def node_hash(left: bytes, right: bytes) -> bytes:
