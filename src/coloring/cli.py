@@ -33,6 +33,7 @@ from coloring.programs_cli import register as register_programs
 from coloring.projections import queries
 from coloring.projections.runner import ProjectionRunner
 from coloring.report.commands import register as register_report
+from coloring.rules_cli import register as register_rules
 from coloring.scenarios.commands import register as register_scenarios
 
 app = typer.Typer(
@@ -426,6 +427,7 @@ def demo(
 register_integrity(app)
 register_programs(app)
 register_report(app)
+register_rules(app)
 register_scenarios(app)
 
 
