@@ -147,3 +147,15 @@ def test_a_projection_position_beyond_the_log_is_a_finding(sealed: Sealed) -> No
     result = coloring("verify", "--db", sealed.url)
     assert result.returncode == 1
     assert f"position {last + 10}: read models: the read models say they folded" in result.stdout
+
+
+def test_verify_json_lists_each_finding_with_its_check_and_position(sealed: Sealed) -> None:
+    p = sealed.stored.payment("M1")
+    sealed.stored.edit_json(p, amount=601)
+    result = coloring("verify", "--db", sealed.url, "--format", "json")
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report["ok"] is False
+    assert {"check": "chain", "position": p} in [
+        {k: f[k] for k in ("check", "position")} for f in report["problems"]
+    ]

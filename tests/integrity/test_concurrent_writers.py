@@ -1,0 +1,46 @@
+"""Two processes writing to one ledger at once leave one unbroken chain: each link is computed
+under the writer's lock from the true last link."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import POSTGRES_URL, require_postgres, reset_postgres
+from integrity.tamper import coloring
+
+WRITER = """
+import sys
+from coloring.application import ColoringApplication
+from coloring.domain.records import ParticipantRecord
+app = ColoringApplication(sys.argv[1])
+for i in range(150):
+    app.register_participant(ParticipantRecord(f"{sys.argv[2]}-{i}", "n", "farmer"))
+app.close()
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "kind", ["sqlite-file", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def test_two_writers_at_once_leave_one_unbroken_chain(kind: str, tmp_path: Path) -> None:
+    if kind == "postgres":
+        require_postgres()
+        reset_postgres()
+        url = POSTGRES_URL
+    else:
+        url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    writers = [
+        subprocess.Popen([sys.executable, "-c", WRITER, url, name], stderr=subprocess.PIPE)
+        for name in ("A", "B")
+    ]
+    for w in writers:
+        _, stderr = w.communicate(timeout=300)
+        assert w.returncode == 0, stderr.decode()
+    result = coloring("verify", "--db", url)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "verified: 300 events, chained from position 1 to" in result.stderr
