@@ -90,6 +90,9 @@ def verify(
         for problem in result.problems:
             sys.stdout.write(problem.line() + "\n")
     chain = result.chain
+    if result.ok and chain.head is None:
+        err.print("verified: the ledger holds no event", highlight=False)
+        return
     if result.ok:
         head = chain.head
         err.print(
