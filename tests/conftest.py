@@ -44,9 +44,17 @@ LEDGER_TABLES = (
 
 
 def reset_postgres(url: str = POSTGRES_URL) -> None:
-    """Drop every table the ledger uses, so the next application starts from an empty store."""
+    """Drop every table the ledger uses, read models included, so the next application starts
+    from an empty store."""
     with psycopg.connect(url, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(f"DROP TABLE IF EXISTS {', '.join(LEDGER_TABLES)} CASCADE")
+        read_models = [
+            name
+            for (name,) in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+                "AND tablename LIKE 'rm\\_%'"
+            ).fetchall()
+        ]
+        conn.execute(f"DROP TABLE IF EXISTS {', '.join([*LEDGER_TABLES, *read_models])} CASCADE")
 
 
 def require_postgres(url: str = POSTGRES_URL) -> None:

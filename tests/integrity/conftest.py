@@ -5,22 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 
 from conftest import POSTGRES_URL, require_postgres, reset_postgres
 from integrity.tamper import Sealed, Stored
 from pilot.builders import load, run, season
-
-
-def _drop_read_models(url: str) -> None:
-    with psycopg.connect(url, autocommit=True) as conn:
-        tables = conn.execute(
-            "SELECT tablename FROM pg_tables "
-            "WHERE schemaname = 'public' AND tablename LIKE 'rm\\_%'"
-        ).fetchall()
-        if tables:
-            conn.execute(f"DROP TABLE {', '.join(t for (t,) in tables)}")
 
 
 @pytest.fixture(
@@ -33,7 +22,6 @@ def sealed(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Sealed]:
     if request.param == "postgres":
         require_postgres()
         reset_postgres()
-        _drop_read_models(POSTGRES_URL)
         url = POSTGRES_URL
     else:
         url = f"sqlite:///{tmp_path / 'ledger.db'}"
