@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from coloring.integrity.audit import Audit, Problem, audit, check_seal
+from coloring.integrity.audit import Audit, audit, check_seal
 from coloring.integrity.chain import (
     ChainBrokenError,
     ChainGuard,
@@ -304,5 +304,3 @@ def migrate(db: DbOption = None) -> None:
         highlight=False,
     )
 
-
-__all__ = ["Problem", "register"]
