@@ -303,4 +303,3 @@ def migrate(db: DbOption = None) -> None:
         f"chained {n} events from position 1; earlier seals no longer match: seal again",
         highlight=False,
     )
-
