@@ -204,11 +204,18 @@ class Replay:
 
 
 def _seqs(event: Any) -> list[int]:
-    """The record sequence numbers an event carries (one, or a page of them)."""
-    found = [s for s in (getattr(event, "seq", None),) if isinstance(s, int)]
-    many = getattr(event, "seqs", None)
-    if isinstance(many, list):
-        found.extend(s for s in many if isinstance(s, int))
+    """The record sequence numbers an event carries: its `seq`, a `seqs` list, or the `seq` of
+    each entry of a page (dicts in a list), whatever the grain of the event."""
+    found: list[int] = []
+    for name, value in getattr(event, "__dict__", {}).items():
+        if name == "seq" and isinstance(value, int):
+            found.append(value)
+        elif name == "seqs" and isinstance(value, list):
+            found.extend(s for s in value if isinstance(s, int))
+        elif isinstance(value, list):
+            found.extend(
+                e["seq"] for e in value if isinstance(e, dict) and isinstance(e.get("seq"), int)
+            )
     return found
 
 
