@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from coloring.application import ColoringApplication
 from conftest import POSTGRES_URL, require_postgres, reset_postgres
 from integrity.tamper import coloring
 
@@ -34,6 +35,8 @@ def test_two_writers_at_once_leave_one_unbroken_chain(kind: str, tmp_path: Path)
         url = POSTGRES_URL
     else:
         url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    # The tables exist first: creating them is not what this test is about.
+    ColoringApplication(url).close()
     writers = [
         subprocess.Popen([sys.executable, "-c", WRITER, url, name], stderr=subprocess.PIPE)
         for name in ("A", "B")
