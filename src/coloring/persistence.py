@@ -199,7 +199,8 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
             # link until this transaction commits, so the head read here is the last one.
             curs.execute(_CHAIN_HEAD)
             head = _head(curs.fetchone())
+            # Ids are drawn from the sequence in insert order; sorted, whatever RETURNING's order.
             curs.executemany(
-                _CHAIN_INSERT.replace("?", "%s"), _chain_rows(head, ids, stored_events)
+                _CHAIN_INSERT.replace("?", "%s"), _chain_rows(head, sorted(ids), stored_events)
             )
         return ids
