@@ -20,11 +20,14 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from coloring import __version__
 from coloring.application import ColoringApplication
+from coloring.cli_help import PlainHelpGroup
 from coloring.domain.errors import ColoringError, DatabaseUnavailableError
 from coloring.domain.money import format_tiyn
 from coloring.domain.rules import Rule
 from coloring.domain.time import InvalidTimeError, parse_instant
+from coloring.i18n import UnknownLanguageError, _, ngettext, use
 from coloring.persistence import DatabaseUrlError, database_url, sqlite_file
 from coloring.pilot.loader import LoadRefusedError, load_folder
 from coloring.pilot.reader import PilotInputError
@@ -34,13 +37,15 @@ from coloring.projections.runner import ProjectionRunner
 from coloring.projections.verify import verify as verify_read_models
 from coloring.report.commands import register as register_report
 from coloring.scenarios.commands import register as register_scenarios
+from coloring.web.commands import register as register_serve
 
 app = typer.Typer(
     help="An event-sourced ledger of coloured budget money: load pilot data, find misuse, "
     "trace every tagged tiyn.",
     no_args_is_help=True,
-    add_completion=False,
     pretty_exceptions_enable=False,
+    cls=PlainHelpGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
@@ -69,9 +74,48 @@ class Format(StrEnum):
     csv = "csv"
 
 
+FormatOption = Annotated[
+    Format,
+    typer.Option(
+        "--format", help="table for people; json or csv (the contract's fields) for programs."
+    ),
+]
+
+
 def fail(message: str, code: int) -> NoReturn:
-    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    label = _("error:")
+    err.print(f"[bold red]{label}[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"coloring {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            help="Language of messages and table headings: ru, kk or en (default $COLORING_LANG "
+            "or en). JSON and CSV stay as the contract names them.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    try:
+        use(lang)
+    except UnknownLanguageError as e:
+        fail(str(e), 2)
 
 
 @contextmanager
@@ -179,7 +223,7 @@ def _load(folder: Path, db: str | None, mode: str | None) -> None:
         except (PilotInputError, LoadRefusedError) as e:
             for line in str(e).splitlines():
                 err.print(line, highlight=False, markup=False, soft_wrap=True)
-            err.print(f"{folder}: nothing was recorded", highlight=False)
+            err.print(_("{folder}: nothing was recorded").format(folder=folder), highlight=False)
             raise typer.Exit(2) from None
         finally:
             if task is not None or bar.live.is_started:
@@ -187,14 +231,22 @@ def _load(folder: Path, db: str | None, mode: str | None) -> None:
         found = Counter(f.rule for f in queries.findings(runner.db))
     recorded = ", ".join(f"{n} {kind}" for kind, n in sorted(summary.records.items()))
     err.print(
-        f"loaded {folder} ({summary.mode} mode): {recorded or 'nothing new'}"
-        + (f"; {summary.skipped} already recorded" if summary.skipped else ""),
+        _("loaded {folder} ({mode} mode): {recorded}").format(
+            folder=folder, mode=summary.mode, recorded=recorded or _("nothing new")
+        )
+        + ("; " + _("{n} already recorded").format(n=summary.skipped) if summary.skipped else ""),
         highlight=False,
     )
-    err.print(f"payments applied {summary.applied}, refused {summary.refused}", highlight=False)
+    err.print(
+        _("payments applied {applied}, refused {refused}").format(
+            applied=summary.applied, refused=summary.refused
+        ),
+        highlight=False,
+    )
     if found:
         err.print(
-            "findings: " + ", ".join(f"{r} {n}" for r, n in sorted(found.items())), highlight=False
+            _("findings:") + " " + ", ".join(f"{r} {n}" for r, n in sorted(found.items())),
+            highlight=False,
         )
 
 
@@ -204,12 +256,17 @@ def findings(
     rule: Annotated[
         list[str] | None, typer.Option("--rule", help="Only this rule (repeatable).")
     ] = None,
-    program: Annotated[str | None, typer.Option("--program")] = None,
-    participant: Annotated[str | None, typer.Option("--participant")] = None,
+    program: Annotated[
+        str | None, typer.Option("--program", help="Only findings of this program.")
+    ] = None,
+    participant: Annotated[
+        str | None,
+        typer.Option("--participant", help="Only findings that involve this participant."),
+    ] = None,
     since: Annotated[str | None, typer.Option("--since", help="Findings at or after.")] = None,
     until: Annotated[str | None, typer.Option("--until", help="Findings at or before.")] = None,
     as_of: AsOfOption = None,
-    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    fmt: FormatOption = Format.table,
     check: Annotated[
         bool, typer.Option("--check", help="Exit 1 when there is any finding.")
     ] = False,
@@ -230,7 +287,7 @@ def findings(
         until_us=_instant(until, "--until"),
     )
     as_of_us = _instant(as_of, "--as-of")
-    with ledger(db) as (_, runner):
+    with ledger(db) as (_application, runner):
         found = queries.findings(runner.db, as_of_us, filters)
     rows = [f.as_dict() for f in found]
     if fmt is Format.json:
@@ -251,7 +308,15 @@ def findings(
                 ]
             )
     else:
-        table = Table("at", "rule", "subject", "program", "amount", "status", "participants")
+        table = Table(
+            _("at"),
+            _("rule"),
+            _("subject"),
+            _("program"),
+            _("amount"),
+            _("status"),
+            _("participants"),
+        )
         for r in rows:
             table.add_row(
                 r["at"],
@@ -263,7 +328,7 @@ def findings(
                 ", ".join(r["participants"]),
             )
         out.print(table)
-        err.print(f"{len(rows)} finding(s)")
+        err.print(ngettext("{n} finding", "{n} findings", len(rows)).format(n=len(rows)))
     if check and rows:
         raise typer.Exit(1)
 
@@ -277,7 +342,7 @@ def explain(
 ) -> None:
     """Explain one finding: what it is and the records behind it."""
     as_of_us = _instant(as_of, "--as-of")
-    with ledger(db) as (_, runner):
+    with ledger(db) as (_application, runner):
         for line in queries.explain(runner.db, rule, subject, as_of_us):
             out.print(line, highlight=False, markup=False)
 
@@ -287,11 +352,11 @@ def trace(
     unit: Annotated[str, typer.Argument(help="A unit id: ALLOCATION#N, e.g. AL-7#1250000.")],
     db: DbOption = None,
     as_of: AsOfOption = None,
-    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    fmt: FormatOption = Format.table,
 ) -> None:
     """Follow one tagged tiyn from its allocation to where it is now."""
     as_of_us = _instant(as_of, "--as-of")
-    with ledger(db) as (_, runner):
+    with ledger(db) as (_application, runner):
         t = queries.trace(runner.db, unit, as_of_us)
     if fmt is Format.json:
         sys.stdout.write(
@@ -313,24 +378,35 @@ def trace(
         for s in t.steps:
             writer.writerow([s.at, s.holder, s.via, s.outcome])
         return
-    table = Table("at", "holder", "via", "outcome", title=f"{t.unit} ({t.program})")
+    table = Table(_("at"), _("holder"), _("via"), _("outcome"), title=f"{t.unit} ({t.program})")
     for s in t.steps:
-        table.add_row(s.at, s.holder, s.via, s.outcome)
+        table.add_row(s.at, s.holder, s.via, _(s.outcome))
     out.print(table)
-    out.print(f"now: {t.state}", highlight=False)
+    out.print(_("now: {state}").format(state=_state(t)), highlight=False)
+
+
+def _state(t: queries.Trace) -> str:
+    last = t.steps[-1]
+    return {
+        "held": _("held by {holder}"),
+        "spent": _("spent at {holder}"),
+        "returned": _("returned to {holder}"),
+    }[last.outcome].format(holder=last.holder)
 
 
 @app.command()
 def balances(
     db: DbOption = None,
-    program: Annotated[str | None, typer.Option("--program")] = None,
-    participant: Annotated[str | None, typer.Option("--participant")] = None,
+    program: Annotated[str | None, typer.Option("--program", help="Only this program.")] = None,
+    participant: Annotated[
+        str | None, typer.Option("--participant", help="Only this holder.")
+    ] = None,
     as_of: AsOfOption = None,
-    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    fmt: FormatOption = Format.table,
 ) -> None:
     """Coloured money held, per program and holder."""
     as_of_us = _instant(as_of, "--as-of")
-    with ledger(db) as (_, runner):
+    with ledger(db) as (_application, runner):
         rows = queries.balances(runner.db, as_of_us, program, participant)
     _print_balances(rows, fmt)
 
@@ -357,7 +433,7 @@ def _print_balances(rows: list[queries.Balance], fmt: Format) -> None:
         for b in rows:
             writer.writerow([b.program, b.participant, format_tiyn(b.held)])
     else:
-        table = Table("program", "participant", "held (KZT)")
+        table = Table(_("program"), _("participant"), _("held (KZT)"))
         for b in rows:
             table.add_row(b.program, b.participant, format_tiyn(b.held))
         out.print(table)
@@ -367,19 +443,23 @@ def _print_balances(rows: list[queries.Balance], fmt: Format) -> None:
 def verify(db: DbOption = None) -> None:
     """Rebuild every read model in a scratch space, compare with the live ones, check
     conservation. Exit 1 with the differences on any mismatch."""
-    with ledger(db) as (_, runner):
+    with ledger(db) as (_application, runner):
         report = verify_read_models(runner)
     if report.ok:
         err.print(
-            f"verified: read models match the {report.position} events; money is conserved",
+            _("verified: read models match the {n} events; money is conserved").format(
+                n=report.position
+            ),
             highlight=False,
         )
         return
     for line in report.differences:
         out.print(line, highlight=False, markup=False)
     fail(
-        "the read models or the balances disagree with the event log (differences above); "
-        "`coloring rebuild` replays the read models from the events",
+        _(
+            "the read models or the balances disagree with the event log (differences above); "
+            "`coloring rebuild` replays the read models from the events"
+        ),
         1,
     )
 
@@ -387,18 +467,27 @@ def verify(db: DbOption = None) -> None:
 @app.command()
 def rebuild(db: DbOption = None) -> None:
     """Drop the read models and replay them from the event log."""
-    with ledger(db, catch_up=False) as (_, runner):
+    with ledger(db, catch_up=False) as (_application, runner):
         n = runner.rebuild()
-    err.print(f"rebuilt the read models from {n} events", highlight=False)
+    err.print(_("rebuilt the read models from {n} events").format(n=n), highlight=False)
 
 
 @app.command()
 def generate(
     out_dir: Annotated[Path, typer.Argument(metavar="OUT", help="Folder to write.")],
-    seed: Annotated[int, typer.Option("--seed")] = 1,
-    farmers: Annotated[int, typer.Option("--farmers")] = 200,
-    scale: Annotated[float, typer.Option("--scale")] = 1.0,
-    misuse_rate: Annotated[float, typer.Option("--misuse-rate")] = 0.05,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Random seed: the same seed writes the same folder.")
+    ] = 1,
+    farmers: Annotated[
+        int, typer.Option("--farmers", help="Farmers (borrowers) of the livestock program.")
+    ] = 200,
+    scale: Annotated[
+        float, typer.Option("--scale", help="Multiplies every program's volume of records.")
+    ] = 1.0,
+    misuse_rate: Annotated[
+        float,
+        typer.Option("--misuse-rate", help="Share of records with planted misuse (0 to 1)."),
+    ] = 0.05,
 ) -> None:
     """Write a deterministic synthetic pilot folder with planted misuse (planted.json)."""
     from coloring.pilot.generator import generate as run_generator
@@ -424,13 +513,18 @@ def demo(
         summary = load_folder(application, source)
         runner.run()
         err.print(
-            f"loaded {source}: payments applied {summary.applied}, refused {summary.refused}",
+            f"{source}: "
+            + _("payments applied {applied}, refused {refused}").format(
+                applied=summary.applied, refused=summary.refused
+            ),
             highlight=False,
         )
-        out.rule("coloured money held now")
+        out.rule(_("coloured money held now"))
         _print_balances(queries.balances(runner.db), Format.table)
         found = queries.findings(runner.db)
-        table = Table("at", "rule", "subject", "amount", "status", title="findings")
+        table = Table(
+            _("at"), _("rule"), _("subject"), _("amount"), _("status"), title=_("findings")
+        )
         for f in found:
             table.add_row(f.at, f.rule, f.subject, format_tiyn(f.amount), f.status)
         out.print(table)
@@ -439,13 +533,13 @@ def demo(
         )
         if first:
             t = queries.trace(runner.db, f"{first[0][0]}#0")
-            out.rule(f"trace of {t.unit}")
+            out.rule(_("trace of {unit}").format(unit=t.unit))
             for step in t.steps:
                 out.print(
                     f"{step.at}  {step.holder:<12} via {step.via:<12} {step.outcome}",
                     highlight=False,
                 )
-            out.print(f"now: {t.state}", highlight=False)
+            out.print(_("now: {state}").format(state=_state(t)), highlight=False)
         if found:
             out.rule(f"coloring explain {found[0].rule} {found[0].subject}")
             for line in queries.explain(runner.db, found[0].rule, found[0].subject):
@@ -455,6 +549,7 @@ def demo(
 register_programs(app)
 register_report(app)
 register_scenarios(app)
+register_serve(app)
 
 
 def main() -> None:
@@ -467,6 +562,6 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         err.print(
-            "interrupted: every committed batch is kept; run the same command again to resume"
+            _("interrupted: every committed batch is kept; run the same command again to resume")
         )
         sys.exit(130)

@@ -46,7 +46,9 @@ def programs(
         str | None,
         typer.Option("--as-of", help="The terms in force at this instant (default: now)."),
     ] = None,
-    fmt: Annotated[TermsFormat, typer.Option("--format")] = TermsFormat.table,
+    fmt: Annotated[
+        TermsFormat, typer.Option("--format", help="table for people, json for programs.")
+    ] = TermsFormat.table,
 ) -> None:
     """Programs with the terms in force and every amendment of them (the history of terms)."""
     from coloring.cli import ledger, out

@@ -47,6 +47,14 @@ def report(
             "(ISO 8601; no offset means +05:00).",
         ),
     ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            help="Language of the report's words: ru, kk or en (default $COLORING_LANG or en).",
+            show_default=False,
+        ),
+    ] = None,
     fmt: Annotated[
         ChartFormat | None,
         typer.Option(
@@ -59,9 +67,16 @@ def report(
     """Write one self-contained HTML report that opens offline: money flows, utilisation over
     time, idle time at intermediaries, a risk map, and the findings with their evidence."""
     from coloring.cli import err, fail, ledger
+    from coloring.domain.errors import ColoringError
+    from coloring.i18n import use
     from coloring.report.build import build_report
     from coloring.report.export import ExportError, chromium, write_pngs, write_svgs
 
+    if lang is not None:
+        try:
+            use(lang)
+        except ColoringError as e:
+            fail(str(e), 2)
     as_of_us = None
     if as_of is not None:
         try:
