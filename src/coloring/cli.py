@@ -27,7 +27,7 @@ from coloring.domain.errors import ColoringError, DatabaseUnavailableError
 from coloring.domain.money import format_tiyn
 from coloring.domain.rules import Rule
 from coloring.domain.time import InvalidTimeError, parse_instant
-from coloring.i18n import UnknownLanguageError, _, ngettext, use
+from coloring.i18n import UnknownLanguageError, _, current, ngettext, use
 from coloring.persistence import DatabaseUrlError, database_url, sqlite_file
 from coloring.pilot.loader import LoadRefusedError, load_folder
 from coloring.pilot.reader import PilotInputError
@@ -308,24 +308,20 @@ def findings(
                 ]
             )
     else:
-        table = Table(
-            _("at"),
-            _("rule"),
-            _("subject"),
-            _("program"),
-            _("amount"),
-            _("status"),
-            _("participants"),
-        )
-        for r in rows:
+        text = current()
+        table = Table(_("at"), _("rule"), _("subject"), _("program"))
+        table.add_column(_("amount (KZT)"), justify="right", no_wrap=True)
+        table.add_column(_("status"))
+        table.add_column(_("participants"))
+        for f in found:
             table.add_row(
-                r["at"],
-                r["rule"],
-                r["subject"],
-                r["program"],
-                r["amount"],
-                r["status"],
-                ", ".join(r["participants"]),
+                text.instant(f.at_us, f.at_offset),
+                f.rule,
+                f.subject,
+                f.program,
+                text.money(f.amount),
+                _(f.status),
+                ", ".join(f.participants),
             )
         out.print(table)
         err.print(ngettext("{n} finding", "{n} findings", len(rows)).format(n=len(rows)))
@@ -433,9 +429,10 @@ def _print_balances(rows: list[queries.Balance], fmt: Format) -> None:
         for b in rows:
             writer.writerow([b.program, b.participant, format_tiyn(b.held)])
     else:
-        table = Table(_("program"), _("participant"), _("held (KZT)"))
+        table = Table(_("program"), _("participant"))
+        table.add_column(_("held (KZT)"), justify="right", no_wrap=True)
         for b in rows:
-            table.add_row(b.program, b.participant, format_tiyn(b.held))
+            table.add_row(b.program, b.participant, current().money(b.held))
         out.print(table)
 
 
@@ -522,11 +519,18 @@ def demo(
         out.rule(_("coloured money held now"))
         _print_balances(queries.balances(runner.db), Format.table)
         found = queries.findings(runner.db)
-        table = Table(
-            _("at"), _("rule"), _("subject"), _("amount"), _("status"), title=_("findings")
-        )
+        table = Table(_("at"), _("rule"), _("subject"), title=_("findings"))
+        table.add_column(_("amount (KZT)"), justify="right", no_wrap=True)
+        table.add_column(_("status"))
         for f in found:
-            table.add_row(f.at, f.rule, f.subject, format_tiyn(f.amount), f.status)
+            text = current()
+            table.add_row(
+                text.instant(f.at_us, f.at_offset),
+                f.rule,
+                f.subject,
+                text.money(f.amount),
+                _(f.status),
+            )
         out.print(table)
         first = runner.db.query(
             "SELECT allocation_id FROM rm_allocations ORDER BY allocation_id LIMIT 1"
