@@ -16,6 +16,7 @@ from coloring.i18n import Text
 from coloring.projections import browse, queries
 from coloring.report.scope import Scope, programs
 from coloring.report.series import risk
+
 from .conftest import Ledger
 
 EN = Text("en")
@@ -79,8 +80,13 @@ def test_the_findings_page_lists_what_the_cli_lists(client: TestClient, web_ledg
 
 @pytest.mark.parametrize(
     "query",
-    ["rule=OVERPAYMENT", "program=ROADS-2025", "status=refused", "participant=OP-KAZAVTOZHOL",
-     "since=2025-06-01&until=2025-09-30"],
+    [
+        "rule=OVERPAYMENT",
+        "program=ROADS-2025",
+        "status=refused",
+        "participant=OP-KAZAVTOZHOL",
+        "since=2025-06-01&until=2025-09-30",
+    ],
 )
 def test_each_findings_filter_keeps_what_the_query_keeps(
     client: TestClient, web_ledger: Ledger, query: str
@@ -105,7 +111,9 @@ def test_each_findings_filter_keeps_what_the_query_keeps(
     assert count_of(client.get(f"/findings?{query}").text) == len(expected)
 
 
-def test_the_amount_filter_is_in_tenge_and_inclusive(client: TestClient, web_ledger: Ledger) -> None:
+def test_the_amount_filter_is_in_tenge_and_inclusive(
+    client: TestClient, web_ledger: Ledger
+) -> None:
     found = queries.findings(web_ledger.db)
     middle = sorted(f.amount for f in found)[len(found) // 2]
     page = client.get(f"/findings?min={format_tiyn(middle)}")
@@ -129,7 +137,7 @@ def test_findings_sort_by_amount_both_ways(client: TestClient) -> None:
 def test_findings_are_paged_fifty_at_a_time(client: TestClient, web_ledger: Ledger) -> None:
     total = len(queries.findings(web_ledger.db))
     first = client.get("/findings").text
-    rows = first.count('<tr>\n<td>')
+    rows = first.count("<tr>\n<td>")
     assert rows == min(50, total)
     if total > 50:
         assert "page=2" in first
@@ -238,9 +246,11 @@ def test_the_pages_speak_russian_and_kazakh_with_local_numbers(web_ledger: Ledge
     assert Text("ru").money(allocated) in ru  # 1 234 567,00
     kk = client.get("/findings?lang=kk").text
     assert "Бұзушылықтар" in kk
-    finding = client.get("/finding/OVERPAYMENT/" + next(
-        f.subject for f in queries.findings(web_ledger.db) if f.rule == "OVERPAYMENT"
-    ) + "?lang=kk").text
+    finding = client.get(
+        "/finding/OVERPAYMENT/"
+        + next(f.subject for f in queries.findings(web_ledger.db) if f.rule == "OVERPAYMENT")
+        + "?lang=kk"
+    ).text
     assert "Артық төлем" in finding
 
 
