@@ -11,6 +11,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from coloring.domain.money import format_tiyn
+from coloring.domain.rulebook import SPECS, Rule
 from coloring.domain.time import parse_instant
 from coloring.i18n import Text
 from coloring.projections import browse, queries
@@ -180,7 +181,7 @@ def test_a_finding_shows_its_rule_evidence_pilot_rows_and_units(
     f = next(f for f in queries.findings(web_ledger.db) if f.rule == "OVERPAYMENT")
     page = client.get(f"/finding/{f.rule}/{f.subject}")
     assert page.status_code == 200
-    assert "What the document has been paid exceeds its payable value." in page.text
+    assert SPECS[Rule.OVERPAYMENT].explanation in unescape(page.text)
     assert re.search(r"transfers\.csv:[0-9]+", page.text)
     assert "Terms in force" in page.text
     assert "/trace?unit=" in page.text
@@ -251,7 +252,7 @@ def test_the_pages_speak_russian_and_kazakh_with_local_numbers(web_ledger: Ledge
         + next(f.subject for f in queries.findings(web_ledger.db) if f.rule == "OVERPAYMENT")
         + "?lang=kk"
     ).text
-    assert "Артық төлем" in finding
+    assert "Құжат құнынан артық төленді" in finding
 
 
 def test_the_language_chosen_is_remembered_in_a_cookie(web_ledger: Ledger) -> None:

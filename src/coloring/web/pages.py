@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import io
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -13,22 +13,19 @@ from starlette.responses import Response
 from coloring.domain.money import InvalidAmountTextError, parse_tiyn
 from coloring.domain.rules import Rule
 from coloring.domain.time import InvalidTimeError, parse_instant
+from coloring.i18n import Text
 from coloring.projections import browse, queries
 from coloring.report.build import charts
 from coloring.report.scope import Scope, programs
 from coloring.report.series import risk, timelines
+from coloring.web.app import PageError, Site, View
 from coloring.web.findings import NO_REGION, SORTS, Narrowing, findings_page
-
-if TYPE_CHECKING:
-    from coloring.web.app import Site, View
 
 MOVEMENTS_PAGE = 50
 STATUSES = ("open", "refused")
 
 
 def _error(status: int, message: str) -> Exception:
-    from coloring.web.app import PageError
-
     return PageError(status, message)
 
 
@@ -225,16 +222,46 @@ PAGES: list[tuple[str, Callable[[View], tuple[str, dict[str, Any]]]]] = [
 ]
 
 
+class _NoCatchUp:
+    """Stands in for the projection runner of the Python API's ledger: the workbook reads the
+    read models as they are, as every page does (serving never projects)."""
+
+    def __init__(self, db: Any) -> None:
+        self.db = db
+
+    def run(self, *args: Any, **kwargs: Any) -> int:
+        return 0
+
+
+def _workbook_writer(site: Site) -> Callable[[Any, str | None], None] | None:
+    """`coloring.export.xlsx.write_workbook` over this server's ledger, if this build has it."""
+    try:
+        xlsx = importlib.import_module("coloring.export.xlsx")
+        api = importlib.import_module("coloring.api.ledger")
+    except ImportError:
+        return None
+    write = getattr(xlsx, "write_workbook", None)
+    over = getattr(getattr(api, "Ledger", None), "over", None)
+    if write is None or over is None:
+        return None
+    ledger = over(site.ledger.application, _NoCatchUp(site.ledger.db))
+
+    def write_to(stream: Any, as_of: str | None) -> None:
+        write(ledger, stream, as_of=as_of)
+
+    return write_to
+
+
 def exporter(site: Site) -> Callable[[Request], Response]:
     """`/export.xlsx`: the workbook of `coloring export --format xlsx`, when this build has it."""
 
     def endpoint(request: Request) -> Response:
-        v = site.view(request)
         try:
-            module = importlib.import_module("coloring.export.xlsx")
-        except ImportError:
-            module = None
-        write = getattr(module, "write_workbook", None)
+            v = site.view(request)
+        except PageError as e:
+            plain = View(request, site.ledger, Text(site.lang), None, None)
+            return site.render(plain, "error.html", e.status, message=str(e))
+        write = _workbook_writer(site)
         if write is None:
             return site.render(
                 v,
@@ -243,7 +270,7 @@ def exporter(site: Site) -> Callable[[Request], Response]:
                 message=v.text.gettext("Export is not available in this version of coloring."),
             )
         stream = io.BytesIO()
-        write(v.db, stream, as_of_us=v.as_of_us)
+        write(stream, v.as_of)
         return Response(
             stream.getvalue(),
             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
