@@ -10,12 +10,10 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-
-from conftest import POSTGRES_URL, require_postgres, reset_postgres
 
 CHROMIUM = shutil.which("chromium")
 pytestmark = [
@@ -39,15 +37,10 @@ def run(*args: str) -> None:
     assert done.returncode == 0, done.stderr
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+@pytest.fixture
+def served(fresh_database: Callable[[], str], tmp_path: Path) -> Iterator[str]:
     """The address of `coloring serve` over a generated ledger, in a process of its own."""
-    if request.param == "postgres":
-        require_postgres()
-        reset_postgres()
-        url = POSTGRES_URL
-    else:
-        url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    url = fresh_database()
     run("generate", str(tmp_path / "pilot"), "--seed", "7", "--farmers", "30")
     run("load", str(tmp_path / "pilot"), "--db", url)
     port = free_port()
@@ -75,6 +68,11 @@ def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
             server.stderr.close()
 
 
+@pytest.mark.parametrize(
+    "fresh_database",
+    ["sqlite-file", pytest.param("postgres", marks=pytest.mark.postgres)],
+    indirect=True,
+)
 def test_an_auditor_clicks_from_a_risk_map_cell_to_a_finding_to_a_trace(served: str) -> None:
     from playwright.sync_api import sync_playwright
 

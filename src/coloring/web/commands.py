@@ -62,12 +62,13 @@ def serve(
 
     from coloring.cli import err, fail
     from coloring.domain.errors import ColoringError
-    from coloring.i18n import resolve
+    from coloring.i18n import current, resolve
     from coloring.persistence import database_url, sqlite_file
     from coloring.web.app import create_app
 
     try:
-        language = resolve(lang)
+        # Without --lang here: `coloring --lang ...` or $COLORING_LANG, as the CLI resolved it.
+        language = resolve(lang) if lang else current().lang
     except ColoringError as e:
         fail(str(e), 2)
     url = database_url(db)
