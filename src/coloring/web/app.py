@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from eventsourcing.persistence import PersistenceError
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -27,9 +28,10 @@ from starlette.staticfiles import StaticFiles
 
 from coloring import __version__
 from coloring.application import ColoringApplication
-from coloring.domain.errors import ColoringError
+from coloring.domain.errors import ColoringError, DatabaseUnavailableError
 from coloring.domain.time import InvalidTimeError, format_instant, parse_instant
 from coloring.i18n import LANGUAGES, Text, resolve
+from coloring.persistence import database_url
 from coloring.projections import browse, queries
 from coloring.projections.db import Database
 from coloring.rule_text import explanation, title
@@ -43,7 +45,14 @@ class Ledger:
     """The ledger the server reads: the event store (for the log's end) and its read models."""
 
     def __init__(self, db_url: str | None) -> None:
-        self.application = ColoringApplication(db_url)
+        # No CREATE TABLE either: a database without a ledger is refused, not initialised.
+        try:
+            self.application = ColoringApplication(db_url, env={"CREATE_TABLE": "false"})
+        except PersistenceError:
+            raise DatabaseUnavailableError(
+                f"{database_url(db_url)}: no ledger there; load a pilot folder first "
+                "(coloring load FOLDER)"
+            ) from None
         self.db = Database(
             self.application.recorder.datastore,  # type: ignore[attr-defined]
             "postgres" in self.application.db_url,

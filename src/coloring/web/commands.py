@@ -3,11 +3,29 @@
 from __future__ import annotations
 
 import ipaddress
+import sqlite3
+from contextlib import closing
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from coloring.i18n import _
+
+
+def _holds_a_ledger(file: Path) -> bool:
+    """Whether a SQLite file has the ledger's events, asked read only (opening it as a ledger
+    would set its journal mode: a write)."""
+    if not file.is_file():
+        return False
+    try:
+        with closing(sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True)) as c:
+            found = c.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'coloring_events'"
+            ).fetchone()
+    except sqlite3.Error:
+        return False
+    return found is not None
 
 
 def register(app: typer.Typer) -> None:
@@ -73,7 +91,7 @@ def serve(
         fail(str(e), 2)
     url = database_url(db)
     file = sqlite_file(url)
-    if file is not None and not file.is_file():
+    if file is not None and not _holds_a_ledger(file):
         fail(
             _("{url}: no ledger there; load a pilot folder first (coloring load FOLDER)").format(
                 url=url
