@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from coloring.i18n import _
+from coloring.persistence import RECORDS_TABLE
 
 
 def _holds_a_ledger(file: Path) -> bool:
@@ -21,7 +22,7 @@ def _holds_a_ledger(file: Path) -> bool:
     try:
         with closing(sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True)) as c:
             found = c.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'coloring_events'"
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (RECORDS_TABLE,)
             ).fetchone()
     except sqlite3.Error:
         return False
