@@ -9,11 +9,13 @@ banner says so. Every page takes `as_of` (time travel, as the CLI's `--as-of`) a
 from __future__ import annotations
 
 import hmac
+import threading
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 from urllib.parse import urlencode
 
 from eventsourcing.persistence import PersistenceError
@@ -39,6 +41,9 @@ from coloring.rule_text import explanation, title
 HERE = Path(__file__).parent
 TOKEN_COOKIE = "coloring_token"
 LANG_COOKIE = "coloring_lang"
+# Overviews (the report's charts) kept per instant and language: a few dozen at most.
+MEMO_SIZE = 32
+T = TypeVar("T")
 
 
 class Ledger:
@@ -57,9 +62,26 @@ class Ledger:
             self.application.recorder.datastore,  # type: ignore[attr-defined]
             "postgres" in self.application.db_url,
         )
+        self._memo: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._lock = threading.Lock()
 
     def lag(self) -> browse.Lag:
         return browse.lag(self.db, self.application.recorder.max_notification_id())
+
+    def remembered(self, key: tuple[Any, ...], make: Callable[[], T]) -> T:
+        """A value made from the read models, kept while they stay at the same position (the
+        server never moves them; a load or a catch-up does, and the value is made again)."""
+        full = (self.lag().position, *key)
+        with self._lock:
+            if full in self._memo:
+                self._memo.move_to_end(full)
+                return cast(T, self._memo[full])
+        value = make()
+        with self._lock:
+            self._memo[full] = value
+            while len(self._memo) > MEMO_SIZE:
+                self._memo.popitem(last=False)
+        return value
 
     def close(self) -> None:
         self.application.close()

@@ -70,9 +70,14 @@ def overview(v: View) -> tuple[str, dict[str, Any]]:
     for f in queries.findings(v.db, t):
         counts[f.program] = counts.get(f.program, 0) + 1
     scope = Scope(t, programs(v.db, None, t))
-    figures = [
-        c for c in charts(v.db, scope, 8, timelines(v.db, scope)) if not c.name.startswith("risk")
-    ]
+    figures = v.ledger.remembered(
+        ("charts", t),
+        lambda: [
+            c
+            for c in charts(v.db, scope, 8, timelines(v.db, scope))
+            if not c.name.startswith("risk")
+        ],
+    )
     return "overview.html", {"totals": totals, "figures": figures, "counts": counts}
 
 
