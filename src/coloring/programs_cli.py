@@ -17,6 +17,7 @@ from rich.table import Table
 from coloring.domain.errors import TermsAmendmentError
 from coloring.domain.records import TermsAmendment
 from coloring.domain.time import Instant, InvalidTimeError, format_instant, parse_instant
+from coloring.i18n import _
 
 DB_HELP = "Database URL (default $COLORING_DB or sqlite:///coloring.db)."
 
@@ -118,4 +119,9 @@ def amend(
         except TermsAmendmentError as e:
             fail(str(e), 2)
         runner.run()
-    err.print(f"amended {program} (amendment {number}): see `coloring programs`", highlight=False)
+    err.print(
+        _("amended {program} (amendment {number}): see `coloring programs`").format(
+            program=program, number=number
+        ),
+        highlight=False,
+    )

@@ -19,7 +19,7 @@ from coloring.rule_text import explanation, title
 
 ROOT = Path(__file__).resolve().parents[2]
 LANGS = ["ru", "kk"]
-PLACEHOLDER = re.compile(r"%\([a-z_]+\)s|\{[a-z_]+\}")
+PLACEHOLDER = re.compile(r"%\([a-z_]+\)s|\{[a-z_]+(?::[^}]*)?\}")
 
 
 def marked() -> set[str | tuple[str, str]]:

@@ -68,7 +68,7 @@ def report(
     time, idle time at intermediaries, a risk map, and the findings with their evidence."""
     from coloring.cli import err, fail, ledger
     from coloring.domain.errors import ColoringError
-    from coloring.i18n import use
+    from coloring.i18n import _, use
     from coloring.report.build import build_report
     from coloring.report.export import ExportError, chromium, write_pngs, write_svgs
 
@@ -84,39 +84,67 @@ def report(
         except InvalidTimeError as e:
             fail(f"--as-of: {e}", 2)
     if out.is_dir():
-        fail(f"--out {out}: is a folder; name the HTML file to write, e.g. {out}/report.html", 2)
+        fail(
+            _(
+                "--out {out}: is a folder; name the HTML file to write, e.g. {out}/report.html"
+            ).format(out=out),
+            2,
+        )
     if not out.parent.is_dir():
-        fail(f"--out {out}: the folder {out.parent} does not exist; create it first", 2)
-    with ledger(db) as (_, runner):
+        fail(
+            _("--out {out}: the folder {folder} does not exist; create it first").format(
+                out=out, folder=out.parent
+            ),
+            2,
+        )
+    with ledger(db) as (_application, runner):
         made = build_report(runner.db, program, as_of_us)
     try:
         out.write_text(made.html, encoding="utf-8")
         svgs = write_svgs(out, made.charts) if fmt is not None else []
     except OSError as e:
-        fail(f"--out {out}: cannot write ({e.strerror}); choose a writable place", 2)
+        fail(
+            _("--out {out}: cannot write ({reason}); choose a writable place").format(
+                out=out, reason=e.strerror
+            ),
+            2,
+        )
     shown = (
-        f" (the table shows the first {made.findings_shown:,})"
+        " " + _("(the table shows the first {n:,})").format(n=made.findings_shown)
         if made.findings_shown < made.findings_total
         else ""
     )
     err.print(
-        f"wrote {out} ({(len(made.html.encode()) + 1023) // 1024} KB): "
-        f"{len(made.programs)} program(s), {made.findings_total:,} finding(s){shown}",
+        _("wrote {out} ({kb} KB): {programs} program(s), {findings:,} finding(s)").format(
+            out=out,
+            kb=(len(made.html.encode()) + 1023) // 1024,
+            programs=len(made.programs),
+            findings=made.findings_total,
+        )
+        + shown,
         highlight=False,
     )
     if svgs:
-        err.print(f"wrote {len(svgs)} SVG chart(s): {out.stem}-*.svg", highlight=False)
+        err.print(
+            _("wrote {n} SVG chart(s): {stem}-*.svg").format(n=len(svgs), stem=out.stem),
+            highlight=False,
+        )
     if fmt is ChartFormat.png:
         binary = chromium()
         if binary is None:
             err.print(
-                "PNG not written: chromium was not found (apt-get install chromium, or set "
-                "$COLORING_CHROMIUM); the SVG charts are written",
+                _(
+                    "PNG not written: chromium was not found (apt-get install chromium, or set "
+                    "$COLORING_CHROMIUM); the SVG charts are written"
+                ),
                 highlight=False,
             )
             return
         try:
             pngs = write_pngs(out, made.charts, binary)
         except ExportError as e:
-            fail(f"{e}; the HTML and the SVG charts are written", 1)
-        err.print(f"wrote {len(pngs)} PNG chart(s): {out.stem}-*.png", highlight=False)
+            fail(_("{error}; the HTML and the SVG charts are written").format(error=e), 1)
+        err.print(
+            _("wrote {n} PNG chart(s): {stem}-*.png").format(n=len(pngs), stem=out.stem),
+            highlight=False,
+        )
