@@ -157,7 +157,10 @@ def trace(v: View) -> tuple[str, dict[str, Any]]:
     unit = (v.request.query_params.get("unit") or "").strip()
     if not unit:
         return "trace.html", {"trace": None, "unit": ""}
-    return "trace.html", {"trace": queries.trace(v.db, unit, v.as_of_us), "unit": unit}
+    found = queries.trace(v.db, unit, v.as_of_us)
+    # Steps carry their instants as text (the CLI's); pages write them the locale's way.
+    moments = [parse_instant(step.at) for step in found.steps]
+    return "trace.html", {"trace": found, "unit": unit, "moments": moments}
 
 
 def risk_map(v: View) -> tuple[str, dict[str, Any]]:
