@@ -20,14 +20,13 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from coloring import __version__
 from coloring.application import ColoringApplication
-from coloring.cli_help import PlainHelpGroup
+from coloring.cli_help import PlainHelpGroup, register_options
 from coloring.domain.errors import ColoringError, DatabaseUnavailableError
 from coloring.domain.money import format_tiyn
 from coloring.domain.rules import Rule
 from coloring.domain.time import InvalidTimeError, parse_instant
-from coloring.i18n import UnknownLanguageError, _, current, ngettext, use
+from coloring.i18n import _, current, ngettext
 from coloring.persistence import DatabaseUrlError, database_url, sqlite_file
 from coloring.pilot.loader import LoadRefusedError, load_folder
 from coloring.pilot.reader import PilotInputError
@@ -87,36 +86,6 @@ def fail(message: str, code: int) -> NoReturn:
     label = _("error:")
     err.print(f"[bold red]{label}[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
-
-
-def _print_version(value: bool) -> None:
-    if value:
-        typer.echo(f"coloring {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def options(
-    version: Annotated[
-        bool,
-        typer.Option(
-            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
-        ),
-    ] = False,
-    lang: Annotated[
-        str | None,
-        typer.Option(
-            "--lang",
-            help="Language of messages and table headings: ru, kk or en (default $COLORING_LANG "
-            "or en). JSON and CSV stay as the contract names them.",
-            show_default=False,
-        ),
-    ] = None,
-) -> None:
-    try:
-        use(lang)
-    except UnknownLanguageError as e:
-        fail(str(e), 2)
 
 
 @contextmanager
@@ -551,6 +520,7 @@ def demo(
                 out.print(line, highlight=False, markup=False)
 
 
+register_options(app)
 register_programs(app)
 register_report(app)
 register_rules(app)

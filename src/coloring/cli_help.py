@@ -1,4 +1,4 @@
-"""Help without type placeholders: the command line's own group class.
+"""The command line's own options (`--version`, `--lang`) and help without type placeholders.
 
 Typer labels every option with its Python type (`<str>`, `<bool>`, `<list[Path]>`), which means
 nothing to an auditor. Here a flag shows no label, a choice its words (`table|json|csv`), any
@@ -8,9 +8,13 @@ other option a word for what it takes (TEXT, INTEGER, NUMBER, PATH), an argument
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
+import typer
 from typer.core import TyperArgument, TyperGroup, TyperOption
+
+from coloring import __version__
+from coloring.i18n import UnknownLanguageError, use
 
 WORDS = {int: "INTEGER", float: "NUMBER", Path: "PATH", str: "TEXT"}
 
@@ -70,3 +74,41 @@ class PlainHelpGroup(TyperGroup):
     def format_help(self, ctx: Any, formatter: Any) -> None:
         plain(self)
         super().format_help(ctx, formatter)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"coloring {__version__}")
+        raise typer.Exit()
+
+
+def register_options(app: typer.Typer) -> None:
+    """`coloring --version` and `coloring --lang ru|kk|en COMMAND`."""
+
+    @app.callback()
+    def options(
+        version: Annotated[
+            bool,
+            typer.Option(
+                "--version",
+                callback=_print_version,
+                is_eager=True,
+                help="Print the version and exit.",
+            ),
+        ] = False,
+        lang: Annotated[
+            str | None,
+            typer.Option(
+                "--lang",
+                help="Language of messages and table headings: ru, kk or en (default "
+                "$COLORING_LANG or en). JSON and CSV stay as the contract names them.",
+                show_default=False,
+            ),
+        ] = None,
+    ) -> None:
+        from coloring.cli import fail
+
+        try:
+            use(lang)
+        except UnknownLanguageError as e:
+            fail(str(e), 2)
