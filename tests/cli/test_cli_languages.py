@@ -48,8 +48,8 @@ def test_json_and_csv_are_the_same_in_every_language(ledger: str) -> None:
     for fmt in ("json", "csv"):
         english = runner.invoke(app, ["findings", "--db", ledger, "--format", fmt]).stdout
         for lang in ("ru", "kk"):
-            other = runner.invoke(app, ["--lang", lang, "findings", "--db", ledger, "--format", fmt])
-            assert other.stdout == english
+            args = ["--lang", lang, "findings", "--db", ledger, "--format", fmt]
+            assert runner.invoke(app, args).stdout == english
 
 
 def test_an_unknown_language_is_a_usage_error(tmp_path: Path) -> None:
