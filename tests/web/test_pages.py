@@ -304,3 +304,24 @@ def test_the_excel_download_is_the_export_or_says_it_is_not_there(client: TestCl
     else:
         assert page.status_code == 200
         assert page.content[:2] == b"PK"
+
+
+def test_a_participant_holds_what_it_received_less_what_it_spent_and_paid_on(
+    web_ledger: Ledger,
+) -> None:
+    t = queries.latest_us(web_ledger.db)
+    assert t is not None
+    earlier = t - 200 * 86_400_000_000  # mid-year: money still on its way
+    people = [
+        p
+        for (p,) in web_ledger.db.query(
+            "SELECT participant_id FROM rm_participants WHERE role <> 'treasury'"
+        )
+    ]
+    checked = 0
+    for when in (t, earlier):
+        for pid in people:
+            for m in browse.money_of(web_ledger.db, pid, when):
+                assert m.received - m.spent_here - m.paid == m.held, (pid, when, m)
+                checked += 1
+    assert checked > 50
