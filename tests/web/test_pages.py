@@ -325,3 +325,9 @@ def test_a_participant_holds_what_it_received_less_what_it_spent_and_paid_on(
                 assert m.received - m.spent_here - m.paid == m.held, (pid, when, m)
                 checked += 1
     assert checked > 50
+
+
+@pytest.mark.parametrize("typed", ["1000000", "1 000 000,00", "1,000,000.00", "1\xa0000\xa0000,00"])
+def test_amounts_are_read_as_people_type_them(client: TestClient, typed: str) -> None:
+    plain = count_of(client.get("/findings", params={"min": "1000000"}).text)
+    assert count_of(client.get("/findings", params={"min": typed}).text) == plain

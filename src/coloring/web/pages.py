@@ -25,10 +25,6 @@ MOVEMENTS_PAGE = 50
 STATUSES = ("open", "refused")
 
 
-def _error(status: int, message: str) -> Exception:
-    return PageError(status, message)
-
-
 def _instant(v: View, name: str) -> int | None:
     text = v.request.query_params.get(name) or None
     if text is None:
@@ -36,17 +32,19 @@ def _instant(v: View, name: str) -> int | None:
     try:
         return parse_instant(text).us
     except InvalidTimeError as e:
-        raise _error(400, f"{name}: {e}") from None
+        raise PageError(400, f"{name}: {e}") from None
 
 
 def _amount(v: View, name: str) -> int | None:
-    text = (v.request.query_params.get(name) or "").strip().replace(" ", "").replace(",", ".")
+    # Tenge as people type them: 1250000.50, 1 250 000,50 or 1,250,000.50.
+    text = "".join((v.request.query_params.get(name) or "").split())
     if not text:
         return None
+    text = text.replace(",", "") if "." in text else text.replace(",", ".")
     try:
         return parse_tiyn(text)
     except InvalidAmountTextError as e:
-        raise _error(400, f"{name}: {e}") from None
+        raise PageError(400, f"{name}: {e}") from None
 
 
 def _page(v: View) -> int:
@@ -57,7 +55,7 @@ def _page(v: View) -> int:
 def _need_instant(v: View) -> int:
     t = v.t
     if t is None:
-        raise _error(404, v.text.gettext("The ledger is empty: load a pilot folder first."))
+        raise PageError(404, v.text.gettext("The ledger is empty: load a pilot folder first."))
     return t
 
 
@@ -86,13 +84,13 @@ def findings(v: View) -> tuple[str, dict[str, Any]]:
     rules = tuple(r for r in q.getlist("rule") if r)
     unknown = sorted(set(rules) - {r.value for r in Rule})
     if unknown:
-        raise _error(400, f"rule: unknown rule {', '.join(unknown)}")
+        raise PageError(400, f"rule: unknown rule {', '.join(unknown)}")
     status = q.get("status") or None
     if status is not None and status not in STATUSES:
-        raise _error(400, f"status: {status!r} is not one of {', '.join(STATUSES)}")
+        raise PageError(400, f"status: {status!r} is not one of {', '.join(STATUSES)}")
     sort = q.get("sort") or "at"
     if sort.lstrip("-") not in SORTS:
-        raise _error(400, f"sort: {sort!r} is not one of {', '.join(SORTS)}")
+        raise PageError(400, f"sort: {sort!r} is not one of {', '.join(SORTS)}")
     filters = queries.Filters(
         rules=rules,
         program=q.get("program") or None,
