@@ -14,7 +14,7 @@ import typer
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from coloring import __version__
-from coloring.i18n import UnknownLanguageError, use
+from coloring.i18n import Lang, UnknownLanguageError, use
 
 WORDS = {int: "INTEGER", float: "NUMBER", Path: "PATH", str: "TEXT"}
 
@@ -97,10 +97,10 @@ def register_options(app: typer.Typer) -> None:
             ),
         ] = False,
         lang: Annotated[
-            str | None,
+            Lang | None,
             typer.Option(
                 "--lang",
-                help="Language of messages and table headings: ru, kk or en (default "
+                help="Language of messages and table headings (default "
                 "$COLORING_LANG or en). JSON and CSV stay as the contract names them.",
                 show_default=False,
             ),

@@ -12,6 +12,7 @@ import gettext
 import os
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
+from enum import StrEnum
 from functools import cache
 from pathlib import Path
 
@@ -28,6 +29,14 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 
 class UnknownLanguageError(ColoringError):
     pass
+
+
+class Lang(StrEnum):
+    """The choices of `--lang`."""
+
+    en = "en"
+    ru = "ru"
+    kk = "kk"
 
 
 def N_(message: str) -> str:

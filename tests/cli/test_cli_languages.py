@@ -55,5 +55,13 @@ def test_json_and_csv_are_the_same_in_every_language(ledger: str) -> None:
 def test_an_unknown_language_is_a_usage_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["--lang", "de", "findings", "--db", f"sqlite:///{tmp_path}/x.db"])
     assert result.exit_code == 2
-    assert "unknown language 'de' (languages: en, ru, kk)" in result.stderr
+    assert "'de' is not one of" in result.stderr
+    assert not (tmp_path / "x.db").exists()
+
+
+def test_an_unknown_language_in_the_environment_is_a_usage_error(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path}/x.db"
+    result = runner.invoke(app, ["findings", "--db", db], env={"COLORING_LANG": "de"})
+    assert result.exit_code == 2
+    assert "$COLORING_LANG: unknown language 'de' (languages: en, ru, kk)" in result.stderr
     assert not (tmp_path / "x.db").exists()

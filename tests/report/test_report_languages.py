@@ -47,5 +47,5 @@ def test_an_unknown_language_is_a_usage_error(
         cli, ["report", "--db", example_ledger.url, "--out", str(out), "--lang", "fr"]
     )
     assert result.exit_code == 2
-    assert "unknown language 'fr'" in result.output
+    assert "'fr' is not one of" in result.output
     assert not out.exists()

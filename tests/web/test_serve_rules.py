@@ -69,4 +69,4 @@ def test_serve_refuses_a_sqlite_file_that_is_not_there(tmp_path: Path) -> None:
 def test_serve_refuses_an_unknown_language(web_ledger: Ledger) -> None:
     result = CliRunner().invoke(app, ["serve", "--db", web_ledger.url, "--lang", "de"])
     assert result.exit_code == 2
-    assert "unknown language 'de'" in result.output
+    assert "'de' is not one of" in result.output

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from coloring.domain.time import InvalidTimeError, parse_instant
+from coloring.i18n import Lang
 
 
 class ChartFormat(StrEnum):
@@ -48,10 +49,10 @@ def report(
         ),
     ] = None,
     lang: Annotated[
-        str | None,
+        Lang | None,
         typer.Option(
             "--lang",
-            help="Language of the report's words: ru, kk or en (default $COLORING_LANG or en).",
+            help="Language of the report's words (default $COLORING_LANG or en).",
             show_default=False,
         ),
     ] = None,
@@ -67,16 +68,12 @@ def report(
     """Write one self-contained HTML report that opens offline: money flows, utilisation over
     time, idle time at intermediaries, a risk map, and the findings with their evidence."""
     from coloring.cli import err, fail, ledger
-    from coloring.domain.errors import ColoringError
     from coloring.i18n import _, use
     from coloring.report.build import build_report
     from coloring.report.export import ExportError, chromium, write_pngs, write_svgs
 
     if lang is not None:
-        try:
-            use(lang)
-        except ColoringError as e:
-            fail(str(e), 2)
+        use(lang)
     as_of_us = None
     if as_of is not None:
         try:

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from coloring.i18n import _
+from coloring.i18n import Lang, _
 from coloring.persistence import RECORDS_TABLE
 
 
@@ -65,11 +65,10 @@ def serve(
         ),
     ] = None,
     lang: Annotated[
-        str | None,
+        Lang | None,
         typer.Option(
             "--lang",
-            help="Language of the pages: ru, kk or en (default $COLORING_LANG or en); "
-            "each page can switch.",
+            help="Language of the pages (default $COLORING_LANG or en); each page can switch.",
             show_default=False,
         ),
     ] = None,
@@ -81,15 +80,12 @@ def serve(
 
     from coloring.cli import err, fail
     from coloring.domain.errors import ColoringError
-    from coloring.i18n import current, resolve
+    from coloring.i18n import current
     from coloring.persistence import database_url, sqlite_file
     from coloring.web.app import create_app
 
-    try:
-        # Without --lang here: `coloring --lang ...` or $COLORING_LANG, as the CLI resolved it.
-        language = resolve(lang) if lang else current().lang
-    except ColoringError as e:
-        fail(str(e), 2)
+    # Without --lang here: `coloring --lang ...` or $COLORING_LANG, as the CLI resolved it.
+    language = lang.value if lang else current().lang
     url = database_url(db)
     file = sqlite_file(url)
     if file is not None and not _holds_a_ledger(file):
