@@ -480,9 +480,8 @@ def demo(
         summary = load_folder(application, source)
         runner.run()
         err.print(
-            f"{source}: "
-            + _("payments applied {applied}, refused {refused}").format(
-                applied=summary.applied, refused=summary.refused
+            _("loaded {folder}: payments applied {applied}, refused {refused}").format(
+                folder=source, applied=summary.applied, refused=summary.refused
             ),
             highlight=False,
         )
