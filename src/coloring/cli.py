@@ -300,7 +300,7 @@ def trace(
                     "unit": t.unit,
                     "program": t.program,
                     "state": t.state,
-                    "steps": [s.__dict__ for s in t.steps],
+                    "steps": [s.as_dict() for s in t.steps],
                 },
                 indent=1,
             )
