@@ -25,6 +25,7 @@ from coloring.domain.errors import ColoringError, DatabaseUnavailableError
 from coloring.domain.money import format_tiyn
 from coloring.domain.rules import Rule
 from coloring.domain.time import InvalidTimeError, parse_instant
+from coloring.export.commands import register as register_export
 from coloring.persistence import DatabaseUrlError, database_url, sqlite_file
 from coloring.pilot.loader import LoadRefusedError, load_folder
 from coloring.pilot.reader import PilotInputError
@@ -455,6 +456,7 @@ def demo(
 register_programs(app)
 register_report(app)
 register_scenarios(app)
+register_export(app)
 
 
 def main() -> None:

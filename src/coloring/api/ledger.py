@@ -131,6 +131,14 @@ class Ledger:
     def __init__(self, url: str | None = None) -> None:
         self._app = ColoringApplication(url)
         self._runner = ProjectionRunner(self._app)
+        self._owned = True
+
+    @classmethod
+    def over(cls, app: ColoringApplication, runner: ProjectionRunner) -> Ledger:
+        """Private: questions over an application someone else opened (and closes)."""
+        ledger = cls.__new__(cls)
+        ledger._app, ledger._runner, ledger._owned = app, runner, False
+        return ledger
 
     def __enter__(self) -> Ledger:
         return self
@@ -141,7 +149,8 @@ class Ledger:
         self.close()
 
     def close(self) -> None:
-        self._app.close()
+        if self._owned:
+            self._app.close()
 
     def _db(self) -> Any:
         self._runner.run()
@@ -309,7 +318,7 @@ class Ledger:
                     d.holder,
                     tenge(d.amount),
                     aware(d.at_us, d.at_offset),
-                    Decimal(d.idle_limit_us) / DAY_US,
+                    d.idle_limit_us // DAY_US,
                     tenge(d.passed_on_in_time),
                 )
                 for d in extracts.deliveries(self._db(), instant_us(as_of))

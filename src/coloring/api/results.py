@@ -173,10 +173,8 @@ class Delivery:
     holder: str
     amount: Decimal
     at: datetime
-    idle_limit_days: Decimal
+    idle_limit_days: int
     passed_on_in_time: Decimal
-
-    ARROW: ClassVar[dict[str, Any]] = {"idle_limit_days": pa.decimal128(20, 6)}
 
 
 @dataclass(frozen=True, slots=True)
