@@ -4,12 +4,17 @@ figures as single replays; expectations reported per row, never an error exit.""
 from __future__ import annotations
 
 import json
+import subprocess
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
+import pytest
 from scenario_helpers import Run
+
+from coloring.report.export import FLAGS, chromium
+from report.pngs import read_png
 
 LIVESTOCK = "scenarios/auyl-amanaty.yaml"
 GRID = ("--grid", "programs.AA-2025.max_idle_days=5,30,60", "--grid", "mode=observe,enforce")
@@ -90,7 +95,7 @@ def test_the_chart_is_one_offline_page_with_a_panel_per_axis_and_metric(
     assert "<script" not in html and "http://" not in html.replace(
         'xmlns="http://www.w3.org/2000/svg"', ""
     )
-    assert "misused (KZT) by programs.AA-2025.max_idle_days" in html
+    assert "misused (KZT)" in html and "by programs.AA-2025.max_idle_days" in html
 
 
 def test_a_bad_grid_is_a_usage_error_before_anything_is_replayed(run: Run, in_repo: Path) -> None:
@@ -100,3 +105,37 @@ def test_a_bad_grid_is_a_usage_error_before_anything_is_replayed(run: Run, in_re
     assert "sideways" in result.stderr
     assert run("sweep", LIVESTOCK, "--grid", "max_idle_days").exit_code == 2
     assert run("sweep", LIVESTOCK, *GRID, "--format", "parquet").exit_code == 2
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(chromium() is None, reason="chromium is not installed (.ci/run installs it)")
+def test_the_chart_paints_in_a_real_browser_offline(
+    run: Run, in_repo: Path, tmp_path: Path
+) -> None:
+    page = tmp_path / "sweep.html"
+    assert run("sweep", LIVESTOCK, *GRID, "--chart", str(page)).exit_code == 0
+    png = tmp_path / "sweep.png"
+    browser = chromium()
+    assert browser is not None
+    done = subprocess.run(
+        [
+            browser,
+            *FLAGS,
+            f"--user-data-dir={tmp_path / 'profile'}",
+            f"--screenshot={png}",
+            "--window-size=1200,1400",
+            "--enable-logging=stderr",
+            "--v=0",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert [line for line in done.stderr.splitlines() if "CONSOLE" in line] == []
+    picture = read_png(png)
+    sample = picture.sample()
+    inked = [p for p in sample if p != (255, 255, 255)]
+    assert len(inked) > len(sample) // 50, "the chart page is blank"
+    assert len(set(sample)) >= 8, "too few colours for lines of several series"

@@ -6,7 +6,6 @@ import csv
 import io
 import json
 from collections.abc import Sequence
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -138,31 +137,36 @@ def write_parquet(path: Path, axes: Sequence[Axis], rows: Sequence[Row]) -> None
 
 CHART_METRICS = ("misused", "on_purpose", "idle", "returned")
 PALETTE = ("#4e79a7", "#e15759", "#59a14f", "#f28e2b", "#b07aa1", "#76b7b2", "#edc948", "#9c755f")
-W, H, LEFT, RIGHT, TOP, BOTTOM = 360, 230, 70, 16, 28, 48
+W, H, LEFT, RIGHT, TOP, BOTTOM, PAD = 360, 230, 70, 16, 28, 48, 28
 
 
 def _panel(axis: Axis, metric: str, series: dict[str, list[int | None]]) -> str:
     """One metric against one axis: a line per combination of the other axes."""
     top = max((v for values in series.values() for v in values if v is not None), default=0)
     grid, high = svg.y_axis(LEFT, W - RIGHT, TOP, H - BOTTOM, max(top, 1))
-    step = (W - LEFT - RIGHT) / max(len(axis.values) - 1, 1)
+    # Points stay clear of the plot's edges, so the first and last value labels are whole.
+    first, last = LEFT + PAD, W - RIGHT - PAD
+    step = (last - first) / max(len(axis.values) - 1, 1)
 
     def x(i: int) -> float:
-        return LEFT + (i * step if len(axis.values) > 1 else (W - LEFT - RIGHT) / 2)
+        return first + (i * step if len(axis.values) > 1 else (last - first) / 2)
 
     def y(v: int) -> float:
         return (H - BOTTOM) - (H - BOTTOM - TOP) * v / high
 
-    body = [svg.text(LEFT, 16, f"{LABELS[metric]} (KZT) by {axis.path}", size=12), *grid]
+    body = [svg.text(LEFT, 16, f"{LABELS[metric]} (KZT)", size=13), *grid]
     for i, value in enumerate(axis.values):
         body.append(svg.text(x(i), H - BOTTOM + 16, value, "middle", 11))
     for n, (label, values) in enumerate(series.items()):
         colour = PALETTE[n % len(PALETTE)]
         points = [(x(i), y(v)) for i, v in enumerate(values) if v is not None]
+        # Earlier lines are drawn wider: a line hidden under an equal one still shows its edge.
+        width = 2 + 2 * (len(series) - 1 - n)
         if len(points) > 1:
             path = " ".join(f"{svg.f1(px)},{svg.f1(py)}" for px, py in points)
             body.append(
-                f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>'
+                f'<polyline points="{path}" fill="none" stroke="{colour}" '
+                f'stroke-width="{width}" stroke-linejoin="round"/>'
             )
         for (px, py), v in zip(points, [v for v in values if v is not None], strict=True):
             tip = f"{label}: {axis.path}; {LABELS[metric]} {svg.tenge(v)} KZT"
@@ -196,7 +200,7 @@ def chart(title: str, axes: Sequence[Axis], rows: Sequence[Row]) -> str:
             f"<section><h2>by {svg.esc(axis.path)}</h2><ul class=legend>{legend}</ul>"
             f"<div class=panels>{''.join(panels)}</div></section>"
         )
-    total = sum((tenge(r.money["misused"]) for r in rows), Decimal(0))
+    shape = " x ".join(f"{a.path} ({len(a.values)})" for a in axes)
     return (
         "<!doctype html><html lang=en><head><meta charset=utf-8>"
         f"<title>sweep {svg.esc(title)}</title><style>"
@@ -204,8 +208,7 @@ def chart(title: str, axes: Sequence[Axis], rows: Sequence[Row]) -> str:
         ".panels{display:flex;flex-wrap:wrap;gap:12px}.legend{list-style:none;padding:0}"
         ".legend li{display:inline-block;margin-right:16px}.legend span{display:inline-block;"
         "width:12px;height:12px;margin-right:6px;vertical-align:middle}</style></head><body>"
-        f"<h1>sweep {svg.esc(title)}</h1><p>{len(rows)} combinations; misused money summed over "
-        f"them: {total:,.2f} KZT. Hover a point for its figures.</p>"
-        + "".join(sections)
-        + "</body></html>\n"
+        f"<h1>sweep {svg.esc(title)}</h1><p>{len(rows)} combination(s) of {svg.esc(shape)}: "
+        "money of all programs against each parameter, one line per setting of the others. "
+        "Hover a point for its figures.</p>" + "".join(sections) + "</body></html>\n"
     )
