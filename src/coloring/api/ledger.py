@@ -4,7 +4,7 @@ models up to date first, then reads them through the projections' queries."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from os import PathLike
@@ -83,9 +83,9 @@ def tiyn(amount: Decimal | int | str | None, name: str = "min_amount") -> int | 
     return int(scaled)
 
 
-def finding(f: queries.Finding, regions: dict[str, extracts.Participant]) -> Finding:
+def finding(f: queries.Finding, regions: Mapping[str, str | None]) -> Finding:
     first = f.participants[0] if f.participants else None
-    region = regions[first].region if first in regions else None
+    region = regions.get(first) if first is not None else None
     return Finding(
         f.rule,
         f.subject,
@@ -195,8 +195,8 @@ class Ledger:
         )
         least = tiyn(min_amount)
         db = self._db()
-        names = extracts.participants(db)
-        found = (finding(f, names) for f in queries.findings(db, instant_us(as_of), filters))
+        regions = {p: q.region for p, q in extracts.participants(db).items()}
+        found = (finding(f, regions) for f in queries.findings(db, instant_us(as_of), filters))
         return Rows(
             Finding,
             (

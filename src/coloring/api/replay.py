@@ -73,7 +73,6 @@ def assignments(overrides: dict[str, Any]) -> list[str]:
 
 
 def from_report(report: Report, checked: int, failures: tuple[str, ...]) -> Replay:
-    names: dict[str, Any] = {}
     return Replay(
         report.title,
         report.mode,
@@ -82,7 +81,7 @@ def from_report(report: Report, checked: int, failures: tuple[str, ...]) -> Repl
         report.applied,
         report.refused,
         Rows(Utilisation, (utilisation(u) for u in report.programs.values())),
-        Rows(Finding, (finding(f, names) for f in report.findings)),
+        Rows(Finding, (finding(f, report.regions) for f in report.findings)),
         Rows(
             Balance,
             (
