@@ -40,3 +40,21 @@ def test_every_public_name_is_documented_and_nothing_else_is_public() -> None:
     }  # fmt: skip
     for name in public:
         assert f"`{name}" in text, name
+
+
+def test_the_command_line_starts_without_loading_arrow_or_the_api() -> None:
+    import subprocess
+    import sys
+
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, coloring.cli; print(sorted(m for m in ('pyarrow', 'xlsxwriter', "
+            "'coloring.api') if m in sys.modules))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert loaded.stdout.strip() == "[]"

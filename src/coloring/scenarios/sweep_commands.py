@@ -10,7 +10,6 @@ from typing import Annotated
 
 import typer
 
-from coloring.scenarios import sweep_render
 from coloring.scenarios.commands import _errors, _fail, _say
 from coloring.scenarios.sweep import Row, default_jobs, parse_grid, sweep
 
@@ -60,6 +59,10 @@ def sweep_command(
     """Replay a scenario for every combination of parameter values (in parallel) and print one
     row per combination: money on purpose, misused, idle, returned, findings by rule, and
     whether the scenario's expectations hold (reported, never an error: exit 0)."""
+    # Arrow and the API load when a sweep runs, not with every command.
+    from coloring.export.tables import replacing
+    from coloring.scenarios import sweep_render
+
     if fmt is SweepFormat.parquet and out is None:
         _fail("--format parquet writes a file: give --out FILE.parquet", 2)
     for target in (out, chart):
@@ -83,7 +86,8 @@ def sweep_command(
     title = str(scenario)
     if fmt is SweepFormat.parquet:
         assert out is not None
-        sweep_render.write_parquet(out, axes, rows)
+        with replacing(out, folder=False) as scratch:
+            sweep_render.write_parquet(scratch, axes, rows)
     else:
         rendered = {
             SweepFormat.text: lambda: sweep_render.text(title, axes, rows),
@@ -93,11 +97,13 @@ def sweep_command(
         if out is None:
             sys.stdout.write(rendered)
         else:
-            out.write_text(rendered, encoding="utf-8")
+            with replacing(out, folder=False) as scratch:
+                scratch.write_text(rendered, encoding="utf-8")
     if out is not None:
         _say(f"wrote {out}")
     if chart is not None:
-        chart.write_text(sweep_render.chart(title, axes, rows), encoding="utf-8")
+        with replacing(chart, folder=False) as scratch:
+            scratch.write_text(sweep_render.chart(title, axes, rows), encoding="utf-8")
         _say(f"wrote {chart}")
     failing = sum(1 for r in rows if r.failures)
     _say(
