@@ -391,6 +391,8 @@ def balances(
     _instant(as_of, "--as-of")
     if excel and fmt is not Format.csv:
         fail("--excel shapes CSV for Excel: use it with --format csv", 2)
+    if per_program and participant is not None:
+        fail("--per-program totals whole programs: leave out --participant", 2)
     with ledger(db) as (application, runner):
         answers = Ledger.over(application, runner)
         if per_program:

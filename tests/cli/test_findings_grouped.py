@@ -139,3 +139,8 @@ def test_every_group_key_order_gives_the_same_totals(ledger: str) -> None:
         grouped = as_json("findings", "--db", ledger, *(a for k in keys for a in ("--group-by", k)))
         totals.add(sum(Decimal(g["amount"]) for g in grouped))
     assert len(totals) == 1
+
+
+def test_per_program_balances_with_a_participant_is_a_usage_error(ledger: str) -> None:
+    result = run("balances", "--db", ledger, "--per-program", "--participant", "F1")
+    assert result.exit_code == 2 and "leave out --participant" in result.stderr
