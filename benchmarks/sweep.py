@@ -38,7 +38,11 @@ def _timed(commands: list[list[str]]) -> float:
     return time.perf_counter() - started
 
 
-def measure(repeat: int) -> dict[str, Any]:
+HEAVY = "scenarios/generated-at-scale.yaml"
+HEAVY_GRID = ["--set", "generate.farmers=40", "--grid", "generate.seed=1,2,3,4,5,6"]
+
+
+def measure(repeat: int, heavy: bool = False) -> dict[str, Any]:
     grid = [
         "--grid",
         f"programs.AA-2025.max_idle_days={','.join(IDLE_DAYS)}",
@@ -56,6 +60,12 @@ def measure(repeat: int) -> dict[str, Any]:
         "sweep --jobs 1": [[*sweep, "--jobs", "1"]],
         "sweep --jobs 2": [[*sweep, "--jobs", "2"]],
     }
+    if heavy:
+        # Replays that take seconds, not 0.1 s: where parallel workers can pay off.
+        big = [*CLI, "sweep", HEAVY, *HEAVY_GRID, "--grid", "mode=observe,enforce"]
+        big += ["--format", "csv"]
+        cases["generated, 40 farmers: sweep --jobs 1"] = [[*big, "--jobs", "1"]]
+        cases["generated, 40 farmers: sweep --jobs 2"] = [[*big, "--jobs", "2"]]
     figures: dict[str, Any] = {}
     for name, commands in cases.items():
         _timed(commands[:1])  # warm the file cache
@@ -71,7 +81,7 @@ def measure(repeat: int) -> dict[str, Any]:
 
 
 def cmd_sweep(a: argparse.Namespace) -> int:
-    figures = measure(a.repeat)
+    figures = measure(a.repeat, a.heavy)
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(
@@ -91,4 +101,9 @@ def cmd_sweep(a: argparse.Namespace) -> int:
 def add_parser(sub: Any) -> None:
     s = sub.add_parser("sweep", help="coloring sweep of 12 livestock combinations, --jobs 1 and 2")
     s.add_argument("--repeat", type=int, default=3)
+    s.add_argument(
+        "--heavy",
+        action="store_true",
+        help="also 12 combinations of generated-at-scale.yaml at 40 farmers (~2 s per replay)",
+    )
     s.set_defaults(func=cmd_sweep)
