@@ -125,6 +125,17 @@ def test_a_malformed_question_raises_bad_query_error(
         api.findings(**ask)  # type: ignore[arg-type]
 
 
+def test_explain_gives_the_lines_of_the_explain_command(
+    ledger: tuple[coloring.api.Ledger, str],
+) -> None:
+    api, url = ledger
+    f = api.findings()[0]
+    shown = run("explain", f.rule, f.subject, "--db", url).stdout.splitlines()
+    assert list(api.explain(f.rule, f.subject)) == shown
+    with pytest.raises(coloring.api.NotFoundError):
+        api.explain(f.rule, "NO-SUCH")
+
+
 def test_an_unknown_unit_raises_not_found_error(ledger: tuple[coloring.api.Ledger, str]) -> None:
     api, _ = ledger
     with pytest.raises(coloring.api.NotFoundError):

@@ -167,3 +167,26 @@ def test_docs_export_lists_every_column_of_every_table() -> None:
             line = next(x for x in text.splitlines() if x.startswith(f"| `{name}` |"))
             for column in rows.schema().names:
                 assert f"`{column}`" in line, (name, column)
+
+
+def test_a_failed_export_keeps_the_previous_folder_and_leaves_no_scratch(
+    ledger: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import coloring.export.parquet as parquet
+
+    out = exported(ledger, "parquet", tmp_path / "pq")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    written: list[str] = []
+
+    def disk_full_on_the_third(table: object, where: Path, **_: object) -> None:
+        written.append(where.name)
+        if len(written) == 3:
+            raise OSError(28, "No space left on device")
+        where.write_bytes(b"partial")
+
+    monkeypatch.setattr(parquet.pq, "write_table", disk_full_on_the_third)
+    result = run("export", "--db", ledger, "--format", "parquet", "--out", out)
+    assert result.exit_code == 2
+    assert "No space left on device" in result.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert [p.name for p in tmp_path.iterdir()] == ["pq"]

@@ -265,6 +265,10 @@ class Ledger:
         )
         return Trace(t.unit, t.program, steps, t.state)
 
+    def explain(self, rule: str, subject: str, *, as_of: When = None) -> tuple[str, ...]:
+        """One finding and the records behind it, in plain words (as `coloring explain`)."""
+        return tuple(queries.explain(self._db(), rule, subject, instant_us(as_of)))
+
     def participants(self) -> Rows[Participant]:
         return Rows(
             Participant,
