@@ -65,6 +65,8 @@ def test_every_parquet_table_reads_back_equal_to_the_json_export_row_for_row(
         expected = json.loads((as_json / f"{name}.json").read_text(encoding="utf-8"))
         assert parquet_rows(parquet / f"{name}.parquet") == expected, name
         assert expected or name == "balance_steps", f"{name} is empty"
+        about = pq.read_schema(parquet / f"{name}.parquet").metadata
+        assert about[b"coloring.table"] == name.encode()
 
 
 def test_parquet_findings_equal_the_findings_command_row_for_row(
