@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from os import PathLike
 from pathlib import Path
@@ -27,11 +27,18 @@ from coloring.api.results import (
     TraceStep,
     Utilisation,
     aware,
+    offset_minutes,
     tenge,
 )
 from coloring.application import ColoringApplication
 from coloring.domain.rules import Rule
-from coloring.domain.time import DAY_US, Instant, InvalidTimeError, parse_instant
+from coloring.domain.time import (
+    DAY_US,
+    KZ_OFFSET_MINUTES,
+    Instant,
+    InvalidTimeError,
+    parse_instant,
+)
 from coloring.pilot.loader import load_folder
 from coloring.projections import extracts, queries
 from coloring.projections.runner import ProjectionRunner
@@ -39,6 +46,8 @@ from coloring.scenarios.report import Utilisation as ReportUtilisation
 from coloring.scenarios.report import build as build_report
 
 When = str | datetime | None
+KZ = timezone(timedelta(minutes=KZ_OFFSET_MINUTES))
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 STATUSES = ("open", "refused")
 
 
@@ -49,13 +58,8 @@ def instant(when: When, name: str = "as_of") -> Instant | None:
         return None
     if isinstance(when, datetime):
         if when.tzinfo is None:
-            when = when.isoformat()
-        else:
-            delta = when.utcoffset()
-            minutes = 0 if delta is None else int(delta.total_seconds() // 60)
-            base = when.replace(tzinfo=None).isoformat()
-            sign = "+" if minutes >= 0 else "-"
-            when = f"{base}{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+            when = when.replace(tzinfo=KZ)
+        return Instant((when - EPOCH) // timedelta(microseconds=1), offset_minutes(when))
     try:
         return parse_instant(when)
     except InvalidTimeError as e:

@@ -11,7 +11,7 @@ a JSON string. pandas, polars and DuckDB read such a table as it is.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
@@ -264,7 +264,3 @@ class Rows(tuple[T, ...], Generic[T]):
         """JSON-ready rows: amounts as `"1250000.50"`, instants as `2025-02-14T10:00:00+05:00`."""
         names = [f.name for f in fields(self.item)]
         return [{n: _plain(getattr(row, n), True) for n in names} for row in self]
-
-
-def rows(item: type, values: Iterable[Any], convert: Callable[[Any], Any]) -> Rows[Any]:
-    return Rows(item, (convert(v) for v in values))
