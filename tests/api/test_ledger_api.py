@@ -185,3 +185,24 @@ def test_a_bad_override_raises_a_coloring_error_naming_it() -> None:
         coloring.api.replay(
             root / "scenarios" / "auyl-amanaty.yaml", **{"programs.AA-2025.max_idle_days": "sixty"}
         )
+
+
+def test_a_ledger_opened_without_catch_up_answers_as_projected_and_writes_nothing(
+    tmp_path: Path,
+) -> None:
+    from coloring.application import ColoringApplication
+    from coloring.pilot.loader import load_folder
+    from coloring.projections.runner import ProjectionRunner
+
+    url = f"sqlite:///{tmp_path / 'pending.db'}"
+    app = ColoringApplication(url)
+    load_folder(app, example_folder())  # recorded, not projected yet
+    pending = ProjectionRunner(app).pending()
+    app.close()
+    with coloring.api.open(url, catch_up=False) as reader:
+        assert len(reader.findings()) == 0
+    app = ColoringApplication(url)
+    assert ProjectionRunner(app).pending() == pending > 0
+    app.close()
+    with coloring.api.open(url) as ledger:
+        assert len(ledger.findings()) > 0

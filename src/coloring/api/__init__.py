@@ -59,7 +59,9 @@ __all__ = [
 ]
 
 
-def open(url: str | None = None) -> Ledger:
+def open(url: str | None = None, *, catch_up: bool = True) -> Ledger:
     """Open a ledger database: a SQLAlchemy-style URL (`sqlite:///pilot.db`,
-    `postgresql://user@host/db`); default `$COLORING_DB` or `sqlite:///coloring.db`."""
-    return Ledger(url)
+    `postgresql://user@host/db`); default `$COLORING_DB` or `sqlite:///coloring.db`. Every
+    question first brings the read models up to date with the events; `catch_up=False` reads
+    them as they are and never writes (for a reader beside a running load)."""
+    return Ledger(url, catch_up=catch_up)

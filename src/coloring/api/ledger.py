@@ -132,16 +132,20 @@ def _rules(rule: str | Iterable[str] | None) -> tuple[str, ...]:
 class Ledger:
     """A ledger database (SQLite or PostgreSQL URL). Use as a context manager or `close()`."""
 
-    def __init__(self, url: str | None = None) -> None:
+    def __init__(self, url: str | None = None, *, catch_up: bool = True) -> None:
         self._app = ColoringApplication(url)
         self._runner = ProjectionRunner(self._app)
         self._owned = True
+        self._catch_up = catch_up
 
     @classmethod
-    def over(cls, app: ColoringApplication, runner: ProjectionRunner) -> Ledger:
+    def over(
+        cls, app: ColoringApplication, runner: ProjectionRunner, *, catch_up: bool = True
+    ) -> Ledger:
         """Private: questions over an application someone else opened (and closes)."""
         ledger = cls.__new__(cls)
         ledger._app, ledger._runner, ledger._owned = app, runner, False
+        ledger._catch_up = catch_up
         return ledger
 
     def __enter__(self) -> Ledger:
@@ -157,7 +161,8 @@ class Ledger:
             self._app.close()
 
     def _db(self) -> Any:
-        self._runner.run()
+        if self._catch_up:
+            self._runner.run()
         return self._runner.db
 
     def load(self, folder: str | PathLike[str], mode: str | None = None) -> LoadSummary:
