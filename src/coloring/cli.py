@@ -22,7 +22,6 @@ from rich.table import Table
 
 from coloring.application import ColoringApplication
 from coloring.domain.errors import ColoringError, DatabaseUnavailableError
-from coloring.domain.money import format_tiyn
 from coloring.domain.rules import Rule
 from coloring.domain.time import InvalidTimeError, parse_instant
 from coloring.export.commands import register as register_export
@@ -465,6 +464,7 @@ def demo(
 ) -> None:
     """Load the shipped example pilot folder (a livestock, a leasing and a road program) into a
     ledger, then show balances, every finding, one tagged tiyn's path and one finding explained."""
+    from coloring.api.results import tenge
     from coloring.examples import example_folder
 
     source = folder or example_folder()
@@ -479,9 +479,11 @@ def demo(
         out.rule("coloured money held now")
         _print_balances(queries.balances(runner.db), Format.table)
         found = queries.findings(runner.db)
-        table = Table("at", "rule", "subject", "amount", "status", title="findings")
+        table = Table("at", "rule", "subject", title="findings")
+        table.add_column("amount (KZT)", justify="right", no_wrap=True)
+        table.add_column("status")
         for f in found:
-            table.add_row(f.at, f.rule, f.subject, format_tiyn(f.amount), f.status)
+            table.add_row(f.at, f.rule, f.subject, f"{tenge(f.amount):,.2f}", f.status)
         out.print(table)
         first = runner.db.query(
             "SELECT allocation_id FROM rm_allocations ORDER BY allocation_id LIMIT 1"
