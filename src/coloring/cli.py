@@ -298,7 +298,8 @@ def findings(
                 as_of=as_of,
             )
         except queries.BadQueryError as e:
-            fail(f"--{str(e).replace('_', '-')}", 2)
+            name, _, reason = str(e).partition(": ")
+            fail(f"--{name.replace('_', '-')}: {reason}", 2)
     if group_by:
         keys = list(dict.fromkeys(k.value for k in group_by))
         render.groups(keys, group(found, keys, sort.value), fmt.value, excel, out)
