@@ -3,7 +3,6 @@ and progress to stderr. Exit 0 ok, 1 a failed check or domain error, 2 bad input
 
 from __future__ import annotations
 
-import csv
 import gc
 import json
 import sys
@@ -333,9 +332,12 @@ def trace(
     db: DbOption = None,
     as_of: AsOfOption = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    excel: ExcelOption = False,
 ) -> None:
     """Follow one tagged tiyn from its allocation to where it is now."""
     as_of_us = _instant(as_of, "--as-of")
+    if excel and fmt is not Format.csv:
+        fail("--excel shapes CSV for Excel: use it with --format csv", 2)
     with ledger(db) as (_, runner):
         t = queries.trace(runner.db, unit, as_of_us)
     if fmt is Format.json:
@@ -353,10 +355,10 @@ def trace(
         )
         return
     if fmt is Format.csv:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(["at", "holder", "via", "outcome"])
-        for s in t.steps:
-            writer.writerow([s.at, s.holder, s.via, s.outcome])
+        from coloring.export.render import write_csv
+
+        rows = [[s.at, s.holder, s.via, s.outcome] for s in t.steps]
+        write_csv([["at", "holder", "via", "outcome"], *rows], excel)
         return
     table = Table("at", "holder", "via", "outcome", title=f"{t.unit} ({t.program})")
     for s in t.steps:

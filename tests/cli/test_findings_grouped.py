@@ -144,3 +144,10 @@ def test_every_group_key_order_gives_the_same_totals(ledger: str) -> None:
 def test_per_program_balances_with_a_participant_is_a_usage_error(ledger: str) -> None:
     result = run("balances", "--db", ledger, "--per-program", "--participant", "F1")
     assert result.exit_code == 2 and "leave out --participant" in result.stderr
+
+
+def test_trace_csv_for_excel_has_a_bom_and_semicolons(ledger: str) -> None:
+    plain = run("trace", "AL-00001#0", "--db", ledger, "--format", "csv").stdout
+    raw = run("trace", "AL-00001#0", "--db", ledger, "--format", "csv", "--excel").stdout_bytes
+    assert raw.startswith("\ufeffat;holder;via;outcome\r\n".encode())
+    assert raw.decode().removeprefix("\ufeff").replace(";", ",").replace("\r\n", "\n") == plain
