@@ -64,6 +64,14 @@ def report(
             "or as .svg and .png (png; the PNG needs chromium).",
         ),
     ] = None,
+    xlsx: Annotated[
+        bool,
+        typer.Option(
+            "--xlsx",
+            help="Also write the Excel workbook next to the HTML as <stem>.xlsx (findings with "
+            "evidence, totals, balances; as `coloring export --format xlsx`) and link it.",
+        ),
+    ] = False,
 ) -> None:
     """Write one self-contained HTML report that opens offline: money flows, utilisation over
     time, idle time at intermediaries, a risk map, and the findings with their evidence."""
@@ -94,8 +102,18 @@ def report(
             ),
             2,
         )
-    with ledger(db) as (_application, runner):
-        made = build_report(runner.db, program, as_of_us)
+    workbook = out.with_suffix(".xlsx")
+    downloads = [(workbook.name, "Excel: findings with evidence, totals, balances")] if xlsx else []
+    with ledger(db) as (application, runner):
+        made = build_report(runner.db, program, as_of_us, downloads=downloads)
+        if xlsx:
+            from coloring.api.ledger import Ledger
+            from coloring.export.xlsx import write_workbook
+
+            try:
+                write_workbook(Ledger.over(application, runner), workbook, as_of=as_of)
+            except OSError as e:
+                fail(f"{workbook}: cannot write ({e.strerror or e}); choose a writable place", 2)
     try:
         out.write_text(made.html, encoding="utf-8")
         svgs = write_svgs(out, made.charts) if fmt is not None else []
@@ -121,6 +139,8 @@ def report(
         + shown,
         highlight=False,
     )
+    if xlsx:
+        err.print(f"wrote {workbook} (linked from the report)", highlight=False)
     if svgs:
         err.print(
             _("wrote {n} SVG chart(s): {stem}-*.svg").format(n=len(svgs), stem=out.stem),
