@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from collections import Counter
 from html import unescape
@@ -294,16 +295,24 @@ def test_pages_forbid_every_fetch_from_elsewhere(client: TestClient) -> None:
     assert client.get("/static/style.css").status_code == 200
 
 
-def test_the_excel_download_is_the_export_or_says_it_is_not_there(client: TestClient) -> None:
-    page = client.get("/export.xlsx")
-    try:
-        from coloring.export import xlsx  # noqa: F401
-    except ImportError:
-        assert page.status_code == 501
-        assert "Export is not available" in page.text
-    else:
-        assert page.status_code == 200
-        assert page.content[:2] == b"PK"
+def test_the_excel_download_is_the_export_at_the_pages_instant(
+    client: TestClient, web_ledger: Ledger
+) -> None:
+    from openpyxl import load_workbook
+
+    at = "2025-06-30T00:00:00+05:00"
+    for params, expected in (
+        ({}, queries.findings(web_ledger.db)),
+        ({"as_of": at}, queries.findings(web_ledger.db, parse_instant(at).us)),
+    ):
+        answer = client.get("/export.xlsx", params=params)
+        assert answer.status_code == 200
+        assert answer.headers["content-type"].startswith("application/vnd.openxmlformats")
+        book = load_workbook(io.BytesIO(answer.content), read_only=True)
+        sheet = book["Findings"]
+        subjects = {row[3] for row in sheet.iter_rows(min_row=2, values_only=True) if row[3]}
+        assert subjects == {f.subject for f in expected}
+
 
 
 def test_a_participant_holds_what_it_received_less_what_it_spent_and_paid_on(

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
 import io
 from collections.abc import Callable
-from typing import Any
+from typing import IO, Any, cast
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -15,6 +14,8 @@ from coloring.domain.rules import Rule
 from coloring.domain.time import InvalidTimeError, parse_instant
 from coloring.i18n import Text
 from coloring.projections import browse, queries
+from coloring.projections.db import Database
+from coloring.projections.runner import ProjectionRunner
 from coloring.report.build import charts
 from coloring.report.scope import Scope, programs
 from coloring.report.series import risk, timelines
@@ -228,38 +229,27 @@ PAGES: list[tuple[str, Callable[[View], tuple[str, dict[str, Any]]]]] = [
 ]
 
 
-class _NoCatchUp:
-    """Stands in for the projection runner of the Python API's ledger: the workbook reads the
-    read models as they are, as every page does (serving never projects)."""
+class _ReadModels:
+    """The projection runner as the Python API's ledger sees it without catching up: only the
+    read models (serving never projects)."""
 
-    def __init__(self, db: Any) -> None:
+    def __init__(self, db: Database) -> None:
         self.db = db
 
-    def run(self, *args: Any, **kwargs: Any) -> int:
-        return 0
 
+def _write_workbook(site: Site, stream: IO[bytes], as_of: str | None) -> None:
+    """`coloring export --format xlsx`'s workbook, from the read models as they are."""
+    from coloring.api.ledger import Ledger
+    from coloring.export.xlsx import write_workbook
 
-def _workbook_writer(site: Site) -> Callable[[Any, str | None], None] | None:
-    """`coloring.export.xlsx.write_workbook` over this server's ledger, if this build has it."""
-    try:
-        xlsx = importlib.import_module("coloring.export.xlsx")
-        api = importlib.import_module("coloring.api.ledger")
-    except ImportError:
-        return None
-    write = getattr(xlsx, "write_workbook", None)
-    over = getattr(getattr(api, "Ledger", None), "over", None)
-    if write is None or over is None:
-        return None
-    ledger = over(site.ledger.application, _NoCatchUp(site.ledger.db))
-
-    def write_to(stream: Any, as_of: str | None) -> None:
-        write(ledger, stream, as_of=as_of)
-
-    return write_to
+    runner = cast(ProjectionRunner, _ReadModels(site.ledger.db))
+    write_workbook(
+        Ledger.over(site.ledger.application, runner, catch_up=False), stream, as_of=as_of
+    )
 
 
 def exporter(site: Site) -> Callable[[Request], Response]:
-    """`/export.xlsx`: the workbook of `coloring export --format xlsx`, when this build has it."""
+    """`/export.xlsx`: the workbook of `coloring export --format xlsx`, at the page's instant."""
 
     def endpoint(request: Request) -> Response:
         try:
@@ -267,20 +257,13 @@ def exporter(site: Site) -> Callable[[Request], Response]:
         except PageError as e:
             plain = View(request, site.ledger, Text(site.lang), None, None)
             return site.render(plain, "error.html", e.status, message=str(e))
-        write = _workbook_writer(site)
-        if write is None:
-            return site.render(
-                v,
-                "error.html",
-                501,
-                message=v.text.gettext("Export is not available in this version of coloring."),
-            )
         stream = io.BytesIO()
-        write(stream, v.as_of)
+        _write_workbook(site, stream, v.as_of)
+        name = "coloring.xlsx" if v.as_of is None else f"coloring-{v.as_of[:10]}.xlsx"
         return Response(
             stream.getvalue(),
             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            headers={"content-disposition": 'attachment; filename="coloring.xlsx"'},
+            headers={"content-disposition": f'attachment; filename="{name}"'},
         )
 
     return endpoint
