@@ -314,7 +314,6 @@ def test_the_excel_download_is_the_export_at_the_pages_instant(
         assert subjects == {f.subject for f in expected}
 
 
-
 def test_a_participant_holds_what_it_received_less_what_it_spent_and_paid_on(
     web_ledger: Ledger,
 ) -> None:
