@@ -156,9 +156,19 @@ def balances(found: Rows[Balance], fmt: str, excel: bool, out: Console) -> None:
 PROGRAM_MONEY = ["allocated", "spent", "returned", "held"]
 # Table headings made from names, for the catalogues (translated where the table is drawn).
 HEADINGS = (
+    N_("at"),
+    N_("rule"),
+    N_("subject"),
+    N_("program"),
+    N_("amount (KZT)"),
+    N_("status"),
+    N_("participants"),
+    N_("participant"),
+    N_("region"),
+    N_("held (KZT)"),
     N_("findings"),
     N_("refused"),
-    N_("region"),
+    N_("total"),
     N_("allocated (KZT)"),
     N_("spent (KZT)"),
     N_("returned (KZT)"),
