@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
+from coloring.i18n import _
 from coloring.integrity.audit import Audit, audit, check_seal
 from coloring.integrity.chain import (
     ChainBrokenError,
@@ -148,7 +149,7 @@ def rebuild(db: DbOption = None) -> None:
     folding the tampered page, and exits 1 naming the position."""
     from coloring.cli import err, fail, ledger
 
-    with ledger(db, catch_up=False) as (_, runner):
+    with ledger(db, catch_up=False) as (_application, runner):
         guard = ChainGuard(runner.db)
         runner.log.inspect = guard
         try:
@@ -175,7 +176,7 @@ def rebuild(db: DbOption = None) -> None:
                 "are not chained and cannot be checked; `coloring migrate` chains them",
                 highlight=False,
             )
-    err.print(f"rebuilt the read models from {n} events", highlight=False)
+    err.print(_("rebuilt the read models from {n} events").format(n=n), highlight=False)
 
 
 def _sound_chain(app: Any, runner: Any, keep_link_at: int | None = None) -> ChainReport:
