@@ -12,28 +12,25 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from coloring.application import ColoringApplication
-from coloring.domain.errors import ColoringError, DatabaseUnavailableError
-from coloring.domain.money import format_tiyn
-from coloring.domain.rules import Rule
-from coloring.domain.time import InvalidTimeError, parse_instant
-from coloring.persistence import DatabaseUrlError, database_url, sqlite_file
-from coloring.pilot.loader import LoadRefusedError, load_folder
-from coloring.pilot.reader import PilotInputError
 from coloring.programs_cli import register as register_programs
-from coloring.projections import queries
-from coloring.projections.runner import ProjectionRunner
-from coloring.projections.verify import verify as verify_read_models
 from coloring.report.commands import register as register_report
 from coloring.scenarios.commands import register as register_scenarios
+
+if TYPE_CHECKING:
+    # Imported where they are used: a question answered from current read models never
+    # loads the event store, the domain or the pilot contract (about a second of imports).
+    from rich.progress import Progress
+
+    from coloring.application import ColoringApplication
+    from coloring.projections import queries
+    from coloring.projections.db import Database
+    from coloring.projections.runner import ProjectionRunner
 
 app = typer.Typer(
     help="An event-sourced ledger of coloured budget money: load pilot data, find misuse, "
@@ -75,25 +72,55 @@ def fail(message: str, code: int) -> NoReturn:
 
 
 @contextmanager
-def ledger(
-    db: str | None, catch_up: bool = True
-) -> Iterator[tuple[ColoringApplication, ProjectionRunner]]:
-    """Open the ledger, bring the read models up to date, translate errors into exit codes."""
+def _translated() -> Iterator[None]:
+    """The ledger's errors as messages and exit codes."""
+    from coloring.dburl import DatabaseUrlError
+    from coloring.domain.errors import ColoringError, DatabaseUnavailableError
+    from coloring.projections import queries
+
     try:
-        application = ColoringApplication(db)
-        runner = ProjectionRunner(application)
-        if catch_up:
-            _catch_up(runner)
-        yield application, runner
+        yield
     except (DatabaseUrlError, DatabaseUnavailableError, queries.BadQueryError) as e:
         fail(str(e), 2)
     except queries.NotFoundError as e:
         fail(str(e), 1)
     except ColoringError as e:
         fail(str(e), 1)
-    finally:
-        if "application" in locals():
-            application.close()
+
+
+@contextmanager
+def ledger(
+    db: str | None, catch_up: bool = True
+) -> Iterator[tuple[ColoringApplication, ProjectionRunner]]:
+    """Open the ledger, bring the read models up to date, translate errors into exit codes."""
+    with _translated():
+        from coloring.application import ColoringApplication
+        from coloring.projections.runner import ProjectionRunner
+
+        try:
+            application = ColoringApplication(db)
+            runner = ProjectionRunner(application)
+            if catch_up:
+                _catch_up(runner)
+            yield application, runner
+        finally:
+            if "application" in locals():
+                application.close()
+
+
+@contextmanager
+def reading(db: str | None) -> Iterator[Database]:
+    """The read models to answer a question from: opened directly when they are current (a
+    fast start, see `coloring.readside`), else through `ledger`, which catches them up."""
+    from coloring.readside import current_read_models
+
+    with current_read_models(db) as current:
+        if current is not None:
+            with _translated():
+                yield current
+            return
+    with ledger(db) as (_, runner):
+        yield runner.db
 
 
 def _catch_up(runner: ProjectionRunner) -> None:
@@ -107,6 +134,8 @@ def _catch_up(runner: ProjectionRunner) -> None:
 
 
 def _progress() -> Progress:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -118,6 +147,8 @@ def _progress() -> Progress:
 
 
 def _instant(text: str | None, option: str) -> int | None:
+    from coloring.domain.time import InvalidTimeError, parse_instant
+
     if text is None:
         return None
     try:
@@ -140,6 +171,8 @@ def load(
     """Record a pilot folder in the ledger: all errors at once, nothing half-loaded."""
     if mode is not None and mode not in ("observe", "enforce"):
         fail(f"--mode must be observe or enforce, not {mode!r}", 2)
+    from coloring.dburl import database_url, sqlite_file
+
     if not folder.is_dir():
         fail(f"{folder}: not a folder", 2)
     # A refused load into a database that did not exist leaves no file behind.
@@ -156,6 +189,10 @@ def load(
 
 
 def _load(folder: Path, db: str | None, mode: str | None) -> None:
+    from coloring.pilot.loader import LoadRefusedError, load_folder
+    from coloring.pilot.reader import PilotInputError
+    from coloring.projections import queries
+
     bar = _progress()
     with ledger(db, catch_up=False) as (application, runner):
         # The bar appears once recording starts: a refused folder prints only its errors.
@@ -215,6 +252,9 @@ def findings(
     ] = False,
 ) -> None:
     """List misuse findings, sorted by time, rule and subject."""
+    from coloring.domain.rules import Rule
+    from coloring.projections import queries
+
     unknown = sorted(set(rule or ()) - {r.value for r in Rule})
     if unknown:
         fail(
@@ -230,8 +270,8 @@ def findings(
         until_us=_instant(until, "--until"),
     )
     as_of_us = _instant(as_of, "--as-of")
-    with ledger(db) as (_, runner):
-        found = queries.findings(runner.db, as_of_us, filters)
+    with reading(db) as read_models:
+        found = queries.findings(read_models, as_of_us, filters)
     rows = [f.as_dict() for f in found]
     if fmt is Format.json:
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
@@ -251,6 +291,8 @@ def findings(
                 ]
             )
     else:
+        from rich.table import Table
+
         table = Table("at", "rule", "subject", "program", "amount", "status", "participants")
         for r in rows:
             table.add_row(
@@ -276,9 +318,11 @@ def explain(
     as_of: AsOfOption = None,
 ) -> None:
     """Explain one finding: what it is and the records behind it."""
+    from coloring.projections import queries
+
     as_of_us = _instant(as_of, "--as-of")
-    with ledger(db) as (_, runner):
-        for line in queries.explain(runner.db, rule, subject, as_of_us):
+    with reading(db) as read_models:
+        for line in queries.explain(read_models, rule, subject, as_of_us):
             out.print(line, highlight=False, markup=False)
 
 
@@ -290,9 +334,11 @@ def trace(
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
 ) -> None:
     """Follow one tagged tiyn from its allocation to where it is now."""
+    from coloring.projections import queries
+
     as_of_us = _instant(as_of, "--as-of")
-    with ledger(db) as (_, runner):
-        t = queries.trace(runner.db, unit, as_of_us)
+    with reading(db) as read_models:
+        t = queries.trace(read_models, unit, as_of_us)
     if fmt is Format.json:
         sys.stdout.write(
             json.dumps(
@@ -313,6 +359,8 @@ def trace(
         for s in t.steps:
             writer.writerow([s.at, s.holder, s.via, s.outcome])
         return
+    from rich.table import Table
+
     table = Table("at", "holder", "via", "outcome", title=f"{t.unit} ({t.program})")
     for s in t.steps:
         table.add_row(s.at, s.holder, s.via, s.outcome)
@@ -329,13 +377,17 @@ def balances(
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
 ) -> None:
     """Coloured money held, per program and holder."""
+    from coloring.projections import queries
+
     as_of_us = _instant(as_of, "--as-of")
-    with ledger(db) as (_, runner):
-        rows = queries.balances(runner.db, as_of_us, program, participant)
+    with reading(db) as read_models:
+        rows = queries.balances(read_models, as_of_us, program, participant)
     _print_balances(rows, fmt)
 
 
 def _print_balances(rows: list[queries.Balance], fmt: Format) -> None:
+    from coloring.domain.money import format_tiyn
+
     if fmt is Format.json:
         sys.stdout.write(
             json.dumps(
@@ -357,6 +409,8 @@ def _print_balances(rows: list[queries.Balance], fmt: Format) -> None:
         for b in rows:
             writer.writerow([b.program, b.participant, format_tiyn(b.held)])
     else:
+        from rich.table import Table
+
         table = Table("program", "participant", "held (KZT)")
         for b in rows:
             table.add_row(b.program, b.participant, format_tiyn(b.held))
@@ -367,6 +421,8 @@ def _print_balances(rows: list[queries.Balance], fmt: Format) -> None:
 def verify(db: DbOption = None) -> None:
     """Rebuild every read model in a scratch space, compare with the live ones, check
     conservation. Exit 1 with the differences on any mismatch."""
+    from coloring.projections.verify import verify as verify_read_models
+
     with ledger(db) as (_, runner):
         report = verify_read_models(runner)
     if report.ok:
@@ -416,7 +472,12 @@ def demo(
 ) -> None:
     """Load the shipped example pilot folder (a livestock, a leasing and a road program) into a
     ledger, then show balances, every finding, one tagged tiyn's path and one finding explained."""
+    from rich.table import Table
+
+    from coloring.domain.money import format_tiyn
     from coloring.examples import example_folder
+    from coloring.pilot.loader import load_folder
+    from coloring.projections import queries
 
     source = folder or example_folder()
     target = db or "sqlite:///:memory:"

@@ -12,10 +12,7 @@ from enum import StrEnum
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from coloring.domain.errors import TermsAmendmentError
-from coloring.domain.records import TermsAmendment
 from coloring.domain.time import Instant, InvalidTimeError, format_instant, parse_instant
 
 DB_HELP = "Database URL (default $COLORING_DB or sqlite:///coloring.db)."
@@ -49,12 +46,14 @@ def programs(
     fmt: Annotated[TermsFormat, typer.Option("--format")] = TermsFormat.table,
 ) -> None:
     """Programs with the terms in force and every amendment of them (the history of terms)."""
-    from coloring.cli import ledger, out
+    from rich.table import Table
+
+    from coloring.cli import out, reading
     from coloring.projections.terms import program_terms
 
     t = None if as_of is None else _instant(as_of, "--as-of").us
-    with ledger(db) as (_, runner):
-        terms = program_terms(runner.db)
+    with reading(db) as read_models:
+        terms = program_terms(read_models)
     if fmt is TermsFormat.json:
         sys.stdout.write(json.dumps([p.as_dict(t) for p in terms], indent=1) + "\n")
         return
@@ -102,6 +101,8 @@ def amend(
     """Amend a program's expiry and/or idle limit from an instant on, as an event in its
     history: what was judged under the old terms stays judged."""
     from coloring.cli import err, fail, ledger
+    from coloring.domain.errors import TermsAmendmentError
+    from coloring.domain.records import TermsAmendment
 
     amendment = TermsAmendment(
         program_id=program,

@@ -58,7 +58,7 @@ def report(
 ) -> None:
     """Write one self-contained HTML report that opens offline: money flows, utilisation over
     time, idle time at intermediaries, a risk map, and the findings with their evidence."""
-    from coloring.cli import err, fail, ledger
+    from coloring.cli import err, fail, reading
     from coloring.report.build import build_report
     from coloring.report.export import ExportError, chromium, write_pngs, write_svgs
 
@@ -72,8 +72,8 @@ def report(
         fail(f"--out {out}: is a folder; name the HTML file to write, e.g. {out}/report.html", 2)
     if not out.parent.is_dir():
         fail(f"--out {out}: the folder {out.parent} does not exist; create it first", 2)
-    with ledger(db) as (_, runner):
-        made = build_report(runner.db, program, as_of_us)
+    with reading(db) as read_models:
+        made = build_report(read_models, program, as_of_us)
     try:
         out.write_text(made.html, encoding="utf-8")
         svgs = write_svgs(out, made.charts) if fmt is not None else []
