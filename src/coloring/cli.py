@@ -455,12 +455,21 @@ def generate(
     farmers: Annotated[int, typer.Option("--farmers")] = 200,
     scale: Annotated[float, typer.Option("--scale")] = 1.0,
     misuse_rate: Annotated[float, typer.Option("--misuse-rate")] = 0.05,
+    herd: Annotated[
+        int,
+        typer.Option(
+            "--herd",
+            min=0,
+            help="A region's whole herd in the registry extract: this many registry rows per "
+            "transfer of animals never bought (e.g. 15; they change no finding).",
+        ),
+    ] = 0,
 ) -> None:
     """Write a deterministic synthetic pilot folder with planted misuse (planted.json)."""
     from coloring.pilot.generator import generate as run_generator
 
     summary = run_generator(
-        out_dir, seed=seed, farmers=farmers, scale=scale, misuse_rate=misuse_rate
+        out_dir, seed=seed, farmers=farmers, scale=scale, misuse_rate=misuse_rate, herd=herd
     )
     err.print(summary.to_text(), highlight=False)
 
