@@ -20,6 +20,7 @@ from rich.markup import escape
 
 from coloring.programs_cli import register as register_programs
 from coloring.report.commands import register as register_report
+from coloring.rules_cli import register as register_rules
 from coloring.scenarios.commands import register as register_scenarios
 
 if TYPE_CHECKING:
@@ -524,6 +525,7 @@ def demo(
 
 register_programs(app)
 register_report(app)
+register_rules(app)
 register_scenarios(app)
 
 
