@@ -25,7 +25,6 @@ from eventsourcing.sqlite import (
 from psycopg.sql import SQL
 
 from coloring.dburl import DEFAULT_DB, ENV_VAR, DatabaseUrlError, database_url, sqlite_file
-from coloring.projections.db import COPY_FROM, copy_rows
 
 __all__ = [
     "DEFAULT_DB",
@@ -142,7 +141,7 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
     ) -> None:
         super()._insert_events(curs, stored_events, **kwargs)
         rows = _record_rows(kwargs)
-        if len(rows) >= COPY_FROM:
-            copy_rows(curs, RECORDS_TABLE, rows)
-        elif rows:
+        if rows:
+            # The library inserts in pipeline mode, where COPY is not allowed; the pipeline
+            # already sends these rows without waiting for each.
             curs.executemany(_RECORDS_INSERT.replace("?", "%s"), rows)

@@ -33,6 +33,12 @@ def plain_insert(sql: str) -> str | None:
     return m["table"] if columns is None else f"{m['table']} ({' '.join(columns.split())})"
 
 
+def _pipelined(raw: Any) -> bool:
+    """Whether the connection is in pipeline mode (as the library's recorder inserts), where
+    PostgreSQL refuses COPY; the pipeline sends an executemany's rows without waiting anyway."""
+    return bool(raw.connection.pgconn.pipeline_status)
+
+
 def copy_rows(raw: Any, target: str, rows: Sequence[Sequence[Any]]) -> None:
     """Add `rows` to `target` (`table` or `table (columns)`) with one COPY on a psycopg 3
     cursor: each value is sent as text and read by the server as its column's type, as an
@@ -61,7 +67,7 @@ class Cursor:
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         if not rows:
             return
-        if self.postgres and len(rows) >= COPY_FROM:
+        if self.postgres and len(rows) >= COPY_FROM and not _pipelined(self._raw):
             plain = plain_insert(sql)
             if plain is not None:
                 copy_rows(self._raw, plain, rows)
