@@ -43,9 +43,19 @@ LEDGER_TABLES = (
 
 
 def reset_postgres(url: str = POSTGRES_URL) -> None:
-    """Drop every table the ledger uses, so the next application starts from an empty store."""
+    """Drop every table the ledger uses, so the next application starts from an empty store.
+
+    The read models (`rm_*`) go too: left behind, their position would be ahead of the new,
+    empty event log, and the next ledger would answer from the previous test's rows."""
     with psycopg.connect(url, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(f"DROP TABLE IF EXISTS {', '.join(LEDGER_TABLES)} CASCADE")
+        read_models = [
+            name
+            for (name,) in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+                "AND tablename LIKE 'rm\\_%'"
+            )
+        ]
+        conn.execute(f"DROP TABLE IF EXISTS {', '.join([*LEDGER_TABLES, *read_models])} CASCADE")
 
 
 def require_postgres(url: str = POSTGRES_URL) -> None:

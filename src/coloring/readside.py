@@ -23,8 +23,9 @@ from coloring.projections.db import Database
 
 PROJECTION = "read_models"
 """The name under which the catch-up runner keeps its position (`projections.runner`)."""
-EVENTS_TABLE = "stored_events"
-"""The event store's table (the library's name for an application recorder's events)."""
+EVENTS_TABLES = {False: "stored_events", True: "coloring_events"}
+"""The event store's table: the library names it `stored_events` on SQLite and after the
+application (`ColoringApplication.name`) on PostgreSQL."""
 
 
 class _SQLite:
@@ -88,10 +89,11 @@ def _connect(url: str) -> _SQLite | _Postgres | None:
 
 def _current(db: Database) -> bool:
     """Whether the read models exist in the current schema and have folded every event."""
+    table = EVENTS_TABLES[db.postgres]
     events = (
-        f"SELECT max(notification_id) FROM {EVENTS_TABLE}"
+        f"SELECT max(notification_id) FROM {table}"
         if db.postgres
-        else f"SELECT max(rowid) FROM {EVENTS_TABLE}"
+        else f"SELECT max(rowid) FROM {table}"
     )
     with db.transaction(commit=False) as c:
         if not schema.is_complete(c):

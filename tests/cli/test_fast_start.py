@@ -109,3 +109,14 @@ def test_a_missing_ledger_file_is_not_created_by_the_fast_path(tmp_path: Path) -
     with current_read_models(f"sqlite:///{path}") as current:
         assert current is None
     assert not path.exists()
+
+
+def test_current_read_models_open_directly_on_every_persistent_store(
+    tmp_path: Path, db_url: str
+) -> None:
+    if db_url == "sqlite:///:memory:":
+        pytest.skip("an in-memory ledger lives only as long as the command that made it")
+    load(small(tmp_path / "f"), db=db_url)
+    with current_read_models(db_url) as current:
+        assert current is not None
+        assert current.query("SELECT COUNT(*) FROM rm_movements") == [(3,)]
