@@ -36,6 +36,7 @@ from coloring.domain.records import (
     SubsidyRecord,
     TransferRecord,
 )
+from coloring.domain.time import Instant
 from coloring.pilot.contract import (
     _ID_RE,
     _OWNERLESS,
@@ -51,6 +52,7 @@ from coloring.pilot.contract import (
     SubsidyRow,
     TransferRow,
     parse_id,
+    parse_time,
 )
 
 Column = list[Any]
@@ -107,8 +109,27 @@ class _Columns:
         ]
         self.record = record
         self.checks = checks
+        self.time_field = next(
+            (name for name, parse, *_ in self.fields if parse is parse_time), None
+        )
+        """The field with the row's instant (None for the animals of a purchase)."""
 
     def records(self, page: Sequence[dict[str, str]]) -> list[Any] | None:
+        """The page's records, or None if some row is not valid."""
+        columns = self.columns(page)
+        if columns is None:
+            return None
+        return list(map(self.record, *columns.values()))
+
+    def instants(self, page: Sequence[dict[str, str]]) -> list[Instant] | None:
+        """The page's instants, once every row is known valid, or None if some row is not:
+        what a reading that does not keep the records needs."""
+        field = self.time_field
+        columns = None if field is None else self.columns(page)
+        return None if columns is None or field is None else columns[field]
+
+    def columns(self, page: Sequence[dict[str, str]]) -> dict[str, Column] | None:
+        """The page's values by field, each parsed as the model parses it, or None."""
         columns: dict[str, Column] = {}
         for name, parse, required, default in self.fields:
             cells_of: list[str | None] = [cells.get(name) for cells in page]
@@ -136,7 +157,7 @@ class _Columns:
         for check in self.checks:
             if not check(columns):
                 return None
-        return list(map(self.record, *columns.values()))
+        return columns
 
 
 BY_COLUMNS: dict[type[Row], _Columns] = {

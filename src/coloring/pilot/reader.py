@@ -232,6 +232,16 @@ def _validated(
     return [(row, record) for row, record in checked if record is not None]
 
 
+def _instants(spec: FileSpec, page: list[CsvRow], sink: ErrorSink, shared: Shared) -> list[int]:
+    """The instants (microseconds) of the page's valid rows; the others are reported."""
+    by_columns = BY_COLUMNS.get(spec.model)
+    if by_columns is not None:
+        instants = by_columns.instants([row.cells for row in page])
+        if instants is not None:
+            return [instant.us for instant in instants]
+    return [record.at.us for _, record in _validated(spec, page, sink, shared)]
+
+
 def _validate(spec: FileSpec, row: CsvRow, sink: ErrorSink) -> Any:
     """The row's record, or None after reporting what is wrong with its cells."""
     try:
@@ -292,15 +302,20 @@ def read_folder(folder: Path, ledger: LedgerView = EMPTY_LEDGER) -> PilotFolder:
             csv_file = CsvFile(path, spec, sink)
             n = 0
             for page in _pages(csv_file, checker, name):
+                if dated is not None and name != "contracts.csv":
+                    # The records themselves are read again by `dated()`: only their instants.
+                    instants = _instants(spec, page, sink, shared)
+                    n += len(instants)
+                    see = dated.see
+                    for us in instants:
+                        see(us)
+                    continue
                 good = _validated(spec, page, sink, shared)
                 n += len(good)
                 if dated is not None:
-                    see = dated.see  # the records themselves are read again by `dated()`
-                    for _, record in good:
-                        see(record.at.us)
-                    if name == "contracts.csv":
-                        for row, record in good:
-                            contracts.setdefault(record.contract_id, (record, row.line))
+                    for row, record in good:
+                        dated.see(record.at.us)
+                        contracts.setdefault(record.contract_id, (record, row.line))
                 elif name == ANIMALS_FILE:
                     for row, record in good:
                         animals.add(record, row.line, shared)
