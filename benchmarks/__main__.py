@@ -1,6 +1,7 @@
 """python -m benchmarks run --size N [--repeat R] [--db-kind sqlite|postgres] [--registry-heavy]
                           [--out FILE]
 python -m benchmarks ratchet [--update]
+python -m benchmarks sweep [--repeat R]
 
 --registry-heavy generates the folder with a region's whole herd in the registry extract
 (`coloring generate --herd 15`: 15 registry rows per transfer, e.g. 3M rows at --size 200000),
@@ -432,6 +433,9 @@ def main(argv: list[str] | None = None) -> int:
     k.add_argument("--repeat", type=int, default=3)
     k.add_argument("--source", choices=["auto", "pilot", "synthetic"], default="auto")
     k.set_defaults(func=cmd_ratchet)
+    from benchmarks.sweep import add_parser as add_sweep
+
+    add_sweep(sub)
     a = p.parse_args(argv)
     return int(a.func(a))
 
