@@ -19,6 +19,8 @@ import psycopg
 import pytest
 from hypothesis import settings
 
+from coloring.projections.schema import TABLES as READ_MODEL_TABLES
+
 settings.register_profile("ci", derandomize=True, max_examples=50, deadline=None)
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
@@ -43,19 +45,11 @@ LEDGER_TABLES = (
 
 
 def reset_postgres(url: str = POSTGRES_URL) -> None:
-    """Drop every table the ledger uses, so the next application starts from an empty store.
-
-    The read models (`rm_*`) go too: left behind, their position would be ahead of the new,
-    empty event log, and the next ledger would answer from the previous test's rows."""
+    """Drop every table the ledger uses, events and read models, so the next application starts
+    from an empty store (read models of another ledger would otherwise look up to date)."""
+    tables = [*LEDGER_TABLES, *READ_MODEL_TABLES]
     with psycopg.connect(url, autocommit=True, connect_timeout=5) as conn:
-        read_models = [
-            name
-            for (name,) in conn.execute(
-                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
-                "AND tablename LIKE 'rm\\_%'"
-            )
-        ]
-        conn.execute(f"DROP TABLE IF EXISTS {', '.join([*LEDGER_TABLES, *read_models])} CASCADE")
+        conn.execute(f"DROP TABLE IF EXISTS {', '.join(tables)} CASCADE")
 
 
 def require_postgres(url: str = POSTGRES_URL) -> None:
