@@ -16,6 +16,15 @@ from pilot.builders import run
 AWKWARD = ["plain", "tab\there", "new\nline", "back\\slash", "unit\x1fsep", "Ә кириллица", "", None]
 
 
+def drop_scratch_table(app: ColoringApplication) -> None:
+    """Leave the database as the test found it, then close the ledger."""
+    try:
+        with ProjectionRunner(app).db.transaction() as c:
+            c.execute("DROP TABLE IF EXISTS copied")
+    finally:
+        app.close()
+
+
 def test_only_inserts_that_just_add_rows_are_copied() -> None:
     assert plain_insert("INSERT INTO rm_acts VALUES (?,?,?)") == "rm_acts"
     assert plain_insert(FINDING_INSERT) is not None
@@ -37,7 +46,7 @@ def test_rows_added_in_bulk_read_back_exactly(db_url: str, count: int) -> None:
             c.executemany("INSERT INTO copied VALUES (?, ?, ?)", rows)
         assert db.query("SELECT n, text, big FROM copied ORDER BY n") == rows
     finally:
-        app.close()
+        drop_scratch_table(app)
 
 
 def test_a_duplicate_in_a_bulk_insert_adds_nothing(db_url: str) -> None:
@@ -52,7 +61,7 @@ def test_a_duplicate_in_a_bulk_insert_adds_nothing(db_url: str) -> None:
             c.executemany("INSERT INTO copied VALUES (?)", rows)
         assert db.query("SELECT COUNT(*) FROM copied") == [(0,)]
     finally:
-        app.close()
+        drop_scratch_table(app)
 
 
 def test_rows_added_in_bulk_inside_a_pipeline_are_inserted_instead(db_url: str) -> None:
@@ -72,7 +81,7 @@ def test_rows_added_in_bulk_inside_a_pipeline_are_inserted_instead(db_url: str) 
                 c.executemany("INSERT INTO copied VALUES (?)", rows)
         assert db.query("SELECT n FROM copied ORDER BY n") == rows
     finally:
-        app.close()
+        drop_scratch_table(app)
 
 
 def test_a_folder_loads_into_postgresql_as_into_sqlite(tmp_path: Path, db_url: str) -> None:
