@@ -9,21 +9,12 @@ import sys
 from bisect import bisect_left
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from coloring.i18n import _
-from coloring.integrity.audit import Audit, audit, check_seal
-from coloring.integrity.chain import (
-    ChainBrokenError,
-    ChainGuard,
-    ChainReport,
-    recompute,
-    stored_rows,
-)
 from coloring.integrity.merkle import audit_path, merkle_root
-from coloring.integrity.migrate import chain_unchained
 from coloring.integrity.seal import (
     EvidenceFileError,
     Seal,
@@ -32,6 +23,10 @@ from coloring.integrity.seal import (
     proof_document,
     read_seal,
 )
+
+if TYPE_CHECKING:
+    from coloring.integrity.audit import Audit
+    from coloring.integrity.chain import ChainReport
 
 DB_HELP = "Database URL (default $COLORING_DB or sqlite:///coloring.db)."
 DbOption = Annotated[str | None, typer.Option("--db", help=DB_HELP, show_default=False)]
@@ -81,6 +76,7 @@ def verify(
     every aggregate replayed from its events and compared with the stored snapshots, no holder
     ever below zero, the record index, the read models. Exit 1 naming each finding's position."""
     from coloring.cli import err, fail, ledger
+    from coloring.integrity.audit import audit
 
     sealed = _seal(seal_file)
     with ledger(db, catch_up=False) as (app, runner):
@@ -148,6 +144,7 @@ def rebuild(db: DbOption = None) -> None:
     hash chain is checked page by page as the log is read: at a break the rebuild stops before
     folding the tampered page, and exits 1 naming the position."""
     from coloring.cli import err, fail, ledger
+    from coloring.integrity.chain import ChainBrokenError, ChainGuard
 
     with ledger(db, catch_up=False) as (_application, runner):
         guard = ChainGuard(runner.db)
@@ -181,6 +178,7 @@ def rebuild(db: DbOption = None) -> None:
 
 def _sound_chain(app: Any, runner: Any, keep_link_at: int | None = None) -> ChainReport:
     from coloring.cli import fail
+    from coloring.integrity.chain import recompute
 
     chain = recompute(runner.db, app, keep_link_at=keep_link_at)
     _refuse_broken(chain, "vouch for it")
@@ -228,6 +226,8 @@ def prove(
     leaf index and the audit path to the seal's Merkle root. `coloring check-proof` checks it
     without the database."""
     from coloring.cli import fail, ledger
+    from coloring.integrity.audit import check_seal
+    from coloring.integrity.chain import stored_rows
 
     sealed = _read_seal(seal_file)
     with ledger(db) as (app, runner):
@@ -292,6 +292,8 @@ def migrate(db: DbOption = None) -> None:
     """Chain the events written before the hash chain existed. This vouches for them AS THEY ARE
     NOW (check them first) and re-links the whole chain: seals taken before no longer match."""
     from coloring.cli import err, ledger
+    from coloring.integrity.chain import recompute
+    from coloring.integrity.migrate import chain_unchained
 
     with ledger(db, catch_up=False) as (app, runner):
         chain = recompute(runner.db, app)
