@@ -62,6 +62,15 @@ def digest(record: object) -> str:
     return hashlib.sha256(repr(record).encode()).hexdigest()[:32]
 
 
+def _recording_order(e: Any) -> tuple[int, int, int]:
+    """Record order (`seq`), with each program's page of money movements after the batch's
+    other events: the page holds the whole batch's payments, some of which settle documents
+    recorded within the batch, and whoever folds the log must have seen those first."""
+    if isinstance(e, TaggedTenge.PaymentsRecorded):
+        return (1, e.entries[0][1], e.originator_version)
+    return (0, getattr(e, "seq", 0), e.originator_version)
+
+
 class LedgerStore(Application[UUID]):
     """The ledger's unit of work over the event store: aggregates in use, batched saves in
     record order with their index rows, snapshots of the units, the record index."""
@@ -119,8 +128,10 @@ class LedgerStore(Application[UUID]):
             return
         events: list[Any] = []
         for aggregate in self._dirty.values():
+            if isinstance(aggregate, TaggedTenge):
+                aggregate.record_page()
             events.extend(aggregate.collect_events())
-        events.sort(key=lambda e: (getattr(e, "seq", 0), e.originator_version))
+        events.sort(key=_recording_order)
         rows, self._index = self._index, []
         dirty, self._dirty = self._dirty, {}
         self._changed_units.update(i for i, a in dirty.items() if isinstance(a, TaggedTenge))

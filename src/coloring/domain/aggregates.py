@@ -17,6 +17,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from coloring.domain.errors import InvalidAmountError
+from coloring.domain.movements import Allocated, Movement, Refused, Transferred, movements
 from coloring.domain.units import (
     DELIVERED_BY,
     PREVIOUS,
@@ -206,6 +207,21 @@ class TaggedTenge(Aggregate):
         program_id: str
         seq: int
 
+    class PaymentsRecorded(Aggregate.Event):
+        """A page of this program's money movements, as they were applied: allocations,
+        payments and refusals of one batch, each an entry (see `coloring.domain.movements`).
+        On replay the entries are applied in order; the live aggregate applied each one while
+        it was judged (judging a payment needs the state after the previous one)."""
+
+        TOPIC = "coloring.TaggedTenge.PaymentsRecorded"
+        program_id: str
+        entries: list[list[Any]]
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate._replay_page(self.entries)
+
+    # The per-record events of ledgers written before pages: still replayed, never recorded.
+
     class UnitsAllocated(Aggregate.Event):
         TOPIC = "coloring.TaggedTenge.UnitsAllocated"
         program_id: str
@@ -219,11 +235,6 @@ class TaggedTenge(Aggregate):
         seq: int
 
     class UnitsTransferred(Aggregate.Event):
-        """A payment was applied. `pieces` are the units moved, front of the payer's queue first,
-        each `[allocation_id, start, end, delivered_by]`; `outcome` is where they went (`held`,
-        `spent`, `returned`); `settles` the document it counts towards; `findings` the rules it
-        broke at its instant, each `[rule, amount_tiyn]`."""
-
         TOPIC = "coloring.TaggedTenge.UnitsTransferred"
         program_id: str
         transfer_id: str
@@ -240,8 +251,6 @@ class TaggedTenge(Aggregate):
         seq: int
 
     class TransferRefused(Aggregate.Event):
-        """A payment was refused whole: no unit moved, nothing was settled."""
-
         TOPIC = "coloring.TaggedTenge.TransferRefused"
         program_id: str
         transfer_id: str
@@ -293,36 +302,19 @@ class TaggedTenge(Aggregate):
         """Issue `amount` units to the recipient, delivered as a payment would deliver them."""
         if not isinstance(amount, int) or amount <= 0:
             raise InvalidAmountError(amount)
-        self._allocated(
-            program_id=self.program_id,
-            allocation_id=allocation_id,
-            payer=payer,
-            recipient=recipient,
-            amount=amount,
-            at_us=at_us,
-            at_offset=at_offset,
-            outcome=outcome,
-            seq=seq,
-        )
-
-    @event(UnitsAllocated)
-    def _allocated(
-        self,
-        program_id: str,
-        allocation_id: str,
-        payer: str,
-        recipient: str,
-        amount: int,
-        at_us: int,
-        at_offset: int,
-        outcome: str,
-        seq: int,
-    ) -> None:
-        if outcome == "held":
-            self.queues.setdefault(recipient, deque()).append(
-                [allocation_id, 0, amount, allocation_id, ()]
+        self._apply_live(
+            Allocated(
+                self.program_id,
+                seq,
+                allocation_id,
+                payer,
+                recipient,
+                amount,
+                at_us,
+                at_offset,
+                outcome,
             )
-            self.balances[recipient] = self.balances.get(recipient, 0) + amount
+        )
 
     def transfer(
         self,
@@ -344,22 +336,132 @@ class TaggedTenge(Aggregate):
         if amount > self.held(payer):
             raise InsufficientUnitsError(payer, self.program_id, amount, self.held(payer))
         pieces = [p[: DELIVERED_BY + 1] for p in self.peek(payer, amount)]
-        self._transferred(
-            program_id=self.program_id,
-            transfer_id=transfer_id,
-            payer=payer,
-            payee=payee,
-            amount=amount,
-            at_us=at_us,
-            at_offset=at_offset,
-            purpose_ref=purpose_ref,
-            settles=settles,
-            outcome=outcome,
-            pieces=pieces,
-            findings=findings,
-            seq=seq,
+        self._apply_live(
+            Transferred(
+                self.program_id,
+                seq,
+                transfer_id,
+                payer,
+                payee,
+                amount,
+                at_us,
+                at_offset,
+                purpose_ref,
+                settles,
+                outcome,
+                pieces,
+                findings,
+            )
         )
         return pieces
+
+    def refuse(
+        self,
+        transfer_id: str,
+        payer: str,
+        payee: str,
+        amount: int,
+        at_us: int,
+        at_offset: int,
+        purpose_ref: str | None,
+        findings: list[list[Any]],
+        seq: int,
+    ) -> None:
+        self._apply_live(
+            Refused(
+                self.program_id,
+                seq,
+                transfer_id,
+                payer,
+                payee,
+                amount,
+                at_us,
+                at_offset,
+                purpose_ref,
+                findings,
+            )
+        )
+
+    def record_page(self) -> list[Movement]:
+        """Record the movements applied since the last page as one `PaymentsRecorded` event;
+        returns them (empty: nothing to record)."""
+        page: list[Movement] = self.__dict__.pop("_page", [])
+        if page:
+            entries = [m.to_entry() for m in page]
+            # The entries are already applied: the event's mutator recognises this very list.
+            self._sealing = entries
+            try:
+                self.trigger_event(
+                    self.PaymentsRecorded, program_id=self.program_id, entries=entries
+                )
+            finally:
+                del self._sealing
+        return page
+
+    # -- state changes, shared by the live path and every replay ---------------------------
+
+    def _apply_live(self, m: Movement) -> None:
+        self._apply(m)
+        self.__dict__.setdefault("_page", []).append(m)
+
+    def _replay_page(self, entries: list[list[Any]]) -> None:
+        if self.__dict__.get("_sealing") is entries:
+            return
+        for m in movements(self.program_id, entries):
+            self._apply(m)
+
+    def _apply(self, m: Movement) -> None:
+        if isinstance(m, Allocated):
+            self._issue(m.allocation_id, m.recipient, m.amount, m.outcome)
+        elif isinstance(m, Transferred):
+            self._move(m.transfer_id, m.payer, m.payee, m.amount, m.outcome, m.settles)
+
+    def _issue(self, allocation_id: str, recipient: str, amount: int, outcome: str) -> None:
+        if outcome == "held":
+            self.queues.setdefault(recipient, deque()).append(
+                [allocation_id, 0, amount, allocation_id, ()]
+            )
+            self.balances[recipient] = self.balances.get(recipient, 0) + amount
+
+    def _move(
+        self,
+        transfer_id: str,
+        payer: str,
+        payee: str,
+        amount: int,
+        outcome: str,
+        settles: str | None,
+    ) -> None:
+        taken = take_prefix(self.queues[payer], amount)
+        if not self.queues[payer]:
+            del self.queues[payer]
+            del self.balances[payer]
+        else:
+            self.balances[payer] -= amount
+        if outcome == "held":
+            self.balances[payee] = self.balances.get(payee, 0) + amount
+            queue = self.queues.setdefault(payee, deque())
+            for piece in taken:
+                piece[DELIVERED_BY] = transfer_id
+                piece[PREVIOUS] = (*piece[PREVIOUS], payer)
+                queue.append(piece)
+        if settles is not None:
+            self.settled[settles] = self.settled.get(settles, 0) + amount
+
+    @event(UnitsAllocated)
+    def _allocated(
+        self,
+        program_id: str,
+        allocation_id: str,
+        payer: str,
+        recipient: str,
+        amount: int,
+        at_us: int,
+        at_offset: int,
+        outcome: str,
+        seq: int,
+    ) -> None:
+        self._issue(allocation_id, recipient, amount, outcome)
 
     @event(UnitsTransferred)
     def _transferred(
@@ -378,46 +480,7 @@ class TaggedTenge(Aggregate):
         findings: list[list[Any]],
         seq: int,
     ) -> None:
-        taken = take_prefix(self.queues[payer], amount)
-        if not self.queues[payer]:
-            del self.queues[payer]
-            del self.balances[payer]
-        else:
-            self.balances[payer] -= amount
-        if outcome == "held":
-            self.balances[payee] = self.balances.get(payee, 0) + amount
-            queue = self.queues.setdefault(payee, deque())
-            for piece in taken:
-                piece[DELIVERED_BY] = transfer_id
-                piece[PREVIOUS] = (*piece[PREVIOUS], payer)
-                queue.append(piece)
-        if settles is not None:
-            self.settled[settles] = self.settled.get(settles, 0) + amount
-
-    def refuse(
-        self,
-        transfer_id: str,
-        payer: str,
-        payee: str,
-        amount: int,
-        at_us: int,
-        at_offset: int,
-        purpose_ref: str | None,
-        findings: list[list[Any]],
-        seq: int,
-    ) -> None:
-        self._refused(
-            program_id=self.program_id,
-            transfer_id=transfer_id,
-            payer=payer,
-            payee=payee,
-            amount=amount,
-            at_us=at_us,
-            at_offset=at_offset,
-            purpose_ref=purpose_ref,
-            findings=findings,
-            seq=seq,
-        )
+        self._move(transfer_id, payer, payee, amount, outcome, settles)
 
     @event(TransferRefused)
     def _refused(
