@@ -30,6 +30,7 @@ from coloring.pilot.loader import LoadRefusedError, load_folder
 from coloring.pilot.reader import PilotInputError
 from coloring.programs_cli import register as register_programs
 from coloring.projections import queries
+from coloring.projections.inline import InlineProjection
 from coloring.projections.runner import ProjectionRunner
 from coloring.projections.verify import verify as verify_read_models
 from coloring.report.commands import register as register_report
@@ -168,6 +169,7 @@ def _load(folder: Path, db: str | None, mode: str | None) -> None:
                 task = bar.add_task(stage, total=total)
             bar.update(task, completed=done, total=total, description=stage)
 
+        application.inline = InlineProjection(runner)
         try:
             summary = load_folder(application, folder, mode, progress)
             if runner.pending() >= 20000:

@@ -102,6 +102,9 @@ class LedgerStore(Application[UUID]):
         self.latest_us = latest
         self._fresh = seq == 0 and self.recorder.max_notification_id() is None
         self._mode: str | None = None
+        # Called in each batch's transaction with the cursor, the events and their notification
+        # ids, to write the read models with them (coloring.projections.inline).
+        self.inline: Any = None
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -141,6 +144,9 @@ class LedgerStore(Application[UUID]):
             processing = ProcessingEvent[UUID]()
             processing.events = events
             processing.saved_kwargs = {"records": rows}
+            inline = self.inline
+            if inline is not None:
+                processing.saved_kwargs["project"] = lambda c, ids: inline(c, events, ids)
             self._record(processing)
             self._shrink()
         except IntegrityError as e:
@@ -155,6 +161,8 @@ class LedgerStore(Application[UUID]):
 
     def _forget(self, aggregates: dict[UUID, Aggregate]) -> None:
         """After a refused save: drop the unsaved state and read the store again from now on."""
+        if self.inline is not None:
+            self.inline.forget()
         for aggregate_id in aggregates:
             self._cache.pop(aggregate_id, None)
             self._pinned.pop(aggregate_id, None)
