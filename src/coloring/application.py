@@ -8,7 +8,7 @@ from typing import Any
 
 from coloring.domain.acts import EarlyActs
 from coloring.domain.aggregates import Ledger, Participant, Program, TaggedTenge
-from coloring.domain.documents import Animal, Contract, Document, Loan, PriceList, Purchase, Subsidy
+from coloring.domain.documents import Contract, Document, Loan, PriceList, Purchase, Subsidy
 from coloring.domain.errors import (
     DuplicateRecordError,
     InvalidAmountError,
@@ -33,6 +33,7 @@ from coloring.domain.records import (
     TermsAmendment,
     TransferRecord,
 )
+from coloring.domain.registry import OWNING_EVENTS, RegistryFact
 from coloring.domain.rules import (
     HELD,
     RETURNED,
@@ -385,28 +386,32 @@ class ColoringApplication(LedgerStore):
     def record_registry_fact(
         self, r: RegistryRecord, occurrence: int = 0, source: str = "api"
     ) -> None:
+        """A registry row, recorded with the batch's others as one `RegistryExtract`."""
         key = registry_key(r, occurrence)
         seq = self._next_seq("registry", key, r, r.at, source)
-        animal = self._get(Animal.create_id(r.animal_id))
-        if not isinstance(animal, Animal):
-            animal = Animal(animal_id=r.animal_id)
-        animal.record_fact(
-            species=r.species,
-            registry_event=r.event,
-            owner=r.owner,
-            at_us=r.at.us,
-            at_offset=r.at.offset_minutes,
-            seq=seq,
+        self._record_fact(
+            RegistryFact(
+                seq=seq,
+                animal_id=r.animal_id,
+                species=r.species,
+                registry_event=r.event,
+                owner=r.owner if r.event in OWNING_EVENTS else None,
+                at_us=r.at.us,
+                at_offset=r.at.offset_minutes,
+            )
         )
-        self._touch(animal)
         self._done()
 
     # -- reads used by the commands ----------------------------------------------------
 
     def owner_of(self, animal_id: str, at: Instant) -> str | None:
         """The animal's registered owner at `at` (None: unregistered, disposed, exported)."""
-        animal = self._get(Animal.create_id(animal_id))
-        return animal.owner_at(at.us) if isinstance(animal, Animal) else None
+        owner = None
+        for fact_at, _, fact_owner in self._registry_history(animal_id):
+            if fact_at > at.us:
+                break
+            owner = fact_owner
+        return owner
 
     def holdings(self, program_id: str) -> dict[str, list[list[Any]]]:
         """The live FIFO queues of a program: holder -> pieces (allocation, start, end, ...)."""
@@ -470,10 +475,7 @@ class ColoringApplication(LedgerStore):
         paid = tagged.paid_towards(doc.document_id) if isinstance(tagged, TaggedTenge) else 0
         owners: tuple[str | None, ...] = ()
         if isinstance(doc, Purchase):
-            owners = tuple(
-                a.owner if isinstance(a := self._get(Animal.create_id(i)), Animal) else None
-                for i in doc.animal_ids()
-            )
+            owners = tuple(self._current_owner(i) for i in doc.animal_ids())
         payable = doc.payable()
         if isinstance(doc, Contract):
             early = self._get(EarlyActs.create_id(doc.document_id))

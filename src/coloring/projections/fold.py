@@ -14,6 +14,7 @@ from typing import Any
 
 from coloring.domain.aggregates import final_roles
 from coloring.domain.movements import Refused, Transferred, movements
+from coloring.domain.registry import facts
 from coloring.domain.time import DAY_US
 from coloring.projections.db import Cursor
 from coloring.projections.docrules import (
@@ -386,6 +387,10 @@ class Fold:
         self.rows["acts"].append((e.act_id, e.contract_id, e.amount, e.at_us, e.at_offset, e.seq))
 
     on_EarlyActs_ActAccepted = on_Contract_ActAccepted
+
+    def on_RegistryExtract_Recorded(self, e: Any, n: int) -> None:
+        for fact in facts(e.rows):
+            self.on_Animal_FactRecorded(fact, n)
 
     def on_Animal_FactRecorded(self, e: Any, n: int) -> None:
         self._dated(e.at_us)
