@@ -19,6 +19,8 @@ import psycopg
 import pytest
 from hypothesis import settings
 
+from coloring.projections import schema
+
 settings.register_profile("ci", derandomize=True, max_examples=50, deadline=None)
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
@@ -39,6 +41,8 @@ LEDGER_TABLES = (
     "stored_snapshots",
     "snapshots",
     "ledger_records",
+    # The read models too: a load writes them with its events only from where they stand.
+    *schema.TABLES,
 )
 
 
