@@ -360,19 +360,23 @@ class ColoringApplication(LedgerStore):
         self._done()
 
     def accept_act(self, r: ActRecord, source: str = "api") -> None:
-        """Record an accepted act. An act dated before its contract is signed waits for it in
-        `EarlyActs` (the pilot reader has checked that the contract is in the folder)."""
+        """Record an accepted act, in the page of the contract's program. An act dated before its
+        contract is signed waits for it in `EarlyActs` (the pilot reader has checked that the
+        contract is in the folder)."""
         _positive(r.amount)
         found = self._get(Document.create_id(r.contract_id))
         if found is not None and not isinstance(found, Contract):
             raise UnknownRecordError(f"{source}: {r.contract_id!r} is not a contract")
-        contract: Contract | EarlyActs
-        if isinstance(found, Contract):
-            contract = found
-        else:
-            early = self._get(EarlyActs.create_id(r.contract_id))
-            contract = early if isinstance(early, EarlyActs) else EarlyActs(r.contract_id)
         seq = self._next_seq("act", r.act_id, r, r.at, source)
+        if isinstance(found, Contract):
+            # Recorded in the program's page with the payments it allows.
+            tagged = self._tagged(found.program_id, seq)
+            tagged.accept_act(r.act_id, r.contract_id, r.amount, r.at.us, r.at.offset_minutes, seq)
+            self._touch(tagged)
+            self._done()
+            return
+        early = self._get(EarlyActs.create_id(r.contract_id))
+        contract = early if isinstance(early, EarlyActs) else EarlyActs(r.contract_id)
         contract.accept_act(
             act_id=r.act_id,
             amount=r.amount,
@@ -478,9 +482,13 @@ class ColoringApplication(LedgerStore):
             owners = tuple(self._current_owner(i) for i in doc.animal_ids())
         payable = doc.payable()
         if isinstance(doc, Contract):
+            # Acts are counted wherever they were recorded: early (before the contract), on
+            # the contract (ledgers written before pages), in the program's pages.
             early = self._get(EarlyActs.create_id(doc.document_id))
-            if isinstance(early, EarlyActs):
-                payable = min(doc.value, doc.accepted + early.accepted)
+            accepted = doc.accepted + (early.accepted if isinstance(early, EarlyActs) else 0)
+            if isinstance(tagged, TaggedTenge):
+                accepted += tagged.accepted_towards(doc.document_id)
+            payable = min(doc.value, accepted)
         return DocumentFacts(
             document_id=doc.document_id,
             kind=doc.kind,

@@ -17,7 +17,14 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from coloring.domain.errors import InvalidAmountError
-from coloring.domain.movements import Allocated, Movement, Refused, Transferred, movements
+from coloring.domain.movements import (
+    Accepted,
+    Allocated,
+    Movement,
+    Refused,
+    Transferred,
+    movements,
+)
 from coloring.domain.units import (
     DELIVERED_BY,
     PREVIOUS,
@@ -286,6 +293,10 @@ class TaggedTenge(Aggregate):
     def paid_towards(self, document_id: str) -> int:
         return self.settled.get(document_id, 0)
 
+    def accepted_towards(self, contract_id: str) -> int:
+        """Acts accepted under the contract and recorded in this program's pages."""
+        return int(self.__dict__.get("accepted", {}).get(contract_id, 0))
+
     # -- commands --------------------------------------------------------------------------
 
     def allocate(
@@ -382,6 +393,16 @@ class TaggedTenge(Aggregate):
             )
         )
 
+    def accept_act(
+        self, act_id: str, contract_id: str, amount: int, at_us: int, at_offset: int, seq: int
+    ) -> None:
+        """An act under a contract of this program: what the contract may be paid grows."""
+        if not isinstance(amount, int) or amount <= 0:
+            raise InvalidAmountError(amount)
+        self._apply_live(
+            Accepted(self.program_id, seq, act_id, contract_id, amount, at_us, at_offset)
+        )
+
     def record_page(self) -> list[Movement]:
         """Record the movements applied since the last page as one `PaymentsRecorded` event;
         returns them (empty: nothing to record)."""
@@ -415,6 +436,10 @@ class TaggedTenge(Aggregate):
             self._issue(m.allocation_id, m.recipient, m.amount, m.outcome)
         elif isinstance(m, Transferred):
             self._move(m.transfer_id, m.payer, m.payee, m.amount, m.outcome, m.settles)
+        elif isinstance(m, Accepted):
+            # Not set by __init__: snapshots taken before acts were pages do not have it.
+            accepted = self.__dict__.setdefault("accepted", {})
+            accepted[m.contract_id] = accepted.get(m.contract_id, 0) + m.amount
 
     def _issue(self, allocation_id: str, recipient: str, amount: int, outcome: str) -> None:
         if outcome == "held":

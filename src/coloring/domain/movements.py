@@ -1,6 +1,7 @@
 """The money movements of a page: what `TaggedTenge.PaymentsRecorded` carries, one entry each.
 
-A page event holds a program's allocations, payments and refusals of one batch as compact lists
+A page event holds a program's allocations, payments, refusals and accepted acts (what a
+contract may be paid) of one batch as compact lists
 (`to_entry`), in the order they were applied; each movement stays addressable as (event, index).
 These typed forms are what the aggregate applies, what the projections fold and what tests read:
 they have the fields the per-record events (`UnitsAllocated`, `UnitsTransferred`,
@@ -113,9 +114,35 @@ class Refused:
         ]
 
 
-Movement = Allocated | Transferred | Refused
-_TYPES: dict[str, type[Allocated] | type[Transferred] | type[Refused]] = {
-    t.KIND: t for t in (Allocated, Transferred, Refused)
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    """An act of work accepted under a contract of the program: it raises what the contract
+    may be paid (the lesser of its value and its acts so far)."""
+
+    KIND: ClassVar[str] = "accepted"
+    program_id: str
+    seq: int
+    act_id: str
+    contract_id: str
+    amount: int
+    at_us: int
+    at_offset: int
+
+    def to_entry(self) -> list[Any]:
+        return [
+            self.KIND,
+            self.seq,
+            self.act_id,
+            self.contract_id,
+            self.amount,
+            self.at_us,
+            self.at_offset,
+        ]
+
+
+Movement = Allocated | Transferred | Refused | Accepted
+_TYPES: dict[str, type[Allocated] | type[Transferred] | type[Refused] | type[Accepted]] = {
+    t.KIND: t for t in (Allocated, Transferred, Refused, Accepted)
 }
 
 

@@ -13,7 +13,7 @@ from fractions import Fraction
 from typing import Any
 
 from coloring.domain.aggregates import final_roles
-from coloring.domain.movements import Refused, Transferred, movements
+from coloring.domain.movements import Accepted, Refused, Transferred, movements
 from coloring.domain.registry import facts
 from coloring.domain.time import DAY_US
 from coloring.projections.db import Cursor
@@ -217,6 +217,8 @@ class Fold:
                 self.on_TaggedTenge_UnitsTransferred(m, n, i)
             elif isinstance(m, Refused):
                 self.on_TaggedTenge_TransferRefused(m, n, i)
+            elif isinstance(m, Accepted):
+                self.on_Contract_ActAccepted(m, n)
             else:
                 self.on_TaggedTenge_UnitsAllocated(m, n)
 
