@@ -8,7 +8,7 @@ from coloring.application import ColoringApplication
 from coloring.pilot.loader import load_folder
 from coloring.projections import queries, schema
 from coloring.projections.inline import InlineProjection
-from coloring.projections.runner import ProjectionRunner
+from coloring.projections.runner import ProjectionRunner, records_in
 from coloring.projections.verify import verify
 
 FOLDER = Path(__file__).parent.parent / "data" / "grain"
@@ -47,5 +47,21 @@ def test_a_load_onto_read_models_that_are_behind_leaves_them_to_the_catch_up(
             schema.clear(c)
         runner.run()
         assert sorted(queries.findings(runner.db), key=repr) == inline_then
+    finally:
+        app.close()
+
+
+def test_a_catch_up_page_holds_about_page_size_records_however_events_group_them(
+    tmp_path: Path,
+) -> None:
+    app = ColoringApplication(f"sqlite:///{tmp_path / 'ledger.db'}")
+    try:
+        load_folder(app, FOLDER / "folder")
+        runner = ProjectionRunner(app)
+        runner.run(page_size=300, max_pages=1)
+        held = [records_in(e) for _, _, e in runner.log.page(1, runner.position())]
+        assert sum(held[:-1]) < 300 <= sum(held)
+        runner.run(page_size=300)
+        assert verify(runner).ok
     finally:
         app.close()
