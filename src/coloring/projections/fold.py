@@ -282,6 +282,8 @@ class Fold:
     def _payment_findings(
         self, e: Any, program_id: str, status: str, n: int, entry: int | None
     ) -> None:
+        if not e.findings:
+            return
         # The payment's address in the log: its event, and its entry when that is a page.
         address: dict[str, Any] = {"transfer": e.transfer_id, "notification": n}
         if entry is not None:
