@@ -4,6 +4,7 @@ through `coloring.projections.queries`, capped."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from coloring.domain.time import KZ_OFFSET_MINUTES, format_instant
@@ -47,6 +48,7 @@ def build_report(
     *,
     max_rows: int = MAX_ROWS,
     top: int = TOP,
+    downloads: Sequence[tuple[str, str]] = (),
 ) -> Report:
     """The whole report. Raises `queries.NotFoundError` for an unknown program."""
     t = queries.evaluation_instant(db, as_of_us)
@@ -97,6 +99,7 @@ def build_report(
         figures=[page.Figure(c.name.split("-", 1)[0], c.title, c.svg) for c in charts],
         findings=[(f, queries.explain_finding(db, f)) for f in shown],
         total_findings=len(found),
+        downloads=downloads,
     )
     return Report(html, charts, tuple(p.program_id for p in chosen), len(found), len(shown))
 
