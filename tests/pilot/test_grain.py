@@ -2,8 +2,9 @@
 
 `tests/data/grain` holds a generated folder (`coloring generate --seed 3 --farmers 6`), the same
 folder cut in three parts by time, a ledger written by the per-record grain (one event per
-record, commit b0de2d7) after the first part (`old-ledger-part1.sql.gz`, a SQLite dump), and
-what that code printed (`expected/*.json`: findings, balances, trace and explain, per state).
+record: main before pages, as merged on 2026-12-06) after the first part
+(`old-ledger-part1.sql.gz`, a SQLite dump), and what that code printed (`expected/*.json`:
+findings, balances, trace and explain, per state).
 The ledger must print the same, byte for byte, except the address of a payment's event (its
 notification number, and its entry in a page of movements), which the grain changes by nature.
 
