@@ -11,37 +11,38 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from coloring.application import ColoringApplication
-from coloring.domain.errors import ColoringError, DatabaseUnavailableError
-from coloring.domain.rules import Rule
-from coloring.domain.time import InvalidTimeError, parse_instant
+from coloring.cli_help import PlainHelpGroup, register_options
 from coloring.export.commands import register as register_export
-from coloring.persistence import DatabaseUrlError, database_url, sqlite_file
-from coloring.pilot.loader import LoadRefusedError, load_folder
-from coloring.pilot.reader import PilotInputError
+from coloring.i18n import _, current, ngettext
 from coloring.programs_cli import register as register_programs
-from coloring.projections import queries
-from coloring.projections.inline import InlineProjection
-from coloring.projections.runner import ProjectionRunner
-from coloring.projections.verify import verify as verify_read_models
 from coloring.report.commands import register as register_report
 from coloring.rules_cli import register as register_rules
 from coloring.scenarios.commands import register as register_scenarios
+from coloring.web.commands import register as register_serve
+
+if TYPE_CHECKING:
+    # Imported where they are used: a question answered from current read models never
+    # loads the event store, the domain or the pilot contract (about a second of imports).
+    from rich.progress import Progress
+
+    from coloring.application import ColoringApplication
+    from coloring.projections import queries
+    from coloring.projections.db import Database
+    from coloring.projections.runner import ProjectionRunner
 
 app = typer.Typer(
     help="An event-sourced ledger of coloured budget money: load pilot data, find misuse, "
     "trace every tagged tiyn.",
     no_args_is_help=True,
-    add_completion=False,
     pretty_exceptions_enable=False,
+    cls=PlainHelpGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
@@ -70,9 +71,35 @@ class Format(StrEnum):
     csv = "csv"
 
 
+FormatOption = Annotated[
+    Format,
+    typer.Option(
+        "--format", help="table for people; json or csv (the contract's fields) for programs."
+    ),
+]
+
+
 def fail(message: str, code: int) -> NoReturn:
-    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    label = _("error:")
+    err.print(f"[bold red]{label}[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
+
+
+@contextmanager
+def _translated() -> Iterator[None]:
+    """The ledger's errors as messages and exit codes."""
+    from coloring.dburl import DatabaseUrlError
+    from coloring.domain.errors import ColoringError, DatabaseUnavailableError
+    from coloring.projections import queries
+
+    try:
+        yield
+    except (DatabaseUrlError, DatabaseUnavailableError, queries.BadQueryError) as e:
+        fail(str(e), 2)
+    except queries.NotFoundError as e:
+        fail(str(e), 1)
+    except ColoringError as e:
+        fail(str(e), 1)
 
 
 @contextmanager
@@ -80,21 +107,34 @@ def ledger(
     db: str | None, catch_up: bool = True
 ) -> Iterator[tuple[ColoringApplication, ProjectionRunner]]:
     """Open the ledger, bring the read models up to date, translate errors into exit codes."""
-    try:
-        application = ColoringApplication(db)
-        runner = ProjectionRunner(application)
-        if catch_up:
-            _catch_up(runner)
-        yield application, runner
-    except (DatabaseUrlError, DatabaseUnavailableError, queries.BadQueryError) as e:
-        fail(str(e), 2)
-    except queries.NotFoundError as e:
-        fail(str(e), 1)
-    except ColoringError as e:
-        fail(str(e), 1)
-    finally:
-        if "application" in locals():
-            application.close()
+    with _translated():
+        from coloring.application import ColoringApplication
+        from coloring.projections.runner import ProjectionRunner
+
+        try:
+            application = ColoringApplication(db)
+            runner = ProjectionRunner(application)
+            if catch_up:
+                _catch_up(runner)
+            yield application, runner
+        finally:
+            if "application" in locals():
+                application.close()
+
+
+@contextmanager
+def reading(db: str | None) -> Iterator[Database]:
+    """The read models to answer a question from: opened directly when they are current (a
+    fast start, see `coloring.readside`), else through `ledger`, which catches them up."""
+    from coloring.readside import current_read_models
+
+    with current_read_models(db) as current_models:
+        if current_models is not None:
+            with _translated():
+                yield current_models
+            return
+    with ledger(db) as (_application, runner):
+        yield runner.db
 
 
 def _catch_up(runner: ProjectionRunner) -> None:
@@ -108,6 +148,8 @@ def _catch_up(runner: ProjectionRunner) -> None:
 
 
 def _progress() -> Progress:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -119,6 +161,8 @@ def _progress() -> Progress:
 
 
 def _instant(text: str | None, option: str) -> int | None:
+    from coloring.domain.time import InvalidTimeError, parse_instant
+
     if text is None:
         return None
     try:
@@ -139,6 +183,8 @@ def load(
     ] = None,
 ) -> None:
     """Record a pilot folder in the ledger: all errors at once, nothing half-loaded."""
+    from coloring.dburl import database_url, sqlite_file
+
     if mode is not None and mode not in ("observe", "enforce"):
         fail(f"--mode must be observe or enforce, not {mode!r}", 2)
     if not folder.is_dir():
@@ -157,6 +203,11 @@ def load(
 
 
 def _load(folder: Path, db: str | None, mode: str | None) -> None:
+    from coloring.pilot.loader import LoadRefusedError, load_folder
+    from coloring.pilot.reader import PilotInputError
+    from coloring.projections import queries
+    from coloring.projections.inline import InlineProjection
+
     bar = _progress()
     with ledger(db, catch_up=False) as (application, runner):
         # The bar appears once recording starts: a refused folder prints only its errors.
@@ -181,7 +232,7 @@ def _load(folder: Path, db: str | None, mode: str | None) -> None:
         except (PilotInputError, LoadRefusedError) as e:
             for line in str(e).splitlines():
                 err.print(line, highlight=False, markup=False, soft_wrap=True)
-            err.print(f"{folder}: nothing was recorded", highlight=False)
+            err.print(_("{folder}: nothing was recorded").format(folder=folder), highlight=False)
             raise typer.Exit(2) from None
         finally:
             if task is not None or bar.live.is_started:
@@ -189,14 +240,22 @@ def _load(folder: Path, db: str | None, mode: str | None) -> None:
         found = Counter(f.rule for f in queries.findings(runner.db))
     recorded = ", ".join(f"{n} {kind}" for kind, n in sorted(summary.records.items()))
     err.print(
-        f"loaded {folder} ({summary.mode} mode): {recorded or 'nothing new'}"
-        + (f"; {summary.skipped} already recorded" if summary.skipped else ""),
+        _("loaded {folder} ({mode} mode): {recorded}").format(
+            folder=folder, mode=summary.mode, recorded=recorded or _("nothing new")
+        )
+        + ("; " + _("{n} already recorded").format(n=summary.skipped) if summary.skipped else ""),
         highlight=False,
     )
-    err.print(f"payments applied {summary.applied}, refused {summary.refused}", highlight=False)
+    err.print(
+        _("payments applied {applied}, refused {refused}").format(
+            applied=summary.applied, refused=summary.refused
+        ),
+        highlight=False,
+    )
     if found:
         err.print(
-            "findings: " + ", ".join(f"{r} {n}" for r, n in sorted(found.items())), highlight=False
+            _("findings:") + " " + ", ".join(f"{r} {n}" for r, n in sorted(found.items())),
+            highlight=False,
         )
 
 
@@ -261,7 +320,7 @@ def findings(
             "(repeatable: several keys).",
         ),
     ] = None,
-    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    fmt: FormatOption = Format.table,
     excel: ExcelOption = False,
     check: Annotated[
         bool, typer.Option("--check", help="Exit 1 when there is any finding.")
@@ -270,8 +329,10 @@ def findings(
     """List misuse findings, sorted by time, rule and subject (or by amount), or count and sum
     them by rule, program, region or participant."""
     from coloring.api.ledger import Ledger
+    from coloring.domain.rules import Rule
     from coloring.export import render
     from coloring.export.grouping import group
+    from coloring.projections import queries
 
     unknown = sorted(set(rule or ()) - {r.value for r in Rule})
     if unknown:
@@ -285,9 +346,9 @@ def findings(
     _instant(as_of, "--as-of")
     if excel and fmt is not Format.csv:
         fail("--excel shapes CSV for Excel: use it with --format csv", 2)
-    with ledger(db) as (application, runner):
+    with reading(db) as read_models:
         try:
-            found = Ledger.over(application, runner).findings(
+            found = Ledger.reading(read_models).findings(
                 rule or None,
                 program=program,
                 participant=participant,
@@ -309,7 +370,7 @@ def findings(
             found = type(found)(found.item, sorted(found, key=lambda f: f.amount, reverse=True))
         render.findings(found, fmt.value, excel, out)
     if fmt is Format.table:
-        err.print(f"{len(found)} finding(s)")
+        err.print(ngettext("{n} finding", "{n} findings", len(found)).format(n=len(found)))
     if check and found:
         raise typer.Exit(1)
 
@@ -322,9 +383,11 @@ def explain(
     as_of: AsOfOption = None,
 ) -> None:
     """Explain one finding: what it is and the records behind it."""
+    from coloring.projections import queries
+
     as_of_us = _instant(as_of, "--as-of")
-    with ledger(db) as (_, runner):
-        for line in queries.explain(runner.db, rule, subject, as_of_us):
+    with reading(db) as read_models:
+        for line in queries.explain(read_models, rule, subject, as_of_us):
             out.print(line, highlight=False, markup=False)
 
 
@@ -333,15 +396,17 @@ def trace(
     unit: Annotated[str, typer.Argument(help="A unit id: ALLOCATION#N, e.g. AL-7#1250000.")],
     db: DbOption = None,
     as_of: AsOfOption = None,
-    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    fmt: FormatOption = Format.table,
     excel: ExcelOption = False,
 ) -> None:
     """Follow one tagged tiyn from its allocation to where it is now."""
+    from coloring.projections import queries
+
     as_of_us = _instant(as_of, "--as-of")
     if excel and fmt is not Format.csv:
         fail("--excel shapes CSV for Excel: use it with --format csv", 2)
-    with ledger(db) as (_, runner):
-        t = queries.trace(runner.db, unit, as_of_us)
+    with reading(db) as read_models:
+        t = queries.trace(read_models, unit, as_of_us)
     if fmt is Format.json:
         sys.stdout.write(
             json.dumps(
@@ -362,11 +427,22 @@ def trace(
         rows = [[s.at, s.holder, s.via, s.outcome] for s in t.steps]
         write_csv([["at", "holder", "via", "outcome"], *rows], excel)
         return
-    table = Table("at", "holder", "via", "outcome", title=f"{t.unit} ({t.program})")
+    from rich.table import Table
+
+    table = Table(_("at"), _("holder"), _("via"), _("outcome"), title=f"{t.unit} ({t.program})")
     for s in t.steps:
-        table.add_row(s.at, s.holder, s.via, s.outcome)
+        table.add_row(s.at, s.holder, s.via, _(s.outcome))
     out.print(table)
-    out.print(f"now: {t.state}", highlight=False)
+    out.print(_("now: {state}").format(state=_state(t)), highlight=False)
+
+
+def _state(t: queries.Trace) -> str:
+    last = t.steps[-1]
+    return {
+        "held": _("held by {holder}"),
+        "spent": _("spent at {holder}"),
+        "returned": _("returned to {holder}"),
+    }[last.outcome].format(holder=last.holder)
 
 
 @app.command()
@@ -384,7 +460,7 @@ def balances(
             help="Per program: allocated, spent, returned and held (instead of per holder).",
         ),
     ] = False,
-    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    fmt: FormatOption = Format.table,
     excel: ExcelOption = False,
 ) -> None:
     """Coloured money held, per program and holder (or, with --per-program, what each program
@@ -397,8 +473,8 @@ def balances(
         fail("--excel shapes CSV for Excel: use it with --format csv", 2)
     if per_program and participant is not None:
         fail("--per-program totals whole programs: leave out --participant", 2)
-    with ledger(db) as (application, runner):
-        answers = Ledger.over(application, runner)
+    with reading(db) as read_models:
+        answers = Ledger.reading(read_models)
         if per_program:
             totals = answers.programs(as_of=as_of)
             shown = type(totals)(totals.item, (p for p in totals if program in (None, p.program)))
@@ -420,19 +496,25 @@ def _print_balances(rows: list[queries.Balance], fmt: Format) -> None:
 def verify(db: DbOption = None) -> None:
     """Rebuild every read model in a scratch space, compare with the live ones, check
     conservation. Exit 1 with the differences on any mismatch."""
-    with ledger(db) as (_, runner):
+    from coloring.projections.verify import verify as verify_read_models
+
+    with ledger(db) as (_application, runner):
         report = verify_read_models(runner)
     if report.ok:
         err.print(
-            f"verified: read models match the {report.position} events; money is conserved",
+            _("verified: read models match the {n} events; money is conserved").format(
+                n=report.position
+            ),
             highlight=False,
         )
         return
     for line in report.differences:
         out.print(line, highlight=False, markup=False)
     fail(
-        "the read models or the balances disagree with the event log (differences above); "
-        "`coloring rebuild` replays the read models from the events",
+        _(
+            "the read models or the balances disagree with the event log (differences above); "
+            "`coloring rebuild` replays the read models from the events"
+        ),
         1,
     )
 
@@ -440,24 +522,42 @@ def verify(db: DbOption = None) -> None:
 @app.command()
 def rebuild(db: DbOption = None) -> None:
     """Drop the read models and replay them from the event log."""
-    with ledger(db, catch_up=False) as (_, runner):
+    with ledger(db, catch_up=False) as (_application, runner):
         n = runner.rebuild()
-    err.print(f"rebuilt the read models from {n} events", highlight=False)
+    err.print(_("rebuilt the read models from {n} events").format(n=n), highlight=False)
 
 
 @app.command()
 def generate(
     out_dir: Annotated[Path, typer.Argument(metavar="OUT", help="Folder to write.")],
-    seed: Annotated[int, typer.Option("--seed")] = 1,
-    farmers: Annotated[int, typer.Option("--farmers")] = 200,
-    scale: Annotated[float, typer.Option("--scale")] = 1.0,
-    misuse_rate: Annotated[float, typer.Option("--misuse-rate")] = 0.05,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Random seed: the same seed writes the same folder.")
+    ] = 1,
+    farmers: Annotated[
+        int, typer.Option("--farmers", help="Farmers (borrowers) of the livestock program.")
+    ] = 200,
+    scale: Annotated[
+        float, typer.Option("--scale", help="Multiplies every program's volume of records.")
+    ] = 1.0,
+    misuse_rate: Annotated[
+        float,
+        typer.Option("--misuse-rate", help="Share of records with planted misuse (0 to 1)."),
+    ] = 0.05,
+    herd: Annotated[
+        int,
+        typer.Option(
+            "--herd",
+            min=0,
+            help="A region's whole herd in the registry extract: this many registry rows per "
+            "transfer of animals never bought (e.g. 15; they change no finding).",
+        ),
+    ] = 0,
 ) -> None:
     """Write a deterministic synthetic pilot folder with planted misuse (planted.json)."""
     from coloring.pilot.generator import generate as run_generator
 
     summary = run_generator(
-        out_dir, seed=seed, farmers=farmers, scale=scale, misuse_rate=misuse_rate
+        out_dir, seed=seed, farmers=farmers, scale=scale, misuse_rate=misuse_rate, herd=herd
     )
     err.print(summary.to_text(), highlight=False)
 
@@ -469,8 +569,11 @@ def demo(
 ) -> None:
     """Load the shipped example pilot folder (a livestock, a leasing and a road program) into a
     ledger, then show balances, every finding, one tagged tiyn's path and one finding explained."""
-    from coloring.api.results import tenge
+    from rich.table import Table
+
     from coloring.examples import example_folder
+    from coloring.pilot.loader import load_folder
+    from coloring.projections import queries
 
     source = folder or example_folder()
     target = db or "sqlite:///:memory:"
@@ -478,40 +581,51 @@ def demo(
         summary = load_folder(application, source)
         runner.run()
         err.print(
-            f"loaded {source}: payments applied {summary.applied}, refused {summary.refused}",
+            _("loaded {folder}: payments applied {applied}, refused {refused}").format(
+                folder=source, applied=summary.applied, refused=summary.refused
+            ),
             highlight=False,
         )
-        out.rule("coloured money held now")
+        out.rule(_("coloured money held now"))
         _print_balances(queries.balances(runner.db), Format.table)
         found = queries.findings(runner.db)
-        table = Table("at", "rule", "subject", title="findings")
-        table.add_column("amount (KZT)", justify="right", no_wrap=True)
-        table.add_column("status")
+        table = Table(_("at"), _("rule"), _("subject"), title=_("findings"))
+        table.add_column(_("amount (KZT)"), justify="right", no_wrap=True)
+        table.add_column(_("status"))
         for f in found:
-            table.add_row(f.at, f.rule, f.subject, f"{tenge(f.amount):,.2f}", f.status)
+            text = current()
+            table.add_row(
+                text.instant(f.at_us, f.at_offset),
+                f.rule,
+                f.subject,
+                text.money(f.amount),
+                _(f.status),
+            )
         out.print(table)
         first = runner.db.query(
             "SELECT allocation_id FROM rm_allocations ORDER BY allocation_id LIMIT 1"
         )
         if first:
             t = queries.trace(runner.db, f"{first[0][0]}#0")
-            out.rule(f"trace of {t.unit}")
+            out.rule(_("trace of {unit}").format(unit=t.unit))
             for step in t.steps:
                 out.print(
                     f"{step.at}  {step.holder:<12} via {step.via:<12} {step.outcome}",
                     highlight=False,
                 )
-            out.print(f"now: {t.state}", highlight=False)
+            out.print(_("now: {state}").format(state=_state(t)), highlight=False)
         if found:
             out.rule(f"coloring explain {found[0].rule} {found[0].subject}")
             for line in queries.explain(runner.db, found[0].rule, found[0].subject):
                 out.print(line, highlight=False, markup=False)
 
 
+register_options(app)
 register_programs(app)
 register_report(app)
 register_rules(app)
 register_scenarios(app)
+register_serve(app)
 register_export(app)
 
 
@@ -525,6 +639,6 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         err.print(
-            "interrupted: every committed batch is kept; run the same command again to resume"
+            _("interrupted: every committed batch is kept; run the same command again to resume")
         )
         sys.exit(130)

@@ -8,9 +8,7 @@ transaction as the events: a load is recorded batch by batch, each batch atomica
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 from uuid import uuid4
@@ -26,10 +24,19 @@ from eventsourcing.sqlite import (
 )
 from psycopg.sql import SQL
 
-from coloring.domain.errors import ColoringError
+from coloring.dburl import DEFAULT_DB, ENV_VAR, DatabaseUrlError, database_url, sqlite_file
 
-DEFAULT_DB = "sqlite:///coloring.db"
-ENV_VAR = "COLORING_DB"
+__all__ = [
+    "DEFAULT_DB",
+    "ENV_VAR",
+    "DatabaseUrlError",
+    "PostgresLedgerRecorder",
+    "SQLiteLedgerFactory",
+    "SQLiteLedgerRecorder",
+    "database_url",
+    "environment_for",
+    "sqlite_file",
+]
 
 RECORDS_TABLE = "ledger_records"
 _RECORDS_DDL = (
@@ -38,21 +45,6 @@ _RECORDS_DDL = (
     "at_us BIGINT, source TEXT NOT NULL, PRIMARY KEY (kind, key))"
 )
 _RECORDS_INSERT = f"INSERT INTO {RECORDS_TABLE} VALUES (?, ?, ?, ?, ?, ?)"
-
-
-class DatabaseUrlError(ColoringError):
-    pass
-
-
-def database_url(explicit: str | None = None) -> str:
-    return explicit or os.environ.get(ENV_VAR) or DEFAULT_DB
-
-
-def sqlite_file(url: str) -> Path | None:
-    """The file of a `sqlite:///path` URL (None for memory or another database)."""
-    if not url.startswith("sqlite:///") or url == "sqlite:///:memory:":
-        return None
-    return Path(url[len("sqlite:///") :])
 
 
 def environment_for(url: str) -> dict[str, str]:
@@ -158,6 +150,8 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
         super()._insert_events(curs, stored_events, **kwargs)
         rows = _record_rows(kwargs)
         if rows:
+            # The library inserts in pipeline mode, where COPY is not allowed; the pipeline
+            # already sends these rows without waiting for each.
             curs.executemany(_RECORDS_INSERT.replace("?", "%s"), rows)
 
     def _fetch_ids_after_insert_events(
