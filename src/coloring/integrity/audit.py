@@ -21,6 +21,8 @@ from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 
+from coloring.domain.movements import movements
+from coloring.domain.registry import facts
 from coloring.domain.units import queue_violations
 from coloring.integrity.chain import ChainReport, Row, event_table, recompute
 from coloring.integrity.merkle import merkle_root
@@ -96,7 +98,12 @@ class Replay:
             with contextlib.suppress(ValueError):
                 self.broken.add(UUID(str(raw_id)))
             return
-        for seq in _seqs(event):
+        try:
+            carried = _seqs(event)
+        except Exception as e:
+            carried = []
+            self._problem("event", position, f"its records cannot be read ({_reason(e)})")
+        for seq in carried:
             self.seqs.setdefault(seq, position)
         self._fold(position, topic, event)
         if oid in self.broken:
@@ -204,18 +211,17 @@ class Replay:
 
 
 def _seqs(event: Any) -> list[int]:
-    """The record sequence numbers an event carries: its `seq`, a `seqs` list, or the `seq` of
-    each entry of a page (dicts in a list), whatever the grain of the event."""
+    """The record sequence numbers an event carries: its `seq`, or the `seq` of each record of
+    a page (movement entries, registry rows), read with the domain's own decoders."""
     found: list[int] = []
-    for name, value in getattr(event, "__dict__", {}).items():
-        if name == "seq" and isinstance(value, int):
-            found.append(value)
-        elif name == "seqs" and isinstance(value, list):
-            found.extend(s for s in value if isinstance(s, int))
-        elif isinstance(value, list):
-            found.extend(
-                e["seq"] for e in value if isinstance(e, dict) and isinstance(e.get("seq"), int)
-            )
+    seq = getattr(event, "seq", None)
+    if isinstance(seq, int):
+        found.append(seq)
+    entries, rows = getattr(event, "entries", None), getattr(event, "rows", None)
+    if isinstance(entries, list):
+        found.extend(m.seq for m in movements(str(getattr(event, "program_id", "")), entries))
+    if isinstance(rows, list):
+        found.extend(f.seq for f in facts(rows))
     return found
 
 
