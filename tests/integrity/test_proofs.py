@@ -48,7 +48,8 @@ def test_a_payments_proof_holds_offline_and_shows_the_payment(
     result = check(proof, sealed.seal)
     assert result.returncode == 0, result.stderr
     shown = json.loads(result.stdout)
-    assert shown["state"]["transfer_id"] == "X3"
+    # The proven event is the one that recorded the payment (a page of them, or it alone).
+    assert '"X3"' in json.dumps(shown["state"])
     assert shown["position"] == sealed.stored.payment("X3")
     assert "the proof holds" in result.stderr
 
@@ -57,9 +58,9 @@ def test_an_event_can_be_proven_by_its_position(sealed: Sealed, tmp_path: Path) 
     assert check(prove(sealed, "1", tmp_path), sealed.seal).returncode == 0
 
 
-def _amount_plus_one(data: dict[str, Any]) -> None:
+def _state_changed(data: dict[str, Any]) -> None:
     state = json.loads(base64.b64decode(data["event"]["state_base64"]))
-    state["amount"] += 1
+    state["forged"] = 1
     data["event"]["state_base64"] = base64.b64encode(json.dumps(state).encode()).decode()
     data["event"]["state"] = state
 
@@ -82,7 +83,7 @@ def _other_position(data: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize(
     "change",
-    [_amount_plus_one, _other_path_hash, _other_leaf, _readable_state_only, _other_position],
+    [_state_changed, _other_path_hash, _other_leaf, _readable_state_only, _other_position],
 )
 def test_a_tampered_proof_is_rejected(sealed: Sealed, tmp_path: Path, change: Any) -> None:
     forged = rewrite(prove(sealed, "X3", tmp_path), change)

@@ -80,6 +80,7 @@ class Replay:
         self.replayed = 0
         self.broken: set[UUID] = set()
         self.seqs: dict[int, int] = {}
+        self.paged: dict[int, int] = {}
         self.problems: list[Problem] = []
         self.scratch: ScratchFold | None = ScratchFold()
         self.plain = app.mapper.cipher is None and app.mapper.compressor is None
@@ -99,12 +100,23 @@ class Replay:
                 self.broken.add(UUID(str(raw_id)))
             return
         try:
-            carried = _seqs(event)
+            carried, paged = _seqs(event), _paged_seqs(event)
         except Exception as e:
-            carried = []
+            carried, paged = [], []
             self._problem("event", position, f"its records cannot be read ({_reason(e)})")
         for seq in carried:
             self.seqs.setdefault(seq, position)
+        for seq in paged:
+            # A record is in one page only: a second page with it is a copy (a forged payment).
+            first = self.paged.setdefault(seq, position)
+            if first != position:
+                self._problem(
+                    "index",
+                    position,
+                    f"record seq {seq} is already recorded by the event at position {first}: "
+                    "a copied record (a forged payment?)",
+                )
+                break
         self._fold(position, topic, event)
         if oid in self.broken:
             return
@@ -217,6 +229,11 @@ def _seqs(event: Any) -> list[int]:
     seq = getattr(event, "seq", None)
     if isinstance(seq, int):
         found.append(seq)
+    return found + _paged_seqs(event)
+
+
+def _paged_seqs(event: Any) -> list[int]:
+    found: list[int] = []
     entries, rows = getattr(event, "entries", None), getattr(event, "rows", None)
     if isinstance(entries, list):
         found.extend(m.seq for m in movements(str(getattr(event, "program_id", "")), entries))
