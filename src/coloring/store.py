@@ -15,7 +15,7 @@ from dataclasses import fields, replace
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate, Snapshot
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, PersistenceError, Transcoding
 
@@ -209,15 +209,15 @@ class LedgerStore(Application[UUID]):
         dirty, self._dirty = self._dirty, {}
         self._changed_units.update(i for i, a in dirty.items() if isinstance(a, TaggedTenge))
         try:
-            # Built by hand rather than through save(): the events are already collected and
-            # ordered, and save()'s per-object protocol checks cost more than the insert.
-            processing = ProcessingEvent[UUID]()
-            processing.events = events
-            processing.saved_kwargs = {"records": rows}
+            # The event store's public `put` rather than save(): the events are already
+            # collected and ordered, and save()'s per-object protocol checks cost more than the
+            # insert. The keywords reach the recorder (coloring.persistence), which writes the
+            # index rows and the read models in the events' transaction.
+            kwargs: dict[str, Any] = {"records": rows}
             inline = self.inline
             if inline is not None:
-                processing.saved_kwargs["project"] = lambda c, ids: inline(c, events, ids)
-            self._record(processing)
+                kwargs["project"] = lambda c, ids: inline(c, events, ids)
+            self.events.put(events, **kwargs)
             self._shrink()
         except IntegrityError as e:
             self._forget(dirty)
