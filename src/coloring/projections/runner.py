@@ -104,8 +104,7 @@ class ProjectionRunner:
         if c is None:
             with self.db.transaction(commit=False) as c2:
                 return self.position(c2)
-        row = c.query("SELECT position FROM rm_position WHERE name = ?", (self.name,))
-        return int(row[0][0]) if row else 0
+        return schema.position(c, self.name) or 0
 
     def pending(self) -> int:
         latest = self.app.recorder.max_notification_id() or 0
@@ -136,11 +135,7 @@ class ProjectionRunner:
                 for n, topic, event in page:
                     fold.apply(topic, event, n)
                 fold.write(c)
-                c.execute(
-                    "INSERT INTO rm_position VALUES (?, ?) ON CONFLICT (name) "
-                    "DO UPDATE SET position = excluded.position",
-                    (self.name, page[-1][0]),
-                )
+                schema.set_position(c, self.name, page[-1][0])
             done += len(page)
             pages += 1
             if progress is not None:
