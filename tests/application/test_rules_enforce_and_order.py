@@ -1,8 +1,6 @@
 """Enforce mode (enforceable rules refuse the payment) and the order of records at one instant.
 
-Each rule through `coloring load` and `coloring findings --format json`, definition and edges.
-Times written without an offset are +05:00; the cast and programs are those of `pilot.builders`
-and `rule_folders`.
+Through `coloring load` and `coloring findings` on folders of `rule_folders`.
 """
 
 from __future__ import annotations

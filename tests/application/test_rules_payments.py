@@ -1,9 +1,7 @@
 """The payment rules judged when a payment is applied: insufficient funds, off route, missing
 document, document mismatch, overpayment, round trip and related party.
 
-Each rule through `coloring load` and `coloring findings --format json`, definition and edges.
-Times written without an offset are +05:00; the cast and programs are those of `pilot.builders`
-and `rule_folders`.
+Through `coloring load` and `coloring findings` on folders of `rule_folders`.
 """
 
 from __future__ import annotations

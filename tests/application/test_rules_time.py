@@ -1,8 +1,6 @@
 """The time-based rules: spent after expiry, unreturned after expiry and idle funds.
 
-Each rule through `coloring load` and `coloring findings --format json`, definition and edges.
-Times written without an offset are +05:00; the cast and programs are those of `pilot.builders`
-and `rule_folders`.
+Through `coloring load` and `coloring findings` on folders of `rule_folders`.
 """
 
 from __future__ import annotations
