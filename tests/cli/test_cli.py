@@ -305,7 +305,8 @@ def test_explain_names_the_transfer_and_the_document(ledger: str) -> None:
         "purpose_ref P1, counted towards P1"
     )
     assert lines[2] == (
-        "- purchase P1 of AA dated 2025-01-03T00:00:00+05:00: F -> S, value 400.00, paid 450.00"
+        "- purchase P1 of AA dated 2025-01-03T00:00:00+05:00: F -> S, "
+        "value 400.00 KZT, paid 450.00 KZT"
     )
 
 
