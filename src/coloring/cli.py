@@ -23,9 +23,8 @@ from rich.table import Table
 from coloring.application import ColoringApplication
 from coloring.domain.errors import ColoringError, DatabaseUnavailableError
 from coloring.domain.money import format_tiyn
-from coloring.domain.rules import Rule
 from coloring.domain.time import InvalidTimeError, parse_instant
-from coloring.persistence import DatabaseUrlError, database_url, sqlite_file
+from coloring.persistence import DatabaseUrlError, database_url, require_ledger, sqlite_file
 from coloring.pilot.loader import LoadRefusedError, load_folder
 from coloring.pilot.reader import PilotInputError
 from coloring.programs_cli import register as register_programs
@@ -76,10 +75,13 @@ def fail(message: str, code: int) -> NoReturn:
 
 @contextmanager
 def ledger(
-    db: str | None, catch_up: bool = True
+    db: str | None, catch_up: bool = True, create: bool = False
 ) -> Iterator[tuple[ColoringApplication, ProjectionRunner]]:
-    """Open the ledger, bring the read models up to date, translate errors into exit codes."""
+    """Open the ledger, bring the read models up to date, translate errors into exit codes.
+    Only commands that record (`create`) may open a ledger that does not exist yet."""
     try:
+        if not create:
+            require_ledger(database_url(db))
         application = ColoringApplication(db)
         runner = ProjectionRunner(application)
         if catch_up:
@@ -157,7 +159,7 @@ def load(
 
 def _load(folder: Path, db: str | None, mode: str | None) -> None:
     bar = _progress()
-    with ledger(db, catch_up=False) as (application, runner):
+    with ledger(db, catch_up=False, create=True) as (application, runner):
         # The bar appears once recording starts: a refused folder prints only its errors.
         task = None
 
@@ -215,13 +217,10 @@ def findings(
     ] = False,
 ) -> None:
     """List misuse findings, sorted by time, rule and subject."""
-    unknown = sorted(set(rule or ()) - {r.value for r in Rule})
-    if unknown:
-        fail(
-            f"--rule: unknown rule {', '.join(unknown)} "
-            f"(rules: {', '.join(r.value for r in Rule)})",
-            2,
-        )
+    try:
+        queries.check_rules(rule or ())
+    except queries.BadQueryError as e:
+        fail(str(e), 2)
     filters = queries.Filters(
         rules=tuple(rule or ()),
         program=program,
@@ -420,7 +419,7 @@ def demo(
 
     source = folder or example_folder()
     target = db or "sqlite:///:memory:"
-    with ledger(target, catch_up=False) as (application, runner):
+    with ledger(target, catch_up=False, create=True) as (application, runner):
         summary = load_folder(application, source)
         runner.run()
         err.print(

@@ -110,7 +110,7 @@ def amend(
         expires_at=None if expires_at is None else _instant(expires_at, "--expires-at"),
         max_idle_days=max_idle_days,
     )
-    with ledger(db) as (application, runner):
+    with ledger(db, create=True) as (application, runner):
         try:
             number = application.amend_program(amendment, source="coloring amend")
         except TermsAmendmentError as e:

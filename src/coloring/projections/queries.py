@@ -7,13 +7,16 @@ instant from which it is known, so time travel is a filter.
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from coloring.domain.errors import ColoringError
 from coloring.domain.money import format_tiyn
+from coloring.domain.rules import Rule
 from coloring.domain.time import KZ_OFFSET_MINUTES, format_instant
 from coloring.projections.db import Database
 from coloring.projections.terms import program_terms
@@ -25,6 +28,47 @@ class NotFoundError(ColoringError):
 
 class BadQueryError(ColoringError):
     """The question itself is malformed (a usage error, exit 2)."""
+
+
+def unknown(what: str, name: str, known: Sequence[str], option: str = "") -> BadQueryError:
+    """`--program: no program 'AA-2O25' in the ledger (did you mean AA-2025?)`: the closest known
+    names, or all of them when there are few."""
+    close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
+    if close:
+        hint = f" (did you mean {' or '.join(close)}?)"
+    elif not known:
+        hint = f" (the ledger has no {what}s)"
+    elif len(known) <= 12:
+        hint = f" ({what}s: {', '.join(known)})"
+    else:
+        hint = f" ({len(known)} {what}s; none is close)"
+    prefix = f"{option}: " if option else ""
+    return BadQueryError(f"{prefix}no {what} {name!r} in the ledger{hint}")
+
+
+def check_rules(rules: Iterable[str], option: str = "--rule") -> None:
+    """A rule name that is not one of the contract's 18 is a usage error."""
+    known = [r.value for r in Rule]
+    for rule in rules:
+        if rule not in known:
+            close = difflib.get_close_matches(rule.upper(), known, n=3, cutoff=0.5)
+            hint = f"did you mean {' or '.join(close)}?" if close else f"rules: {', '.join(known)}"
+            prefix = f"{option}: " if option else ""
+            raise BadQueryError(f"{prefix}unknown rule {rule!r} ({hint})")
+
+
+def check_names(db: Database, program: str | None = None, participant: str | None = None) -> None:
+    """A filter naming a program or participant the ledger does not know is a usage error, not
+    an empty answer (which would read as "nothing wrong")."""
+    if program is not None:
+        programs = [r[0] for r in db.query("SELECT program_id FROM rm_programs ORDER BY 1")]
+        if program not in programs:
+            raise unknown("program", program, programs, "--program")
+    if participant is not None and not db.query(
+        "SELECT 1 FROM rm_participants WHERE participant_id = ?", (participant,)
+    ):
+        everyone = [r[0] for r in db.query("SELECT participant_id FROM rm_participants ORDER BY 1")]
+        raise unknown("participant", participant, everyone, "--participant")
 
 
 # Evidence keys that hold an amount: tiyn inside (as every read model keeps money), tenge with
@@ -102,6 +146,8 @@ def findings(
     db: Database, as_of_us: int | None = None, filters: Filters = Filters()
 ) -> list[Finding]:
     """Every finding known at the evaluation instant, sorted by (at, rule, subject)."""
+    check_rules(filters.rules)
+    check_names(db, filters.program, filters.participant)
     t = evaluation_instant(db, as_of_us)
     if t is None:
         return []
@@ -226,6 +272,7 @@ def balances(
     program: str | None = None,
     participant: str | None = None,
 ) -> list[Balance]:
+    check_names(db, program, participant)
     if as_of_us is None:
         rows = db.query(
             "SELECT program_id, participant_id, held FROM rm_holdings WHERE held > 0 "
@@ -276,7 +323,8 @@ def trace(db: Database, unit: str, as_of_us: int | None = None) -> Trace:
         "SELECT program_id, amount FROM rm_allocations WHERE allocation_id = ?", (alloc,)
     )
     if not allocation:
-        raise NotFoundError(f"no allocation {alloc!r} in the ledger")
+        allocations = [r[0] for r in db.query("SELECT allocation_id FROM rm_allocations")]
+        raise unknown("allocation", alloc, sorted(allocations))
     program, amount = allocation[0]
     if k >= amount:
         raise NotFoundError(f"allocation {alloc!r} has units 0..{amount - 1}; there is no #{k}")
@@ -304,6 +352,7 @@ def trace(db: Database, unit: str, as_of_us: int | None = None) -> Trace:
 
 
 def find_one(db: Database, rule: str, subject: str, as_of_us: int | None = None) -> Finding:
+    check_rules([rule], option="")
     for f in findings(db, as_of_us, Filters(rules=(rule,))):
         if f.subject == subject:
             return f

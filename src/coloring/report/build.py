@@ -48,12 +48,12 @@ def build_report(
     max_rows: int = MAX_ROWS,
     top: int = TOP,
 ) -> Report:
-    """The whole report. Raises `queries.NotFoundError` for an unknown program."""
+    """The whole report. Raises `queries.BadQueryError` for an unknown program."""
     t = queries.evaluation_instant(db, as_of_us)
     chosen = programs(db, program, t)
     if program is not None and not chosen:
-        known = ", ".join(p.program_id for p in programs(db)) or "none"
-        raise queries.NotFoundError(f"no program {program!r} in the ledger (programs: {known})")
+        known = [p.program_id for p in programs(db)]
+        raise queries.unknown("program", program, known, "--program")
     scope_text = f"program {program}" if program else f"{len(chosen)} program(s)"
     title = "Coloured money report" + (f": {program}" if program else "")
     if t is None:
