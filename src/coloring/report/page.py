@@ -22,7 +22,8 @@ SECTIONS = {
 INTRO = {
     "flows": "Per program, where the coloured money went: from the treasury through operators and "
     "intermediaries to its final use. Band widths are money; hover a band or a node for the "
-    "amount. Payments that carry a finding end in <em>spent with findings</em>; units still "
+    "amount. The misused part of what was spent (findings on the payment or on the document "
+    "it settles) ends in <em>spent with findings</em>, in red; units still "
     "held at the instant are <em>held</em> (within <code>max_idle_days</code>) or <em>idle</em>.",
     "utilisation": "Money allocated so far (the line) and where it was at the end of each period: "
     "the stacked areas always add up to the allocated amount.",
