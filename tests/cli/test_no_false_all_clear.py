@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
 import pytest
 
-from conftest import POSTGRES_URL, require_postgres, reset_postgres
 from pilot.builders import Folder, db_for, load, run
 
 CLI = [sys.executable, "-c", "from coloring.cli import main; main()"]
@@ -96,16 +96,22 @@ def test_load_still_creates_a_new_ledger(tmp_path: Path) -> None:
     assert Path(db_for(folder).removeprefix("sqlite:///")).is_file()
 
 
-def database_named(name: str) -> str:
-    return POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
+# The PostgreSQL tests take the suite's `fresh_database` fixture for PostgreSQL only: it fails
+# with what to do when the server is down, and gives the test database with no ledger tables.
+ON_POSTGRES = pytest.mark.parametrize("fresh_database", ["postgres"], indirect=True)
+NewDatabase = Callable[[], str]
+
+
+def database_named(fresh_database: NewDatabase, name: str) -> str:
+    return fresh_database().rsplit("/", 1)[0] + f"/{name}"
 
 
 @pytest.mark.postgres
+@ON_POSTGRES
 def test_a_missing_postgresql_database_is_named_at_once_as_a_real_process(
-    tmp_path: Path,
+    fresh_database: NewDatabase, tmp_path: Path
 ) -> None:
-    require_postgres()
-    url = database_named("coloring_no_such_database")
+    url = database_named(fresh_database, "coloring_no_such_database")
     done = coloring("findings", "--db", url, cwd=tmp_path)
     assert done.returncode == 2
     assert "error: no PostgreSQL database coloring_no_such_database at " in done.stderr
@@ -114,24 +120,27 @@ def test_a_missing_postgresql_database_is_named_at_once_as_a_real_process(
 
 
 @pytest.mark.postgres
-def test_load_into_a_missing_postgresql_database_names_it(tmp_path: Path) -> None:
-    require_postgres()
+@ON_POSTGRES
+def test_load_into_a_missing_postgresql_database_names_it(
+    fresh_database: NewDatabase, tmp_path: Path
+) -> None:
     folder = Folder(tmp_path / "season").write()
-    result = run("load", folder, "--db", database_named("coloring_no_such_database"))
+    url = database_named(fresh_database, "coloring_no_such_database")
+    result = run("load", folder, "--db", url)
     assert result.exit_code == 2
     assert "no PostgreSQL database coloring_no_such_database" in result.stderr
 
 
 @pytest.mark.postgres
+@ON_POSTGRES
 def test_a_postgresql_database_without_a_ledger_is_refused_and_left_without_tables(
-    tmp_path: Path,
+    fresh_database: NewDatabase, tmp_path: Path
 ) -> None:
-    require_postgres()
-    reset_postgres()
-    done = coloring("findings", "--db", POSTGRES_URL, "--check", cwd=tmp_path)
+    url = fresh_database()
+    done = coloring("findings", "--db", url, "--check", cwd=tmp_path)
     assert done.returncode == 2
-    assert f"no ledger at {POSTGRES_URL}" in done.stderr
-    with psycopg.connect(POSTGRES_URL) as conn:
+    assert f"no ledger at {url}" in done.stderr
+    with psycopg.connect(url) as conn:
         row = conn.execute("SELECT to_regclass('coloring_events')").fetchone()
     assert row == (None,)
 

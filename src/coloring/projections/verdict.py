@@ -33,20 +33,14 @@ from fractions import Fraction
 from math import floor
 from typing import Any
 
-from coloring.domain.rules import Rule
+from coloring.domain import rulebook
+from coloring.domain.rulebook import MISUSE_RULES, Rule
 
-WHOLE_PAYMENT_RULES = frozenset(
-    {
-        Rule.OFF_ROUTE,
-        Rule.MISSING_DOCUMENT,
-        Rule.DOCUMENT_MISMATCH,
-        Rule.SPENT_AFTER_EXPIRY,
-        Rule.ROUND_TRIP,
-        Rule.RELATED_PARTY,
-        Rule.PAID_BEFORE_REREGISTRATION,
-    }
-)
-PAYMENT_RULES = WHOLE_PAYMENT_RULES | {Rule.OVERPAYMENT}
+# Which findings bear on spending is the rulebook's (categories); how much of the money each
+# concerns is decided here.
+PAYMENT_RULES = frozenset(MISUSE_RULES)
+WHOLE_PAYMENT_RULES = PAYMENT_RULES - {Rule.OVERPAYMENT}
+DOCUMENT_RULES = frozenset(rulebook.DOCUMENT_RULES)
 WHOLE_ANIMAL_RULES = frozenset(
     {
         Rule.UNREGISTERED_ANIMAL,
@@ -55,8 +49,6 @@ WHOLE_ANIMAL_RULES = frozenset(
         Rule.EARLY_DISPOSAL,
     }
 )
-SUBSIDY_RULES = frozenset({Rule.DOUBLE_SUBSIDY, Rule.SUBSIDY_OVER_CAP})
-DOCUMENT_RULES = WHOLE_ANIMAL_RULES | SUBSIDY_RULES | {Rule.PRICE_ABOVE_REFERENCE}
 
 
 @dataclass(frozen=True, slots=True)

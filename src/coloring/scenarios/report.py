@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from coloring.domain.money import format_tiyn
-from coloring.domain.rules import Rule
+from coloring.domain.rulebook import Rule
 from coloring.domain.time import DAY_US, KZ_OFFSET_MINUTES, Instant, format_instant
 from coloring.projections import queries
 from coloring.projections.db import Database
