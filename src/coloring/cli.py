@@ -24,12 +24,14 @@ from coloring.application import ColoringApplication
 from coloring.domain.errors import ColoringError, DatabaseUnavailableError
 from coloring.domain.money import format_tiyn
 from coloring.domain.time import InvalidTimeError, parse_instant
+from coloring.money_cli import print_program_money
 from coloring.persistence import DatabaseUrlError, database_url, require_ledger, sqlite_file
 from coloring.pilot.loader import LoadRefusedError, load_folder
 from coloring.pilot.reader import PilotInputError
 from coloring.programs_cli import register as register_programs
 from coloring.projections import queries
 from coloring.projections.runner import ProjectionRunner
+from coloring.projections.spending import program_money
 from coloring.projections.verify import verify as verify_read_models
 from coloring.report.commands import register as register_report
 from coloring.rules_cli import register as register_rules
@@ -327,11 +329,26 @@ def balances(
     participant: Annotated[str | None, typer.Option("--participant")] = None,
     as_of: AsOfOption = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    totals: Annotated[
+        bool,
+        typer.Option(
+            "--totals",
+            help="Per program instead: allocated, spent (on purpose / with findings), "
+            "returned, held.",
+        ),
+    ] = False,
 ) -> None:
-    """Coloured money held, per program and holder."""
+    """Coloured money held, per program and holder (`--totals`: per program, by verdict)."""
     as_of_us = _instant(as_of, "--as-of")
+    if totals and participant is not None:
+        fail("--totals is per program: --participant does not apply", 2)
     with ledger(db) as (_, runner):
         rows = queries.balances(runner.db, as_of_us, program, participant)
+        if totals:
+            t = queries.evaluation_instant(runner.db, as_of_us)
+            money = [m for m in program_money(runner.db, t) if program in (None, m.program_id)]
+            print_program_money(money, fmt.value, out)
+            return
     _print_balances(rows, fmt)
 
 

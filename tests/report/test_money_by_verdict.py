@@ -1,6 +1,7 @@
-"""One definition of money by verdict: the report (its flows and its utilisation) and a replay of
-the same folder split what was spent into "on purpose" and "with findings" alike, per program,
-and spent = on purpose + misused, on the shipped example and on generated folders."""
+"""One definition of money by verdict: the report (its flows and its utilisation), a replay of
+the same folder and `balances --totals` split what was spent into "on purpose" and "with
+findings" alike, per program, and spent = on purpose + misused, on the shipped example and on
+generated folders."""
 
 from __future__ import annotations
 
@@ -69,10 +70,27 @@ def split_by_a_replay(folder: Path, tmp: Path) -> Split:
     }
 
 
+def split_by_balances(db: str) -> Split:
+    """`coloring balances --totals`; checks on the way that its `held` is what the holders hold."""
+    result = CliRunner().invoke(app, ["balances", "--totals", "--format", "json", "--db", db])
+    assert result.exit_code == 0, result.stderr
+    holders = CliRunner().invoke(app, ["balances", "--format", "json", "--db", db])
+    held: dict[str, int] = {}
+    for b in json.loads(holders.stdout):
+        held[b["program"]] = held.get(b["program"], 0) + in_tiyn(b["held"])
+    out = {}
+    for m in json.loads(result.stdout):
+        assert in_tiyn(m["held"]) == held.get(m["program"], 0)
+        assert in_tiyn(m["allocated"]) == sum(in_tiyn(m[k]) for k in ("spent", "returned", "held"))
+        out[m["program"]] = (in_tiyn(m["spent"]), in_tiyn(m["on_purpose"]), in_tiyn(m["misused"]))
+    return out
+
+
 def assert_one_answer(folder: Path, tmp: Path) -> Split:
-    by_lines, by_flows = split_by_the_report(folder, f"sqlite:///{tmp / 'ledger.db'}")
+    db = f"sqlite:///{tmp / 'ledger.db'}"
+    by_lines, by_flows = split_by_the_report(folder, db)
     by_replay = split_by_a_replay(folder, tmp)
-    assert by_lines == by_flows == by_replay
+    assert by_lines == by_flows == by_replay == split_by_balances(db)
     for spent, on_purpose, misused in by_replay.values():
         assert spent == on_purpose + misused and on_purpose >= 0 and misused >= 0
     return by_replay
