@@ -446,6 +446,9 @@ def demo(
         )
         out.rule("coloured money held now")
         _print_balances(queries.balances(runner.db), Format.table)
+        out.rule("money by verdict")
+        latest = queries.evaluation_instant(runner.db, None)
+        print_program_money(program_money(runner.db, latest), "table", out)
         found = queries.findings(runner.db)
         table = Table("at", "rule", "subject", "amount", "status", title="findings")
         for f in found:

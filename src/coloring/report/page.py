@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from coloring.domain.money import format_tiyn
 from coloring.projections.queries import Finding
-from coloring.report.svg import esc, grouped, tenge
+from coloring.report.svg import esc, grouped
 
 SECTIONS = {
     "flows": "Money flows",
@@ -130,10 +130,18 @@ def _summary(summaries: Sequence[Summary]) -> str:
     if not summaries:
         return ""
     states = list(summaries[0].states)
-    head = "".join(f'<th class="num">{esc(s)}</th>' for s in ["allocated", *states, "findings"])
+    head = "".join(
+        f'<th class="num">{esc(s)}</th>'
+        for s in [*(f"{m} (KZT)" for m in ["allocated", *states]), "findings"]
+    )
     rows = []
     for s in summaries:
-        cells = [tenge(s.allocated), *(tenge(s.states[k]) for k in states), grouped(s.findings)]
+        # Exact tenge, as every command prints amounts; the charts keep compact labels.
+        cells = [
+            format_tiyn(s.allocated),
+            *(format_tiyn(s.states[k]) for k in states),
+            grouped(s.findings),
+        ]
         rows.append(
             f"<tr><td>{esc(s.program)}</td><td>{esc(s.name)}</td>"
             + "".join(f'<td class="num">{c}</td>' for c in cells)
