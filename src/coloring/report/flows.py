@@ -112,10 +112,10 @@ def flows(db: Database, scope: Scope, top: int = 8) -> dict[str, Flows]:
     for program, source, target, amount, count in links:
         if program in out and source != target:
             if target == "=spent_ok":
-                bad, bad_count = misused.get((program, source), (0, 0))
+                bad, bad_count, all_bad = misused.get((program, source), (0, 0, 0))
                 if bad:
                     out[program].links.append(Link(source, "=spent_flagged", bad, bad_count))
-                amount, count = number(amount) - bad, number(count) - bad_count
+                amount, count = number(amount) - bad, number(count) - all_bad
                 if not amount:
                     continue
             out[program].links.append(Link(source, target, number(amount), number(count)))
@@ -132,8 +132,9 @@ def flows(db: Database, scope: Scope, top: int = 8) -> dict[str, Flows]:
 
 def _misused_links(
     db: Database, chosen: _Top, spent: list[Misspent]
-) -> dict[tuple[str, str], tuple[int, int]]:
-    """(program, payer node) -> (misused part, payments that carry one) of the money spent."""
+) -> dict[tuple[str, str], tuple[int, int, int]]:
+    """(program, payer node) -> the misused part of the money spent, the payments with a misused
+    part, and those misused whole (the others also spent some on purpose)."""
     roles: dict[str, str] = {}
     payers = sorted({s.payer for s in spent})
     for i in range(0, len(payers), 500):
@@ -146,12 +147,12 @@ def _misused_links(
             )
         )
     keys = set(chosen.keys)
-    out: dict[tuple[str, str], tuple[int, int]] = {}
+    out: dict[tuple[str, str], tuple[int, int, int]] = {}
     for s in spent:
         role = roles.get(s.payer, "other")
         node = s.payer if role == "treasury" or f"{s.program_id}|{s.payer}" in keys else f"*{role}"
-        amount, count = out.get((s.program_id, node), (0, 0))
-        out[(s.program_id, node)] = (amount + s.misused, count + 1)
+        amount, count, whole = out.get((s.program_id, node), (0, 0, 0))
+        out[(s.program_id, node)] = (amount + s.misused, count + 1, whole + (s.misused == s.amount))
     return out
 
 
