@@ -6,6 +6,7 @@ generated folders."""
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from pathlib import Path
 
@@ -21,8 +22,10 @@ from coloring.pilot.loader import load_folder
 from coloring.projections import queries
 from coloring.projections.runner import ProjectionRunner
 from coloring.report.flows import flows
+from coloring.report.sankey import render_sankey
 from coloring.report.scope import Scope, programs
 from coloring.report.series import timelines
+from coloring.report.svg import STATE_COLOURS
 
 Split = dict[str, tuple[int, int, int]]  # program -> (spent, on purpose, with findings)
 
@@ -117,3 +120,32 @@ def test_report_and_replay_split_a_generated_folders_spending_alike(
         folder = Path(tmp) / "pilot"
         generate(folder, seed=seed, farmers=farmers, misuse_rate=misuse_rate)
         assert_one_answer(folder, Path(tmp))
+
+
+def test_the_sankey_paints_the_misused_part_red(tmp_path: Path) -> None:
+    application = ColoringApplication(f"sqlite:///{tmp_path / 'ledger.db'}")
+    try:
+        runner = ProjectionRunner(application)
+        load_folder(application, example_folder())
+        runner.run()
+        t = queries.evaluation_instant(runner.db, None)
+        assert t is not None
+        scope = Scope(t, programs(runner.db, None, t))
+        graph = flows(runner.db, scope)
+        leasing = next(p for p in scope.programs if p.program_id == "AGROLEASE-2025")
+        svg = render_sankey(graph["AGROLEASE-2025"], leasing, "flows")
+    finally:
+        application.close()
+    red = STATE_COLOURS["spent with findings"]
+    bands = re.findall(
+        r'<path class="band" d="[^"]*" fill="([^"]*)"[^>]*><title>([^<]*)</title>', svg
+    )
+    painted = [
+        in_tiyn(amount)
+        for fill, tip in bands
+        if fill == red
+        for amount in re.findall(r": ([0-9]+\.[0-9]{2}) KZT", tip)
+    ]
+    misused = sum(k.amount for k in graph["AGROLEASE-2025"].links if k.target == "=spent_flagged")
+    assert painted and sum(painted) == misused
+    assert all("spent with findings" in tip for fill, tip in bands if fill == red)
