@@ -48,17 +48,34 @@ def programs(
     ] = None,
     fmt: Annotated[TermsFormat, typer.Option("--format")] = TermsFormat.table,
 ) -> None:
-    """Programs with the terms in force and every amendment of them (the history of terms)."""
+    """Programs with the terms in force, every amendment of them (the history of terms), and
+    their money: allocated, spent on purpose / with findings, returned, held."""
     from coloring.cli import ledger, out
+    from coloring.projections.queries import evaluation_instant
+    from coloring.projections.spending import program_money
     from coloring.projections.terms import program_terms
 
     t = None if as_of is None else _instant(as_of, "--as-of").us
     with ledger(db) as (_, runner):
         terms = program_terms(runner.db)
+        # Money at the same instant, by the one definition of money by verdict.
+        money = {
+            m.program_id: m.as_dict()
+            for m in program_money(runner.db, evaluation_instant(runner.db, t))
+        }
     if fmt is TermsFormat.json:
-        sys.stdout.write(json.dumps([p.as_dict(t) for p in terms], indent=1) + "\n")
+        listed = [
+            {
+                **p.as_dict(t),
+                "money": {k: v for k, v in money[p.program_id].items() if k != "program"},
+            }
+            for p in terms
+        ]
+        sys.stdout.write(json.dumps(listed, indent=1) + "\n")
         return
-    table = Table("program", "kind", "expires_at", "max_idle_days", "history of terms")
+    table = Table(
+        "program", "kind", "expires_at", "max_idle_days", "history of terms", "money (KZT)"
+    )
     for p in terms:
         expires_us, offset, idle, _ = p.in_force(2**62 if t is None else t)
         history = [
@@ -67,12 +84,15 @@ def programs(
             f"max_idle_days {p.max_idle_days}",
             *(a.describe() for a in p.known_at(t)),
         ]
+        m = money[p.program_id]
         table.add_row(
             p.program_id,
             p.kind,
             format_instant(expires_us, offset),
             str(idle),
             "\n".join(history),
+            f"allocated {m['allocated']}\nspent {m['spent']}\n  on purpose {m['on_purpose']}\n"
+            f"  with findings {m['misused']}\nreturned {m['returned']}\nheld {m['held']}",
         )
     out.print(table)
 

@@ -1,5 +1,5 @@
 """One definition of money by verdict: the report (its flows and its utilisation), a replay of
-the same folder and `balances --totals` split what was spent into "on purpose" and "with
+the same folder, `balances --totals` and `programs` split what was spent into "on purpose" and "with
 findings" alike, per program, and spent = on purpose + misused, on the shipped example and on
 generated folders."""
 
@@ -89,11 +89,20 @@ def split_by_balances(db: str) -> Split:
     return out
 
 
+def split_by_programs(db: str) -> Split:
+    result = CliRunner().invoke(app, ["programs", "--format", "json", "--db", db])
+    assert result.exit_code == 0, result.stderr
+    return {
+        p["program"]: tuple(in_tiyn(p["money"][k]) for k in ("spent", "on_purpose", "misused"))
+        for p in json.loads(result.stdout)
+    }
+
+
 def assert_one_answer(folder: Path, tmp: Path) -> Split:
     db = f"sqlite:///{tmp / 'ledger.db'}"
     by_lines, by_flows = split_by_the_report(folder, db)
     by_replay = split_by_a_replay(folder, tmp)
-    assert by_lines == by_flows == by_replay == split_by_balances(db)
+    assert by_lines == by_flows == by_replay == split_by_balances(db) == split_by_programs(db)
     for spent, on_purpose, misused in by_replay.values():
         assert spent == on_purpose + misused and on_purpose >= 0 and misused >= 0
     return by_replay
