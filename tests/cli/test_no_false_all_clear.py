@@ -201,3 +201,20 @@ def test_an_unknown_name_in_a_filter_is_exit_2_with_the_close_ones(
 def test_a_known_program_with_no_findings_is_an_empty_answer_not_an_error(ledger: str) -> None:
     result = run("findings", "--db", ledger, "--program", "SUB", "--format", "json")
     assert (result.exit_code, result.stdout) == (0, "[]\n")
+
+
+def test_an_unknown_program_with_check_is_exit_2_in_process(ledger: str) -> None:
+    result = run("findings", "--db", ledger, "--program", "NOPE", "--check")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "no program 'NOPE' in the ledger (programs: AA, ROAD, SUB)" in result.stderr
+
+
+@pytest.mark.postgres
+@ON_POSTGRES
+def test_findings_on_a_missing_postgresql_database_names_it_in_process(
+    fresh_database: NewDatabase,
+) -> None:
+    result = run("findings", "--db", database_named(fresh_database, "coloring_no_such_db"))
+    assert result.exit_code == 2
+    assert "no PostgreSQL database coloring_no_such_db at " in result.stderr
