@@ -130,10 +130,7 @@ def _summary(summaries: Sequence[Summary]) -> str:
     if not summaries:
         return ""
     states = list(summaries[0].states)
-    head = "".join(
-        f'<th class="num">{esc(s)}</th>'
-        for s in [*(f"{m} (KZT)" for m in ["allocated", *states]), "findings"]
-    )
+    head = "".join(f'<th class="num">{esc(s)}</th>' for s in ["allocated", *states, "findings"])
     rows = []
     for s in summaries:
         # Exact tenge, as every command prints amounts; the charts keep compact labels.
