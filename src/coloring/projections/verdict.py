@@ -41,14 +41,6 @@ from coloring.domain.rulebook import MISUSE_RULES, Rule
 PAYMENT_RULES = frozenset(MISUSE_RULES)
 WHOLE_PAYMENT_RULES = PAYMENT_RULES - {Rule.OVERPAYMENT}
 DOCUMENT_RULES = frozenset(rulebook.DOCUMENT_RULES)
-WHOLE_ANIMAL_RULES = frozenset(
-    {
-        Rule.UNREGISTERED_ANIMAL,
-        Rule.SELLER_NOT_OWNER,
-        Rule.DUPLICATE_ANIMAL,
-        Rule.EARLY_DISPOSAL,
-    }
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,9 +63,8 @@ class Payment:
 
 
 def misused_of_finding(fact: Fact) -> int:
-    """The misused part of the money a document finding is about (its `amount`)."""
-    if fact.rule in WHOLE_ANIMAL_RULES or fact.rule == Rule.DOUBLE_SUBSIDY:
-        return fact.amount
+    """The misused part of the money a document finding is about (its `amount`): all of it
+    unless the rule says which part."""
     if fact.rule == Rule.SUBSIDY_OVER_CAP:
         cap = Fraction(str(fact.evidence["cap_percent"]))
         allowed = floor(cap * int(fact.evidence["asset_value"]) / 100)
@@ -84,7 +75,7 @@ def misused_of_finding(fact: Fact) -> int:
             value = int(fact.evidence["asset_value"])
             return fact.amount * max(0, value - reference) // value if value else 0
         return max(0, min(fact.amount, fact.amount - reference))  # an animal
-    return 0
+    return fact.amount
 
 
 def document_misused(facts: Iterable[Fact]) -> dict[str, int]:
