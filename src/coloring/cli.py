@@ -30,6 +30,7 @@ from coloring.pilot.loader import LoadRefusedError, load_folder
 from coloring.pilot.reader import PilotInputError
 from coloring.programs_cli import register as register_programs
 from coloring.projections import queries
+from coloring.projections.names import BadQueryError, check_rules
 from coloring.projections.runner import ProjectionRunner
 from coloring.projections.spending import program_money
 from coloring.projections.verify import verify as verify_read_models
@@ -221,8 +222,8 @@ def findings(
 ) -> None:
     """List misuse findings, sorted by time, rule and subject."""
     try:
-        queries.check_rules(rule or ())
-    except queries.BadQueryError as e:
+        check_rules(rule or ())
+    except BadQueryError as e:
         fail(str(e), 2)
     filters = queries.Filters(
         rules=tuple(rule or ()),

@@ -7,68 +7,22 @@ instant from which it is known, so time travel is a filter.
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from coloring.domain.errors import ColoringError
 from coloring.domain.money import format_tiyn
-from coloring.domain.rules import Rule
 from coloring.domain.time import KZ_OFFSET_MINUTES, format_instant
 from coloring.projections.db import Database
+from coloring.projections.names import BadQueryError as BadQueryError
+from coloring.projections.names import check_names, check_rules, unknown
 from coloring.projections.terms import program_terms
 
 
 class NotFoundError(ColoringError):
     pass
-
-
-class BadQueryError(ColoringError):
-    """The question itself is malformed (a usage error, exit 2)."""
-
-
-def unknown(what: str, name: str, known: Sequence[str], option: str = "") -> BadQueryError:
-    """`--program: no program 'AA-2O25' in the ledger (did you mean AA-2025?)`: the closest known
-    names, or all of them when there are few."""
-    close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
-    if close:
-        hint = f" (did you mean {' or '.join(close)}?)"
-    elif not known:
-        hint = f" (the ledger has no {what}s)"
-    elif len(known) <= 12:
-        hint = f" ({what}s: {', '.join(known)})"
-    else:
-        hint = f" ({len(known)} {what}s; none is close)"
-    prefix = f"{option}: " if option else ""
-    return BadQueryError(f"{prefix}no {what} {name!r} in the ledger{hint}")
-
-
-def check_rules(rules: Iterable[str], option: str = "--rule") -> None:
-    """A rule name that is not one of the contract's 18 is a usage error."""
-    known = [r.value for r in Rule]
-    for rule in rules:
-        if rule not in known:
-            close = difflib.get_close_matches(rule.upper(), known, n=3, cutoff=0.5)
-            hint = f"did you mean {' or '.join(close)}?" if close else f"rules: {', '.join(known)}"
-            prefix = f"{option}: " if option else ""
-            raise BadQueryError(f"{prefix}unknown rule {rule!r} ({hint})")
-
-
-def check_names(db: Database, program: str | None = None, participant: str | None = None) -> None:
-    """A filter naming a program or participant the ledger does not know is a usage error, not
-    an empty answer (which would read as "nothing wrong")."""
-    if program is not None:
-        programs = [r[0] for r in db.query("SELECT program_id FROM rm_programs ORDER BY 1")]
-        if program not in programs:
-            raise unknown("program", program, programs, "--program")
-    if participant is not None and not db.query(
-        "SELECT 1 FROM rm_participants WHERE participant_id = ?", (participant,)
-    ):
-        everyone = [r[0] for r in db.query("SELECT participant_id FROM rm_participants ORDER BY 1")]
-        raise unknown("participant", participant, everyone, "--participant")
 
 
 # Evidence keys that hold an amount: tiyn inside (as every read model keeps money), tenge with

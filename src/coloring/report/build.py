@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from coloring.domain.time import KZ_OFFSET_MINUTES, format_instant
 from coloring.projections import queries
 from coloring.projections.db import Database
+from coloring.projections.names import unknown
 from coloring.report import page
 from coloring.report.charts import render_risk, render_stays, render_utilisation
 from coloring.report.flows import flows
@@ -53,7 +54,7 @@ def build_report(
     chosen = programs(db, program, t)
     if program is not None and not chosen:
         known = [p.program_id for p in programs(db)]
-        raise queries.unknown("program", program, known, "--program")
+        raise unknown("program", program, known, "--program")
     scope_text = f"program {program}" if program else f"{len(chosen)} program(s)"
     title = "Coloured money report" + (f": {program}" if program else "")
     if t is None:
