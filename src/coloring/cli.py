@@ -3,7 +3,6 @@ and progress to stderr. Exit 0 ok, 1 a failed check or domain error, 2 bad input
 
 from __future__ import annotations
 
-import csv
 import gc
 import json
 import sys
@@ -22,17 +21,15 @@ from rich.table import Table
 
 from coloring.application import ColoringApplication
 from coloring.domain.errors import ColoringError, DatabaseUnavailableError
-from coloring.domain.money import format_tiyn
 from coloring.domain.time import InvalidTimeError, parse_instant
-from coloring.money_cli import print_program_money
+from coloring.export.commands import register as register_export
 from coloring.persistence import DatabaseUrlError, database_url, require_ledger, sqlite_file
 from coloring.pilot.loader import LoadRefusedError, load_folder
 from coloring.pilot.reader import PilotInputError
 from coloring.programs_cli import register as register_programs
 from coloring.projections import queries
-from coloring.projections.names import BadQueryError, check_rules
+from coloring.projections.names import UnknownNameError, check_rules
 from coloring.projections.runner import ProjectionRunner
-from coloring.projections.spending import program_money
 from coloring.projections.verify import verify as verify_read_models
 from coloring.report.commands import register as register_report
 from coloring.rules_cli import register as register_rules
@@ -91,6 +88,8 @@ def ledger(
         if catch_up:
             _catch_up(runner)
         yield application, runner
+    except UnknownNameError as e:
+        fail(e.for_command_line(), 2)
     except (DatabaseUrlError, DatabaseUnavailableError, queries.BadQueryError) as e:
         fail(str(e), 2)
     except queries.NotFoundError as e:
@@ -204,70 +203,114 @@ def _load(folder: Path, db: str | None, mode: str | None) -> None:
         )
 
 
+class Status(StrEnum):
+    open = "open"
+    refused = "refused"
+
+
+class SortKey(StrEnum):
+    at = "at"
+    amount = "amount"
+
+
+class GroupKey(StrEnum):
+    rule = "rule"
+    program = "program"
+    region = "region"
+    participant = "participant"
+    status = "status"
+
+
+ExcelOption = Annotated[
+    bool,
+    typer.Option(
+        "--excel",
+        help="CSV for Excel in ru/kk locales: UTF-8 with BOM, ';', decimal comma.",
+    ),
+]
+
+
 @app.command()
 def findings(
     db: DbOption = None,
     rule: Annotated[
         list[str] | None, typer.Option("--rule", help="Only this rule (repeatable).")
     ] = None,
-    program: Annotated[str | None, typer.Option("--program")] = None,
-    participant: Annotated[str | None, typer.Option("--participant")] = None,
+    program: Annotated[str | None, typer.Option("--program", help="Only this program.")] = None,
+    participant: Annotated[
+        str | None, typer.Option("--participant", help="Only findings naming this participant.")
+    ] = None,
+    region: Annotated[
+        str | None, typer.Option("--region", help="Only findings whose first participant is here.")
+    ] = None,
+    status: Annotated[
+        Status | None, typer.Option("--status", help="Only open or only refused findings.")
+    ] = None,
+    min_amount: Annotated[
+        str | None,
+        typer.Option("--min-amount", help="Only findings of at least this many tenge."),
+    ] = None,
     since: Annotated[str | None, typer.Option("--since", help="Findings at or after.")] = None,
     until: Annotated[str | None, typer.Option("--until", help="Findings at or before.")] = None,
     as_of: AsOfOption = None,
+    sort: Annotated[
+        SortKey, typer.Option("--sort", help="at: by time; amount: largest first.")
+    ] = SortKey.at,
+    group_by: Annotated[
+        list[GroupKey] | None,
+        typer.Option(
+            "--group-by",
+            help="Count and sum the findings by rule, program, region, participant or status "
+            "(repeatable: several keys).",
+        ),
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    excel: ExcelOption = False,
     check: Annotated[
         bool, typer.Option("--check", help="Exit 1 when there is any finding.")
     ] = False,
 ) -> None:
-    """List misuse findings, sorted by time, rule and subject."""
+    """List misuse findings, sorted by time, rule and subject (or by amount), or count and sum
+    them by rule, program, region or participant."""
+    from coloring.api.ledger import Ledger
+    from coloring.export import render
+    from coloring.export.grouping import group
+
     try:
         check_rules(rule or ())
-    except BadQueryError as e:
-        fail(str(e), 2)
-    filters = queries.Filters(
-        rules=tuple(rule or ()),
-        program=program,
-        participant=participant,
-        since_us=_instant(since, "--since"),
-        until_us=_instant(until, "--until"),
-    )
-    as_of_us = _instant(as_of, "--as-of")
-    with ledger(db) as (_, runner):
-        found = queries.findings(runner.db, as_of_us, filters)
-    rows = [f.as_dict() for f in found]
-    if fmt is Format.json:
-        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
-    elif fmt is Format.csv:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(["rule", "subject", "program", "amount", "at", "status", "participants"])
-        for r in rows:
-            writer.writerow(
-                [
-                    r["rule"],
-                    r["subject"],
-                    r["program"],
-                    r["amount"],
-                    r["at"],
-                    r["status"],
-                    ";".join(r["participants"]),
-                ]
+    except UnknownNameError as e:
+        fail(e.for_command_line(), 2)
+    _instant(since, "--since")
+    _instant(until, "--until")
+    _instant(as_of, "--as-of")
+    if excel and fmt is not Format.csv:
+        fail("--excel shapes CSV for Excel: use it with --format csv", 2)
+    with ledger(db) as (application, runner):
+        try:
+            found = Ledger.over(application, runner).findings(
+                rule or None,
+                program=program,
+                participant=participant,
+                region=region,
+                status=status.value if status else None,
+                min_amount=min_amount,
+                since=since,
+                until=until,
+                as_of=as_of,
             )
+        except queries.BadQueryError as e:
+            name, _, reason = str(e).partition(": ")
+            fail(f"--{name.replace('_', '-')}: {reason}", 2)
+    if group_by:
+        keys = list(dict.fromkeys(k.value for k in group_by))
+        render.groups(keys, group(found, keys, sort.value), fmt.value, excel, out)
     else:
-        table = Table("at", "rule", "subject", "program", "amount", "status", "participants")
-        for r in rows:
-            table.add_row(
-                r["at"],
-                r["rule"],
-                r["subject"],
-                r["program"],
-                r["amount"],
-                r["status"],
-                ", ".join(r["participants"]),
-            )
-        out.print(table)
-        err.print(f"{len(rows)} finding(s)")
-    if check and rows:
+        if sort is SortKey.amount:
+            found = type(found)(found.item, sorted(found, key=lambda f: f.amount, reverse=True))
+        render.findings(found, fmt.value, excel, out)
+    if fmt is Format.table:
+        err.print(f"{len(found)} finding(s)")
+    if check and found:
         raise typer.Exit(1)
 
 
@@ -291,9 +334,12 @@ def trace(
     db: DbOption = None,
     as_of: AsOfOption = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    excel: ExcelOption = False,
 ) -> None:
     """Follow one tagged tiyn from its allocation to where it is now."""
     as_of_us = _instant(as_of, "--as-of")
+    if excel and fmt is not Format.csv:
+        fail("--excel shapes CSV for Excel: use it with --format csv", 2)
     with ledger(db) as (_, runner):
         t = queries.trace(runner.db, unit, as_of_us)
     if fmt is Format.json:
@@ -303,7 +349,7 @@ def trace(
                     "unit": t.unit,
                     "program": t.program,
                     "state": t.state,
-                    "steps": [s.__dict__ for s in t.steps],
+                    "steps": [s.as_dict() for s in t.steps],
                 },
                 indent=1,
             )
@@ -311,10 +357,10 @@ def trace(
         )
         return
     if fmt is Format.csv:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(["at", "holder", "via", "outcome"])
-        for s in t.steps:
-            writer.writerow([s.at, s.holder, s.via, s.outcome])
+        from coloring.export.render import write_csv
+
+        rows = [[s.at, s.holder, s.via, s.outcome] for s in t.steps]
+        write_csv([["at", "holder", "via", "outcome"], *rows], excel)
         return
     table = Table("at", "holder", "via", "outcome", title=f"{t.unit} ({t.program})")
     for s in t.steps:
@@ -326,59 +372,48 @@ def trace(
 @app.command()
 def balances(
     db: DbOption = None,
-    program: Annotated[str | None, typer.Option("--program")] = None,
-    participant: Annotated[str | None, typer.Option("--participant")] = None,
+    program: Annotated[str | None, typer.Option("--program", help="Only this program.")] = None,
+    participant: Annotated[
+        str | None, typer.Option("--participant", help="Only this holder.")
+    ] = None,
     as_of: AsOfOption = None,
-    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
-    totals: Annotated[
+    per_program: Annotated[
         bool,
         typer.Option(
-            "--totals",
-            help="Per program instead: allocated, spent (on purpose / with findings), "
-            "returned, held.",
+            "--per-program",
+            help="Per program: allocated, spent, returned and held (instead of per holder).",
         ),
     ] = False,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    excel: ExcelOption = False,
 ) -> None:
-    """Coloured money held, per program and holder (`--totals`: per program, by verdict)."""
-    as_of_us = _instant(as_of, "--as-of")
-    if totals and participant is not None:
-        fail("--totals is per program: --participant does not apply", 2)
-    with ledger(db) as (_, runner):
-        rows = queries.balances(runner.db, as_of_us, program, participant)
-        if totals:
-            t = queries.evaluation_instant(runner.db, as_of_us)
-            money = [m for m in program_money(runner.db, t) if program in (None, m.program_id)]
-            print_program_money(money, fmt.value, out)
+    """Coloured money held, per program and holder (or, with --per-program, what each program
+    allocated, spent, returned and still holds)."""
+    from coloring.api.ledger import Ledger
+    from coloring.export import render
+
+    _instant(as_of, "--as-of")
+    if excel and fmt is not Format.csv:
+        fail("--excel shapes CSV for Excel: use it with --format csv", 2)
+    if per_program and participant is not None:
+        fail("--per-program totals whole programs: leave out --participant", 2)
+    with ledger(db) as (application, runner):
+        answers = Ledger.over(application, runner)
+        if per_program:
+            totals = answers.programs(as_of=as_of)
+            shown = type(totals)(totals.item, (p for p in totals if program in (None, p.program)))
+            render.programs(shown, fmt.value, excel, out)
             return
-    _print_balances(rows, fmt)
+        rows = answers.balances(program=program, participant=participant, as_of=as_of)
+    render.balances(rows, fmt.value, excel, out)
 
 
 def _print_balances(rows: list[queries.Balance], fmt: Format) -> None:
-    if fmt is Format.json:
-        sys.stdout.write(
-            json.dumps(
-                [
-                    {
-                        "program": b.program,
-                        "participant": b.participant,
-                        "held": format_tiyn(b.held),
-                    }
-                    for b in rows
-                ],
-                indent=1,
-            )
-            + "\n"
-        )
-    elif fmt is Format.csv:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(["program", "participant", "held"])
-        for b in rows:
-            writer.writerow([b.program, b.participant, format_tiyn(b.held)])
-    else:
-        table = Table("program", "participant", "held (KZT)")
-        for b in rows:
-            table.add_row(b.program, b.participant, format_tiyn(b.held))
-        out.print(table)
+    from coloring.api.results import Balance, Rows, tenge
+    from coloring.export import render
+
+    shown = Rows(Balance, (Balance(b.program, b.participant, tenge(b.held)) for b in rows))
+    render.balances(shown, fmt.value, False, out)
 
 
 @app.command()
@@ -434,7 +469,10 @@ def demo(
 ) -> None:
     """Load the shipped example pilot folder (a livestock, a leasing and a road program) into a
     ledger, then show balances, every finding, one tagged tiyn's path and one finding explained."""
+    from coloring.api.ledger import Ledger
+    from coloring.api.results import tenge
     from coloring.examples import example_folder
+    from coloring.export import render
 
     source = folder or example_folder()
     target = db or "sqlite:///:memory:"
@@ -447,13 +485,14 @@ def demo(
         )
         out.rule("coloured money held now")
         _print_balances(queries.balances(runner.db), Format.table)
-        out.rule("money by verdict")
-        latest = queries.evaluation_instant(runner.db, None)
-        print_program_money(program_money(runner.db, latest), "table", out)
+        out.rule("money by verdict (coloring balances --per-program)")
+        render.programs(Ledger.over(application, runner).programs(), "table", False, out)
         found = queries.findings(runner.db)
-        table = Table("at", "rule", "subject", "amount", "status", title="findings")
+        table = Table("at", "rule", "subject", title="findings")
+        table.add_column("amount (KZT)", justify="right", no_wrap=True)
+        table.add_column("status")
         for f in found:
-            table.add_row(f.at, f.rule, f.subject, format_tiyn(f.amount), f.status)
+            table.add_row(f.at, f.rule, f.subject, f"{tenge(f.amount):,.2f}", f.status)
         out.print(table)
         first = runner.db.query(
             "SELECT allocation_id FROM rm_allocations ORDER BY allocation_id LIMIT 1"
@@ -477,6 +516,7 @@ register_programs(app)
 register_report(app)
 register_rules(app)
 register_scenarios(app)
+register_export(app)
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ from coloring.domain.errors import TermsAmendmentError
 from coloring.domain.records import TermsAmendment
 from coloring.domain.time import Instant, InvalidTimeError, format_instant, parse_instant
 
+MONEY = ("allocated", "spent", "on_purpose", "misused", "returned", "held")
 DB_HELP = "Database URL (default $COLORING_DB or sqlite:///coloring.db)."
 
 
@@ -51,8 +52,8 @@ def programs(
     """Programs with the terms in force, every amendment of them (the history of terms), and
     their money: allocated, spent on purpose / with findings, returned, held."""
     from coloring.cli import ledger, out
-    from coloring.projections.queries import evaluation_instant
-    from coloring.projections.spending import program_money
+    from coloring.domain.money import format_tiyn
+    from coloring.projections.extracts import program_totals
     from coloring.projections.terms import program_terms
 
     t = None if as_of is None else _instant(as_of, "--as-of").us
@@ -60,17 +61,11 @@ def programs(
         terms = program_terms(runner.db)
         # Money at the same instant, by the one definition of money by verdict.
         money = {
-            m.program_id: m.as_dict()
-            for m in program_money(runner.db, evaluation_instant(runner.db, t))
+            m.program: {k: format_tiyn(getattr(m, k)) for k in MONEY}
+            for m in program_totals(runner.db, t)
         }
     if fmt is TermsFormat.json:
-        listed = [
-            {
-                **p.as_dict(t),
-                "money": {k: v for k, v in money[p.program_id].items() if k != "program"},
-            }
-            for p in terms
-        ]
+        listed = [{**p.as_dict(t), "money": money[p.program_id]} for p in terms]
         sys.stdout.write(json.dumps(listed, indent=1) + "\n")
         return
     table = Table(

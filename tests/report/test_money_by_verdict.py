@@ -1,7 +1,7 @@
 """One definition of money by verdict: the report (its flows and its utilisation), a replay of
-the same folder, `balances --totals` and `programs` split what was spent into "on purpose" and "with
-findings" alike, per program, and spent = on purpose + misused, on the shipped example and on
-generated folders."""
+the same folder, `balances --per-program` and `programs` split what was spent into "on purpose"
+and "with findings" alike, per program, and spent = on purpose + misused, on the shipped example
+and on generated folders."""
 
 from __future__ import annotations
 
@@ -74,8 +74,9 @@ def split_by_a_replay(folder: Path, tmp: Path) -> Split:
 
 
 def split_by_balances(db: str) -> Split:
-    """`coloring balances --totals`; checks on the way that its `held` is what the holders hold."""
-    result = CliRunner().invoke(app, ["balances", "--totals", "--format", "json", "--db", db])
+    """`coloring balances --per-program`; checks on the way that its `held` is what the holders
+    hold."""
+    result = CliRunner().invoke(app, ["balances", "--per-program", "--format", "json", "--db", db])
     assert result.exit_code == 0, result.stderr
     holders = CliRunner().invoke(app, ["balances", "--format", "json", "--db", db])
     held: dict[str, int] = {}

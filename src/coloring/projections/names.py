@@ -18,9 +18,30 @@ class BadQueryError(ColoringError):
     """The question itself is malformed (a usage error, exit 2)."""
 
 
-def unknown(what: str, name: str, known: Sequence[str], option: str = "") -> BadQueryError:
-    """`--program: no program 'AA-2O25' in the ledger (did you mean AA-2025?)`: the closest known
-    names, or all of them when there are few."""
+class NotFoundError(ColoringError):
+    """What was asked for is not in the ledger (a finding, a unit)."""
+
+
+class UnknownNameError(BadQueryError, NotFoundError):
+    """`program: no program 'AA-2O25' in the ledger (did you mean AA-2025?)`: the option (as the
+    Python API names it; empty for an argument) and what is wrong with it. A usage error on the
+    command line (exit 2); for the Python API also a `NotFoundError`, as it names nothing there.
+    """
+
+    def __init__(self, option: str, message: str) -> None:
+        super().__init__(f"{option}: {message}" if option else message)
+        self.option = option
+        self.message = message
+
+    def for_command_line(self) -> str:
+        """`--program: no program ...` (the option as the command line spells it)."""
+        if not self.option:
+            return self.message
+        return f"--{self.option.replace('_', '-')}: {self.message}"
+
+
+def unknown(what: str, name: str, known: Sequence[str], option: str = "") -> UnknownNameError:
+    """The closest known names (difflib), or all of them when there are few."""
     close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
     if close:
         hint = f" (did you mean {' or '.join(close)}?)"
@@ -30,19 +51,17 @@ def unknown(what: str, name: str, known: Sequence[str], option: str = "") -> Bad
         hint = f" ({what}s: {', '.join(known)})"
     else:
         hint = f" ({len(known)} {what}s; none is close)"
-    prefix = f"{option}: " if option else ""
-    return BadQueryError(f"{prefix}no {what} {name!r} in the ledger{hint}")
+    return UnknownNameError(option, f"no {what} {name!r} in the ledger{hint}")
 
 
-def check_rules(rules: Iterable[str], option: str = "--rule") -> None:
+def check_rules(rules: Iterable[str], option: str = "rule") -> None:
     """A rule name that is not one of the contract's 18 is a usage error."""
     known = [r.value for r in Rule]
     for rule in rules:
         if rule not in known:
             close = difflib.get_close_matches(rule.upper(), known, n=3, cutoff=0.5)
             hint = f"did you mean {' or '.join(close)}?" if close else f"rules: {', '.join(known)}"
-            prefix = f"{option}: " if option else ""
-            raise BadQueryError(f"{prefix}unknown rule {rule!r} ({hint})")
+            raise UnknownNameError(option, f"unknown rule {rule!r} ({hint})")
 
 
 def check_names(db: Database, program: str | None = None, participant: str | None = None) -> None:
@@ -51,9 +70,9 @@ def check_names(db: Database, program: str | None = None, participant: str | Non
     if program is not None:
         programs = [r[0] for r in db.query("SELECT program_id FROM rm_programs ORDER BY 1")]
         if program not in programs:
-            raise unknown("program", program, programs, "--program")
+            raise unknown("program", program, programs, "program")
     if participant is not None and not db.query(
         "SELECT 1 FROM rm_participants WHERE participant_id = ?", (participant,)
     ):
         everyone = [r[0] for r in db.query("SELECT participant_id FROM rm_participants ORDER BY 1")]
-        raise unknown("participant", participant, everyone, "--participant")
+        raise unknown("participant", participant, everyone, "participant")

@@ -12,18 +12,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from coloring.domain.errors import ColoringError
 from coloring.domain.money import format_tiyn
 from coloring.domain.time import KZ_OFFSET_MINUTES, format_instant
 from coloring.projections.db import Database
 from coloring.projections.names import BadQueryError as BadQueryError
+from coloring.projections.names import NotFoundError as NotFoundError
 from coloring.projections.names import check_names, check_rules, unknown
 from coloring.projections.terms import program_terms
-
-
-class NotFoundError(ColoringError):
-    pass
-
 
 # Evidence keys that hold an amount: tiyn inside (as every read model keeps money), tenge with
 # two decimals wherever a finding is shown.
@@ -247,6 +242,11 @@ class Step:
     via: str
     at: str
     outcome: str
+    at_us: int = 0
+    at_offset: int = 0
+
+    def as_dict(self) -> dict[str, str]:
+        return {"holder": self.holder, "via": self.via, "at": self.at, "outcome": self.outcome}
 
 
 @dataclass(frozen=True)
@@ -299,7 +299,7 @@ def trace(db: Database, unit: str, as_of_us: int | None = None) -> Trace:
         unit,
         program,
         [
-            Step(holder, via, format_instant(at_us, off), outcome)
+            Step(holder, via, format_instant(at_us, off), outcome, at_us, off)
             for holder, via, at_us, off, outcome in rows
         ],
     )

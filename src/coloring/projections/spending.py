@@ -7,7 +7,6 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 
-from coloring.domain.money import format_tiyn
 from coloring.projections.db import Database
 from coloring.projections.verdict import (
     DOCUMENT_RULES,
@@ -80,61 +79,3 @@ def misspent(db: Database, t: int) -> dict[str, Misspent]:
         for mid, (_, program, payer, at_us, amount, _, outcome) in ordered
         if outcome == "spent" and parts[mid] > 0
     }
-
-
-@dataclass(frozen=True, slots=True)
-class ProgramMoney:
-    """Where a program's money is at an instant: allocated = spent + returned + held, and
-    spent = on purpose + misused (by verdict)."""
-
-    program_id: str
-    allocated: int
-    spent: int
-    on_purpose: int
-    misused: int
-    returned: int
-    held: int
-
-    def as_dict(self) -> dict[str, str]:
-        amounts = (
-            ("allocated", self.allocated),
-            ("spent", self.spent),
-            ("on_purpose", self.on_purpose),
-            ("misused", self.misused),
-            ("returned", self.returned),
-            ("held", self.held),
-        )
-        return {"program": self.program_id, **{k: format_tiyn(v) for k, v in amounts}}
-
-
-def program_money(db: Database, t: int | None) -> list[ProgramMoney]:
-    """Every program's money at `t` (None: an empty ledger, all zero)."""
-    sums: dict[str, tuple[int, int, int]] = {}
-    if t is not None:
-        for program_id, allocated, spent, returned in db.query(
-            "SELECT program_id, SUM(CASE WHEN kind = 'allocation' THEN amount ELSE 0 END), "
-            "SUM(CASE WHEN outcome = 'spent' THEN amount ELSE 0 END), "
-            "SUM(CASE WHEN outcome = 'returned' THEN amount ELSE 0 END) FROM rm_movements "
-            "WHERE status = 'applied' AND at_us <= ? GROUP BY program_id",
-            (t,),
-        ):
-            sums[program_id] = (int(allocated or 0), int(spent or 0), int(returned or 0))
-    misused: dict[str, int] = defaultdict(int)
-    for m in misspent(db, t).values() if t is not None else ():
-        misused[m.program_id] += m.misused
-    out = []
-    for (program_id,) in db.query("SELECT program_id FROM rm_programs ORDER BY program_id"):
-        allocated, spent, returned = sums.get(program_id, (0, 0, 0))
-        bad = misused[program_id]
-        out.append(
-            ProgramMoney(
-                program_id,
-                allocated,
-                spent,
-                spent - bad,
-                bad,
-                returned,
-                allocated - spent - returned,
-            )
-        )
-    return out

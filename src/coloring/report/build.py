@@ -4,6 +4,7 @@ through `coloring.projections.queries`, capped."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from coloring.domain.time import KZ_OFFSET_MINUTES, format_instant
@@ -48,13 +49,14 @@ def build_report(
     *,
     max_rows: int = MAX_ROWS,
     top: int = TOP,
+    downloads: Sequence[tuple[str, str]] = (),
 ) -> Report:
     """The whole report. Raises `queries.BadQueryError` for an unknown program."""
     t = queries.evaluation_instant(db, as_of_us)
     chosen = programs(db, program, t)
     if program is not None and not chosen:
         known = [p.program_id for p in programs(db)]
-        raise unknown("program", program, known, "--program")
+        raise unknown("program", program, known, "program")
     scope_text = f"program {program}" if program else f"{len(chosen)} program(s)"
     title = "Coloured money report" + (f": {program}" if program else "")
     if t is None:
@@ -98,6 +100,7 @@ def build_report(
         figures=[page.Figure(c.name.split("-", 1)[0], c.title, c.svg) for c in charts],
         findings=[(f, queries.explain_finding(db, f)) for f in shown],
         total_findings=len(found),
+        downloads=downloads,
     )
     return Report(html, charts, tuple(p.program_id for p in chosen), len(found), len(shown))
 

@@ -55,6 +55,14 @@ def report(
             "or as .svg and .png (png; the PNG needs chromium).",
         ),
     ] = None,
+    xlsx: Annotated[
+        bool,
+        typer.Option(
+            "--xlsx",
+            help="Also write the Excel workbook next to the HTML as <stem>.xlsx (findings with "
+            "evidence, totals, balances; as `coloring export --format xlsx`) and link it.",
+        ),
+    ] = False,
 ) -> None:
     """Write one self-contained HTML report that opens offline: money flows, utilisation over
     time, idle time at intermediaries, a risk map, and the findings with their evidence."""
@@ -72,8 +80,18 @@ def report(
         fail(f"--out {out}: is a folder; name the HTML file to write, e.g. {out}/report.html", 2)
     if not out.parent.is_dir():
         fail(f"--out {out}: the folder {out.parent} does not exist; create it first", 2)
-    with ledger(db) as (_, runner):
-        made = build_report(runner.db, program, as_of_us)
+    workbook = out.with_suffix(".xlsx")
+    downloads = [(workbook.name, "Excel: findings with evidence, totals, balances")] if xlsx else []
+    with ledger(db) as (application, runner):
+        made = build_report(runner.db, program, as_of_us, downloads=downloads)
+        if xlsx:
+            from coloring.api.ledger import Ledger
+            from coloring.export.xlsx import write_workbook
+
+            try:
+                write_workbook(Ledger.over(application, runner), workbook, as_of=as_of)
+            except OSError as e:
+                fail(f"{workbook}: cannot write ({e.strerror or e}); choose a writable place", 2)
     try:
         out.write_text(made.html, encoding="utf-8")
         svgs = write_svgs(out, made.charts) if fmt is not None else []
@@ -89,6 +107,8 @@ def report(
         f"{len(made.programs)} program(s), {made.findings_total:,} finding(s){shown}",
         highlight=False,
     )
+    if xlsx:
+        err.print(f"wrote {workbook} (linked from the report)", highlight=False)
     if svgs:
         err.print(f"wrote {len(svgs)} SVG chart(s): {out.stem}-*.svg", highlight=False)
     if fmt is ChartFormat.png:

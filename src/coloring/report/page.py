@@ -101,7 +101,9 @@ def render(
     findings: Sequence[tuple[Finding, list[str]]],
     total_findings: int,
     note: str = "",
+    downloads: Sequence[tuple[str, str]] = (),
 ) -> str:
+    """The page; `downloads` are (file name, what it holds) written next to it, linked."""
     out = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -113,6 +115,15 @@ def render(
     ]
     if note:
         out.append(f'<p class="note">{esc(note)}</p>')
+    if downloads:
+        out.append(
+            '<p class="note">Download: '
+            + "; ".join(
+                f'<a href="{esc(name)}" download>{esc(name)}</a> ({esc(what)})'
+                for name, what in downloads
+            )
+            + "</p>"
+        )
     out.append(_summary(summaries))
     for key, heading in SECTIONS.items():
         out.append(f'<section id="{key}"><h2>{heading}</h2><p class="intro">{INTRO[key]}</p>')
