@@ -161,5 +161,5 @@ def programs(found: Rows[ProgramTotals], fmt: str, excel: bool, out: Console) ->
         write_csv([["program", "name", *PROGRAM_MONEY], *rows], excel)
         return
     # Names are in JSON and CSV: in a table they would squeeze the amounts' columns.
-    money = [f"{m} (KZT)" for m in PROGRAM_MONEY]
+    money = [f"{m.replace('_', ' ')} (KZT)" for m in PROGRAM_MONEY]
     out.print(_table(["program", *money], money, [[r[0], *r[2:]] for r in rows]))
