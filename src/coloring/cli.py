@@ -20,9 +20,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from coloring.application import ColoringApplication
+from coloring.cli_help import PlainHelpGroup, register_options
 from coloring.domain.errors import ColoringError, DatabaseUnavailableError
 from coloring.domain.time import InvalidTimeError, parse_instant
 from coloring.export.commands import register as register_export
+from coloring.i18n import _, current, ngettext
 from coloring.persistence import DatabaseUrlError, database_url, require_ledger, sqlite_file
 from coloring.pilot.loader import LoadRefusedError, load_folder
 from coloring.pilot.reader import PilotInputError
@@ -34,13 +36,15 @@ from coloring.projections.verify import verify as verify_read_models
 from coloring.report.commands import register as register_report
 from coloring.rules_cli import register as register_rules
 from coloring.scenarios.commands import register as register_scenarios
+from coloring.web.commands import register as register_serve
 
 app = typer.Typer(
     help="An event-sourced ledger of coloured budget money: load pilot data, find misuse, "
     "trace every tagged tiyn.",
     no_args_is_help=True,
-    add_completion=False,
     pretty_exceptions_enable=False,
+    cls=PlainHelpGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
@@ -69,8 +73,17 @@ class Format(StrEnum):
     csv = "csv"
 
 
+FormatOption = Annotated[
+    Format,
+    typer.Option(
+        "--format", help="table for people; json or csv (the contract's fields) for programs."
+    ),
+]
+
+
 def fail(message: str, code: int) -> NoReturn:
-    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    label = _("error:")
+    err.print(f"[bold red]{label}[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -184,7 +197,7 @@ def _load(folder: Path, db: str | None, mode: str | None) -> None:
         except (PilotInputError, LoadRefusedError) as e:
             for line in str(e).splitlines():
                 err.print(line, highlight=False, markup=False, soft_wrap=True)
-            err.print(f"{folder}: nothing was recorded", highlight=False)
+            err.print(_("{folder}: nothing was recorded").format(folder=folder), highlight=False)
             raise typer.Exit(2) from None
         finally:
             if task is not None or bar.live.is_started:
@@ -192,14 +205,22 @@ def _load(folder: Path, db: str | None, mode: str | None) -> None:
         found = Counter(f.rule for f in queries.findings(runner.db))
     recorded = ", ".join(f"{n} {kind}" for kind, n in sorted(summary.records.items()))
     err.print(
-        f"loaded {folder} ({summary.mode} mode): {recorded or 'nothing new'}"
-        + (f"; {summary.skipped} already recorded" if summary.skipped else ""),
+        _("loaded {folder} ({mode} mode): {recorded}").format(
+            folder=folder, mode=summary.mode, recorded=recorded or _("nothing new")
+        )
+        + ("; " + _("{n} already recorded").format(n=summary.skipped) if summary.skipped else ""),
         highlight=False,
     )
-    err.print(f"payments applied {summary.applied}, refused {summary.refused}", highlight=False)
+    err.print(
+        _("payments applied {applied}, refused {refused}").format(
+            applied=summary.applied, refused=summary.refused
+        ),
+        highlight=False,
+    )
     if found:
         err.print(
-            "findings: " + ", ".join(f"{r} {n}" for r, n in sorted(found.items())), highlight=False
+            _("findings:") + " " + ", ".join(f"{r} {n}" for r, n in sorted(found.items())),
+            highlight=False,
         )
 
 
@@ -264,7 +285,7 @@ def findings(
             "(repeatable: several keys).",
         ),
     ] = None,
-    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    fmt: FormatOption = Format.table,
     excel: ExcelOption = False,
     check: Annotated[
         bool, typer.Option("--check", help="Exit 1 when there is any finding.")
@@ -309,7 +330,7 @@ def findings(
             found = type(found)(found.item, sorted(found, key=lambda f: f.amount, reverse=True))
         render.findings(found, fmt.value, excel, out)
     if fmt is Format.table:
-        err.print(f"{len(found)} finding(s)")
+        err.print(ngettext("{n} finding", "{n} findings", len(found)).format(n=len(found)))
     if check and found:
         raise typer.Exit(1)
 
@@ -323,7 +344,7 @@ def explain(
 ) -> None:
     """Explain one finding: what it is and the records behind it."""
     as_of_us = _instant(as_of, "--as-of")
-    with ledger(db) as (_, runner):
+    with ledger(db) as (_application, runner):
         for line in queries.explain(runner.db, rule, subject, as_of_us):
             out.print(line, highlight=False, markup=False)
 
@@ -333,14 +354,14 @@ def trace(
     unit: Annotated[str, typer.Argument(help="A unit id: ALLOCATION#N, e.g. AL-7#1250000.")],
     db: DbOption = None,
     as_of: AsOfOption = None,
-    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    fmt: FormatOption = Format.table,
     excel: ExcelOption = False,
 ) -> None:
     """Follow one tagged tiyn from its allocation to where it is now."""
     as_of_us = _instant(as_of, "--as-of")
     if excel and fmt is not Format.csv:
         fail("--excel shapes CSV for Excel: use it with --format csv", 2)
-    with ledger(db) as (_, runner):
+    with ledger(db) as (_application, runner):
         t = queries.trace(runner.db, unit, as_of_us)
     if fmt is Format.json:
         sys.stdout.write(
@@ -362,11 +383,20 @@ def trace(
         rows = [[s.at, s.holder, s.via, s.outcome] for s in t.steps]
         write_csv([["at", "holder", "via", "outcome"], *rows], excel)
         return
-    table = Table("at", "holder", "via", "outcome", title=f"{t.unit} ({t.program})")
+    table = Table(_("at"), _("holder"), _("via"), _("outcome"), title=f"{t.unit} ({t.program})")
     for s in t.steps:
-        table.add_row(s.at, s.holder, s.via, s.outcome)
+        table.add_row(s.at, s.holder, s.via, _(s.outcome))
     out.print(table)
-    out.print(f"now: {t.state}", highlight=False)
+    out.print(_("now: {state}").format(state=_state(t)), highlight=False)
+
+
+def _state(t: queries.Trace) -> str:
+    last = t.steps[-1]
+    return {
+        "held": _("held by {holder}"),
+        "spent": _("spent at {holder}"),
+        "returned": _("returned to {holder}"),
+    }[last.outcome].format(holder=last.holder)
 
 
 @app.command()
@@ -384,7 +414,7 @@ def balances(
             help="Per program: allocated, spent, returned and held (instead of per holder).",
         ),
     ] = False,
-    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    fmt: FormatOption = Format.table,
     excel: ExcelOption = False,
 ) -> None:
     """Coloured money held, per program and holder (or, with --per-program, what each program
@@ -420,19 +450,23 @@ def _print_balances(rows: list[queries.Balance], fmt: Format) -> None:
 def verify(db: DbOption = None) -> None:
     """Rebuild every read model in a scratch space, compare with the live ones, check
     conservation. Exit 1 with the differences on any mismatch."""
-    with ledger(db) as (_, runner):
+    with ledger(db) as (_application, runner):
         report = verify_read_models(runner)
     if report.ok:
         err.print(
-            f"verified: read models match the {report.position} events; money is conserved",
+            _("verified: read models match the {n} events; money is conserved").format(
+                n=report.position
+            ),
             highlight=False,
         )
         return
     for line in report.differences:
         out.print(line, highlight=False, markup=False)
     fail(
-        "the read models or the balances disagree with the event log (differences above); "
-        "`coloring rebuild` replays the read models from the events",
+        _(
+            "the read models or the balances disagree with the event log (differences above); "
+            "`coloring rebuild` replays the read models from the events"
+        ),
         1,
     )
 
@@ -440,18 +474,27 @@ def verify(db: DbOption = None) -> None:
 @app.command()
 def rebuild(db: DbOption = None) -> None:
     """Drop the read models and replay them from the event log."""
-    with ledger(db, catch_up=False) as (_, runner):
+    with ledger(db, catch_up=False) as (_application, runner):
         n = runner.rebuild()
-    err.print(f"rebuilt the read models from {n} events", highlight=False)
+    err.print(_("rebuilt the read models from {n} events").format(n=n), highlight=False)
 
 
 @app.command()
 def generate(
     out_dir: Annotated[Path, typer.Argument(metavar="OUT", help="Folder to write.")],
-    seed: Annotated[int, typer.Option("--seed")] = 1,
-    farmers: Annotated[int, typer.Option("--farmers")] = 200,
-    scale: Annotated[float, typer.Option("--scale")] = 1.0,
-    misuse_rate: Annotated[float, typer.Option("--misuse-rate")] = 0.05,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Random seed: the same seed writes the same folder.")
+    ] = 1,
+    farmers: Annotated[
+        int, typer.Option("--farmers", help="Farmers (borrowers) of the livestock program.")
+    ] = 200,
+    scale: Annotated[
+        float, typer.Option("--scale", help="Multiplies every program's volume of records.")
+    ] = 1.0,
+    misuse_rate: Annotated[
+        float,
+        typer.Option("--misuse-rate", help="Share of records with planted misuse (0 to 1)."),
+    ] = 0.05,
 ) -> None:
     """Write a deterministic synthetic pilot folder with planted misuse (planted.json)."""
     from coloring.pilot.generator import generate as run_generator
@@ -470,7 +513,6 @@ def demo(
     """Load the shipped example pilot folder (a livestock, a leasing and a road program) into a
     ledger, then show balances, every finding, one tagged tiyn's path and one finding explained."""
     from coloring.api.ledger import Ledger
-    from coloring.api.results import tenge
     from coloring.examples import example_folder
     from coloring.export import render
 
@@ -480,42 +522,53 @@ def demo(
         summary = load_folder(application, source)
         runner.run()
         err.print(
-            f"loaded {source}: payments applied {summary.applied}, refused {summary.refused}",
+            _("loaded {folder}: payments applied {applied}, refused {refused}").format(
+                folder=source, applied=summary.applied, refused=summary.refused
+            ),
             highlight=False,
         )
-        out.rule("coloured money held now")
+        out.rule(_("coloured money held now"))
         _print_balances(queries.balances(runner.db), Format.table)
         out.rule("money by verdict (coloring balances --per-program)")
         render.programs(Ledger.over(application, runner).programs(), "table", False, out)
         found = queries.findings(runner.db)
-        table = Table("at", "rule", "subject", title="findings")
-        table.add_column("amount (KZT)", justify="right", no_wrap=True)
-        table.add_column("status")
+        table = Table(_("at"), _("rule"), _("subject"), title=_("findings"))
+        table.add_column(_("amount (KZT)"), justify="right", no_wrap=True)
+        table.add_column(_("status"))
         for f in found:
-            table.add_row(f.at, f.rule, f.subject, f"{tenge(f.amount):,.2f}", f.status)
+            text = current()
+            table.add_row(
+                text.instant(f.at_us, f.at_offset),
+                f.rule,
+                f.subject,
+                text.money(f.amount),
+                _(f.status),
+            )
         out.print(table)
         first = runner.db.query(
             "SELECT allocation_id FROM rm_allocations ORDER BY allocation_id LIMIT 1"
         )
         if first:
             t = queries.trace(runner.db, f"{first[0][0]}#0")
-            out.rule(f"trace of {t.unit}")
+            out.rule(_("trace of {unit}").format(unit=t.unit))
             for step in t.steps:
                 out.print(
                     f"{step.at}  {step.holder:<12} via {step.via:<12} {step.outcome}",
                     highlight=False,
                 )
-            out.print(f"now: {t.state}", highlight=False)
+            out.print(_("now: {state}").format(state=_state(t)), highlight=False)
         if found:
             out.rule(f"coloring explain {found[0].rule} {found[0].subject}")
             for line in queries.explain(runner.db, found[0].rule, found[0].subject):
                 out.print(line, highlight=False, markup=False)
 
 
+register_options(app)
 register_programs(app)
 register_report(app)
 register_rules(app)
 register_scenarios(app)
+register_serve(app)
 register_export(app)
 
 
@@ -529,6 +582,6 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         err.print(
-            "interrupted: every committed batch is kept; run the same command again to resume"
+            _("interrupted: every committed batch is kept; run the same command again to resume")
         )
         sys.exit(130)

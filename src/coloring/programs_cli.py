@@ -6,6 +6,7 @@ errors to exit codes), imported when a command runs so that `cli.py` may import 
 
 from __future__ import annotations
 
+import csv
 import json
 import sys
 from enum import StrEnum
@@ -17,6 +18,7 @@ from rich.table import Table
 from coloring.domain.errors import TermsAmendmentError
 from coloring.domain.records import TermsAmendment
 from coloring.domain.time import Instant, InvalidTimeError, format_instant, parse_instant
+from coloring.i18n import _
 
 MONEY = ("allocated", "spent", "on_purpose", "misused", "returned", "held")
 DB_HELP = "Database URL (default $COLORING_DB or sqlite:///coloring.db)."
@@ -25,6 +27,7 @@ DB_HELP = "Database URL (default $COLORING_DB or sqlite:///coloring.db)."
 class TermsFormat(StrEnum):
     table = "table"
     json = "json"
+    csv = "csv"
 
 
 def register(app: typer.Typer) -> None:
@@ -47,17 +50,25 @@ def programs(
         str | None,
         typer.Option("--as-of", help="The terms in force at this instant (default: now)."),
     ] = None,
-    fmt: Annotated[TermsFormat, typer.Option("--format")] = TermsFormat.table,
+    fmt: Annotated[
+        TermsFormat,
+        typer.Option(
+            "--format",
+            help="table for people; json (with every amendment) or csv (the terms in force) "
+            "for programs.",
+        ),
+    ] = TermsFormat.table,
 ) -> None:
-    """Programs with the terms in force, every amendment of them (the history of terms), and
-    their money: allocated, spent on purpose / with findings, returned, held."""
+    """Programs with the terms in force and every amendment of them (the history of terms);
+    `--format json` adds each program's money (allocated, spent on purpose / misused, returned,
+    held; the table of it is `coloring balances --per-program`)."""
     from coloring.cli import ledger, out
     from coloring.domain.money import format_tiyn
     from coloring.projections.extracts import program_totals
     from coloring.projections.terms import program_terms
 
     t = None if as_of is None else _instant(as_of, "--as-of").us
-    with ledger(db) as (_, runner):
+    with ledger(db) as (_application, runner):
         terms = program_terms(runner.db)
         # Money at the same instant, by the one definition of money by verdict.
         money = {
@@ -68,26 +79,37 @@ def programs(
         listed = [{**p.as_dict(t), "money": money[p.program_id]} for p in terms]
         sys.stdout.write(json.dumps(listed, indent=1) + "\n")
         return
-    table = Table(
-        "program", "kind", "expires_at", "max_idle_days", "history of terms", "money (KZT)"
-    )
+    if fmt is TermsFormat.csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["program", "name", "kind", "expires_at", "max_idle_days", "amendments"])
+        for p in terms:
+            expires_us, offset, idle, _in_force = p.in_force(2**62 if t is None else t)
+            writer.writerow(
+                [
+                    p.program_id,
+                    p.name,
+                    p.kind,
+                    format_instant(expires_us, offset),
+                    idle,
+                    len(p.known_at(t)),
+                ]
+            )
+        return
+    table = Table(_("program"), _("kind"), "expires_at", "max_idle_days", _("history of terms"))
     for p in terms:
-        expires_us, offset, idle, _ = p.in_force(2**62 if t is None else t)
+        expires_us, offset, idle, _amendment = p.in_force(2**62 if t is None else t)
         history = [
             f"registered: expires_at "
             f"{format_instant(p.expires_at_us, p.expires_at_offset)}, "
             f"max_idle_days {p.max_idle_days}",
             *(a.describe() for a in p.known_at(t)),
         ]
-        m = money[p.program_id]
         table.add_row(
             p.program_id,
             p.kind,
             format_instant(expires_us, offset),
             str(idle),
             "\n".join(history),
-            f"allocated {m['allocated']}\nspent {m['spent']}\n  on purpose {m['on_purpose']}\n"
-            f"  with findings {m['misused']}\nreturned {m['returned']}\nheld {m['held']}",
         )
     out.print(table)
 
@@ -131,4 +153,9 @@ def amend(
         except TermsAmendmentError as e:
             fail(str(e), 2)
         runner.run()
-    err.print(f"amended {program} (amendment {number}): see `coloring programs`", highlight=False)
+    err.print(
+        _("amended {program} (amendment {number}): see `coloring programs`").format(
+            program=program, number=number
+        ),
+        highlight=False,
+    )

@@ -150,7 +150,7 @@ def test_findings_table_goes_to_stdout_and_its_count_to_stderr(ledger: str) -> N
     result = run("findings", "--db", ledger, "--rule", "OVERPAYMENT")
     assert result.exit_code == 0
     assert "T4" in result.stdout and "50.00" in result.stdout
-    assert messages(result.stderr) == ["1 finding(s)"]
+    assert messages(result.stderr) == ["1 finding"]
 
 
 def test_findings_check_exits_1_when_there_is_a_finding(ledger: str) -> None:

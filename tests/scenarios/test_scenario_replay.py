@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -43,15 +42,12 @@ def test_the_five_scenarios_of_the_issue_are_shipped() -> None:
 
 @pytest.mark.parametrize("name", shipped())
 def test_every_shipped_scenario_replays_green(run: Run, in_repo: Path, name: str) -> None:
-    started = time.monotonic()
     result = run("replay", f"scenarios/{name}")
-    elapsed = time.monotonic() - started
     assert result.exit_code == 0, result.stdout + result.stderr
     assert "checked, all hold" in result.stdout
     assert result.stderr.startswith(f"replayed scenarios/{name} in ")
     if name.startswith("generated"):
         assert "payments: 20382 applied, 2 refused" in result.stdout  # tens of thousands
-        assert elapsed < 40, f"the generated scenario took {elapsed:.1f} s (budget ~20 s)"
 
 
 @pytest.mark.parametrize("fmt", ["text", "json"])

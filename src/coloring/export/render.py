@@ -14,18 +14,21 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import IO, Any
 
+from babel.numbers import format_decimal
 from rich.console import Console
 from rich.table import Table
 
 from coloring.api.results import Balance, Finding, ProgramTotals, Rows
 from coloring.export.grouping import Group
+from coloring.i18n import N_, _, current
 
 BOM = "\ufeff"
 
 
 def grouped(amount: Decimal) -> str:
-    """Decimal('1250000.50') -> '1,250,000.50' (for tables only)."""
-    return f"{amount:,.2f}"
+    """Decimal('1250000.50') -> '1,250,000.50' in English, '1 250 000,50' in Russian or Kazakh
+    (for tables only)."""
+    return format_decimal(amount, "#,##0.00", locale=current().lang)
 
 
 def csv_amount(amount: Decimal, excel: bool) -> str:
@@ -50,9 +53,12 @@ def _table(header: Sequence[str], money: Sequence[str], rows: list[list[Any]]) -
     for name in header:
         if name in money:
             widest = max((len(grouped(r[header.index(name)])) for r in rows), default=len(name))
-            table.add_column(name, justify="right", no_wrap=True, min_width=max(widest, len(name)))
+            heading = _(name)
+            table.add_column(
+                heading, justify="right", no_wrap=True, min_width=max(widest, len(heading))
+            )
         else:
-            table.add_column(name, overflow="fold")
+            table.add_column(_(name), overflow="fold")
     for r in rows:
         table.add_row(*(grouped(v) if isinstance(v, Decimal) else str(v) for v in r))
     return table
@@ -100,7 +106,7 @@ def findings(found: Rows[Finding], fmt: str, excel: bool, out: Console) -> None:
         return
     header = [*FINDING_COLUMNS[:4], "amount (KZT)", "status", "participants"]
     out.print(
-        _table(header, ["amount (KZT)"], [[*r[:6], ", ".join(r[6])] for r in rows]),
+        _table(header, ["amount (KZT)"], [[*r[:5], _(r[5]), ", ".join(r[6])] for r in rows]),
     )
 
 
@@ -123,7 +129,7 @@ def groups(by: Sequence[str], found: list[Group], fmt: str, excel: bool, out: Co
         write_csv([[*by, "findings", "refused", "amount"], *rows], excel)
         return
     total = [
-        "total",
+        _("total"),
         *[""] * (len(by) - 1),
         sum(g.count for g in found),
         sum(g.refused for g in found),
@@ -148,6 +154,25 @@ def balances(found: Rows[Balance], fmt: str, excel: bool, out: Console) -> None:
 
 
 PROGRAM_MONEY = ["allocated", "spent", "on_purpose", "misused", "returned", "held"]
+# Table headings made from names, for the catalogues (translated where the table is drawn).
+HEADINGS = (
+    N_("at"),
+    N_("rule"),
+    N_("subject"),
+    N_("program"),
+    N_("amount (KZT)"),
+    N_("status"),
+    N_("participants"),
+    N_("participant"),
+    N_("region"),
+    N_("held (KZT)"),
+    N_("findings"),
+    N_("refused"),
+    N_("total"),
+    N_("allocated (KZT)"),
+    N_("spent (KZT)"),
+    N_("returned (KZT)"),
+)
 
 
 def programs(found: Rows[ProgramTotals], fmt: str, excel: bool, out: Console) -> None:

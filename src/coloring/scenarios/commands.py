@@ -54,7 +54,10 @@ AsOfOption = Annotated[
         "--as-of", help="Evaluation instant (ISO 8601; no offset means +05:00); default latest."
     ),
 ]
-FormatOption = Annotated[ReportFormat, typer.Option("--format")]
+FormatOption = Annotated[
+    ReportFormat,
+    typer.Option("--format", help="text for people, json (one object) for programs."),
+]
 
 
 def _say(message: str) -> None:
