@@ -22,11 +22,10 @@ class NotFoundError(ColoringError):
     """What was asked for is not in the ledger (a finding, a unit)."""
 
 
-class UnknownNameError(BadQueryError, NotFoundError):
+class UnknownNameError(BadQueryError):
     """`program: no program 'AA-2O25' in the ledger (did you mean AA-2025?)`: the option (as the
     Python API names it; empty for an argument) and what is wrong with it. A usage error on the
-    command line (exit 2); for the Python API also a `NotFoundError`, as it names nothing there.
-    """
+    command line (exit 2)."""
 
     def __init__(self, option: str, message: str) -> None:
         super().__init__(f"{option}: {message}" if option else message)
@@ -40,7 +39,14 @@ class UnknownNameError(BadQueryError, NotFoundError):
         return f"--{self.option.replace('_', '-')}: {self.message}"
 
 
-def unknown(what: str, name: str, known: Sequence[str], option: str = "") -> UnknownNameError:
+class UnknownItemError(UnknownNameError, NotFoundError):
+    """An argument naming a thing the ledger does not have (an allocation to trace): a usage
+    error on the command line, not found for the Python API and the web pages."""
+
+
+def unknown(
+    what: str, name: str, known: Sequence[str], option: str = "", *, item: bool = False
+) -> UnknownNameError:
     """The closest known names (difflib), or all of them when there are few."""
     close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
     if close:
@@ -51,7 +57,8 @@ def unknown(what: str, name: str, known: Sequence[str], option: str = "") -> Unk
         hint = f" ({what}s: {', '.join(known)})"
     else:
         hint = f" ({len(known)} {what}s; none is close)"
-    return UnknownNameError(option, f"no {what} {name!r} in the ledger{hint}")
+    error = UnknownItemError if item else UnknownNameError
+    return error(option, f"no {what} {name!r} in the ledger{hint}")
 
 
 def check_rules(rules: Iterable[str], option: str = "rule") -> None:

@@ -278,7 +278,7 @@ def trace(db: Database, unit: str, as_of_us: int | None = None) -> Trace:
     )
     if not allocation:
         allocations = [r[0] for r in db.query("SELECT allocation_id FROM rm_allocations")]
-        raise unknown("allocation", alloc, sorted(allocations))
+        raise unknown("allocation", alloc, sorted(allocations), item=True)
     program, amount = allocation[0]
     if k >= amount:
         raise NotFoundError(f"allocation {alloc!r} has units 0..{amount - 1}; there is no #{k}")
