@@ -171,6 +171,8 @@ HEADINGS = (
     N_("total"),
     N_("allocated (KZT)"),
     N_("spent (KZT)"),
+    N_("on purpose (KZT)"),
+    N_("misused (KZT)"),
     N_("returned (KZT)"),
 )
 
