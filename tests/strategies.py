@@ -290,3 +290,77 @@ def api_findings(draw: st.DrawFn, max_size: int = 30) -> list[Any]:
             )
         )
     return out
+
+
+# -- CSV cells, good and bad, for the pilot reader ------------------------------------------
+
+GOOD_CELLS = {
+    "id": ["A1", "FRM-000001", "x.y:z_9"],
+    "time": [
+        "2025-03-04T10:15:00+05:00",
+        "2025-03-04T23:59:59-03:30",
+        "2025-03-04",
+        "2025-03-04T10:15Z",
+        "2025-03-04T10:15:00.5+05:00",
+    ],
+    "amount": ["1", "1.5", "1250000.05"],
+    "event": ["registered", "transferred", "disposed", "exported"],
+    "text": ["cow", "Breeder Ә.", " spaced "],
+}
+BAD_CELLS = {
+    "id": ["a b", "é1", "A" * 65],
+    "time": [
+        "2025-02-29T10:15:00+05:00",
+        "2025-03-04T24:00:00+05:00",
+        "2025-03-04T10:60:00+05:00",
+        "2025-03-04T10:15:00+24:00",
+        "2025-03-04T10:15:00+05:60",
+        "2025-03-04T1٣:15:00+05:00",
+        "2025-03-04 10:15:00+05:00",
+        "yesterday",
+    ],
+    "amount": ["0", "0.00", "-1", "1.234", "1e3", "99999999999999999"],
+    "event": ["sold", "Registered"],
+    "text": [],
+}
+TIME_TEXTS = GOOD_CELLS["time"] + BAD_CELLS["time"]
+
+
+def cell_kind(model: type, field: str) -> str:
+    """Which texts of GOOD_CELLS and BAD_CELLS suit a field of a `contract` row model."""
+    if field == "event":
+        return "event"
+    if field in ("species", "asset_kind", "item", "region", "purpose_ref"):
+        return "text"
+    annotation = str(model.__annotations__[field])  # as written: "Time", "Amount | None", ...
+    if annotation.startswith("Time"):
+        return "time"
+    if annotation.startswith("Amount"):
+        return "amount"
+    return "id"
+
+
+@st.composite
+def csv_pages(draw: st.DrawFn, model: type, max_rows: int = 6) -> list[dict[str, str]]:
+    """A page of rows for `model` as the CSV reader hands them over (empty cells absent): half
+    the pages all good, the others with a few bad or missing cells, or payers that pay
+    themselves."""
+    fields = model.model_fields  # type: ignore[attr-defined]
+    noisy = draw(st.booleans())
+    page = []
+    for _ in range(draw(st.integers(1, max_rows))):
+        cells: dict[str, str] = {}
+        for name, field in fields.items():
+            kind = cell_kind(model, name)
+            choice = draw(st.integers(0, 9)) if noisy else 9
+            if choice == 0 or (not field.is_required() and draw(st.booleans())):
+                continue  # an empty cell
+            bad = BAD_CELLS[kind]
+            texts = bad if choice == 1 and bad else GOOD_CELLS[kind]
+            cells[name] = draw(st.sampled_from(texts))
+        if noisy and "payer" in cells and draw(st.booleans()):
+            for other in ("payee", "recipient"):
+                if other in cells:
+                    cells[other] = cells["payer"]
+        page.append(cells)
+    return page

@@ -11,32 +11,30 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from coloring.application import ColoringApplication
 from coloring.cli_help import PlainHelpGroup, register_options
-from coloring.domain.errors import ColoringError, DatabaseUnavailableError
-from coloring.domain.time import InvalidTimeError, parse_instant
 from coloring.export.commands import register as register_export
 from coloring.i18n import _, current, ngettext
-from coloring.persistence import DatabaseUrlError, database_url, require_ledger, sqlite_file
-from coloring.pilot.loader import LoadRefusedError, load_folder
-from coloring.pilot.reader import PilotInputError
 from coloring.programs_cli import register as register_programs
-from coloring.projections import queries
-from coloring.projections.names import UnknownNameError, check_rules
-from coloring.projections.runner import ProjectionRunner
-from coloring.projections.verify import verify as verify_read_models
 from coloring.report.commands import register as register_report
 from coloring.rules_cli import register as register_rules
 from coloring.scenarios.commands import register as register_scenarios
 from coloring.web.commands import register as register_serve
+
+if TYPE_CHECKING:
+    # Imported where they are used: a question answered from current read models never
+    # loads the event store, the domain or the pilot contract (about a second of imports).
+    from rich.progress import Progress
+
+    from coloring.application import ColoringApplication
+    from coloring.projections import queries
+    from coloring.projections.db import Database
+    from coloring.projections.runner import ProjectionRunner
 
 app = typer.Typer(
     help="An event-sourced ledger of coloured budget money: load pilot data, find misuse, "
@@ -88,19 +86,15 @@ def fail(message: str, code: int) -> NoReturn:
 
 
 @contextmanager
-def ledger(
-    db: str | None, catch_up: bool = True, create: bool = False
-) -> Iterator[tuple[ColoringApplication, ProjectionRunner]]:
-    """Open the ledger, bring the read models up to date, translate errors into exit codes.
-    Only commands that record (`create`) may open a ledger that does not exist yet."""
+def _translated() -> Iterator[None]:
+    """The ledger's errors as messages and exit codes."""
+    from coloring.dburl import DatabaseUrlError
+    from coloring.domain.errors import ColoringError, DatabaseUnavailableError
+    from coloring.projections import queries
+    from coloring.projections.names import UnknownNameError
+
     try:
-        if not create:
-            require_ledger(database_url(db))
-        application = ColoringApplication(db)
-        runner = ProjectionRunner(application)
-        if catch_up:
-            _catch_up(runner)
-        yield application, runner
+        yield
     except UnknownNameError as e:
         fail(e.for_command_line(), 2)
     except (DatabaseUrlError, DatabaseUnavailableError, queries.BadQueryError) as e:
@@ -109,9 +103,46 @@ def ledger(
         fail(str(e), 1)
     except ColoringError as e:
         fail(str(e), 1)
-    finally:
-        if "application" in locals():
-            application.close()
+
+
+@contextmanager
+def ledger(
+    db: str | None, catch_up: bool = True, create: bool = False
+) -> Iterator[tuple[ColoringApplication, ProjectionRunner]]:
+    """Open the ledger, bring the read models up to date, translate errors into exit codes.
+    Only commands that record (`create`) may open a ledger that does not exist yet."""
+    with _translated():
+        from coloring.application import ColoringApplication
+        from coloring.dburl import database_url
+        from coloring.persistence import require_ledger
+        from coloring.projections.runner import ProjectionRunner
+
+        try:
+            if not create:
+                require_ledger(database_url(db))
+            application = ColoringApplication(db)
+            runner = ProjectionRunner(application)
+            if catch_up:
+                _catch_up(runner)
+            yield application, runner
+        finally:
+            if "application" in locals():
+                application.close()
+
+
+@contextmanager
+def reading(db: str | None) -> Iterator[Database]:
+    """The read models to answer a question from: opened directly when they are current (a
+    fast start, see `coloring.readside`), else through `ledger`, which catches them up."""
+    from coloring.readside import current_read_models
+
+    with current_read_models(db) as current_models:
+        if current_models is not None:
+            with _translated():
+                yield current_models
+            return
+    with ledger(db) as (_application, runner):
+        yield runner.db
 
 
 def _catch_up(runner: ProjectionRunner) -> None:
@@ -125,6 +156,8 @@ def _catch_up(runner: ProjectionRunner) -> None:
 
 
 def _progress() -> Progress:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -136,6 +169,8 @@ def _progress() -> Progress:
 
 
 def _instant(text: str | None, option: str) -> int | None:
+    from coloring.domain.time import InvalidTimeError, parse_instant
+
     if text is None:
         return None
     try:
@@ -156,6 +191,8 @@ def load(
     ] = None,
 ) -> None:
     """Record a pilot folder in the ledger: all errors at once, nothing half-loaded."""
+    from coloring.dburl import database_url, sqlite_file
+
     if mode is not None and mode not in ("observe", "enforce"):
         fail(f"--mode must be observe or enforce, not {mode!r}", 2)
     if not folder.is_dir():
@@ -174,6 +211,10 @@ def load(
 
 
 def _load(folder: Path, db: str | None, mode: str | None) -> None:
+    from coloring.pilot.loader import LoadRefusedError, load_folder
+    from coloring.pilot.reader import PilotInputError
+    from coloring.projections import queries
+
     bar = _progress()
     with ledger(db, catch_up=False, create=True) as (application, runner):
         # The bar appears once recording starts: a refused folder prints only its errors.
@@ -296,6 +337,8 @@ def findings(
     from coloring.api.ledger import Ledger
     from coloring.export import render
     from coloring.export.grouping import group
+    from coloring.projections import queries
+    from coloring.projections.names import UnknownNameError, check_rules
 
     try:
         check_rules(rule or ())
@@ -306,9 +349,9 @@ def findings(
     _instant(as_of, "--as-of")
     if excel and fmt is not Format.csv:
         fail("--excel shapes CSV for Excel: use it with --format csv", 2)
-    with ledger(db) as (application, runner):
+    with reading(db) as read_models:
         try:
-            found = Ledger.over(application, runner).findings(
+            found = Ledger.reading(read_models).findings(
                 rule or None,
                 program=program,
                 participant=participant,
@@ -343,9 +386,11 @@ def explain(
     as_of: AsOfOption = None,
 ) -> None:
     """Explain one finding: what it is and the records behind it."""
+    from coloring.projections import queries
+
     as_of_us = _instant(as_of, "--as-of")
-    with ledger(db) as (_application, runner):
-        for line in queries.explain(runner.db, rule, subject, as_of_us):
+    with reading(db) as read_models:
+        for line in queries.explain(read_models, rule, subject, as_of_us):
             out.print(line, highlight=False, markup=False)
 
 
@@ -358,11 +403,13 @@ def trace(
     excel: ExcelOption = False,
 ) -> None:
     """Follow one tagged tiyn from its allocation to where it is now."""
+    from coloring.projections import queries
+
     as_of_us = _instant(as_of, "--as-of")
     if excel and fmt is not Format.csv:
         fail("--excel shapes CSV for Excel: use it with --format csv", 2)
-    with ledger(db) as (_application, runner):
-        t = queries.trace(runner.db, unit, as_of_us)
+    with reading(db) as read_models:
+        t = queries.trace(read_models, unit, as_of_us)
     if fmt is Format.json:
         sys.stdout.write(
             json.dumps(
@@ -383,6 +430,8 @@ def trace(
         rows = [[s.at, s.holder, s.via, s.outcome] for s in t.steps]
         write_csv([["at", "holder", "via", "outcome"], *rows], excel)
         return
+    from rich.table import Table
+
     table = Table(_("at"), _("holder"), _("via"), _("outcome"), title=f"{t.unit} ({t.program})")
     for s in t.steps:
         table.add_row(s.at, s.holder, s.via, _(s.outcome))
@@ -427,8 +476,8 @@ def balances(
         fail("--excel shapes CSV for Excel: use it with --format csv", 2)
     if per_program and participant is not None:
         fail("--per-program totals whole programs: leave out --participant", 2)
-    with ledger(db) as (application, runner):
-        answers = Ledger.over(application, runner)
+    with reading(db) as read_models:
+        answers = Ledger.reading(read_models)
         if per_program:
             totals = answers.programs(as_of=as_of)
             shown = type(totals)(totals.item, (p for p in totals if program in (None, p.program)))
@@ -450,6 +499,8 @@ def _print_balances(rows: list[queries.Balance], fmt: Format) -> None:
 def verify(db: DbOption = None) -> None:
     """Rebuild every read model in a scratch space, compare with the live ones, check
     conservation. Exit 1 with the differences on any mismatch."""
+    from coloring.projections.verify import verify as verify_read_models
+
     with ledger(db) as (_application, runner):
         report = verify_read_models(runner)
     if report.ok:
@@ -495,12 +546,21 @@ def generate(
         float,
         typer.Option("--misuse-rate", help="Share of records with planted misuse (0 to 1)."),
     ] = 0.05,
+    herd: Annotated[
+        int,
+        typer.Option(
+            "--herd",
+            min=0,
+            help="A region's whole herd in the registry extract: this many registry rows per "
+            "transfer of animals never bought (e.g. 15; they change no finding).",
+        ),
+    ] = 0,
 ) -> None:
     """Write a deterministic synthetic pilot folder with planted misuse (planted.json)."""
     from coloring.pilot.generator import generate as run_generator
 
     summary = run_generator(
-        out_dir, seed=seed, farmers=farmers, scale=scale, misuse_rate=misuse_rate
+        out_dir, seed=seed, farmers=farmers, scale=scale, misuse_rate=misuse_rate, herd=herd
     )
     err.print(summary.to_text(), highlight=False)
 
@@ -512,9 +572,13 @@ def demo(
 ) -> None:
     """Load the shipped example pilot folder (a livestock, a leasing and a road program) into a
     ledger, then show balances, every finding, one tagged tiyn's path and one finding explained."""
+    from rich.table import Table
+
     from coloring.api.ledger import Ledger
     from coloring.examples import example_folder
     from coloring.export import render
+    from coloring.pilot.loader import load_folder
+    from coloring.projections import queries
 
     source = folder or example_folder()
     target = db or "sqlite:///:memory:"

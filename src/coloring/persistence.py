@@ -8,7 +8,6 @@ transaction as the events: a load is recorded batch by batch, each batch atomica
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,10 +27,20 @@ from eventsourcing.sqlite import (
 )
 from psycopg.sql import SQL
 
-from coloring.domain.errors import ColoringError, DatabaseUnavailableError
+from coloring.dburl import DEFAULT_DB, ENV_VAR, DatabaseUrlError, database_url, sqlite_file
+from coloring.domain.errors import DatabaseUnavailableError
 
-DEFAULT_DB = "sqlite:///coloring.db"
-ENV_VAR = "COLORING_DB"
+__all__ = [
+    "DEFAULT_DB",
+    "ENV_VAR",
+    "DatabaseUrlError",
+    "PostgresLedgerRecorder",
+    "SQLiteLedgerFactory",
+    "SQLiteLedgerRecorder",
+    "database_url",
+    "environment_for",
+    "sqlite_file",
+]
 
 RECORDS_TABLE = "ledger_records"
 _RECORDS_DDL = (
@@ -40,10 +49,6 @@ _RECORDS_DDL = (
     "at_us BIGINT, source TEXT NOT NULL, PRIMARY KEY (kind, key))"
 )
 _RECORDS_INSERT = f"INSERT INTO {RECORDS_TABLE} VALUES (?, ?, ?, ?, ?, ?)"
-
-
-class DatabaseUrlError(ColoringError):
-    pass
 
 
 class NoLedgerError(DatabaseUnavailableError):
@@ -56,17 +61,6 @@ class NoDatabaseError(DatabaseUnavailableError):
 
 # The event table of each backend (the library names PostgreSQL's after the application).
 EVENTS_TABLE = {"sqlite": "stored_events", "postgresql": "coloring_events"}
-
-
-def database_url(explicit: str | None = None) -> str:
-    return explicit or os.environ.get(ENV_VAR) or DEFAULT_DB
-
-
-def sqlite_file(url: str) -> Path | None:
-    """The file of a `sqlite:///path` URL (None for memory or another database)."""
-    if not url.startswith("sqlite:///") or url == "sqlite:///:memory:":
-        return None
-    return Path(url[len("sqlite:///") :])
 
 
 def environment_for(url: str) -> dict[str, str]:
@@ -236,4 +230,6 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
         super()._insert_events(curs, stored_events, **kwargs)
         rows = _record_rows(kwargs)
         if rows:
+            # The library inserts in pipeline mode, where COPY is not allowed; the pipeline
+            # already sends these rows without waiting for each.
             curs.executemany(_RECORDS_INSERT.replace("?", "%s"), rows)

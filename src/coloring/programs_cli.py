@@ -13,10 +13,7 @@ from enum import StrEnum
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from coloring.domain.errors import TermsAmendmentError
-from coloring.domain.records import TermsAmendment
 from coloring.domain.time import Instant, InvalidTimeError, format_instant, parse_instant
 from coloring.i18n import _
 
@@ -62,18 +59,20 @@ def programs(
     """Programs with the terms in force and every amendment of them (the history of terms);
     `--format json` adds each program's money (allocated, spent on purpose / misused, returned,
     held; the table of it is `coloring balances --per-program`)."""
-    from coloring.cli import ledger, out
+    from rich.table import Table
+
+    from coloring.cli import out, reading
     from coloring.domain.money import format_tiyn
     from coloring.projections.extracts import program_totals
     from coloring.projections.terms import program_terms
 
     t = None if as_of is None else _instant(as_of, "--as-of").us
-    with ledger(db) as (_application, runner):
-        terms = program_terms(runner.db)
+    with reading(db) as read_models:
+        terms = program_terms(read_models)
         # Money at the same instant, by the one definition of money by verdict.
         money = {
             m.program: {k: format_tiyn(getattr(m, k)) for k in MONEY}
-            for m in program_totals(runner.db, t)
+            for m in program_totals(read_models, t)
         }
     if fmt is TermsFormat.json:
         listed = [{**p.as_dict(t), "money": money[p.program_id]} for p in terms]
@@ -139,6 +138,8 @@ def amend(
     """Amend a program's expiry and/or idle limit from an instant on, as an event in its
     history: what was judged under the old terms stays judged."""
     from coloring.cli import err, fail, ledger
+    from coloring.domain.errors import TermsAmendmentError
+    from coloring.domain.records import TermsAmendment
 
     amendment = TermsAmendment(
         program_id=program,

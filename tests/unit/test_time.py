@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -50,3 +52,16 @@ def test_one_moment_written_in_two_offsets_is_one_instant() -> None:
     assert kz == utc and not kz < utc and not kz > utc
     assert len({kz, utc}) == 1
     assert (str(kz), str(utc)) == ("2025-01-01T05:00:00+05:00", "2025-01-01T00:00:00+00:00")
+
+
+@given(
+    us=st.integers(min_value=FIRST_US, max_value=LAST_US),
+    offset=st.integers(min_value=-23 * 60 - 59, max_value=23 * 60 + 59),
+)
+def test_a_printed_instant_is_its_local_time_in_iso_8601(us: int, offset: int) -> None:
+    local = datetime(1970, 1, 1) + timedelta(microseconds=us + offset * 60_000_000)
+    sign = "+" if offset >= 0 else "-"
+    expected = (
+        f"{local.isoformat(timespec='seconds')}{sign}{abs(offset) // 60:02d}:{abs(offset) % 60:02d}"
+    )
+    assert format_instant(us, offset) == expected

@@ -67,15 +67,28 @@ class Instant:
 
 
 _NAIVE_EPOCH = datetime(1970, 1, 1)
+_DAY_TEXTS: dict[int, str] = {}
+_OFFSET_TEXTS: dict[int, str] = {}
 
 
 def format_instant(us: int, offset_minutes: int) -> str:
-    # isoformat, not strftime: it pads years below 1000 to four digits and is several times
-    # quicker (findings print thousands of instants).
-    local = _NAIVE_EPOCH + timedelta(microseconds=us + offset_minutes * 60_000_000)
-    sign = "+" if offset_minutes >= 0 else "-"
-    hh, mm = divmod(abs(offset_minutes), 60)
-    return f"{local.isoformat(timespec='seconds')}{sign}{hh:02d}:{mm:02d}"
+    # The day's text (isoformat, which pads years below 1000 to four digits) and the offset's
+    # are made once each; the time of day is arithmetic: findings print thousands of instants.
+    day, rest = divmod(us + offset_minutes * 60_000_000, DAY_US)
+    day_text = _DAY_TEXTS.get(day)
+    if day_text is None:
+        if len(_DAY_TEXTS) >= 4096:
+            _DAY_TEXTS.clear()
+        day_text = _DAY_TEXTS[day] = (_NAIVE_EPOCH + timedelta(days=day)).date().isoformat()
+    offset_text = _OFFSET_TEXTS.get(offset_minutes)
+    if offset_text is None:
+        sign = "+" if offset_minutes >= 0 else "-"
+        hh, mm = divmod(abs(offset_minutes), 60)
+        offset_text = _OFFSET_TEXTS[offset_minutes] = f"{sign}{hh:02d}:{mm:02d}"
+    seconds = rest // 1_000_000
+    return (
+        f"{day_text}T{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}{offset_text}"
+    )
 
 
 def parse_instant(text: str) -> Instant:
