@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from coloring.application import ColoringApplication
 from coloring.domain.aggregates import TaggedTenge
+from coloring.domain.movements import Allocated, Movement, Refused, Transferred, movements
 from coloring.domain.records import (
     ActRecord,
     AllocationRecord,
@@ -100,16 +101,73 @@ def domain_events(app: ColoringApplication) -> list[Any]:
     return events
 
 
+def money_movements(app: ColoringApplication) -> list[Movement]:
+    """Every allocation, payment and refusal the ledger recorded, in recording order: the
+    entries of its pages of movements (and the per-record events of an older ledger)."""
+    found: list[Movement] = []
+    for e in domain_events(app):
+        if isinstance(e, TaggedTenge.PaymentsRecorded):
+            found.extend(movements(e.program_id, e.entries))
+        elif isinstance(e, TaggedTenge.UnitsAllocated):
+            found.append(
+                Allocated(
+                    e.program_id,
+                    e.seq,
+                    e.allocation_id,
+                    e.payer,
+                    e.recipient,
+                    e.amount,
+                    e.at_us,
+                    e.at_offset,
+                    e.outcome,
+                )
+            )
+        elif isinstance(e, TaggedTenge.UnitsTransferred):
+            found.append(
+                Transferred(
+                    e.program_id,
+                    e.seq,
+                    e.transfer_id,
+                    e.payer,
+                    e.payee,
+                    e.amount,
+                    e.at_us,
+                    e.at_offset,
+                    e.purpose_ref,
+                    e.settles,
+                    e.outcome,
+                    e.pieces,
+                    e.findings,
+                )
+            )
+        elif isinstance(e, TaggedTenge.TransferRefused):
+            found.append(
+                Refused(
+                    e.program_id,
+                    e.seq,
+                    e.transfer_id,
+                    e.payer,
+                    e.payee,
+                    e.amount,
+                    e.at_us,
+                    e.at_offset,
+                    e.purpose_ref,
+                    e.findings,
+                )
+            )
+    return found
+
+
 def unit_outcomes(app: ColoringApplication) -> dict[str, Counter[str]]:
     """Per allocation, read from the events: its `amount`, and how many of its units went
     `spent` and `returned` (by the allocation itself or by payments)."""
     totals: dict[str, Counter[str]] = {}
-    for e in domain_events(app):
-        if isinstance(e, TaggedTenge.UnitsAllocated):
+    for e in money_movements(app):
+        if isinstance(e, Allocated):
             totals.setdefault(e.allocation_id, Counter())["amount"] += e.amount
             if e.outcome != "held":
                 totals[e.allocation_id][e.outcome] += e.amount
-        elif isinstance(e, TaggedTenge.UnitsTransferred) and e.outcome != "held":
+        elif isinstance(e, Transferred) and e.outcome != "held":
             for alloc, start, end, *_ in e.pieces:
                 totals.setdefault(alloc, Counter())[e.outcome] += end - start
     return totals

@@ -214,6 +214,7 @@ def _load(folder: Path, db: str | None, mode: str | None) -> None:
     from coloring.pilot.loader import LoadRefusedError, load_folder
     from coloring.pilot.reader import PilotInputError
     from coloring.projections import queries
+    from coloring.projections.inline import InlineProjection
 
     bar = _progress()
     with ledger(db, catch_up=False, create=True) as (application, runner):
@@ -227,6 +228,7 @@ def _load(folder: Path, db: str | None, mode: str | None) -> None:
                 task = bar.add_task(stage, total=total)
             bar.update(task, completed=done, total=total, description=stage)
 
+        application.inline = InlineProjection(runner)
         try:
             summary = load_folder(application, folder, mode, progress)
             if runner.pending() >= 20000:

@@ -48,7 +48,7 @@ def test_every_evidence_amount_is_tenge_with_two_decimals_as_recorded(
         for key, value in finding["evidence"].items():
             # Numbers in evidence are positions (the event, a registry row), never money.
             if isinstance(value, int | float):
-                assert key == "notification" or key.endswith("_seq"), (key, finding)
+                assert key in ("notification", "entry") or key.endswith("_seq"), (key, finding)
             if key in EVIDENCE_AMOUNTS:
                 assert TENGE.fullmatch(value), (key, finding)
         evidence = finding["evidence"]

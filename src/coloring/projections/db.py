@@ -84,6 +84,14 @@ class Cursor:
         return tuple(r)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        if self.postgres:
+            # A cursor of its own: inside the recorder's pipeline (read models written with the
+            # events), a cursor with statements still queued would give their results instead.
+            from psycopg.rows import tuple_row
+
+            with self._raw.connection.cursor(row_factory=tuple_row) as cursor:
+                cursor.execute(self._sql(sql), tuple(params))
+                return [tuple(r) for r in cursor.fetchall()]
         self.execute(sql, params)
         return self.fetchall()
 

@@ -330,6 +330,8 @@ def explain_finding(db: Database, f: Finding) -> list[str]:
         f"at {f.at}",
     ]
     movement_id = f.evidence.get("transfer") or f.evidence.get("delivery")
+    # A payment recorded in a page of movements is that event's entry number so-and-so.
+    entry = f", entry {f.evidence['entry']}" if isinstance(f.evidence.get("entry"), int) else ""
     if isinstance(movement_id, str):
         for kind, payer, payee, amount, at_us, off, status, outcome, ref, settles, nid in db.query(
             "SELECT kind, payer, payee, amount, at_us, at_offset, status, outcome, purpose_ref, "
@@ -342,7 +344,7 @@ def explain_finding(db: Database, f: Finding) -> list[str]:
                 + (f" ({outcome})" if outcome else "")
                 + (f", purpose_ref {ref}" if ref else ", no purpose_ref")
                 + (f", counted towards {settles}" if settles else "")
-                + f" [event #{nid}]"
+                + f" [event #{nid}{entry}]"
             )
     for key in ("purpose_ref", "purchase", "subsidy", "earlier_purchase", "earlier_subsidy"):
         doc_id = f.evidence.get(key)
@@ -373,7 +375,15 @@ def explain_finding(db: Database, f: Finding) -> list[str]:
             )
         )
     for key, value in sorted(shown_evidence(f.evidence).items()):
-        if key not in ("transfer", "purpose_ref", "purchase", "subsidy", "animal", "notification"):
+        if key not in (
+            "transfer",
+            "purpose_ref",
+            "purchase",
+            "subsidy",
+            "animal",
+            "notification",
+            "entry",
+        ):
             unit = " KZT" if key in EVIDENCE_AMOUNTS else ""
             lines.append(f"- {key}: {value}{unit}")
     return lines
