@@ -92,9 +92,12 @@ def _translated() -> Iterator[None]:
     from coloring.dburl import DatabaseUrlError
     from coloring.domain.errors import ColoringError, DatabaseUnavailableError
     from coloring.projections import queries
+    from coloring.projections.names import UnknownNameError
 
     try:
         yield
+    except UnknownNameError as e:
+        fail(e.for_command_line(), 2)
     except (DatabaseUrlError, DatabaseUnavailableError, queries.BadQueryError) as e:
         fail(str(e), 2)
     except queries.NotFoundError as e:
@@ -105,14 +108,19 @@ def _translated() -> Iterator[None]:
 
 @contextmanager
 def ledger(
-    db: str | None, catch_up: bool = True
+    db: str | None, catch_up: bool = True, create: bool = False
 ) -> Iterator[tuple[ColoringApplication, ProjectionRunner]]:
-    """Open the ledger, bring the read models up to date, translate errors into exit codes."""
+    """Open the ledger, bring the read models up to date, translate errors into exit codes.
+    Only commands that record (`create`) may open a ledger that does not exist yet."""
     with _translated():
         from coloring.application import ColoringApplication
+        from coloring.dburl import database_url
+        from coloring.persistence import require_ledger
         from coloring.projections.runner import ProjectionRunner
 
         try:
+            if not create:
+                require_ledger(database_url(db))
             application = ColoringApplication(db)
             runner = ProjectionRunner(application)
             if catch_up:
@@ -210,7 +218,7 @@ def _load(folder: Path, db: str | None, mode: str | None) -> None:
     from coloring.projections.inline import InlineProjection
 
     bar = _progress()
-    with ledger(db, catch_up=False) as (application, runner):
+    with ledger(db, catch_up=False, create=True) as (application, runner):
         # The bar appears once recording starts: a refused folder prints only its errors.
         task = None
 
@@ -330,18 +338,15 @@ def findings(
     """List misuse findings, sorted by time, rule and subject (or by amount), or count and sum
     them by rule, program, region or participant."""
     from coloring.api.ledger import Ledger
-    from coloring.domain.rules import Rule
     from coloring.export import render
     from coloring.export.grouping import group
     from coloring.projections import queries
+    from coloring.projections.names import UnknownNameError, check_rules
 
-    unknown = sorted(set(rule or ()) - {r.value for r in Rule})
-    if unknown:
-        fail(
-            f"--rule: unknown rule {', '.join(unknown)} "
-            f"(rules: {', '.join(r.value for r in Rule)})",
-            2,
-        )
+    try:
+        check_rules(rule or ())
+    except UnknownNameError as e:
+        fail(e.for_command_line(), 2)
     _instant(since, "--since")
     _instant(until, "--until")
     _instant(as_of, "--as-of")
@@ -537,13 +542,15 @@ def demo(
     ledger, then show balances, every finding, one tagged tiyn's path and one finding explained."""
     from rich.table import Table
 
+    from coloring.api.ledger import Ledger
     from coloring.examples import example_folder
+    from coloring.export import render
     from coloring.pilot.loader import load_folder
     from coloring.projections import queries
 
     source = folder or example_folder()
     target = db or "sqlite:///:memory:"
-    with ledger(target, catch_up=False) as (application, runner):
+    with ledger(target, catch_up=False, create=True) as (application, runner):
         summary = load_folder(application, source)
         runner.run()
         err.print(
@@ -554,6 +561,8 @@ def demo(
         )
         out.rule(_("coloured money held now"))
         _print_balances(queries.balances(runner.db), Format.table)
+        out.rule("money by verdict (coloring balances --per-program)")
+        render.programs(Ledger.over(application, runner).programs(), "table", False, out)
         found = queries.findings(runner.db)
         table = Table(_("at"), _("rule"), _("subject"), title=_("findings"))
         table.add_column(_("amount (KZT)"), justify="right", no_wrap=True)

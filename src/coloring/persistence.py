@@ -10,11 +10,14 @@ its notification id, written with it.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 from uuid import uuid4
 
+import psycopg
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import (
@@ -27,6 +30,7 @@ from eventsourcing.sqlite import (
 from psycopg.sql import SQL
 
 from coloring.dburl import DEFAULT_DB, ENV_VAR, DatabaseUrlError, database_url, sqlite_file
+from coloring.domain.errors import DatabaseUnavailableError
 from coloring.integrity.merkle import GENESIS, canonical_content, chain_link, leaf_hash
 
 __all__ = [
@@ -55,6 +59,18 @@ _CHAIN_DDL = (
 )
 _CHAIN_HEAD = f"SELECT link FROM {CHAIN_TABLE} ORDER BY position DESC LIMIT 1"
 _CHAIN_INSERT = f"INSERT INTO {CHAIN_TABLE} VALUES (?, ?)"
+
+
+class NoLedgerError(DatabaseUnavailableError):
+    """A command that reads was pointed at a place that holds no ledger."""
+
+
+class NoDatabaseError(DatabaseUnavailableError):
+    """A PostgreSQL URL names a database the server does not have."""
+
+
+# The event table of each backend (the library names PostgreSQL's after the application).
+EVENTS_TABLE = {"sqlite": "stored_events", "postgresql": "coloring_events"}
 
 
 def environment_for(url: str) -> dict[str, str]:
@@ -94,6 +110,78 @@ def environment_for(url: str) -> dict[str, str]:
         f"{url!r}: unsupported database URL (use sqlite:///file.db, sqlite:///:memory: "
         "or postgresql://user@host:port/dbname)"
     )
+
+
+def check_database(url: str) -> None:
+    """Fail at once, naming it, when a PostgreSQL URL's database does not exist (the library's
+    connection pool would retry for its whole timeout and then say only that it got no
+    connection). SQLite URLs need no check."""
+    if urlparse(url).scheme in ("postgresql", "postgres"):
+        _postgres_connect(url).close()
+
+
+def _postgres_connect(url: str) -> psycopg.Connection[Any]:
+    env = environment_for(url)
+    try:
+        return psycopg.connect(
+            dbname=env["POSTGRES_DBNAME"],
+            host=env["POSTGRES_HOST"],
+            port=int(env["POSTGRES_PORT"]),
+            user=env["POSTGRES_USER"],
+            password=env["POSTGRES_PASSWORD"] or None,
+            connect_timeout=int(env["POSTGRES_CONNECT_TIMEOUT"]),
+            autocommit=True,
+        )
+    except psycopg.OperationalError as e:
+        name, where = env["POSTGRES_DBNAME"], f"{env['POSTGRES_HOST']}:{env['POSTGRES_PORT']}"
+        if f'database "{name}" does not exist' in str(e):
+            raise NoDatabaseError(
+                f"no PostgreSQL database {name} at {where} (create it with "
+                f"createdb -h {env['POSTGRES_HOST']} -p {env['POSTGRES_PORT']} "
+                f"-U {env['POSTGRES_USER']} {name})"
+            ) from None
+        raise DatabaseUnavailableError(
+            f"cannot open the ledger at {url}: {str(e).strip()} (check the server, "
+            "and --db / COLORING_DB)"
+        ) from None
+
+
+def require_ledger(url: str) -> None:
+    """Refuse, creating nothing on disk or on the server, a URL that holds no ledger: a command
+    that only reads must not answer "nothing found" about a ledger that was never loaded."""
+    hint = f"no ledger at {url} (load a pilot folder into it first: coloring load FOLDER --db URL)"
+    if urlparse(url).scheme == "sqlite":
+        file = sqlite_file(url)
+        if file is None:
+            environment_for(url)  # a malformed URL says so first
+            raise NoLedgerError(
+                f"no ledger at {url}: an in-memory ledger lives only as long as the command "
+                "that loads it (use a file, or `coloring demo`)"
+            )
+        if not file.is_file() or not _sqlite_has_events(file):
+            raise NoLedgerError(hint)
+        return
+    environment_for(url)
+    with _postgres_connect(url) as connection:
+        row = connection.execute("SELECT to_regclass(%s)", (EVENTS_TABLE["postgresql"],)).fetchone()
+    if row is None or row[0] is None:
+        raise NoLedgerError(hint)
+
+
+def _sqlite_has_events(file: Path) -> bool:
+    try:
+        # Read-only: opening must not create or change the file.
+        connection = sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            found = connection.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                (EVENTS_TABLE["sqlite"],),
+            ).fetchone()
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError:
+        return False
+    return found is not None
 
 
 def _record_rows(kwargs: dict[str, Any]) -> list[tuple[Any, ...]]:

@@ -17,6 +17,7 @@ import typer
 from coloring.domain.time import Instant, InvalidTimeError, format_instant, parse_instant
 from coloring.i18n import _
 
+MONEY = ("allocated", "spent", "on_purpose", "misused", "returned", "held")
 DB_HELP = "Database URL (default $COLORING_DB or sqlite:///coloring.db)."
 
 
@@ -55,17 +56,27 @@ def programs(
         ),
     ] = TermsFormat.table,
 ) -> None:
-    """Programs with the terms in force and every amendment of them (the history of terms)."""
+    """Programs with the terms in force and every amendment of them (the history of terms);
+    `--format json` adds each program's money (allocated, spent on purpose / misused, returned,
+    held; the table of it is `coloring balances --per-program`)."""
     from rich.table import Table
 
     from coloring.cli import out, reading
+    from coloring.domain.money import format_tiyn
+    from coloring.projections.extracts import program_totals
     from coloring.projections.terms import program_terms
 
     t = None if as_of is None else _instant(as_of, "--as-of").us
     with reading(db) as read_models:
         terms = program_terms(read_models)
+        # Money at the same instant, by the one definition of money by verdict.
+        money = {
+            m.program: {k: format_tiyn(getattr(m, k)) for k in MONEY}
+            for m in program_totals(read_models, t)
+        }
     if fmt is TermsFormat.json:
-        sys.stdout.write(json.dumps([p.as_dict(t) for p in terms], indent=1) + "\n")
+        listed = [{**p.as_dict(t), "money": money[p.program_id]} for p in terms]
+        sys.stdout.write(json.dumps(listed, indent=1) + "\n")
         return
     if fmt is TermsFormat.csv:
         writer = csv.writer(sys.stdout, lineterminator="\n")
@@ -137,7 +148,7 @@ def amend(
         expires_at=None if expires_at is None else _instant(expires_at, "--expires-at"),
         max_idle_days=max_idle_days,
     )
-    with ledger(db) as (application, runner):
+    with ledger(db, create=True) as (application, runner):
         try:
             number = application.amend_program(amendment, source="coloring amend")
         except TermsAmendmentError as e:

@@ -43,7 +43,7 @@ from coloring.domain.records import (
 )
 from coloring.domain.registry import OWNING_EVENTS, RegistryExtract, RegistryFact
 from coloring.domain.time import Instant
-from coloring.persistence import RECORDS_TABLE, database_url, environment_for
+from coloring.persistence import RECORDS_TABLE, check_database, database_url, environment_for
 
 CACHE_SIZE = 100_000
 
@@ -145,6 +145,7 @@ class LedgerStore(Application[UUID]):
 
     def __init__(self, db_url: str | None = None, env: dict[str, str] | None = None) -> None:
         self.db_url = database_url(db_url)
+        check_database(self.db_url)
         try:
             super().__init__(env={**environment_for(self.db_url), **(env or {})})
         except PersistenceError as e:

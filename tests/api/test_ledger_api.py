@@ -111,7 +111,7 @@ def test_a_trace_has_aware_steps_and_the_command_lines_state(
 @pytest.mark.parametrize(
     ("ask", "message"),
     [
-        ({"rule": "OVERPAID"}, "unknown rule OVERPAID"),
+        ({"rule": "OVERPAID"}, "unknown rule 'OVERPAID' \\(did you mean OVERPAYMENT\\?\\)"),
         ({"as_of": "yesterday"}, "as_of: 'yesterday' is not a time"),
         ({"min_amount": "1.001"}, "at most 2 fraction digits"),
         ({"status": "closed"}, "not open or refused"),

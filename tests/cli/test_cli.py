@@ -272,10 +272,12 @@ def test_trace_as_of_a_past_instant_stops_there(ledger: str) -> None:
     assert json.loads(result.stdout)["state"] == "held by B"
 
 
-def test_trace_of_an_unknown_allocation_exits_1_saying_so(ledger: str) -> None:
+def test_trace_of_an_unknown_allocation_exits_2_naming_the_known_ones(ledger: str) -> None:
     result = run("trace", "NOPE#1", "--db", ledger)
-    assert result.exit_code == 1
-    assert messages(result.stderr) == ["error: no allocation 'NOPE' in the ledger"]
+    assert result.exit_code == 2
+    assert messages(result.stderr) == [
+        "error: no allocation 'NOPE' in the ledger (allocations: AL1)"
+    ]
 
 
 def test_trace_of_a_unit_the_allocation_did_not_issue_exits_1(ledger: str) -> None:
@@ -306,7 +308,8 @@ def test_explain_names_the_transfer_and_the_document(ledger: str) -> None:
         "purpose_ref P1, counted towards P1"
     )
     assert lines[2] == (
-        "- purchase P1 of AA dated 2025-01-03T00:00:00+05:00: F -> S, value 400.00, paid 450.00"
+        "- purchase P1 of AA dated 2025-01-03T00:00:00+05:00: F -> S, "
+        "value 400.00 KZT, paid 450.00 KZT"
     )
 
 
@@ -386,7 +389,7 @@ def test_rebuild_gives_the_same_findings(ledger: str) -> None:
 def test_a_ledger_that_cannot_be_opened_is_a_usage_error_saying_what_to_check(
     tmp_path: Path,
 ) -> None:
-    result = run("findings", "--db", f"sqlite:///{tmp_path / 'no' / 'such' / 'dir.db'}")
+    result = run("load", tmp_path, "--db", f"sqlite:///{tmp_path / 'no' / 'such' / 'dir.db'}")
     assert result.exit_code == 2
     assert "cannot open the ledger at sqlite:///" in result.stderr
     assert "--db / COLORING_DB" in result.stderr

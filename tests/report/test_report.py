@@ -24,6 +24,7 @@ from coloring.report.page import SECTIONS
 from coloring.report.scope import Scope, programs
 from coloring.report.series import risk, stays, timelines
 from coloring.report.svg import tenge, ticks
+from pilot.builders import Folder, db_for, load
 
 from .conftest import Ledger
 
@@ -209,9 +210,10 @@ def test_an_unknown_program_is_an_error_that_names_the_known_ones(
     code, stderr = run(
         cli, "--db", example_ledger.url, "--out", tmp_path / "r.html", "--program", "NOPE"
     )
-    assert code == 1
+    assert code == 2
     assert stderr == (
-        "error: no program 'NOPE' in the ledger (programs: AA-2025, AGROLEASE-2025, ROADS-2025)\n"
+        "error: --program: no program 'NOPE' in the ledger "
+        "(programs: AA-2025, AGROLEASE-2025, ROADS-2025)\n"
     )
     assert not (tmp_path / "r.html").exists()
 
@@ -235,11 +237,22 @@ def test_bad_usage_exits_2_and_says_what_to_do(
     assert code == 2
 
 
-def test_the_report_of_an_empty_ledger_says_so(cli: typer.Typer, tmp_path: Path) -> None:
+def test_the_report_of_a_ledger_with_no_movement_says_so(cli: typer.Typer, tmp_path: Path) -> None:
+    folder = Folder(tmp_path / "empty").write()
+    load(folder)
     out = tmp_path / "r.html"
-    code, stderr = run(cli, "--db", f"sqlite:///{tmp_path / 'empty.db'}", "--out", out)
+    code, stderr = run(cli, "--db", db_for(folder), "--out", out)
     assert code == 0, stderr
     assert "the ledger is empty" in out.read_text(encoding="utf-8")
+
+
+def test_the_report_of_a_ledger_that_does_not_exist_is_refused(
+    cli: typer.Typer, tmp_path: Path
+) -> None:
+    code, stderr = run(cli, "--db", f"sqlite:///{tmp_path / 'typo.db'}", "--out", tmp_path / "r")
+    assert code == 2
+    assert stderr.startswith(f"error: no ledger at sqlite:///{tmp_path / 'typo.db'}")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_the_report_is_the_same_on_every_database(db_url: str, example_ledger: Ledger) -> None:

@@ -44,14 +44,14 @@ def test_livestock_observe_and_enforce_differ_as_pinned(run: Run, in_repo: Path)
     }
     money = ("misused", "blocked", "idle", "held", "spent")
     assert {k: o["programs"]["AA-2025"][k] for k in money} == {
-        "misused": "2738000.00",
+        "misused": "2362000.00",
         "blocked": "0.00",
         "idle": "0.00",
         "held": "0.00",
         "spent": "3866000.00",
     }
     assert {k: e["programs"]["AA-2025"][k] for k in money} == {
-        "misused": "1986000.00",
+        "misused": "1610000.00",
         "blocked": "752000.00",
         "idle": "752000.00",
         "held": "752000.00",
@@ -74,7 +74,7 @@ def test_the_text_compare_is_side_by_side_with_the_change_and_a_headline(
     assert "  blocked (refused by a rule)              0.00    752000.00   +752000.00\n" in text
     assert "  idle days (average wait, days)            5.7         13.9         +8.2\n" in text
     assert text.endswith(
-        "\nenforce vs observe: misuse 2738000.00 -> 1986000.00 KZT (752000.00 prevented); "
+        "\nenforce vs observe: misuse 2362000.00 -> 1610000.00 KZT (752000.00 prevented); "
         "blocked 0.00 -> 752000.00 KZT; refused payments 0 -> 1; findings 5 -> 6\n"
     )
     assert result.stderr == "replayed observe\nreplayed enforce\n"

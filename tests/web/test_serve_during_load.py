@@ -16,6 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from coloring.application import ColoringApplication
+from coloring.projections.runner import ProjectionRunner
+
 from .conftest import generated
 from .test_browser import free_port
 
@@ -41,8 +44,11 @@ def test_pages_answer_while_a_load_records_into_the_ledger(
 ) -> None:
     url = fresh_database()
     folder = generated(tmp_path / "pilot")
-    # An empty ledger first (verify opens and projects it), then the server over it.
-    subprocess.run([*COLORING, "verify", "--db", url], check=True, capture_output=True)
+    # An empty ledger first (opened and projected as a load would; read commands create none),
+    # then the server over it.
+    application = ColoringApplication(url)
+    ProjectionRunner(application).run()
+    application.close()
     port = free_port()
     env = {**os.environ, "COLORING_LANG": "en"}
     server = subprocess.Popen(

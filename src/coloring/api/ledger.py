@@ -39,6 +39,7 @@ from coloring.domain.time import (
     parse_instant,
 )
 from coloring.projections import extracts, queries
+from coloring.projections.names import check_rules
 
 if TYPE_CHECKING:
     # Imported where used: a question on current read models (`Ledger.reading`) needs none
@@ -102,7 +103,7 @@ def finding(f: queries.Finding, regions: Mapping[str, str | None]) -> Finding:
         f.status,
         f.participants,
         region,
-        f.evidence,
+        queries.shown_evidence(f.evidence),
     )
 
 
@@ -124,11 +125,7 @@ def utilisation(u: ReportUtilisation) -> Utilisation:
 
 def _rules(rule: str | Iterable[str] | None) -> tuple[str, ...]:
     chosen = (rule,) if isinstance(rule, str) else tuple(rule or ())
-    unknown = sorted(set(chosen) - {r.value for r in Rule})
-    if unknown:
-        raise queries.BadQueryError(
-            f"rule: unknown rule {', '.join(unknown)} (rules: {', '.join(r.value for r in Rule)})"
-        )
+    check_rules(chosen)
     return chosen
 
 
@@ -257,7 +254,7 @@ class Ledger:
         return Rows(Balance, (Balance(b.program, b.participant, tenge(b.held)) for b in rows))
 
     def programs(self, *, as_of: When = None) -> Rows[ProgramTotals]:
-        """Allocated, spent, returned and held per program at `as_of`."""
+        """Allocated, spent (on purpose, misused), returned and held per program at `as_of`."""
         return Rows(
             ProgramTotals,
             (
@@ -266,6 +263,8 @@ class Ledger:
                     p.name,
                     tenge(p.allocated),
                     tenge(p.spent),
+                    tenge(p.on_purpose),
+                    tenge(p.misused),
                     tenge(p.returned),
                     tenge(p.held),
                 )

@@ -75,12 +75,15 @@ class Balance:
 
 @dataclass(frozen=True, slots=True)
 class ProgramTotals:
-    """One program's money at an instant: allocated = spent + returned + held."""
+    """One program's money at an instant: allocated = spent + returned + held, and spent =
+    on_purpose + misused (money by verdict, docs/contract-choices.md)."""
 
     program: str
     name: str
     allocated: Decimal
     spent: Decimal
+    on_purpose: Decimal
+    misused: Decimal
     returned: Decimal
     held: Decimal
 

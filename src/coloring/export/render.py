@@ -153,7 +153,7 @@ def balances(found: Rows[Balance], fmt: str, excel: bool, out: Console) -> None:
     out.print(_table(["program", "participant", "held (KZT)"], ["held (KZT)"], rows))
 
 
-PROGRAM_MONEY = ["allocated", "spent", "returned", "held"]
+PROGRAM_MONEY = ["allocated", "spent", "on_purpose", "misused", "returned", "held"]
 # Table headings made from names, for the catalogues (translated where the table is drawn).
 HEADINGS = (
     N_("at"),
@@ -171,6 +171,8 @@ HEADINGS = (
     N_("total"),
     N_("allocated (KZT)"),
     N_("spent (KZT)"),
+    N_("on purpose (KZT)"),
+    N_("misused (KZT)"),
     N_("returned (KZT)"),
 )
 
@@ -180,11 +182,11 @@ def programs(found: Rows[ProgramTotals], fmt: str, excel: bool, out: Console) ->
         _json(found.to_dicts())
         return
     rows: list[list[Any]] = [
-        [p.program, p.name, p.allocated, p.spent, p.returned, p.held] for p in found
+        [p.program, p.name, *(getattr(p, m) for m in PROGRAM_MONEY)] for p in found
     ]
     if fmt == "csv":
         write_csv([["program", "name", *PROGRAM_MONEY], *rows], excel)
         return
     # Names are in JSON and CSV: in a table they would squeeze the amounts' columns.
-    money = [f"{m} (KZT)" for m in PROGRAM_MONEY]
+    money = [f"{m.replace('_', ' ')} (KZT)" for m in PROGRAM_MONEY]
     out.print(_table(["program", *money], money, [[r[0], *r[2:]] for r in rows]))

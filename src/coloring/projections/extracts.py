@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from coloring.projections import queries
 from coloring.projections.db import Database
+from coloring.projections.spending import misspent
 
 FAR_FUTURE_US = 2**62
 
@@ -23,12 +24,15 @@ class Participant:
 
 @dataclass(frozen=True, slots=True)
 class ProgramTotals:
-    """Money of one program at an instant (tiyn): allocated = spent + returned + held."""
+    """Money of one program at an instant (tiyn): allocated = spent + returned + held, and
+    spent = on_purpose + misused (money by verdict, `projections.verdict`)."""
 
     program: str
     name: str
     allocated: int
     spent: int
+    on_purpose: int
+    misused: int
     returned: int
     held: int
 
@@ -85,8 +89,9 @@ def participants(db: Database) -> dict[str, Participant]:
 
 
 def program_totals(db: Database, as_of_us: int | None = None) -> list[ProgramTotals]:
-    """Allocated, spent and returned by applied movements up to the instant; held from the
-    balances at that instant (the same figures as `coloring balances`)."""
+    """Allocated, spent and returned by applied movements up to the instant; spent split by
+    verdict (the report's and a replay's definition); held from the balances at that instant
+    (the same figures as `coloring balances`)."""
     t = _upto(as_of_us)
     moved = {
         pid: (int(a or 0), int(s or 0), int(r or 0))
@@ -102,10 +107,17 @@ def program_totals(db: Database, as_of_us: int | None = None) -> list[ProgramTot
     held: dict[str, int] = {}
     for b in queries.balances(db, as_of_us):
         held[b.program] = held.get(b.program, 0) + b.held
-    return [
-        ProgramTotals(pid, name, *moved.get(pid, (0, 0, 0)), held.get(pid, 0))
-        for pid, name in db.query("SELECT program_id, name FROM rm_programs ORDER BY program_id")
-    ]
+    misused: dict[str, int] = {}
+    for m in misspent(db, t).values():
+        misused[m.program_id] = misused.get(m.program_id, 0) + m.misused
+    out = []
+    for pid, name in db.query("SELECT program_id, name FROM rm_programs ORDER BY program_id"):
+        allocated, spent, returned = moved.get(pid, (0, 0, 0))
+        bad = misused.get(pid, 0)
+        out.append(
+            ProgramTotals(pid, name, allocated, spent, spent - bad, bad, returned, held.get(pid, 0))
+        )
+    return out
 
 
 def movements(db: Database, as_of_us: int | None = None) -> list[Movement]:

@@ -12,23 +12,32 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from coloring.domain.errors import ColoringError
 from coloring.domain.money import format_tiyn
-from coloring.domain.time import format_instant
+from coloring.domain.time import KZ_OFFSET_MINUTES, format_instant
 from coloring.projections.db import Database
+from coloring.projections.names import BadQueryError as BadQueryError
+from coloring.projections.names import NotFoundError as NotFoundError
+from coloring.projections.names import check_names, check_rules, unknown
 from coloring.projections.terms import program_terms
+
+# Evidence keys that hold an amount: tiyn inside (as every read model keeps money), tenge with
+# two decimals wherever a finding is shown.
+EVIDENCE_AMOUNTS = frozenset(
+    {"asset_value", "reference_price", "delivered", "passed_on_in_time", "held"}
+)
+
 
 # The decoder itself, on text: json.loads would first look at every evidence's type and
 # encoding (a third of the findings list's time).
 _decode_json = json.JSONDecoder().decode
 
 
-class NotFoundError(ColoringError):
-    pass
-
-
-class BadQueryError(ColoringError):
-    """The question itself is malformed (a usage error, exit 2)."""
+def shown_evidence(evidence: dict[str, Any]) -> dict[str, Any]:
+    """The evidence as users see it: amounts in tenge (`"13500000.00"`), the rest unchanged."""
+    return {
+        k: format_tiyn(v) if k in EVIDENCE_AMOUNTS and isinstance(v, int) else v
+        for k, v in evidence.items()
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +65,7 @@ class Finding:
             "at": self.at,
             "status": self.status,
             "participants": list(self.participants),
-            "evidence": self.evidence,
+            "evidence": shown_evidence(self.evidence),
         }
 
 
@@ -91,6 +100,8 @@ def findings(
     db: Database, as_of_us: int | None = None, filters: Filters = Filters()
 ) -> list[Finding]:
     """Every finding known at the evaluation instant, sorted by (at, rule, subject)."""
+    check_rules(filters.rules)
+    check_names(db, filters.program, filters.participant)
     t = evaluation_instant(db, as_of_us)
     if t is None:
         return []
@@ -145,8 +156,8 @@ def idle_findings(db: Database, t: int) -> list[Finding]:
             {
                 "delivery": delivery_id,
                 "holder": holder,
-                "delivered": format_tiyn(amount),
-                "passed_on_in_time": format_tiyn(departed),
+                "delivered": int(amount),
+                "passed_on_in_time": int(departed),
             },
         )
         for delivery_id, program, holder, amount, at_us, off, limit, departed in db.query(
@@ -196,7 +207,7 @@ def unreturned_findings(db: Database, t: int) -> list[Finding]:
                     off,
                     "open",
                     (holder,),
-                    {"holder": holder, "held": format_tiyn(held), **evidence},
+                    {"holder": holder, "held": held, **evidence},
                 )
             )
     return out
@@ -215,6 +226,7 @@ def balances(
     program: str | None = None,
     participant: str | None = None,
 ) -> list[Balance]:
+    check_names(db, program, participant)
     if as_of_us is None:
         rows = db.query(
             "SELECT program_id, participant_id, held FROM rm_holdings WHERE held > 0 "
@@ -270,7 +282,8 @@ def trace(db: Database, unit: str, as_of_us: int | None = None) -> Trace:
         "SELECT program_id, amount FROM rm_allocations WHERE allocation_id = ?", (alloc,)
     )
     if not allocation:
-        raise NotFoundError(f"no allocation {alloc!r} in the ledger")
+        allocations = [r[0] for r in db.query("SELECT allocation_id FROM rm_allocations")]
+        raise unknown("allocation", alloc, sorted(allocations), item=True)
     program, amount = allocation[0]
     if k >= amount:
         raise NotFoundError(f"allocation {alloc!r} has units 0..{amount - 1}; there is no #{k}")
@@ -282,7 +295,11 @@ def trace(db: Database, unit: str, as_of_us: int | None = None) -> Trace:
         (alloc, k, k, *(() if as_of_us is None else (as_of_us,))),
     )
     if not rows:
-        raise NotFoundError(f"unit {unit} was not issued by {as_of_us and 'that instant'}")
+        raise NotFoundError(
+            f"unit {unit} had not been issued by {format_instant(as_of_us, KZ_OFFSET_MINUTES)}"
+            if as_of_us is not None
+            else f"unit {unit} has no recorded movement"
+        )
     return Trace(
         unit,
         program,
@@ -294,6 +311,7 @@ def trace(db: Database, unit: str, as_of_us: int | None = None) -> Trace:
 
 
 def find_one(db: Database, rule: str, subject: str, as_of_us: int | None = None) -> Finding:
+    check_rules([rule], option="")
     for f in findings(db, as_of_us, Filters(rules=(rule,))):
         if f.subject == subject:
             return f
@@ -331,15 +349,16 @@ def explain_finding(db: Database, f: Finding) -> list[str]:
     for key in ("purpose_ref", "purchase", "subsidy", "earlier_purchase", "earlier_subsidy"):
         doc_id = f.evidence.get(key)
         if isinstance(doc_id, str):
-            for kind, program, payer, payee, at_us, off, value, paid in db.query(
-                "SELECT kind, program_id, payer, payee, at_us, at_offset, value, paid "
+            for kind, program, payer, party, payee, at_us, off, value, paid in db.query(
+                "SELECT kind, program_id, payer, party, payee, at_us, at_offset, value, paid "
                 "FROM rm_documents WHERE document_id = ?",
                 (doc_id,),
             ):
+                # A subsidy names no payer: its applicant is the party it is for.
+                parties = f"{payer} -> {payee}" if payer else f"applicant {party}, supplier {payee}"
                 lines.append(
                     f"- {kind} {doc_id} of {program} dated {format_instant(at_us, off)}: "
-                    f"{payer or '-'} -> {payee}, value {format_tiyn(value)}, "
-                    f"paid {format_tiyn(paid)}"
+                    f"{parties}, value {format_tiyn(value)} KZT, paid {format_tiyn(paid)} KZT"
                 )
     animal = f.evidence.get("animal")
     if isinstance(animal, str):
@@ -355,7 +374,7 @@ def explain_finding(db: Database, f: Finding) -> list[str]:
                 or "no record"
             )
         )
-    for key, value in sorted(f.evidence.items()):
+    for key, value in sorted(shown_evidence(f.evidence).items()):
         if key not in (
             "transfer",
             "purpose_ref",
@@ -365,5 +384,6 @@ def explain_finding(db: Database, f: Finding) -> list[str]:
             "notification",
             "entry",
         ):
-            lines.append(f"- {key}: {value}")
+            unit = " KZT" if key in EVIDENCE_AMOUNTS else ""
+            lines.append(f"- {key}: {value}{unit}")
     return lines

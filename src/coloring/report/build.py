@@ -11,6 +11,7 @@ from coloring.domain.time import KZ_OFFSET_MINUTES, format_instant
 from coloring.i18n import _
 from coloring.projections import queries
 from coloring.projections.db import Database
+from coloring.projections.names import unknown
 from coloring.report import page
 from coloring.report.charts import render_risk, render_stays, render_utilisation
 from coloring.report.flows import flows
@@ -51,12 +52,12 @@ def build_report(
     top: int = TOP,
     downloads: Sequence[tuple[str, str]] = (),
 ) -> Report:
-    """The whole report. Raises `queries.NotFoundError` for an unknown program."""
+    """The whole report. Raises `queries.BadQueryError` for an unknown program."""
     t = queries.evaluation_instant(db, as_of_us)
     chosen = programs(db, program, t)
     if program is not None and not chosen:
-        known = ", ".join(p.program_id for p in programs(db)) or "none"
-        raise queries.NotFoundError(f"no program {program!r} in the ledger (programs: {known})")
+        known = [p.program_id for p in programs(db)]
+        raise unknown("program", program, known, "program")
     scope_text = f"program {program}" if program else f"{len(chosen)} program(s)"
     title = _("Coloured money report") + (f": {program}" if program else "")
     if t is None:

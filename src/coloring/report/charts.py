@@ -14,6 +14,7 @@ from coloring.report.svg import (
     document,
     empty,
     esc,
+    exact,
     f1,
     grouped,
     legend,
@@ -57,8 +58,8 @@ def render_utilisation(line: Timeline, label: str) -> str:
     for i, bucket in enumerate(line.buckets):
         if i % every == 0:
             body.append(text((xs[i] + xs[i + 1]) / 2, lower + 18, bucket.label, "middle", 11))
-        tip = [f"{line.unit} {bucket.label} (at its end)", f"allocated: {tenge(line.allocated[i])}"]
-        tip += [f"{s}: {tenge(line.states[s][i])}" for s in STATES]
+        tip = [f"{line.unit} {bucket.label} (at its end)", f"allocated: {exact(line.allocated[i])}"]
+        tip += [f"{s}: {exact(line.states[s][i])}" for s in STATES]
         body.append(
             rect(
                 xs[i],
@@ -105,7 +106,7 @@ def render_stays(stays: list[Stay], limit_days: int, label: str) -> str:
         days = f"{i * width_days}" + (f"-{(i + 1) * width_days - 1}" if width_days > 1 else "")
         tip = (
             f"stayed {days} day(s): {grouped(within[i] + over[i])} deliveries, "
-            f"{tenge(money[i])} KZT delivered; {grouped(over[i])} over the limit"
+            f"{exact(money[i])} delivered; {grouped(over[i])} over the limit"
         )
         x = left + i * slot + 1
         # a bar that is not empty stays visible (2 px at least) next to much taller ones
@@ -192,10 +193,8 @@ def render_risk(
                 )
                 continue
             count = sum(n for n, _ in cell.by_rule.values())
-            lines = [f"{region or NO_REGION} x {program}: {tenge(cell.at_risk)} KZT at risk"]
-            lines += [
-                f"{rule}: {n} ({tenge(a)} KZT)" for rule, (n, a) in sorted(cell.by_rule.items())
-            ]
+            lines = [f"{region or NO_REGION} x {program}: {exact(cell.at_risk)} at risk"]
+            lines += [f"{rule}: {n} ({exact(a)})" for rule, (n, a) in sorted(cell.by_rule.items())]
             share = cell.at_risk / peak
             body.append(
                 rect(

@@ -2,10 +2,11 @@
 
 Nodes are participants; per program and role the `top` participants by money received keep
 their own node and the rest are one "other <role>" node. Money that left the coloured ledger or
-sits at a holder ends in one of five sinks: spent on purpose, spent with findings (the payment
-carries a finding), returned (to a treasury), held (within the idle limit) and idle (held longer
-than `max_idle_days` at the instant). What a holder still holds comes from its deliveries and
-payments in first-in-first-out order, as the ledger moves units (spec section 3).
+sits at a holder ends in one of five sinks: spent on purpose, spent with findings (the misused
+part of a payment, by `projections.verdict`), returned (to a treasury), held (within the idle
+limit) and idle (held longer than `max_idle_days` at the instant). What a holder still holds
+comes from its deliveries and payments in first-in-first-out order, as the ledger moves units
+(spec section 3).
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from coloring.projections.db import Database
-from coloring.report.scope import Scope, flagged_cte, number
+from coloring.projections.spending import Misspent, misspent
+from coloring.report.scope import Scope, number
 
 SINKS = {
     "=spent_ok": "spent on purpose",
@@ -93,25 +95,29 @@ def _top(db: Database, scope: Scope, top: int) -> _Top:
 def flows(db: Database, scope: Scope, top: int = 8) -> dict[str, Flows]:
     """Per program: the aggregated links between nodes and into the sinks."""
     chosen = _top(db, scope, top)
-    flagged, flagged_params = flagged_cte(scope.t)
     where, params = scope.where("m")
     out = {p.program_id: Flows(p.program_id) for p in scope.programs}
     links = db.query(
-        f"WITH {flagged} "
         f"SELECT m.program_id, {chosen.key('m', 'payer', 'pa')}, "
         f"CASE WHEN m.outcome = 'held' THEN {chosen.key('m', 'payee', 'pb')} "
-        "WHEN m.outcome = 'returned' THEN '=returned' "
-        "WHEN f.subject IS NULL THEN '=spent_ok' ELSE '=spent_flagged' END, "
+        "WHEN m.outcome = 'returned' THEN '=returned' ELSE '=spent_ok' END, "
         "SUM(m.amount), COUNT(*) "
         "FROM rm_movements m JOIN rm_participants pa ON pa.participant_id = m.payer "
         "JOIN rm_participants pb ON pb.participant_id = m.payee "
-        "LEFT JOIN flagged f ON f.subject = m.movement_id "
         f"WHERE m.status = 'applied' AND m.at_us <= ?{where} "
         "GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
-        [*flagged_params, *chosen.keys, *chosen.keys, scope.t, *params],
+        [*chosen.keys, *chosen.keys, scope.t, *params],
     )
+    misused = _misused_links(db, chosen, list(misspent(db, scope.t).values()))
     for program, source, target, amount, count in links:
         if program in out and source != target:
+            if target == "=spent_ok":
+                bad, bad_count, all_bad = misused.get((program, source), (0, 0, 0))
+                if bad:
+                    out[program].links.append(Link(source, "=spent_flagged", bad, bad_count))
+                amount, count = number(amount) - bad, number(count) - all_bad
+                if not amount:
+                    continue
             out[program].links.append(Link(source, target, number(amount), number(count)))
     for program, holder, idle, held in _remaining(db, scope, chosen):
         if program in out:
@@ -121,6 +127,32 @@ def flows(db: Database, scope: Scope, top: int = 8) -> dict[str, Flows]:
     for f in out.values():  # Python's order, not the database's collation
         f.links.sort(key=lambda link: (link.source, link.target))
     _name_nodes(db, out, chosen)
+    return out
+
+
+def _misused_links(
+    db: Database, chosen: _Top, spent: list[Misspent]
+) -> dict[tuple[str, str], tuple[int, int, int]]:
+    """(program, payer node) -> the misused part of the money spent, the payments with a misused
+    part, and those misused whole (the others also spent some on purpose)."""
+    roles: dict[str, str] = {}
+    payers = sorted({s.payer for s in spent})
+    for i in range(0, len(payers), 500):
+        chunk = payers[i : i + 500]
+        roles.update(
+            db.query(
+                "SELECT participant_id, role FROM rm_participants "
+                f"WHERE participant_id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+        )
+    keys = set(chosen.keys)
+    out: dict[tuple[str, str], tuple[int, int, int]] = {}
+    for s in spent:
+        role = roles.get(s.payer, "other")
+        node = s.payer if role == "treasury" or f"{s.program_id}|{s.payer}" in keys else f"*{role}"
+        amount, count, whole = out.get((s.program_id, node), (0, 0, 0))
+        out[(s.program_id, node)] = (amount + s.misused, count + 1, whole + (s.misused == s.amount))
     return out
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from coloring.domain.money import format_tiyn
 from coloring.i18n import N_, _, current
 from coloring.projections.queries import Finding
-from coloring.report.svg import esc, grouped, tenge
+from coloring.report.svg import esc, grouped
 
 SECTIONS = {
     "flows": N_("Money flows"),
@@ -157,7 +157,12 @@ def _summary(summaries: Sequence[Summary]) -> str:
     )
     rows = []
     for s in summaries:
-        cells = [tenge(s.allocated), *(tenge(s.states[k]) for k in states), grouped(s.findings)]
+        # Exact tenge, as every command prints amounts; the charts keep compact labels.
+        cells = [
+            format_tiyn(s.allocated),
+            *(format_tiyn(s.states[k]) for k in states),
+            grouped(s.findings),
+        ]
         rows.append(
             f"<tr><td>{esc(s.program)}</td><td>{esc(s.name)}</td>"
             + "".join(f'<td class="num">{c}</td>' for c in cells)

@@ -19,6 +19,7 @@ from coloring.report.svg import (
     document,
     empty,
     esc,
+    exact,
     f1,
     grouped,
     rect,
@@ -112,7 +113,7 @@ def render_sankey(f: Flows, program: Program, label: str) -> str:
         if k not in y:
             continue
         node = f.nodes[k]
-        tip = f"{node.label}: {tenge(value[k])} KZT" + (f" ({node.detail})" if node.detail else "")
+        tip = f"{node.label}: {exact(value[k])}" + (f" ({node.detail})" if node.detail else "")
         body.append(rect(x[k], y[k], NODE, h[k], colour(f, k), tip))
         body.append(
             text(
@@ -180,9 +181,9 @@ def _bands(
         )
         source, target = f.nodes[link.source].label, f.nodes[link.target].label
         if link.target in ("=held", "=idle"):
-            tip = f"{source}: {tenge(link.amount)} KZT {target} at the instant"
+            tip = f"{source}: {exact(link.amount)} {target} at the instant"
         else:
-            tip = f"{source} \u2192 {target}: {tenge(link.amount)} KZT in " + (
+            tip = f"{source} \u2192 {target}: {exact(link.amount)} in " + (
                 f"{grouped(link.count)} payment(s)"
             )
         fill = colour(f, link.target if link.target in SINKS else link.source)

@@ -8,12 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from coloring.domain.rulebook import MISUSE_RULES
 from coloring.projections.db import Database
 from coloring.projections.terms import program_terms
-
-# Findings whose subject is the applied payment (transfer id) that carries them.
-PAYMENT_RULES = MISUSE_RULES
 
 
 @dataclass(frozen=True)
@@ -81,16 +77,6 @@ def programs(db: Database, only: str | None = None, t: int | None = None) -> tup
             )
         )
     return tuple(chosen)
-
-
-def flagged_cte(t: int) -> tuple[str, list[Any]]:
-    """`flagged(subject)`: the payments that carry a finding known at the instant `t`."""
-    marks = ",".join("?" * len(PAYMENT_RULES))
-    return (
-        "flagged AS (SELECT DISTINCT subject FROM rm_findings WHERE known_us <= ? "
-        f"AND rule IN ({marks}))",
-        [t, *(str(r) for r in PAYMENT_RULES)],
-    )
 
 
 def number(value: Any) -> int:

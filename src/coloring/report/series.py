@@ -14,7 +14,8 @@ from datetime import date, timedelta
 from coloring.domain.time import DAY_US, KZ_OFFSET_MINUTES
 from coloring.projections import queries
 from coloring.projections.db import Database
-from coloring.report.scope import Scope, flagged_cte, number
+from coloring.projections.spending import misspent
+from coloring.report.scope import Scope, number
 
 LOCAL_US = KZ_OFFSET_MINUTES * 60_000_000
 EPOCH = date(1970, 1, 1)
@@ -85,22 +86,24 @@ def timelines(db: Database, scope: Scope) -> dict[str, Timeline]:
     )[0][0]
     unit, grid = buckets(number(first) if first is not None else scope.t, scope.t)
     days = [(b.start_us + LOCAL_US) // DAY_US for b in grid]
-    flagged, flagged_params = flagged_cte(scope.t)
     where_m, params_m = scope.where("m")
     sums: dict[str, list[list[int]]] = defaultdict(lambda: [[0] * len(grid) for _ in range(4)])
-    for program, day, allocated, ok, flagged_sum, returned in db.query(
-        f"WITH {flagged} SELECT m.program_id, (m.at_us + {LOCAL_US}) / {DAY_US}, "
+    for program, day, allocated, spent, returned in db.query(
+        f"SELECT m.program_id, (m.at_us + {LOCAL_US}) / {DAY_US}, "
         "SUM(CASE WHEN m.kind = 'allocation' THEN m.amount ELSE 0 END), "
-        "SUM(CASE WHEN m.outcome = 'spent' AND f.subject IS NULL THEN m.amount ELSE 0 END), "
-        "SUM(CASE WHEN m.outcome = 'spent' AND f.subject IS NOT NULL THEN m.amount ELSE 0 END), "
+        "SUM(CASE WHEN m.outcome = 'spent' THEN m.amount ELSE 0 END), "
         "SUM(CASE WHEN m.outcome = 'returned' THEN m.amount ELSE 0 END) "
-        "FROM rm_movements m LEFT JOIN flagged f ON f.subject = m.movement_id "
-        f"WHERE m.status = 'applied' AND m.at_us <= ?{where_m} GROUP BY 1, 2",
-        [*flagged_params, scope.t, *params_m],
+        f"FROM rm_movements m WHERE m.status = 'applied' AND m.at_us <= ?{where_m} GROUP BY 1, 2",
+        [scope.t, *params_m],
     ):
         i = max(0, bisect_right(days, number(day)) - 1)
-        for k, v in enumerate((allocated, ok, flagged_sum, returned)):
+        for k, v in enumerate((allocated, spent, 0, returned)):
             sums[program][k][i] += number(v)
+    # The misused part of what was spent, by verdict, moves from "on purpose" to "with findings".
+    for spent in misspent(db, scope.t).values():
+        i = max(0, bisect_right(days, (spent.at_us + LOCAL_US) // DAY_US) - 1)
+        sums[spent.program_id][1][i] -= spent.misused
+        sums[spent.program_id][2][i] += spent.misused
     idle = _idle_stock(db, scope, grid)
     out = {}
     for p in scope.programs:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from html import escape
 
+from coloring.domain.money import format_tiyn
+
 FONT = "DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif"
 INK = "#263238"
 GRID = "#e0e0e0"
@@ -61,6 +63,11 @@ def tenge(tiyn: int) -> str:
                 return f"{sign}{units}.{frac // 10}{unit}"
             return f"{sign}{units}.{frac:02d}{unit}"
     return f"{sign}{whole}"
+
+
+def exact(tiyn: int) -> str:
+    """For tooltips and tables: exact tenge with two decimals, `1250000.50 KZT`."""
+    return f"{format_tiyn(tiyn)} KZT"
 
 
 def grouped(n: int) -> str:

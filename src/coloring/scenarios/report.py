@@ -4,8 +4,9 @@ models at the evaluation instant.
 Utilisation of a program (amounts in tiyn):
 - allocated: issued by allocations; spent: reached a final role; returned: paid to a treasury;
   held: still coloured with a non-treasury holder (allocated = spent + returned + held);
-- on_purpose: spent by payments with no finding on the payment nor on the document it settles;
-- misused: moved by applied payments (spent or held) with such a finding;
+- on_purpose and misused: what was spent, split by verdict (`projections.verdict`): misused is
+  the part of the spending that findings on the payment or on the document it settles concern,
+  on_purpose the rest (spent = on_purpose + misused);
 - idle: units kept beyond `max_idle_days` (the IDLE_FUNDS findings);
 - blocked: refused for a rule breach (enforce mode), not for want of funds;
 - idle_days: how long, on average per tenge, coloured money waited with a holder before moving
@@ -19,16 +20,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from coloring.domain.money import format_tiyn
-from coloring.domain.rulebook import DOCUMENT_RULES, HOLDING_RULES, Rule
+from coloring.domain.rulebook import Rule
 from coloring.domain.time import DAY_US, KZ_OFFSET_MINUTES, Instant, format_instant
 from coloring.projections import queries
 from coloring.projections.db import Database
+from coloring.projections.spending import misspent
 
 METRICS = (
     ("allocated", "allocated"),
     ("spent", "spent (reached a final role)"),
     ("on_purpose", "spent on purpose"),
-    ("misused", "misused (moved with findings)"),
+    ("misused", "spent with findings (misused)"),
     ("idle", "idle (kept beyond max_idle_days)"),
     ("returned", "returned to a treasury"),
     ("held", "still held"),
@@ -155,27 +157,23 @@ def build(
     for b in queries.balances(db, as_of_us):
         report.balances.setdefault(b.program, {})[b.participant] = b.held
         _use(report, b.program).held += b.held
-    flagged: set[str] = set()
-    tainted_documents: set[str] = set()
     refused_for_funds: set[str] = set()
     for f in report.findings:
         if f.rule == Rule.IDLE_FUNDS:
             _use(report, f.program).idle += f.amount
         elif f.rule == Rule.INSUFFICIENT_FUNDS:
             refused_for_funds.add(f.subject)
-        elif f.rule in DOCUMENT_RULES:
-            tainted_documents.add(f.subject.split("/", 1)[0])
-        elif f.rule not in HOLDING_RULES:
-            flagged.add(f.subject)
+    for spent in misspent(db, t).values():
+        _use(report, spent.program_id).misused += spent.misused
     movements = db.query(
-        "SELECT movement_id, kind, program_id, payer, payee, amount, at_us, status, outcome, "
-        "settles FROM rm_movements WHERE at_us <= ? ORDER BY seq",
+        "SELECT movement_id, kind, program_id, payer, payee, amount, at_us, status, outcome "
+        "FROM rm_movements WHERE at_us <= ? ORDER BY seq",
         (t,),
     )
     queues: dict[tuple[str, str], deque[list[int]]] = defaultdict(deque)
     waited: Counter[str] = Counter()
     weight: Counter[str] = Counter()
-    for mid, kind, pid, payer, payee, amount, at_us, status, outcome, settles in movements:
+    for mid, kind, pid, payer, payee, amount, at_us, status, outcome in movements:
         use = _use(report, pid)
         if status != "applied":
             report.refused += kind == "transfer"
@@ -203,16 +201,12 @@ def build(
             use.spent += amount
         elif outcome == "returned":
             use.returned += amount
-        if outcome != "returned" and (mid in flagged or settles in tainted_documents):
-            use.misused += amount
-            if outcome == "spent":
-                use.on_purpose -= amount
     for (pid, _), queue in queues.items():
         for left, arrived in queue:
             waited[pid] += left * (t - arrived)
             weight[pid] += left
     for pid, use in report.programs.items():
-        use.on_purpose += use.spent
+        use.on_purpose = use.spent - use.misused
         if weight[pid]:
             use.idle_tenths = (waited[pid] * 10 * 2 + weight[pid] * DAY_US) // (
                 2 * weight[pid] * DAY_US

@@ -193,10 +193,10 @@ class Site:
                 template, context = handler(v)
             except PageError as e:
                 return self.render(v, "error.html", e.status, message=str(e))
+            except queries.NotFoundError as e:  # first: an unknown unit is not found, not malformed
+                return self.render(v, "error.html", 404, message=str(e))
             except queries.BadQueryError as e:
                 return self.render(v, "error.html", 400, message=str(e))
-            except queries.NotFoundError as e:
-                return self.render(v, "error.html", 404, message=str(e))
             except ColoringError as e:
                 return self.render(v, "error.html", 500, message=str(e))
             return self.render(v, template, **context)
