@@ -39,6 +39,8 @@ LEDGER_TABLES = (
     "stored_snapshots",
     "snapshots",
     "ledger_records",
+    "ledger_loads",
+    "ledger_writer",
 )
 
 

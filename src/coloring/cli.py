@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import gc
 import json
+import sqlite3
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -14,18 +15,24 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
+import psycopg
 import typer
+from eventsourcing.persistence import PersistenceError
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
+from coloring import loads
 from coloring.application import ColoringApplication
 from coloring.domain.errors import ColoringError, DatabaseUnavailableError
 from coloring.domain.money import format_tiyn
 from coloring.domain.rules import Rule
 from coloring.domain.time import InvalidTimeError, parse_instant
-from coloring.persistence import DatabaseUrlError, database_url, sqlite_file
+from coloring.locking import FreshFiles, WriteLock, ledger_file_exists
+from coloring.persistence import DatabaseUrlError
+from coloring.pilot.errors import ErrorSink
+from coloring.pilot.intake import TakenFolder, taken
 from coloring.pilot.loader import LoadRefusedError, load_folder
 from coloring.pilot.reader import PilotInputError
 from coloring.programs_cli import register as register_programs
@@ -42,8 +49,15 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-err = Console(stderr=True, soft_wrap=True)
-out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
+# Text is printed as it is: never read as markup (`[x]`) or emoji codes (`file:100:` is not 💯).
+err = Console(stderr=True, soft_wrap=True, markup=False, emoji=False, highlight=False)
+out = Console(
+    soft_wrap=True,
+    width=None if sys.stdout.isatty() else 160,
+    markup=False,
+    emoji=False,
+    highlight=False,
+)
 
 DbOption = Annotated[
     str | None,
@@ -70,30 +84,115 @@ class Format(StrEnum):
 
 
 def fail(message: str, code: int) -> NoReturn:
-    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    err.print(Text.assemble(("error:", "bold red"), " ", message), soft_wrap=True)
     raise typer.Exit(code)
+
+
+def warn(message: str) -> None:
+    err.print(Text.assemble(("warning:", "bold yellow"), " ", message), soft_wrap=True)
+
+
+WaitOption = Annotated[
+    float,
+    typer.Option(
+        "--wait",
+        metavar="SECONDS",
+        help="If another command is writing the ledger, wait up to this long for it "
+        "(default: refuse at once, exit 1, naming who writes).",
+        min=0,
+    ),
+]
 
 
 @contextmanager
 def ledger(
-    db: str | None, catch_up: bool = True
+    db: str | None, catch_up: bool = True, *, write: str | None = None, wait: float = 0.0
 ) -> Iterator[tuple[ColoringApplication, ProjectionRunner]]:
-    """Open the ledger, bring the read models up to date, translate errors into exit codes."""
+    """Open the ledger and translate errors into exit codes.
+
+    A writer (`write` names its command) holds the ledger's write lock from before the ledger
+    is opened (the tables are created under it) to the end. A reader writes nothing: it takes
+    the lock only if it is free at once, to bring the read models up to date, and lets it go
+    before reading; otherwise it reads them as they are and says how far behind they are."""
+    lock = WriteLock(db, write or "catch-up")
+    created = FreshFiles(lock.url) if write is not None else None
+    refused = False
     try:
-        application = ColoringApplication(db)
-        runner = ProjectionRunner(application)
-        if catch_up:
+        if write is not None:
+            lock.acquire(wait, on_wait=lambda m: err.print(m, soft_wrap=True))
+        else:
+            lock.try_acquire(create=ledger_file_exists(lock.url))
+        if created is not None:
+            created.before()
+        application = ColoringApplication(db, env=None if lock.held else {"CREATE_TABLE": "n"})
+        if created is not None:
+            created.after()
+        runner = ProjectionRunner(application, create=lock.held)
+        if write is None:
+            STATE.incomplete = _say_incomplete(runner, lock.held)
+            if catch_up:
+                if lock.held:
+                    _catch_up(runner)
+                else:
+                    _say_behind(runner)
+            lock.release()
+        elif catch_up:
             _catch_up(runner)
         yield application, runner
     except (DatabaseUrlError, DatabaseUnavailableError, queries.BadQueryError) as e:
+        refused = True
         fail(str(e), 2)
     except queries.NotFoundError as e:
         fail(str(e), 1)
     except ColoringError as e:
         fail(str(e), 1)
+    except (PersistenceError, sqlite3.Error, psycopg.Error) as e:
+        fail(f"the ledger's database failed: {str(e).strip()}", 1)
+    except typer.Exit as e:
+        refused = e.exit_code == 2
+        raise
     finally:
         if "application" in locals():
             application.close()
+        if refused and created is not None and created.remove():
+            lock.remove_file()
+        lock.release()
+
+
+class _State:
+    incomplete = False
+    """Whether the ledger just opened holds an unfinished load (read commands)."""
+
+
+STATE = _State()
+
+
+def _say_incomplete(runner: ProjectionRunner, lock_held: bool) -> bool:
+    with runner.db.transaction(commit=False) as c:
+        pending = loads.unfinished(c)
+    for load in pending:
+        if lock_held:
+            warn(
+                f"the load of {load.folder} started at {load.started_at} by pid {load.pid} did "
+                "not finish: the ledger holds only part of that folder; load it again to "
+                "complete it"
+            )
+        else:
+            warn(
+                f"the load of {load.folder} started at {load.started_at} by pid {load.pid} is "
+                "still running: this shows the ledger as its last committed batch left it"
+            )
+    return bool(pending)
+
+
+def _say_behind(runner: ProjectionRunner) -> None:
+    behind = runner.pending()
+    if behind:
+        warn(
+            f"the read models are {behind} event(s) behind the event log (another command is "
+            "writing the ledger): this leaves them out; run the command again when it has "
+            "finished"
+        )
 
 
 def _catch_up(runner: ProjectionRunner) -> None:
@@ -136,28 +235,44 @@ def load(
             "--mode", help="observe (default for a new ledger) or enforce; a ledger keeps its mode."
         ),
     ] = None,
+    wait: WaitOption = 0.0,
 ) -> None:
-    """Record a pilot folder in the ledger: all errors at once, nothing half-loaded."""
+    """Record a pilot folder in the ledger: all errors at once, nothing half-loaded.
+
+    One writer at a time: a second load (amend, rebuild) into the same ledger is refused, or
+    waits with --wait. A load that is killed is completed by loading the folder again."""
     if mode is not None and mode not in ("observe", "enforce"):
         fail(f"--mode must be observe or enforce, not {mode!r}", 2)
-    if not folder.is_dir():
-        fail(f"{folder}: not a folder", 2)
-    # A refused load into a database that did not exist leaves no file behind.
-    new_file = sqlite_file(database_url(db))
-    if new_file is not None and new_file.exists():
-        new_file = None
-    try:
-        _load(folder, db, mode)
-    except typer.Exit as e:
-        if e.exit_code == 2 and new_file is not None:
-            for leftover in (new_file, Path(f"{new_file}-wal"), Path(f"{new_file}-shm")):
-                leftover.unlink(missing_ok=True)
-        raise
+    sink = ErrorSink()
+    with taken(folder, sink) as copy:
+        if copy is None:
+            _refused(folder, str(PilotInputError(sink.errors)))
+        _load(folder, copy, db, mode, wait)
+        changed = copy.changed_since()
+    if changed:
+        warn(
+            f"{', '.join(changed)} changed during the load: the ledger holds the folder as it "
+            "was when the load began; load it again to record the change"
+        )
 
 
-def _load(folder: Path, db: str | None, mode: str | None) -> None:
+def _refused(folder: Path, errors: str, committed: int = 0) -> NoReturn:
+    for line in errors.splitlines():
+        err.print(line, soft_wrap=True)
+    if committed:
+        err.print(
+            f"{folder}: {committed} record(s) were committed before this; load the folder "
+            "again to complete it",
+            soft_wrap=True,
+        )
+    else:
+        err.print(f"{folder}: nothing was recorded")
+    raise typer.Exit(2)
+
+
+def _load(folder: Path, copy: TakenFolder, db: str | None, mode: str | None, wait: float) -> None:
     bar = _progress()
-    with ledger(db, catch_up=False) as (application, runner):
+    with ledger(db, catch_up=False, write="load", wait=wait) as (application, runner):
         # The bar appears once recording starts: a refused folder prints only its errors.
         task = None
 
@@ -168,8 +283,10 @@ def _load(folder: Path, db: str | None, mode: str | None) -> None:
                 task = bar.add_task(stage, total=total)
             bar.update(task, completed=done, total=total, description=stage)
 
+        load_id = loads.start(runner.db, str(folder.resolve()))
+        first_seq = application.seq
         try:
-            summary = load_folder(application, folder, mode, progress)
+            summary = load_folder(application, folder, mode, progress, read_from=copy.path)
             if runner.pending() >= 20000:
                 bar.start()
                 projecting = bar.add_task("projecting", total=runner.pending())
@@ -177,13 +294,23 @@ def _load(folder: Path, db: str | None, mode: str | None) -> None:
             else:
                 runner.run()
         except (PilotInputError, LoadRefusedError) as e:
-            for line in str(e).splitlines():
-                err.print(line, highlight=False, markup=False, soft_wrap=True)
-            err.print(f"{folder}: nothing was recorded", highlight=False)
-            raise typer.Exit(2) from None
+            committed = application.seq - first_seq
+            if not committed:
+                loads.finish(runner.db, load_id, "refused")
+            _refused(folder, str(e), committed)
+        except ColoringError as e:
+            committed = application.seq - first_seq
+            fail(
+                f"{e}\n{folder}: "
+                + (
+                    f"{committed} record(s) were committed" if committed else "nothing was recorded"
+                ),
+                1,
+            )
         finally:
             if task is not None or bar.live.is_started:
                 bar.stop()
+        loads.finish(runner.db, load_id, "loaded")
         found = Counter(f.rule for f in queries.findings(runner.db))
     recorded = ", ".join(f"{n} {kind}" for kind, n in sorted(summary.records.items()))
     err.print(
@@ -264,7 +391,7 @@ def findings(
             )
         out.print(table)
         err.print(f"{len(rows)} finding(s)")
-    if check and rows:
+    if check and (rows or STATE.incomplete):
         raise typer.Exit(1)
 
 
@@ -385,9 +512,9 @@ def verify(db: DbOption = None) -> None:
 
 
 @app.command()
-def rebuild(db: DbOption = None) -> None:
+def rebuild(db: DbOption = None, wait: WaitOption = 0.0) -> None:
     """Drop the read models and replay them from the event log."""
-    with ledger(db, catch_up=False) as (_, runner):
+    with ledger(db, catch_up=False, write="rebuild", wait=wait) as (_, runner):
         n = runner.rebuild()
     err.print(f"rebuilt the read models from {n} events", highlight=False)
 

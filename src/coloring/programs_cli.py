@@ -98,6 +98,16 @@ def amend(
         typer.Option("--max-idle-days", help="The new idle limit, for deliveries from --at on."),
     ] = None,
     db: Annotated[str | None, typer.Option("--db", help=DB_HELP, show_default=False)] = None,
+    wait: Annotated[
+        float,
+        typer.Option(
+            "--wait",
+            metavar="SECONDS",
+            min=0,
+            help="If another command is writing the ledger, wait up to this long for it "
+            "(default: refuse at once, exit 1).",
+        ),
+    ] = 0.0,
 ) -> None:
     """Amend a program's expiry and/or idle limit from an instant on, as an event in its
     history: what was judged under the old terms stays judged."""
@@ -110,7 +120,7 @@ def amend(
         expires_at=None if expires_at is None else _instant(expires_at, "--expires-at"),
         max_idle_days=max_idle_days,
     )
-    with ledger(db) as (application, runner):
+    with ledger(db, write="amend", wait=wait) as (application, runner):
         try:
             number = application.amend_program(amendment, source="coloring amend")
         except TermsAmendmentError as e:

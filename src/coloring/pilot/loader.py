@@ -209,18 +209,20 @@ def load_folder(
     folder: Path,
     mode: str | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    read_from: Path | None = None,
 ) -> LoadSummary:
     """Load one pilot folder. Raises PilotInputError or LoadRefusedError and records nothing
     when the folder cannot be loaded.
 
     Two passes over the folder's dated records, streamed from disk in the spec's order: the
     first finds what is already recorded (skipped on a ledger empty at the start), the second
-    applies the rest.
+    applies the rest. `read_from` is where the folder's files are read (a private copy of
+    `folder`, see `intake`); records name `folder` as their source.
     """
     current = app.mode()
     if current is not None and mode is not None and mode != current:
         app.open_ledger(mode)  # raises LedgerModeError with the explanation
-    pilot = read_folder(folder, LedgerView(app))
+    pilot = read_folder(read_from or folder, LedgerView(app))
     plan = _Plan(app)
     undated = [
         (plan.key(s), s) for s in [*pilot.participants, *pilot.programs, *pilot.reference_prices]
