@@ -29,7 +29,7 @@ from coloring.domain.errors import ColoringError, DatabaseUnavailableError
 from coloring.domain.money import format_tiyn
 from coloring.domain.rules import Rule
 from coloring.domain.time import InvalidTimeError, parse_instant
-from coloring.locking import FreshFiles, WriteLock, ledger_file_exists
+from coloring.locking import FreshFiles, WriteLock, reader_may_create
 from coloring.persistence import DatabaseUrlError
 from coloring.pilot.errors import ErrorSink
 from coloring.pilot.intake import TakenFolder, taken
@@ -121,7 +121,7 @@ def ledger(
         if write is not None:
             lock.acquire(wait, on_wait=lambda m: err.print(m, soft_wrap=True))
         else:
-            lock.try_acquire(create=ledger_file_exists(lock.url))
+            lock.try_acquire(create=reader_may_create(lock.url))
         if created is not None:
             created.before()
         application = ColoringApplication(db, env=None if lock.held else {"CREATE_TABLE": "n"})
@@ -286,6 +286,7 @@ def _load(folder: Path, copy: TakenFolder, db: str | None, mode: str | None, wai
         load_id = loads.start(runner.db, str(folder.resolve()))
         first_seq = application.seq
         try:
+            runner.run()  # the ledger's totals are checked against the read models
             summary = load_folder(application, folder, mode, progress, read_from=copy.path)
             if runner.pending() >= 20000:
                 bar.start()

@@ -266,10 +266,14 @@ def _same_file(fd: int, path: Path) -> bool:
     return (st.st_ino, st.st_dev) == (own.st_ino, own.st_dev)
 
 
-def ledger_file_exists(url: str) -> bool:
-    """Whether the ledger's SQLite file exists (True for every other kind of database)."""
+def reader_may_create(url: str) -> bool:
+    """Whether a reader may create the lock file of a SQLite ledger: yes where it can write
+    (it does not hold the lock for long), and where the ledger does not exist yet (opening it
+    then fails or creates it, as a writer would)."""
     path = sqlite_file(url)
-    return path is None or path.exists()
+    if path is None or not path.exists():
+        return True
+    return os.access(path.parent, os.W_OK)
 
 
 class FreshFiles:

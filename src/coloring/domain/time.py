@@ -65,10 +65,33 @@ _NAIVE_EPOCH = datetime(1970, 1, 1)
 def format_instant(us: int, offset_minutes: int) -> str:
     # isoformat, not strftime: it pads years below 1000 to four digits and is several times
     # quicker (findings print thousands of instants).
-    local = _NAIVE_EPOCH + timedelta(microseconds=us + offset_minutes * 60_000_000)
     sign = "+" if offset_minutes >= 0 else "-"
     hh, mm = divmod(abs(offset_minutes), 60)
-    return f"{local.isoformat(timespec='seconds')}{sign}{hh:02d}:{mm:02d}"
+    local_us = us + offset_minutes * 60_000_000
+    try:
+        text = (_NAIVE_EPOCH + timedelta(microseconds=local_us)).isoformat(timespec="seconds")
+    except OverflowError:
+        text = _beyond_datetime(local_us)
+    return f"{text}{sign}{hh:02d}:{mm:02d}"
+
+
+def _beyond_datetime(local_us: int) -> str:
+    """A local time outside datetime's years 1-9999 (an instant near the limits seen at another
+    offset, e.g. 9999-12-31T23:00-12:00 at +05:00 is in year 10000), in the same form."""
+    days, rest = divmod(local_us // 1_000_000, 86_400)
+    # Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's civil_from_days).
+    z = days + 719_468
+    era = z // 146_097
+    doe = z - era * 146_097
+    yoe = (doe - doe // 1460 + doe // 36_524 - doe // 146_096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    day = doy - (153 * mp + 2) // 5 + 1
+    month = mp + 3 if mp < 10 else mp - 9
+    year = yoe + era * 400 + (month <= 2)
+    hour, rest = divmod(rest, 3600)
+    minute, second = divmod(rest, 60)
+    return f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}"
 
 
 def parse_instant(text: str) -> Instant:

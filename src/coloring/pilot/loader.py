@@ -34,6 +34,7 @@ from coloring.domain.records import (
     SubsidyRecord,
     TransferRecord,
 )
+from coloring.pilot.limits import check_totals
 from coloring.pilot.reader import InputError, PilotFolder, PilotInputError, Sourced, read_folder
 
 BATCH = 5000
@@ -247,6 +248,7 @@ def load_folder(
                 "ledger",
             )
         )
+    plan.errors.extend(check_totals(app, read_from or folder))
     if plan.errors:
         raise LoadRefusedError(sorted(plan.errors, key=lambda e: (e.file, e.line, e.column)))
 
@@ -274,6 +276,7 @@ def load_folder(
             tick()
         if plan.late_animals:
             app.add_animals(plan.late_animals, source=str(folder))
+            summary.records["purchase_animal"] += len(plan.late_animals)
         plan.restart()
         for i, record in enumerate(pilot.dated()):
             key = plan.key(record)
