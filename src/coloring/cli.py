@@ -548,7 +548,7 @@ def demo(
 
     source = folder or example_folder()
     target = db or "sqlite:///:memory:"
-    with ledger(target, catch_up=False) as (application, runner):
+    with ledger(target, catch_up=False, write="demo") as (application, runner):
         summary = load_folder(application, source)
         runner.run()
         err.print(
