@@ -40,6 +40,7 @@ from coloring.projections import queries
 from coloring.projections.runner import ProjectionRunner
 from coloring.projections.verify import verify as verify_read_models
 from coloring.report.commands import register as register_report
+from coloring.rules_cli import register as register_rules
 from coloring.scenarios.commands import register as register_scenarios
 
 app = typer.Typer(
@@ -582,6 +583,7 @@ def demo(
 
 register_programs(app)
 register_report(app)
+register_rules(app)
 register_scenarios(app)
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coloring.domain.time import format_instant, parse_instant
+from coloring.domain.time import Instant, format_instant, parse_instant
+from strategies import instants
 
 SECOND = 1_000_000
 # From 0001-01-02 to 9999-12-30 (UTC), so that every offset stays within years 1 to 9999.
@@ -33,3 +34,19 @@ def test_a_printed_instant_reads_back_as_the_same_second_in_the_same_offset(
     assert len(text) == len("YYYY-MM-DDTHH:MM:SS+HH:MM")
     back = parse_instant(text)
     assert (back.us, back.offset_minutes) == (us - us % SECOND, offset)
+
+
+@given(a=instants(), b=instants())
+def test_instants_order_is_total_and_agrees_with_equality(a: Instant, b: Instant) -> None:
+    assert (a <= b and b <= a) == (a == b)
+    assert (a < b) + (a == b) + (a > b) == 1
+    if a == b:
+        assert hash(a) == hash(b)
+
+
+def test_one_moment_written_in_two_offsets_is_one_instant() -> None:
+    kz = parse_instant("2025-01-01T05:00+05:00")
+    utc = parse_instant("2025-01-01T00:00Z")
+    assert kz == utc and not kz < utc and not kz > utc
+    assert len({kz, utc}) == 1
+    assert (str(kz), str(utc)) == ("2025-01-01T05:00:00+05:00", "2025-01-01T00:00:00+00:00")

@@ -9,41 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import StrEnum
 
+from coloring.domain.rulebook import ENFORCEABLE, Rule
 
-class Rule(StrEnum):
-    INSUFFICIENT_FUNDS = "INSUFFICIENT_FUNDS"
-    OFF_ROUTE = "OFF_ROUTE"
-    MISSING_DOCUMENT = "MISSING_DOCUMENT"
-    DOCUMENT_MISMATCH = "DOCUMENT_MISMATCH"
-    OVERPAYMENT = "OVERPAYMENT"
-    SPENT_AFTER_EXPIRY = "SPENT_AFTER_EXPIRY"
-    UNRETURNED_AFTER_EXPIRY = "UNRETURNED_AFTER_EXPIRY"
-    IDLE_FUNDS = "IDLE_FUNDS"
-    ROUND_TRIP = "ROUND_TRIP"
-    RELATED_PARTY = "RELATED_PARTY"
-    UNREGISTERED_ANIMAL = "UNREGISTERED_ANIMAL"
-    SELLER_NOT_OWNER = "SELLER_NOT_OWNER"
-    PAID_BEFORE_REREGISTRATION = "PAID_BEFORE_REREGISTRATION"
-    DUPLICATE_ANIMAL = "DUPLICATE_ANIMAL"
-    EARLY_DISPOSAL = "EARLY_DISPOSAL"
-    PRICE_ABOVE_REFERENCE = "PRICE_ABOVE_REFERENCE"
-    SUBSIDY_OVER_CAP = "SUBSIDY_OVER_CAP"
-    DOUBLE_SUBSIDY = "DOUBLE_SUBSIDY"
-
-
-# What programmable money refuses in enforce mode (section 4).
-ENFORCEABLE = frozenset(
-    {
-        Rule.OFF_ROUTE,
-        Rule.MISSING_DOCUMENT,
-        Rule.DOCUMENT_MISMATCH,
-        Rule.OVERPAYMENT,
-        Rule.SPENT_AFTER_EXPIRY,
-        Rule.PAID_BEFORE_REREGISTRATION,
-    }
-)
+__all__ = [
+    "ENFORCEABLE",
+    "PAYMENT_CHECKS",
+    "Check",
+    "DocumentFacts",
+    "Payment",
+    "PaymentFacts",
+    "Rule",
+    "Verdict",
+    "judge_payment",
+]
 
 HELD, SPENT, RETURNED = "held", "spent", "returned"
 
@@ -88,14 +67,95 @@ class Verdict:
     refused: bool
     outcome: str
     settles: str | None
-    findings: list[tuple[Rule, int]] = field(default_factory=list)
+    findings: list[tuple[str, int]] = field(default_factory=list)
 
 
-def judge_payment(f: PaymentFacts) -> Verdict:
-    """Judge one payment. INSUFFICIENT_FUNDS first and in both modes; then every rule."""
+@dataclass(frozen=True, slots=True)
+class Payment:
+    """A payment as every check sees it: its facts and what judging has settled so far."""
+
+    facts: PaymentFacts
+    outcome: str
+    to_treasury: bool
+    counts: bool
+    """Whether it counts towards its document (a known document that matches it)."""
+
+
+Check = Callable[[Payment], int | None]
+"""A payment rule: the finding's amount when the payment breaks it, else None."""
+
+
+def off_route(p: Payment) -> int | None:
+    f = p.facts
+    breaks = not p.to_treasury and (f.payer_role, f.payee_role) not in f.hops
+    return f.amount if breaks else None
+
+
+def missing_document(p: Payment) -> int | None:
+    return p.facts.amount if p.outcome == SPENT and not p.facts.purpose_ref else None
+
+
+def document_mismatch(p: Payment) -> int | None:
+    return p.facts.amount if p.facts.purpose_ref and not p.counts else None
+
+
+def overpayment(p: Payment) -> int | None:
+    doc = p.facts.document
+    if not p.counts or doc is None:
+        return None
+    excess = doc.paid + p.facts.amount - doc.payable
+    return min(p.facts.amount, excess) if excess > 0 else None
+
+
+def paid_before_reregistration(p: Payment) -> int | None:
+    doc = p.facts.document
+    if not p.counts or doc is None or doc.kind != "purchase":
+        return None
+    return p.facts.amount if any(o != doc.party for o in doc.animal_owners) else None
+
+
+def spent_after_expiry(p: Payment) -> int | None:
+    f = p.facts
+    return f.amount if not p.to_treasury and f.at_us > f.expires_at_us else None
+
+
+def round_trip(p: Payment) -> int | None:
+    f = p.facts
+    return f.amount if not p.to_treasury and f.units_held_before_by_payee > 0 else None
+
+
+def related_party(p: Payment) -> int | None:
+    f, doc = p.facts, p.facts.document
+    if not f.purpose_ref:
+        return None
+    related = f.related(f.payee, f.payer) or (
+        doc is not None and doc.party is not None and f.related(f.payee, doc.party)
+    )
+    return f.amount if related else None
+
+
+PAYMENT_CHECKS: tuple[tuple[str, Check], ...] = (
+    (Rule.OFF_ROUTE, off_route),
+    (Rule.MISSING_DOCUMENT, missing_document),
+    (Rule.DOCUMENT_MISMATCH, document_mismatch),
+    (Rule.OVERPAYMENT, overpayment),
+    (Rule.PAID_BEFORE_REREGISTRATION, paid_before_reregistration),
+    (Rule.SPENT_AFTER_EXPIRY, spent_after_expiry),
+    (Rule.ROUND_TRIP, round_trip),
+    (Rule.RELATED_PARTY, related_party),
+)
+"""Every payment rule but INSUFFICIENT_FUNDS (judged first, alone), in the order findings are
+recorded; a test checks this is the rulebook's payment stage."""
+
+
+def judge_payment(
+    f: PaymentFacts,
+    checks: tuple[tuple[str, Check], ...] = PAYMENT_CHECKS,
+    enforceable: frozenset[str] = ENFORCEABLE,
+) -> Verdict:
+    """Judge one payment. INSUFFICIENT_FUNDS first and in both modes; then every check."""
     if f.amount > f.held:
         return Verdict(True, HELD, None, [(Rule.INSUFFICIENT_FUNDS, f.amount)])
-    findings: list[tuple[Rule, int]] = []
     to_treasury = f.payee_role == "treasury"
     if to_treasury:
         outcome = RETURNED
@@ -103,39 +163,17 @@ def judge_payment(f: PaymentFacts) -> Verdict:
         outcome = SPENT
     else:
         outcome = HELD
-    if not to_treasury and (f.payer_role, f.payee_role) not in f.hops:
-        findings.append((Rule.OFF_ROUTE, f.amount))
-    if outcome == SPENT and not f.purpose_ref:
-        findings.append((Rule.MISSING_DOCUMENT, f.amount))
-    counts = False
     doc = f.document
-    if f.purpose_ref:
-        if (
-            doc is None
-            or doc.program_id != f.program_id
-            or doc.payee != f.payee
-            or (doc.payer is not None and doc.payer != f.payer)
-        ):
-            findings.append((Rule.DOCUMENT_MISMATCH, f.amount))
-        else:
-            counts = True
-    if counts and doc is not None:
-        excess = doc.paid + f.amount - doc.payable
-        if excess > 0:
-            findings.append((Rule.OVERPAYMENT, min(f.amount, excess)))
-        if doc.kind == "purchase" and any(o != doc.party for o in doc.animal_owners):
-            findings.append((Rule.PAID_BEFORE_REREGISTRATION, f.amount))
-    if not to_treasury and f.at_us > f.expires_at_us:
-        findings.append((Rule.SPENT_AFTER_EXPIRY, f.amount))
-    if not to_treasury and f.units_held_before_by_payee > 0:
-        findings.append((Rule.ROUND_TRIP, f.amount))
-    if f.purpose_ref and (
-        f.related(f.payee, f.payer)
-        or (doc is not None and doc.party is not None and f.related(f.payee, doc.party))
-    ):
-        findings.append((Rule.RELATED_PARTY, f.amount))
+    counts = bool(f.purpose_ref) and (
+        doc is not None
+        and doc.program_id == f.program_id
+        and doc.payee == f.payee
+        and (doc.payer is None or doc.payer == f.payer)
+    )
+    payment = Payment(f, outcome, to_treasury, counts)
+    findings = [(rule, amount) for rule, check in checks if (amount := check(payment)) is not None]
     if f.enforce:
-        refused_for = [(r, a) for r, a in findings if r in ENFORCEABLE]
+        refused_for = [(r, a) for r, a in findings if r in enforceable]
         if refused_for:
             return Verdict(True, outcome, None, refused_for)
     return Verdict(False, outcome, doc.document_id if counts and doc else None, findings)

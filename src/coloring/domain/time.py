@@ -27,10 +27,20 @@ class InvalidTimeError(ValueError):
     pass
 
 
-@dataclass(frozen=True, slots=True, order=False)
+@dataclass(frozen=True, slots=True, eq=False)
 class Instant:
+    """A moment in time and the offset it was written with. Instants compare, order and hash
+    as moments (section 1: "compared as instants"): `2025-01-01T05:00+05:00` equals
+    `2025-01-01T00:00Z`; the offset only says how to print it."""
+
     us: int
     offset_minutes: int = KZ_OFFSET_MINUTES
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Instant) and self.us == other.us
+
+    def __hash__(self) -> int:
+        return hash(self.us)
 
     def __lt__(self, other: Instant) -> bool:
         return self.us < other.us
@@ -43,9 +53,6 @@ class Instant:
 
     def __ge__(self, other: Instant) -> bool:
         return self.us >= other.us
-
-    def plus_days(self, days: int) -> Instant:
-        return Instant(self.us + days * DAY_US, self.offset_minutes)
 
     def to_datetime(self) -> datetime:
         tz = timezone(timedelta(minutes=self.offset_minutes))

@@ -10,17 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from coloring.domain.rules import Rule
+from coloring.domain.rulebook import ANIMAL_RULES, SETTLEMENT_RULES, SUBSIDY_RULES, Rule
 from coloring.domain.time import DAY_US
 
-ANIMAL_RULES = (
-    Rule.UNREGISTERED_ANIMAL,
-    Rule.SELLER_NOT_OWNER,
-    Rule.DUPLICATE_ANIMAL,
-    Rule.EARLY_DISPOSAL,
-    Rule.PRICE_ABOVE_REFERENCE,
-)
-SUBSIDY_RULES = (Rule.SUBSIDY_OVER_CAP, Rule.DOUBLE_SUBSIDY, Rule.PRICE_ABOVE_REFERENCE)
+__all__ = ["ANIMAL_RULES", "SETTLEMENT_RULES", "SUBSIDY_RULES"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,9 +234,6 @@ def subsidy_findings(
                 )
             )
     return out
-
-
-SETTLEMENT_RULES = (Rule.OVERPAYMENT, Rule.PAID_BEFORE_REREGISTRATION)
 
 
 @dataclass(frozen=True, slots=True)

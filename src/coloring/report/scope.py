@@ -8,21 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from coloring.domain.rules import Rule
+from coloring.domain.rulebook import MISUSE_RULES
 from coloring.projections.db import Database
 from coloring.projections.terms import program_terms
 
-# Findings whose subject is the payment (transfer id) that carries them.
-PAYMENT_RULES = (
-    Rule.OFF_ROUTE,
-    Rule.MISSING_DOCUMENT,
-    Rule.DOCUMENT_MISMATCH,
-    Rule.OVERPAYMENT,
-    Rule.SPENT_AFTER_EXPIRY,
-    Rule.ROUND_TRIP,
-    Rule.RELATED_PARTY,
-    Rule.PAID_BEFORE_REREGISTRATION,
-)
+# Findings whose subject is the applied payment (transfer id) that carries them.
+PAYMENT_RULES = MISUSE_RULES
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from coloring.domain.money import format_tiyn
-from coloring.domain.rules import Rule
+from coloring.domain.rulebook import DOCUMENT_RULES, HOLDING_RULES, Rule
 from coloring.domain.time import DAY_US, KZ_OFFSET_MINUTES, Instant, format_instant
 from coloring.projections import queries
 from coloring.projections.db import Database
@@ -34,20 +34,6 @@ METRICS = (
     ("held", "still held"),
     ("blocked", "blocked (refused by a rule)"),
 )
-# Findings about a document: a payment that settles the document moves money with a finding.
-DOCUMENT_RULES = frozenset(
-    {
-        Rule.UNREGISTERED_ANIMAL,
-        Rule.SELLER_NOT_OWNER,
-        Rule.DUPLICATE_ANIMAL,
-        Rule.EARLY_DISPOSAL,
-        Rule.PRICE_ABOVE_REFERENCE,
-        Rule.SUBSIDY_OVER_CAP,
-        Rule.DOUBLE_SUBSIDY,
-    }
-)
-# Findings about holding, not about what a payment was for.
-HOLDING_RULES = frozenset({Rule.IDLE_FUNDS, Rule.UNRETURNED_AFTER_EXPIRY})
 
 
 @dataclass

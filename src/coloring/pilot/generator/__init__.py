@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coloring.domain.money import format_tiyn
+from coloring.domain.rulebook import RULEBOOK
 from coloring.pilot.generator.catalog import (
     CYCLE,
     CYCLES,
@@ -62,26 +63,8 @@ __all__ = ["RULES", "TRANSFERS_PER_FARMER", "GenerationSummary", "GeneratorBugEr
 
 TRANSFERS_PER_FARMER = 34  # measured: transfers per farmer (farmers x scale), all programs
 
-RULES = (
-    "INSUFFICIENT_FUNDS",
-    "OFF_ROUTE",
-    "MISSING_DOCUMENT",
-    "DOCUMENT_MISMATCH",
-    "OVERPAYMENT",
-    "SPENT_AFTER_EXPIRY",
-    "UNRETURNED_AFTER_EXPIRY",
-    "IDLE_FUNDS",
-    "ROUND_TRIP",
-    "RELATED_PARTY",
-    "UNREGISTERED_ANIMAL",
-    "SELLER_NOT_OWNER",
-    "PAID_BEFORE_REREGISTRATION",
-    "DUPLICATE_ANIMAL",
-    "EARLY_DISPOSAL",
-    "PRICE_ABOVE_REFERENCE",
-    "SUBSIDY_OVER_CAP",
-    "DOUBLE_SUBSIDY",
-)
+RULES = tuple(str(spec.code) for spec in RULEBOOK)
+"""Every rule the generator plants (all of them: a test checks it against the rulebook)."""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,75 @@
+"""`coloring rules`: the misuse rules as the rulebook declares them (no ledger needed)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+
+class RulesFormat(StrEnum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+def register(app: typer.Typer) -> None:
+    app.command(name="rules")(rules)
+
+
+def rules(
+    fmt: Annotated[
+        RulesFormat,
+        typer.Option("--format", help="table, json, or markdown (the table in the docs)."),
+    ] = RulesFormat.table,
+) -> None:
+    """The 18 misuse rules: when each is judged, whether enforce mode refuses it, what its
+    findings name, and what it means."""
+    from coloring.domain.rulebook import RULEBOOK
+
+    if fmt is RulesFormat.json:
+        rows = [
+            {
+                "rule": str(s.code),
+                "stage": str(s.stage),
+                "enforceable": s.enforceable,
+                "category": str(s.category),
+                "subject": str(s.subject),
+                "title": s.title,
+                "explanation": s.explanation,
+            }
+            for s in RULEBOOK
+        ]
+        sys.stdout.write(json.dumps(rows, indent=1, ensure_ascii=False) + "\n")
+        return
+    if fmt is RulesFormat.markdown:
+        sys.stdout.write(markdown_table())
+        return
+    from rich.table import Table
+
+    from coloring.cli import out
+
+    table = Table("rule", "stage", "refused in enforce", "subject", "title", title="rules")
+    for s in RULEBOOK:
+        table.add_row(
+            str(s.code), str(s.stage), "yes" if s.enforceable else "", str(s.subject), s.title
+        )
+    out.print(table)
+
+
+def markdown_table() -> str:
+    """The rulebook as the Markdown table docs/architecture.md carries (a test keeps them equal)."""
+    from coloring.domain.rulebook import RULEBOOK
+
+    lines = [
+        "| rule | stage | refused in enforce | subject | title |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {s.code} | {s.stage} | {'yes' if s.enforceable else ''} | {s.subject} | {s.title} |"
+        for s in RULEBOOK
+    ]
+    return "\n".join(lines) + "\n"
