@@ -25,13 +25,36 @@ def run(*args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=timeout)
 
 
+STARTED: list[subprocess.Popen[str]] = []
+"""Processes started by the running test (ended by the `ended` fixture if it fails)."""
+
+
 def start(*args: str) -> subprocess.Popen[str]:
     """A process started in the background; its stderr goes to a file (a pipe nobody reads
     would fill and stop it)."""
     stderr = tempfile.TemporaryFile("w+")  # noqa: SIM115 - closed with the process
     process = subprocess.Popen([*CLI, *args], stdout=subprocess.DEVNULL, stderr=stderr, text=True)
     process.stderr = stderr
+    STARTED.append(process)
     return process
+
+
+def end_all() -> None:
+    while STARTED:
+        process = STARTED.pop()
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        if process.stderr is not None:
+            process.stderr.close()
+
+
+def loading(url: str) -> bool:
+    """Whether a load has been recorded as started and not finished."""
+    try:
+        return bool(query(url, "SELECT COUNT(*) FROM ledger_loads WHERE finished_at IS NULL")[0][0])
+    except (sqlite3.Error, psycopg.Error):
+        return False
 
 
 def finish(process: subprocess.Popen[str]) -> tuple[int, str]:

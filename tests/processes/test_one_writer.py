@@ -13,6 +13,7 @@ from .helpers import (
     finish,
     fresh_postgres,
     index_is_sound,
+    loading,
     records,
     run,
     start,
@@ -112,9 +113,8 @@ def test_a_reader_during_a_load_writes_nothing_and_says_the_load_is_running(
     late = tmp_path / "later"
     write_period_folder(late, 4 * FARMERS, month=6, tag="c")
     assert run("load", str(early), "--db", ledger_url).returncode == 0
-    before = records(ledger_url)
-    loading = start("load", str(late), "--db", ledger_url)
-    wait_until(lambda: records(ledger_url) > before + 100)
+    running = start("load", str(late), "--db", ledger_url)
+    wait_until(lambda: loading(ledger_url))
     checked = run("findings", "--check", "--db", ledger_url)
     assert checked.returncode == 1
     assert "is still running" in checked.stderr
@@ -123,7 +123,7 @@ def test_a_reader_during_a_load_writes_nothing_and_says_the_load_is_running(
         reader = run(*command, "--db", ledger_url)
         assert "Traceback" not in reader.stderr, reader.stderr
         assert reader.returncode == 0, reader.stderr
-    assert finish(loading)[0] == 0
+    assert finish(running)[0] == 0
     assert "warning" not in run("findings", "--db", ledger_url).stderr
     index_is_sound(ledger_url)
     assert run("verify", "--db", ledger_url).returncode == 0
@@ -133,13 +133,13 @@ def test_a_killed_load_is_reported_until_the_folder_is_loaded_again(
     ledger_url: str, early_and_late: tuple[Path, Path]
 ) -> None:
     early, _ = early_and_late
-    loading = start("load", str(early), "--db", ledger_url)
+    killed = start("load", str(early), "--db", ledger_url)
     wait_until(lambda: records(ledger_url) > 2000)
-    loading.send_signal(signal.SIGKILL)
-    finish(loading)
+    killed.send_signal(signal.SIGKILL)
+    finish(killed)
     checked = run("findings", "--check", "--db", ledger_url)
     assert checked.returncode == 1
-    assert f"by pid {loading.pid} did not finish" in checked.stderr
+    assert f"by pid {killed.pid} did not finish" in checked.stderr
     assert "load it again to complete it" in checked.stderr
     for command in (["balances"], ["trace", "ALa#0"]):
         assert "did not finish" in run(*command, "--db", ledger_url).stderr

@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from eventsourcing.persistence import PersistenceError
+
 from coloring.pilot.csvfile import checked_rows
 from coloring.pilot.errors import InputError
 from coloring.projections.db import Database
@@ -78,10 +80,20 @@ def _amounts(folder: Path) -> Iterator[tuple[str, int, str, int, str]]:
                     continue  # reported by the reader
 
 
+def _held(db: Database) -> dict[str, int]:
+    """The ledger's totals, from its read models (0 where a ledger has none yet)."""
+    held = {}
+    for bucket, sql in _HELD.items():
+        try:
+            held[bucket] = int(db.query(sql)[0][0])
+        except PersistenceError:
+            held[bucket] = 0
+    return held
+
+
 def check_totals(app: Any, folder: Path) -> list[InputError]:
     """Errors for the rows at which a kind's total over the ledger would pass 2^63-1 tiyn."""
-    db = Database(app.recorder.datastore, "postgres" in app.db_url)
-    held = {bucket: int(db.query(sql)[0][0]) for bucket, sql in _HELD.items()}
+    held = _held(Database(app.recorder.datastore, "postgres" in app.db_url))
     totals = dict(held)
     for _, _, bucket, amount, _ in _amounts(folder):
         totals[bucket] += amount
