@@ -155,8 +155,10 @@ def ledger(
     finally:
         if "application" in locals():
             application.close()
-        if refused and created is not None and created.remove():
-            lock.remove_file()
+        if created is not None:
+            if refused and created.remove():
+                lock.remove_file()
+            created.forget()
         lock.release()
 
 

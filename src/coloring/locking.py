@@ -280,12 +280,13 @@ class FreshFiles:
     """The files of a SQLite ledger that this process creates, known by inode: a refused load
     into a ledger that did not exist removes them, and never a file another process made in
     the meantime under the same name. `before()` and `after()` are called under the write
-    lock, around opening the ledger."""
+    lock, around opening the ledger; each file made is held open until `remove()` or
+    `forget()`, so that its inode cannot be reused by another file meanwhile."""
 
     def __init__(self, url: str) -> None:
         self.path = sqlite_file(url)
         self.fresh = False
-        self.made: list[tuple[Path, int, int]] = []
+        self.made: list[tuple[Path, int]] = []
 
     def before(self) -> None:
         self.fresh = self.path is not None and not os.path.lexists(self.path)
@@ -295,22 +296,23 @@ class FreshFiles:
             return
         for name in (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm")):
             try:
-                st = os.stat(name)
-            except FileNotFoundError:
+                fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+            except OSError:
                 continue
-            self.made.append((name, st.st_ino, st.st_dev))
+            self.made.append((name, fd))
 
     def remove(self) -> bool:
         """Remove the files this process made that are still those files; whether the ledger
         file itself was among them."""
         removed_ledger = False
-        for name, ino, dev in self.made:
-            try:
-                st = os.stat(name)
-            except FileNotFoundError:
-                continue
-            if (st.st_ino, st.st_dev) == (ino, dev):
+        for name, fd in self.made:
+            if _same_file(fd, name):
                 name.unlink()
                 removed_ledger = removed_ledger or name == self.path
-        self.made = []
+        self.forget()
         return removed_ledger
+
+    def forget(self) -> None:
+        for _, fd in self.made:
+            os.close(fd)
+        self.made = []
