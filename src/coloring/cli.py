@@ -304,6 +304,8 @@ def _load(folder: Path, copy: TakenFolder, db: str | None, mode: str | None, wai
             _refused(folder, str(e), committed)
         except ColoringError as e:
             committed = application.seq - first_seq
+            if not committed:
+                loads.finish(runner.db, load_id, "refused")
             fail(
                 f"{e}\n{folder}: "
                 + (
