@@ -197,3 +197,41 @@ def test_a_file_rewritten_during_a_load_does_not_change_what_is_recorded(tmp_pat
     recorded = "SELECT kind, key, digest, seq, at_us FROM ledger_records ORDER BY seq"
     assert query(db, recorded) == query(reference, recorded)
     assert run("verify", "--db", db).returncode == 0
+
+
+def test_instants_at_the_limits_of_the_calendar_never_crash_a_command(tmp_path: Path) -> None:
+    folder = tmp_path / "limits"
+    folder.mkdir()
+    (folder / "participants.csv").write_text(
+        "participant_id,name,role\nT,Treasury,treasury\nOP,Operator,operator\nB,Bank,bank\n"
+    )
+    (folder / "programs.csv").write_text(
+        "program_id,name,kind,route,expires_at,max_idle_days\n"
+        "AA,A,livestock,treasury>operator operator>bank,0001-01-02T00:00+14:00,1\n"
+    )
+    (folder / "allocations.csv").write_text(
+        "allocation_id,program_id,payer,recipient,amount,allocated_at\n"
+        "AL1,AA,T,OP,100,0001-01-01T00:00+14:00\n"
+    )
+    (folder / "transfers.csv").write_text(
+        "transfer_id,at,program_id,payer,payee,amount,purpose_ref\n"
+        "X1,9999-12-31T23:59:59-12:00,AA,OP,B,50,\n"
+    )
+    db = f"sqlite:///{tmp_path / 'l.db'}"
+    assert run("load", str(folder), "--db", db).returncode == 0
+    report = str(tmp_path / "r.html")
+    for command in (
+        ["findings"],
+        ["findings", "--as-of", "9999-12-31T23:59:59-12:00"],
+        ["balances"],
+        ["programs"],
+        ["trace", "AL1#0"],
+        ["explain", "SPENT_AFTER_EXPIRY", "X1"],
+        ["report", "--out", report],
+        ["report", "--out", report, "--as-of", "9999-12-31T23:59:59-12:00"],
+        ["verify"],
+    ):
+        result = run(*command, "--db", db)
+        assert result.returncode == 0, (command, result.stderr)
+        assert "Traceback" not in result.stderr
+    assert "9999-12-31T23:59:59-12:00" in run("findings", "--db", db).stdout
