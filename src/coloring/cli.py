@@ -29,7 +29,7 @@ from coloring.domain.errors import ColoringError, DatabaseUnavailableError
 from coloring.domain.money import format_tiyn
 from coloring.domain.rules import Rule
 from coloring.domain.time import InvalidTimeError, parse_instant
-from coloring.locking import FreshFiles, WriteLock, reader_may_create
+from coloring.locking import CATCH_UP, FreshFiles, WriteLock, reader_may_create
 from coloring.persistence import DatabaseUrlError
 from coloring.pilot.errors import ErrorSink
 from coloring.pilot.intake import TakenFolder, taken
@@ -115,7 +115,7 @@ def ledger(
     is opened (the tables are created under it) to the end. A reader writes nothing: it takes
     the lock only if it is free at once, to bring the read models up to date, and lets it go
     before reading; otherwise it reads them as they are and says how far behind they are."""
-    lock = WriteLock(db, write or "catch-up")
+    lock = WriteLock(db, write or CATCH_UP)
     created = FreshFiles(lock.url) if write is not None else None
     refused = False
     try:

@@ -12,7 +12,7 @@ Each takes this lock before it opens the ledger and keeps it to the end:
 - SQLite in memory: one process only; nothing to lock.
 
 A second writer is refused at once (or waits `wait` seconds first) with `LedgerBusyError`,
-naming the holder.
+naming the holder; it always waits for a reader's catch-up.
 """
 
 from __future__ import annotations
@@ -40,6 +40,8 @@ from coloring.persistence import database_url, sqlite_file
 ADVISORY_KEY = 0x2C5A_1D0E_6B3F_4A97
 WRITER_TABLE = "ledger_writer"
 POLL_SECONDS = 0.2
+CATCH_UP = "catch-up"
+"""The command a reader names while it holds the lock to bring the read models up to date."""
 
 
 class LedgerBusyError(ColoringError):
@@ -89,7 +91,10 @@ class WriteLock:
         told = False
         while not self.try_acquire(create=True):
             holder = self.holder()
-            if time.monotonic() >= deadline:
+            # A reader bringing the read models up to date holds the lock only for that: a
+            # writer waits for it rather than fail because a reader happened to look first.
+            catching_up = holder is not None and holder.command == CATCH_UP
+            if time.monotonic() >= deadline and not catching_up:
                 raise LedgerBusyError(
                     f"the ledger {self.url} is being written by {_describe(holder)}; "
                     "one writer at a time: try again when it has finished, or pass --wait SECONDS"

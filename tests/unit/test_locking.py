@@ -5,12 +5,13 @@ session)."""
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import psycopg
 import pytest
 
-from coloring.locking import FreshFiles, LedgerBusyError, WriteLock
+from coloring.locking import CATCH_UP, FreshFiles, LedgerBusyError, WriteLock
 
 POSTGRES_URL = os.environ.get(
     "COLORING_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
@@ -35,6 +36,18 @@ def test_a_waiting_writer_says_whom_it_waits_for_and_gives_up_after_the_wait(
         with pytest.raises(LedgerBusyError):
             WriteLock(url, "amend").acquire(wait=0.3, on_wait=said.append)
     assert len(said) == 1 and said[0].startswith("waiting for the load started at ")
+
+
+def test_a_writer_waits_for_a_readers_catch_up_even_without_wait(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'l.db'}"
+    reader = WriteLock(url, CATCH_UP)
+    reader.acquire()
+    threading.Timer(0.5, reader.release).start()
+    said: list[str] = []
+    with WriteLock(url, "load") as writer:
+        writer.acquire(on_wait=said.append)
+        assert writer.held
+    assert said[0].startswith("waiting for the catch-up started at ")
 
 
 def test_the_lock_is_free_again_once_released(tmp_path: Path) -> None:
