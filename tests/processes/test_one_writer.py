@@ -111,7 +111,7 @@ def test_a_reader_during_a_load_writes_nothing_and_says_the_load_is_running(
 ) -> None:
     early, _ = early_and_late
     late = tmp_path / "later"
-    write_period_folder(late, 4 * FARMERS, month=6, tag="c")
+    write_period_folder(late, 3 * FARMERS, month=6, tag="c")
     assert run("load", str(early), "--db", ledger_url).returncode == 0
     running = start("load", str(late), "--db", ledger_url)
     wait_until(lambda: loading(ledger_url))
