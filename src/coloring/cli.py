@@ -240,10 +240,12 @@ def load(
     ] = None,
     wait: WaitOption = 0.0,
 ) -> None:
-    """Record a pilot folder in the ledger: all errors at once, nothing half-loaded.
+    """Record a pilot folder in the ledger: all errors at once, nothing recorded from a refused
+    folder.
 
     One writer at a time: a second load (amend, rebuild) into the same ledger is refused, or
-    waits with --wait. A load that is killed is completed by loading the folder again."""
+    waits with --wait. A load that is killed keeps what it committed and read commands warn
+    about it until the folder is loaded again, which completes it."""
     if mode is not None and mode not in ("observe", "enforce"):
         fail(f"--mode must be observe or enforce, not {mode!r}", 2)
     sink = ErrorSink()
