@@ -22,7 +22,7 @@ from .helpers import (
 )
 
 pytestmark = pytest.mark.slow
-FARMERS = 3000
+FARMERS = 4000
 
 
 @pytest.fixture(params=["sqlite-file", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -43,16 +43,12 @@ def early_and_late(tmp_path: Path) -> tuple[Path, Path]:
     return early, late
 
 
-def _recording(url: str) -> bool:
-    return records(url) > 100
-
-
 def test_a_second_load_is_refused_at_once_naming_the_running_load(
     ledger_url: str, early_and_late: tuple[Path, Path]
 ) -> None:
     early, late = early_and_late
     first = start("load", str(early), "--db", ledger_url)
-    wait_until(lambda: _recording(ledger_url))
+    wait_until(lambda: loading(ledger_url))
     second = run("load", str(late), "--db", ledger_url)
     assert second.returncode == 1
     assert "is being written by the load started at" in second.stderr
@@ -67,7 +63,7 @@ def test_a_later_folder_waits_for_an_earlier_one_and_both_are_recorded_in_time_o
 ) -> None:
     early, late = early_and_late
     first = start("load", str(early), "--db", ledger_url)
-    wait_until(lambda: _recording(ledger_url))
+    wait_until(lambda: loading(ledger_url))
     second = run("load", str(late), "--db", ledger_url, "--wait", "300")
     assert second.returncode == 0, second.stderr
     assert "waiting for the load started at" in second.stderr
@@ -81,7 +77,7 @@ def test_an_earlier_folder_waiting_for_a_later_one_is_refused_and_leaves_the_led
 ) -> None:
     early, late = early_and_late
     first = start("load", str(late), "--db", ledger_url)
-    wait_until(lambda: _recording(ledger_url))
+    wait_until(lambda: loading(ledger_url))
     second = run("load", str(early), "--db", ledger_url, "--wait", "300")
     assert second.returncode == 2
     assert "time only moves forward" in second.stderr
