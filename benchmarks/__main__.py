@@ -1,5 +1,6 @@
 """python -m benchmarks run --size N [--repeat R] [--db-kind sqlite|postgres] [--out FILE]
-python -m benchmarks ratchet [--update]"""
+python -m benchmarks ratchet [--update]
+python -m benchmarks sweep [--repeat R]"""
 
 from __future__ import annotations
 
@@ -398,6 +399,9 @@ def main(argv: list[str] | None = None) -> int:
     k.add_argument("--repeat", type=int, default=3)
     k.add_argument("--source", choices=["auto", "pilot", "synthetic"], default="auto")
     k.set_defaults(func=cmd_ratchet)
+    from benchmarks.sweep import add_parser as add_sweep
+
+    add_sweep(sub)
     a = p.parse_args(argv)
     return int(a.func(a))
 

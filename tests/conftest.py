@@ -19,6 +19,8 @@ import psycopg
 import pytest
 from hypothesis import settings
 
+from coloring.projections.schema import TABLES as READ_MODEL_TABLES
+
 settings.register_profile("ci", derandomize=True, max_examples=50, deadline=None)
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
@@ -45,9 +47,11 @@ LEDGER_TABLES = (
 
 
 def reset_postgres(url: str = POSTGRES_URL) -> None:
-    """Drop every table the ledger uses, so the next application starts from an empty store."""
+    """Drop every table the ledger uses, events and read models, so the next application starts
+    from an empty store (read models of another ledger would otherwise look up to date)."""
+    tables = [*LEDGER_TABLES, *READ_MODEL_TABLES]
     with psycopg.connect(url, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(f"DROP TABLE IF EXISTS {', '.join(LEDGER_TABLES)} CASCADE")
+        conn.execute(f"DROP TABLE IF EXISTS {', '.join(tables)} CASCADE")
 
 
 def require_postgres(url: str = POSTGRES_URL) -> None:

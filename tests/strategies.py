@@ -264,3 +264,29 @@ def ledger_plans(draw: st.DrawFn, max_steps: int = 25) -> list[PlanRecord]:
                 TransferRecord(f"T{n}", at(), "P1", payer, payee, draw(tiyn(300)), purpose_ref)
             )
     return records
+
+
+@st.composite
+def api_findings(draw: st.DrawFn, max_size: int = 30) -> list[Any]:
+    """Findings as the public API returns them: a few rules, programs, regions and
+    participants (some missing), amounts in tenge, open or refused."""
+    from coloring.api.results import Finding, aware, tenge
+
+    people = ["F1", "F2", "S1", "B1"]
+    regions = {"F1": "Akmola", "F2": "Kostanay", "S1": "Akmola", "B1": None}
+    out = []
+    for n in range(draw(st.integers(min_value=0, max_value=max_size))):
+        who = tuple(draw(st.lists(st.sampled_from(people), max_size=2, unique=True)))
+        out.append(
+            Finding(
+                draw(st.sampled_from(["OVERPAYMENT", "IDLE_FUNDS", "RELATED_PARTY"])),
+                f"S{n}",
+                draw(st.sampled_from(["AA", "ROADS"])),
+                tenge(draw(tiyn(10**14))),
+                aware(draw(st.integers(0, 10**15)), 300),
+                draw(st.sampled_from(["open", "refused"])),
+                who,
+                regions[who[0]] if who else None,
+            )
+        )
+    return out

@@ -3,7 +3,6 @@ and progress to stderr. Exit 0 ok, 1 a failed check or domain error, 2 bad input
 
 from __future__ import annotations
 
-import csv
 import gc
 import json
 import sqlite3
@@ -25,10 +24,12 @@ from rich.text import Text
 
 from coloring import loads
 from coloring.application import ColoringApplication
+from coloring.cli_help import PlainHelpGroup, register_options
 from coloring.domain.errors import ColoringError, DatabaseUnavailableError
-from coloring.domain.money import format_tiyn
 from coloring.domain.rules import Rule
 from coloring.domain.time import InvalidTimeError, parse_instant
+from coloring.export.commands import register as register_export
+from coloring.i18n import _, current, ngettext
 from coloring.locking import CATCH_UP, FreshFiles, WriteLock, reader_may_create
 from coloring.persistence import DatabaseUrlError
 from coloring.pilot.errors import ErrorSink
@@ -42,13 +43,15 @@ from coloring.projections.verify import verify as verify_read_models
 from coloring.report.commands import register as register_report
 from coloring.rules_cli import register as register_rules
 from coloring.scenarios.commands import register as register_scenarios
+from coloring.web.commands import register as register_serve
 
 app = typer.Typer(
     help="An event-sourced ledger of coloured budget money: load pilot data, find misuse, "
     "trace every tagged tiyn.",
     no_args_is_help=True,
-    add_completion=False,
     pretty_exceptions_enable=False,
+    cls=PlainHelpGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 # Text is printed as it is: never read as markup (`[x]`) or emoji codes (`file:100:` is not 💯).
 err = Console(stderr=True, soft_wrap=True, markup=False, emoji=False, highlight=False)
@@ -84,8 +87,16 @@ class Format(StrEnum):
     csv = "csv"
 
 
+FormatOption = Annotated[
+    Format,
+    typer.Option(
+        "--format", help="table for people; json or csv (the contract's fields) for programs."
+    ),
+]
+
+
 def fail(message: str, code: int) -> NoReturn:
-    err.print(Text.assemble(("error:", "bold red"), " ", message), soft_wrap=True)
+    err.print(Text.assemble((_("error:"), "bold red"), " ", message), soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -271,7 +282,7 @@ def _refused(folder: Path, errors: str, committed: int = 0) -> NoReturn:
             soft_wrap=True,
         )
     else:
-        err.print(f"{folder}: nothing was recorded")
+        err.print(_("{folder}: nothing was recorded").format(folder=folder))
     raise typer.Exit(2)
 
 
@@ -322,15 +333,50 @@ def _load(folder: Path, copy: TakenFolder, db: str | None, mode: str | None, wai
         found = Counter(f.rule for f in queries.findings(runner.db))
     recorded = ", ".join(f"{n} {kind}" for kind, n in sorted(summary.records.items()))
     err.print(
-        f"loaded {folder} ({summary.mode} mode): {recorded or 'nothing new'}"
-        + (f"; {summary.skipped} already recorded" if summary.skipped else ""),
+        _("loaded {folder} ({mode} mode): {recorded}").format(
+            folder=folder, mode=summary.mode, recorded=recorded or _("nothing new")
+        )
+        + ("; " + _("{n} already recorded").format(n=summary.skipped) if summary.skipped else ""),
         highlight=False,
     )
-    err.print(f"payments applied {summary.applied}, refused {summary.refused}", highlight=False)
+    err.print(
+        _("payments applied {applied}, refused {refused}").format(
+            applied=summary.applied, refused=summary.refused
+        ),
+        highlight=False,
+    )
     if found:
         err.print(
-            "findings: " + ", ".join(f"{r} {n}" for r, n in sorted(found.items())), highlight=False
+            _("findings:") + " " + ", ".join(f"{r} {n}" for r, n in sorted(found.items())),
+            highlight=False,
         )
+
+
+class Status(StrEnum):
+    open = "open"
+    refused = "refused"
+
+
+class SortKey(StrEnum):
+    at = "at"
+    amount = "amount"
+
+
+class GroupKey(StrEnum):
+    rule = "rule"
+    program = "program"
+    region = "region"
+    participant = "participant"
+    status = "status"
+
+
+ExcelOption = Annotated[
+    bool,
+    typer.Option(
+        "--excel",
+        help="CSV for Excel in ru/kk locales: UTF-8 with BOM, ';', decimal comma.",
+    ),
+]
 
 
 @app.command()
@@ -339,17 +385,46 @@ def findings(
     rule: Annotated[
         list[str] | None, typer.Option("--rule", help="Only this rule (repeatable).")
     ] = None,
-    program: Annotated[str | None, typer.Option("--program")] = None,
-    participant: Annotated[str | None, typer.Option("--participant")] = None,
+    program: Annotated[str | None, typer.Option("--program", help="Only this program.")] = None,
+    participant: Annotated[
+        str | None, typer.Option("--participant", help="Only findings naming this participant.")
+    ] = None,
+    region: Annotated[
+        str | None, typer.Option("--region", help="Only findings whose first participant is here.")
+    ] = None,
+    status: Annotated[
+        Status | None, typer.Option("--status", help="Only open or only refused findings.")
+    ] = None,
+    min_amount: Annotated[
+        str | None,
+        typer.Option("--min-amount", help="Only findings of at least this many tenge."),
+    ] = None,
     since: Annotated[str | None, typer.Option("--since", help="Findings at or after.")] = None,
     until: Annotated[str | None, typer.Option("--until", help="Findings at or before.")] = None,
     as_of: AsOfOption = None,
-    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    sort: Annotated[
+        SortKey, typer.Option("--sort", help="at: by time; amount: largest first.")
+    ] = SortKey.at,
+    group_by: Annotated[
+        list[GroupKey] | None,
+        typer.Option(
+            "--group-by",
+            help="Count and sum the findings by rule, program, region, participant or status "
+            "(repeatable: several keys).",
+        ),
+    ] = None,
+    fmt: FormatOption = Format.table,
+    excel: ExcelOption = False,
     check: Annotated[
         bool, typer.Option("--check", help="Exit 1 when there is any finding.")
     ] = False,
 ) -> None:
-    """List misuse findings, sorted by time, rule and subject."""
+    """List misuse findings, sorted by time, rule and subject (or by amount), or count and sum
+    them by rule, program, region or participant."""
+    from coloring.api.ledger import Ledger
+    from coloring.export import render
+    from coloring.export.grouping import group
+
     unknown = sorted(set(rule or ()) - {r.value for r in Rule})
     if unknown:
         fail(
@@ -357,49 +432,37 @@ def findings(
             f"(rules: {', '.join(r.value for r in Rule)})",
             2,
         )
-    filters = queries.Filters(
-        rules=tuple(rule or ()),
-        program=program,
-        participant=participant,
-        since_us=_instant(since, "--since"),
-        until_us=_instant(until, "--until"),
-    )
-    as_of_us = _instant(as_of, "--as-of")
-    with ledger(db) as (_, runner):
-        found = queries.findings(runner.db, as_of_us, filters)
-    rows = [f.as_dict() for f in found]
-    if fmt is Format.json:
-        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
-    elif fmt is Format.csv:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(["rule", "subject", "program", "amount", "at", "status", "participants"])
-        for r in rows:
-            writer.writerow(
-                [
-                    r["rule"],
-                    r["subject"],
-                    r["program"],
-                    r["amount"],
-                    r["at"],
-                    r["status"],
-                    ";".join(r["participants"]),
-                ]
+    _instant(since, "--since")
+    _instant(until, "--until")
+    _instant(as_of, "--as-of")
+    if excel and fmt is not Format.csv:
+        fail("--excel shapes CSV for Excel: use it with --format csv", 2)
+    with ledger(db) as (application, runner):
+        try:
+            found = Ledger.over(application, runner).findings(
+                rule or None,
+                program=program,
+                participant=participant,
+                region=region,
+                status=status.value if status else None,
+                min_amount=min_amount,
+                since=since,
+                until=until,
+                as_of=as_of,
             )
+        except queries.BadQueryError as e:
+            name, _, reason = str(e).partition(": ")
+            fail(f"--{name.replace('_', '-')}: {reason}", 2)
+    if group_by:
+        keys = list(dict.fromkeys(k.value for k in group_by))
+        render.groups(keys, group(found, keys, sort.value), fmt.value, excel, out)
     else:
-        table = Table("at", "rule", "subject", "program", "amount", "status", "participants")
-        for r in rows:
-            table.add_row(
-                r["at"],
-                r["rule"],
-                r["subject"],
-                r["program"],
-                r["amount"],
-                r["status"],
-                ", ".join(r["participants"]),
-            )
-        out.print(table)
-        err.print(f"{len(rows)} finding(s)")
-    if check and (rows or STATE.incomplete):
+        if sort is SortKey.amount:
+            found = type(found)(found.item, sorted(found, key=lambda f: f.amount, reverse=True))
+        render.findings(found, fmt.value, excel, out)
+    if fmt is Format.table:
+        err.print(ngettext("{n} finding", "{n} findings", len(found)).format(n=len(found)))
+    if check and (found or STATE.incomplete):
         raise typer.Exit(1)
 
 
@@ -412,7 +475,7 @@ def explain(
 ) -> None:
     """Explain one finding: what it is and the records behind it."""
     as_of_us = _instant(as_of, "--as-of")
-    with ledger(db) as (_, runner):
+    with ledger(db) as (_application, runner):
         for line in queries.explain(runner.db, rule, subject, as_of_us):
             out.print(line, highlight=False, markup=False)
 
@@ -422,11 +485,14 @@ def trace(
     unit: Annotated[str, typer.Argument(help="A unit id: ALLOCATION#N, e.g. AL-7#1250000.")],
     db: DbOption = None,
     as_of: AsOfOption = None,
-    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    fmt: FormatOption = Format.table,
+    excel: ExcelOption = False,
 ) -> None:
     """Follow one tagged tiyn from its allocation to where it is now."""
     as_of_us = _instant(as_of, "--as-of")
-    with ledger(db) as (_, runner):
+    if excel and fmt is not Format.csv:
+        fail("--excel shapes CSV for Excel: use it with --format csv", 2)
+    with ledger(db) as (_application, runner):
         t = queries.trace(runner.db, unit, as_of_us)
     if fmt is Format.json:
         sys.stdout.write(
@@ -435,7 +501,7 @@ def trace(
                     "unit": t.unit,
                     "program": t.program,
                     "state": t.state,
-                    "steps": [s.__dict__ for s in t.steps],
+                    "steps": [s.as_dict() for s in t.steps],
                 },
                 indent=1,
             )
@@ -443,78 +509,95 @@ def trace(
         )
         return
     if fmt is Format.csv:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(["at", "holder", "via", "outcome"])
-        for s in t.steps:
-            writer.writerow([s.at, s.holder, s.via, s.outcome])
+        from coloring.export.render import write_csv
+
+        rows = [[s.at, s.holder, s.via, s.outcome] for s in t.steps]
+        write_csv([["at", "holder", "via", "outcome"], *rows], excel)
         return
-    table = Table("at", "holder", "via", "outcome", title=f"{t.unit} ({t.program})")
+    table = Table(_("at"), _("holder"), _("via"), _("outcome"), title=f"{t.unit} ({t.program})")
     for s in t.steps:
-        table.add_row(s.at, s.holder, s.via, s.outcome)
+        table.add_row(s.at, s.holder, s.via, _(s.outcome))
     out.print(table)
-    out.print(f"now: {t.state}", highlight=False)
+    out.print(_("now: {state}").format(state=_state(t)), highlight=False)
+
+
+def _state(t: queries.Trace) -> str:
+    last = t.steps[-1]
+    return {
+        "held": _("held by {holder}"),
+        "spent": _("spent at {holder}"),
+        "returned": _("returned to {holder}"),
+    }[last.outcome].format(holder=last.holder)
 
 
 @app.command()
 def balances(
     db: DbOption = None,
-    program: Annotated[str | None, typer.Option("--program")] = None,
-    participant: Annotated[str | None, typer.Option("--participant")] = None,
+    program: Annotated[str | None, typer.Option("--program", help="Only this program.")] = None,
+    participant: Annotated[
+        str | None, typer.Option("--participant", help="Only this holder.")
+    ] = None,
     as_of: AsOfOption = None,
-    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    per_program: Annotated[
+        bool,
+        typer.Option(
+            "--per-program",
+            help="Per program: allocated, spent, returned and held (instead of per holder).",
+        ),
+    ] = False,
+    fmt: FormatOption = Format.table,
+    excel: ExcelOption = False,
 ) -> None:
-    """Coloured money held, per program and holder."""
-    as_of_us = _instant(as_of, "--as-of")
-    with ledger(db) as (_, runner):
-        rows = queries.balances(runner.db, as_of_us, program, participant)
-    _print_balances(rows, fmt)
+    """Coloured money held, per program and holder (or, with --per-program, what each program
+    allocated, spent, returned and still holds)."""
+    from coloring.api.ledger import Ledger
+    from coloring.export import render
+
+    _instant(as_of, "--as-of")
+    if excel and fmt is not Format.csv:
+        fail("--excel shapes CSV for Excel: use it with --format csv", 2)
+    if per_program and participant is not None:
+        fail("--per-program totals whole programs: leave out --participant", 2)
+    with ledger(db) as (application, runner):
+        answers = Ledger.over(application, runner)
+        if per_program:
+            totals = answers.programs(as_of=as_of)
+            shown = type(totals)(totals.item, (p for p in totals if program in (None, p.program)))
+            render.programs(shown, fmt.value, excel, out)
+            return
+        rows = answers.balances(program=program, participant=participant, as_of=as_of)
+    render.balances(rows, fmt.value, excel, out)
 
 
 def _print_balances(rows: list[queries.Balance], fmt: Format) -> None:
-    if fmt is Format.json:
-        sys.stdout.write(
-            json.dumps(
-                [
-                    {
-                        "program": b.program,
-                        "participant": b.participant,
-                        "held": format_tiyn(b.held),
-                    }
-                    for b in rows
-                ],
-                indent=1,
-            )
-            + "\n"
-        )
-    elif fmt is Format.csv:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(["program", "participant", "held"])
-        for b in rows:
-            writer.writerow([b.program, b.participant, format_tiyn(b.held)])
-    else:
-        table = Table("program", "participant", "held (KZT)")
-        for b in rows:
-            table.add_row(b.program, b.participant, format_tiyn(b.held))
-        out.print(table)
+    from coloring.api.results import Balance, Rows, tenge
+    from coloring.export import render
+
+    shown = Rows(Balance, (Balance(b.program, b.participant, tenge(b.held)) for b in rows))
+    render.balances(shown, fmt.value, False, out)
 
 
 @app.command()
 def verify(db: DbOption = None) -> None:
     """Rebuild every read model in a scratch space, compare with the live ones, check
     conservation. Exit 1 with the differences on any mismatch."""
-    with ledger(db) as (_, runner):
+    with ledger(db) as (_application, runner):
         report = verify_read_models(runner)
     if report.ok:
         err.print(
-            f"verified: read models match the {report.position} events; money is conserved",
+            _("verified: read models match the {n} events; money is conserved").format(
+                n=report.position
+            ),
             highlight=False,
         )
         return
     for line in report.differences:
         out.print(line, highlight=False, markup=False)
     fail(
-        "the read models or the balances disagree with the event log (differences above); "
-        "`coloring rebuild` replays the read models from the events",
+        _(
+            "the read models or the balances disagree with the event log (differences above); "
+            "`coloring rebuild` replays the read models from the events"
+        ),
         1,
     )
 
@@ -522,18 +605,27 @@ def verify(db: DbOption = None) -> None:
 @app.command()
 def rebuild(db: DbOption = None, wait: WaitOption = 0.0) -> None:
     """Drop the read models and replay them from the event log."""
-    with ledger(db, catch_up=False, write="rebuild", wait=wait) as (_, runner):
+    with ledger(db, catch_up=False, write="rebuild", wait=wait) as (_application, runner):
         n = runner.rebuild()
-    err.print(f"rebuilt the read models from {n} events", highlight=False)
+    err.print(_("rebuilt the read models from {n} events").format(n=n), highlight=False)
 
 
 @app.command()
 def generate(
     out_dir: Annotated[Path, typer.Argument(metavar="OUT", help="Folder to write.")],
-    seed: Annotated[int, typer.Option("--seed")] = 1,
-    farmers: Annotated[int, typer.Option("--farmers")] = 200,
-    scale: Annotated[float, typer.Option("--scale")] = 1.0,
-    misuse_rate: Annotated[float, typer.Option("--misuse-rate")] = 0.05,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Random seed: the same seed writes the same folder.")
+    ] = 1,
+    farmers: Annotated[
+        int, typer.Option("--farmers", help="Farmers (borrowers) of the livestock program.")
+    ] = 200,
+    scale: Annotated[
+        float, typer.Option("--scale", help="Multiplies every program's volume of records.")
+    ] = 1.0,
+    misuse_rate: Annotated[
+        float,
+        typer.Option("--misuse-rate", help="Share of records with planted misuse (0 to 1)."),
+    ] = 0.05,
 ) -> None:
     """Write a deterministic synthetic pilot folder with planted misuse (planted.json)."""
     from coloring.pilot.generator import generate as run_generator
@@ -559,38 +651,52 @@ def demo(
         summary = load_folder(application, source)
         runner.run()
         err.print(
-            f"loaded {source}: payments applied {summary.applied}, refused {summary.refused}",
+            _("loaded {folder}: payments applied {applied}, refused {refused}").format(
+                folder=source, applied=summary.applied, refused=summary.refused
+            ),
             highlight=False,
         )
-        out.rule("coloured money held now")
+        out.rule(_("coloured money held now"))
         _print_balances(queries.balances(runner.db), Format.table)
         found = queries.findings(runner.db)
-        table = Table("at", "rule", "subject", "amount", "status", title="findings")
+        table = Table(_("at"), _("rule"), _("subject"), title=_("findings"))
+        table.add_column(_("amount (KZT)"), justify="right", no_wrap=True)
+        table.add_column(_("status"))
         for f in found:
-            table.add_row(f.at, f.rule, f.subject, format_tiyn(f.amount), f.status)
+            text = current()
+            table.add_row(
+                text.instant(f.at_us, f.at_offset),
+                f.rule,
+                f.subject,
+                text.money(f.amount),
+                _(f.status),
+            )
         out.print(table)
         first = runner.db.query(
             "SELECT allocation_id FROM rm_allocations ORDER BY allocation_id LIMIT 1"
         )
         if first:
             t = queries.trace(runner.db, f"{first[0][0]}#0")
-            out.rule(f"trace of {t.unit}")
+            out.rule(_("trace of {unit}").format(unit=t.unit))
             for step in t.steps:
                 out.print(
                     f"{step.at}  {step.holder:<12} via {step.via:<12} {step.outcome}",
                     highlight=False,
                 )
-            out.print(f"now: {t.state}", highlight=False)
+            out.print(_("now: {state}").format(state=_state(t)), highlight=False)
         if found:
             out.rule(f"coloring explain {found[0].rule} {found[0].subject}")
             for line in queries.explain(runner.db, found[0].rule, found[0].subject):
                 out.print(line, highlight=False, markup=False)
 
 
+register_options(app)
 register_programs(app)
 register_report(app)
 register_rules(app)
 register_scenarios(app)
+register_serve(app)
+register_export(app)
 
 
 def main() -> None:
@@ -603,6 +709,6 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         err.print(
-            "interrupted: every committed batch is kept; run the same command again to resume"
+            _("interrupted: every committed batch is kept; run the same command again to resume")
         )
         sys.exit(130)

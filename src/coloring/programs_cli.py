@@ -6,6 +6,7 @@ errors to exit codes), imported when a command runs so that `cli.py` may import 
 
 from __future__ import annotations
 
+import csv
 import json
 import sys
 from enum import StrEnum
@@ -17,6 +18,7 @@ from rich.table import Table
 from coloring.domain.errors import TermsAmendmentError
 from coloring.domain.records import TermsAmendment
 from coloring.domain.time import Instant, InvalidTimeError, format_instant, parse_instant
+from coloring.i18n import _
 
 DB_HELP = "Database URL (default $COLORING_DB or sqlite:///coloring.db)."
 
@@ -24,6 +26,7 @@ DB_HELP = "Database URL (default $COLORING_DB or sqlite:///coloring.db)."
 class TermsFormat(StrEnum):
     table = "table"
     json = "json"
+    csv = "csv"
 
 
 def register(app: typer.Typer) -> None:
@@ -46,21 +49,44 @@ def programs(
         str | None,
         typer.Option("--as-of", help="The terms in force at this instant (default: now)."),
     ] = None,
-    fmt: Annotated[TermsFormat, typer.Option("--format")] = TermsFormat.table,
+    fmt: Annotated[
+        TermsFormat,
+        typer.Option(
+            "--format",
+            help="table for people; json (with every amendment) or csv (the terms in force) "
+            "for programs.",
+        ),
+    ] = TermsFormat.table,
 ) -> None:
     """Programs with the terms in force and every amendment of them (the history of terms)."""
     from coloring.cli import ledger, out
     from coloring.projections.terms import program_terms
 
     t = None if as_of is None else _instant(as_of, "--as-of").us
-    with ledger(db) as (_, runner):
+    with ledger(db) as (_application, runner):
         terms = program_terms(runner.db)
     if fmt is TermsFormat.json:
         sys.stdout.write(json.dumps([p.as_dict(t) for p in terms], indent=1) + "\n")
         return
-    table = Table("program", "kind", "expires_at", "max_idle_days", "history of terms")
+    if fmt is TermsFormat.csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["program", "name", "kind", "expires_at", "max_idle_days", "amendments"])
+        for p in terms:
+            expires_us, offset, idle, _in_force = p.in_force(2**62 if t is None else t)
+            writer.writerow(
+                [
+                    p.program_id,
+                    p.name,
+                    p.kind,
+                    format_instant(expires_us, offset),
+                    idle,
+                    len(p.known_at(t)),
+                ]
+            )
+        return
+    table = Table(_("program"), _("kind"), "expires_at", "max_idle_days", _("history of terms"))
     for p in terms:
-        expires_us, offset, idle, _ = p.in_force(2**62 if t is None else t)
+        expires_us, offset, idle, _amendment = p.in_force(2**62 if t is None else t)
         history = [
             f"registered: expires_at "
             f"{format_instant(p.expires_at_us, p.expires_at_offset)}, "
@@ -126,4 +152,9 @@ def amend(
         except TermsAmendmentError as e:
             fail(str(e), 2)
         runner.run()
-    err.print(f"amended {program} (amendment {number}): see `coloring programs`", highlight=False)
+    err.print(
+        _("amended {program} (amendment {number}): see `coloring programs`").format(
+            program=program, number=number
+        ),
+        highlight=False,
+    )

@@ -51,11 +51,19 @@ def rules(
     from rich.table import Table
 
     from coloring.cli import out
+    from coloring.i18n import _, current
+    from coloring.rule_text import title
 
-    table = Table("rule", "stage", "refused in enforce", "subject", "title", title="rules")
+    table = Table(
+        _("rule"), _("stage"), _("refused in enforce"), _("subject"), _("title"), title=_("rules")
+    )
     for s in RULEBOOK:
         table.add_row(
-            str(s.code), str(s.stage), "yes" if s.enforceable else "", str(s.subject), s.title
+            str(s.code),
+            str(s.stage),
+            _("yes") if s.enforceable else "",
+            str(s.subject),
+            title(s.code, current()),
         )
     out.print(table)
 

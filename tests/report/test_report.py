@@ -294,3 +294,20 @@ def test_before_the_first_record_every_chart_says_there_is_nothing_yet(
     assert made.html.count("nothing allocated by the instant") == 3
     assert made.html.count("no deliveries to intermediaries by the instant") == 3
     assert "no findings by the instant" in made.html
+
+
+def test_xlsx_writes_the_workbook_next_to_the_report_and_links_it(
+    example_ledger: Ledger, cli: typer.Typer, tmp_path: Path
+) -> None:
+    import openpyxl
+
+    out = tmp_path / "audit.html"
+    result = CliRunner().invoke(
+        cli, ["report", "--db", example_ledger.url, "--out", str(out), "--xlsx"]
+    )
+    assert result.exit_code == 0, result.stderr
+    page = out.read_text(encoding="utf-8")
+    assert '<a href="audit.xlsx" download>audit.xlsx</a>' in page
+    book = openpyxl.load_workbook(tmp_path / "audit.xlsx")
+    rows = list(book["Findings"].iter_rows(min_row=2, values_only=True))
+    assert len(rows) == len(re.findall(r"<tr class=\"finding\"", page)) > 0

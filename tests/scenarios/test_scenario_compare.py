@@ -80,8 +80,27 @@ def test_the_text_compare_is_side_by_side_with_the_change_and_a_headline(
     assert result.stderr == "replayed observe\nreplayed enforce\n"
 
 
+def test_compare_reads_left_to_right_baseline_then_variant_with_the_sign_explained(
+    run: Run, in_repo: Path
+) -> None:
+    result = run("compare", "scenarios/road-repair.yaml", "--set", "mode=enforce")
+    head = result.stdout.splitlines()[:4]
+    assert head[1].startswith("  baseline as written: ")
+    assert head[2].startswith("  variant  mode=enforce: ")
+    assert head[3] == "  change = variant minus baseline: + the variant has more, - it has less"
+    assert "\n                     as written   mode=enforce   change\n" in result.stdout
+    assert "\n  payments refused            0              2       +2\n" in result.stdout
+    data = json.loads(
+        run(
+            "compare", "scenarios/road-repair.yaml", "--set", "mode=enforce", "--format", "json"
+        ).stdout
+    )
+    assert [v["side"] for v in data["variants"]] == ["baseline", "variant"]
+    assert data["change"].startswith("change = variant minus baseline")
+
+
 def test_compare_set_against_another_setting(run: Run, in_repo: Path) -> None:
-    capped, generous = compared(
+    generous, capped = compared(
         run,
         "scenarios/leasing-subsidy.yaml",
         "--set",
@@ -101,7 +120,7 @@ def test_compare_set_against_another_setting(run: Run, in_repo: Path) -> None:
 def test_compare_defaults_the_other_side_to_the_scenario_as_written(
     run: Run, in_repo: Path
 ) -> None:
-    enforced, written = compared(run, "scenarios/road-repair.yaml", "--set", "mode=enforce")
+    written, enforced = compared(run, "scenarios/road-repair.yaml", "--set", "mode=enforce")
     assert (enforced["label"], written["label"]) == ("mode=enforce", "as written")
     assert enforced["report"]["programs"]["ROADS-2025"]["blocked"] == "40000000.00"
     assert written["report"]["programs"]["ROADS-2025"]["blocked"] == "0.00"

@@ -26,10 +26,10 @@ def test_the_published_schema_is_generated_from_the_models() -> None:
     assert {"timeline", "pilot", "generate", "parameters", "expect"} <= set(schema["properties"])
 
 
-def test_replay_and_compare_are_registered_with_help(run: Run) -> None:
+def test_replay_compare_and_sweep_are_registered_with_help(run: Run) -> None:
     app = scenario_app()
-    assert sorted(c.name or "" for c in app.registered_commands) == ["compare", "replay"]
-    for command in ("replay", "compare"):
+    assert sorted(c.name or "" for c in app.registered_commands) == ["compare", "replay", "sweep"]
+    for command in ("replay", "compare", "sweep"):
         result = run(command, "--help")
         assert result.exit_code == 0
         assert "--set" in result.stdout

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -43,15 +42,12 @@ def test_the_five_scenarios_of_the_issue_are_shipped() -> None:
 
 @pytest.mark.parametrize("name", shipped())
 def test_every_shipped_scenario_replays_green(run: Run, in_repo: Path, name: str) -> None:
-    started = time.monotonic()
     result = run("replay", f"scenarios/{name}")
-    elapsed = time.monotonic() - started
     assert result.exit_code == 0, result.stdout + result.stderr
     assert "checked, all hold" in result.stdout
     assert result.stderr.startswith(f"replayed scenarios/{name} in ")
     if name.startswith("generated"):
         assert "payments: 20382 applied, 2 refused" in result.stdout  # tens of thousands
-        assert elapsed < 40, f"the generated scenario took {elapsed:.1f} s (budget ~20 s)"
 
 
 @pytest.mark.parametrize("fmt", ["text", "json"])
@@ -62,10 +58,10 @@ def test_replay_is_deterministic_same_report_bytes_twice(run: Run, in_repo: Path
     assert first.stdout.encode() == second.stdout.encode()
 
 
-def test_a_failing_expectation_exits_1_with_a_readable_diff_per_item(
+def test_a_failing_expectation_under_check_exits_1_with_a_readable_diff_per_item(
     run: Run, in_repo: Path
 ) -> None:
-    result = run("replay", "scenarios/auyl-amanaty.yaml", "--mode", "enforce")
+    result = run("replay", "scenarios/auyl-amanaty.yaml", "--mode", "enforce", "--check")
     assert result.exit_code == 1
     tail = result.stdout.split("\nexpectations: ", 1)[1].splitlines()
     assert tail == [
@@ -90,6 +86,17 @@ def test_a_failing_expectation_exits_1_with_a_readable_diff_per_item(
     assert result.stderr.splitlines()[-1] == (
         "error: scenarios/auyl-amanaty.yaml: expectations: 9 of 17 failed"
     )
+
+
+def test_a_what_if_reports_its_failed_expectations_and_exits_0(run: Run, in_repo: Path) -> None:
+    result = run("replay", "scenarios/auyl-amanaty.yaml", "--mode", "enforce")
+    assert result.exit_code == 0
+    assert "\nexpectations: 9 of 17 failed\n" in result.stdout
+    assert result.stderr.splitlines()[-1] == (
+        "what-if --mode enforce: expectations: 9 of 17 failed (the expectations describe the "
+        "scenario as written; --check exits 1 on them)"
+    )
+    assert "error" not in result.stderr
 
 
 SMALL = """\

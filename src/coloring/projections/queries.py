@@ -231,6 +231,11 @@ class Step:
     via: str
     at: str
     outcome: str
+    at_us: int = 0
+    at_offset: int = 0
+
+    def as_dict(self) -> dict[str, str]:
+        return {"holder": self.holder, "via": self.via, "at": self.at, "outcome": self.outcome}
 
 
 @dataclass(frozen=True)
@@ -278,7 +283,7 @@ def trace(db: Database, unit: str, as_of_us: int | None = None) -> Trace:
         unit,
         program,
         [
-            Step(holder, via, format_instant(at_us, off), outcome)
+            Step(holder, via, format_instant(at_us, off), outcome, at_us, off)
             for holder, via, at_us, off, outcome in rows
         ],
     )

@@ -4,9 +4,11 @@ through `coloring.projections.queries`, capped."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from coloring.domain.time import KZ_OFFSET_MINUTES, format_instant
+from coloring.i18n import _
 from coloring.projections import queries
 from coloring.projections.db import Database
 from coloring.report import page
@@ -47,6 +49,7 @@ def build_report(
     *,
     max_rows: int = MAX_ROWS,
     top: int = TOP,
+    downloads: Sequence[tuple[str, str]] = (),
 ) -> Report:
     """The whole report. Raises `queries.NotFoundError` for an unknown program."""
     t = queries.evaluation_instant(db, as_of_us)
@@ -55,11 +58,11 @@ def build_report(
         known = ", ".join(p.program_id for p in programs(db)) or "none"
         raise queries.NotFoundError(f"no program {program!r} in the ledger (programs: {known})")
     scope_text = f"program {program}" if program else f"{len(chosen)} program(s)"
-    title = "Coloured money report" + (f": {program}" if program else "")
+    title = _("Coloured money report") + (f": {program}" if program else "")
     if t is None:
         html = page.render(
             title=title,
-            meta="the ledger is empty: load a pilot folder first (`coloring load FOLDER`)",
+            meta=_("the ledger is empty: load a pilot folder first (`coloring load FOLDER`)"),
             summaries=[],
             figures=[],
             findings=[],
@@ -69,13 +72,13 @@ def build_report(
     scope = Scope(t, chosen, program)
     mode = db.query("SELECT value FROM rm_meta WHERE key = 'mode'")
     meta = (
-        f"as of {format_instant(t, KZ_OFFSET_MINUTES)}"
-        + (" (latest record)" if as_of_us is None else "")
+        _("as of {instant}").format(instant=format_instant(t, KZ_OFFSET_MINUTES))
+        + (" " + _("(latest record)") if as_of_us is None else "")
         + f"; {scope_text}; {mode[0][0] if mode else 'observe'} mode"
     )
     found = queries.findings(db, t, queries.Filters(program=program))
     lines = timelines(db, scope)
-    charts = _charts(db, scope, top, lines)
+    made = charts(db, scope, top, lines)
     per_program: dict[str, int] = {}
     for f in found:
         per_program[f.program] = per_program.get(f.program, 0) + 1
@@ -94,14 +97,15 @@ def build_report(
         title=title,
         meta=meta,
         summaries=summaries,
-        figures=[page.Figure(c.name.split("-", 1)[0], c.title, c.svg) for c in charts],
+        figures=[page.Figure(c.name.split("-", 1)[0], c.title, c.svg) for c in made],
         findings=[(f, queries.explain_finding(db, f)) for f in shown],
         total_findings=len(found),
+        downloads=downloads,
     )
-    return Report(html, charts, tuple(p.program_id for p in chosen), len(found), len(shown))
+    return Report(html, made, tuple(p.program_id for p in chosen), len(found), len(shown))
 
 
-def _charts(db: Database, scope: Scope, top: int, lines: dict[str, Timeline]) -> list[Chart]:
+def charts(db: Database, scope: Scope, top: int, lines: dict[str, Timeline]) -> list[Chart]:
     graph = flows(db, scope, top)
     stayed = stays(db, scope)
     out: list[Chart] = []
@@ -110,7 +114,7 @@ def _charts(db: Database, scope: Scope, top: int, lines: dict[str, Timeline]) ->
         out.append(
             Chart(
                 f"flows-{slug(p.program_id)}",
-                f"{name}: money flows",
+                f"{name}: " + _("money flows"),
                 render_sankey(graph[p.program_id], p, f"Money flows of {p.program_id}"),
             )
         )
@@ -137,7 +141,7 @@ def _charts(db: Database, scope: Scope, top: int, lines: dict[str, Timeline]) ->
     out.append(
         Chart(
             "risk",
-            "Money at risk by region and program",
+            _("Money at risk by region and program"),
             render_risk(
                 risk(db, scope),
                 [p.program_id for p in scope.programs],

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from coloring.domain.time import InvalidTimeError, parse_instant
+from coloring.i18n import Lang
 
 
 class ChartFormat(StrEnum):
@@ -47,6 +48,14 @@ def report(
             "(ISO 8601; no offset means +05:00).",
         ),
     ] = None,
+    lang: Annotated[
+        Lang | None,
+        typer.Option(
+            "--lang",
+            help="Language of the report's words (default $COLORING_LANG or en).",
+            show_default=False,
+        ),
+    ] = None,
     fmt: Annotated[
         ChartFormat | None,
         typer.Option(
@@ -55,13 +64,24 @@ def report(
             "or as .svg and .png (png; the PNG needs chromium).",
         ),
     ] = None,
+    xlsx: Annotated[
+        bool,
+        typer.Option(
+            "--xlsx",
+            help="Also write the Excel workbook next to the HTML as <stem>.xlsx (findings with "
+            "evidence, totals, balances; as `coloring export --format xlsx`) and link it.",
+        ),
+    ] = False,
 ) -> None:
     """Write one self-contained HTML report that opens offline: money flows, utilisation over
     time, idle time at intermediaries, a risk map, and the findings with their evidence."""
     from coloring.cli import err, fail, ledger
+    from coloring.i18n import _, use
     from coloring.report.build import build_report
     from coloring.report.export import ExportError, chromium, write_pngs, write_svgs
 
+    if lang is not None:
+        use(lang)
     as_of_us = None
     if as_of is not None:
         try:
@@ -69,39 +89,79 @@ def report(
         except InvalidTimeError as e:
             fail(f"--as-of: {e}", 2)
     if out.is_dir():
-        fail(f"--out {out}: is a folder; name the HTML file to write, e.g. {out}/report.html", 2)
+        fail(
+            _(
+                "--out {out}: is a folder; name the HTML file to write, e.g. {out}/report.html"
+            ).format(out=out),
+            2,
+        )
     if not out.parent.is_dir():
-        fail(f"--out {out}: the folder {out.parent} does not exist; create it first", 2)
-    with ledger(db) as (_, runner):
-        made = build_report(runner.db, program, as_of_us)
+        fail(
+            _("--out {out}: the folder {folder} does not exist; create it first").format(
+                out=out, folder=out.parent
+            ),
+            2,
+        )
+    workbook = out.with_suffix(".xlsx")
+    downloads = [(workbook.name, "Excel: findings with evidence, totals, balances")] if xlsx else []
+    with ledger(db) as (application, runner):
+        made = build_report(runner.db, program, as_of_us, downloads=downloads)
+        if xlsx:
+            from coloring.api.ledger import Ledger
+            from coloring.export.xlsx import write_workbook
+
+            try:
+                write_workbook(Ledger.over(application, runner), workbook, as_of=as_of)
+            except OSError as e:
+                fail(f"{workbook}: cannot write ({e.strerror or e}); choose a writable place", 2)
     try:
         out.write_text(made.html, encoding="utf-8")
         svgs = write_svgs(out, made.charts) if fmt is not None else []
     except OSError as e:
-        fail(f"--out {out}: cannot write ({e.strerror}); choose a writable place", 2)
+        fail(
+            _("--out {out}: cannot write ({reason}); choose a writable place").format(
+                out=out, reason=e.strerror
+            ),
+            2,
+        )
     shown = (
-        f" (the table shows the first {made.findings_shown:,})"
+        " " + _("(the table shows the first {n:,})").format(n=made.findings_shown)
         if made.findings_shown < made.findings_total
         else ""
     )
     err.print(
-        f"wrote {out} ({(len(made.html.encode()) + 1023) // 1024} KB): "
-        f"{len(made.programs)} program(s), {made.findings_total:,} finding(s){shown}",
+        _("wrote {out} ({kb} KB): {programs} program(s), {findings:,} finding(s)").format(
+            out=out,
+            kb=(len(made.html.encode()) + 1023) // 1024,
+            programs=len(made.programs),
+            findings=made.findings_total,
+        )
+        + shown,
         highlight=False,
     )
+    if xlsx:
+        err.print(f"wrote {workbook} (linked from the report)", highlight=False)
     if svgs:
-        err.print(f"wrote {len(svgs)} SVG chart(s): {out.stem}-*.svg", highlight=False)
+        err.print(
+            _("wrote {n} SVG chart(s): {stem}-*.svg").format(n=len(svgs), stem=out.stem),
+            highlight=False,
+        )
     if fmt is ChartFormat.png:
         binary = chromium()
         if binary is None:
             err.print(
-                "PNG not written: chromium was not found (apt-get install chromium, or set "
-                "$COLORING_CHROMIUM); the SVG charts are written",
+                _(
+                    "PNG not written: chromium was not found (apt-get install chromium, or set "
+                    "$COLORING_CHROMIUM); the SVG charts are written"
+                ),
                 highlight=False,
             )
             return
         try:
             pngs = write_pngs(out, made.charts, binary)
         except ExportError as e:
-            fail(f"{e}; the HTML and the SVG charts are written", 1)
-        err.print(f"wrote {len(pngs)} PNG chart(s): {out.stem}-*.png", highlight=False)
+            fail(_("{error}; the HTML and the SVG charts are written").format(error=e), 1)
+        err.print(
+            _("wrote {n} PNG chart(s): {stem}-*.png").format(n=len(pngs), stem=out.stem),
+            highlight=False,
+        )

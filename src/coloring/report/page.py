@@ -8,31 +8,43 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from coloring.domain.money import format_tiyn
+from coloring.i18n import N_, _, current
 from coloring.projections.queries import Finding
 from coloring.report.svg import esc, grouped, tenge
 
 SECTIONS = {
-    "flows": "Money flows",
-    "utilisation": "Utilisation over time",
-    "idle": "Idle time at intermediaries",
-    "risk": "Risk map",
-    "findings": "Findings",
+    "flows": N_("Money flows"),
+    "utilisation": N_("Utilisation over time"),
+    "idle": N_("Idle time at intermediaries"),
+    "risk": N_("Risk map"),
+    "findings": N_("Findings"),
 }
 
 INTRO = {
-    "flows": "Per program, where the coloured money went: from the treasury through operators and "
-    "intermediaries to its final use. Band widths are money; hover a band or a node for the "
-    "amount. Payments that carry a finding end in <em>spent with findings</em>; units still "
-    "held at the instant are <em>held</em> (within <code>max_idle_days</code>) or <em>idle</em>.",
-    "utilisation": "Money allocated so far (the line) and where it was at the end of each period: "
-    "the stacked areas always add up to the allocated amount.",
-    "idle": "How long each delivery to an intermediary stayed until its last unit was passed on "
-    "(or until the instant, when some of it is still there), against the program's "
-    "<code>max_idle_days</code>. Bars right of the dashed line are IDLE_FUNDS findings.",
-    "risk": "Findings known at the instant by region (of the payer, buyer, applicant or holder) "
-    "and program, coloured by money at risk. Hover a cell for the findings by rule.",
-    "findings": "Click a row for its evidence (the same text as <code>coloring explain</code>); "
-    "type to filter.",
+    "flows": N_(
+        "Per program, where the coloured money went: from the treasury through operators and "
+        "intermediaries to its final use. Band widths are money; hover a band or a node for the "
+        "amount. Payments that carry a finding end in <em>spent with findings</em>; units still "
+        "held at the instant are <em>held</em> (within <code>max_idle_days</code>) or "
+        "<em>idle</em>."
+    ),
+    "utilisation": N_(
+        "Money allocated so far (the line) and where it was at the end of each period: "
+        "the stacked areas always add up to the allocated amount."
+    ),
+    "idle": N_(
+        "How long each delivery to an intermediary stayed until its last unit was passed on "
+        "(or until the instant, when some of it is still there), against the program's "
+        "<code>max_idle_days</code>. Bars right of the dashed line are IDLE_FUNDS findings."
+    ),
+    "risk": N_(
+        "Findings known at the instant by region (of the payer, buyer, applicant or holder) "
+        "and program, coloured by money at risk. Hover a cell for the findings by rule."
+    ),
+    "findings": N_(
+        "Click a row for its evidence (the same text as <code>coloring explain</code>); "
+        "type to filter."
+    ),
 }
 
 CSS = """
@@ -100,21 +112,32 @@ def render(
     findings: Sequence[tuple[Finding, list[str]]],
     total_findings: int,
     note: str = "",
+    downloads: Sequence[tuple[str, str]] = (),
 ) -> str:
+    """The page; `downloads` are (file name, what it holds) written next to it, linked."""
     out = [
         "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
+        f'<html lang="{current().lang}"><head><meta charset="utf-8">',
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{esc(title)}</title><style>{CSS}</style></head><body>",
         f'<h1>{esc(title)}</h1><p class="meta">{esc(meta)}</p>',
-        "<nav>" + "".join(f'<a href="#{k}">{v}</a>' for k, v in SECTIONS.items()) + "</nav>",
+        "<nav>" + "".join(f'<a href="#{k}">{_(v)}</a>' for k, v in SECTIONS.items()) + "</nav>",
     ]
     if note:
         out.append(f'<p class="note">{esc(note)}</p>')
+    if downloads:
+        out.append(
+            '<p class="note">Download: '
+            + "; ".join(
+                f'<a href="{esc(name)}" download>{esc(name)}</a> ({esc(what)})'
+                for name, what in downloads
+            )
+            + "</p>"
+        )
     out.append(_summary(summaries))
     for key, heading in SECTIONS.items():
-        out.append(f'<section id="{key}"><h2>{heading}</h2><p class="intro">{INTRO[key]}</p>')
+        out.append(f'<section id="{key}"><h2>{_(heading)}</h2><p class="intro">{_(INTRO[key])}</p>')
         if key == "findings":
             out.append(_findings(findings, total_findings))
         for fig in figures:
@@ -129,7 +152,9 @@ def _summary(summaries: Sequence[Summary]) -> str:
     if not summaries:
         return ""
     states = list(summaries[0].states)
-    head = "".join(f'<th class="num">{esc(s)}</th>' for s in ["allocated", *states, "findings"])
+    head = "".join(
+        f'<th class="num">{esc(s)}</th>' for s in [_("allocated"), *map(_, states), _("findings")]
+    )
     rows = []
     for s in summaries:
         cells = [tenge(s.allocated), *(tenge(s.states[k]) for k in states), grouped(s.findings)]
@@ -139,15 +164,21 @@ def _summary(summaries: Sequence[Summary]) -> str:
             + "</tr>"
         )
     return (
-        f"<table><thead><tr><th>program</th><th>name</th>{head}</tr></thead>"
+        "<table><thead><tr><th>"
+        + _("program")
+        + "</th><th>"
+        + _("name")
+        + f"</th>{head}</tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
-        '<p class="meta">Amounts in KZT at the instant.</p>'
+        + '<p class="meta">'
+        + _("Amounts in KZT at the instant.")
+        + "</p>"
     )
 
 
 def _findings(rows: Sequence[tuple[Finding, list[str]]], total: int) -> str:
     if not rows:
-        return "<p>No findings at the instant.</p>"
+        return "<p>" + _("No findings at the instant.") + "</p>"
     parts = []
     if total > len(rows):
         parts.append(
@@ -156,11 +187,20 @@ def _findings(rows: Sequence[tuple[Finding, list[str]]], total: int) -> str:
             "lists them all.</p>"
         )
     parts.append(
-        '<input id="filter" type="search" placeholder="filter: rule, subject, program...">'
+        '<input id="filter" type="search" placeholder="'
+        + esc(_("filter: rule, subject, program..."))
+        + '">'
     )
     parts.append(
-        "<table><thead><tr><th>at</th><th>rule</th><th>subject</th><th>program</th>"
-        '<th class="num">amount (KZT)</th><th>status</th><th>participants</th></tr></thead><tbody>'
+        "<table><thead><tr>"
+        + "".join(f"<th>{_(h)}</th>" for h in ("at", "rule", "subject", "program"))
+        + '<th class="num">'
+        + _("amount (KZT)")
+        + "</th><th>"
+        + _("status")
+        + "</th><th>"
+        + _("participants")
+        + "</th></tr></thead><tbody>"
     )
     for f, lines in rows:
         parts.append(

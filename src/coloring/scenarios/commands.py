@@ -1,7 +1,9 @@
 """`coloring replay` and `coloring compare`: scenario files in, reports out.
 
-`register(app)` adds both commands to a typer app. Data goes to stdout, messages to stderr;
-exit 0 ok, 1 a failed expectation or a domain error, 2 a bad scenario or bad usage.
+`register(app)` adds them (and `sweep`) to a typer app. Data goes to stdout, messages to
+stderr; exit 0 ok, 1 a failed expectation of the scenario as written or a domain error, 2 a bad
+scenario or bad usage. A what-if (`--set`, `--mode`, `--as-of`) changes what the scenario
+describes, so its failed expectations are reported but exit 0 unless `--check` asks otherwise.
 """
 
 from __future__ import annotations
@@ -52,7 +54,10 @@ AsOfOption = Annotated[
         "--as-of", help="Evaluation instant (ISO 8601; no offset means +05:00); default latest."
     ),
 ]
-FormatOption = Annotated[ReportFormat, typer.Option("--format")]
+FormatOption = Annotated[
+    ReportFormat,
+    typer.Option("--format", help="text for people, json (one object) for programs."),
+]
 
 
 def _say(message: str) -> None:
@@ -105,9 +110,18 @@ def replay_command(
     set_: SetOption = None,
     as_of: AsOfOption = None,
     fmt: FormatOption = ReportFormat.text,
+    strict: Annotated[
+        bool | None,
+        typer.Option(
+            "--check/--no-check",
+            help="Exit 1 when an expectation fails (default: only for the scenario as written; "
+            "a what-if with --set, --mode or --as-of reports them and exits 0).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Replay a scenario into a fresh ledger, print the report and check its expectations
-    (exit 1 with the differences when one fails)."""
+    (exit 1 with the differences when one of the scenario as written fails)."""
     labelled = _as_of(as_of)
     if mode is not None:
         labelled.append((f"mode={mode.value}", f"--mode {mode.value}"))
@@ -125,7 +139,15 @@ def replay_command(
         if fmt is ReportFormat.json:
             for failure in outcome.failures:
                 _say(str(failure))
-        _fail(f"{scenario}: {outcome.summary()}", 1)
+        what_if = bool(loaded.overrides)
+        if strict or (strict is None and not what_if):
+            _fail(f"{scenario}: {outcome.summary()}", 1)
+        _say(
+            f"what-if {'; '.join(loaded.overrides)}: {outcome.summary()} (the expectations "
+            "describe the scenario as written; --check exits 1 on them)"
+            if what_if
+            else f"{scenario}: {outcome.summary()} (--no-check: reported only)"
+        )
 
 
 def compare_command(
@@ -139,7 +161,8 @@ def compare_command(
         typer.Option(
             "--against",
             metavar="PATH=VALUE",
-            help="The other side: the scenario with these changes instead (default: as written).",
+            help="The baseline: the scenario with these changes (default: as written); --set "
+            "makes the variant.",
         ),
     ] = None,
     modes: Annotated[
@@ -148,8 +171,10 @@ def compare_command(
     as_of: AsOfOption = None,
     fmt: FormatOption = ReportFormat.text,
 ) -> None:
-    """Replay variants of a scenario side by side: findings by rule, money blocked versus
-    misused, utilisation, idle days. `--modes` asks what programmable money would prevent."""
+    """Replay two variants side by side, baseline first: findings by rule, money blocked versus
+    misused, utilisation, idle days; change = variant minus baseline. The baseline is the first
+    scenario, observe mode (--modes), or the scenario as written or with --against; the variant
+    is the second scenario, enforce mode, or the scenario with --set."""
     sets = list(set_ or ())
     common = _as_of(as_of)
     if len(scenarios) > 2:
@@ -171,9 +196,10 @@ def compare_command(
     else:
         if not sets and not against:
             _fail("nothing to compare: give --set and/or --against, --modes, or two scenarios", 2)
+        # Left to right: the baseline (--against, or the scenario as written), then the variant.
         variants = [
-            (" ".join(sets) or "as written", scenarios[0], sets, common),
             (" ".join(against or ()) or "as written", scenarios[0], list(against or ()), common),
+            (" ".join(sets) or "as written", scenarios[0], sets, common),
         ]
     reports: list[Report] = []
     for label, path, assignments, labelled in variants:
@@ -187,6 +213,9 @@ def compare_command(
 
 
 def register(app: typer.Typer) -> None:
-    """Add `replay` and `compare` to a typer app."""
+    """Add `replay`, `compare` and `sweep` to a typer app."""
+    from coloring.scenarios.sweep_commands import sweep_command
+
     app.command("replay")(replay_command)
     app.command("compare")(compare_command)
+    app.command("sweep")(sweep_command)

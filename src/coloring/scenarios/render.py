@@ -89,6 +89,9 @@ def report_json(report: Report, outcome: Outcome | None = None) -> str:
 
 # -- compare ---------------------------------------------------------------------------------
 
+SIDES = ("baseline", "variant ")
+CHANGE = "change = variant minus baseline: + the variant has more, - it has less"
+
 
 def _signed(n: int, money: bool) -> str:
     if n == 0:
@@ -104,8 +107,8 @@ def _finding_cell(count: int, refused: int) -> str:
 
 
 def headline(labels: Sequence[str], reports: Sequence[Report]) -> str:
-    """One line: how misuse, blocked money, refusals and findings change from the first
-    variant to the second."""
+    """One line: how misuse, blocked money, refusals and findings change from the baseline to
+    the variant."""
     a, b = reports
     change = a.total("misused") - b.total("misused")
     if change:
@@ -123,11 +126,12 @@ def headline(labels: Sequence[str], reports: Sequence[Report]) -> str:
 
 def compare_text(title: str, labels: Sequence[str], reports: Sequence[Report]) -> str:
     lines = [f"compare {title}"]
-    for label, r in zip(labels, reports, strict=True):
+    for side, label, r in zip(SIDES, labels, reports, strict=True):
         lines.append(
-            f"  {label}: {r.file} ({r.source}), {r.mode} mode, as of {r.as_of}"
+            f"  {side} {label}: {r.file} ({r.source}), {r.mode} mode, as of {r.as_of}"
             + (f"; {'; '.join(r.overrides)}" if r.overrides else "")
         )
+    lines.append(f"  {CHANGE}")
     header = ["", *labels, "change"]
     rows: list[list[str]] = [header]
     rows.append(
@@ -190,9 +194,10 @@ def _delta(reports: Sequence[Report], attr: str) -> str:
 def compare_json(title: str, labels: Sequence[str], reports: Sequence[Report]) -> str:
     data: dict[str, Any] = {
         "compare": title,
+        "change": CHANGE,
         "variants": [
-            {"label": label, "report": r.as_dict()}
-            for label, r in zip(labels, reports, strict=True)
+            {"side": side.strip(), "label": label, "report": r.as_dict()}
+            for side, label, r in zip(SIDES, labels, reports, strict=True)
         ],
         "headline": headline(labels, reports),
     }

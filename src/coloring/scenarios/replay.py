@@ -32,6 +32,7 @@ from coloring.domain.records import (
 )
 from coloring.pilot.loader import LoadRefusedError, load_folder
 from coloring.pilot.reader import PilotInputError
+from coloring.projections import extracts
 from coloring.projections.runner import ProjectionRunner
 from coloring.scenarios import model as m
 from coloring.scenarios.build import patch_programs, plan_timeline, source_kind
@@ -118,6 +119,7 @@ def replay(loaded: Loaded, db_url: str | None = None) -> Report:
             overrides=loaded.overrides,
         )
         report.planted = planted
+        report.regions = {p: q.region for p, q in extracts.participants(runner.db).items()}
         return report
     finally:
         app.close()

@@ -83,6 +83,7 @@ class Report:
     findings: list[queries.Finding] = field(default_factory=list)
     balances: dict[str, dict[str, int]] = field(default_factory=dict)
     planted: frozenset[tuple[str, str]] | None = None  # a generated folder's planted.json
+    regions: dict[str, str | None] = field(default_factory=dict)  # participant -> region
 
     def by_rule(self) -> dict[str, RuleTotal]:
         count: Counter[str] = Counter()

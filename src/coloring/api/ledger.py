@@ -1,0 +1,339 @@
+"""`Ledger`: one ledger database, opened for questions and loads; every question brings the read
+models up to date first, then reads them through the projections' queries."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal, InvalidOperation
+from os import PathLike
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from coloring.api.results import (
+    Balance,
+    BalanceStep,
+    Delivery,
+    Finding,
+    LoadSummary,
+    Movement,
+    Participant,
+    ProgramTotals,
+    Rows,
+    RuleTotal,
+    Trace,
+    TraceStep,
+    Utilisation,
+    aware,
+    offset_minutes,
+    tenge,
+)
+from coloring.application import ColoringApplication
+from coloring.domain.rules import Rule
+from coloring.domain.time import (
+    DAY_US,
+    KZ_OFFSET_MINUTES,
+    Instant,
+    InvalidTimeError,
+    parse_instant,
+)
+from coloring.pilot.loader import load_folder
+from coloring.projections import extracts, queries
+from coloring.projections.runner import ProjectionRunner
+from coloring.scenarios.report import Utilisation as ReportUtilisation
+from coloring.scenarios.report import build as build_report
+
+When = str | datetime | None
+KZ = timezone(timedelta(minutes=KZ_OFFSET_MINUTES))
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+STATUSES = ("open", "refused")
+
+
+def instant(when: When, name: str = "as_of") -> Instant | None:
+    """An ISO 8601 text (no offset means +05:00, as on the command line) or a datetime (naive
+    means +05:00 too) as the ledger's instant."""
+    if when is None:
+        return None
+    if isinstance(when, datetime):
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=KZ)
+        return Instant((when - EPOCH) // timedelta(microseconds=1), offset_minutes(when))
+    try:
+        return parse_instant(when)
+    except InvalidTimeError as e:
+        raise queries.BadQueryError(f"{name}: {e}") from None
+
+
+def instant_us(when: When, name: str = "as_of") -> int | None:
+    found = instant(when, name)
+    return None if found is None else found.us
+
+
+def tiyn(amount: Decimal | int | str | None, name: str = "min_amount") -> int | None:
+    """An amount in tenge (Decimal, int or text such as "1250000.50") as tiyn."""
+    if amount is None:
+        return None
+    try:
+        value = Decimal(str(amount))
+    except InvalidOperation:
+        raise queries.BadQueryError(f"{name}: {amount!r} is not an amount in tenge") from None
+    scaled = value.scaleb(2)
+    if not value.is_finite() or scaled != scaled.to_integral_value() or value < 0:
+        raise queries.BadQueryError(
+            f"{name}: {amount!r} is not an amount in tenge with at most 2 fraction digits"
+        )
+    return int(scaled)
+
+
+def finding(f: queries.Finding, regions: Mapping[str, str | None]) -> Finding:
+    first = f.participants[0] if f.participants else None
+    region = regions.get(first) if first is not None else None
+    return Finding(
+        f.rule,
+        f.subject,
+        f.program,
+        tenge(f.amount),
+        aware(f.at_us, f.at_offset),
+        f.status,
+        f.participants,
+        region,
+        f.evidence,
+    )
+
+
+def utilisation(u: ReportUtilisation) -> Utilisation:
+    amounts = u.amounts()
+    return Utilisation(
+        u.program,
+        allocated=tenge(amounts["allocated"]),
+        spent=tenge(amounts["spent"]),
+        on_purpose=tenge(amounts["on_purpose"]),
+        misused=tenge(amounts["misused"]),
+        idle=tenge(amounts["idle"]),
+        returned=tenge(amounts["returned"]),
+        held=tenge(amounts["held"]),
+        blocked=tenge(amounts["blocked"]),
+        idle_days=Decimal(u.idle_tenths).scaleb(-1),
+    )
+
+
+def _rules(rule: str | Iterable[str] | None) -> tuple[str, ...]:
+    chosen = (rule,) if isinstance(rule, str) else tuple(rule or ())
+    unknown = sorted(set(chosen) - {r.value for r in Rule})
+    if unknown:
+        raise queries.BadQueryError(
+            f"rule: unknown rule {', '.join(unknown)} (rules: {', '.join(r.value for r in Rule)})"
+        )
+    return chosen
+
+
+class Ledger:
+    """A ledger database (SQLite or PostgreSQL URL). Use as a context manager or `close()`."""
+
+    def __init__(self, url: str | None = None, *, catch_up: bool = True) -> None:
+        self._app = ColoringApplication(url)
+        self._runner = ProjectionRunner(self._app)
+        self._owned = True
+        self._catch_up = catch_up
+
+    @classmethod
+    def over(
+        cls, app: ColoringApplication, runner: ProjectionRunner, *, catch_up: bool = True
+    ) -> Ledger:
+        """Private: questions over an application someone else opened (and closes)."""
+        ledger = cls.__new__(cls)
+        ledger._app, ledger._runner, ledger._owned = app, runner, False
+        ledger._catch_up = catch_up
+        return ledger
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._owned:
+            self._app.close()
+
+    def _db(self) -> Any:
+        if self._catch_up:
+            self._runner.run()
+        return self._runner.db
+
+    def load(self, folder: str | PathLike[str], mode: str | None = None) -> LoadSummary:
+        """Load a pilot folder (contract v1) as `coloring load` does: all of it or nothing
+        (raises `ColoringError` with every problem found)."""
+        summary = load_folder(self._app, Path(folder), mode)
+        self._runner.run()
+        return LoadSummary(
+            summary.mode,
+            dict(summary.records),
+            summary.skipped,
+            summary.applied,
+            summary.refused,
+        )
+
+    def findings(
+        self,
+        rule: str | Iterable[str] | None = None,
+        *,
+        program: str | None = None,
+        participant: str | None = None,
+        region: str | None = None,
+        status: str | None = None,
+        min_amount: Decimal | int | str | None = None,
+        since: When = None,
+        until: When = None,
+        as_of: When = None,
+    ) -> Rows[Finding]:
+        """Findings known at `as_of` (default: the latest record), sorted by time, rule and
+        subject, with the filters of `coloring findings`."""
+        if status is not None and status not in STATUSES:
+            raise queries.BadQueryError(f"status: {status!r} is not open or refused")
+        filters = queries.Filters(
+            rules=_rules(rule),
+            program=program,
+            participant=participant,
+            since_us=instant_us(since, "since"),
+            until_us=instant_us(until, "until"),
+        )
+        least = tiyn(min_amount)
+        db = self._db()
+        regions = {p: q.region for p, q in extracts.participants(db).items()}
+        found = (finding(f, regions) for f in queries.findings(db, instant_us(as_of), filters))
+        return Rows(
+            Finding,
+            (
+                f
+                for f in found
+                if (status is None or f.status == status)
+                and (region is None or f.region == region)
+                and (least is None or f.amount.scaleb(2) >= least)
+            ),
+        )
+
+    def totals_by_rule(self, **filters: Any) -> Rows[RuleTotal]:
+        """Findings counted and summed per rule (in the order the contract lists the rules)."""
+        count: Counter[str] = Counter()
+        refused: Counter[str] = Counter()
+        amount: dict[str, Decimal] = {}
+        for f in self.findings(**filters):
+            count[f.rule] += 1
+            refused[f.rule] += f.status == "refused"
+            amount[f.rule] = amount.get(f.rule, Decimal("0.00")) + f.amount
+        order = [r.value for r in Rule]
+        return Rows(
+            RuleTotal,
+            (RuleTotal(r, count[r], refused[r], amount[r]) for r in order if r in count),
+        )
+
+    def balances(
+        self, *, program: str | None = None, participant: str | None = None, as_of: When = None
+    ) -> Rows[Balance]:
+        """Coloured money held per program and holder at `as_of` (default: now)."""
+        rows = queries.balances(self._db(), instant_us(as_of), program, participant)
+        return Rows(Balance, (Balance(b.program, b.participant, tenge(b.held)) for b in rows))
+
+    def programs(self, *, as_of: When = None) -> Rows[ProgramTotals]:
+        """Allocated, spent, returned and held per program at `as_of`."""
+        return Rows(
+            ProgramTotals,
+            (
+                ProgramTotals(
+                    p.program,
+                    p.name,
+                    tenge(p.allocated),
+                    tenge(p.spent),
+                    tenge(p.returned),
+                    tenge(p.held),
+                )
+                for p in extracts.program_totals(self._db(), instant_us(as_of))
+            ),
+        )
+
+    def utilisation(self, *, as_of: When = None) -> Rows[Utilisation]:
+        """Per program: spent on purpose, misused, idle, returned, held, blocked (as a replay
+        reports them)."""
+        report = build_report(
+            self._db(), instant(as_of), title="", file="", source="", mode="", overrides=()
+        )
+        return Rows(Utilisation, (utilisation(u) for u in report.programs.values()))
+
+    def trace(self, unit: str, *, as_of: When = None) -> Trace:
+        """One tagged tiyn (`ALLOCATION#N`) from its allocation to where it is at `as_of`."""
+        db = self._db()
+        t = queries.trace(db, unit, instant_us(as_of))
+        steps = Rows(
+            TraceStep,
+            (TraceStep(s.holder, s.via, aware(s.at_us, s.at_offset), s.outcome) for s in t.steps),
+        )
+        return Trace(t.unit, t.program, steps, t.state)
+
+    def explain(self, rule: str, subject: str, *, as_of: When = None) -> tuple[str, ...]:
+        """One finding and the records behind it, in plain words (as `coloring explain`)."""
+        return tuple(queries.explain(self._db(), rule, subject, instant_us(as_of)))
+
+    def participants(self) -> Rows[Participant]:
+        return Rows(
+            Participant,
+            (
+                Participant(p.participant, p.name, p.role, p.region)
+                for p in extracts.participants(self._db()).values()
+            ),
+        )
+
+    def movements(self, *, as_of: When = None) -> Rows[Movement]:
+        """Every allocation and payment (applied or refused) up to `as_of`, in ledger order."""
+        return Rows(
+            Movement,
+            (
+                Movement(
+                    m.movement,
+                    m.kind,
+                    m.program,
+                    m.payer,
+                    m.payee,
+                    tenge(m.amount),
+                    aware(m.at_us, m.at_offset),
+                    m.status,
+                    m.outcome,
+                    m.purpose_ref,
+                    m.settles,
+                    m.seq,
+                )
+                for m in extracts.movements(self._db(), instant_us(as_of))
+            ),
+        )
+
+    def balance_steps(self, *, as_of: When = None) -> Rows[BalanceStep]:
+        """Each holder's balance after every movement that changed it, up to `as_of`."""
+        return Rows(
+            BalanceStep,
+            (
+                BalanceStep(s.program, s.participant, aware(s.at_us, 0), s.seq, tenge(s.held))
+                for s in extracts.balance_steps(self._db(), instant_us(as_of))
+            ),
+        )
+
+    def deliveries(self, *, as_of: When = None) -> Rows[Delivery]:
+        """Deliveries of money to holders that must pass it on, up to `as_of`."""
+        return Rows(
+            Delivery,
+            (
+                Delivery(
+                    d.delivery,
+                    d.program,
+                    d.holder,
+                    tenge(d.amount),
+                    aware(d.at_us, d.at_offset),
+                    d.idle_limit_us // DAY_US,
+                    tenge(d.passed_on_in_time),
+                )
+                for d in extracts.deliveries(self._db(), instant_us(as_of))
+            ),
+        )

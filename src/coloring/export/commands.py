@@ -1,0 +1,91 @@
+"""`coloring export`: the read models as Parquet or JSON files, or an xlsx workbook.
+`cli.py` adds it with `register(app)`; the CLI's ledger opening (catch-up, errors to exit
+codes) is imported when the command runs."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from coloring.domain.time import InvalidTimeError, parse_instant
+
+
+class ExportFormat(StrEnum):
+    parquet = "parquet"
+    json = "json"
+    xlsx = "xlsx"
+
+
+def register(app: typer.Typer) -> None:
+    """Add `coloring export` to the command line."""
+    app.command(name="export")(export)
+
+
+def export(
+    fmt: Annotated[
+        ExportFormat,
+        typer.Option(
+            "--format",
+            help="parquet or json: a folder of tables (findings, movements, balance_steps, "
+            "deliveries, participants, programs); xlsx: one workbook for Excel.",
+        ),
+    ],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            help="The folder (parquet, json) or file (xlsx) to write; replaced when complete.",
+            show_default=False,
+        ),
+    ],
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Database URL (default $COLORING_DB or sqlite:///coloring.db).",
+            show_default=False,
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Time travel: the ledger as it stood at this instant "
+            "(ISO 8601; no offset means +05:00).",
+        ),
+    ] = None,
+) -> None:
+    """Export the ledger's answers for analysts (Parquet, JSON) and auditors (xlsx), with the
+    schemas of docs/export.md. Nothing is half-written: the output appears only when complete."""
+    from coloring.api.ledger import Ledger
+    from coloring.cli import err, fail, ledger
+    from coloring.export.parquet import write_json, write_parquet
+    from coloring.export.xlsx import write_workbook
+
+    if as_of is not None:
+        try:
+            parse_instant(as_of)
+        except InvalidTimeError as e:
+            fail(f"--as-of: {e}", 2)
+    if fmt is ExportFormat.xlsx:
+        if out.is_dir():
+            fail(f"--out {out}: is a folder; name the workbook to write, e.g. {out}/ledger.xlsx", 2)
+    elif out.exists() and not out.is_dir():
+        fail(f"--out {out}: is a file; {fmt.value} tables are written into a folder", 2)
+    with ledger(db) as (application, runner):
+        answers = Ledger.over(application, runner)
+        try:
+            if fmt is ExportFormat.xlsx:
+                write_workbook(answers, out, as_of=as_of)
+                written = [out]
+            elif fmt is ExportFormat.parquet:
+                written = write_parquet(answers, out, as_of)
+            else:
+                written = write_json(answers, out, as_of)
+        except OSError as e:
+            fail(f"--out {out}: cannot write ({e.strerror or e}); choose a writable place", 2)
+    shown = out if fmt is ExportFormat.xlsx else f"{out}/ ({', '.join(p.name for p in written)})"
+    err.print(f"wrote {shown}", highlight=False)

@@ -1,0 +1,190 @@
+"""Tables, JSON and CSV of findings (plain or grouped) and of balances, for the command line.
+
+Amounts in tables are right-aligned with thousands separators and never cut (their column
+neither wraps nor shrinks below its widest amount; other columns wrap instead); in JSON and CSV
+they are plain numbers in tenge with two fraction digits. `excel=True` CSV is what a ru-KZ Excel
+opens: UTF-8 with a byte-order mark, `;`, a decimal comma, CRLF."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import IO, Any
+
+from babel.numbers import format_decimal
+from rich.console import Console
+from rich.table import Table
+
+from coloring.api.results import Balance, Finding, ProgramTotals, Rows
+from coloring.export.grouping import Group
+from coloring.i18n import N_, _, current
+
+BOM = "\ufeff"
+
+
+def grouped(amount: Decimal) -> str:
+    """Decimal('1250000.50') -> '1,250,000.50' in English, '1 250 000,50' in Russian or Kazakh
+    (for tables only)."""
+    return format_decimal(amount, "#,##0.00", locale=current().lang)
+
+
+def csv_amount(amount: Decimal, excel: bool) -> str:
+    text = f"{amount:.2f}"
+    return text.replace(".", ",") if excel else text
+
+
+def write_csv(rows: Sequence[Sequence[Any]], excel: bool, stream: IO[str] | None = None) -> None:
+    """Header and rows as CSV: amounts (Decimal) as tenge, in Excel's flavour when asked."""
+    target = stream or sys.stdout
+    if excel:
+        target.write(BOM)
+    writer = csv.writer(
+        target, delimiter=";" if excel else ",", lineterminator="\r\n" if excel else "\n"
+    )
+    for row in rows:
+        writer.writerow([csv_amount(v, excel) if isinstance(v, Decimal) else v for v in row])
+
+
+def _table(header: Sequence[str], money: Sequence[str], rows: list[list[Any]]) -> Table:
+    table = Table()
+    for name in header:
+        if name in money:
+            widest = max((len(grouped(r[header.index(name)])) for r in rows), default=len(name))
+            heading = _(name)
+            table.add_column(
+                heading, justify="right", no_wrap=True, min_width=max(widest, len(heading))
+            )
+        else:
+            table.add_column(_(name), overflow="fold")
+    for r in rows:
+        table.add_row(*(grouped(v) if isinstance(v, Decimal) else str(v) for v in r))
+    return table
+
+
+def _json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+
+
+# The CSV's first columns, in the order they have always had (readers index them).
+CSV_COLUMNS = ["rule", "subject", "program", "amount", "at", "status", "participants"]
+FINDING_COLUMNS = ["at", "rule", "subject", "program", "amount", "status", "participants"]
+
+
+def findings(found: Rows[Finding], fmt: str, excel: bool, out: Console) -> None:
+    if fmt == "json":
+        _json(found.to_dicts())
+        return
+    plain = found.to_dicts()
+    rows = [
+        [d["at"], f.rule, f.subject, f.program, f.amount, f.status, d["participants"]]
+        for f, d in zip(found, plain, strict=True)
+    ]
+    if fmt == "csv":
+        write_csv(
+            [
+                [*CSV_COLUMNS, "region", "evidence"],
+                *(
+                    [
+                        f.rule,
+                        f.subject,
+                        f.program,
+                        f.amount,
+                        d["at"],
+                        f.status,
+                        ";".join(f.participants),
+                        f.region or "",
+                        json.dumps(d["evidence"], ensure_ascii=False),
+                    ]
+                    for f, d in zip(found, plain, strict=True)
+                ),
+            ],
+            excel,
+        )
+        return
+    header = [*FINDING_COLUMNS[:4], "amount (KZT)", "status", "participants"]
+    out.print(
+        _table(header, ["amount (KZT)"], [[*r[:5], _(r[5]), ", ".join(r[6])] for r in rows]),
+    )
+
+
+def groups(by: Sequence[str], found: list[Group], fmt: str, excel: bool, out: Console) -> None:
+    if fmt == "json":
+        _json(
+            [
+                {
+                    **dict(zip(by, g.key, strict=True)),
+                    "findings": g.count,
+                    "refused": g.refused,
+                    "amount": f"{g.amount:.2f}",
+                }
+                for g in found
+            ]
+        )
+        return
+    rows: list[list[Any]] = [[*g.key, g.count, g.refused, g.amount] for g in found]
+    if fmt == "csv":
+        write_csv([[*by, "findings", "refused", "amount"], *rows], excel)
+        return
+    total = [
+        _("total"),
+        *[""] * (len(by) - 1),
+        sum(g.count for g in found),
+        sum(g.refused for g in found),
+        sum((g.amount for g in found), Decimal("0.00")),
+    ]
+    header = [*by, "findings", "refused", "amount (KZT)"]
+    table = _table(header, ["amount (KZT)"], [*rows, total])
+    for column in table.columns[len(by) : len(by) + 2]:
+        column.justify = "right"
+    out.print(table)
+
+
+def balances(found: Rows[Balance], fmt: str, excel: bool, out: Console) -> None:
+    if fmt == "json":
+        _json(found.to_dicts())
+        return
+    rows: list[list[Any]] = [[b.program, b.participant, b.held] for b in found]
+    if fmt == "csv":
+        write_csv([["program", "participant", "held"], *rows], excel)
+        return
+    out.print(_table(["program", "participant", "held (KZT)"], ["held (KZT)"], rows))
+
+
+PROGRAM_MONEY = ["allocated", "spent", "returned", "held"]
+# Table headings made from names, for the catalogues (translated where the table is drawn).
+HEADINGS = (
+    N_("at"),
+    N_("rule"),
+    N_("subject"),
+    N_("program"),
+    N_("amount (KZT)"),
+    N_("status"),
+    N_("participants"),
+    N_("participant"),
+    N_("region"),
+    N_("held (KZT)"),
+    N_("findings"),
+    N_("refused"),
+    N_("total"),
+    N_("allocated (KZT)"),
+    N_("spent (KZT)"),
+    N_("returned (KZT)"),
+)
+
+
+def programs(found: Rows[ProgramTotals], fmt: str, excel: bool, out: Console) -> None:
+    if fmt == "json":
+        _json(found.to_dicts())
+        return
+    rows: list[list[Any]] = [
+        [p.program, p.name, p.allocated, p.spent, p.returned, p.held] for p in found
+    ]
+    if fmt == "csv":
+        write_csv([["program", "name", *PROGRAM_MONEY], *rows], excel)
+        return
+    # Names are in JSON and CSV: in a table they would squeeze the amounts' columns.
+    money = [f"{m} (KZT)" for m in PROGRAM_MONEY]
+    out.print(_table(["program", *money], money, [[r[0], *r[2:]] for r in rows]))

@@ -1,0 +1,148 @@
+"""Whole read-model tables for analysts: participants, program totals, movements, balance steps
+and deliveries, as plain rows (tiyn, microseconds and offsets), in a stable order. The public
+API (`coloring.api`) and the exports (`coloring export`) read the ledger through these and
+through `queries`, never through the tables themselves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from coloring.projections import queries
+from coloring.projections.db import Database
+
+FAR_FUTURE_US = 2**62
+
+
+@dataclass(frozen=True, slots=True)
+class Participant:
+    participant: str
+    name: str
+    role: str
+    region: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramTotals:
+    """Money of one program at an instant (tiyn): allocated = spent + returned + held."""
+
+    program: str
+    name: str
+    allocated: int
+    spent: int
+    returned: int
+    held: int
+
+
+@dataclass(frozen=True, slots=True)
+class Movement:
+    movement: str
+    kind: str
+    program: str
+    payer: str
+    payee: str
+    amount: int
+    at_us: int
+    at_offset: int
+    status: str
+    outcome: str | None
+    purpose_ref: str | None
+    settles: str | None
+    seq: int
+
+
+@dataclass(frozen=True, slots=True)
+class BalanceStep:
+    program: str
+    participant: str
+    at_us: int
+    seq: int
+    held: int
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    delivery: str
+    program: str
+    holder: str
+    amount: int
+    at_us: int
+    at_offset: int
+    idle_limit_us: int
+    passed_on_in_time: int
+
+
+def _upto(as_of_us: int | None) -> int:
+    return FAR_FUTURE_US if as_of_us is None else as_of_us
+
+
+def participants(db: Database) -> dict[str, Participant]:
+    return {
+        pid: Participant(pid, name, role, region or None)
+        for pid, name, role, region in db.query(
+            "SELECT participant_id, name, role, region FROM rm_participants ORDER BY participant_id"
+        )
+    }
+
+
+def program_totals(db: Database, as_of_us: int | None = None) -> list[ProgramTotals]:
+    """Allocated, spent and returned by applied movements up to the instant; held from the
+    balances at that instant (the same figures as `coloring balances`)."""
+    t = _upto(as_of_us)
+    moved = {
+        pid: (int(a or 0), int(s or 0), int(r or 0))
+        for pid, a, s, r in db.query(
+            "SELECT program_id, "
+            "SUM(CASE WHEN kind = 'allocation' THEN amount ELSE 0 END), "
+            "SUM(CASE WHEN outcome = 'spent' THEN amount ELSE 0 END), "
+            "SUM(CASE WHEN outcome = 'returned' THEN amount ELSE 0 END) "
+            "FROM rm_movements WHERE status = 'applied' AND at_us <= ? GROUP BY program_id",
+            (t,),
+        )
+    }
+    held: dict[str, int] = {}
+    for b in queries.balances(db, as_of_us):
+        held[b.program] = held.get(b.program, 0) + b.held
+    return [
+        ProgramTotals(pid, name, *moved.get(pid, (0, 0, 0)), held.get(pid, 0))
+        for pid, name in db.query("SELECT program_id, name FROM rm_programs ORDER BY program_id")
+    ]
+
+
+def movements(db: Database, as_of_us: int | None = None) -> list[Movement]:
+    """Every allocation and payment recorded (applied or refused) up to the instant, in the
+    order the ledger applied them."""
+    return [
+        Movement(*row)
+        for row in db.query(
+            "SELECT movement_id, kind, program_id, payer, payee, amount, at_us, at_offset, "
+            "status, outcome, purpose_ref, settles, seq FROM rm_movements WHERE at_us <= ? "
+            "ORDER BY seq",
+            (_upto(as_of_us),),
+        )
+    ]
+
+
+def balance_steps(db: Database, as_of_us: int | None = None) -> list[BalanceStep]:
+    """Each holder's balance after every movement that changed it (a step function: the
+    balance at any instant is the last step at or before it)."""
+    return [
+        BalanceStep(*row)
+        for row in db.query(
+            "SELECT program_id, participant_id, at_us, seq, held FROM rm_balance_steps "
+            "WHERE at_us <= ? ORDER BY program_id, participant_id, at_us, seq",
+            (_upto(as_of_us),),
+        )
+    ]
+
+
+def deliveries(db: Database, as_of_us: int | None = None) -> list[Delivery]:
+    """Money arriving with a holder that is not its final role, and how much of it moved on
+    within the program's idle limit (the basis of IDLE_FUNDS)."""
+    return [
+        Delivery(*row)
+        for row in db.query(
+            "SELECT delivery_id, program_id, holder, amount, at_us, at_offset, idle_limit_us, "
+            "departed_within FROM rm_deliveries WHERE at_us <= ? ORDER BY at_us, delivery_id",
+            (_upto(as_of_us),),
+        )
+    ]

@@ -1,0 +1,1 @@
+"""`coloring serve`: the auditor's workbench in the browser (read only)."""

@@ -1,0 +1,82 @@
+"""Every command and option explains itself; help shows no type placeholders."""
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from coloring import __version__
+from coloring.cli import app
+
+runner = CliRunner()
+
+
+def _commands() -> list[tuple[str, object]]:
+    group = typer.main.get_command(app)
+    return sorted(group.commands.items())  # type: ignore[attr-defined]
+
+
+def test_every_command_and_every_option_and_argument_has_help() -> None:
+    missing = []
+    for name, command in _commands():
+        if not (command.help or "").strip():
+            missing.append(name)
+        for param in command.params:
+            if not (getattr(param, "help", None) or "").strip():
+                missing.append(f"{name} {param.name}")
+    assert missing == []
+
+
+@pytest.mark.parametrize("name", [n for n, _ in _commands()])
+def test_help_shows_no_type_placeholders(name: str) -> None:
+    result = runner.invoke(app, [name, "--help"], env={"COLUMNS": "200", "TERM": "dumb"})
+    assert result.exit_code == 0
+    assert re.search(r"<(bool|list|int|float|str|path|Path)[^>]*>", result.output) is None, (
+        result.output
+    )
+
+
+def test_dash_h_is_help() -> None:
+    result = runner.invoke(app, ["findings", "-h"])
+    assert result.exit_code == 0
+    assert "--as-of" in result.output
+
+
+def test_version_prints_the_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.strip() == f"coloring {__version__}"
+
+
+def test_shell_completion_can_be_shown() -> None:
+    result = runner.invoke(app, ["--show-completion", "bash"], env={"SHELL": "/bin/bash"})
+    assert result.exit_code == 0
+    assert "COMPREPLY" in result.output
+
+
+def test_every_format_option_offers_the_same_words_for_the_same_choice() -> None:
+    choices = {}
+    for name, command in _commands():
+        for param in command.params:
+            described = getattr(param, "type_descriptor", None)
+            if param.name == "fmt" and described is not None and described.is_choice:
+                choices[name] = {str(getattr(c, "value", c)) for c in described.choices or ()}
+    for data in ("findings", "trace", "balances", "programs"):
+        assert choices[data] == {"table", "json", "csv"}, data
+    # Every other listing calls its human form table (or text, for the scenarios' prose).
+    words: set[str] = set().union(*choices.values())
+    assert not words & {"human", "plain", "pretty"}
+
+
+def test_programs_as_csv_are_the_terms_in_force(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'ledger.db'}"
+    assert runner.invoke(app, ["demo", "--db", db]).exit_code == 0
+    result = runner.invoke(app, ["programs", "--db", db, "--format", "csv"])
+    assert result.exit_code == 0
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0] == ["program", "name", "kind", "expires_at", "max_idle_days", "amendments"]
+    assert len(rows) == 4  # the example's three programs
