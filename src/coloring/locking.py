@@ -321,3 +321,16 @@ class FreshFiles:
         for _, fd in self.made:
             os.close(fd)
         self.made = []
+
+
+def catch_up_if_free(runner: Any) -> bool:
+    """Bring the read models up to date if nobody writes the ledger now (a reader never waits
+    for, nor competes with, a writer); whether they were brought up to date."""
+    lock = WriteLock(runner.app.db_url, CATCH_UP)
+    try:
+        if not lock.try_acquire(create=reader_may_create(lock.url)):
+            return False
+        runner.run()
+        return True
+    finally:
+        lock.release()
