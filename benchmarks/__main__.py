@@ -1,6 +1,11 @@
-"""python -m benchmarks run --size N [--repeat R] [--db-kind sqlite|postgres] [--out FILE]
+"""python -m benchmarks run --size N [--repeat R] [--db-kind sqlite|postgres] [--registry-heavy]
+                          [--out FILE]
 python -m benchmarks ratchet [--update]
-python -m benchmarks sweep [--repeat R]"""
+python -m benchmarks sweep [--repeat R]
+
+--registry-heavy generates the folder with a region's whole herd in the registry extract
+(`coloring generate --herd 15`: 15 registry rows per transfer, e.g. 3M rows at --size 200000),
+in benchmarks/out/folder-N-herd15."""
 
 from __future__ import annotations
 
@@ -49,9 +54,14 @@ def _generator() -> Any:
     return mod if callable(getattr(mod, "generate", None)) else None
 
 
-def pilot_folder(size: int, source: str = "auto") -> tuple[Path, str]:
-    """A pilot folder of about `size` transfers under benchmarks/out/folder-N (reused)."""
-    folder = OUT / f"folder-{size}"
+HERD = 15
+"""Registry rows per transfer in a registry-heavy folder (the issue: at least 15)."""
+
+
+def pilot_folder(size: int, source: str = "auto", herd: int = 0) -> tuple[Path, str]:
+    """A pilot folder of about `size` transfers under benchmarks/out/folder-N (reused), with
+    `herd` registry rows per transfer of animals never bought (folder-N-herdH)."""
+    folder = OUT / (f"folder-{size}-herd{herd}" if herd else f"folder-{size}")
     marker = folder / ".bench-source"
     if (folder / "transfers.csv").is_file() and marker.is_file():
         return folder, marker.read_text().strip()
@@ -70,11 +80,18 @@ def pilot_folder(size: int, source: str = "auto") -> tuple[Path, str]:
             )
             per_scale = max(1, _count_rows(Path(tmp) / "probe" / "transfers.csv"))
         summary = generator.generate(
-            folder, seed=1, farmers=200, scale=size / per_scale, misuse_rate=0.05
+            folder,
+            seed=1,
+            farmers=200,
+            scale=size / per_scale,
+            misuse_rate=0.05,
+            **({"herd": herd} if herd else {}),
         )
         print(summary.to_text(), file=sys.stderr)
         used = "coloring.pilot.generator"
     else:
+        if herd:
+            raise SystemExit("--registry-heavy needs coloring.pilot.generator")
         from benchmarks.synthetic import generate
 
         print(f"generating {folder} with benchmarks.synthetic ...", file=sys.stderr)
@@ -175,16 +192,23 @@ def query_latencies(url: str, repeat: int) -> dict[str, Any]:
 
 
 def run(
-    size: int, repeat: int, db_kind: str, source: str = "auto", keep: bool = False
+    size: int,
+    repeat: int,
+    db_kind: str,
+    source: str = "auto",
+    keep: bool = False,
+    herd: int = 0,
 ) -> dict[str, Any]:
-    folder, used = pilot_folder(size, source)
+    folder, used = pilot_folder(size, source, herd)
     transfers = _count_rows(folder / "transfers.csv")
+    registry = _count_rows(folder / "registry.csv")
     allocations = _count_rows(folder / "allocations.csv")
     records = sum(_count_rows(p) for p in folder.glob("*.csv"))
     work = Path(tempfile.mkdtemp(prefix=f"bench-{size}-"))
     log = work / "commands.log"
     print(
-        f"folder {folder} ({used}): {transfers} transfers, {records} records; work dir {work}",
+        f"folder {folder} ({used}): {transfers} transfers, {registry} registry rows, "
+        f"{records} records; work dir {work}",
         file=sys.stderr,
     )
 
@@ -236,6 +260,8 @@ def run(
         "generator": used,
         "transfers": transfers,
         "allocations": allocations,
+        "registry": registry,
+        "herd": herd,
         "records": records,
         "events": events,
         "db_mb": db_mb,
@@ -307,7 +333,8 @@ def table(res: dict[str, Any]) -> str:
     ]
     lines.insert(1, "-+-".join("-" * w for w in widths))
     head = (
-        f"size {res['size']}: {t:,} transfers, {res['records']:,} records, "
+        f"size {res['size']}: {t:,} transfers, {res['records']:,} records "
+        f"({res.get('registry', 0):,} registry), "
         f"{e or 0:,} events ({(e or 0) / t:.1f} per payment), db {res['db_mb'] or 0:.0f} MB, "
         f"repeat {res['repeat']}, "
         f"{res['db_kind']}, folder from {res['generator']}"
@@ -325,9 +352,11 @@ def table(res: dict[str, Any]) -> str:
 
 
 def cmd_run(a: argparse.Namespace) -> int:
-    res = run(a.size, a.repeat, a.db_kind, a.source, a.keep)
+    herd = HERD if a.registry_heavy else 0
+    res = run(a.size, a.repeat, a.db_kind, a.source, a.keep, herd)
     print(table(res))
-    out = Path(a.out) if a.out else OUT / f"results-{a.size}.json"
+    name = f"results-{a.size}-herd{herd}" if herd else f"results-{a.size}"
+    out = Path(a.out) if a.out else OUT / f"{name}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(res, indent=2) + "\n")
     print(f"results written to {out}")
@@ -386,6 +415,11 @@ def main(argv: list[str] | None = None) -> int:
         choices=["auto", "pilot", "synthetic"],
         default="auto",
         help="folder generator: coloring.pilot.generator if importable (auto)",
+    )
+    r.add_argument(
+        "--registry-heavy",
+        action="store_true",
+        help=f"a region's whole herd in the registry extract ({HERD} registry rows per transfer)",
     )
     r.add_argument(
         "--keep",

@@ -1,17 +1,21 @@
 """The FLOOR for `load`: what a user would write by hand with plain Python + sqlite3.
 
-Reads allocations.csv and transfers.csv into tables, then applies them in time order
-(allocations before transfers at one instant, then row order) with a per-(holder, program)
-balance check; a payment for more than the payer holds is refused whole. Balances and
-statuses are written back with a commit every BATCH records. No events, no rules, no units,
-no documents.  Usage: python benchmarks/floor.py FOLDER DB_PATH"""
+Reads EVERY CSV file of the folder into a table of its own (`csv_<name>`, all columns as
+text, the registry included, as ../shared/bench/floor.py does), so that a folder with a large
+registry extract costs the floor what it costs us to read it. Then applies allocations and
+transfers from those tables in time order (allocations before transfers at one instant, then
+row order) with a per-(holder, program) balance check; a payment for more than the payer holds
+is refused whole. Balances and statuses are written back with a commit every BATCH records. No
+events, no rules, no units, no documents.  Usage: python benchmarks/floor.py FOLDER DB_PATH"""
 
 from __future__ import annotations
 
 import csv
+import itertools
 import sqlite3
 import sys
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 BATCH = 10_000
 KZ = timezone(timedelta(hours=5))
@@ -39,32 +43,30 @@ def main(folder: str, db_path: str) -> None:
         "CREATE TABLE balances (holder TEXT, program TEXT, amount INTEGER,"
         " PRIMARY KEY (holder, program));"
     )
-    with open(f"{folder}/allocations.csv", newline="", encoding="utf-8-sig") as f:
-        allocs = [
-            (
-                r["allocation_id"],
-                r["program_id"],
-                r["payer"],
-                r["recipient"],
-                tiyn(r["amount"]),
-                instant_us(r["allocated_at"]),
-            )
-            for r in csv.DictReader(f)
-        ]
-    with open(f"{folder}/transfers.csv", newline="", encoding="utf-8-sig") as f:
-        transfers = [
-            (
-                r["transfer_id"],
-                r["program_id"],
-                r["payer"],
-                r["payee"],
-                tiyn(r["amount"]),
-                instant_us(r["at"]),
-                r.get("purpose_ref") or None,
-                None,
-            )
-            for r in csv.DictReader(f)
-        ]
+    for path in sorted(Path(folder).glob("*.csv")):
+        with path.open(newline="", encoding="utf-8-sig") as f:
+            rows = csv.reader(f)
+            header = next(rows)
+            table = f'"csv_{path.stem}"'
+            con.execute(f"CREATE TABLE {table} ({', '.join(f'{c!r} TEXT' for c in header)})")
+            marks = ",".join("?" * len(header))
+            while batch := list(itertools.islice(rows, BATCH)):
+                con.executemany(f"INSERT INTO {table} VALUES ({marks})", batch)
+            con.commit()
+    allocs = [
+        (i, p, a, r, tiyn(m), instant_us(t))
+        for i, p, a, r, m, t in con.execute(
+            "SELECT allocation_id, program_id, payer, recipient, amount, allocated_at "
+            "FROM csv_allocations"
+        )
+    ]
+    transfers = [
+        (i, p, a, e, tiyn(m), instant_us(t), ref or None, None)
+        for i, p, a, e, m, t, ref in con.execute(
+            "SELECT transfer_id, program_id, payer, payee, amount, at, purpose_ref "
+            "FROM csv_transfers"
+        )
+    ]
     con.executemany("INSERT INTO allocations VALUES (?,?,?,?,?,?)", allocs)
     con.executemany("INSERT INTO transfers VALUES (?,?,?,?,?,?,?,?)", transfers)
     con.commit()

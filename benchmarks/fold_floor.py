@@ -16,7 +16,20 @@ def main(db_path: str) -> None:
     for topic, state in con.execute("SELECT topic, state FROM stored_events ORDER BY rowid"):
         n += 1
         d = json.loads(state)
-        if topic.endswith(".UnitsAllocated") or topic.endswith(".UnitsTransferred"):
+        if topic.endswith(".PaymentsRecorded"):
+            # A page of one program's movements: [kind, seq, id, payer, payee, amount, ...].
+            prog = d["program_id"]
+            for kind, _, _, payer, payee, amount, *rest in d["entries"]:
+                outcome = (
+                    rest[2] if kind == "allocated" else rest[4] if kind == "transferred" else None
+                )
+                if kind == "transferred":
+                    k = (prog, payer)
+                    holdings[k] = holdings.get(k, 0) - amount
+                if outcome == "held":
+                    k = (prog, payee)
+                    holdings[k] = holdings.get(k, 0) + amount
+        elif topic.endswith(".UnitsAllocated") or topic.endswith(".UnitsTransferred"):
             outcome = d.get("outcome")
             if outcome == "refused":
                 continue

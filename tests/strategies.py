@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from coloring.application import ColoringApplication
 from coloring.domain.aggregates import TaggedTenge
+from coloring.domain.movements import Allocated, Movement, Refused, Transferred, movements
 from coloring.domain.records import (
     ActRecord,
     AllocationRecord,
@@ -100,16 +101,73 @@ def domain_events(app: ColoringApplication) -> list[Any]:
     return events
 
 
+def money_movements(app: ColoringApplication) -> list[Movement]:
+    """Every allocation, payment and refusal the ledger recorded, in recording order: the
+    entries of its pages of movements (and the per-record events of an older ledger)."""
+    found: list[Movement] = []
+    for e in domain_events(app):
+        if isinstance(e, TaggedTenge.PaymentsRecorded):
+            found.extend(movements(e.program_id, e.entries))
+        elif isinstance(e, TaggedTenge.UnitsAllocated):
+            found.append(
+                Allocated(
+                    e.program_id,
+                    e.seq,
+                    e.allocation_id,
+                    e.payer,
+                    e.recipient,
+                    e.amount,
+                    e.at_us,
+                    e.at_offset,
+                    e.outcome,
+                )
+            )
+        elif isinstance(e, TaggedTenge.UnitsTransferred):
+            found.append(
+                Transferred(
+                    e.program_id,
+                    e.seq,
+                    e.transfer_id,
+                    e.payer,
+                    e.payee,
+                    e.amount,
+                    e.at_us,
+                    e.at_offset,
+                    e.purpose_ref,
+                    e.settles,
+                    e.outcome,
+                    e.pieces,
+                    e.findings,
+                )
+            )
+        elif isinstance(e, TaggedTenge.TransferRefused):
+            found.append(
+                Refused(
+                    e.program_id,
+                    e.seq,
+                    e.transfer_id,
+                    e.payer,
+                    e.payee,
+                    e.amount,
+                    e.at_us,
+                    e.at_offset,
+                    e.purpose_ref,
+                    e.findings,
+                )
+            )
+    return found
+
+
 def unit_outcomes(app: ColoringApplication) -> dict[str, Counter[str]]:
     """Per allocation, read from the events: its `amount`, and how many of its units went
     `spent` and `returned` (by the allocation itself or by payments)."""
     totals: dict[str, Counter[str]] = {}
-    for e in domain_events(app):
-        if isinstance(e, TaggedTenge.UnitsAllocated):
+    for e in money_movements(app):
+        if isinstance(e, Allocated):
             totals.setdefault(e.allocation_id, Counter())["amount"] += e.amount
             if e.outcome != "held":
                 totals[e.allocation_id][e.outcome] += e.amount
-        elif isinstance(e, TaggedTenge.UnitsTransferred) and e.outcome != "held":
+        elif isinstance(e, Transferred) and e.outcome != "held":
             for alloc, start, end, *_ in e.pieces:
                 totals.setdefault(alloc, Counter())[e.outcome] += end - start
     return totals
@@ -290,3 +348,77 @@ def api_findings(draw: st.DrawFn, max_size: int = 30) -> list[Any]:
             )
         )
     return out
+
+
+# -- CSV cells, good and bad, for the pilot reader ------------------------------------------
+
+GOOD_CELLS = {
+    "id": ["A1", "FRM-000001", "x.y:z_9"],
+    "time": [
+        "2025-03-04T10:15:00+05:00",
+        "2025-03-04T23:59:59-03:30",
+        "2025-03-04",
+        "2025-03-04T10:15Z",
+        "2025-03-04T10:15:00.5+05:00",
+    ],
+    "amount": ["1", "1.5", "1250000.05"],
+    "event": ["registered", "transferred", "disposed", "exported"],
+    "text": ["cow", "Breeder Ә.", " spaced "],
+}
+BAD_CELLS = {
+    "id": ["a b", "é1", "A" * 65],
+    "time": [
+        "2025-02-29T10:15:00+05:00",
+        "2025-03-04T24:00:00+05:00",
+        "2025-03-04T10:60:00+05:00",
+        "2025-03-04T10:15:00+24:00",
+        "2025-03-04T10:15:00+05:60",
+        "2025-03-04T1٣:15:00+05:00",
+        "2025-03-04 10:15:00+05:00",
+        "yesterday",
+    ],
+    "amount": ["0", "0.00", "-1", "1.234", "1e3", "99999999999999999"],
+    "event": ["sold", "Registered"],
+    "text": [],
+}
+TIME_TEXTS = GOOD_CELLS["time"] + BAD_CELLS["time"]
+
+
+def cell_kind(model: type, field: str) -> str:
+    """Which texts of GOOD_CELLS and BAD_CELLS suit a field of a `contract` row model."""
+    if field == "event":
+        return "event"
+    if field in ("species", "asset_kind", "item", "region", "purpose_ref"):
+        return "text"
+    annotation = str(model.__annotations__[field])  # as written: "Time", "Amount | None", ...
+    if annotation.startswith("Time"):
+        return "time"
+    if annotation.startswith("Amount"):
+        return "amount"
+    return "id"
+
+
+@st.composite
+def csv_pages(draw: st.DrawFn, model: type, max_rows: int = 6) -> list[dict[str, str]]:
+    """A page of rows for `model` as the CSV reader hands them over (empty cells absent): half
+    the pages all good, the others with a few bad or missing cells, or payers that pay
+    themselves."""
+    fields = model.model_fields  # type: ignore[attr-defined]
+    noisy = draw(st.booleans())
+    page = []
+    for _ in range(draw(st.integers(1, max_rows))):
+        cells: dict[str, str] = {}
+        for name, field in fields.items():
+            kind = cell_kind(model, name)
+            choice = draw(st.integers(0, 9)) if noisy else 9
+            if choice == 0 or (not field.is_required() and draw(st.booleans())):
+                continue  # an empty cell
+            bad = BAD_CELLS[kind]
+            texts = bad if choice == 1 and bad else GOOD_CELLS[kind]
+            cells[name] = draw(st.sampled_from(texts))
+        if noisy and "payer" in cells and draw(st.booleans()):
+            for other in ("payee", "recipient"):
+                if other in cells:
+                    cells[other] = cells["payer"]
+        page.append(cells)
+    return page

@@ -8,7 +8,7 @@ from typing import Any
 
 from coloring.domain.acts import EarlyActs
 from coloring.domain.aggregates import Ledger, Participant, Program, TaggedTenge
-from coloring.domain.documents import Animal, Contract, Document, Loan, PriceList, Purchase, Subsidy
+from coloring.domain.documents import Contract, Document, Loan, PriceList, Purchase, Subsidy
 from coloring.domain.errors import (
     DuplicateRecordError,
     InvalidAmountError,
@@ -33,6 +33,7 @@ from coloring.domain.records import (
     TermsAmendment,
     TransferRecord,
 )
+from coloring.domain.registry import OWNING_EVENTS, RegistryFact
 from coloring.domain.rules import (
     HELD,
     RETURNED,
@@ -359,19 +360,23 @@ class ColoringApplication(LedgerStore):
         self._done()
 
     def accept_act(self, r: ActRecord, source: str = "api") -> None:
-        """Record an accepted act. An act dated before its contract is signed waits for it in
-        `EarlyActs` (the pilot reader has checked that the contract is in the folder)."""
+        """Record an accepted act, in the page of the contract's program. An act dated before its
+        contract is signed waits for it in `EarlyActs` (the pilot reader has checked that the
+        contract is in the folder)."""
         _positive(r.amount)
         found = self._get(Document.create_id(r.contract_id))
         if found is not None and not isinstance(found, Contract):
             raise UnknownRecordError(f"{source}: {r.contract_id!r} is not a contract")
-        contract: Contract | EarlyActs
-        if isinstance(found, Contract):
-            contract = found
-        else:
-            early = self._get(EarlyActs.create_id(r.contract_id))
-            contract = early if isinstance(early, EarlyActs) else EarlyActs(r.contract_id)
         seq = self._next_seq("act", r.act_id, r, r.at, source)
+        if isinstance(found, Contract):
+            # Recorded in the program's page with the payments it allows.
+            tagged = self._tagged(found.program_id, seq)
+            tagged.accept_act(r.act_id, r.contract_id, r.amount, r.at.us, r.at.offset_minutes, seq)
+            self._touch(tagged)
+            self._done()
+            return
+        early = self._get(EarlyActs.create_id(r.contract_id))
+        contract = early if isinstance(early, EarlyActs) else EarlyActs(r.contract_id)
         contract.accept_act(
             act_id=r.act_id,
             amount=r.amount,
@@ -385,28 +390,32 @@ class ColoringApplication(LedgerStore):
     def record_registry_fact(
         self, r: RegistryRecord, occurrence: int = 0, source: str = "api"
     ) -> None:
+        """A registry row, recorded with the batch's others as one `RegistryExtract`."""
         key = registry_key(r, occurrence)
         seq = self._next_seq("registry", key, r, r.at, source)
-        animal = self._get(Animal.create_id(r.animal_id))
-        if not isinstance(animal, Animal):
-            animal = Animal(animal_id=r.animal_id)
-        animal.record_fact(
-            species=r.species,
-            registry_event=r.event,
-            owner=r.owner,
-            at_us=r.at.us,
-            at_offset=r.at.offset_minutes,
-            seq=seq,
+        self._record_fact(
+            RegistryFact(
+                seq=seq,
+                animal_id=r.animal_id,
+                species=r.species,
+                registry_event=r.event,
+                owner=r.owner if r.event in OWNING_EVENTS else None,
+                at_us=r.at.us,
+                at_offset=r.at.offset_minutes,
+            )
         )
-        self._touch(animal)
         self._done()
 
     # -- reads used by the commands ----------------------------------------------------
 
     def owner_of(self, animal_id: str, at: Instant) -> str | None:
         """The animal's registered owner at `at` (None: unregistered, disposed, exported)."""
-        animal = self._get(Animal.create_id(animal_id))
-        return animal.owner_at(at.us) if isinstance(animal, Animal) else None
+        owner = None
+        for fact_at, _, fact_owner in self._registry_history(animal_id):
+            if fact_at > at.us:
+                break
+            owner = fact_owner
+        return owner
 
     def holdings(self, program_id: str) -> dict[str, list[list[Any]]]:
         """The live FIFO queues of a program: holder -> pieces (allocation, start, end, ...)."""
@@ -470,15 +479,16 @@ class ColoringApplication(LedgerStore):
         paid = tagged.paid_towards(doc.document_id) if isinstance(tagged, TaggedTenge) else 0
         owners: tuple[str | None, ...] = ()
         if isinstance(doc, Purchase):
-            owners = tuple(
-                a.owner if isinstance(a := self._get(Animal.create_id(i)), Animal) else None
-                for i in doc.animal_ids()
-            )
+            owners = tuple(self._current_owner(i) for i in doc.animal_ids())
         payable = doc.payable()
         if isinstance(doc, Contract):
+            # Acts are counted wherever they were recorded: early (before the contract), on
+            # the contract (ledgers written before pages), in the program's pages.
             early = self._get(EarlyActs.create_id(doc.document_id))
-            if isinstance(early, EarlyActs):
-                payable = min(doc.value, doc.accepted + early.accepted)
+            accepted = doc.accepted + (early.accepted if isinstance(early, EarlyActs) else 0)
+            if isinstance(tagged, TaggedTenge):
+                accepted += tagged.accepted_towards(doc.document_id)
+            payable = min(doc.value, accepted)
         return DocumentFacts(
             document_id=doc.document_id,
             kind=doc.kind,

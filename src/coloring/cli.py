@@ -5,45 +5,37 @@ from __future__ import annotations
 
 import gc
 import json
-import sqlite3
 import sys
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
-import psycopg
 import typer
-from eventsourcing.persistence import PersistenceError
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 from rich.text import Text
 
-from coloring import loads
-from coloring.application import ColoringApplication
 from coloring.cli_help import PlainHelpGroup, register_options
-from coloring.domain.errors import ColoringError, DatabaseUnavailableError
-from coloring.domain.rules import Rule
-from coloring.domain.time import InvalidTimeError, parse_instant
 from coloring.export.commands import register as register_export
 from coloring.i18n import _, current, ngettext
-from coloring.locking import CATCH_UP, FreshFiles, WriteLock, reader_may_create
-from coloring.persistence import DatabaseUrlError
-from coloring.pilot.errors import ErrorSink
-from coloring.pilot.intake import TakenFolder, taken
-from coloring.pilot.loader import LoadRefusedError, load_folder
-from coloring.pilot.reader import PilotInputError
 from coloring.programs_cli import register as register_programs
-from coloring.projections import queries
-from coloring.projections.runner import ProjectionRunner
-from coloring.projections.verify import verify as verify_read_models
 from coloring.report.commands import register as register_report
 from coloring.rules_cli import register as register_rules
 from coloring.scenarios.commands import register as register_scenarios
 from coloring.web.commands import register as register_serve
+
+if TYPE_CHECKING:
+    # Imported where they are used: a question answered from current read models never
+    # loads the event store, the domain or the pilot contract (about a second of imports).
+    from rich.progress import Progress
+
+    from coloring.application import ColoringApplication
+    from coloring.pilot.intake import TakenFolder
+    from coloring.projections import queries
+    from coloring.projections.db import Database
+    from coloring.projections.runner import ProjectionRunner
 
 app = typer.Typer(
     help="An event-sourced ledger of coloured budget money: load pilot data, find misuse, "
@@ -117,6 +109,42 @@ WaitOption = Annotated[
 
 
 @contextmanager
+def _translated() -> Iterator[None]:
+    """The ledger's errors as messages and exit codes."""
+    from coloring.dburl import DatabaseUrlError
+    from coloring.domain.errors import ColoringError, DatabaseUnavailableError
+    from coloring.projections import queries
+
+    try:
+        yield
+    except (DatabaseUrlError, DatabaseUnavailableError, queries.BadQueryError) as e:
+        fail(str(e), 2)
+    except queries.NotFoundError as e:
+        fail(str(e), 1)
+    except ColoringError as e:
+        fail(str(e), 1)
+    except Exception as e:
+        if not _database_error(e):
+            raise
+        fail(f"the ledger's database failed: {str(e).strip()}", 1)
+
+
+def _database_error(e: Exception) -> bool:
+    """Whether `e` is an error of a database library (one that is loaded: an error cannot come
+    from a library nobody imported, and a question on current read models imports few)."""
+    kinds: list[type[BaseException]] = []
+    for module, name in (
+        ("eventsourcing.persistence", "PersistenceError"),
+        ("sqlite3", "Error"),
+        ("psycopg", "Error"),
+    ):
+        loaded = sys.modules.get(module)
+        if loaded is not None:
+            kinds.append(getattr(loaded, name))
+    return isinstance(e, tuple(kinds))
+
+
+@contextmanager
 def ledger(
     db: str | None, catch_up: bool = True, *, write: str | None = None, wait: float = 0.0
 ) -> Iterator[tuple[ColoringApplication, ProjectionRunner]]:
@@ -126,51 +154,53 @@ def ledger(
     is opened (the tables are created under it) to the end. A reader writes nothing: it takes
     the lock only if it is free at once, to bring the read models up to date, and lets it go
     before reading; otherwise it reads them as they are and says how far behind they are."""
-    lock = WriteLock(db, write or CATCH_UP)
-    created = FreshFiles(lock.url) if write is not None else None
-    refused = False
-    try:
-        if write is not None:
-            lock.acquire(wait, on_wait=lambda m: err.print(m, soft_wrap=True))
-        else:
-            lock.try_acquire(create=reader_may_create(lock.url))
-        if created is not None:
-            created.before()
-        application = ColoringApplication(db, env=None if lock.held else {"CREATE_TABLE": "n"})
-        if created is not None:
-            created.after()
-        runner = ProjectionRunner(application, create=lock.held)
-        if write is None:
-            STATE.incomplete = _say_incomplete(runner, lock.held)
-            if catch_up:
-                if lock.held:
-                    _catch_up(runner)
-                else:
-                    _say_behind(runner)
+    with _translated():
+        from coloring.application import ColoringApplication
+        from coloring.dburl import DatabaseUrlError
+        from coloring.domain.errors import DatabaseUnavailableError
+        from coloring.locking import CATCH_UP, FreshFiles, WriteLock, reader_may_create
+        from coloring.projections.runner import ProjectionRunner
+
+        lock = WriteLock(db, write or CATCH_UP)
+        created = FreshFiles(lock.url) if write is not None else None
+        refused = False
+        try:
+            if write is not None:
+                lock.acquire(wait, on_wait=lambda m: err.print(m, soft_wrap=True))
+            else:
+                lock.try_acquire(create=reader_may_create(lock.url))
+            if created is not None:
+                created.before()
+            env = None if lock.held else {"CREATE_TABLE": "n"}
+            application = ColoringApplication(db, env=env)
+            if created is not None:
+                created.after()
+            runner = ProjectionRunner(application, create=lock.held)
+            if write is None:
+                STATE.incomplete = _say_incomplete(runner.db, lock.held)
+                if catch_up:
+                    if lock.held:
+                        _catch_up(runner)
+                    else:
+                        _say_behind(runner)
+                lock.release()
+            elif catch_up:
+                _catch_up(runner)
+            yield application, runner
+        except (DatabaseUrlError, DatabaseUnavailableError):
+            refused = True
+            raise
+        except typer.Exit as e:
+            refused = e.exit_code == 2
+            raise
+        finally:
+            if "application" in locals():
+                application.close()
+            if created is not None:
+                if refused and created.remove():
+                    lock.remove_file()
+                created.forget()
             lock.release()
-        elif catch_up:
-            _catch_up(runner)
-        yield application, runner
-    except (DatabaseUrlError, DatabaseUnavailableError, queries.BadQueryError) as e:
-        refused = True
-        fail(str(e), 2)
-    except queries.NotFoundError as e:
-        fail(str(e), 1)
-    except ColoringError as e:
-        fail(str(e), 1)
-    except (PersistenceError, sqlite3.Error, psycopg.Error) as e:
-        fail(f"the ledger's database failed: {str(e).strip()}", 1)
-    except typer.Exit as e:
-        refused = e.exit_code == 2
-        raise
-    finally:
-        if "application" in locals():
-            application.close()
-        if created is not None:
-            if refused and created.remove():
-                lock.remove_file()
-            created.forget()
-        lock.release()
 
 
 class _State:
@@ -181,9 +211,15 @@ class _State:
 STATE = _State()
 
 
-def _say_incomplete(runner: ProjectionRunner, lock_held: bool) -> bool:
-    with runner.db.transaction(commit=False) as c:
-        pending = loads.unfinished(c)
+def _unfinished(db: Database) -> list[Any]:
+    from coloring import loads
+
+    with db.transaction(commit=False) as c:
+        return loads.unfinished(c)
+
+
+def _say_incomplete(db: Database, lock_held: bool) -> bool:
+    pending = _unfinished(db)
     for load in pending:
         if lock_held:
             warn(
@@ -209,6 +245,23 @@ def _say_behind(runner: ProjectionRunner) -> None:
         )
 
 
+@contextmanager
+def reading(db: str | None) -> Iterator[Database]:
+    """The read models to answer a question from: opened directly when they are current and
+    no load is unfinished (a fast start, see `coloring.readside`), else through `ledger`,
+    which catches them up if it may and says what is unfinished or behind."""
+    from coloring.readside import current_read_models
+
+    with current_read_models(db) as current_models:
+        if current_models is not None and not _unfinished(current_models):
+            STATE.incomplete = False
+            with _translated():
+                yield current_models
+            return
+    with ledger(db) as (_application, runner):
+        yield runner.db
+
+
 def _catch_up(runner: ProjectionRunner) -> None:
     pending = runner.pending()
     if pending < 20000:
@@ -220,6 +273,8 @@ def _catch_up(runner: ProjectionRunner) -> None:
 
 
 def _progress() -> Progress:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -231,6 +286,8 @@ def _progress() -> Progress:
 
 
 def _instant(text: str | None, option: str) -> int | None:
+    from coloring.domain.time import InvalidTimeError, parse_instant
+
     if text is None:
         return None
     try:
@@ -257,6 +314,9 @@ def load(
     One writer at a time: a second load (amend, rebuild) into the same ledger is refused, or
     waits with --wait. A load that is killed keeps what it committed and read commands warn
     about it until the folder is loaded again, which completes it."""
+    from coloring.pilot.errors import ErrorSink, PilotInputError
+    from coloring.pilot.intake import taken
+
     if mode is not None and mode not in ("observe", "enforce"):
         fail(f"--mode must be observe or enforce, not {mode!r}", 2)
     sink = ErrorSink()
@@ -287,6 +347,13 @@ def _refused(folder: Path, errors: str, committed: int = 0) -> NoReturn:
 
 
 def _load(folder: Path, copy: TakenFolder, db: str | None, mode: str | None, wait: float) -> None:
+    from coloring import loads
+    from coloring.domain.errors import ColoringError
+    from coloring.pilot.loader import LoadRefusedError, load_folder
+    from coloring.pilot.reader import PilotInputError
+    from coloring.projections import queries
+    from coloring.projections.inline import InlineProjection
+
     bar = _progress()
     with ledger(db, catch_up=False, write="load", wait=wait) as (application, runner):
         # The bar appears once recording starts: a refused folder prints only its errors.
@@ -301,6 +368,7 @@ def _load(folder: Path, copy: TakenFolder, db: str | None, mode: str | None, wai
 
         load_id = loads.start(runner.db, str(folder.resolve()))
         first_seq = application.seq
+        application.inline = InlineProjection(runner)
         try:
             runner.run()  # the ledger's totals are checked against the read models
             summary = load_folder(application, folder, mode, progress, read_from=copy.path)
@@ -422,8 +490,10 @@ def findings(
     """List misuse findings, sorted by time, rule and subject (or by amount), or count and sum
     them by rule, program, region or participant."""
     from coloring.api.ledger import Ledger
+    from coloring.domain.rules import Rule
     from coloring.export import render
     from coloring.export.grouping import group
+    from coloring.projections import queries
 
     unknown = sorted(set(rule or ()) - {r.value for r in Rule})
     if unknown:
@@ -437,9 +507,9 @@ def findings(
     _instant(as_of, "--as-of")
     if excel and fmt is not Format.csv:
         fail("--excel shapes CSV for Excel: use it with --format csv", 2)
-    with ledger(db) as (application, runner):
+    with reading(db) as read_models:
         try:
-            found = Ledger.over(application, runner).findings(
+            found = Ledger.reading(read_models).findings(
                 rule or None,
                 program=program,
                 participant=participant,
@@ -474,9 +544,11 @@ def explain(
     as_of: AsOfOption = None,
 ) -> None:
     """Explain one finding: what it is and the records behind it."""
+    from coloring.projections import queries
+
     as_of_us = _instant(as_of, "--as-of")
-    with ledger(db) as (_application, runner):
-        for line in queries.explain(runner.db, rule, subject, as_of_us):
+    with reading(db) as read_models:
+        for line in queries.explain(read_models, rule, subject, as_of_us):
             out.print(line, highlight=False, markup=False)
 
 
@@ -489,11 +561,13 @@ def trace(
     excel: ExcelOption = False,
 ) -> None:
     """Follow one tagged tiyn from its allocation to where it is now."""
+    from coloring.projections import queries
+
     as_of_us = _instant(as_of, "--as-of")
     if excel and fmt is not Format.csv:
         fail("--excel shapes CSV for Excel: use it with --format csv", 2)
-    with ledger(db) as (_application, runner):
-        t = queries.trace(runner.db, unit, as_of_us)
+    with reading(db) as read_models:
+        t = queries.trace(read_models, unit, as_of_us)
     if fmt is Format.json:
         sys.stdout.write(
             json.dumps(
@@ -514,6 +588,8 @@ def trace(
         rows = [[s.at, s.holder, s.via, s.outcome] for s in t.steps]
         write_csv([["at", "holder", "via", "outcome"], *rows], excel)
         return
+    from rich.table import Table
+
     table = Table(_("at"), _("holder"), _("via"), _("outcome"), title=f"{t.unit} ({t.program})")
     for s in t.steps:
         table.add_row(s.at, s.holder, s.via, _(s.outcome))
@@ -558,8 +634,8 @@ def balances(
         fail("--excel shapes CSV for Excel: use it with --format csv", 2)
     if per_program and participant is not None:
         fail("--per-program totals whole programs: leave out --participant", 2)
-    with ledger(db) as (application, runner):
-        answers = Ledger.over(application, runner)
+    with reading(db) as read_models:
+        answers = Ledger.reading(read_models)
         if per_program:
             totals = answers.programs(as_of=as_of)
             shown = type(totals)(totals.item, (p for p in totals if program in (None, p.program)))
@@ -581,6 +657,8 @@ def _print_balances(rows: list[queries.Balance], fmt: Format) -> None:
 def verify(db: DbOption = None) -> None:
     """Rebuild every read model in a scratch space, compare with the live ones, check
     conservation. Exit 1 with the differences on any mismatch."""
+    from coloring.projections.verify import verify as verify_read_models
+
     with ledger(db) as (_application, runner):
         report = verify_read_models(runner)
     if report.ok:
@@ -626,12 +704,21 @@ def generate(
         float,
         typer.Option("--misuse-rate", help="Share of records with planted misuse (0 to 1)."),
     ] = 0.05,
+    herd: Annotated[
+        int,
+        typer.Option(
+            "--herd",
+            min=0,
+            help="A region's whole herd in the registry extract: this many registry rows per "
+            "transfer of animals never bought (e.g. 15; they change no finding).",
+        ),
+    ] = 0,
 ) -> None:
     """Write a deterministic synthetic pilot folder with planted misuse (planted.json)."""
     from coloring.pilot.generator import generate as run_generator
 
     summary = run_generator(
-        out_dir, seed=seed, farmers=farmers, scale=scale, misuse_rate=misuse_rate
+        out_dir, seed=seed, farmers=farmers, scale=scale, misuse_rate=misuse_rate, herd=herd
     )
     err.print(summary.to_text(), highlight=False)
 
@@ -643,7 +730,11 @@ def demo(
 ) -> None:
     """Load the shipped example pilot folder (a livestock, a leasing and a road program) into a
     ledger, then show balances, every finding, one tagged tiyn's path and one finding explained."""
+    from rich.table import Table
+
     from coloring.examples import example_folder
+    from coloring.pilot.loader import load_folder
+    from coloring.projections import queries
 
     source = folder or example_folder()
     target = db or "sqlite:///:memory:"

@@ -13,10 +13,7 @@ from enum import StrEnum
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from coloring.domain.errors import TermsAmendmentError
-from coloring.domain.records import TermsAmendment
 from coloring.domain.time import Instant, InvalidTimeError, format_instant, parse_instant
 from coloring.i18n import _
 
@@ -59,12 +56,14 @@ def programs(
     ] = TermsFormat.table,
 ) -> None:
     """Programs with the terms in force and every amendment of them (the history of terms)."""
-    from coloring.cli import ledger, out
+    from rich.table import Table
+
+    from coloring.cli import out, reading
     from coloring.projections.terms import program_terms
 
     t = None if as_of is None else _instant(as_of, "--as-of").us
-    with ledger(db) as (_application, runner):
-        terms = program_terms(runner.db)
+    with reading(db) as read_models:
+        terms = program_terms(read_models)
     if fmt is TermsFormat.json:
         sys.stdout.write(json.dumps([p.as_dict(t) for p in terms], indent=1) + "\n")
         return
@@ -138,6 +137,8 @@ def amend(
     """Amend a program's expiry and/or idle limit from an instant on, as an event in its
     history: what was judged under the old terms stays judged."""
     from coloring.cli import err, fail, ledger
+    from coloring.domain.errors import TermsAmendmentError
+    from coloring.domain.records import TermsAmendment
 
     amendment = TermsAmendment(
         program_id=program,

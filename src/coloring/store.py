@@ -28,6 +28,7 @@ from coloring.domain.errors import (
     TimeOrderError,
 )
 from coloring.domain.records import PurchaseRecord, ReferencePriceRecord, RegistryRecord
+from coloring.domain.registry import OWNING_EVENTS, RegistryExtract, RegistryFact
 from coloring.domain.time import Instant
 from coloring.persistence import RECORDS_TABLE, database_url, environment_for
 
@@ -62,6 +63,18 @@ def digest(record: object) -> str:
     return hashlib.sha256(repr(record).encode()).hexdigest()[:32]
 
 
+def _recording_order(e: Any) -> tuple[int, int, int]:
+    """Record order (`seq`), with the batch's pages (each program's money movements, the
+    registry extract) after its other events: a page holds the whole batch's rows, some of which
+    concern documents recorded within the batch, and whoever folds the log must have seen those
+    first."""
+    if isinstance(e, TaggedTenge.PaymentsRecorded):
+        return (1, e.entries[0][1], e.originator_version)
+    if isinstance(e, RegistryExtract.Recorded):
+        return (1, e.rows[0][0], 0)
+    return (0, getattr(e, "seq", 0), e.originator_version)
+
+
 class LedgerStore(Application[UUID]):
     """The ledger's unit of work over the event store: aggregates in use, batched saves in
     record order with their index rows, snapshots of the units, the record index."""
@@ -93,6 +106,12 @@ class LedgerStore(Application[UUID]):
         self.latest_us = latest
         self._fresh = seq == 0 and self.recorder.max_notification_id() is None
         self._mode: str | None = None
+        # Called in each batch's transaction with the cursor, the events and their notification
+        # ids, to write the read models with them (coloring.projections.inline).
+        self.inline: Any = None
+        # The registry is reference data: this batch's rows, and each animal's owner now.
+        self._registry_page: list[RegistryFact] = []
+        self._owners: dict[str, str | None] = {}
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -115,12 +134,17 @@ class LedgerStore(Application[UUID]):
 
     def flush(self) -> None:
         """Save every pending event in record order, with their index rows, in one transaction."""
-        if not self._dirty:
+        if not self._dirty and not self._registry_page:
             return
         events: list[Any] = []
         for aggregate in self._dirty.values():
+            if isinstance(aggregate, TaggedTenge):
+                aggregate.record_page()
             events.extend(aggregate.collect_events())
-        events.sort(key=lambda e: (getattr(e, "seq", 0), e.originator_version))
+        if self._registry_page:
+            page, self._registry_page = self._registry_page, []
+            events.extend(RegistryExtract(rows=[f.to_row() for f in page]).collect_events())
+        events.sort(key=_recording_order)
         rows, self._index = self._index, []
         dirty, self._dirty = self._dirty, {}
         self._changed_units.update(i for i, a in dirty.items() if isinstance(a, TaggedTenge))
@@ -130,6 +154,9 @@ class LedgerStore(Application[UUID]):
             processing = ProcessingEvent[UUID]()
             processing.events = events
             processing.saved_kwargs = {"records": rows}
+            inline = self.inline
+            if inline is not None:
+                processing.saved_kwargs["project"] = lambda c, ids: inline(c, events, ids)
             self._record(processing)
             self._shrink()
         except IntegrityError as e:
@@ -144,10 +171,13 @@ class LedgerStore(Application[UUID]):
 
     def _forget(self, aggregates: dict[UUID, Aggregate]) -> None:
         """After a refused save: drop the unsaved state and read the store again from now on."""
+        if self.inline is not None:
+            self.inline.forget()
         for aggregate_id in aggregates:
             self._cache.pop(aggregate_id, None)
             self._pinned.pop(aggregate_id, None)
         self._fresh = False
+        self._owners.clear()
         self.seq, self.latest_us = self._index_position()
 
     def snapshot_units(self) -> int:
@@ -167,6 +197,7 @@ class LedgerStore(Application[UUID]):
     def _discard(self) -> None:
         dirty, self._dirty = self._dirty, {}
         self._index = []
+        self._registry_page = []
         self._forget(dirty)
 
     def _done(self) -> None:
@@ -231,7 +262,59 @@ class LedgerStore(Application[UUID]):
 
     def is_empty(self) -> bool:
         """Whether the ledger holds no record at all (nothing recorded, nothing pending)."""
-        return self.seq == 0 and not self._dirty
+        return self.seq == 0 and not self._dirty and not self._registry_page
+
+    # -- the registry: looked up, never replayed ---------------------------------------
+
+    def _record_fact(self, fact: RegistryFact) -> None:
+        self._registry_page.append(fact)
+        self._owners[fact.animal_id] = fact.owner
+
+    def _current_owner(self, animal_id: str) -> str | None:
+        """The animal's owner per its latest registry row (None: none, disposed, exported)."""
+        try:
+            return self._owners[animal_id]
+        except KeyError:
+            pass
+        owner = None
+        if not self._fresh:
+            history = self._registry_history(animal_id)
+            owner = history[-1][2] if history else None
+        self._owners[animal_id] = owner
+        return owner
+
+    def _registry_history(self, animal_id: str) -> list[tuple[int, str, str | None]]:
+        """(at_us, event, owner) of every registry row of the animal, in record order, from
+        the record index (written with the events, whatever their grain) and this batch."""
+        prefix = animal_id + "\x1f"
+        if "postgres" in self.db_url:
+            # A pattern, not a range: the database's collation may not order control characters.
+            escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            sql = (
+                f"SELECT key, seq FROM {RECORDS_TABLE} WHERE kind = 'registry' "
+                "AND key LIKE %s ESCAPE '\\'"
+            )
+            params: tuple[str, ...] = (escaped + "%",)
+        else:
+            sql = (
+                f"SELECT key, seq FROM {RECORDS_TABLE} WHERE kind = 'registry' "
+                "AND key >= ? AND key < ?"
+            )
+            params = (prefix, animal_id + "\x20")
+        with self.recorder.datastore.transaction(commit=False) as c:  # type: ignore[attr-defined]
+            c.execute(sql, params)
+            rows = [list(r.values()) if isinstance(r, dict) else list(r) for r in c.fetchall()]
+        keyed = [(int(seq), key) for key, seq in rows]
+        keyed += [
+            (row[3], row[1])
+            for row in self._index
+            if row[0] == "registry" and row[1].startswith(prefix)
+        ]
+        history = []
+        for _, key in sorted(keyed):
+            _, at_us, event, owner, *_ = key.split("\x1f")
+            history.append((int(at_us), event, (owner or None) if event in OWNING_EVENTS else None))
+        return history
 
     def _index_position(self) -> tuple[int, int]:
         with self.recorder.datastore.transaction(commit=False) as c:  # type: ignore[attr-defined]

@@ -17,6 +17,7 @@ from coloring.domain.errors import (
     LedgerModeError,
     TimeOrderError,
 )
+from coloring.domain.movements import Allocated, Refused, Transferred
 from coloring.domain.records import (
     AllocationRecord,
     LoanRecord,
@@ -28,7 +29,7 @@ from strategies import (
     LIVESTOCK_ROUTE,
     T0,
     after,
-    domain_events,
+    money_movements,
     program,
     reopen,
     unit_outcomes,
@@ -68,11 +69,11 @@ def allocate(
 def path_of(app: ColoringApplication, allocation_id: str, unit: int) -> list[tuple[str, str, str]]:
     """Every delivery of unit `allocation_id#unit`, oldest first: (delivery id, from, to)."""
     path = []
-    for e in domain_events(app):
-        if isinstance(e, TaggedTenge.UnitsAllocated):
+    for e in money_movements(app):
+        if isinstance(e, Allocated):
             if e.allocation_id == allocation_id and unit < e.amount:
                 path.append((e.allocation_id, e.payer, e.recipient))
-        elif isinstance(e, TaggedTenge.UnitsTransferred) and any(
+        elif isinstance(e, Transferred) and any(
             p[0] == allocation_id and p[1] <= unit < p[2] for p in e.pieces
         ):
             path.append((e.transfer_id, e.payer, e.payee))
@@ -145,11 +146,9 @@ class TestLedger:
         assert result.findings == [("INSUFFICIENT_FUNDS", 101)]
         assert app.holdings("P1") == before
         transfers = [
-            type(e).__name__
-            for e in domain_events(app)
-            if isinstance(e, TaggedTenge.UnitsTransferred | TaggedTenge.TransferRefused)
+            type(e).__name__ for e in money_movements(app) if isinstance(e, Transferred | Refused)
         ]
-        assert transfers == ["TransferRefused"]
+        assert transfers == ["Refused"]
         assert app.repository.get(TaggedTenge.create_id("P1")).settled == {}
 
     def test_a_treasury_holds_nothing_to_pay_with(self, app: ColoringApplication) -> None:

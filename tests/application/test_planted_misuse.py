@@ -39,6 +39,14 @@ def test_findings_on_a_seeded_medium_folder_have_precision_and_recall_of_one(
     assert planted - found == set(), "planted but not found"
 
 
+def test_a_registry_extract_of_the_whole_herd_yields_exactly_the_planted_findings(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "pilot"
+    generate(folder, seed=13, farmers=30, misuse_rate=0.1, herd=15)
+    assert findings_of(folder, tmp_path / "ledger.db") == planted_in(folder)
+
+
 def test_the_shipped_example_folder_yields_exactly_its_planted_findings(tmp_path: Path) -> None:
     folder = Path(__file__).resolve().parents[2] / "examples" / "akmola-small"
     assert findings_of(folder, tmp_path / "ledger.db") == planted_in(folder)

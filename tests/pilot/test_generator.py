@@ -596,6 +596,24 @@ def test_the_summary_counts_files_transfers_and_plants(folder: Path, tmp_path: P
     assert "SUBSIDY_OVER_CAP" in text
 
 
+def test_a_herd_adds_only_registry_rows_of_animals_never_bought(tmp_path: Path) -> None:
+    plain = generate(tmp_path / "plain", seed=3, farmers=20)
+    herd = generate(tmp_path / "herd", seed=3, farmers=20, herd=15)
+    assert herd.rows["registry.csv"] - plain.rows["registry.csv"] >= 15 * herd.transfers
+    for name in [*CONTRACT_COLUMNS, "planted.json"]:
+        lines = (tmp_path / "herd" / name).read_text().splitlines(keepends=True)
+        kept = "".join(line for line in lines if not line.startswith("KZH"))
+        assert kept == (tmp_path / "plain" / name).read_text(), name
+    bought = {r["animal_id"] for r in read(tmp_path / "herd", "purchase_animals.csv")}
+    herd_animals = {r["animal_id"] for r in read(tmp_path / "herd", "registry.csv")}
+    assert not {a for a in herd_animals if a.startswith("KZH")} & bought
+
+
+def test_a_herd_changes_no_finding(tmp_path: Path) -> None:
+    generate(tmp_path, seed=2, farmers=25, misuse_rate=0.3, herd=15)
+    assert Reference(tmp_path).run() == planted(tmp_path)
+
+
 def test_the_example_folder_is_what_the_generator_writes(tmp_path: Path) -> None:
     """If this fails after a generator change, regenerate the example:
     python -c "from pathlib import Path; from coloring.pilot.generator import generate;

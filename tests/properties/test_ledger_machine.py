@@ -409,3 +409,55 @@ def test_in_enforce_mode_a_refused_payment_never_moves_a_unit(plan: list[PlanRec
                 )
     finally:
         app.close()
+
+
+def tagged_state(app: ColoringApplication, live: bool = False) -> dict[str, Any]:
+    """Everything the program's units aggregate holds, as plain data: the one the application
+    has in use (`live`), or the one the stored events replay to."""
+    tagged_id = TaggedTenge.create_id("P1")
+    tagged = app._get(tagged_id) if live else app.repository.get(tagged_id)
+    assert isinstance(tagged, TaggedTenge)
+    return {
+        "version": tagged.version,
+        "queues": {h: [list(p) for p in q] for h, q in tagged.queues.items()},
+        "balances": dict(tagged.balances),
+        "settled": dict(tagged.settled),
+        "accepted": {d: tagged.accepted_towards(d) for d in tagged.__dict__.get("accepted", {})},
+    }
+
+
+@given(
+    plan=ledger_plans(),
+    mode=st.sampled_from(["observe", "enforce"]),
+    cuts=st.sets(st.integers(min_value=0, max_value=40), max_size=5),
+)
+def test_pages_of_any_size_replay_to_the_live_state_and_judge_as_one_record_at_a_time(
+    plan: list[PlanRecord], mode: str, cuts: set[int]
+) -> None:
+    one_by_one = new_ledger(mode)
+    paged = new_ledger(mode)
+    try:
+        singles = [apply(one_by_one, record) for record in plan]
+        with paged.batch():
+            batched = []
+            for i, record in enumerate(plan):
+                batched.append(apply(paged, record))
+                if i in cuts:
+                    paged.flush()
+            live = paged.holdings("P1")
+        assert batched == singles
+        if any(isinstance(r, AllocationRecord) for r in plan):
+            replayed = reopen(paged)
+            try:
+                assert replayed.holdings("P1") == live == one_by_one.holdings("P1")
+                state = tagged_state(paged, live=True)
+                assert tagged_state(replayed) == state
+                single = tagged_state(one_by_one)
+                assert {k: v for k, v in state.items() if k != "version"} == {
+                    k: v for k, v in single.items() if k != "version"
+                }
+            finally:
+                replayed.close()
+    finally:
+        one_by_one.close()
+        paged.close()

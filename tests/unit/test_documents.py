@@ -11,8 +11,8 @@ from collections.abc import Iterator
 import pytest
 
 from coloring.application import ColoringApplication
-from coloring.domain.aggregates import TaggedTenge
 from coloring.domain.documents import Animal, Contract, Loan, Purchase, Subsidy
+from coloring.domain.movements import Refused, Transferred
 from coloring.domain.records import (
     ActRecord,
     AllocationRecord,
@@ -22,7 +22,7 @@ from coloring.domain.records import (
     RegistryRecord,
     TransferRecord,
 )
-from strategies import CAST, LIVESTOCK_ROUTE, T0, after, program
+from strategies import CAST, LIVESTOCK_ROUTE, T0, after, money_movements, program
 
 
 def new_loan(amount: int = 500) -> Loan:
@@ -218,12 +218,7 @@ def buy_one_cow(app: ColoringApplication, price: int = 400) -> None:
 
 
 def transfer_events(app: ColoringApplication) -> dict[str, object]:
-    events = [app.mapper.to_domain_event(n) for n in app.recorder.select_notifications(1, 10_000)]
-    return {
-        e.transfer_id: e  # type: ignore[attr-defined]
-        for e in events
-        if isinstance(e, TaggedTenge.UnitsTransferred | TaggedTenge.TransferRefused)
-    }
+    return {m.transfer_id: m for m in money_movements(app) if isinstance(m, Transferred | Refused)}
 
 
 def test_an_animals_owner_at_a_past_instant_stays_readable_after_later_records(
@@ -265,7 +260,7 @@ def test_a_registry_record_after_a_refused_payment_does_not_apply_it() -> None:
         assert not refused.applied
         assert refused.findings == [("PAID_BEFORE_REREGISTRATION", 400)]
         assert app.holdings("P1") == {"F1": [["A1", 0, 1000, "A1", []]]}
-        assert isinstance(transfer_events(app)["T1"], TaggedTenge.TransferRefused)
+        assert isinstance(transfer_events(app)["T1"], Refused)
     finally:
         app.close()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -72,3 +74,16 @@ def test_an_instant_of_year_9999_prints_in_year_10000_at_plus_five() -> None:
     assert format_instant(late.us, 300) == "10000-01-01T16:00:00+05:00"
     early = parse_instant("0001-01-01T00:00+14:00")
     assert format_instant(early.us, -720) == "0000-12-30T22:00:00-12:00"
+
+
+@given(
+    us=st.integers(min_value=FIRST_US, max_value=LAST_US),
+    offset=st.integers(min_value=-23 * 60 - 59, max_value=23 * 60 + 59),
+)
+def test_a_printed_instant_is_its_local_time_in_iso_8601(us: int, offset: int) -> None:
+    local = datetime(1970, 1, 1) + timedelta(microseconds=us + offset * 60_000_000)
+    sign = "+" if offset >= 0 else "-"
+    expected = (
+        f"{local.isoformat(timespec='seconds')}{sign}{abs(offset) // 60:02d}:{abs(offset) % 60:02d}"
+    )
+    assert format_instant(us, offset) == expected

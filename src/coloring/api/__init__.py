@@ -14,8 +14,10 @@ DuckDB.
 
 from __future__ import annotations
 
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from coloring.api.ledger import Ledger
-from coloring.api.replay import Expectations, Replay, replay
 from coloring.api.results import (
     Balance,
     BalanceStep,
@@ -33,6 +35,9 @@ from coloring.api.results import (
 )
 from coloring.domain.errors import ColoringError
 from coloring.projections.queries import BadQueryError, NotFoundError
+
+if TYPE_CHECKING:
+    from coloring.api.replay import Expectations, Replay, replay
 
 __all__ = [
     "BadQueryError",
@@ -65,3 +70,16 @@ def open(url: str | None = None, *, catch_up: bool = True) -> Ledger:
     question first brings the read models up to date with the events; `catch_up=False` reads
     them as they are and never writes (for a reader beside a running load)."""
     return Ledger(url, catch_up=catch_up)
+
+
+def __getattr__(name: str) -> Any:
+    # Replays import the whole ledger (application, loader, scenarios): loaded on first use,
+    # so that a command line question answered through `Ledger` does not pay for them.
+    if name in ("Expectations", "Replay", "replay"):
+        module = import_module("coloring.api.replay")
+        # Importing the submodule set this package's `replay` to it: the function wins, as it
+        # did when these names were imported at the top.
+        names = {n: getattr(module, n) for n in ("Expectations", "Replay", "replay")}
+        globals().update(names)
+        return names[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from os import PathLike
 from pathlib import Path
-from types import TracebackType
-from typing import Any
+from types import SimpleNamespace, TracebackType
+from typing import TYPE_CHECKING, Any, cast
 
 from coloring.api.results import (
     Balance,
@@ -30,7 +30,6 @@ from coloring.api.results import (
     offset_minutes,
     tenge,
 )
-from coloring.application import ColoringApplication
 from coloring.domain.rules import Rule
 from coloring.domain.time import (
     DAY_US,
@@ -39,12 +38,15 @@ from coloring.domain.time import (
     InvalidTimeError,
     parse_instant,
 )
-from coloring.locking import CATCH_UP, WriteLock, catch_up_if_free, reader_may_create
-from coloring.pilot.loader import load_folder
 from coloring.projections import extracts, queries
-from coloring.projections.runner import ProjectionRunner
-from coloring.scenarios.report import Utilisation as ReportUtilisation
-from coloring.scenarios.report import build as build_report
+
+if TYPE_CHECKING:
+    # Imported where used: a question on current read models (`Ledger.reading`) needs none
+    # of them, and they are most of a command's start-up.
+    from coloring.application import ColoringApplication
+    from coloring.projections.db import Database
+    from coloring.projections.runner import ProjectionRunner
+    from coloring.scenarios.report import Utilisation as ReportUtilisation
 
 When = str | datetime | None
 KZ = timezone(timedelta(minutes=KZ_OFFSET_MINUTES))
@@ -134,6 +136,10 @@ class Ledger:
     """A ledger database (SQLite or PostgreSQL URL). Use as a context manager or `close()`."""
 
     def __init__(self, url: str | None = None, *, catch_up: bool = True) -> None:
+        from coloring.application import ColoringApplication
+        from coloring.locking import CATCH_UP, WriteLock, reader_may_create
+        from coloring.projections.runner import ProjectionRunner
+
         # Tables are created only under the write lock, if it is free: never beside a writer.
         lock = WriteLock(url, CATCH_UP)
         try:
@@ -155,6 +161,15 @@ class Ledger:
         ledger._catch_up = catch_up
         return ledger
 
+    @classmethod
+    def reading(cls, db: Database) -> Ledger:
+        """Private: questions on read models already up to date with the event log, opened
+        without the application (`coloring.readside`); nothing is caught up or loaded."""
+        ledger = cls.__new__(cls)
+        ledger._app, ledger._owned, ledger._catch_up = cast(Any, None), False, False
+        ledger._runner = cast(Any, SimpleNamespace(db=db))
+        return ledger
+
     def __enter__(self) -> Ledger:
         return self
 
@@ -170,12 +185,17 @@ class Ledger:
     def _db(self) -> Any:
         # Catching up writes: only when no writer holds the ledger (else read it as it is).
         if self._catch_up and self._runner.pending():
+            from coloring.locking import catch_up_if_free
+
             catch_up_if_free(self._runner)
         return self._runner.db
 
     def load(self, folder: str | PathLike[str], mode: str | None = None) -> LoadSummary:
         """Load a pilot folder (contract v1) as `coloring load` does: all of it or nothing
         (raises `ColoringError` with every problem found)."""
+        from coloring.locking import WriteLock
+        from coloring.pilot.loader import load_folder
+
         with WriteLock(self._app.db_url, "load") as lock:
             lock.acquire()
             summary = load_folder(self._app, Path(folder), mode)
@@ -269,6 +289,8 @@ class Ledger:
     def utilisation(self, *, as_of: When = None) -> Rows[Utilisation]:
         """Per program: spent on purpose, misused, idle, returned, held, blocked (as a replay
         reports them)."""
+        from coloring.scenarios.report import build as build_report
+
         report = build_report(
             self._db(), instant(as_of), title="", file="", source="", mode="", overrides=()
         )

@@ -1,42 +1,36 @@
 """Aggregates of the ledger: the ledger itself, parties, programs and the tagged units.
 
 Aggregate boundaries (see docs/architecture.md): one `TaggedTenge` per program holds every FIFO
-queue of that colour, so a payment is one event on one aggregate and the balance check, the unit
-move and the settlement count of a document are atomic. Documents and animals are their own
-aggregates (`documents.py`). Command methods validate; `@event` bodies only mutate, because they
-run again on every replay.
+queue of that colour (`tagged.py`, re-exported here), so the balance check, the unit move and the
+settlement count of a document are atomic. Documents are their own aggregates (`documents.py`);
+the registry is reference data (`registry.py`). Command methods validate; `@event` bodies only
+mutate, because they run again on every replay.
 """
 
 from __future__ import annotations
 
-from collections import deque
-from functools import lru_cache
-from typing import Any
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from coloring.domain.errors import InvalidAmountError
-from coloring.domain.units import (
-    DELIVERED_BY,
-    PREVIOUS,
-    Piece,
-    Queue,
-    peek_prefix,
-    take_prefix,
-)
+from coloring.domain.ids import natural_id
+from coloring.domain.tagged import InsufficientUnitsError, TaggedTenge
+
+__all__ = [
+    "InsufficientUnitsError",
+    "Ledger",
+    "Participant",
+    "Program",
+    "TaggedTenge",
+    "final_roles",
+    "natural_id",
+]
 
 
 def final_roles(route: list[list[str]]) -> set[str]:
     """Roles that are a target in the route and never a source; a treasury never is."""
     sources = {a for a, _ in route}
     return {b for _, b in route if b not in sources and b != "treasury"}
-
-
-@lru_cache(maxsize=1 << 18)
-def natural_id(kind: str, key: str) -> UUID:
-    """Deterministic aggregate id from a natural key (cached: uuid5 is hot on loads)."""
-    return uuid5(NAMESPACE_URL, f"/{kind}/{key}")
 
 
 class Ledger(Aggregate):
@@ -187,255 +181,3 @@ class Program(Aggregate):
     @property
     def final_roles(self) -> set[str]:
         return final_roles(self.route)
-
-
-class TaggedTenge(Aggregate):
-    """Every unit of one program: per holder a FIFO queue of pieces, per document what it was paid.
-
-    Units reaching a final role are spent and units paid to a treasury are returned: both leave
-    the queues. For each allocation `amount = held + spent + returned` at every version.
-    """
-
-    TOPIC = "coloring.TaggedTenge"
-
-    class Created(Aggregate.Created):
-        TOPIC = "coloring.TaggedTenge.Created"
-
-    class Opened(Created):
-        TOPIC = "coloring.TaggedTenge.Opened"
-        program_id: str
-        seq: int
-
-    class UnitsAllocated(Aggregate.Event):
-        TOPIC = "coloring.TaggedTenge.UnitsAllocated"
-        program_id: str
-        allocation_id: str
-        payer: str
-        recipient: str
-        amount: int
-        at_us: int
-        at_offset: int
-        outcome: str
-        seq: int
-
-    class UnitsTransferred(Aggregate.Event):
-        """A payment was applied. `pieces` are the units moved, front of the payer's queue first,
-        each `[allocation_id, start, end, delivered_by]`; `outcome` is where they went (`held`,
-        `spent`, `returned`); `settles` the document it counts towards; `findings` the rules it
-        broke at its instant, each `[rule, amount_tiyn]`."""
-
-        TOPIC = "coloring.TaggedTenge.UnitsTransferred"
-        program_id: str
-        transfer_id: str
-        payer: str
-        payee: str
-        amount: int
-        at_us: int
-        at_offset: int
-        purpose_ref: str | None
-        settles: str | None
-        outcome: str
-        pieces: list[list[Any]]
-        findings: list[list[Any]]
-        seq: int
-
-    class TransferRefused(Aggregate.Event):
-        """A payment was refused whole: no unit moved, nothing was settled."""
-
-        TOPIC = "coloring.TaggedTenge.TransferRefused"
-        program_id: str
-        transfer_id: str
-        payer: str
-        payee: str
-        amount: int
-        at_us: int
-        at_offset: int
-        purpose_ref: str | None
-        findings: list[list[Any]]
-        seq: int
-
-    @staticmethod
-    def create_id(program_id: str) -> UUID:
-        return natural_id("tagged-tenge", program_id)
-
-    @event(Opened)
-    def __init__(self, program_id: str, seq: int) -> None:
-        self.program_id = program_id
-        self.queues: dict[str, Queue] = {}
-        # Kept beside the queues so that a balance check does not walk a long queue.
-        self.balances: dict[str, int] = {}
-        self.settled: dict[str, int] = {}
-
-    # -- queries -------------------------------------------------------------------------
-
-    def held(self, holder: str) -> int:
-        return self.balances.get(holder, 0)
-
-    def peek(self, holder: str, amount: int) -> list[Piece]:
-        return peek_prefix(self.queues.get(holder, deque()), amount)
-
-    def paid_towards(self, document_id: str) -> int:
-        return self.settled.get(document_id, 0)
-
-    # -- commands --------------------------------------------------------------------------
-
-    def allocate(
-        self,
-        allocation_id: str,
-        payer: str,
-        recipient: str,
-        amount: int,
-        at_us: int,
-        at_offset: int,
-        outcome: str,
-        seq: int,
-    ) -> None:
-        """Issue `amount` units to the recipient, delivered as a payment would deliver them."""
-        if not isinstance(amount, int) or amount <= 0:
-            raise InvalidAmountError(amount)
-        self._allocated(
-            program_id=self.program_id,
-            allocation_id=allocation_id,
-            payer=payer,
-            recipient=recipient,
-            amount=amount,
-            at_us=at_us,
-            at_offset=at_offset,
-            outcome=outcome,
-            seq=seq,
-        )
-
-    @event(UnitsAllocated)
-    def _allocated(
-        self,
-        program_id: str,
-        allocation_id: str,
-        payer: str,
-        recipient: str,
-        amount: int,
-        at_us: int,
-        at_offset: int,
-        outcome: str,
-        seq: int,
-    ) -> None:
-        if outcome == "held":
-            self.queues.setdefault(recipient, deque()).append(
-                [allocation_id, 0, amount, allocation_id, ()]
-            )
-            self.balances[recipient] = self.balances.get(recipient, 0) + amount
-
-    def transfer(
-        self,
-        transfer_id: str,
-        payer: str,
-        payee: str,
-        amount: int,
-        at_us: int,
-        at_offset: int,
-        purpose_ref: str | None,
-        settles: str | None,
-        outcome: str,
-        findings: list[list[Any]],
-        seq: int,
-    ) -> list[Piece]:
-        """Apply a payment the application has judged; returns the pieces moved."""
-        if not isinstance(amount, int) or amount <= 0:
-            raise InvalidAmountError(amount)
-        if amount > self.held(payer):
-            raise InsufficientUnitsError(payer, self.program_id, amount, self.held(payer))
-        pieces = [p[: DELIVERED_BY + 1] for p in self.peek(payer, amount)]
-        self._transferred(
-            program_id=self.program_id,
-            transfer_id=transfer_id,
-            payer=payer,
-            payee=payee,
-            amount=amount,
-            at_us=at_us,
-            at_offset=at_offset,
-            purpose_ref=purpose_ref,
-            settles=settles,
-            outcome=outcome,
-            pieces=pieces,
-            findings=findings,
-            seq=seq,
-        )
-        return pieces
-
-    @event(UnitsTransferred)
-    def _transferred(
-        self,
-        program_id: str,
-        transfer_id: str,
-        payer: str,
-        payee: str,
-        amount: int,
-        at_us: int,
-        at_offset: int,
-        purpose_ref: str | None,
-        settles: str | None,
-        outcome: str,
-        pieces: list[list[Any]],
-        findings: list[list[Any]],
-        seq: int,
-    ) -> None:
-        taken = take_prefix(self.queues[payer], amount)
-        if not self.queues[payer]:
-            del self.queues[payer]
-            del self.balances[payer]
-        else:
-            self.balances[payer] -= amount
-        if outcome == "held":
-            self.balances[payee] = self.balances.get(payee, 0) + amount
-            queue = self.queues.setdefault(payee, deque())
-            for piece in taken:
-                piece[DELIVERED_BY] = transfer_id
-                piece[PREVIOUS] = (*piece[PREVIOUS], payer)
-                queue.append(piece)
-        if settles is not None:
-            self.settled[settles] = self.settled.get(settles, 0) + amount
-
-    def refuse(
-        self,
-        transfer_id: str,
-        payer: str,
-        payee: str,
-        amount: int,
-        at_us: int,
-        at_offset: int,
-        purpose_ref: str | None,
-        findings: list[list[Any]],
-        seq: int,
-    ) -> None:
-        self._refused(
-            program_id=self.program_id,
-            transfer_id=transfer_id,
-            payer=payer,
-            payee=payee,
-            amount=amount,
-            at_us=at_us,
-            at_offset=at_offset,
-            purpose_ref=purpose_ref,
-            findings=findings,
-            seq=seq,
-        )
-
-    @event(TransferRefused)
-    def _refused(
-        self,
-        program_id: str,
-        transfer_id: str,
-        payer: str,
-        payee: str,
-        amount: int,
-        at_us: int,
-        at_offset: int,
-        purpose_ref: str | None,
-        findings: list[list[Any]],
-        seq: int,
-    ) -> None:
-        """Nothing moves: the refusal is history, not state."""
-
-
-class InsufficientUnitsError(InvalidAmountError):
-    def __init__(self, payer: str, program_id: str, amount: int, held: int) -> None:
-        Exception.__init__(self, f"{payer} holds {held} tiyn of {program_id}, cannot pay {amount}")

@@ -67,38 +67,48 @@ class Instant:
 
 
 _NAIVE_EPOCH = datetime(1970, 1, 1)
+_DAY_TEXTS: dict[int, str] = {}
+_OFFSET_TEXTS: dict[int, str] = {}
 
 
 def format_instant(us: int, offset_minutes: int) -> str:
-    # isoformat, not strftime: it pads years below 1000 to four digits and is several times
-    # quicker (findings print thousands of instants).
-    sign = "+" if offset_minutes >= 0 else "-"
-    hh, mm = divmod(abs(offset_minutes), 60)
-    local_us = us + offset_minutes * 60_000_000
-    try:
-        text = (_NAIVE_EPOCH + timedelta(microseconds=local_us)).isoformat(timespec="seconds")
-    except OverflowError:
-        text = _beyond_datetime(local_us)
-    return f"{text}{sign}{hh:02d}:{mm:02d}"
+    # The day's text (isoformat, which pads years below 1000 to four digits) and the offset's
+    # are made once each; the time of day is arithmetic: findings print thousands of instants.
+    day, rest = divmod(us + offset_minutes * 60_000_000, DAY_US)
+    day_text = _DAY_TEXTS.get(day)
+    if day_text is None:
+        if len(_DAY_TEXTS) >= 4096:
+            _DAY_TEXTS.clear()
+        try:
+            text = (_NAIVE_EPOCH + timedelta(days=day)).date().isoformat()
+        except OverflowError:
+            text = _civil_date(day)
+        day_text = _DAY_TEXTS[day] = text
+    offset_text = _OFFSET_TEXTS.get(offset_minutes)
+    if offset_text is None:
+        sign = "+" if offset_minutes >= 0 else "-"
+        hh, mm = divmod(abs(offset_minutes), 60)
+        offset_text = _OFFSET_TEXTS[offset_minutes] = f"{sign}{hh:02d}:{mm:02d}"
+    seconds = rest // 1_000_000
+    return (
+        f"{day_text}T{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}{offset_text}"
+    )
 
 
-def _beyond_datetime(local_us: int) -> str:
-    """A local time outside datetime's years 1-9999 (an instant near the limits seen at another
+def _civil_date(day: int) -> str:
+    """A day outside datetime's years 1-9999 (an instant near the limits seen at another
     offset, e.g. 9999-12-31T23:00-12:00 at +05:00 is in year 10000), in the same form."""
-    days, rest = divmod(local_us // 1_000_000, 86_400)
     # Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's civil_from_days).
-    z = days + 719_468
+    z = day + 719_468
     era = z // 146_097
     doe = z - era * 146_097
     yoe = (doe - doe // 1460 + doe // 36_524 - doe // 146_096) // 365
     doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
     mp = (5 * doy + 2) // 153
-    day = doy - (153 * mp + 2) // 5 + 1
+    d = doy - (153 * mp + 2) // 5 + 1
     month = mp + 3 if mp < 10 else mp - 9
     year = yoe + era * 400 + (month <= 2)
-    hour, rest = divmod(rest, 3600)
-    minute, second = divmod(rest, 60)
-    return f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}"
+    return f"{year:04d}-{month:02d}-{d:02d}"
 
 
 def parse_instant(text: str) -> Instant:

@@ -61,10 +61,12 @@ def parse_id(text: str) -> str:
 
 
 _TIMES: dict[str, Instant] = {}
+_DAYS: dict[str, Instant] = {}
 
 
 def parse_time(text: str) -> Instant:
-    """`parse_instant`, ASCII only, with a small cache: exports repeat their dates a lot."""
+    """`parse_instant`, ASCII only, with small caches: exports repeat their instants, and
+    their days (with offset) even more."""
     instant = _TIMES.get(text)
     if instant is not None:
         return instant
@@ -72,11 +74,36 @@ def parse_time(text: str) -> Instant:
         raise InvalidTimeError(
             f"{text!r} is not a time of the form YYYY-MM-DD[THH:MM[:SS[.ffffff]]][Z|+HH:MM]"
         )
-    instant = parse_instant(text)
+    instant = _full_form(text) or parse_instant(text)
     if len(_TIMES) >= 4096:
         _TIMES.clear()
     _TIMES[text] = instant
     return instant
+
+
+def _full_form(text: str) -> Instant | None:
+    """`YYYY-MM-DDTHH:MM:SS+HH:MM` (the usual form, ASCII) from its day's midnight, which
+    `parse_instant` parses once per day and offset; None for any other text or a time out
+    of range, which `parse_instant` then parses (or explains)."""
+    if len(text) != 25 or text[10] != "T" or text[13] != ":" or text[16] != ":":
+        return None
+    hh, mm, ss = text[11:13], text[14:16], text[17:19]
+    if not (hh.isdigit() and mm.isdigit() and ss.isdigit()):
+        return None
+    h, m, sec = int(hh), int(mm), int(ss)
+    if h > 23 or m > 59 or sec > 59:
+        return None
+    day_key = text[:10] + text[19:]
+    midnight = _DAYS.get(day_key)
+    if midnight is None:
+        try:
+            midnight = parse_instant(f"{text[:10]}T00:00:00{text[19:]}")
+        except InvalidTimeError:
+            return None
+        if len(_DAYS) >= 4096:
+            _DAYS.clear()
+        _DAYS[day_key] = midnight
+    return Instant(midnight.us + ((h * 60 + m) * 60 + sec) * 1_000_000, midnight.offset_minutes)
 
 
 def parse_days(text: str) -> int:

@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -289,6 +290,12 @@ def load_folder(
     return summary
 
 
+@cache
+def _label(type_name: str) -> str:
+    """`TransferRecord` -> `transfer` (once per type: this runs for every record)."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", type_name.removesuffix("Record")).lower()
+
+
 def _apply(
     app: ColoringApplication,
     folder: Path,
@@ -298,9 +305,7 @@ def _apply(
 ) -> None:
     r = s.record
     where = f"{folder}/{s.where}"
-    summary.records[
-        re.sub(r"(?<!^)(?=[A-Z])", "_", type(r).__name__.removesuffix("Record")).lower()
-    ] += 1
+    summary.records[_label(type(r).__name__)] += 1
     occurrence = int(key[1].rsplit("\x1f", 1)[1]) if key[0] in ("registry", "price") else 0
     match r:
         case TransferRecord():

@@ -29,6 +29,7 @@ from coloring.domain.records import (
     ReferencePriceRecord,
 )
 from coloring.pilot.checks import EMPTY_LEDGER, Checker, LedgerView
+from coloring.pilot.columns import BY_COLUMNS
 from coloring.pilot.contract import FILES, REQUIRED_FILES, FileSpec
 from coloring.pilot.csvfile import CsvFile, CsvRow
 from coloring.pilot.errors import ErrorSink, InputError, PilotInputError
@@ -189,20 +190,62 @@ class PilotFolder:
         return dict(self._counts)
 
 
-def _validate(
-    spec: FileSpec, row: CsvRow, sink: ErrorSink, shared: Shared, shared_columns: tuple[str, ...]
-) -> Any:
-    """The row's record, or None after reporting what is wrong with its cells.
+PAGE = 2048
+"""Rows validated together, column by column (see `columns`)."""
 
-    The cells of `shared_columns` (the same few parties and programs, row after row) are
-    stored once, in `shared`."""
-    cells = row.cells
-    for column in shared_columns:
-        text = cells.get(column)
-        if text is not None:
-            cells[column] = shared[text]
+
+def _pages(csv_file: CsvFile, checker: Checker, name: str) -> Iterator[list[CsvRow]]:
+    """The file's rows that are whole (not broken), in pages, each row seen by the checker."""
+    page: list[CsvRow] = []
+    check = checker.row
+    for row in csv_file:
+        check(name, row)
+        if row.broken:
+            continue
+        page.append(row)
+        if len(page) == PAGE:
+            yield page
+            page = []
+    if page:
+        yield page
+
+
+def _validated(
+    spec: FileSpec, page: list[CsvRow], sink: ErrorSink, shared: Shared
+) -> list[tuple[CsvRow, Any]]:
+    """The page's rows with their records; rows with a wrong cell are reported and left out.
+
+    The cells of the spec's shared columns (the same few parties and programs, row after row)
+    are stored once, in `shared`."""
+    for column in spec.shared_columns:
+        for row in page:
+            text = row.cells.get(column)
+            if text is not None:
+                row.cells[column] = shared[text]
+    by_columns = BY_COLUMNS.get(spec.model)
+    if by_columns is not None:
+        records = by_columns.records([row.cells for row in page])
+        if records is not None:
+            return list(zip(page, records, strict=True))
+    # A small file, or some row is wrong: row by row, with the model's own messages.
+    checked = ((row, _validate(spec, row, sink)) for row in page)
+    return [(row, record) for row, record in checked if record is not None]
+
+
+def _instants(spec: FileSpec, page: list[CsvRow], sink: ErrorSink, shared: Shared) -> list[int]:
+    """The instants (microseconds) of the page's valid rows; the others are reported."""
+    by_columns = BY_COLUMNS.get(spec.model)
+    if by_columns is not None:
+        instants = by_columns.instants([row.cells for row in page])
+        if instants is not None:
+            return [instant.us for instant in instants]
+    return [record.at.us for _, record in _validated(spec, page, sink, shared)]
+
+
+def _validate(spec: FileSpec, row: CsvRow, sink: ErrorSink) -> Any:
+    """The row's record, or None after reporting what is wrong with its cells."""
     try:
-        return spec.model.model_validate(cells).to_record()
+        return spec.model.model_validate(row.cells).to_record()
     except ValidationError as e:
         for error in e.errors(include_url=False):
             column = str(error["loc"][0]) if error["loc"] else "-"
@@ -257,24 +300,27 @@ def read_folder(folder: Path, ledger: LedgerView = EMPTY_LEDGER) -> PilotFolder:
         else:
             dated = DatedFile(name, path) if name in DATED_FILES else None
             csv_file = CsvFile(path, spec, sink)
-            shared_columns = spec.shared_columns
             n = 0
-            for row in csv_file:
-                checker.row(name, row)
-                if row.broken:
+            for page in _pages(csv_file, checker, name):
+                if dated is not None and name != "contracts.csv":
+                    # The records themselves are read again by `dated()`: only their instants.
+                    instants = _instants(spec, page, sink, shared)
+                    n += len(instants)
+                    see = dated.see
+                    for us in instants:
+                        see(us)
                     continue
-                record = _validate(spec, row, sink, shared, shared_columns)
-                if record is None:
-                    continue
-                n += 1
+                good = _validated(spec, page, sink, shared)
+                n += len(good)
                 if dated is not None:
-                    dated.see(record.at.us)  # the record itself is read again by `dated()`
-                    if isinstance(record, ContractRecord):
+                    for row, record in good:
+                        dated.see(record.at.us)
                         contracts.setdefault(record.contract_id, (record, row.line))
                 elif name == ANIMALS_FILE:
-                    animals.add(record, row.line, shared)
+                    for row, record in good:
+                        animals.add(record, row.line, shared)
                 else:
-                    rows.append(Sourced(record, name, row.line))
+                    rows.extend(Sourced(record, name, row.line) for row, record in good)
             if not csv_file.header_ok:
                 checker.unusable.add(name)
             counts[name] = n

@@ -13,6 +13,8 @@ from fractions import Fraction
 from typing import Any
 
 from coloring.domain.aggregates import final_roles
+from coloring.domain.movements import Accepted, Refused, Transferred, movements
+from coloring.domain.registry import facts
 from coloring.domain.time import DAY_US
 from coloring.projections.db import Cursor
 from coloring.projections.docrules import (
@@ -209,8 +211,25 @@ class Fold:
             )
         )
 
+    def on_TaggedTenge_PaymentsRecorded(self, e: Any, n: int) -> None:
+        for i, m in enumerate(movements(e.program_id, e.entries)):
+            if isinstance(m, Transferred):
+                self.on_TaggedTenge_UnitsTransferred(m, n, i)
+            elif isinstance(m, Refused):
+                self.on_TaggedTenge_TransferRefused(m, n, i)
+            elif isinstance(m, Accepted):
+                self.on_Contract_ActAccepted(m, n)
+            else:
+                self.on_TaggedTenge_UnitsAllocated(m, n)
+
     def _payment(
-        self, e: Any, n: int, status: str, outcome: str | None, settles: str | None
+        self,
+        e: Any,
+        n: int,
+        status: str,
+        outcome: str | None,
+        settles: str | None,
+        entry: int | None,
     ) -> None:
         """The movement row and the findings recorded on a payment's event."""
         self._dated(e.at_us)
@@ -232,10 +251,12 @@ class Fold:
                 n,
             )
         )
-        self._payment_findings(e, e.program_id, "open" if status == "applied" else "refused", n)
+        self._payment_findings(
+            e, e.program_id, "open" if status == "applied" else "refused", n, entry
+        )
 
-    def on_TaggedTenge_UnitsTransferred(self, e: Any, n: int) -> None:
-        self._payment(e, n, "applied", e.outcome, e.settles)
+    def on_TaggedTenge_UnitsTransferred(self, e: Any, n: int, entry: int | None = None) -> None:
+        self._payment(e, n, "applied", e.outcome, e.settles, entry)
         program_id = e.program_id
         self.steps.append((program_id, e.payer, e.at_us, e.seq, -e.amount))
         if e.outcome == "held":
@@ -255,14 +276,19 @@ class Fold:
         if e.settles is not None:
             self.paid[e.settles] += e.amount
 
-    def on_TaggedTenge_TransferRefused(self, e: Any, n: int) -> None:
-        self._payment(e, n, "refused", None, None)
+    def on_TaggedTenge_TransferRefused(self, e: Any, n: int, entry: int | None = None) -> None:
+        self._payment(e, n, "refused", None, None, entry)
 
-    def _payment_findings(self, e: Any, program_id: str, status: str, n: int) -> None:
-        evidence = json.dumps(
-            {"transfer": e.transfer_id, "notification": n, "purpose_ref": e.purpose_ref},
-            sort_keys=True,
-        )
+    def _payment_findings(
+        self, e: Any, program_id: str, status: str, n: int, entry: int | None
+    ) -> None:
+        if not e.findings:
+            return
+        # The payment's address in the log: its event, and its entry when that is a page.
+        address: dict[str, Any] = {"transfer": e.transfer_id, "notification": n}
+        if entry is not None:
+            address["entry"] = entry
+        evidence = json.dumps({**address, "purpose_ref": e.purpose_ref}, sort_keys=True)
         # The verdict on the event is final, settlement rules included: the payment was judged
         # against every record before it. Only animals added later to a purchase change what
         # came before; on_Purchase_AnimalsAdded has those purchases re-judged.
@@ -365,6 +391,10 @@ class Fold:
         self.rows["acts"].append((e.act_id, e.contract_id, e.amount, e.at_us, e.at_offset, e.seq))
 
     on_EarlyActs_ActAccepted = on_Contract_ActAccepted
+
+    def on_RegistryExtract_Recorded(self, e: Any, n: int) -> None:
+        for fact in facts(e.rows):
+            self.on_Animal_FactRecorded(fact, n)
 
     def on_Animal_FactRecorded(self, e: Any, n: int) -> None:
         self._dated(e.at_us)
@@ -480,9 +510,12 @@ class Fold:
         if self.mode is not None:
             _meta(c, "mode", self.mode)
         if self.latest_us is not None:
+            # The log is in record order per batch, not in time order (a batch's pages of money
+            # movements follow its other events), so a later page may end earlier in time.
             c.execute(
                 "INSERT INTO rm_meta VALUES ('latest_us', ?) ON CONFLICT (key) DO UPDATE "
-                "SET value = excluded.value",
+                "SET value = excluded.value "
+                "WHERE CAST(rm_meta.value AS BIGINT) < CAST(excluded.value AS BIGINT)",
                 (str(self.latest_us),),
             )
         judge_documents(

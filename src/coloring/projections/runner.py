@@ -26,6 +26,8 @@ PROJECTION = "read_models"
 # The decoder itself, on text: json.loads would sniff the encoding of every state first.
 _decode_json = json.JSONDecoder().decode
 DEFAULT_PAGE = 5000
+FIRST_READ = 100
+"""Notifications read first for a page, before the records per notification are known."""
 
 
 class EventLog:
@@ -76,6 +78,12 @@ class EventLog:
         return SimpleNamespace(**_decode_json(state.decode()))
 
 
+def records_in(event: Any) -> int:
+    """How many records an event holds: the entries or rows of a page, else one."""
+    entries = getattr(event, "entries", None) or getattr(event, "rows", None)
+    return len(entries) if isinstance(entries, list) else 1
+
+
 class ProjectionRunner:
     def __init__(
         self, app: Any, db: Database | None = None, name: str = PROJECTION, create: bool = True
@@ -105,13 +113,15 @@ class ProjectionRunner:
         max_pages: int | None = None,
         progress: Callable[[int], None] | None = None,
     ) -> int:
-        """Fold every notification after the position; returns how many were processed."""
+        """Fold every notification after the position, `page_size` records a transaction;
+        returns how many notifications were processed."""
         done = 0
         pages = 0
         fold: Fold | None = None
+        ahead: list[tuple[int, str, Any]] = []
         while max_pages is None or pages < max_pages:
             start = self.position() + 1
-            page = self.log.page(start, page_size)
+            page, ahead = self.records_page(start, page_size, ahead)
             if not page:
                 break
             with self.db.transaction() as c:
@@ -132,6 +142,33 @@ class ProjectionRunner:
             if progress is not None:
                 progress(len(page))
         return done
+
+    def records_page(
+        self,
+        start: int,
+        size: int,
+        ahead: list[tuple[int, str, Any]],
+        stop: int | None = None,
+    ) -> tuple[list[tuple[int, str, Any]], list[tuple[int, str, Any]]]:
+        """The notifications from `start` that hold about `size` records (a page event holds
+        many), and those read beyond them, kept for the next page. Reads are sized by the
+        records per notification seen so far, so a log of large pages is not read whole."""
+        if ahead and ahead[0][0] != start:
+            ahead = []
+        page: list[tuple[int, str, Any]] = []
+        weight = 0
+        fetch = min(size, FIRST_READ)
+        while True:
+            rows = ahead or self.log.page(start if not page else page[-1][0] + 1, fetch, stop)
+            ahead = []
+            if not rows:
+                return page, []
+            for i, row in enumerate(rows):
+                page.append(row)
+                weight += records_in(row[2])
+                if weight >= size:
+                    return page, rows[i + 1 :]
+            fetch = max(1, min(size, (size - weight) * len(page) // weight + 1))
 
     def rebuild(self, page_size: int = DEFAULT_PAGE) -> int:
         """Drop every read model and replay the whole log."""

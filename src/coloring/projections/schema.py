@@ -149,12 +149,35 @@ def create(c: Cursor) -> None:
             "INSERT INTO rm_holders SELECT DISTINCT program_id, participant_id "
             "FROM rm_balance_steps"
         )
-    for spec in INDEXES:
-        table, cols = spec.split(" ", 1)
-        index = "ix_" + table + "_" + "_".join(x.strip() for x in cols.strip("()").split(","))
+    for index, spec in _indexes():
         c.execute(f"CREATE INDEX IF NOT EXISTS {index} ON {spec}")
     for statement in PARTIAL_INDEXES:
         c.execute(statement)
+
+
+def _indexes() -> list[tuple[str, str]]:
+    """(name, table and columns) of each index of INDEXES."""
+    named = []
+    for spec in INDEXES:
+        table, cols = spec.split(" ", 1)
+        index = "ix_" + table + "_" + "_".join(x.strip() for x in cols.strip("()").split(","))
+        named.append((index, spec))
+    return named
+
+
+def is_complete(c: Cursor) -> bool:
+    """Whether every table and index that `create` makes exists already (then a reader need
+    not run `create`, which would have to write)."""
+    partial = [s.split(" IF NOT EXISTS ", 1)[1].split(" ", 1)[0] for s in PARTIAL_INDEXES]
+    wanted = {*TABLES, *(name for name, _ in _indexes()), *partial}
+    if c.postgres:
+        sql = (
+            "SELECT relname FROM pg_class WHERE relnamespace = current_schema()::regnamespace "
+            "AND relkind IN ('r', 'i', 'p')"
+        )
+    else:
+        sql = "SELECT name FROM sqlite_master WHERE type IN ('table', 'index')"
+    return wanted <= {name for (name,) in c.query(sql)}
 
 
 def clear(c: Cursor) -> None:

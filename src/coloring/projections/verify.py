@@ -58,8 +58,9 @@ def verify(runner: ProjectionRunner, page_size: int = DEFAULT_PAGE, limit: int =
         schema.create(c)
     start = 1
     fold: Fold | None = None
+    ahead: list[tuple[int, str, Any]] = []
     while start <= position:
-        page = runner.log.page(start, page_size, stop=position)
+        page, ahead = runner.records_page(start, page_size, ahead, stop=position)
         if not page:
             break
         with scratch.transaction() as c:

@@ -75,7 +75,7 @@ def report(
 ) -> None:
     """Write one self-contained HTML report that opens offline: money flows, utilisation over
     time, idle time at intermediaries, a risk map, and the findings with their evidence."""
-    from coloring.cli import err, fail, ledger
+    from coloring.cli import err, fail, reading
     from coloring.i18n import _, use
     from coloring.report.build import build_report
     from coloring.report.export import ExportError, chromium, write_pngs, write_svgs
@@ -104,14 +104,14 @@ def report(
         )
     workbook = out.with_suffix(".xlsx")
     downloads = [(workbook.name, "Excel: findings with evidence, totals, balances")] if xlsx else []
-    with ledger(db) as (application, runner):
-        made = build_report(runner.db, program, as_of_us, downloads=downloads)
+    with reading(db) as read_models:
+        made = build_report(read_models, program, as_of_us, downloads=downloads)
         if xlsx:
             from coloring.api.ledger import Ledger
             from coloring.export.xlsx import write_workbook
 
             try:
-                write_workbook(Ledger.over(application, runner), workbook, as_of=as_of)
+                write_workbook(Ledger.reading(read_models), workbook, as_of=as_of)
             except OSError as e:
                 fail(f"{workbook}: cannot write ({e.strerror or e}); choose a writable place", 2)
     try:

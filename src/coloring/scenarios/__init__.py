@@ -6,9 +6,35 @@ ledger and checked against what it expects. See docs/scenarios.md.
     outcome = check(loaded.doc, loaded.scenario.expect, report)
 """
 
-from coloring.scenarios.expect import Outcome, check
-from coloring.scenarios.replay import Loaded, load, replay
-from coloring.scenarios.report import Report
-from coloring.scenarios.source import Issue, ScenarioError
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from coloring.scenarios.expect import Outcome, check
+    from coloring.scenarios.replay import Loaded, load, replay
+    from coloring.scenarios.report import Report
+    from coloring.scenarios.source import Issue, ScenarioError
 
 __all__ = ["Issue", "Loaded", "Outcome", "Report", "ScenarioError", "check", "load", "replay"]
+
+_HOMES = {
+    "Outcome": "expect",
+    "check": "expect",
+    "Loaded": "replay",
+    "load": "replay",
+    "replay": "replay",
+    "Report": "report",
+    "Issue": "source",
+    "ScenarioError": "source",
+}
+
+
+def __getattr__(name: str) -> Any:
+    # Imported on first use: the command line imports `coloring.scenarios.commands`, and so
+    # this package, at every start; the scenario modules take a fifth of a second to import.
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"coloring.scenarios.{home}"), name)

@@ -14,19 +14,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from coloring.domain.errors import ColoringError
-from coloring.domain.time import InvalidTimeError
-from coloring.persistence import DatabaseUrlError
-from coloring.pilot.contract import parse_time
-from coloring.scenarios.expect import check
-from coloring.scenarios.render import compare_json, compare_text, report_json, report_text
-from coloring.scenarios.replay import load, replay
-from coloring.scenarios.report import Report
-from coloring.scenarios.source import ScenarioError
+if TYPE_CHECKING:
+    from coloring.scenarios.report import Report
 
 
 class ReportFormat(StrEnum):
@@ -72,6 +65,10 @@ def _fail(message: str, code: int) -> NoReturn:
 @contextmanager
 def _errors(name: str) -> Iterator[None]:
     """Scenario and usage problems exit 2; domain errors while replaying exit 1."""
+    from coloring.dburl import DatabaseUrlError
+    from coloring.domain.errors import ColoringError
+    from coloring.scenarios.source import ScenarioError
+
     try:
         yield
     except ScenarioError as e:
@@ -85,6 +82,9 @@ def _errors(name: str) -> Iterator[None]:
 
 
 def _as_of(text: str | None) -> list[tuple[str, str]]:
+    from coloring.domain.time import InvalidTimeError
+    from coloring.pilot.contract import parse_time
+
     if text is None:
         return []
     try:
@@ -122,6 +122,10 @@ def replay_command(
 ) -> None:
     """Replay a scenario into a fresh ledger, print the report and check its expectations
     (exit 1 with the differences when one of the scenario as written fails)."""
+    from coloring.scenarios.expect import check
+    from coloring.scenarios.render import report_json, report_text
+    from coloring.scenarios.replay import load, replay
+
     labelled = _as_of(as_of)
     if mode is not None:
         labelled.append((f"mode={mode.value}", f"--mode {mode.value}"))
@@ -175,6 +179,9 @@ def compare_command(
     misused, utilisation, idle days; change = variant minus baseline. The baseline is the first
     scenario, observe mode (--modes), or the scenario as written or with --against; the variant
     is the second scenario, enforce mode, or the scenario with --set."""
+    from coloring.scenarios.render import compare_json, compare_text
+    from coloring.scenarios.replay import load, replay
+
     sets = list(set_ or ())
     common = _as_of(as_of)
     if len(scenarios) > 2:

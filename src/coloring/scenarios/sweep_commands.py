@@ -6,12 +6,14 @@ import sys
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from coloring.scenarios.commands import _errors, _fail, _say
-from coloring.scenarios.sweep import Row, default_jobs, parse_grid, sweep
+
+if TYPE_CHECKING:
+    from coloring.scenarios.sweep import Row
 
 
 class SweepFormat(StrEnum):
@@ -59,9 +61,10 @@ def sweep_command(
     """Replay a scenario for every combination of parameter values (in parallel) and print one
     row per combination: money on purpose, misused, idle, returned, findings by rule, and
     whether the scenario's expectations hold (reported, never an error: exit 0)."""
-    # Arrow and the API load when a sweep runs, not with every command.
+    # Arrow, the API and the replays load when a sweep runs, not with every command.
     from coloring.export.tables import replacing
     from coloring.scenarios import sweep_render
+    from coloring.scenarios.sweep import default_jobs, parse_grid, sweep
 
     if fmt is SweepFormat.parquet and out is None:
         _fail("--format parquet writes a file: give --out FILE.parquet", 2)

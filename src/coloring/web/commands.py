@@ -11,12 +11,14 @@ from typing import Annotated
 import typer
 
 from coloring.i18n import Lang, _
-from coloring.persistence import RECORDS_TABLE
 
 
 def _holds_a_ledger(file: Path) -> bool:
     """Whether a SQLite file has the ledger's events, asked read only (opening it as a ledger
     would set its journal mode: a write)."""
+    # Here, not at the top: the event store's drivers are no part of every command's start.
+    from coloring.persistence import RECORDS_TABLE
+
     if not file.is_file():
         return False
     try:

@@ -175,6 +175,8 @@ class Sink:
         self._queues: dict[tuple[str, str], deque[list[Any]]] = {}
         self.found: dict[str, set[str]] = {r: set() for r in MONEY_RULES}
         self.latest = -(10**12)
+        self.payments = 0
+        """Transfers added so far (written or still buffered)."""
         self._expiry_snapshot: set[str] | None = None
 
     # -- adding records ------------------------------------------------------------------
@@ -222,6 +224,7 @@ class Sink:
         """A transfer; the returned handle gets its id when the transfer is written."""
         if payer == payee or amount <= 0:
             raise GeneratorBugError(f"bad payment {payer}->{payee} {amount}")
+        self.payments += 1
         m = Payment(program, payer, payee, amount, purpose_ref, refused)
         line = f"{fmt_time(t)},{program},{payer},{payee},{format_tiyn(amount)},{purpose_ref}"
         self.add(t, TRANSFERS, line, m)

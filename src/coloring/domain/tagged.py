@@ -1,0 +1,365 @@
+"""The tagged units of one program: the ledger's money and its consistency boundary.
+
+One `TaggedTenge` per program holds every FIFO queue of that colour, so a payment is a change of
+one aggregate and the balance check, the unit move and the settlement count of a document are
+atomic (docs/architecture.md). A batch's movements are recorded as one page event.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from coloring.domain.errors import InvalidAmountError
+from coloring.domain.ids import natural_id
+from coloring.domain.movements import (
+    Accepted,
+    Allocated,
+    Movement,
+    Refused,
+    Transferred,
+    movements,
+)
+from coloring.domain.units import (
+    DELIVERED_BY,
+    PREVIOUS,
+    Piece,
+    Queue,
+    peek_prefix,
+    take_prefix,
+)
+
+
+class TaggedTenge(Aggregate):
+    """Every unit of one program: per holder a FIFO queue of pieces, per document what it was paid.
+
+    Units reaching a final role are spent and units paid to a treasury are returned: both leave
+    the queues. For each allocation `amount = held + spent + returned` at every version.
+    """
+
+    TOPIC = "coloring.TaggedTenge"
+
+    class Created(Aggregate.Created):
+        TOPIC = "coloring.TaggedTenge.Created"
+
+    class Opened(Created):
+        TOPIC = "coloring.TaggedTenge.Opened"
+        program_id: str
+        seq: int
+
+    class PaymentsRecorded(Aggregate.Event):
+        """A page of this program's money movements, as they were applied: allocations,
+        payments and refusals of one batch, each an entry (see `coloring.domain.movements`).
+        On replay the entries are applied in order; the live aggregate applied each one while
+        it was judged (judging a payment needs the state after the previous one)."""
+
+        TOPIC = "coloring.TaggedTenge.PaymentsRecorded"
+        program_id: str
+        entries: list[list[Any]]
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate._replay_page(self.entries)
+
+    # The per-record events of ledgers written before pages: still replayed, never recorded.
+
+    class UnitsAllocated(Aggregate.Event):
+        TOPIC = "coloring.TaggedTenge.UnitsAllocated"
+        program_id: str
+        allocation_id: str
+        payer: str
+        recipient: str
+        amount: int
+        at_us: int
+        at_offset: int
+        outcome: str
+        seq: int
+
+    class UnitsTransferred(Aggregate.Event):
+        TOPIC = "coloring.TaggedTenge.UnitsTransferred"
+        program_id: str
+        transfer_id: str
+        payer: str
+        payee: str
+        amount: int
+        at_us: int
+        at_offset: int
+        purpose_ref: str | None
+        settles: str | None
+        outcome: str
+        pieces: list[list[Any]]
+        findings: list[list[Any]]
+        seq: int
+
+    class TransferRefused(Aggregate.Event):
+        TOPIC = "coloring.TaggedTenge.TransferRefused"
+        program_id: str
+        transfer_id: str
+        payer: str
+        payee: str
+        amount: int
+        at_us: int
+        at_offset: int
+        purpose_ref: str | None
+        findings: list[list[Any]]
+        seq: int
+
+    @staticmethod
+    def create_id(program_id: str) -> UUID:
+        return natural_id("tagged-tenge", program_id)
+
+    @event(Opened)
+    def __init__(self, program_id: str, seq: int) -> None:
+        self.program_id = program_id
+        self.queues: dict[str, Queue] = {}
+        # Kept beside the queues so that a balance check does not walk a long queue.
+        self.balances: dict[str, int] = {}
+        self.settled: dict[str, int] = {}
+
+    # -- queries -------------------------------------------------------------------------
+
+    def held(self, holder: str) -> int:
+        return self.balances.get(holder, 0)
+
+    def peek(self, holder: str, amount: int) -> list[Piece]:
+        return peek_prefix(self.queues.get(holder, deque()), amount)
+
+    def paid_towards(self, document_id: str) -> int:
+        return self.settled.get(document_id, 0)
+
+    def accepted_towards(self, contract_id: str) -> int:
+        """Acts accepted under the contract and recorded in this program's pages."""
+        return int(self.__dict__.get("accepted", {}).get(contract_id, 0))
+
+    # -- commands --------------------------------------------------------------------------
+
+    def allocate(
+        self,
+        allocation_id: str,
+        payer: str,
+        recipient: str,
+        amount: int,
+        at_us: int,
+        at_offset: int,
+        outcome: str,
+        seq: int,
+    ) -> None:
+        """Issue `amount` units to the recipient, delivered as a payment would deliver them."""
+        if not isinstance(amount, int) or amount <= 0:
+            raise InvalidAmountError(amount)
+        self._apply_live(
+            Allocated(
+                self.program_id,
+                seq,
+                allocation_id,
+                payer,
+                recipient,
+                amount,
+                at_us,
+                at_offset,
+                outcome,
+            )
+        )
+
+    def transfer(
+        self,
+        transfer_id: str,
+        payer: str,
+        payee: str,
+        amount: int,
+        at_us: int,
+        at_offset: int,
+        purpose_ref: str | None,
+        settles: str | None,
+        outcome: str,
+        findings: list[list[Any]],
+        seq: int,
+    ) -> list[Piece]:
+        """Apply a payment the application has judged; returns the pieces moved."""
+        if not isinstance(amount, int) or amount <= 0:
+            raise InvalidAmountError(amount)
+        if amount > self.held(payer):
+            raise InsufficientUnitsError(payer, self.program_id, amount, self.held(payer))
+        pieces = [p[: DELIVERED_BY + 1] for p in self.peek(payer, amount)]
+        self._apply_live(
+            Transferred(
+                self.program_id,
+                seq,
+                transfer_id,
+                payer,
+                payee,
+                amount,
+                at_us,
+                at_offset,
+                purpose_ref,
+                settles,
+                outcome,
+                pieces,
+                findings,
+            )
+        )
+        return pieces
+
+    def refuse(
+        self,
+        transfer_id: str,
+        payer: str,
+        payee: str,
+        amount: int,
+        at_us: int,
+        at_offset: int,
+        purpose_ref: str | None,
+        findings: list[list[Any]],
+        seq: int,
+    ) -> None:
+        self._apply_live(
+            Refused(
+                self.program_id,
+                seq,
+                transfer_id,
+                payer,
+                payee,
+                amount,
+                at_us,
+                at_offset,
+                purpose_ref,
+                findings,
+            )
+        )
+
+    def accept_act(
+        self, act_id: str, contract_id: str, amount: int, at_us: int, at_offset: int, seq: int
+    ) -> None:
+        """An act under a contract of this program: what the contract may be paid grows."""
+        if not isinstance(amount, int) or amount <= 0:
+            raise InvalidAmountError(amount)
+        self._apply_live(
+            Accepted(self.program_id, seq, act_id, contract_id, amount, at_us, at_offset)
+        )
+
+    def record_page(self) -> list[Movement]:
+        """Record the movements applied since the last page as one `PaymentsRecorded` event;
+        returns them (empty: nothing to record)."""
+        page: list[Movement] = self.__dict__.pop("_page", [])
+        if page:
+            entries = [m.to_entry() for m in page]
+            # The entries are already applied: the event's mutator recognises this very list.
+            self._sealing = entries
+            try:
+                self.trigger_event(
+                    self.PaymentsRecorded, program_id=self.program_id, entries=entries
+                )
+            finally:
+                del self._sealing
+        return page
+
+    # -- state changes, shared by the live path and every replay ---------------------------
+
+    def _apply_live(self, m: Movement) -> None:
+        self._apply(m)
+        self.__dict__.setdefault("_page", []).append(m)
+
+    def _replay_page(self, entries: list[list[Any]]) -> None:
+        if self.__dict__.get("_sealing") is entries:
+            return
+        for m in movements(self.program_id, entries):
+            self._apply(m)
+
+    def _apply(self, m: Movement) -> None:
+        if isinstance(m, Allocated):
+            self._issue(m.allocation_id, m.recipient, m.amount, m.outcome)
+        elif isinstance(m, Transferred):
+            self._move(m.transfer_id, m.payer, m.payee, m.amount, m.outcome, m.settles)
+        elif isinstance(m, Accepted):
+            # Not set by __init__: snapshots taken before acts were pages do not have it.
+            accepted = self.__dict__.setdefault("accepted", {})
+            accepted[m.contract_id] = accepted.get(m.contract_id, 0) + m.amount
+
+    def _issue(self, allocation_id: str, recipient: str, amount: int, outcome: str) -> None:
+        if outcome == "held":
+            self.queues.setdefault(recipient, deque()).append(
+                [allocation_id, 0, amount, allocation_id, ()]
+            )
+            self.balances[recipient] = self.balances.get(recipient, 0) + amount
+
+    def _move(
+        self,
+        transfer_id: str,
+        payer: str,
+        payee: str,
+        amount: int,
+        outcome: str,
+        settles: str | None,
+    ) -> None:
+        taken = take_prefix(self.queues[payer], amount)
+        if not self.queues[payer]:
+            del self.queues[payer]
+            del self.balances[payer]
+        else:
+            self.balances[payer] -= amount
+        if outcome == "held":
+            self.balances[payee] = self.balances.get(payee, 0) + amount
+            queue = self.queues.setdefault(payee, deque())
+            for piece in taken:
+                piece[DELIVERED_BY] = transfer_id
+                piece[PREVIOUS] = (*piece[PREVIOUS], payer)
+                queue.append(piece)
+        if settles is not None:
+            self.settled[settles] = self.settled.get(settles, 0) + amount
+
+    @event(UnitsAllocated)
+    def _allocated(
+        self,
+        program_id: str,
+        allocation_id: str,
+        payer: str,
+        recipient: str,
+        amount: int,
+        at_us: int,
+        at_offset: int,
+        outcome: str,
+        seq: int,
+    ) -> None:
+        self._issue(allocation_id, recipient, amount, outcome)
+
+    @event(UnitsTransferred)
+    def _transferred(
+        self,
+        program_id: str,
+        transfer_id: str,
+        payer: str,
+        payee: str,
+        amount: int,
+        at_us: int,
+        at_offset: int,
+        purpose_ref: str | None,
+        settles: str | None,
+        outcome: str,
+        pieces: list[list[Any]],
+        findings: list[list[Any]],
+        seq: int,
+    ) -> None:
+        self._move(transfer_id, payer, payee, amount, outcome, settles)
+
+    @event(TransferRefused)
+    def _refused(
+        self,
+        program_id: str,
+        transfer_id: str,
+        payer: str,
+        payee: str,
+        amount: int,
+        at_us: int,
+        at_offset: int,
+        purpose_ref: str | None,
+        findings: list[list[Any]],
+        seq: int,
+    ) -> None:
+        """Nothing moves: the refusal is history, not state."""
+
+
+class InsufficientUnitsError(InvalidAmountError):
+    def __init__(self, payer: str, program_id: str, amount: int, held: int) -> None:
+        Exception.__init__(self, f"{payer} holds {held} tiyn of {program_id}, cannot pay {amount}")

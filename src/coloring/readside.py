@@ -1,0 +1,122 @@
+"""The read models of a ledger opened for a question, without the event store.
+
+A read command (`findings`, `balances`, `trace`, `explain`, `programs`, `report`) first brings
+the read models up to date with the event log; that needs the application, whose imports alone
+cost about a second. When the read models are already current (the usual case: `load` projects
+before it returns), this module opens the database directly, checks that nothing is pending
+and answers from it, so a question costs little more than its SQL. Anything else (a new or
+missing database, read models behind the log or from an older schema, an in-memory URL) answers
+None and the caller takes the full path, which catches up as before.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import urlparse
+
+from coloring.dburl import database_url, sqlite_file
+from coloring.projections import schema
+from coloring.projections.db import Database
+
+PROJECTION = "read_models"
+"""The name under which the catch-up runner keeps its position (`projections.runner`)."""
+EVENTS_TABLES = {False: "stored_events", True: "coloring_events"}
+"""The event store's table: the library names it `stored_events` on SQLite and after the
+application (`ColoringApplication.name`) on PostgreSQL."""
+
+
+class _SQLite:
+    """A datastore with the one method `Database` uses, over a plain sqlite3 connection."""
+
+    error: type[Exception] = sqlite3.Error
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.connection = connection
+
+    @contextmanager
+    def transaction(self, *, commit: bool = True) -> Iterator[sqlite3.Cursor]:
+        # Reads only: whatever is asked, nothing is committed.
+        cursor = self.connection.cursor()
+        cursor.execute("BEGIN")
+        try:
+            yield cursor
+        finally:
+            cursor.execute("ROLLBACK")
+            cursor.close()
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+class _Postgres:
+    def __init__(self, connection: Any, error: type[Exception]) -> None:
+        self.connection = connection
+        self.error = error
+
+    @contextmanager
+    def transaction(self, *, commit: bool = True) -> Iterator[Any]:
+        with self.connection.cursor() as cursor:
+            try:
+                yield cursor
+            finally:
+                self.connection.rollback()
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def _connect(url: str) -> _SQLite | _Postgres | None:
+    path = sqlite_file(url)
+    if path is not None:
+        if not path.is_file():
+            return None  # the full path says what is wrong, or makes a new ledger
+        try:
+            return _SQLite(sqlite3.connect(path, timeout=30, isolation_level=None))
+        except sqlite3.Error:
+            return None
+    if urlparse(url).scheme in ("postgresql", "postgres"):
+        import psycopg
+
+        try:
+            return _Postgres(psycopg.connect(url, connect_timeout=5), psycopg.Error)
+        except (psycopg.Error, ValueError):
+            return None
+    return None
+
+
+def _current(db: Database) -> bool:
+    """Whether the read models exist in the current schema and have folded every event."""
+    table = EVENTS_TABLES[db.postgres]
+    events = (
+        f"SELECT max(notification_id) FROM {table}"
+        if db.postgres
+        else f"SELECT max(rowid) FROM {table}"
+    )
+    with db.transaction(commit=False) as c:
+        if not schema.is_complete(c):
+            return False
+        position = c.query("SELECT position FROM rm_position WHERE name = ?", (PROJECTION,))
+        latest = c.query(events)[0][0]
+    return latest is not None and bool(position) and int(position[0][0]) == int(latest)
+
+
+@contextmanager
+def current_read_models(db_url: str | None) -> Iterator[Database | None]:
+    """The ledger's read models if they are up to date, else None (see the module's doc)."""
+    url = database_url(db_url)
+    store = _connect(url)
+    if store is None:
+        yield None
+        return
+    try:
+        db = Database(store, isinstance(store, _Postgres))
+        try:
+            ready = _current(db)
+        except store.error:  # an older or foreign database: the full path explains it
+            ready = False
+        yield db if ready else None
+    finally:
+        store.close()

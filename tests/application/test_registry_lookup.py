@@ -1,0 +1,53 @@
+"""The registry is looked up, never replayed: a ledger reopened by another process finds each
+animal's owners in the record index, on every store."""
+
+from __future__ import annotations
+
+from coloring.application import ColoringApplication
+from coloring.domain.records import (
+    AllocationRecord,
+    AnimalRecord,
+    PurchaseRecord,
+    RegistryRecord,
+    TransferRecord,
+)
+from strategies import CAST, LIVESTOCK_ROUTE, T0, after, program, reopen
+
+
+def test_a_reopened_ledger_finds_owners_in_the_record_index_and_judges_with_them(
+    db_url: str,
+) -> None:
+    app = ColoringApplication(db_url)
+    try:
+        app.open_ledger("observe")
+        for participant in CAST:
+            app.register_participant(participant)
+        app.register_program(program("P1", LIVESTOCK_ROUTE))
+        app.allocate(AllocationRecord("A1", "P1", "T", "F1", 10_000, T0))
+        # `KZX1` would match a prefix pattern `KZ_1` that did not escape its underscore.
+        app.record_registry_fact(
+            RegistryRecord("KZ_1", "cow", "registered", "S", after(T0, hours=1))
+        )
+        app.record_registry_fact(
+            RegistryRecord("KZX1", "cow", "registered", "F2", after(T0, hours=2))
+        )
+        app.contract_purchase(
+            PurchaseRecord(
+                "U1", "P1", "F1", "S", after(T0, hours=3), (AnimalRecord("U1", "KZ_1", "cow", 400),)
+            )
+        )
+        again = reopen(app)
+        try:
+            assert again.owner_of("KZ_1", after(T0, hours=1)) == "S"
+            assert again.owner_of("KZ_1", T0) is None
+            assert again.owner_of("KZX1", after(T0, hours=2)) == "F2"
+            paid = again.pay(TransferRecord("T1", after(T0, hours=4), "P1", "F1", "S", 400, "U1"))
+            assert paid.findings == [("PAID_BEFORE_REREGISTRATION", 400)]
+            again.record_registry_fact(
+                RegistryRecord("KZ_1", "cow", "transferred", "F1", after(T0, hours=5))
+            )
+            assert again.owner_of("KZ_1", after(T0, hours=5)) == "F1"
+        finally:
+            again.close()
+    finally:
+        app.close()

@@ -1,0 +1,122 @@
+"""A question answered from current read models opens neither the event store nor the domain
+(a fast start, `coloring.readside`); read models behind the event log are caught up first, as
+before; the answers are the same either way."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from coloring.application import ColoringApplication
+from coloring.domain.records import ParticipantRecord
+from coloring.readside import current_read_models
+from pilot.builders import Folder, db_for, load, run
+
+HEAVY = ("coloring.application", "coloring.store", "eventsourcing", "coloring.pilot.contract")
+
+
+def small(root: Path) -> Path:
+    return (
+        Folder(root)
+        .allocations(("AL1", "AA", "T", "OP", "1000", "2025-01-01"))
+        .transfers(
+            ("T1", "2025-01-04", "AA", "OP", "B", "600", ""),
+            ("T2", "2025-01-05", "AA", "B", "F", "700", ""),
+        )
+        .write()
+    )
+
+
+def modules_after(*args: str) -> set[str]:
+    """The modules imported by `coloring ARGS...` run in a process of its own."""
+    script = (
+        "import sys\n"
+        "from coloring.cli import app\n"
+        "try:\n"
+        f"    app({list(args)!r})\n"
+        "except SystemExit as e:\n"
+        "    assert not e.code, e.code\n"
+        "print('\\n'.join(sys.modules), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    return set(done.stderr.split())
+
+
+def test_a_question_on_current_read_models_imports_neither_event_store_nor_domain(
+    tmp_path: Path,
+) -> None:
+    folder = small(tmp_path / "f")
+    load(folder)
+    for command in ("findings", "balances", "programs"):
+        imported = modules_after(command, "--db", db_for(folder))
+        assert not [m for m in imported if m.startswith(HEAVY)], command
+
+
+def test_help_imports_neither_event_store_nor_domain() -> None:
+    imported = modules_after("--help")
+    assert not [m for m in imported if m.startswith(HEAVY)]
+
+
+def test_read_models_behind_the_log_are_caught_up_before_answering(tmp_path: Path) -> None:
+    folder = small(tmp_path / "f")
+    db = db_for(folder)
+    load(folder)
+    application = ColoringApplication(db)
+    try:
+        application.register_participant(ParticipantRecord("NEW", "Newcomer", "farmer"))
+    finally:
+        application.close()
+    with current_read_models(db) as current:
+        assert current is None
+    result = run("findings", "--db", db, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    with current_read_models(db) as current:
+        assert current is not None
+        assert current.query("SELECT name FROM rm_participants WHERE participant_id = 'NEW'") == [
+            ("Newcomer",)
+        ]
+
+
+def test_the_fast_and_the_full_path_give_the_same_findings(tmp_path: Path) -> None:
+    folder = small(tmp_path / "f")
+    db = db_for(folder)
+    load(folder)
+    fast = run("findings", "--db", db, "--format", "json")
+    assert '"INSUFFICIENT_FUNDS"' in fast.stdout
+    application = ColoringApplication(db)
+    try:  # an event the read models have not folded: the next question takes the full path
+        application.register_participant(ParticipantRecord("NEW", "Newcomer", "farmer"))
+    finally:
+        application.close()
+    with current_read_models(db) as current:
+        assert current is None
+    assert run("findings", "--db", db, "--format", "json").stdout == fast.stdout
+
+
+@pytest.mark.parametrize("url", ["sqlite:///:memory:", "mysql://nowhere/db"])
+def test_a_ledger_that_cannot_be_opened_directly_takes_the_full_path(url: str) -> None:
+    with current_read_models(url) as current:
+        assert current is None
+
+
+def test_a_missing_ledger_file_is_not_created_by_the_fast_path(tmp_path: Path) -> None:
+    path = tmp_path / "none.db"
+    with current_read_models(f"sqlite:///{path}") as current:
+        assert current is None
+    assert not path.exists()
+
+
+def test_current_read_models_open_directly_on_every_persistent_store(
+    tmp_path: Path, db_url: str
+) -> None:
+    if db_url == "sqlite:///:memory:":
+        pytest.skip("an in-memory ledger lives only as long as the command that made it")
+    load(small(tmp_path / "f"), db=db_url)
+    with current_read_models(db_url) as current:
+        assert current is not None
+        assert current.query("SELECT COUNT(*) FROM rm_movements") == [(3,)]
