@@ -27,7 +27,7 @@ from coloring.domain.records import (
     TransferRecord,
 )
 from coloring.domain.time import DAY_US, Instant, parse_instant
-from coloring.domain.units import Piece, Queue
+from coloring.domain.units import Queue
 
 # -- the fixed world ---------------------------------------------------------------------
 
@@ -231,10 +231,6 @@ def runs(pieces: Any) -> list[tuple[str, int, int]]:
         else:
             merged.append((alloc, start, end))
     return merged
-
-
-def piece_size(piece: Piece) -> int:
-    return int(piece[2]) - int(piece[1])
 
 
 # -- ledger plans ------------------------------------------------------------------------

@@ -44,6 +44,7 @@ from coloring.domain.rules import (
     judge_payment,
 )
 from coloring.domain.time import MAX_DAYS, Instant
+from coloring.domain.units import held_by_before
 from coloring.store import LedgerStore, digest, price_key, registry_key
 
 __all__ = ["ColoringApplication", "PaymentResult", "digest", "price_key", "registry_key"]
@@ -213,7 +214,7 @@ class ColoringApplication(LedgerStore):
         held = tagged.held(r.payer)
         before = 0
         if r.amount <= held and payee.role != "treasury":
-            before = sum(p[2] - p[1] for p in tagged.peek(r.payer, r.amount) if r.payee in p[4])
+            before = held_by_before(tagged.peek(r.payer, r.amount), r.payee)
         verdict: Verdict = judge_payment(
             PaymentFacts(
                 program_id=r.program_id,

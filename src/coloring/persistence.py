@@ -103,11 +103,18 @@ def _project(kwargs: dict[str, Any], cursor: Any, ids: Sequence[int] | None) -> 
 # of 501 s, with the same durability (commits still sync the log).
 WAL_CHECKPOINT_PAGES = 50_000
 
+# SQLite's default page cache is 2 MB: a load's read-model indexes outgrow it within a few
+# thousand payments, and every insert then reads its B-tree pages back from the OS. 64 MB: the
+# 100k folder loads in 27.3 CPU s instead of 29.3-30.5 (2026-12-06, with the compiled digests
+# of store.py, ~0.2 s of it), for 70 MB more peak memory.
+PAGE_CACHE_KIB = 65_536
+
 
 class _LedgerSQLitePool(SQLiteConnectionPool):
     def _create_connection(self) -> SQLiteConnection:
         connection = super()._create_connection()
         connection.cursor().execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
+        connection.cursor().execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
         return connection
 
 

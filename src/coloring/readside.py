@@ -98,9 +98,9 @@ def _current(db: Database) -> bool:
     with db.transaction(commit=False) as c:
         if not schema.is_complete(c):
             return False
-        position = c.query("SELECT position FROM rm_position WHERE name = ?", (PROJECTION,))
+        position = schema.position(c, PROJECTION)
         latest = c.query(events)[0][0]
-    return latest is not None and bool(position) and int(position[0][0]) == int(latest)
+    return latest is not None and position is not None and position == int(latest)
 
 
 @contextmanager

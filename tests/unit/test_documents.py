@@ -153,36 +153,9 @@ def test_a_contract_is_paid_by_its_customer_to_its_contractor() -> None:
     assert (contract.payer, contract.payee, contract.party) == ("OP", "F1", "OP")
 
 
-# -- the registry: owners at instants --------------------------------------------------------
+# -- the registry --------------------------------------------------------------------------------
 
 DAY = after(T0, days=1).us - T0.us
-
-
-def test_an_animal_has_no_owner_before_its_first_registry_record() -> None:
-    animal = new_animal((T0.us, "registered", "S"))
-    assert animal.owner_at(T0.us - 1) is None
-
-
-def test_a_registry_record_counts_from_its_own_instant() -> None:
-    animal = new_animal((T0.us, "registered", "S"))
-    assert animal.owner_at(T0.us) == "S"
-
-
-def test_the_owner_at_a_past_instant_is_the_one_registered_then() -> None:
-    animal = new_animal(
-        (T0.us, "registered", "S"),
-        (T0.us + DAY, "transferred", "F1"),
-        (T0.us + 2 * DAY, "transferred", "F2"),
-    )
-    assert [animal.owner_at(T0.us + k * DAY) for k in range(3)] == ["S", "F1", "F2"]
-    assert animal.owner_at(T0.us + DAY - 1) == "S"
-
-
-@pytest.mark.parametrize("event", ["disposed", "exported"])
-def test_a_disposed_or_exported_animal_has_no_owner(event: str) -> None:
-    animal = new_animal((T0.us, "registered", "F1"), (T0.us + DAY, event, "F1"))
-    assert animal.owner_at(T0.us + DAY) is None
-    assert animal.owner_at(T0.us) == "F1"
 
 
 def test_a_later_registry_record_appends_and_keeps_the_earlier_ones() -> None:

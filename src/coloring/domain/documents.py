@@ -374,15 +374,6 @@ class Animal(Aggregate):
         self.owner = owner
         self.history.append([at_us, registry_event, owner])
 
-    def owner_at(self, at_us: int) -> str | None:
-        """Owner per the latest fact at or before `at_us` (None: none, disposed or exported)."""
-        owner = None
-        for fact_at, _, fact_owner in self.history:
-            if fact_at > at_us:
-                break
-            owner = fact_owner
-        return owner
-
 
 class PriceList(Aggregate):
     """Reference prices (undated data: they apply by `valid_from`)."""
@@ -410,7 +401,7 @@ class PriceList(Aggregate):
 
     @event(Opened)
     def __init__(self) -> None:
-        self.quotes = 0
+        pass
 
     def quote(
         self,
@@ -440,4 +431,4 @@ class PriceList(Aggregate):
         valid_from_offset: int,
         seq: int,
     ) -> None:
-        self.quotes += 1
+        pass

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 KZ_OFFSET_MINUTES = 5 * 60
 DAY_US = 24 * 3600 * 1_000_000
@@ -53,10 +53,6 @@ class Instant:
 
     def __ge__(self, other: Instant) -> bool:
         return self.us >= other.us
-
-    def to_datetime(self) -> datetime:
-        tz = timezone(timedelta(minutes=self.offset_minutes))
-        return (_EPOCH + timedelta(microseconds=self.us)).astimezone(tz)
 
     def isoformat(self) -> str:
         """`YYYY-MM-DDTHH:MM:SS+HH:MM` as section 7.7 prints it (fractions are not printed)."""

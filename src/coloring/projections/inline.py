@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from coloring.projections import schema
 from coloring.projections.db import Cursor
 from coloring.projections.fold import Fold
 from coloring.projections.runner import ProjectionRunner
@@ -46,11 +47,7 @@ class InlineProjection:
         for n, e in zip(ids, events, strict=True):
             fold.apply(type(e).TOPIC, e, n)
         fold.write(c)
-        c.execute(
-            "INSERT INTO rm_position VALUES (?, ?) ON CONFLICT (name) "
-            "DO UPDATE SET position = excluded.position",
-            (self.runner.name, ids[-1]),
-        )
+        schema.set_position(c, self.runner.name, ids[-1])
         self.pages += 1
 
     def forget(self) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from types import SimpleNamespace
 from typing import Any
 from uuid import UUID
 
@@ -25,6 +24,7 @@ from coloring.projections.fold import Fold
 PROJECTION = "read_models"
 # The decoder itself, on text: json.loads would sniff the encoding of every state first.
 _decode_json = json.JSONDecoder().decode
+_new = object.__new__
 DEFAULT_PAGE = 5000
 FIRST_READ = 100
 """Notifications read first for a page, before the records per notification are known."""
@@ -34,10 +34,12 @@ class EventLog:
     """Pages of the notification log, decoded for the fold.
 
     The fold reads events' fields only, so pages are read with one plain query and each state is
-    decoded straight from JSON into a namespace: rebuilding the library's event objects (UUIDs,
-    timestamps, dataclass init) would cost more than the fold itself; transcoded values (only
-    the library's `timestamp`, which the fold does not read) stay as their JSON form. Event
-    classes with `class_version > 1`, which may need upcasting, go through the library's mapper.
+    decoded straight from JSON into an instance of its event class, its fields set without
+    running the class's init: the fold dispatches on the class and reads the fields it
+    declares, while rebuilding the library's event objects (UUIDs, timestamps, dataclass init)
+    would cost more than the fold itself. Transcoded values (only the library's `timestamp` and
+    `originator_id`, which the fold does not read) stay as their JSON form. Event classes with
+    `class_version > 1`, which may need upcasting, go through the library's mapper.
     """
 
     def __init__(self, app: Any, db: Database) -> None:
@@ -50,7 +52,7 @@ class EventLog:
             f"ORDER BY {id_column} LIMIT ?"
         )
         self.plain = self.mapper.cipher is None and self.mapper.compressor is None
-        self._slow: dict[str, bool] = {}
+        self._classes: dict[str, type | None] = {}
 
     def page(self, start: int, limit: int, stop: int | None = None) -> list[tuple[int, str, Any]]:
         rows = self.db.query(self.sql, (start, stop if stop is not None else 2**62, limit))
@@ -59,12 +61,15 @@ class EventLog:
             for n, oid, version, topic, state in rows
         ]
 
-    def _decode(self, n: int, oid: Any, version: int, topic: str, state: bytes) -> Any:
-        slow = self._slow.get(topic)
-        if slow is None:
-            slow = not self.plain or getattr(resolve_topic(topic), "class_version", 1) > 1
-            self._slow[topic] = slow
-        if slow:
+    def _decode(self, n: int, oid: Any, version: int, topic: str, state: bytes) -> object:
+        if topic in self._classes:
+            cls = self._classes[topic]
+        else:
+            cls = resolve_topic(topic)
+            if not self.plain or getattr(cls, "class_version", 1) > 1:
+                cls = None
+            self._classes[topic] = cls
+        if cls is None:
             originator = oid if isinstance(oid, UUID) else UUID(str(oid))
             return self.mapper.to_domain_event(
                 Notification(
@@ -75,7 +80,9 @@ class EventLog:
                     state=state,
                 )
             )
-        return SimpleNamespace(**_decode_json(state.decode()))
+        event: object = _new(cls)
+        event.__dict__.update(_decode_json(state.decode()))
+        return event
 
 
 def records_in(event: Any) -> int:
@@ -100,8 +107,7 @@ class ProjectionRunner:
         if c is None:
             with self.db.transaction(commit=False) as c2:
                 return self.position(c2)
-        row = c.query("SELECT position FROM rm_position WHERE name = ?", (self.name,))
-        return int(row[0][0]) if row else 0
+        return schema.position(c, self.name) or 0
 
     def pending(self) -> int:
         latest = self.app.recorder.max_notification_id() or 0
@@ -132,11 +138,7 @@ class ProjectionRunner:
                 for n, topic, event in page:
                     fold.apply(topic, event, n)
                 fold.write(c)
-                c.execute(
-                    "INSERT INTO rm_position VALUES (?, ?) ON CONFLICT (name) "
-                    "DO UPDATE SET position = excluded.position",
-                    (self.name, page[-1][0]),
-                )
+                schema.set_position(c, self.name, page[-1][0])
             done += len(page)
             pages += 1
             if progress is not None:

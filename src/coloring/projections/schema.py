@@ -180,6 +180,20 @@ def is_complete(c: Cursor) -> bool:
     return wanted <= {name for (name,) in c.query(sql)}
 
 
+def position(c: Cursor, name: str) -> int | None:
+    """The last notification id projection `name` has folded (None before its first page)."""
+    row = c.query("SELECT position FROM rm_position WHERE name = ?", (name,))
+    return int(row[0][0]) if row else None
+
+
+def set_position(c: Cursor, name: str, notification_id: int) -> None:
+    c.execute(
+        "INSERT INTO rm_position VALUES (?, ?) ON CONFLICT (name) "
+        "DO UPDATE SET position = excluded.position",
+        (name, notification_id),
+    )
+
+
 def clear(c: Cursor) -> None:
     for name in READ_MODELS:
         c.execute(f"DELETE FROM {name}")

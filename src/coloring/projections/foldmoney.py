@@ -1,0 +1,218 @@
+"""The money half of the fold: allocations, payments, refusals and accepted acts buffered as
+row changes, from a page's typed movements or the per-record events of older ledgers (same
+fields, same handlers). `Fold` (`coloring.projections.fold`) adds the reference data, the
+documents and the dispatch by event class."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from typing import Any
+
+from coloring.domain.acts import EarlyActs
+from coloring.domain.documents import Contract
+from coloring.domain.movements import Accepted, Allocated, Refused, Transferred, movements
+from coloring.domain.tagged import TaggedTenge
+from coloring.domain.time import DAY_US
+
+Allocation = Allocated | TaggedTenge.UnitsAllocated
+Payment = Transferred | TaggedTenge.UnitsTransferred
+Refusal = Refused | TaggedTenge.TransferRefused
+Act = Accepted | Contract.ActAccepted | EarlyActs.ActAccepted
+"""A movement of a page and the per-record event of older ledgers have the same fields."""
+
+IDLE_LIMIT_CAP_US = 2**62
+"""An idle limit past every instant (years 1 to 9999 span under 2**59 us) means never idle;
+capped so that arrival + limit stays a 64-bit integer in the database."""
+
+
+class MoneyFold:
+    """The buffers of one page of read-model changes, and the handlers of money movements."""
+
+    idle_days: dict[str, int]
+    """Each program's idle limit for deliveries from now on (reference data, see `Fold`)."""
+
+    def _reset(self) -> None:
+        self.rows: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+        self.steps: list[tuple[str, str, int, int, int]] = []
+        self.allocations: dict[str, list[str | int]] = {}
+        self.paid: dict[str, int] = defaultdict(int)
+        self.accepted: dict[str, int] = defaultdict(int)
+        self.departures: list[tuple[int, str, int]] = []
+        self.animals: set[str] = set()
+        self.rejudged_purchases: set[str] = set()
+        self.signed: set[str] = set()
+        self.assets: set[str] = set()
+        self.items: set[str] = set()
+        self.latest_us: int | None = None
+        self.mode: str | None = None
+
+    def _dated(self, at_us: int) -> None:
+        if self.latest_us is None or at_us > self.latest_us:
+            self.latest_us = at_us
+
+    def _deliver(
+        self,
+        program_id: str,
+        delivery_id: str,
+        holder: str,
+        amount: int,
+        at_us: int,
+        at_offset: int,
+        seq: int,
+    ) -> None:
+        self.steps.append((program_id, holder, at_us, seq, amount))
+        limit = min(self.idle_days[program_id] * DAY_US, IDLE_LIMIT_CAP_US)
+        self.rows["deliveries"].append(
+            (delivery_id, program_id, holder, amount, at_us, at_offset, limit, 0)
+        )
+
+    def on_units_allocated(self, e: Allocation, n: int) -> None:
+        self._dated(e.at_us)
+        program_id = e.program_id
+        self.rows["movements"].append(
+            (
+                e.allocation_id,
+                "allocation",
+                program_id,
+                e.payer,
+                e.recipient,
+                e.amount,
+                e.at_us,
+                e.at_offset,
+                "applied",
+                e.outcome,
+                None,
+                None,
+                e.seq,
+                n,
+            )
+        )
+        held = e.amount if e.outcome == "held" else 0
+        self.allocations[e.allocation_id] = [
+            program_id,
+            e.amount,
+            held,
+            e.amount if e.outcome == "spent" else 0,
+            e.amount if e.outcome == "returned" else 0,
+        ]
+        if e.outcome == "held":
+            self._deliver(
+                program_id, e.allocation_id, e.recipient, e.amount, e.at_us, e.at_offset, e.seq
+            )
+        self.rows["unit_moves"].append(
+            (
+                e.allocation_id,
+                0,
+                e.amount,
+                e.seq,
+                e.at_us,
+                e.at_offset,
+                e.recipient,
+                e.allocation_id,
+                e.outcome,
+            )
+        )
+
+    def on_payments_recorded(self, e: TaggedTenge.PaymentsRecorded, n: int) -> None:
+        for i, m in enumerate(movements(e.program_id, e.entries)):
+            if isinstance(m, Transferred):
+                self.on_units_transferred(m, n, i)
+            elif isinstance(m, Refused):
+                self.on_transfer_refused(m, n, i)
+            elif isinstance(m, Accepted):
+                self.on_act_accepted(m)
+            else:
+                self.on_units_allocated(m, n)
+
+    def _payment(
+        self,
+        e: Payment | Refusal,
+        n: int,
+        status: str,
+        outcome: str | None,
+        settles: str | None,
+        entry: int | None,
+    ) -> None:
+        """The movement row and the findings recorded on a payment's event."""
+        self._dated(e.at_us)
+        self.rows["movements"].append(
+            (
+                e.transfer_id,
+                "transfer",
+                e.program_id,
+                e.payer,
+                e.payee,
+                e.amount,
+                e.at_us,
+                e.at_offset,
+                status,
+                outcome,
+                e.purpose_ref,
+                settles,
+                e.seq,
+                n,
+            )
+        )
+        self._payment_findings(
+            e, e.program_id, "open" if status == "applied" else "refused", n, entry
+        )
+
+    def on_units_transferred(self, e: Payment, n: int, entry: int | None = None) -> None:
+        self._payment(e, n, "applied", e.outcome, e.settles, entry)
+        program_id = e.program_id
+        self.steps.append((program_id, e.payer, e.at_us, e.seq, -e.amount))
+        if e.outcome == "held":
+            self._deliver(program_id, e.transfer_id, e.payee, e.amount, e.at_us, e.at_offset, e.seq)
+        elif e.outcome in ("spent", "returned"):
+            column = 3 if e.outcome == "spent" else 4
+            per_allocation: dict[str, int] = defaultdict(int)
+            for alloc, start, end, _ in e.pieces:
+                per_allocation[alloc] += end - start
+            for alloc, units in per_allocation.items():
+                self.rows["allocation_moves"].append((alloc, column, units))
+        for alloc, start, end, delivered_by in e.pieces:
+            self.departures.append((end - start, delivered_by, e.at_us))
+            self.rows["unit_moves"].append(
+                (alloc, start, end, e.seq, e.at_us, e.at_offset, e.payee, e.transfer_id, e.outcome)
+            )
+        if e.settles is not None:
+            self.paid[e.settles] += e.amount
+
+    def on_transfer_refused(self, e: Refusal, n: int, entry: int | None = None) -> None:
+        self._payment(e, n, "refused", None, None, entry)
+
+    def _payment_findings(
+        self, e: Payment | Refusal, program_id: str, status: str, n: int, entry: int | None
+    ) -> None:
+        if not e.findings:
+            return
+        # The payment's address in the log: its event, and its entry when that is a page.
+        address: dict[str, str | int] = {"transfer": e.transfer_id, "notification": n}
+        if entry is not None:
+            address["entry"] = entry
+        evidence = json.dumps({**address, "purpose_ref": e.purpose_ref}, sort_keys=True)
+        # The verdict on the event is final, settlement rules included: the payment was judged
+        # against every record before it. Only animals added later to a purchase change what
+        # came before; on_animals_added has those purchases re-judged.
+        for rule, amount in e.findings:
+            self.rows["findings"].append(
+                (
+                    rule,
+                    e.transfer_id,
+                    program_id,
+                    amount,
+                    e.at_us,
+                    e.at_offset,
+                    status,
+                    e.at_us,
+                    e.payer,
+                    e.payee,
+                    evidence,
+                )
+            )
+
+    def on_act_accepted(self, e: Act) -> None:
+        self._dated(e.at_us)
+        self.accepted[e.contract_id] += e.amount
+        self.rows["acts"].append((e.act_id, e.contract_id, e.amount, e.at_us, e.at_offset, e.seq))

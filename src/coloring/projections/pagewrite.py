@@ -1,0 +1,139 @@
+"""Writing one folded page: the rows a `Fold` buffered go to the database in a few
+`executemany` calls, inside the caller's transaction, then the page's documents are judged."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from coloring.projections.db import Cursor
+from coloring.projections.judging import (
+    FINDING_INSERT,
+    chunks,
+    judge_documents,
+    judge_settlements,
+)
+
+if TYPE_CHECKING:
+    from coloring.projections.fold import Fold
+
+INSERTS = {
+    "participants": "rm_participants VALUES (?,?,?,?,?)",
+    "programs": "rm_programs VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+    "amendments": "rm_program_amendments VALUES (?,?,?,?,?,?,?,?)",
+    "prices": "rm_prices VALUES (?,?,?,?,?)",
+    "movements": "rm_movements VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    "deliveries": "rm_deliveries VALUES (?,?,?,?,?,?,?,?)",
+    "unit_moves": "rm_unit_moves VALUES (?,?,?,?,?,?,?,?,?)",
+    "documents": "rm_documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    "purchase_animals": "rm_purchase_animals VALUES (?,?,?,?,?)",
+    "subsidies": "rm_subsidies VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+    "acts": "rm_acts VALUES (?,?,?,?,?,?)",
+    "registry": "rm_registry VALUES (?,?,?,?,?,?,?)",
+}
+
+
+def write_holdings(c: Cursor, steps: list[tuple[str, str, int, int, int]]) -> None:
+    """Each changed balance after each movement of the page (rm_balance_steps), from the
+    balances before it, and the balances after the page (rm_holdings)."""
+    if not steps:
+        return
+    running: dict[tuple[str, str], int] = defaultdict(int)
+    programs = sorted({p for p, *_ in steps})
+    holders = sorted({h for _, h, *_ in steps})
+    program_marks = ",".join("?" * len(programs))
+    for chunk in chunks(holders):
+        for p, h, held in c.query(
+            "SELECT program_id, participant_id, held FROM rm_holdings "
+            f"WHERE program_id IN ({program_marks}) AND participant_id IN "
+            f"({','.join('?' * len(chunk))})",
+            [*programs, *chunk],
+        ):
+            running[(p, h)] = held
+    rows = []
+    for p, h, at_us, seq, delta in steps:
+        running[(p, h)] += delta
+        rows.append((p, h, at_us, seq, running[(p, h)]))
+    c.executemany("INSERT INTO rm_balance_steps VALUES (?,?,?,?,?)", rows)
+    after = {(p, h): running[(p, h)] for p, h, *_ in steps}
+    c.executemany(
+        "INSERT INTO rm_holders VALUES (?,?) ON CONFLICT (program_id, participant_id) DO NOTHING",
+        sorted(after),
+    )
+    c.executemany(
+        "INSERT INTO rm_holdings VALUES (?,?,?) ON CONFLICT (program_id, participant_id) "
+        "DO UPDATE SET held = excluded.held",
+        [(p, h, held) for (p, h), held in after.items() if held],
+    )
+    # A holder that passed everything on has no row, however the pages fell.
+    c.executemany(
+        "DELETE FROM rm_holdings WHERE program_id = ? AND participant_id = ?",
+        [(p, h) for (p, h), held in after.items() if not held],
+    )
+
+
+def write_page(c: Cursor, fold: Fold) -> None:
+    """Send the fold's buffered page to the database (inside the caller's transaction)."""
+    for key, target in INSERTS.items():
+        c.executemany("INSERT INTO " + target, fold.rows[key])
+    c.executemany(FINDING_INSERT, fold.rows["findings"])
+    c.executemany(
+        "INSERT INTO rm_allocations VALUES (?,?,?,?,?,?)",
+        [(a, *v) for a, v in fold.allocations.items()],
+    )
+    moves: dict[tuple[str, int], int] = defaultdict(int)
+    for alloc, column, units in fold.rows["allocation_moves"]:
+        moves[(alloc, column)] += units
+    c.executemany(
+        "UPDATE rm_allocations SET held = held - ?, spent = spent + ? WHERE allocation_id = ?",
+        [(u, u, a) for (a, col), u in moves.items() if col == 3],
+    )
+    c.executemany(
+        "UPDATE rm_allocations SET held = held - ?, returned = returned + ? "
+        "WHERE allocation_id = ?",
+        [(u, u, a) for (a, col), u in moves.items() if col == 4],
+    )
+    write_holdings(c, fold.steps)
+    departed: dict[tuple[str, int], int] = defaultdict(int)
+    for units, delivery_id, at_us in fold.departures:
+        departed[(delivery_id, at_us)] += units
+    c.executemany(
+        "UPDATE rm_deliveries SET departed_within = departed_within + ? "
+        "WHERE delivery_id = ? AND ? <= at_us + idle_limit_us",
+        [(u, d, t) for (d, t), u in departed.items()],
+    )
+    c.executemany(
+        "UPDATE rm_documents SET paid = paid + ? WHERE document_id = ?",
+        [(v, d) for d, v in fold.paid.items()],
+    )
+    c.executemany(
+        "UPDATE rm_documents SET accepted = accepted + ? WHERE document_id = ?",
+        [(v, d) for d, v in fold.accepted.items()],
+    )
+    # Acts accepted before their contract was signed (EarlyActs) found no row to add to.
+    c.executemany(
+        "UPDATE rm_documents SET accepted = (SELECT COALESCE(SUM(amount), 0) FROM rm_acts "
+        "WHERE rm_acts.contract_id = rm_documents.document_id) WHERE document_id = ?",
+        [(d,) for d in sorted(fold.signed)],
+    )
+    c.executemany(
+        "UPDATE rm_documents SET value = value + ? WHERE document_id = ?",
+        fold.rows["purchase_value"],
+    )
+    if fold.mode is not None:
+        c.execute(
+            "INSERT INTO rm_meta VALUES ('mode', ?) ON CONFLICT (key) "
+            "DO UPDATE SET value = excluded.value",
+            (fold.mode,),
+        )
+    if fold.latest_us is not None:
+        # The log is in record order per batch, not in time order (a batch's pages of money
+        # movements follow its other events), so a later page may end earlier in time.
+        c.execute(
+            "INSERT INTO rm_meta VALUES ('latest_us', ?) ON CONFLICT (key) DO UPDATE "
+            "SET value = excluded.value "
+            "WHERE CAST(rm_meta.value AS BIGINT) < CAST(excluded.value AS BIGINT)",
+            (str(fold.latest_us),),
+        )
+    judge_documents(c, fold.terms, fold.regions, fold.book, fold.animals, fold.assets, fold.items)
+    judge_settlements(c, fold.rejudged_purchases)
