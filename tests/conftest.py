@@ -42,6 +42,8 @@ LEDGER_TABLES = (
     "snapshots",
     "ledger_records",
     "ledger_chain",
+    "ledger_loads",
+    "ledger_writer",
 )
 
 

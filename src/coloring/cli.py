@@ -11,13 +11,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
-from rich.markup import escape
+from rich.text import Text
 
 from coloring.cli_help import PlainHelpGroup, register_options
+from coloring.cli_options import WaitOption
 from coloring.export.commands import register as register_export
 from coloring.i18n import _, current, ngettext
 from coloring.integrity.commands import register as register_integrity
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from rich.progress import Progress
 
     from coloring.application import ColoringApplication
+    from coloring.pilot.intake import TakenFolder
     from coloring.projections import queries
     from coloring.projections.db import Database
     from coloring.projections.runner import ProjectionRunner
@@ -45,8 +47,15 @@ app = typer.Typer(
     cls=PlainHelpGroup,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-err = Console(stderr=True, soft_wrap=True)
-out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
+# Text is printed as it is: never read as markup (`[x]`) or emoji codes (`file:100:` is not 💯).
+err = Console(stderr=True, soft_wrap=True, markup=False, emoji=False, highlight=False)
+out = Console(
+    soft_wrap=True,
+    width=None if sys.stdout.isatty() else 160,
+    markup=False,
+    emoji=False,
+    highlight=False,
+)
 
 DbOption = Annotated[
     str | None,
@@ -81,9 +90,12 @@ FormatOption = Annotated[
 
 
 def fail(message: str, code: int) -> NoReturn:
-    label = _("error:")
-    err.print(f"[bold red]{label}[/] {escape(message)}", highlight=False, soft_wrap=True)
+    err.print(Text.assemble((_("error:"), "bold red"), " ", message), soft_wrap=True)
     raise typer.Exit(code)
+
+
+def warn(message: str) -> None:
+    err.print(Text.assemble(("warning:", "bold yellow"), " ", message), soft_wrap=True)
 
 
 @contextmanager
@@ -104,41 +116,148 @@ def _translated() -> Iterator[None]:
         fail(str(e), 1)
     except ColoringError as e:
         fail(str(e), 1)
+    except Exception as e:
+        if not _database_error(e):
+            raise
+        fail(f"the ledger's database failed: {str(e).strip()}", 1)
+
+
+def _database_error(e: Exception) -> bool:
+    """Whether `e` is an error of a database library (one that is loaded: an error cannot come
+    from a library nobody imported, and a question on current read models imports few)."""
+    kinds: list[type[BaseException]] = []
+    for module, name in (
+        ("eventsourcing.persistence", "PersistenceError"),
+        ("sqlite3", "Error"),
+        ("psycopg", "Error"),
+    ):
+        loaded = sys.modules.get(module)
+        if loaded is not None:
+            kinds.append(getattr(loaded, name))
+    return isinstance(e, tuple(kinds))
 
 
 @contextmanager
 def ledger(
-    db: str | None, catch_up: bool = True, create: bool = False
+    db: str | None,
+    catch_up: bool = True,
+    create: bool = False,
+    *,
+    write: str | None = None,
+    wait: float = 0.0,
 ) -> Iterator[tuple[ColoringApplication, ProjectionRunner]]:
-    """Open the ledger, bring the read models up to date, translate errors into exit codes.
-    Only commands that record (`create`) may open a ledger that does not exist yet."""
+    """Open the ledger and translate errors into exit codes.
+
+    Only commands that record (`create`) may open a ledger that does not exist yet. A writer
+    (`write` names its command) holds the ledger's write lock from before the ledger is opened
+    (the tables are created under it) to the end. A reader writes nothing: it takes the lock
+    only if it is free at once, to bring the read models up to date, and lets it go before
+    reading; otherwise it reads them as they are and says how far behind they are."""
     with _translated():
         from coloring.application import ColoringApplication
-        from coloring.dburl import database_url
+        from coloring.dburl import DatabaseUrlError, database_url
+        from coloring.domain.errors import DatabaseUnavailableError
+        from coloring.locking import CATCH_UP, FreshFiles, WriteLock, reader_may_create
         from coloring.persistence import require_ledger
         from coloring.projections.runner import ProjectionRunner
 
+        if not create:
+            # Before the lock: a reader must not leave even a lock file where no ledger is.
+            require_ledger(database_url(db))
+        lock = WriteLock(db, write or CATCH_UP)
+        created = FreshFiles(lock.url) if write is not None else None
+        refused = False
         try:
-            if not create:
-                require_ledger(database_url(db))
-            application = ColoringApplication(db)
-            runner = ProjectionRunner(application)
-            if catch_up:
+            if write is not None:
+                lock.acquire(wait, on_wait=lambda m: err.print(m, soft_wrap=True))
+            else:
+                lock.try_acquire(create=reader_may_create(lock.url))
+            if created is not None:
+                created.before()
+            env = None if lock.held else {"CREATE_TABLE": "n"}
+            application = ColoringApplication(db, env=env)
+            if created is not None:
+                created.after()
+            runner = ProjectionRunner(application, create=lock.held)
+            if write is None:
+                STATE.incomplete = _say_incomplete(runner.db, lock.held)
+                if catch_up:
+                    if lock.held:
+                        _catch_up(runner)
+                    else:
+                        _say_behind(runner)
+                lock.release()
+            elif catch_up:
                 _catch_up(runner)
             yield application, runner
+        except (DatabaseUrlError, DatabaseUnavailableError):
+            refused = True
+            raise
+        except typer.Exit as e:
+            refused = e.exit_code == 2
+            raise
         finally:
             if "application" in locals():
                 application.close()
+            if created is not None:
+                if refused and created.remove():
+                    lock.remove_file()
+                created.forget()
+            lock.release()
+
+
+class _State:
+    incomplete = False
+    """Whether the ledger just opened holds an unfinished load (read commands)."""
+
+
+STATE = _State()
+
+
+def _unfinished(db: Database) -> list[Any]:
+    from coloring import loads
+
+    with db.transaction(commit=False) as c:
+        return loads.unfinished(c)
+
+
+def _say_incomplete(db: Database, lock_held: bool) -> bool:
+    pending = _unfinished(db)
+    for load in pending:
+        if lock_held:
+            warn(
+                f"the load of {load.folder} started at {load.started_at} by pid {load.pid} did "
+                "not finish: the ledger holds only part of that folder; load it again to "
+                "complete it"
+            )
+        else:
+            warn(
+                f"the load of {load.folder} started at {load.started_at} by pid {load.pid} is "
+                "still running: this shows the ledger as its last committed batch left it"
+            )
+    return bool(pending)
+
+
+def _say_behind(runner: ProjectionRunner) -> None:
+    behind = runner.pending()
+    if behind:
+        warn(
+            f"the read models are {behind} event(s) behind the event log (another command is "
+            "writing the ledger): this leaves them out; run the command again when it has "
+            "finished"
+        )
 
 
 @contextmanager
 def reading(db: str | None) -> Iterator[Database]:
-    """The read models to answer a question from: opened directly when they are current (a
-    fast start, see `coloring.readside`), else through `ledger`, which catches them up."""
+    """The read models to answer a question from: opened directly when they are current and
+    no load is unfinished (a fast start, see `coloring.readside`), else through `ledger`,
+    which catches them up if it may and says what is unfinished or behind."""
     from coloring.readside import current_read_models
 
     with current_read_models(db) as current_models:
-        if current_models is not None:
+        if current_models is not None and not _unfinished(current_models):
+            STATE.incomplete = False
             with _translated():
                 yield current_models
             return
@@ -190,35 +309,56 @@ def load(
             "--mode", help="observe (default for a new ledger) or enforce; a ledger keeps its mode."
         ),
     ] = None,
+    wait: WaitOption = 0.0,
 ) -> None:
-    """Record a pilot folder in the ledger: all errors at once, nothing half-loaded."""
-    from coloring.dburl import database_url, sqlite_file
+    """Record a pilot folder in the ledger: all errors at once, nothing recorded from a refused
+    folder.
+
+    One writer at a time: a second load (amend, rebuild) into the same ledger is refused, or
+    waits with --wait. A load that is killed keeps what it committed and read commands warn
+    about it until the folder is loaded again, which completes it."""
+    from coloring.pilot.errors import ErrorSink, PilotInputError
+    from coloring.pilot.intake import taken
 
     if mode is not None and mode not in ("observe", "enforce"):
         fail(f"--mode must be observe or enforce, not {mode!r}", 2)
-    if not folder.is_dir():
-        fail(f"{folder}: not a folder", 2)
-    # A refused load into a database that did not exist leaves no file behind.
-    new_file = sqlite_file(database_url(db))
-    if new_file is not None and new_file.exists():
-        new_file = None
-    try:
-        _load(folder, db, mode)
-    except typer.Exit as e:
-        if e.exit_code == 2 and new_file is not None:
-            for leftover in (new_file, Path(f"{new_file}-wal"), Path(f"{new_file}-shm")):
-                leftover.unlink(missing_ok=True)
-        raise
+    sink = ErrorSink()
+    with taken(folder, sink) as copy:
+        if copy is None:
+            _refused(folder, str(PilotInputError(sink.errors)))
+        _load(folder, copy, db, mode, wait)
+        changed = copy.changed_since()
+    if changed:
+        warn(
+            f"{', '.join(changed)} changed during the load: the ledger holds the folder as it "
+            "was when the load began; load it again to record the change"
+        )
 
 
-def _load(folder: Path, db: str | None, mode: str | None) -> None:
+def _refused(folder: Path, errors: str, committed: int = 0) -> NoReturn:
+    for line in errors.splitlines():
+        err.print(line, soft_wrap=True)
+    if committed:
+        err.print(
+            f"{folder}: {committed} record(s) were committed before this; load the folder "
+            "again to complete it",
+            soft_wrap=True,
+        )
+    else:
+        err.print(_("{folder}: nothing was recorded").format(folder=folder))
+    raise typer.Exit(2)
+
+
+def _load(folder: Path, copy: TakenFolder, db: str | None, mode: str | None, wait: float) -> None:
+    from coloring import loads
+    from coloring.domain.errors import ColoringError
     from coloring.pilot.loader import LoadRefusedError, load_folder
     from coloring.pilot.reader import PilotInputError
     from coloring.projections import queries
     from coloring.projections.inline import InlineProjection
 
     bar = _progress()
-    with ledger(db, catch_up=False, create=True) as (application, runner):
+    with ledger(db, catch_up=False, create=True, write="load", wait=wait) as (application, runner):
         # The bar appears once recording starts: a refused folder prints only its errors.
         task = None
 
@@ -229,9 +369,12 @@ def _load(folder: Path, db: str | None, mode: str | None) -> None:
                 task = bar.add_task(stage, total=total)
             bar.update(task, completed=done, total=total, description=stage)
 
+        load_id = loads.start(runner.db, str(folder.resolve()))
+        first_seq = application.seq
         application.inline = InlineProjection(runner)
         try:
-            summary = load_folder(application, folder, mode, progress)
+            runner.run()  # the ledger's totals are checked against the read models
+            summary = load_folder(application, folder, mode, progress, read_from=copy.path)
             if runner.pending() >= 20000:
                 bar.start()
                 projecting = bar.add_task("projecting", total=runner.pending())
@@ -239,13 +382,25 @@ def _load(folder: Path, db: str | None, mode: str | None) -> None:
             else:
                 runner.run()
         except (PilotInputError, LoadRefusedError) as e:
-            for line in str(e).splitlines():
-                err.print(line, highlight=False, markup=False, soft_wrap=True)
-            err.print(_("{folder}: nothing was recorded").format(folder=folder), highlight=False)
-            raise typer.Exit(2) from None
+            committed = application.seq - first_seq
+            if not committed:
+                loads.finish(runner.db, load_id, "refused")
+            _refused(folder, str(e), committed)
+        except ColoringError as e:
+            committed = application.seq - first_seq
+            if not committed:
+                loads.finish(runner.db, load_id, "refused")
+            fail(
+                f"{e}\n{folder}: "
+                + (
+                    f"{committed} record(s) were committed" if committed else "nothing was recorded"
+                ),
+                1,
+            )
         finally:
             if task is not None or bar.live.is_started:
                 bar.stop()
+        loads.finish(runner.db, load_id, "loaded")
         found = Counter(f.rule for f in queries.findings(runner.db))
     recorded = ", ".join(f"{n} {kind}" for kind, n in sorted(summary.records.items()))
     err.print(
@@ -377,7 +532,7 @@ def findings(
         render.findings(found, fmt.value, excel, out)
     if fmt is Format.table:
         err.print(ngettext("{n} finding", "{n} findings", len(found)).format(n=len(found)))
-    if check and found:
+    if check and (found or STATE.incomplete):
         raise typer.Exit(1)
 
 
@@ -550,7 +705,7 @@ def demo(
 
     source = folder or example_folder()
     target = db or "sqlite:///:memory:"
-    with ledger(target, catch_up=False, create=True) as (application, runner):
+    with ledger(target, catch_up=False, create=True, write="demo") as (application, runner):
         summary = load_folder(application, source)
         runner.run()
         err.print(

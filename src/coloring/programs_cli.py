@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 
+from coloring.cli_options import WaitOption
 from coloring.domain.time import Instant, InvalidTimeError, format_instant, parse_instant
 from coloring.i18n import _
 
@@ -134,6 +135,7 @@ def amend(
         typer.Option("--max-idle-days", help="The new idle limit, for deliveries from --at on."),
     ] = None,
     db: Annotated[str | None, typer.Option("--db", help=DB_HELP, show_default=False)] = None,
+    wait: WaitOption = 0.0,
 ) -> None:
     """Amend a program's expiry and/or idle limit from an instant on, as an event in its
     history: what was judged under the old terms stays judged."""
@@ -148,7 +150,7 @@ def amend(
         expires_at=None if expires_at is None else _instant(expires_at, "--expires-at"),
         max_idle_days=max_idle_days,
     )
-    with ledger(db, create=True) as (application, runner):
+    with ledger(db, create=True, write="amend", wait=wait) as (application, runner):
         try:
             number = application.amend_program(amendment, source="coloring amend")
         except TermsAmendmentError as e:

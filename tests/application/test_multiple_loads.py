@@ -226,3 +226,15 @@ def test_findings_json_is_the_same_text_after_a_second_load(tmp_path: Path) -> N
     first = json.loads(findings_text(db))
     load(folder, db=db)
     assert json.loads(findings_text(db)) == first
+
+
+def test_a_folder_that_only_adds_an_animal_to_an_earlier_purchase_counts_it_in_the_summary(
+    tmp_path: Path,
+) -> None:
+    first, _ = late_animals(tmp_path)
+    db = f"sqlite:///{tmp_path / 'ledger.db'}"
+    load(first.write(), db=db)
+    only_animal = Folder(tmp_path / "animal").purchase_animals(("P1", "KZ2", "cow", "100"))
+    result = load(only_animal.write(), db=db)
+    assert f"loaded {tmp_path / 'animal'} (observe mode): 1 purchase_animal;" in result.stderr
+    assert "nothing new" not in result.stderr

@@ -227,7 +227,10 @@ def test_payer_equal_to_payee_names_the_payee_column(tmp_path: Path) -> None:
 def test_loading_a_missing_folder_exits_2(tmp_path: Path) -> None:
     result = run("load", tmp_path / "nowhere", "--db", f"sqlite:///{tmp_path / 'x.db'}")
     assert result.exit_code == 2
-    assert messages(result.stderr) == [f"error: {tmp_path / 'nowhere'}: not a folder"]
+    assert messages(result.stderr) == [
+        f"{tmp_path / 'nowhere'}:0: -: no such folder",
+        f"{tmp_path / 'nowhere'}: nothing was recorded",
+    ]
 
 
 def test_an_unknown_mode_exits_2(tmp_path: Path) -> None:

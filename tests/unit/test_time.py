@@ -54,6 +54,28 @@ def test_one_moment_written_in_two_offsets_is_one_instant() -> None:
     assert (str(kz), str(utc)) == ("2025-01-01T05:00:00+05:00", "2025-01-01T00:00:00+00:00")
 
 
+FIRST = parse_instant("0001-01-01T00:00+14:00").us
+LAST = parse_instant("9999-12-31T23:59:59.999999-12:00").us
+
+
+@given(st.integers(FIRST, LAST), st.integers(-14 * 60, 14 * 60))
+def test_every_instant_the_contract_reads_prints_at_every_offset_in_the_same_form(
+    us: int, offset: int
+) -> None:
+    text = format_instant(us, offset)
+    local = text[: -len("+05:00")]
+    if local.startswith(("0000-", "10000-")):
+        return  # beyond the calendar of datetime at this offset: the first or last day
+    assert parse_instant(text) == Instant(us - us % 1_000_000, offset)
+
+
+def test_an_instant_of_year_9999_prints_in_year_10000_at_plus_five() -> None:
+    late = parse_instant("9999-12-31T23:00-12:00")
+    assert format_instant(late.us, 300) == "10000-01-01T16:00:00+05:00"
+    early = parse_instant("0001-01-01T00:00+14:00")
+    assert format_instant(early.us, -720) == "0000-12-30T22:00:00-12:00"
+
+
 @given(
     us=st.integers(min_value=FIRST_US, max_value=LAST_US),
     offset=st.integers(min_value=-23 * 60 - 59, max_value=23 * 60 + 59),

@@ -134,10 +134,17 @@ class Ledger:
 
     def __init__(self, url: str | None = None, *, catch_up: bool = True) -> None:
         from coloring.application import ColoringApplication
+        from coloring.locking import CATCH_UP, WriteLock, reader_may_create
         from coloring.projections.runner import ProjectionRunner
 
-        self._app = ColoringApplication(url)
-        self._runner = ProjectionRunner(self._app)
+        # Tables are created only under the write lock, if it is free: never beside a writer.
+        lock = WriteLock(url, CATCH_UP)
+        try:
+            held = lock.try_acquire(create=reader_may_create(lock.url))
+            self._app = ColoringApplication(url, env=None if held else {"CREATE_TABLE": "n"})
+            self._runner = ProjectionRunner(self._app, create=held)
+        finally:
+            lock.release()
         self._owned = True
         self._catch_up = catch_up
 
@@ -173,17 +180,23 @@ class Ledger:
             self._app.close()
 
     def _db(self) -> Any:
-        if self._catch_up:
-            self._runner.run()
+        # Catching up writes: only when no writer holds the ledger (else read it as it is).
+        if self._catch_up and self._runner.pending():
+            from coloring.locking import catch_up_if_free
+
+            catch_up_if_free(self._runner)
         return self._runner.db
 
     def load(self, folder: str | PathLike[str], mode: str | None = None) -> LoadSummary:
         """Load a pilot folder (contract v1) as `coloring load` does: all of it or nothing
         (raises `ColoringError` with every problem found)."""
+        from coloring.locking import WriteLock
         from coloring.pilot.loader import load_folder
 
-        summary = load_folder(self._app, Path(folder), mode)
-        self._runner.run()
+        with WriteLock(self._app.db_url, "load") as lock:
+            lock.acquire()
+            summary = load_folder(self._app, Path(folder), mode)
+            self._runner.run()
         return LoadSummary(
             summary.mode,
             dict(summary.records),

@@ -24,6 +24,7 @@ from coloring.domain.time import format_instant
 AMOUNT = pa.decimal128(20, 2)
 INSTANT = pa.timestamp("us", tz="UTC")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_NAIVE_EPOCH = datetime(1970, 1, 1)
 
 
 def tenge(tiyn: int) -> Decimal:
@@ -32,9 +33,17 @@ def tenge(tiyn: int) -> Decimal:
 
 
 def aware(us: int, offset_minutes: int) -> datetime:
-    """Microseconds since the epoch -> a datetime in the offset it was written with."""
+    """Microseconds since the epoch -> a datetime in the offset it was written with.
+
+    Computed on the local time, which is within datetime's years 1-9999 for every instant the
+    contract reads in its own offset (0001-01-01T00:00+14:00 is in year 0 at UTC). An instant
+    beyond them at this offset is given as the first or last representable moment."""
     tz = timezone(timedelta(minutes=offset_minutes))
-    return (_EPOCH + timedelta(microseconds=us)).astimezone(tz)
+    try:
+        local = _NAIVE_EPOCH + timedelta(microseconds=us + offset_minutes * 60_000_000)
+    except OverflowError:
+        local = datetime.min if us < 0 else datetime.max
+    return local.replace(tzinfo=tz)
 
 
 def offset_minutes(at: datetime) -> int:

@@ -75,7 +75,11 @@ def format_instant(us: int, offset_minutes: int) -> str:
     if day_text is None:
         if len(_DAY_TEXTS) >= 4096:
             _DAY_TEXTS.clear()
-        day_text = _DAY_TEXTS[day] = (_NAIVE_EPOCH + timedelta(days=day)).date().isoformat()
+        try:
+            text = (_NAIVE_EPOCH + timedelta(days=day)).date().isoformat()
+        except OverflowError:
+            text = _civil_date(day)
+        day_text = _DAY_TEXTS[day] = text
     offset_text = _OFFSET_TEXTS.get(offset_minutes)
     if offset_text is None:
         sign = "+" if offset_minutes >= 0 else "-"
@@ -85,6 +89,22 @@ def format_instant(us: int, offset_minutes: int) -> str:
     return (
         f"{day_text}T{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}{offset_text}"
     )
+
+
+def _civil_date(day: int) -> str:
+    """A day outside datetime's years 1-9999 (an instant near the limits seen at another
+    offset, e.g. 9999-12-31T23:00-12:00 at +05:00 is in year 10000), in the same form."""
+    # Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's civil_from_days).
+    z = day + 719_468
+    era = z // 146_097
+    doe = z - era * 146_097
+    yoe = (doe - doe // 1460 + doe // 36_524 - doe // 146_096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    d = doy - (153 * mp + 2) // 5 + 1
+    month = mp + 3 if mp < 10 else mp - 9
+    year = yoe + era * 400 + (month <= 2)
+    return f"{year:04d}-{month:02d}-{d:02d}"
 
 
 def parse_instant(text: str) -> Instant:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from coloring.cli_options import WaitOption
 from coloring.i18n import _
 from coloring.integrity.merkle import audit_path, merkle_root
 from coloring.integrity.seal import (
@@ -139,14 +140,14 @@ def _refuse_broken(chain: ChainReport, doing: str) -> None:
         )
 
 
-def rebuild(db: DbOption = None) -> None:
+def rebuild(db: DbOption = None, wait: WaitOption = 0.0) -> None:
     """Drop the read models and replay them from the event log (never changes an event). The
     hash chain is checked page by page as the log is read: at a break the rebuild stops before
     folding the tampered page, and exits 1 naming the position."""
     from coloring.cli import err, fail, ledger
     from coloring.integrity.chain import ChainBrokenError, ChainGuard
 
-    with ledger(db, catch_up=False) as (_application, runner):
+    with ledger(db, catch_up=False, write="rebuild", wait=wait) as (_application, runner):
         guard = ChainGuard(runner.db)
         runner.log.inspect = guard
         try:
@@ -288,14 +289,14 @@ def check_proof_command(
     )
 
 
-def migrate(db: DbOption = None) -> None:
+def migrate(db: DbOption = None, wait: WaitOption = 0.0) -> None:
     """Chain the events written before the hash chain existed. This vouches for them AS THEY ARE
     NOW (check them first) and re-links the whole chain: seals taken before no longer match."""
     from coloring.cli import err, ledger
     from coloring.integrity.chain import recompute
     from coloring.integrity.migrate import chain_unchained
 
-    with ledger(db, catch_up=False) as (app, runner):
+    with ledger(db, catch_up=False, write="migrate", wait=wait) as (app, runner):
         chain = recompute(runner.db, app)
         _refuse_broken(chain, "migrate")
         if not chain.unchained:

@@ -35,6 +35,7 @@ from coloring.domain.records import (
     SubsidyRecord,
     TransferRecord,
 )
+from coloring.pilot.limits import check_totals
 from coloring.pilot.reader import InputError, PilotFolder, PilotInputError, Sourced, read_folder
 
 BATCH = 5000
@@ -210,18 +211,20 @@ def load_folder(
     folder: Path,
     mode: str | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    read_from: Path | None = None,
 ) -> LoadSummary:
     """Load one pilot folder. Raises PilotInputError or LoadRefusedError and records nothing
     when the folder cannot be loaded.
 
     Two passes over the folder's dated records, streamed from disk in the spec's order: the
     first finds what is already recorded (skipped on a ledger empty at the start), the second
-    applies the rest.
+    applies the rest. `read_from` is where the folder's files are read (a private copy of
+    `folder`, see `intake`); records name `folder` as their source.
     """
     current = app.mode()
     if current is not None and mode is not None and mode != current:
         app.open_ledger(mode)  # raises LedgerModeError with the explanation
-    pilot = read_folder(folder, LedgerView(app))
+    pilot = read_folder(read_from or folder, LedgerView(app))
     plan = _Plan(app)
     undated = [
         (plan.key(s), s) for s in [*pilot.participants, *pilot.programs, *pilot.reference_prices]
@@ -246,6 +249,7 @@ def load_folder(
                 "ledger",
             )
         )
+    plan.errors.extend(check_totals(app, read_from or folder))
     if plan.errors:
         raise LoadRefusedError(sorted(plan.errors, key=lambda e: (e.file, e.line, e.column)))
 
@@ -273,6 +277,7 @@ def load_folder(
             tick()
         if plan.late_animals:
             app.add_animals(plan.late_animals, source=str(folder))
+            summary.records["purchase_animal"] += len(plan.late_animals)
         plan.restart()
         for i, record in enumerate(pilot.dated()):
             key = plan.key(record)

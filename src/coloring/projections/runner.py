@@ -96,12 +96,15 @@ def records_in(event: Any) -> int:
 
 
 class ProjectionRunner:
-    def __init__(self, app: Any, db: Database | None = None, name: str = PROJECTION) -> None:
+    def __init__(
+        self, app: Any, db: Database | None = None, name: str = PROJECTION, create: bool = True
+    ) -> None:
         self.app = app
         self.db = db or Database(app.recorder.datastore, "postgres" in app.db_url)
         self.name = name
-        with self.db.transaction() as c:
-            schema.create(c)
+        if create:  # a reader without the write lock creates nothing
+            with self.db.transaction() as c:
+                schema.create(c)
         self.log = EventLog(app, self.db)
 
     def position(self, c: Cursor | None = None) -> int:

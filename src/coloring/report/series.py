@@ -22,8 +22,14 @@ EPOCH = date(1970, 1, 1)
 STATES = ("spent on purpose", "spent with findings", "returned", "idle", "held")
 
 
+_FIRST_DAY, _LAST_DAY = (date.min - EPOCH).days, (date.max - EPOCH).days
+
+
 def day_of(us: int) -> date:
-    return EPOCH + timedelta(days=(us + LOCAL_US) // DAY_US)
+    """The calendar day of an instant at +05:00; instants beyond the calendar's years 1-9999
+    there (9999-12-31T23:00-12:00 is in year 10000 at +05:00) count on its first or last day."""
+    days = (us + LOCAL_US) // DAY_US
+    return EPOCH + timedelta(days=min(max(days, _FIRST_DAY), _LAST_DAY))
 
 
 def start_of(d: date) -> int:

@@ -1,0 +1,147 @@
+"""Taking in a pilot folder: its files are checked and copied to a private place first.
+
+A load reads its folder two or three times (validation, then the passes that record). If a
+file changed in between, rows would be recorded that were never validated. So every file is
+copied once, byte for byte, into a private temporary folder, and the load validates and records
+that copy: what is recorded is exactly what was validated, whatever happens to the folder
+meanwhile. The copy is checked against the original's size, change time and inode before and
+after copying (a file edited while it is copied is an error), and afterwards `changed_since()`
+tells which originals changed during the load.
+
+Every contract file must be a regular file that can be read: a directory, a FIFO (never opened:
+reading one would block), a device, a dangling symbolic link or a symbolic link loop is an
+input error, as are a missing folder, a file given as the folder and a folder that cannot be
+read, all in the `path:0: -: reason` form.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import stat
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from coloring.pilot.contract import FILES
+from coloring.pilot.errors import ErrorSink
+
+_CHUNK = 1 << 20
+
+
+@dataclass
+class TakenFolder:
+    """The private copy of a folder (`path`) and what each original looked like."""
+
+    source: Path
+    path: Path
+    stamps: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
+
+    def changed_since(self) -> list[str]:
+        """The contract files whose original differs now from what was copied."""
+        changed = []
+        for name, stamp in sorted(self.stamps.items()):
+            try:
+                now = _stamp(os.stat(self.source / name))
+            except OSError:
+                changed.append(name)
+                continue
+            if now != stamp:
+                changed.append(name)
+        return changed
+
+
+def _stamp(st: os.stat_result) -> tuple[int, int, int, int]:
+    return st.st_ino, st.st_dev, st.st_size, st.st_mtime_ns
+
+
+def _reason(e: OSError, path: Path) -> str:
+    if e.errno == errno.ELOOP:
+        return "cannot be read: a symbolic link loop"
+    if e.errno == errno.ENOENT and path.is_symlink():
+        return "cannot be read: a symbolic link to nothing"
+    if e.errno in (errno.EACCES, errno.EPERM):
+        return "cannot be read: permission denied"
+    return f"cannot be read: {e.strerror or e}"
+
+
+def _entries(folder: Path, sink: ErrorSink) -> list[Path] | None:
+    where = str(folder)
+    try:
+        st = os.stat(folder)
+    except FileNotFoundError:
+        sink.add(where, 0, "-", "no such folder")
+        return None
+    except OSError as e:
+        sink.add(where, 0, "-", _reason(e, folder))
+        return None
+    if not stat.S_ISDIR(st.st_mode):
+        sink.add(where, 0, "-", "not a folder (expected a folder of pilot CSV files)")
+        return None
+    try:
+        with os.scandir(folder) as it:
+            return sorted(Path(e.path) for e in it if e.name.lower().endswith(".csv"))
+    except OSError as e:
+        sink.add(where, 0, "-", _reason(e, folder))
+        return None
+
+
+def _copy(path: Path, target: Path, sink: ErrorSink) -> tuple[int, int, int, int] | None:
+    """Copy one contract file; its stamp, or None after reporting why it cannot be used."""
+    name = path.name
+    try:
+        st = os.stat(path)
+    except OSError as e:
+        sink.add(name, 0, "-", _reason(e, path))
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        sink.add(name, 0, "-", "not a regular file")
+        return None
+    try:
+        # O_NONBLOCK: if the name became a FIFO since the check, opening it does not block.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as e:
+        sink.add(name, 0, "-", _reason(e, path))
+        return None
+    with os.fdopen(fd, "rb") as src:
+        before = os.fstat(fd)
+        if not stat.S_ISREG(before.st_mode):
+            sink.add(name, 0, "-", "not a regular file")
+            return None
+        try:
+            with target.open("wb") as dst:
+                shutil.copyfileobj(src, dst, _CHUNK)
+        except OSError as e:
+            sink.add(name, 0, "-", _reason(e, path))
+            return None
+        after = os.fstat(fd)
+    if _stamp(before) != _stamp(after) or _stamp(before) != _stamp(st):
+        sink.add(name, 0, "-", "the file changed while it was being read; load it again")
+        return None
+    return _stamp(after)
+
+
+@contextmanager
+def taken(folder: Path, sink: ErrorSink) -> Iterator[TakenFolder | None]:
+    """The folder's `.csv` files, checked and copied to a private temporary folder (removed
+    afterwards); None when the folder or a contract file cannot be used (errors in `sink`).
+
+    Files that are not of the contract are copied empty: only their names matter (they are
+    reported by the reader)."""
+    entries = _entries(folder, sink)
+    if entries is None:
+        yield None
+        return
+    with tempfile.TemporaryDirectory(prefix="coloring-load-") as tmp:
+        copy = TakenFolder(folder, Path(tmp))
+        for path in entries:
+            if path.name in FILES:
+                stamp = _copy(path, copy.path / path.name, sink)
+                if stamp is not None:
+                    copy.stamps[path.name] = stamp
+            elif path.is_file():
+                (copy.path / path.name).touch()
+        yield None if sink.errors else copy
