@@ -11,12 +11,24 @@ they have the fields the per-record events (`UnitsAllocated`, `UnitsTransferred`
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from operator import attrgetter
 from typing import Any, ClassVar
 
 
+class _Entry:
+    """A movement as a page stores it: `[KIND, every field but program_id, in order]`, which
+    is what `movements` reads back (the page's program is the event's)."""
+
+    __slots__ = ()
+    KIND: ClassVar[str]
+
+    def to_entry(self) -> list[Any]:
+        return [self.KIND, *_ENTRY_FIELDS[type(self)](self)]
+
+
 @dataclass(frozen=True, slots=True)
-class Allocated:
+class Allocated(_Entry):
     """Units issued to a recipient (`outcome`: held, spent or returned at once)."""
 
     KIND: ClassVar[str] = "allocated"
@@ -30,22 +42,9 @@ class Allocated:
     at_offset: int
     outcome: str
 
-    def to_entry(self) -> list[Any]:
-        return [
-            self.KIND,
-            self.seq,
-            self.allocation_id,
-            self.payer,
-            self.recipient,
-            self.amount,
-            self.at_us,
-            self.at_offset,
-            self.outcome,
-        ]
-
 
 @dataclass(frozen=True, slots=True)
-class Transferred:
+class Transferred(_Entry):
     """A payment applied: `pieces` moved (front of the payer's queue first, each
     `[allocation_id, start, end, delivered_by]`), where they went, the document it counts
     towards and the rules it broke at its instant (`[rule, amount_tiyn]`)."""
@@ -65,26 +64,9 @@ class Transferred:
     pieces: list[list[Any]]
     findings: list[list[Any]]
 
-    def to_entry(self) -> list[Any]:
-        return [
-            self.KIND,
-            self.seq,
-            self.transfer_id,
-            self.payer,
-            self.payee,
-            self.amount,
-            self.at_us,
-            self.at_offset,
-            self.purpose_ref,
-            self.settles,
-            self.outcome,
-            self.pieces,
-            self.findings,
-        ]
-
 
 @dataclass(frozen=True, slots=True)
-class Refused:
+class Refused(_Entry):
     """A payment refused whole: nothing moved, nothing settled."""
 
     KIND: ClassVar[str] = "refused"
@@ -99,23 +81,9 @@ class Refused:
     purpose_ref: str | None
     findings: list[list[Any]]
 
-    def to_entry(self) -> list[Any]:
-        return [
-            self.KIND,
-            self.seq,
-            self.transfer_id,
-            self.payer,
-            self.payee,
-            self.amount,
-            self.at_us,
-            self.at_offset,
-            self.purpose_ref,
-            self.findings,
-        ]
-
 
 @dataclass(frozen=True, slots=True)
-class Accepted:
+class Accepted(_Entry):
     """An act of work accepted under a contract of the program: it raises what the contract
     may be paid (the lesser of its value and its acts so far)."""
 
@@ -128,21 +96,15 @@ class Accepted:
     at_us: int
     at_offset: int
 
-    def to_entry(self) -> list[Any]:
-        return [
-            self.KIND,
-            self.seq,
-            self.act_id,
-            self.contract_id,
-            self.amount,
-            self.at_us,
-            self.at_offset,
-        ]
-
 
 Movement = Allocated | Transferred | Refused | Accepted
 _TYPES: dict[str, type[Allocated] | type[Transferred] | type[Refused] | type[Accepted]] = {
     t.KIND: t for t in (Allocated, Transferred, Refused, Accepted)
+}
+
+
+_ENTRY_FIELDS: dict[type[_Entry], attrgetter[tuple[Any, ...]]] = {
+    t: attrgetter(*(f.name for f in fields(t)[1:])) for t in _TYPES.values()
 }
 
 
