@@ -158,13 +158,10 @@ def ledger(
         from coloring.dburl import DatabaseUrlError, database_url
         from coloring.domain.errors import DatabaseUnavailableError
         from coloring.locking import CATCH_UP, FreshFiles, WriteLock, reader_may_create
-        from coloring.persistence import check_database, require_ledger
+        from coloring.persistence import require_ledger
         from coloring.projections.runner import ProjectionRunner
 
-        if create:
-            # Before the lock, whose own connection would fail less precisely.
-            check_database(database_url(db))
-        else:
+        if not create:
             # Before the lock: a reader must not leave even a lock file where no ledger is.
             require_ledger(database_url(db))
         lock = WriteLock(db, write or CATCH_UP)

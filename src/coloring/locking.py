@@ -29,12 +29,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
-from urllib.parse import unquote, urlparse
 
 import psycopg
 
 from coloring.domain.errors import ColoringError, DatabaseUnavailableError
-from coloring.persistence import database_url, sqlite_file
+from coloring.persistence import database_url, postgres_connect, sqlite_file
 
 # A fixed key meaning "the ledger's writer" (advisory locks are scoped to one database).
 ADVISORY_KEY = 0x2C5A_1D0E_6B3F_4A97
@@ -210,22 +209,7 @@ class WriteLock:
     # -- PostgreSQL --------------------------------------------------------------------
 
     def _connect(self) -> psycopg.Connection[Any]:
-        p = urlparse(self.url)
-        try:
-            return psycopg.connect(
-                dbname=p.path.strip("/"),
-                host=p.hostname,
-                port=p.port or 5432,
-                user=unquote(p.username or "postgres"),
-                password=unquote(p.password or ""),
-                connect_timeout=5,
-                autocommit=True,
-            )
-        except psycopg.Error as e:
-            raise DatabaseUnavailableError(
-                f"cannot open the ledger at {self.url}: {str(e).strip()} (check the server, "
-                "and --db / COLORING_DB)"
-            ) from None
+        return postgres_connect(self.url)
 
     def _advisory(self) -> bool:
         conn = self._connect()

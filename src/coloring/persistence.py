@@ -117,10 +117,11 @@ def check_database(url: str) -> None:
     connection pool would retry for its whole timeout and then say only that it got no
     connection). SQLite URLs need no check."""
     if urlparse(url).scheme in ("postgresql", "postgres"):
-        _postgres_connect(url).close()
+        postgres_connect(url).close()
 
 
-def _postgres_connect(url: str) -> psycopg.Connection[Any]:
+def postgres_connect(url: str) -> psycopg.Connection[Any]:
+    """A connection of its own to a PostgreSQL ledger's database; a missing database is named."""
     env = environment_for(url)
     try:
         return psycopg.connect(
@@ -162,7 +163,7 @@ def require_ledger(url: str) -> None:
             raise NoLedgerError(hint)
         return
     environment_for(url)
-    with _postgres_connect(url) as connection:
+    with postgres_connect(url) as connection:
         row = connection.execute("SELECT to_regclass(%s)", (EVENTS_TABLE["postgresql"],)).fetchone()
     if row is None or row[0] is None:
         raise NoLedgerError(hint)

@@ -28,18 +28,10 @@ from coloring.domain.errors import (
     TimeOrderError,
 )
 from coloring.domain.records import (
-    ActRecord,
-    AllocationRecord,
-    AnimalRecord,
-    ContractRecord,
-    LoanRecord,
-    ParticipantRecord,
-    ProgramRecord,
+    PILOT_RECORDS,
     PurchaseRecord,
     ReferencePriceRecord,
     RegistryRecord,
-    SubsidyRecord,
-    TransferRecord,
 )
 from coloring.domain.registry import OWNING_EVENTS, RegistryExtract, RegistryFact
 from coloring.domain.time import Instant
@@ -104,23 +96,7 @@ def _canonical(cls: type) -> Callable[[Any], str]:
     return made
 
 
-_CANONICAL: dict[type, Callable[[Any], str]] = {
-    cls: _canonical(cls)
-    for cls in (
-        ActRecord,
-        AllocationRecord,
-        AnimalRecord,
-        ContractRecord,
-        LoanRecord,
-        ParticipantRecord,
-        ProgramRecord,
-        PurchaseRecord,
-        ReferencePriceRecord,
-        RegistryRecord,
-        SubsidyRecord,
-        TransferRecord,
-    )
-}
+_CANONICAL: dict[type, Callable[[Any], str]] = {cls: _canonical(cls) for cls in PILOT_RECORDS}
 
 
 def _recording_order(e: Any) -> tuple[int, int, int]:

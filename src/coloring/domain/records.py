@@ -212,3 +212,19 @@ DATED_ORDER: dict[type, int] = {
     ActRecord: 6,
     TransferRecord: 7,
 }
+
+PILOT_RECORDS: tuple[type, ...] = (
+    ActRecord,
+    AllocationRecord,
+    AnimalRecord,
+    ContractRecord,
+    LoanRecord,
+    ParticipantRecord,
+    ProgramRecord,
+    PurchaseRecord,
+    ReferencePriceRecord,
+    RegistryRecord,
+    SubsidyRecord,
+    TransferRecord,
+)
+"""Every kind of record a pilot folder holds (what the record index digests)."""
