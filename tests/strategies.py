@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from coloring.application import ColoringApplication
 from coloring.domain.aggregates import TaggedTenge
-from coloring.domain.movements import Allocated, Movement, Refused, Transferred, movements
+from coloring.domain.movements import Allocated, Movement, Transferred, movements
 from coloring.domain.records import (
     ActRecord,
     AllocationRecord,
@@ -108,53 +108,11 @@ def money_movements(app: ColoringApplication) -> list[Movement]:
     for e in domain_events(app):
         if isinstance(e, TaggedTenge.PaymentsRecorded):
             found.extend(movements(e.program_id, e.entries))
-        elif isinstance(e, TaggedTenge.UnitsAllocated):
-            found.append(
-                Allocated(
-                    e.program_id,
-                    e.seq,
-                    e.allocation_id,
-                    e.payer,
-                    e.recipient,
-                    e.amount,
-                    e.at_us,
-                    e.at_offset,
-                    e.outcome,
-                )
-            )
-        elif isinstance(e, TaggedTenge.UnitsTransferred):
-            found.append(
-                Transferred(
-                    e.program_id,
-                    e.seq,
-                    e.transfer_id,
-                    e.payer,
-                    e.payee,
-                    e.amount,
-                    e.at_us,
-                    e.at_offset,
-                    e.purpose_ref,
-                    e.settles,
-                    e.outcome,
-                    e.pieces,
-                    e.findings,
-                )
-            )
-        elif isinstance(e, TaggedTenge.TransferRefused):
-            found.append(
-                Refused(
-                    e.program_id,
-                    e.seq,
-                    e.transfer_id,
-                    e.payer,
-                    e.payee,
-                    e.amount,
-                    e.at_us,
-                    e.at_offset,
-                    e.purpose_ref,
-                    e.findings,
-                )
-            )
+        elif isinstance(
+            e,
+            TaggedTenge.UnitsAllocated | TaggedTenge.UnitsTransferred | TaggedTenge.TransferRefused,
+        ):
+            found.append(e.movement())
     return found
 
 

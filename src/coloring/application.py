@@ -17,6 +17,7 @@ from coloring.domain.errors import (
     UnknownRecordError,
 )
 from coloring.domain.money import MAX_TIYN
+from coloring.domain.movements import PaymentFinding
 from coloring.domain.records import (
     ActRecord,
     AllocationRecord,
@@ -235,7 +236,7 @@ class ColoringApplication(LedgerStore):
                 enforce=self.mode() == Mode.ENFORCE,
             )
         )
-        findings = [[str(rule), amount] for rule, amount in verdict.findings]
+        findings = [PaymentFinding(str(rule), amount) for rule, amount in verdict.findings]
         common: dict[str, Any] = dict(
             transfer_id=r.transfer_id,
             payer=r.payer,

@@ -259,7 +259,7 @@ def test_a_payment_is_judged_against_the_acts_accepted_at_or_before_it(
     second = app.pay(TransferRecord("T2", after(T0, hours=4), "P1", "F1", "S", 600, "C1"))
     assert first.findings == [("OVERPAYMENT", 100)]
     assert second.findings == []
-    assert transfer_events(app)["T1"].findings == [["OVERPAYMENT", 100]]  # type: ignore[attr-defined]
+    assert transfer_events(app)["T1"].findings == [("OVERPAYMENT", 100)]  # type: ignore[attr-defined]
 
 
 def test_a_purpose_ref_to_a_document_not_yet_dated_is_a_mismatch_then_a_match_once_it_is(

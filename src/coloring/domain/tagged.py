@@ -18,14 +18,19 @@ from coloring.domain.ids import natural_id
 from coloring.domain.movements import (
     Accepted,
     Allocated,
+    MovedPiece,
     Movement,
+    PaymentFinding,
     Refused,
     Transferred,
     movements,
 )
 from coloring.domain.units import (
+    ALLOC,
     DELIVERED_BY,
+    END,
     PREVIOUS,
+    START,
     Piece,
     Queue,
     peek_prefix,
@@ -58,12 +63,14 @@ class TaggedTenge(Aggregate):
 
         TOPIC = "coloring.TaggedTenge.PaymentsRecorded"
         program_id: str
-        entries: list[list[Any]]
+        entries: list[list[Any]]  # JSON arrays: `movements` reads them as typed movements
 
-        def apply(self, aggregate: Any) -> None:
+        def apply(self, aggregate: TaggedTenge) -> None:
             aggregate._replay_page(self.entries)
 
     # The per-record events of ledgers written before pages: still replayed, never recorded.
+    # Their pieces and findings are JSON arrays as stored (`[allocation, start, end,
+    # delivered_by]`, `[rule, amount]`); `movement()` gives the typed movement the fold reads.
 
     class UnitsAllocated(Aggregate.Event):
         TOPIC = "coloring.TaggedTenge.UnitsAllocated"
@@ -77,6 +84,19 @@ class TaggedTenge(Aggregate):
         outcome: str
         seq: int
 
+        def movement(self) -> Allocated:
+            return Allocated(
+                self.program_id,
+                self.seq,
+                self.allocation_id,
+                self.payer,
+                self.recipient,
+                self.amount,
+                self.at_us,
+                self.at_offset,
+                self.outcome,
+            )
+
     class UnitsTransferred(Aggregate.Event):
         TOPIC = "coloring.TaggedTenge.UnitsTransferred"
         program_id: str
@@ -89,9 +109,26 @@ class TaggedTenge(Aggregate):
         purpose_ref: str | None
         settles: str | None
         outcome: str
-        pieces: list[list[Any]]
-        findings: list[list[Any]]
+        pieces: list[list[str | int]]
+        findings: list[list[str | int]]
         seq: int
+
+        def movement(self) -> Transferred:
+            return Transferred(
+                self.program_id,
+                self.seq,
+                self.transfer_id,
+                self.payer,
+                self.payee,
+                self.amount,
+                self.at_us,
+                self.at_offset,
+                self.purpose_ref,
+                self.settles,
+                self.outcome,
+                [MovedPiece(str(a), int(s), int(e), str(d)) for a, s, e, d in self.pieces],
+                _findings(self.findings),
+            )
 
     class TransferRefused(Aggregate.Event):
         TOPIC = "coloring.TaggedTenge.TransferRefused"
@@ -103,8 +140,22 @@ class TaggedTenge(Aggregate):
         at_us: int
         at_offset: int
         purpose_ref: str | None
-        findings: list[list[Any]]
+        findings: list[list[str | int]]
         seq: int
+
+        def movement(self) -> Refused:
+            return Refused(
+                self.program_id,
+                self.seq,
+                self.transfer_id,
+                self.payer,
+                self.payee,
+                self.amount,
+                self.at_us,
+                self.at_offset,
+                self.purpose_ref,
+                _findings(self.findings),
+            )
 
     @staticmethod
     def create_id(program_id: str) -> UUID:
@@ -174,15 +225,18 @@ class TaggedTenge(Aggregate):
         purpose_ref: str | None,
         settles: str | None,
         outcome: str,
-        findings: list[list[Any]],
+        findings: list[PaymentFinding],
         seq: int,
-    ) -> list[Piece]:
+    ) -> list[MovedPiece]:
         """Apply a payment the application has judged; returns the pieces moved."""
         if not isinstance(amount, int) or amount <= 0:
             raise InvalidAmountError(amount)
         if amount > self.held(payer):
             raise InsufficientUnitsError(payer, self.program_id, amount, self.held(payer))
-        pieces = [p[: DELIVERED_BY + 1] for p in self.peek(payer, amount)]
+        pieces = [
+            MovedPiece(p[ALLOC], p[START], p[END], p[DELIVERED_BY])
+            for p in self.peek(payer, amount)
+        ]
         self._apply_live(
             Transferred(
                 self.program_id,
@@ -211,7 +265,7 @@ class TaggedTenge(Aggregate):
         at_us: int,
         at_offset: int,
         purpose_ref: str | None,
-        findings: list[list[Any]],
+        findings: list[PaymentFinding],
         seq: int,
     ) -> None:
         self._apply_live(
@@ -261,7 +315,7 @@ class TaggedTenge(Aggregate):
         self._apply(m)
         self.__dict__.setdefault("_page", []).append(m)
 
-    def _replay_page(self, entries: list[list[Any]]) -> None:
+    def _replay_page(self, entries: list[list[Any]]) -> None:  # JSON arrays, as stored
         if self.__dict__.get("_sealing") is entries:
             return
         for m in movements(self.program_id, entries):
@@ -337,8 +391,8 @@ class TaggedTenge(Aggregate):
         purpose_ref: str | None,
         settles: str | None,
         outcome: str,
-        pieces: list[list[Any]],
-        findings: list[list[Any]],
+        pieces: list[list[str | int]],
+        findings: list[list[str | int]],
         seq: int,
     ) -> None:
         self._move(transfer_id, payer, payee, amount, outcome, settles)
@@ -354,10 +408,14 @@ class TaggedTenge(Aggregate):
         at_us: int,
         at_offset: int,
         purpose_ref: str | None,
-        findings: list[list[Any]],
+        findings: list[list[str | int]],
         seq: int,
     ) -> None:
         """Nothing moves: the refusal is history, not state."""
+
+
+def _findings(arrays: list[list[str | int]]) -> list[PaymentFinding]:
+    return [PaymentFinding(str(rule), int(amount)) for rule, amount in arrays]
 
 
 class InsufficientUnitsError(InvalidAmountError):

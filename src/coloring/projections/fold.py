@@ -66,8 +66,8 @@ class Fold(MoneyFold):
 
     # -- routing -----------------------------------------------------------------------
 
-    def apply(self, topic: str, event: object, n: int) -> None:
-        """Fold one event (`topic` as recorded, notification id `n`), dispatched on its class;
+    def apply(self, event: object, n: int) -> None:
+        """Fold one event (notification id `n`), dispatched on its class;
         events no read model needs (an aggregate's creation, a price list opened) are skipped.
         Page events come first: they are most of a log."""
         match event:
@@ -98,11 +98,11 @@ class Fold(MoneyFold):
             case Ledger.Opened():
                 self.mode = event.mode
             case TaggedTenge.UnitsAllocated():
-                self.on_units_allocated(event, n)
+                self.on_units_allocated(event.movement(), n)
             case TaggedTenge.UnitsTransferred():
-                self.on_units_transferred(event, n)
+                self.on_units_transferred(event.movement(), n)
             case TaggedTenge.TransferRefused():
-                self.on_transfer_refused(event, n)
+                self.on_transfer_refused(event.movement(), n)
             case Animal.FactRecorded():
                 self.on_fact_recorded(event)
 

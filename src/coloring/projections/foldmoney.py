@@ -15,11 +15,9 @@ from coloring.domain.movements import Accepted, Allocated, Refused, Transferred,
 from coloring.domain.tagged import TaggedTenge
 from coloring.domain.time import DAY_US
 
-Allocation = Allocated | TaggedTenge.UnitsAllocated
-Payment = Transferred | TaggedTenge.UnitsTransferred
-Refusal = Refused | TaggedTenge.TransferRefused
 Act = Accepted | Contract.ActAccepted | EarlyActs.ActAccepted
-"""A movement of a page and the per-record event of older ledgers have the same fields."""
+"""An act of a page and the per-record events of older ledgers have the same fields (the
+per-record money events of older ledgers are folded as the movements they give, `movement()`)."""
 
 IDLE_LIMIT_CAP_US = 2**62
 """An idle limit past every instant (years 1 to 9999 span under 2**59 us) means never idle;
@@ -33,6 +31,7 @@ class MoneyFold:
     """Each program's idle limit for deliveries from now on (reference data, see `Fold`)."""
 
     def _reset(self) -> None:
+        # Rows for the database, per table: `Any` is the SQL boundary (each table its columns).
         self.rows: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
         self.steps: list[tuple[str, str, int, int, int]] = []
         self.allocations: dict[str, list[str | int]] = {}
@@ -67,7 +66,7 @@ class MoneyFold:
             (delivery_id, program_id, holder, amount, at_us, at_offset, limit, 0)
         )
 
-    def on_units_allocated(self, e: Allocation, n: int) -> None:
+    def on_units_allocated(self, e: Allocated, n: int) -> None:
         self._dated(e.at_us)
         program_id = e.program_id
         self.rows["movements"].append(
@@ -127,7 +126,7 @@ class MoneyFold:
 
     def _payment(
         self,
-        e: Payment | Refusal,
+        e: Transferred | Refused,
         n: int,
         status: str,
         outcome: str | None,
@@ -158,7 +157,7 @@ class MoneyFold:
             e, e.program_id, "open" if status == "applied" else "refused", n, entry
         )
 
-    def on_units_transferred(self, e: Payment, n: int, entry: int | None = None) -> None:
+    def on_units_transferred(self, e: Transferred, n: int, entry: int | None = None) -> None:
         self._payment(e, n, "applied", e.outcome, e.settles, entry)
         program_id = e.program_id
         self.steps.append((program_id, e.payer, e.at_us, e.seq, -e.amount))
@@ -179,11 +178,11 @@ class MoneyFold:
         if e.settles is not None:
             self.paid[e.settles] += e.amount
 
-    def on_transfer_refused(self, e: Refusal, n: int, entry: int | None = None) -> None:
+    def on_transfer_refused(self, e: Refused, n: int, entry: int | None = None) -> None:
         self._payment(e, n, "refused", None, None, entry)
 
     def _payment_findings(
-        self, e: Payment | Refusal, program_id: str, status: str, n: int, entry: int | None
+        self, e: Transferred | Refused, program_id: str, status: str, n: int, entry: int | None
     ) -> None:
         if not e.findings:
             return

@@ -45,7 +45,7 @@ class InlineProjection:
             self.fold = Fold(c)
         fold = self.fold
         for n, e in zip(ids, events, strict=True):
-            fold.apply(type(e).TOPIC, e, n)
+            fold.apply(e, n)
         fold.write(c)
         schema.set_position(c, self.runner.name, ids[-1])
         self.pages += 1

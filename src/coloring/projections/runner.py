@@ -139,8 +139,8 @@ class ProjectionRunner:
                     raise RuntimeError("another runner moved this projection; run again")
                 if fold is None:
                     fold = Fold(c)
-                for n, topic, event in page:
-                    fold.apply(topic, event, n)
+                for n, _, event in page:
+                    fold.apply(event, n)
                 fold.write(c)
                 schema.set_position(c, self.name, page[-1][0])
             done += len(page)

@@ -58,9 +58,9 @@ class ScratchFold:
             return
         with self.db.transaction() as c:
             self.fold = self.fold or Fold(c)
-            for n, topic, event in page:
+            for n, _, event in page:
                 try:
-                    self.fold.apply(topic, event, n)
+                    self.fold.apply(event, n)
                 except Exception as e:
                     raise FoldError(n, f"{type(e).__name__}: {e}") from e
             try:
