@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from coloring.domain.time import KZ_OFFSET_MINUTES, format_instant
 from coloring.i18n import _
-from coloring.projections import queries
+from coloring.projections import queries, reporting
 from coloring.projections.db import Database
 from coloring.projections.names import unknown
 from coloring.report import page
@@ -71,11 +71,11 @@ def build_report(
         )
         return Report(html, [], tuple(p.program_id for p in chosen), 0, 0)
     scope = Scope(t, chosen, program)
-    mode = db.query("SELECT value FROM rm_meta WHERE key = 'mode'")
+    mode = reporting.ledger_mode(db)
     meta = (
         _("as of {instant}").format(instant=format_instant(t, KZ_OFFSET_MINUTES))
         + (" " + _("(latest record)") if as_of_us is None else "")
-        + f"; {scope_text}; {mode[0][0] if mode else 'observe'} mode"
+        + f"; {scope_text}; {mode or 'observe'} mode"
     )
     found = queries.findings(db, t, queries.Filters(program=program))
     lines = timelines(db, scope)

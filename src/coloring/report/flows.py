@@ -1,4 +1,5 @@
-"""Where each program's money went, as the links of a flow diagram, aggregated in SQL.
+"""Where each program's money went, as the links of a flow diagram, aggregated in SQL
+(`coloring.projections.reporting`).
 
 Nodes are participants; per program and role the `top` participants by money received keep
 their own node and the rest are one "other <role>" node. Money that left the coloured ledger or
@@ -14,9 +15,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from coloring.projections import reporting
 from coloring.projections.db import Database
 from coloring.projections.spending import Misspent, misspent
-from coloring.report.scope import Scope, number
+from coloring.report.scope import Scope
 
 SINKS = {
     "=spent_ok": "spent on purpose",
@@ -58,56 +60,22 @@ class _Top:
     nodes: dict[tuple[str, str], Node]  # (program, participant) -> node
     others: dict[tuple[str, str], int]  # (program, role) -> participants grouped
 
-    def key(self, table: str, column: str, party: str) -> str:
-        """SQL for the node of `table.column` (a participant of `table.program_id` whose
-        rm_participants row is `party`): itself when a top one or a treasury, else `*role`.
-        Its parameters are `self.keys`."""
-        marks = ",".join("?" * len(self.keys)) or "NULL"
-        return (
-            f"CASE WHEN {party}.role = 'treasury' OR {table}.program_id || '|' || "
-            f"{table}.{column} IN ({marks}) THEN {table}.{column} ELSE '*' || {party}.role END"
-        )
-
 
 def _top(db: Database, scope: Scope, top: int) -> _Top:
-    where, params = scope.where()
-    rows = db.query(
-        "WITH inflow AS (SELECT program_id, payee, SUM(amount) AS v FROM rm_movements "
-        f"WHERE status = 'applied' AND outcome = 'held' AND at_us <= ?{where} "
-        "GROUP BY program_id, payee), "
-        "ranked AS (SELECT i.program_id, i.payee, p.name, p.role, p.region, ROW_NUMBER() OVER "
-        "(PARTITION BY i.program_id, p.role ORDER BY i.v DESC, i.payee) AS rk, "
-        "COUNT(*) OVER (PARTITION BY i.program_id, p.role) AS n "
-        "FROM inflow i JOIN rm_participants p ON p.participant_id = i.payee) "
-        "SELECT program_id, payee, name, role, region, rk, n FROM ranked WHERE rk <= ? "
-        "ORDER BY program_id, role, rk",
-        [scope.t, *params, top],
-    )
     keys, nodes, others = [], {}, {}
-    for program, pid, name, role, region, _, n in rows:
+    for program, pid, name, role, region, n in reporting.top_payees(db, scope.t, scope.only, top):
         keys.append(f"{program}|{pid}")
         detail = f"{name}, {role}" + (f", {region}" if region else "")
         nodes[(program, pid)] = Node(pid, pid, role, detail)
-        others[(program, role)] = max(0, number(n) - top)
+        others[(program, role)] = max(0, n - top)
     return _Top(keys, nodes, others)
 
 
 def flows(db: Database, scope: Scope, top: int = 8) -> dict[str, Flows]:
     """Per program: the aggregated links between nodes and into the sinks."""
     chosen = _top(db, scope, top)
-    where, params = scope.where("m")
     out = {p.program_id: Flows(p.program_id) for p in scope.programs}
-    links = db.query(
-        f"SELECT m.program_id, {chosen.key('m', 'payer', 'pa')}, "
-        f"CASE WHEN m.outcome = 'held' THEN {chosen.key('m', 'payee', 'pb')} "
-        "WHEN m.outcome = 'returned' THEN '=returned' ELSE '=spent_ok' END, "
-        "SUM(m.amount), COUNT(*) "
-        "FROM rm_movements m JOIN rm_participants pa ON pa.participant_id = m.payer "
-        "JOIN rm_participants pb ON pb.participant_id = m.payee "
-        f"WHERE m.status = 'applied' AND m.at_us <= ?{where} "
-        "GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
-        [*chosen.keys, *chosen.keys, scope.t, *params],
-    )
+    links = reporting.node_links(db, scope.t, scope.only, chosen.keys)
     misused = _misused_links(db, chosen, list(misspent(db, scope.t).values()))
     for program, source, target, amount, count in links:
         if program in out and source != target:
@@ -115,11 +83,11 @@ def flows(db: Database, scope: Scope, top: int = 8) -> dict[str, Flows]:
                 bad, bad_count, all_bad = misused.get((program, source), (0, 0, 0))
                 if bad:
                     out[program].links.append(Link(source, "=spent_flagged", bad, bad_count))
-                amount, count = number(amount) - bad, number(count) - all_bad
+                amount, count = amount - bad, count - all_bad
                 if not amount:
                     continue
-            out[program].links.append(Link(source, target, number(amount), number(count)))
-    for program, holder, idle, held in _remaining(db, scope, chosen):
+            out[program].links.append(Link(source, target, amount, count))
+    for program, holder, idle, held in reporting.remaining(db, scope.t, scope.only, chosen.keys):
         if program in out:
             for sink, value in (("=held", held), ("=idle", idle)):
                 if value:
@@ -135,17 +103,7 @@ def _misused_links(
 ) -> dict[tuple[str, str], tuple[int, int, int]]:
     """(program, payer node) -> the misused part of the money spent, the payments with a misused
     part, and those misused whole (the others also spent some on purpose)."""
-    roles: dict[str, str] = {}
-    payers = sorted({s.payer for s in spent})
-    for i in range(0, len(payers), 500):
-        chunk = payers[i : i + 500]
-        roles.update(
-            db.query(
-                "SELECT participant_id, role FROM rm_participants "
-                f"WHERE participant_id IN ({','.join('?' * len(chunk))})",
-                chunk,
-            )
-        )
+    roles = reporting.roles(db, sorted({s.payer for s in spent}))
     keys = set(chosen.keys)
     out: dict[tuple[str, str], tuple[int, int, int]] = {}
     for s in spent:
@@ -156,36 +114,6 @@ def _misused_links(
     return out
 
 
-def _remaining(db: Database, scope: Scope, chosen: _Top) -> list[tuple[str, str, int, int]]:
-    """(program, node, idle, held within the limit) at the instant: a holder's units leave in
-    the order they came, so delivery d still has `clamp(received up to d - paid out, 0, d)`."""
-    where_d, params_d = scope.where("d")
-    where_o, params_o = scope.where()
-    rows = db.query(
-        "WITH d AS (SELECT d.program_id, d.holder, d.amount, "
-        "CASE WHEN d.at_us + d.idle_limit_us < ? THEN 1 ELSE 0 END AS late, "
-        "SUM(d.amount) OVER (PARTITION BY d.program_id, d.holder ORDER BY d.at_us, mv.seq "
-        "ROWS UNBOUNDED PRECEDING) AS cum_in "
-        "FROM rm_deliveries d JOIN rm_movements mv ON mv.movement_id = d.delivery_id "
-        f"WHERE d.at_us <= ?{where_d}), "
-        "o AS (SELECT program_id, payer AS holder, SUM(amount) AS v FROM rm_movements "
-        f"WHERE status = 'applied' AND kind = 'transfer' AND at_us <= ?{where_o} "
-        "GROUP BY program_id, payer), "
-        "r AS (SELECT d.program_id, d.holder, d.late, d.amount, "
-        "d.cum_in - COALESCE(o.v, 0) AS left_end FROM d LEFT JOIN o "
-        "ON o.program_id = d.program_id AND o.holder = d.holder), "
-        "s AS (SELECT program_id, holder, late, CASE WHEN left_end <= 0 THEN 0 "
-        "WHEN left_end >= amount THEN amount ELSE left_end END AS rest FROM r) "
-        f"SELECT s.program_id, {chosen.key('s', 'holder', 'ph')}, "
-        "SUM(CASE WHEN s.late = 1 THEN s.rest ELSE 0 END), "
-        "SUM(CASE WHEN s.late = 1 THEN 0 ELSE s.rest END) "
-        "FROM s JOIN rm_participants ph ON ph.participant_id = s.holder "
-        "GROUP BY 1, 2 HAVING SUM(s.rest) > 0 ORDER BY 1, 2",
-        [scope.t, scope.t, *params_d, scope.t, *params_o, *chosen.keys],
-    )
-    return [(p, k, number(idle), number(held)) for p, k, idle, held in rows]
-
-
 def _name_nodes(db: Database, out: dict[str, Flows], chosen: _Top) -> None:
     for program, f in out.items():
         used = dict.fromkeys(k for link in f.links for k in (link.source, link.target))
@@ -193,11 +121,7 @@ def _name_nodes(db: Database, out: dict[str, Flows], chosen: _Top) -> None:
         found = {k: chosen.nodes[(program, k)] for k in missing if (program, k) in chosen.nodes}
         rest = [k for k in missing if k not in found]
         if rest:  # treasuries: they pay but never receive held units
-            for pid, name, role, region in db.query(
-                "SELECT participant_id, name, role, region FROM rm_participants "
-                f"WHERE participant_id IN ({','.join('?' * len(rest))})",
-                rest,
-            ):
+            for pid, name, role, region in reporting.participants(db, rest):
                 found[pid] = Node(
                     pid, pid, role, f"{name}, {role}" + (f", {region}" if region else "")
                 )

@@ -1,13 +1,11 @@
-"""What a report covers (the evaluation instant, one program or all) and the SQL pieces every
-query of the report shares. SQL is portable (SQLite >= 3.28 and PostgreSQL: window functions,
-`VALUES` lists, ordinal GROUP BY); every sum is converted with `int()` because PostgreSQL
-returns `SUM(BIGINT)` as a decimal."""
+"""What a report covers: the evaluation instant and the programs, one or all (the questions
+to the read models are `coloring.projections.reporting`'s)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
+from coloring.projections import reporting
 from coloring.projections.db import Database
 from coloring.projections.terms import program_terms
 
@@ -47,18 +45,11 @@ class Scope:
     programs: tuple[Program, ...]
     only: str | None = None
 
-    def where(self, alias: str = "") -> tuple[str, list[Any]]:
-        """` AND <alias>.program_id = ?` and its parameter when the report is for one program."""
-        if self.only is None:
-            return "", []
-        column = f"{alias}.program_id" if alias else "program_id"
-        return f" AND {column} = ?", [self.only]
-
 
 def programs(db: Database, only: str | None = None, t: int | None = None) -> tuple[Program, ...]:
     """The programs (or the one asked for), with the expiry and idle limit in force at `t`
     (as registered when there is no instant: an empty ledger)."""
-    finals = dict(db.query("SELECT program_id, final_roles FROM rm_programs"))
+    finals = reporting.final_roles(db)
     chosen = []
     for terms in program_terms(db):
         if only is not None and terms.program_id != only:
@@ -77,7 +68,3 @@ def programs(db: Database, only: str | None = None, t: int | None = None) -> tup
             )
         )
     return tuple(chosen)
-
-
-def number(value: Any) -> int:
-    return int(value or 0)

@@ -22,7 +22,7 @@ from typing import Any
 from coloring.domain.money import format_tiyn
 from coloring.domain.rulebook import Rule
 from coloring.domain.time import DAY_US, KZ_OFFSET_MINUTES, Instant, format_instant
-from coloring.projections import queries
+from coloring.projections import queries, reporting
 from coloring.projections.db import Database
 from coloring.projections.spending import misspent
 
@@ -144,12 +144,12 @@ def build(
     if as_of is not None:
         shown = as_of.isoformat()
     elif t is not None:
-        rows = db.query("SELECT at_offset FROM rm_movements ORDER BY at_us DESC, seq DESC LIMIT 1")
-        shown = format_instant(t, int(rows[0][0]) if rows else KZ_OFFSET_MINUTES)
+        offset = reporting.latest_offset(db)
+        shown = format_instant(t, KZ_OFFSET_MINUTES if offset is None else offset)
     else:
         shown = "-"
     report = Report(title, file, source, mode, shown, overrides)
-    for (pid,) in db.query("SELECT program_id FROM rm_programs ORDER BY program_id"):
+    for pid in reporting.program_ids(db):
         report.programs[pid] = Utilisation(pid)
     if t is None:
         return report
@@ -165,11 +165,7 @@ def build(
             refused_for_funds.add(f.subject)
     for spent in misspent(db, t).values():
         _use(report, spent.program_id).misused += spent.misused
-    movements = db.query(
-        "SELECT movement_id, kind, program_id, payer, payee, amount, at_us, status, outcome "
-        "FROM rm_movements WHERE at_us <= ? ORDER BY seq",
-        (t,),
-    )
+    movements = reporting.movements_until(db, t)
     queues: dict[tuple[str, str], deque[list[int]]] = defaultdict(deque)
     waited: Counter[str] = Counter()
     weight: Counter[str] = Counter()
