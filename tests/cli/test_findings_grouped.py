@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.console import Console
 
-import coloring.cli as cli
+import coloring.questions_cli as questions_cli
 from coloring.examples import example_folder
 from coloring.export.grouping import KEYS, group
 from pilot.builders import load, run
@@ -120,7 +120,7 @@ def test_amounts_in_an_80_column_table_are_whole_right_aligned_and_grouped(
     ledger: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     shown = io.StringIO()
-    monkeypatch.setattr(cli, "out", Console(file=shown, width=80))
+    monkeypatch.setattr(questions_cli, "out", Console(file=shown, width=80))
     assert run("findings", "--db", ledger, "--sort", "amount").exit_code == 0
     lines = shown.getvalue().splitlines()
     assert max(len(line) for line in lines) <= 80

@@ -1,0 +1,174 @@
+"""`coloring load` and `coloring generate`: pilot folders into the ledger, and synthetic ones
+(`coloring.cli` registers them)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+from coloring.cli_ledger import DbOption, err, fail, ledger, progress_bar, warn
+from coloring.cli_options import WaitOption
+from coloring.i18n import _
+
+if TYPE_CHECKING:
+    from coloring.pilot.intake import TakenFolder
+
+
+def load(
+    folder: Annotated[Path, typer.Argument(help="A pilot folder of CSV files (contract v1).")],
+    db: DbOption = None,
+    mode: Annotated[
+        str | None,
+        typer.Option(
+            "--mode", help="observe (default for a new ledger) or enforce; a ledger keeps its mode."
+        ),
+    ] = None,
+    wait: WaitOption = 0.0,
+) -> None:
+    """Record a pilot folder in the ledger: all errors at once, nothing recorded from a refused
+    folder.
+
+    One writer at a time: a second load (amend, rebuild) into the same ledger is refused, or
+    waits with --wait. A load that is killed keeps what it committed and read commands warn
+    about it until the folder is loaded again, which completes it."""
+    from coloring.pilot.errors import ErrorSink, PilotInputError
+    from coloring.pilot.intake import taken
+
+    if mode is not None and mode not in ("observe", "enforce"):
+        fail(f"--mode must be observe or enforce, not {mode!r}", 2)
+    sink = ErrorSink()
+    with taken(folder, sink) as copy:
+        if copy is None:
+            _refused(folder, str(PilotInputError(sink.errors)))
+        _load(folder, copy, db, mode, wait)
+        changed = copy.changed_since()
+    if changed:
+        warn(
+            f"{', '.join(changed)} changed during the load: the ledger holds the folder as it "
+            "was when the load began; load it again to record the change"
+        )
+
+
+def _refused(folder: Path, errors: str, committed: int = 0) -> NoReturn:
+    for line in errors.splitlines():
+        err.print(line, soft_wrap=True)
+    if committed:
+        err.print(
+            f"{folder}: {committed} record(s) were committed before this; load the folder "
+            "again to complete it",
+            soft_wrap=True,
+        )
+    else:
+        err.print(_("{folder}: nothing was recorded").format(folder=folder))
+    raise typer.Exit(2)
+
+
+def _load(folder: Path, copy: TakenFolder, db: str | None, mode: str | None, wait: float) -> None:
+    from coloring import loads
+    from coloring.domain.errors import ColoringError
+    from coloring.pilot.loader import LoadRefusedError, load_folder
+    from coloring.pilot.reader import PilotInputError
+    from coloring.projections import queries
+    from coloring.projections.inline import InlineProjection
+
+    bar = progress_bar()
+    with ledger(db, catch_up=False, create=True, write="load", wait=wait) as (application, runner):
+        # The bar appears once recording starts: a refused folder prints only its errors.
+        task = None
+
+        def progress(stage: str, done: int, total: int) -> None:
+            nonlocal task
+            if task is None:
+                bar.start()
+                task = bar.add_task(stage, total=total)
+            bar.update(task, completed=done, total=total, description=stage)
+
+        load_id = loads.start(runner.db, str(folder.resolve()))
+        first_seq = application.seq
+        application.inline = InlineProjection(runner)
+        try:
+            runner.run()  # the ledger's totals are checked against the read models
+            summary = load_folder(application, folder, mode, progress, read_from=copy.path)
+            if runner.pending() >= 20000:
+                bar.start()
+                projecting = bar.add_task("projecting", total=runner.pending())
+                runner.run(progress=lambda n: bar.advance(projecting, n))
+            else:
+                runner.run()
+        except (PilotInputError, LoadRefusedError) as e:
+            committed = application.seq - first_seq
+            if not committed:
+                loads.finish(runner.db, load_id, "refused")
+            _refused(folder, str(e), committed)
+        except ColoringError as e:
+            committed = application.seq - first_seq
+            if not committed:
+                loads.finish(runner.db, load_id, "refused")
+            fail(
+                f"{e}\n{folder}: "
+                + (
+                    f"{committed} record(s) were committed" if committed else "nothing was recorded"
+                ),
+                1,
+            )
+        finally:
+            if task is not None or bar.live.is_started:
+                bar.stop()
+        loads.finish(runner.db, load_id, "loaded")
+        found = Counter(f.rule for f in queries.findings(runner.db))
+    recorded = ", ".join(f"{n} {kind}" for kind, n in sorted(summary.records.items()))
+    err.print(
+        _("loaded {folder} ({mode} mode): {recorded}").format(
+            folder=folder, mode=summary.mode, recorded=recorded or _("nothing new")
+        )
+        + ("; " + _("{n} already recorded").format(n=summary.skipped) if summary.skipped else ""),
+        highlight=False,
+    )
+    err.print(
+        _("payments applied {applied}, refused {refused}").format(
+            applied=summary.applied, refused=summary.refused
+        ),
+        highlight=False,
+    )
+    if found:
+        err.print(
+            _("findings:") + " " + ", ".join(f"{r} {n}" for r, n in sorted(found.items())),
+            highlight=False,
+        )
+
+
+def generate(
+    out_dir: Annotated[Path, typer.Argument(metavar="OUT", help="Folder to write.")],
+    seed: Annotated[
+        int, typer.Option("--seed", help="Random seed: the same seed writes the same folder.")
+    ] = 1,
+    farmers: Annotated[
+        int, typer.Option("--farmers", help="Farmers (borrowers) of the livestock program.")
+    ] = 200,
+    scale: Annotated[
+        float, typer.Option("--scale", help="Multiplies every program's volume of records.")
+    ] = 1.0,
+    misuse_rate: Annotated[
+        float,
+        typer.Option("--misuse-rate", help="Share of records with planted misuse (0 to 1)."),
+    ] = 0.05,
+    herd: Annotated[
+        int,
+        typer.Option(
+            "--herd",
+            min=0,
+            help="A region's whole herd in the registry extract: this many registry rows per "
+            "transfer of animals never bought (e.g. 15; they change no finding).",
+        ),
+    ] = 0,
+) -> None:
+    """Write a deterministic synthetic pilot folder with planted misuse (planted.json)."""
+    from coloring.pilot.generator import generate as run_generator
+
+    summary = run_generator(
+        out_dir, seed=seed, farmers=farmers, scale=scale, misuse_rate=misuse_rate, herd=herd
+    )
+    err.print(summary.to_text(), highlight=False)

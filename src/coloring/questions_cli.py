@@ -1,0 +1,315 @@
+"""The auditor's questions on the command line: `findings`, `explain`, `trace`, `balances`, and
+`demo`, which loads the example folder and asks them (`coloring.cli` registers them)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from coloring.cli_ledger import (
+    STATE,
+    AsOfOption,
+    DbOption,
+    Format,
+    FormatOption,
+    err,
+    fail,
+    instant_us,
+    ledger,
+    out,
+    reading,
+)
+from coloring.i18n import _, current, ngettext
+
+if TYPE_CHECKING:
+    from coloring.projections import queries
+
+
+class Status(StrEnum):
+    open = "open"
+    refused = "refused"
+
+
+class SortKey(StrEnum):
+    at = "at"
+    amount = "amount"
+
+
+class GroupKey(StrEnum):
+    rule = "rule"
+    program = "program"
+    region = "region"
+    participant = "participant"
+    status = "status"
+
+
+ExcelOption = Annotated[
+    bool,
+    typer.Option(
+        "--excel",
+        help="CSV for Excel in ru/kk locales: UTF-8 with BOM, ';', decimal comma.",
+    ),
+]
+
+
+def findings(
+    db: DbOption = None,
+    rule: Annotated[
+        list[str] | None, typer.Option("--rule", help="Only this rule (repeatable).")
+    ] = None,
+    program: Annotated[str | None, typer.Option("--program", help="Only this program.")] = None,
+    participant: Annotated[
+        str | None, typer.Option("--participant", help="Only findings naming this participant.")
+    ] = None,
+    region: Annotated[
+        str | None, typer.Option("--region", help="Only findings whose first participant is here.")
+    ] = None,
+    status: Annotated[
+        Status | None, typer.Option("--status", help="Only open or only refused findings.")
+    ] = None,
+    min_amount: Annotated[
+        str | None,
+        typer.Option("--min-amount", help="Only findings of at least this many tenge."),
+    ] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Findings at or after.")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Findings at or before.")] = None,
+    as_of: AsOfOption = None,
+    sort: Annotated[
+        SortKey, typer.Option("--sort", help="at: by time; amount: largest first.")
+    ] = SortKey.at,
+    group_by: Annotated[
+        list[GroupKey] | None,
+        typer.Option(
+            "--group-by",
+            help="Count and sum the findings by rule, program, region, participant or status "
+            "(repeatable: several keys).",
+        ),
+    ] = None,
+    fmt: FormatOption = Format.table,
+    excel: ExcelOption = False,
+    check: Annotated[
+        bool, typer.Option("--check", help="Exit 1 when there is any finding.")
+    ] = False,
+) -> None:
+    """List misuse findings, sorted by time, rule and subject (or by amount), or count and sum
+    them by rule, program, region or participant."""
+    from coloring.api.ledger import Ledger
+    from coloring.export import render
+    from coloring.export.grouping import group
+    from coloring.projections import queries
+    from coloring.projections.names import UnknownNameError, check_rules
+
+    try:
+        check_rules(rule or ())
+    except UnknownNameError as e:
+        fail(e.for_command_line(), 2)
+    instant_us(since, "--since")
+    instant_us(until, "--until")
+    instant_us(as_of, "--as-of")
+    if excel and fmt is not Format.csv:
+        fail("--excel shapes CSV for Excel: use it with --format csv", 2)
+    with reading(db) as read_models:
+        try:
+            found = Ledger.reading(read_models).findings(
+                rule or None,
+                program=program,
+                participant=participant,
+                region=region,
+                status=status.value if status else None,
+                min_amount=min_amount,
+                since=since,
+                until=until,
+                as_of=as_of,
+            )
+        except queries.BadQueryError as e:
+            name, _, reason = str(e).partition(": ")
+            fail(f"--{name.replace('_', '-')}: {reason}", 2)
+    if group_by:
+        keys = list(dict.fromkeys(k.value for k in group_by))
+        render.groups(keys, group(found, keys, sort.value), fmt.value, excel, out)
+    else:
+        if sort is SortKey.amount:
+            found = type(found)(found.item, sorted(found, key=lambda f: f.amount, reverse=True))
+        render.findings(found, fmt.value, excel, out)
+    if fmt is Format.table:
+        err.print(ngettext("{n} finding", "{n} findings", len(found)).format(n=len(found)))
+    if check and (found or STATE.incomplete):
+        raise typer.Exit(1)
+
+
+def explain(
+    rule: Annotated[str, typer.Argument(help="The finding's rule, e.g. OVERPAYMENT.")],
+    subject: Annotated[str, typer.Argument(help="The finding's subject, e.g. T-000123.")],
+    db: DbOption = None,
+    as_of: AsOfOption = None,
+) -> None:
+    """Explain one finding: what it is and the records behind it."""
+    from coloring.projections import queries
+
+    as_of_us = instant_us(as_of, "--as-of")
+    with reading(db) as read_models:
+        for line in queries.explain(read_models, rule, subject, as_of_us):
+            out.print(line, highlight=False, markup=False)
+
+
+def trace(
+    unit: Annotated[str, typer.Argument(help="A unit id: ALLOCATION#N, e.g. AL-7#1250000.")],
+    db: DbOption = None,
+    as_of: AsOfOption = None,
+    fmt: FormatOption = Format.table,
+    excel: ExcelOption = False,
+) -> None:
+    """Follow one tagged tiyn from its allocation to where it is now."""
+    from coloring.projections import queries
+
+    as_of_us = instant_us(as_of, "--as-of")
+    if excel and fmt is not Format.csv:
+        fail("--excel shapes CSV for Excel: use it with --format csv", 2)
+    with reading(db) as read_models:
+        t = queries.trace(read_models, unit, as_of_us)
+    if fmt is Format.json:
+        sys.stdout.write(
+            json.dumps(
+                {
+                    "unit": t.unit,
+                    "program": t.program,
+                    "state": t.state,
+                    "steps": [s.as_dict() for s in t.steps],
+                },
+                indent=1,
+            )
+            + "\n"
+        )
+        return
+    if fmt is Format.csv:
+        from coloring.export.render import write_csv
+
+        rows = [[s.at, s.holder, s.via, s.outcome] for s in t.steps]
+        write_csv([["at", "holder", "via", "outcome"], *rows], excel)
+        return
+    from rich.table import Table
+
+    table = Table(_("at"), _("holder"), _("via"), _("outcome"), title=f"{t.unit} ({t.program})")
+    for s in t.steps:
+        table.add_row(s.at, s.holder, s.via, _(s.outcome))
+    out.print(table)
+    out.print(_("now: {state}").format(state=_state(t)), highlight=False)
+
+
+def _state(t: queries.Trace) -> str:
+    last = t.steps[-1]
+    return {
+        "held": _("held by {holder}"),
+        "spent": _("spent at {holder}"),
+        "returned": _("returned to {holder}"),
+    }[last.outcome].format(holder=last.holder)
+
+
+def balances(
+    db: DbOption = None,
+    program: Annotated[str | None, typer.Option("--program", help="Only this program.")] = None,
+    participant: Annotated[
+        str | None, typer.Option("--participant", help="Only this holder.")
+    ] = None,
+    as_of: AsOfOption = None,
+    per_program: Annotated[
+        bool,
+        typer.Option(
+            "--per-program",
+            help="Per program: allocated, spent, returned and held (instead of per holder).",
+        ),
+    ] = False,
+    fmt: FormatOption = Format.table,
+    excel: ExcelOption = False,
+) -> None:
+    """Coloured money held, per program and holder (or, with --per-program, what each program
+    allocated, spent, returned and still holds)."""
+    from coloring.api.ledger import Ledger
+    from coloring.export import render
+
+    instant_us(as_of, "--as-of")
+    if excel and fmt is not Format.csv:
+        fail("--excel shapes CSV for Excel: use it with --format csv", 2)
+    if per_program and participant is not None:
+        fail("--per-program totals whole programs: leave out --participant", 2)
+    with reading(db) as read_models:
+        answers = Ledger.reading(read_models)
+        if per_program:
+            totals = answers.programs(as_of=as_of)
+            shown = type(totals)(totals.item, (p for p in totals if program in (None, p.program)))
+            render.programs(shown, fmt.value, excel, out)
+            return
+        rows = answers.balances(program=program, participant=participant, as_of=as_of)
+    render.balances(rows, fmt.value, excel, out)
+
+
+def _print_balances(rows: list[queries.Balance], fmt: Format) -> None:
+    from coloring.api.results import Balance, Rows, tenge
+    from coloring.export import render
+
+    shown = Rows(Balance, (Balance(b.program, b.participant, tenge(b.held)) for b in rows))
+    render.balances(shown, fmt.value, False, out)
+
+
+def demo(
+    db: DbOption = None,
+    folder: Annotated[Path | None, typer.Option("--folder", help="Pilot folder to load.")] = None,
+) -> None:
+    """Load the shipped example pilot folder (a livestock, a leasing and a road program) into a
+    ledger, then show balances, every finding, one tagged tiyn's path and one finding explained."""
+    from rich.table import Table
+
+    from coloring.api.ledger import Ledger
+    from coloring.examples import example_folder
+    from coloring.export import render
+    from coloring.pilot.loader import load_folder
+    from coloring.projections import queries, reporting
+
+    source = folder or example_folder()
+    target = db or "sqlite:///:memory:"
+    with ledger(target, catch_up=False, create=True, write="demo") as (application, runner):
+        summary = load_folder(application, source)
+        runner.run()
+        err.print(
+            _("loaded {folder}: payments applied {applied}, refused {refused}").format(
+                folder=source, applied=summary.applied, refused=summary.refused
+            ),
+            highlight=False,
+        )
+        out.rule(_("coloured money held now"))
+        _print_balances(queries.balances(runner.db), Format.table)
+        out.rule("money by verdict (coloring balances --per-program)")
+        render.programs(Ledger.over(application, runner).programs(), "table", False, out)
+        found = queries.findings(runner.db)
+        table = Table(_("at"), _("rule"), _("subject"), title=_("findings"))
+        table.add_column(_("amount (KZT)"), justify="right", no_wrap=True)
+        table.add_column(_("status"))
+        for f in found:
+            text = current()
+            table.add_row(
+                text.instant(f.at_us, f.at_offset),
+                f.rule,
+                f.subject,
+                text.money(f.amount),
+                _(f.status),
+            )
+        out.print(table)
+        first = reporting.first_allocation(runner.db)
+        if first is not None:
+            t = queries.trace(runner.db, f"{first}#0")
+            out.rule(_("trace of {unit}").format(unit=t.unit))
+            for step in t.steps:
+                out.print(
+                    f"{step.at}  {step.holder:<12} via {step.via:<12} {step.outcome}",
+                    highlight=False,
+                )
+            out.print(_("now: {state}").format(state=_state(t)), highlight=False)
+        if found:
+            out.rule(f"coloring explain {found[0].rule} {found[0].subject}")
+            for line in queries.explain(runner.db, found[0].rule, found[0].subject):
+                out.print(line, highlight=False, markup=False)
