@@ -1,0 +1,59 @@
+"""What every use case shares: the unit of work it changes the ledger through, the ledger's
+mode, the look-ups of parties, programs and a program's units, and the check of amounts."""
+
+from __future__ import annotations
+
+from coloring.domain.aggregates import Ledger, Participant, Program, TaggedTenge
+from coloring.domain.documents import Document
+from coloring.domain.errors import DuplicateRecordError, InvalidAmountError, UnknownRecordError
+from coloring.domain.money import MAX_TIYN
+from coloring.store import LedgerStore
+
+
+class UseCase:
+    """A family of use cases over one unit of work. The unit of work's underscored methods
+    (`_get`, `_touch`, `_next_seq`, `_done`, ...) are its protocol with the use cases; other
+    code goes through the application."""
+
+    def __init__(self, store: LedgerStore) -> None:
+        self.store = store
+
+    def mode(self) -> str | None:
+        """observe or enforce, as the ledger was opened (None: not opened yet)."""
+        if self.store._mode is None:
+            ledger = self.store._get(Ledger.create_id())
+            self.store._mode = ledger.mode if isinstance(ledger, Ledger) else None
+        return self.store._mode
+
+    def _participant(self, participant_id: str) -> Participant:
+        p = self.store._get(Participant.create_id(participant_id))
+        if not isinstance(p, Participant):
+            raise UnknownRecordError(f"unknown participant {participant_id!r}")
+        return p
+
+    def _program(self, program_id: str) -> Program:
+        p = self.store._get(Program.create_id(program_id))
+        if not isinstance(p, Program):
+            raise UnknownRecordError(f"unknown program {program_id!r}")
+        return p
+
+    def _tagged(self, program_id: str, seq: int) -> TaggedTenge:
+        tagged = self.store._get(TaggedTenge.create_id(program_id))
+        if not isinstance(tagged, TaggedTenge):
+            tagged = TaggedTenge(program_id=program_id, seq=seq)
+            self.store._touch(tagged)
+        return tagged
+
+    def _new_document(self, document_id: str, program_id: str, parties: tuple[str, ...]) -> None:
+        self._program(program_id)
+        for party in parties:
+            self._participant(party)
+        if self.store._get(Document.create_id(document_id)) is not None:
+            raise DuplicateRecordError(f"document {document_id!r} is already in the ledger")
+
+
+def require_positive(*amounts: int) -> None:
+    """Amounts are whole tiyn above zero; checked before a command changes anything."""
+    for amount in amounts:
+        if not isinstance(amount, int) or isinstance(amount, bool) or not 0 < amount <= MAX_TIYN:
+            raise InvalidAmountError(amount)

@@ -1,0 +1,192 @@
+"""The documents money is paid against (loans, purchases and their animals, subsidies,
+contracts and their acts) and the registry rows the document rules read."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from coloring.domain.acts import EarlyActs
+from coloring.domain.documents import Contract, Document, Loan, Purchase, Subsidy
+from coloring.domain.errors import UnknownRecordError
+from coloring.domain.records import (
+    ActRecord,
+    AnimalRecord,
+    ContractRecord,
+    LoanRecord,
+    PurchaseRecord,
+    RegistryRecord,
+    SubsidyRecord,
+)
+from coloring.domain.registry import OWNING_EVENTS, RegistryFact
+from coloring.domain.time import Instant
+from coloring.store import digest, registry_key
+from coloring.usecases.base import UseCase, require_positive
+
+
+class Documents(UseCase):
+    """Documents, their animals and acts, and registry rows."""
+
+    def issue_loan(self, r: LoanRecord, source: str = "api") -> None:
+        require_positive(r.amount)
+        self._new_document(r.loan_id, r.program_id, (r.lender, r.borrower))
+        seq = self.store._next_seq("document", r.loan_id, r, r.at, source)
+        self.store._touch(
+            Loan(
+                document_id=r.loan_id,
+                program_id=r.program_id,
+                lender=r.lender,
+                borrower=r.borrower,
+                amount=r.amount,
+                at_us=r.at.us,
+                at_offset=r.at.offset_minutes,
+                seq=seq,
+            )
+        )
+        self.store._done()
+
+    def contract_purchase(self, r: PurchaseRecord, source: str = "api") -> None:
+        require_positive(*(a.price for a in r.animals))
+        self._new_document(r.purchase_id, r.program_id, (r.buyer, r.seller))
+        seq = self.store._next_seq("document", r.purchase_id, r, r.at, source)
+        for animal in r.animals:
+            self._index_animal(animal, seq, source)
+        self.store._touch(
+            Purchase(
+                document_id=r.purchase_id,
+                program_id=r.program_id,
+                buyer=r.buyer,
+                seller=r.seller,
+                at_us=r.at.us,
+                at_offset=r.at.offset_minutes,
+                animals=[[a.animal_id, a.species, a.price] for a in r.animals],
+                seq=seq,
+            )
+        )
+        self.store._done()
+
+    def add_animals(self, animals: Sequence[AnimalRecord], source: str = "api") -> None:
+        """Animals of a purchase recorded earlier (purchase_animals.csv is undated)."""
+        by_purchase: dict[str, list[AnimalRecord]] = {}
+        for animal in animals:
+            by_purchase.setdefault(animal.purchase_id, []).append(animal)
+        for purchase_id, group in by_purchase.items():
+            purchase = self.store._get(Document.create_id(purchase_id))
+            if not isinstance(purchase, Purchase):
+                raise UnknownRecordError(f"{source}: no purchase {purchase_id!r} in the ledger")
+            self.store.seq += 1
+            seq = self.store.seq
+            for animal in group:
+                self._index_animal(animal, seq, source)
+            purchase.add_animals([[a.animal_id, a.species, a.price] for a in group], seq=seq)
+            self.store._touch(purchase)
+        self.store._done()
+
+    def approve_subsidy(self, r: SubsidyRecord, source: str = "api") -> None:
+        require_positive(r.amount, r.asset_value)
+        self._new_document(r.subsidy_id, r.program_id, (r.applicant, r.supplier))
+        seq = self.store._next_seq("document", r.subsidy_id, r, r.at, source)
+        self.store._touch(
+            Subsidy(
+                document_id=r.subsidy_id,
+                program_id=r.program_id,
+                applicant=r.applicant,
+                supplier=r.supplier,
+                asset_id=r.asset_id,
+                asset_kind=r.asset_kind,
+                asset_value=r.asset_value,
+                amount=r.amount,
+                at_us=r.at.us,
+                at_offset=r.at.offset_minutes,
+                seq=seq,
+            )
+        )
+        self.store._done()
+
+    def sign_contract(self, r: ContractRecord, source: str = "api") -> None:
+        require_positive(r.value)
+        # The parent is not looked up: a subcontract may be signed before its parent (or listed
+        # before it at one instant), and the reader has checked that the parent exists.
+        self._new_document(r.contract_id, r.program_id, (r.customer, r.contractor))
+        seq = self.store._next_seq("document", r.contract_id, r, r.at, source)
+        self.store._touch(
+            Contract(
+                document_id=r.contract_id,
+                program_id=r.program_id,
+                customer=r.customer,
+                contractor=r.contractor,
+                value=r.value,
+                at_us=r.at.us,
+                at_offset=r.at.offset_minutes,
+                parent_contract_id=r.parent_contract_id,
+                seq=seq,
+            )
+        )
+        self.store._done()
+
+    def accept_act(self, r: ActRecord, source: str = "api") -> None:
+        """Record an accepted act, in the page of the contract's program. An act dated before its
+        contract is signed waits for it in `EarlyActs` (the pilot reader has checked that the
+        contract is in the folder)."""
+        require_positive(r.amount)
+        found = self.store._get(Document.create_id(r.contract_id))
+        if found is not None and not isinstance(found, Contract):
+            raise UnknownRecordError(f"{source}: {r.contract_id!r} is not a contract")
+        seq = self.store._next_seq("act", r.act_id, r, r.at, source)
+        if isinstance(found, Contract):
+            # Recorded in the program's page with the payments it allows.
+            tagged = self._tagged(found.program_id, seq)
+            tagged.accept_act(r.act_id, r.contract_id, r.amount, r.at.us, r.at.offset_minutes, seq)
+            self.store._touch(tagged)
+            self.store._done()
+            return
+        early = self.store._get(EarlyActs.create_id(r.contract_id))
+        contract = early if isinstance(early, EarlyActs) else EarlyActs(r.contract_id)
+        contract.accept_act(
+            act_id=r.act_id,
+            amount=r.amount,
+            at_us=r.at.us,
+            at_offset=r.at.offset_minutes,
+            seq=seq,
+        )
+        self.store._touch(contract)
+        self.store._done()
+
+    def record_registry_fact(
+        self, r: RegistryRecord, occurrence: int = 0, source: str = "api"
+    ) -> None:
+        """A registry row, recorded with the batch's others as one `RegistryExtract`."""
+        key = registry_key(r, occurrence)
+        seq = self.store._next_seq("registry", key, r, r.at, source)
+        self.store._record_fact(
+            RegistryFact(
+                seq=seq,
+                animal_id=r.animal_id,
+                species=r.species,
+                registry_event=r.event,
+                owner=r.owner if r.event in OWNING_EVENTS else None,
+                at_us=r.at.us,
+                at_offset=r.at.offset_minutes,
+            )
+        )
+        self.store._done()
+
+    def owner_of(self, animal_id: str, at: Instant) -> str | None:
+        """The animal's registered owner at `at` (None: unregistered, disposed, exported)."""
+        owner = None
+        for fact_at, _, fact_owner in self.store._registry_history(animal_id):
+            if fact_at > at.us:
+                break
+            owner = fact_owner
+        return owner
+
+    def _index_animal(self, animal: AnimalRecord, seq: int, source: str) -> None:
+        self.store._index.append(
+            (
+                "purchase_animal",
+                f"{animal.purchase_id}/{animal.animal_id}",
+                digest(animal),
+                seq,
+                None,
+                source,
+            )
+        )

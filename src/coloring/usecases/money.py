@@ -1,0 +1,167 @@
+"""The money: allocations, and payments judged at their instant against the state after the
+previous one (docs/architecture.md, "How a payment flows")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from coloring.domain.acts import EarlyActs
+from coloring.domain.aggregates import Participant, Program, TaggedTenge
+from coloring.domain.documents import Contract, Document, Purchase
+from coloring.domain.movements import PaymentFinding
+from coloring.domain.records import AllocationRecord, Mode, TransferRecord
+from coloring.domain.rules import (
+    HELD,
+    RETURNED,
+    SPENT,
+    DocumentFacts,
+    PaymentFacts,
+    Verdict,
+    judge_payment,
+)
+from coloring.domain.units import held_by_before
+from coloring.usecases.base import UseCase, require_positive
+
+
+@dataclass(frozen=True)
+class PaymentResult:
+    transfer_id: str
+    applied: bool
+    outcome: str
+    settles: str | None
+    findings: list[tuple[str, int]]
+
+
+class Money(UseCase):
+    """Allocations and payments, applied to the program's `TaggedTenge`."""
+
+    def allocate(self, r: AllocationRecord, source: str = "api") -> None:
+        require_positive(r.amount)
+        program = self._program(r.program_id)
+        recipient = self._participant(r.recipient)
+        self._participant(r.payer)
+        seq = self.store._next_seq("movement", r.allocation_id, r, r.at, source)
+        tagged = self._tagged(r.program_id, seq)
+        tagged.allocate(
+            allocation_id=r.allocation_id,
+            payer=r.payer,
+            recipient=r.recipient,
+            amount=r.amount,
+            at_us=r.at.us,
+            at_offset=r.at.offset_minutes,
+            outcome=_outcome(recipient.role, program),
+            seq=seq,
+        )
+        self.store._touch(tagged)
+        self.store._done()
+
+    def pay(self, r: TransferRecord, source: str = "api") -> PaymentResult:
+        """Judge and apply (or refuse) one payment; returns what happened."""
+        require_positive(r.amount)
+        program = self._program(r.program_id)
+        payer = self._participant(r.payer)
+        payee = self._participant(r.payee)
+        seq = self.store._next_seq("movement", r.transfer_id, r, r.at, source)
+        tagged = self._tagged(r.program_id, seq)
+        held = tagged.held(r.payer)
+        before = 0
+        if r.amount <= held and payee.role != "treasury":
+            before = held_by_before(tagged.peek(r.payer, r.amount), r.payee)
+        verdict: Verdict = judge_payment(
+            PaymentFacts(
+                program_id=r.program_id,
+                payer=r.payer,
+                payee=r.payee,
+                payer_role=payer.role,
+                payee_role=payee.role,
+                amount=r.amount,
+                at_us=r.at.us,
+                purpose_ref=r.purpose_ref,
+                held=held,
+                hops=frozenset(program.hops),
+                final_roles=frozenset(program.final_roles),
+                expires_at_us=program.expires_at_us,
+                document=self._document_facts(r.purpose_ref, r.at.us) if r.purpose_ref else None,
+                related=self._related,
+                units_held_before_by_payee=before,
+                enforce=self.mode() == Mode.ENFORCE,
+            )
+        )
+        findings = [PaymentFinding(str(rule), amount) for rule, amount in verdict.findings]
+        common: dict[str, Any] = dict(
+            transfer_id=r.transfer_id,
+            payer=r.payer,
+            payee=r.payee,
+            amount=r.amount,
+            at_us=r.at.us,
+            at_offset=r.at.offset_minutes,
+            purpose_ref=r.purpose_ref,
+            findings=findings,
+            seq=seq,
+        )
+        if verdict.refused:
+            tagged.refuse(**common)
+        else:
+            tagged.transfer(**common, settles=verdict.settles, outcome=verdict.outcome)
+        self.store._touch(tagged)
+        self.store._done()
+        return PaymentResult(
+            r.transfer_id,
+            not verdict.refused,
+            verdict.outcome,
+            verdict.settles,
+            [(str(rule), amount) for rule, amount in verdict.findings],
+        )
+
+    def holdings(self, program_id: str) -> dict[str, list[list[Any]]]:
+        """The live FIFO queues of a program: holder -> pieces (allocation, start, end, ...)."""
+        tagged = self.store._get(TaggedTenge.create_id(program_id))
+        if not isinstance(tagged, TaggedTenge):
+            return {}
+        return {
+            holder: [[*p[:4], list(p[4])] for p in queue] for holder, queue in tagged.queues.items()
+        }
+
+    def _related(self, a: str, b: str) -> bool:
+        pa = self.store._get(Participant.create_id(a))
+        pb = self.store._get(Participant.create_id(b))
+        return (isinstance(pa, Participant) and b in pa.related_to) or (
+            isinstance(pb, Participant) and a in pb.related_to
+        )
+
+    def _document_facts(self, purpose_ref: str, at_us: int) -> DocumentFacts | None:
+        doc = self.store._get(Document.create_id(purpose_ref))
+        if not isinstance(doc, Document) or doc.at_us > at_us:
+            return None
+        tagged = self.store._get(TaggedTenge.create_id(doc.program_id))
+        paid = tagged.paid_towards(doc.document_id) if isinstance(tagged, TaggedTenge) else 0
+        owners: tuple[str | None, ...] = ()
+        if isinstance(doc, Purchase):
+            owners = tuple(self.store._current_owner(i) for i in doc.animal_ids())
+        payable = doc.payable()
+        if isinstance(doc, Contract):
+            # Acts are counted wherever they were recorded: early (before the contract), on
+            # the contract (ledgers written before pages), in the program's pages.
+            early = self.store._get(EarlyActs.create_id(doc.document_id))
+            accepted = doc.accepted + (early.accepted if isinstance(early, EarlyActs) else 0)
+            if isinstance(tagged, TaggedTenge):
+                accepted += tagged.accepted_towards(doc.document_id)
+            payable = min(doc.value, accepted)
+        return DocumentFacts(
+            document_id=doc.document_id,
+            kind=doc.kind,
+            program_id=doc.program_id,
+            payee=doc.payee,
+            payer=doc.payer,
+            party=doc.party,
+            payable=payable,
+            paid=paid,
+            animal_owners=owners,
+        )
+
+
+def _outcome(role: str, program: Program) -> str:
+    if role == "treasury":
+        return RETURNED
+    return SPENT if role in program.final_roles else HELD
