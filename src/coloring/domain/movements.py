@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from operator import attrgetter
-from typing import Any, ClassVar, NamedTuple
+from typing import Any, ClassVar, NamedTuple, Protocol, TypeVar
 
 
 class MovedPiece(NamedTuple):
@@ -160,3 +160,20 @@ def movements(program_id: str, entries: list[list[Any]]) -> Iterator[Movement]:
 # A named tuple from a JSON array without the keyword-argument parsing of its constructor
 # (a quarter of the cost of `MovedPiece(*p)`, measured).
 _tuple = tuple.__new__
+
+
+M = TypeVar("M", Allocated, Transferred, Refused)
+
+
+class _PerRecordEvent(Protocol):
+    program_id: str
+
+
+def as_movement(kind: type[M], event: _PerRecordEvent) -> M:
+    """The movement a per-record event of an older ledger recorded: it has the movement's
+    fields by name, so it is read as a page's entry would be (its pieces and findings become
+    named tuples the same way)."""
+    (m,) = movements(event.program_id, [[kind.KIND, *_ENTRY_FIELDS[kind](event)]])
+    if not isinstance(m, kind):
+        raise TypeError(f"{event!r} does not read as {kind.__name__}")
+    return m

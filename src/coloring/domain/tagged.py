@@ -23,6 +23,7 @@ from coloring.domain.movements import (
     PaymentFinding,
     Refused,
     Transferred,
+    as_movement,
     movements,
 )
 from coloring.domain.units import (
@@ -85,17 +86,7 @@ class TaggedTenge(Aggregate):
         seq: int
 
         def movement(self) -> Allocated:
-            return Allocated(
-                self.program_id,
-                self.seq,
-                self.allocation_id,
-                self.payer,
-                self.recipient,
-                self.amount,
-                self.at_us,
-                self.at_offset,
-                self.outcome,
-            )
+            return as_movement(Allocated, self)
 
     class UnitsTransferred(Aggregate.Event):
         TOPIC = "coloring.TaggedTenge.UnitsTransferred"
@@ -114,21 +105,7 @@ class TaggedTenge(Aggregate):
         seq: int
 
         def movement(self) -> Transferred:
-            return Transferred(
-                self.program_id,
-                self.seq,
-                self.transfer_id,
-                self.payer,
-                self.payee,
-                self.amount,
-                self.at_us,
-                self.at_offset,
-                self.purpose_ref,
-                self.settles,
-                self.outcome,
-                [MovedPiece(str(a), int(s), int(e), str(d)) for a, s, e, d in self.pieces],
-                _findings(self.findings),
-            )
+            return as_movement(Transferred, self)
 
     class TransferRefused(Aggregate.Event):
         TOPIC = "coloring.TaggedTenge.TransferRefused"
@@ -144,18 +121,7 @@ class TaggedTenge(Aggregate):
         seq: int
 
         def movement(self) -> Refused:
-            return Refused(
-                self.program_id,
-                self.seq,
-                self.transfer_id,
-                self.payer,
-                self.payee,
-                self.amount,
-                self.at_us,
-                self.at_offset,
-                self.purpose_ref,
-                _findings(self.findings),
-            )
+            return as_movement(Refused, self)
 
     @staticmethod
     def create_id(program_id: str) -> UUID:
@@ -412,10 +378,6 @@ class TaggedTenge(Aggregate):
         seq: int,
     ) -> None:
         """Nothing moves: the refusal is history, not state."""
-
-
-def _findings(arrays: list[list[str | int]]) -> list[PaymentFinding]:
-    return [PaymentFinding(str(rule), int(amount)) for rule, amount in arrays]
 
 
 class InsufficientUnitsError(InvalidAmountError):
