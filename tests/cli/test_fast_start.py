@@ -52,8 +52,9 @@ def test_a_question_on_current_read_models_imports_neither_event_store_nor_domai
 ) -> None:
     folder = small(tmp_path / "f")
     load(folder)
-    for command in ("findings", "balances", "programs"):
-        imported = modules_after(command, "--db", db_for(folder))
+    report = ("report", "--out", str(tmp_path / "report.html"))
+    for command in (("findings",), ("balances",), ("programs",), report):
+        imported = modules_after(*command, "--db", db_for(folder))
         assert not [m for m in imported if m.startswith(HEAVY)], command
 
 

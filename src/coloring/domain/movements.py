@@ -147,7 +147,7 @@ def movements(program_id: str, entries: list[list[Any]]) -> Iterator[Movement]:
                 settles,
                 outcome,
                 [_tuple(MovedPiece, p) for p in ps],
-                [_tuple(PaymentFinding, f) for f in fs],
+                [_tuple(PaymentFinding, f) for f in fs] if fs else [],
             )
         elif kind == "refused":
             _, seq, tid, payer, payee, amount, at_us, offset, ref, fs = entry

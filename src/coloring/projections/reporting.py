@@ -10,10 +10,16 @@ limited to, or None for all.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 
 from coloring.domain.time import DAY_US
-from coloring.projections.browse import number
 from coloring.projections.db import Database
+
+
+def number(value: int | Decimal | None) -> int:
+    """A count or sum as an int (PostgreSQL sums are decimals; None, for no rows, is 0)."""
+    return int(value or 0)
+
 
 CHUNK = 500
 """Ids per `IN (...)` list: under SQLite's smallest limit of bound parameters."""
