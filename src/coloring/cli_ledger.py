@@ -255,6 +255,7 @@ def _catch_up(runner: ProjectionRunner) -> None:
 
 
 def progress_bar() -> Progress:
+    """A progress bar on stderr that goes when done."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     return Progress(
@@ -268,6 +269,7 @@ def progress_bar() -> Progress:
 
 
 def instant_us(text: str | None, option: str) -> int | None:
+    """An instant option's text in microseconds (None when not given); bad text exits 2."""
     from coloring.domain.time import InvalidTimeError, parse_instant
 
     if text is None:
