@@ -172,23 +172,23 @@ class Fold(MoneyFold):
         parent: str | None = None,
     ) -> None:
         self._dated(e.at_us)
-        self.rows["documents"].append(
-            (
-                e.document_id,
-                kind,
-                e.program_id,
-                payer,
-                payee,
-                party,
-                e.at_us,
-                e.at_offset,
-                value,
-                accepted,
-                0,
-                parent,
-                e.seq,
-            )
-        )
+        row = [
+            e.document_id,
+            kind,
+            e.program_id,
+            payer,
+            payee,
+            party,
+            e.at_us,
+            e.at_offset,
+            value,
+            accepted,
+            0,
+            parent,
+            e.seq,
+        ]
+        self.page_documents[e.document_id] = row
+        self.rows["documents"].append(row)
 
     def on_loan_issued(self, e: Loan.Issued, n: int) -> None:
         self._document(e, "loan", e.lender, e.borrower, None, e.amount, None)

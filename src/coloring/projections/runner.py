@@ -177,7 +177,13 @@ class ProjectionRunner:
             fetch = max(1, min(size, (size - weight) * len(page) // weight + 1))
 
     def rebuild(self, page_size: int = DEFAULT_PAGE) -> int:
-        """Drop every read model and replay the whole log."""
+        """Drop every read model and replay the whole log, without the indexes only queries
+        read, which are created once at the end (an interrupted rebuild gets them back from
+        `schema.create` when the ledger is next opened)."""
         with self.db.transaction() as c:
+            schema.drop_query_indexes(c)
             schema.clear(c)
-        return self.run(page_size=page_size)
+        done = self.run(page_size=page_size)
+        with self.db.transaction() as c:
+            schema.create_indexes(c)
+        return done
