@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from fractions import Fraction
+from typing import Any
 
 from coloring.domain.acts import EarlyActs
 from coloring.domain.aggregates import Ledger, Participant, Program, final_roles
@@ -172,7 +173,7 @@ class Fold(MoneyFold):
         parent: str | None = None,
     ) -> None:
         self._dated(e.at_us)
-        row = [
+        row: list[Any] = [
             e.document_id,
             kind,
             e.program_id,

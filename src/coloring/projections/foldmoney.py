@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from coloring.domain.acts import EarlyActs
@@ -33,7 +34,7 @@ class MoneyFold:
     """Each program's idle limit for deliveries from now on (reference data, see `Fold`)."""
 
     def _reset(self) -> None:
-        self.rows: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+        self.rows: dict[str, list[Sequence[Any]]] = defaultdict(list)
         self.steps: list[tuple[str, str, int, int, int]] = []
         self.allocations: dict[str, list[str | int]] = {}
         self.paid: dict[str, int] = defaultdict(int)
@@ -67,7 +68,7 @@ class MoneyFold:
     ) -> None:
         self.steps.append((program_id, holder, at_us, seq, amount))
         limit = min(self.idle_days[program_id] * DAY_US, IDLE_LIMIT_CAP_US)
-        row = [delivery_id, program_id, holder, amount, at_us, at_offset, limit, 0]
+        row: list[Any] = [delivery_id, program_id, holder, amount, at_us, at_offset, limit, 0]
         self.page_deliveries[delivery_id] = row
         self.rows["deliveries"].append(row)
 
