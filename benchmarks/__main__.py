@@ -212,7 +212,7 @@ def run(
         file=sys.stderr,
     )
 
-    floor, load, rebuild, fold, report = [], [], [], [], []
+    floor, load, rebuild, fold, fold_rows, report = [], [], [], [], [], []
     url = ""
     db_path = work / "ours.db"
     for i in range(repeat):
@@ -243,6 +243,14 @@ def run(
         if db_kind == "sqlite":
             fold.append(measured([sys.executable, str(HERE / "fold_floor.py"), str(db_path)], log))
             print(f"  fold   #{i + 1}: {fold[-1]['seconds']:.2f}s", file=sys.stderr)
+            rows_db = work / "fold-floor.db"
+            fold_rows.append(
+                measured(
+                    [sys.executable, str(HERE / "fold_floor.py"), str(db_path), str(rows_db)], log
+                )
+            )
+            rows_db.unlink()
+            print(f"  fold rows #{i + 1}: {fold_rows[-1]['seconds']:.2f}s", file=sys.stderr)
         # The report aggregates in SQL from the read models (issue: seconds, not minutes).
         html = work / "report.html"
         report.append(measured([*CLI, "report", "--db", url, "--out", str(html)], log))
@@ -274,13 +282,18 @@ def run(
         "load": summary(load),
         "rebuild": summary(rebuild),
         "fold_floor": summary(fold) if fold else None,
+        "fold_floor_rows": summary(fold_rows) if fold_rows else None,
         "report": summary(report),
         "queries": q,
     }
     res["ratios"] = {
         "load/floor": res["load"]["seconds"] / res["floor"]["seconds"],
         **(
-            {"rebuild/fold_floor": res["rebuild"]["seconds"] / res["fold_floor"]["seconds"]}
+            {
+                "rebuild/fold_floor": res["rebuild"]["seconds"] / res["fold_floor"]["seconds"],
+                "rebuild/fold_floor_rows": res["rebuild"]["seconds"]
+                / res["fold_floor_rows"]["seconds"],
+            }
             if fold
             else {}
         ),
@@ -320,7 +333,20 @@ def table(res: dict[str, Any]) -> str:
     row("coloring load", res["load"], e, res["ratios"]["load/floor"], pay=True)
     if res["fold_floor"]:
         row("fold floor (events->dict)", res["fold_floor"], e, None)
+    if res.get("fold_floor_rows"):
+        row("fold floor (events->rows)", res["fold_floor_rows"], e, None)
     row("coloring rebuild", res["rebuild"], e, res["ratios"].get("rebuild/fold_floor"))
+    if res["ratios"].get("rebuild/fold_floor_rows"):
+        rows.append(
+            (
+                "  vs the rows floor",
+                "",
+                "",
+                "",
+                "",
+                f"{res['ratios']['rebuild/fold_floor_rows']:.1f}x",
+            )
+        )
     if res.get("report"):
         row("coloring report (HTML)", res["report"], None, None)
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]

@@ -26,6 +26,7 @@ from coloring.projections.docrules import (
     Terms,
 )
 from coloring.projections.foldmoney import MoneyFold
+from coloring.projections.judging import Judged
 from coloring.projections.pagewrite import write_page
 
 Fact = RegistryFact | Animal.FactRecorded
@@ -57,6 +58,11 @@ class Fold(MoneyFold):
             "SELECT item, region, valid_from_us, seq, price FROM rm_prices"
         ):
             self.book[item].append((region, valid_from, seq, price))
+        # Read models with no findings yet (a rebuild, a ledger's first load): only what this
+        # fold judges can have findings to replace.
+        empty = not c.query("SELECT 1 FROM rm_findings LIMIT 1")
+        self.judged = Judged() if empty else None
+        self.balances: dict[tuple[str, str], int] = {}
         self._reset()
 
     def _remember_program(
