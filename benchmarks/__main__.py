@@ -123,8 +123,10 @@ def measured(cmd: list[str], log: Path) -> dict[str, Any]:
 def summary(samples: list[dict[str, Any]]) -> dict[str, Any]:
     secs = [s["seconds"] for s in samples]
     mem = [s["peak_mb"] for s in samples]
+    cpu = [s.get("cpu", 0.0) for s in samples]
     return {
         "seconds": statistics.median(secs),
+        "cpu": statistics.median(cpu),
         "seconds_min": min(secs),
         "seconds_max": max(secs),
         "peak_mb": statistics.median(mem),
@@ -313,7 +315,9 @@ def run(
 
 def table(res: dict[str, Any]) -> str:
     t, e = res["transfers"], res["events"]
-    rows = [("step", "payments/s", "events/s", "seconds (min-max)", "peak MB", "ours/floor")]
+    rows = [
+        ("step", "payments/s", "events/s", "seconds (min-max)", "CPU s", "peak MB", "ours/floor")
+    ]
 
     def row(
         name: str, s: dict[str, Any], ev: int | None, ratio: float | None, pay: bool = False
@@ -324,6 +328,7 @@ def table(res: dict[str, Any]) -> str:
                 f"{t / s['seconds']:,.0f}" if pay else "-",
                 f"{ev / s['seconds']:,.0f}" if ev else "-",
                 f"{s['seconds']:.2f} ({s['seconds_min']:.2f}-{s['seconds_max']:.2f})",
+                f"{s.get('cpu', 0.0):.2f}",
                 f"{s['peak_mb']:.0f}",
                 f"{ratio:.1f}x" if ratio else "-",
             )
@@ -340,6 +345,7 @@ def table(res: dict[str, Any]) -> str:
         rows.append(
             (
                 "  vs the rows floor",
+                "",
                 "",
                 "",
                 "",
