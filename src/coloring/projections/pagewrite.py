@@ -56,11 +56,12 @@ def write_holdings(
     for key in new:
         known.setdefault(key, 0)
     rows = []
+    after: dict[tuple[str, str], int] = {}
     for p, h, at_us, seq, delta in steps:
-        held = known[(p, h)] = known[(p, h)] + delta
+        key = (p, h)
+        held = after[key] = known[key] = known[key] + delta
         rows.append((p, h, at_us, seq, held))
     c.executemany("INSERT INTO rm_balance_steps VALUES (?,?,?,?,?)", rows)
-    after = {(p, h): known[(p, h)] for p, h, *_ in steps}
     c.executemany(
         "INSERT INTO rm_holders VALUES (?,?) ON CONFLICT (program_id, participant_id) DO NOTHING",
         new,
