@@ -123,8 +123,10 @@ def measured(cmd: list[str], log: Path) -> dict[str, Any]:
 def summary(samples: list[dict[str, Any]]) -> dict[str, Any]:
     secs = [s["seconds"] for s in samples]
     mem = [s["peak_mb"] for s in samples]
+    cpu = [s.get("cpu", 0.0) for s in samples]
     return {
         "seconds": statistics.median(secs),
+        "cpu": statistics.median(cpu),
         "seconds_min": min(secs),
         "seconds_max": max(secs),
         "peak_mb": statistics.median(mem),
@@ -212,7 +214,7 @@ def run(
         file=sys.stderr,
     )
 
-    floor, load, rebuild, fold, report = [], [], [], [], []
+    floor, load, rebuild, fold, fold_rows, report = [], [], [], [], [], []
     url = ""
     db_path = work / "ours.db"
     for i in range(repeat):
@@ -243,6 +245,14 @@ def run(
         if db_kind == "sqlite":
             fold.append(measured([sys.executable, str(HERE / "fold_floor.py"), str(db_path)], log))
             print(f"  fold   #{i + 1}: {fold[-1]['seconds']:.2f}s", file=sys.stderr)
+            rows_db = work / "fold-floor.db"
+            fold_rows.append(
+                measured(
+                    [sys.executable, str(HERE / "fold_floor.py"), str(db_path), str(rows_db)], log
+                )
+            )
+            rows_db.unlink()
+            print(f"  fold rows #{i + 1}: {fold_rows[-1]['seconds']:.2f}s", file=sys.stderr)
         # The report aggregates in SQL from the read models (issue: seconds, not minutes).
         html = work / "report.html"
         report.append(measured([*CLI, "report", "--db", url, "--out", str(html)], log))
@@ -274,13 +284,18 @@ def run(
         "load": summary(load),
         "rebuild": summary(rebuild),
         "fold_floor": summary(fold) if fold else None,
+        "fold_floor_rows": summary(fold_rows) if fold_rows else None,
         "report": summary(report),
         "queries": q,
     }
     res["ratios"] = {
         "load/floor": res["load"]["seconds"] / res["floor"]["seconds"],
         **(
-            {"rebuild/fold_floor": res["rebuild"]["seconds"] / res["fold_floor"]["seconds"]}
+            {
+                "rebuild/fold_floor": res["rebuild"]["seconds"] / res["fold_floor"]["seconds"],
+                "rebuild/fold_floor_rows": res["rebuild"]["seconds"]
+                / res["fold_floor_rows"]["seconds"],
+            }
             if fold
             else {}
         ),
@@ -300,7 +315,9 @@ def run(
 
 def table(res: dict[str, Any]) -> str:
     t, e = res["transfers"], res["events"]
-    rows = [("step", "payments/s", "events/s", "seconds (min-max)", "peak MB", "ours/floor")]
+    rows = [
+        ("step", "payments/s", "events/s", "seconds (min-max)", "CPU s", "peak MB", "ours/floor")
+    ]
 
     def row(
         name: str, s: dict[str, Any], ev: int | None, ratio: float | None, pay: bool = False
@@ -311,6 +328,7 @@ def table(res: dict[str, Any]) -> str:
                 f"{t / s['seconds']:,.0f}" if pay else "-",
                 f"{ev / s['seconds']:,.0f}" if ev else "-",
                 f"{s['seconds']:.2f} ({s['seconds_min']:.2f}-{s['seconds_max']:.2f})",
+                f"{s.get('cpu', 0.0):.2f}",
                 f"{s['peak_mb']:.0f}",
                 f"{ratio:.1f}x" if ratio else "-",
             )
@@ -320,7 +338,21 @@ def table(res: dict[str, Any]) -> str:
     row("coloring load", res["load"], e, res["ratios"]["load/floor"], pay=True)
     if res["fold_floor"]:
         row("fold floor (events->dict)", res["fold_floor"], e, None)
+    if res.get("fold_floor_rows"):
+        row("fold floor (events->rows)", res["fold_floor_rows"], e, None)
     row("coloring rebuild", res["rebuild"], e, res["ratios"].get("rebuild/fold_floor"))
+    if res["ratios"].get("rebuild/fold_floor_rows"):
+        rows.append(
+            (
+                "  vs the rows floor",
+                "",
+                "",
+                "",
+                "",
+                "",
+                f"{res['ratios']['rebuild/fold_floor_rows']:.1f}x",
+            )
+        )
     if res.get("report"):
         row("coloring report (HTML)", res["report"], None, None)
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]

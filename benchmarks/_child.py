@@ -1,6 +1,8 @@
 """Run one command as this process's only child; print one JSON line on stdout's last line:
-{"rc", "seconds", "peak_mb"} where peak_mb is the child's own ru_maxrss (so every measured
-command has its own peak). The child's stdout/stderr go to the files given by BENCH_LOG."""
+{"rc", "seconds", "cpu", "peak_mb"} where cpu is the child's user + system seconds (what the
+command cost, whatever the neighbours on the machine took) and peak_mb its own ru_maxrss (so
+every measured command has its own peak). The child's stdout/stderr go to the files given by
+BENCH_LOG."""
 
 from __future__ import annotations
 
@@ -19,8 +21,9 @@ def main() -> None:
         t0 = time.perf_counter()
         rc = subprocess.call(cmd, stdout=f, stderr=f)
         seconds = time.perf_counter() - t0
-    kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
-    print(json.dumps({"rc": rc, "seconds": seconds, "peak_mb": kb / 1024}))
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = usage.ru_utime + usage.ru_stime
+    print(json.dumps({"rc": rc, "seconds": seconds, "cpu": cpu, "peak_mb": usage.ru_maxrss / 1024}))
 
 
 if __name__ == "__main__":

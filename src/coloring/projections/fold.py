@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from fractions import Fraction
+from typing import Any
 
 from coloring.domain.acts import EarlyActs
 from coloring.domain.aggregates import Ledger, Participant, Program, final_roles
@@ -25,6 +26,7 @@ from coloring.projections.docrules import (
     Terms,
 )
 from coloring.projections.foldmoney import MoneyFold
+from coloring.projections.judging import Judged
 from coloring.projections.pagewrite import write_page
 
 Fact = RegistryFact | Animal.FactRecorded
@@ -56,6 +58,11 @@ class Fold(MoneyFold):
             "SELECT item, region, valid_from_us, seq, price FROM rm_prices"
         ):
             self.book[item].append((region, valid_from, seq, price))
+        # Read models with no findings yet (a rebuild, a ledger's first load): only what this
+        # fold judges can have findings to replace.
+        empty = not c.query("SELECT 1 FROM rm_findings LIMIT 1")
+        self.judged = Judged() if empty else None
+        self.balances: dict[tuple[str, str], int] = {}
         self._reset()
 
     def _remember_program(
@@ -172,23 +179,23 @@ class Fold(MoneyFold):
         parent: str | None = None,
     ) -> None:
         self._dated(e.at_us)
-        self.rows["documents"].append(
-            (
-                e.document_id,
-                kind,
-                e.program_id,
-                payer,
-                payee,
-                party,
-                e.at_us,
-                e.at_offset,
-                value,
-                accepted,
-                0,
-                parent,
-                e.seq,
-            )
-        )
+        row: list[Any] = [
+            e.document_id,
+            kind,
+            e.program_id,
+            payer,
+            payee,
+            party,
+            e.at_us,
+            e.at_offset,
+            value,
+            accepted,
+            0,
+            parent,
+            e.seq,
+        ]
+        self.page_documents[e.document_id] = row
+        self.rows["documents"].append(row)
 
     def on_loan_issued(self, e: Loan.Issued, n: int) -> None:
         self._document(e, "loan", e.lender, e.borrower, None, e.amount, None)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from coloring.domain.acts import EarlyActs
@@ -32,12 +33,16 @@ class MoneyFold:
 
     def _reset(self) -> None:
         # Rows for the database, per table: `Any` is the SQL boundary (each table its columns).
-        self.rows: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+        self.rows: dict[str, list[Sequence[Any]]] = defaultdict(list)
         self.steps: list[tuple[str, str, int, int, int]] = []
         self.allocations: dict[str, list[str | int]] = {}
         self.paid: dict[str, int] = defaultdict(int)
         self.accepted: dict[str, int] = defaultdict(int)
         self.departures: list[tuple[int, str, int]] = []
+        # This page's delivery and document rows, still in memory: what the page adds to them
+        # goes into the row before it is inserted, not into an UPDATE after it.
+        self.page_deliveries: dict[str, list[Any]] = {}
+        self.page_documents: dict[str, list[Any]] = {}
         self.animals: set[str] = set()
         self.rejudged_purchases: set[str] = set()
         self.signed: set[str] = set()
@@ -62,9 +67,9 @@ class MoneyFold:
     ) -> None:
         self.steps.append((program_id, holder, at_us, seq, amount))
         limit = min(self.idle_days[program_id] * DAY_US, IDLE_LIMIT_CAP_US)
-        self.rows["deliveries"].append(
-            (delivery_id, program_id, holder, amount, at_us, at_offset, limit, 0)
-        )
+        row: list[Any] = [delivery_id, program_id, holder, amount, at_us, at_offset, limit, 0]
+        self.page_deliveries[delivery_id] = row
+        self.rows["deliveries"].append(row)
 
     def on_units_allocated(self, e: Allocated, n: int) -> None:
         self._dated(e.at_us)
@@ -171,12 +176,25 @@ class MoneyFold:
             for alloc, units in per_allocation.items():
                 self.rows["allocation_moves"].append((alloc, column, units))
         for alloc, start, end, delivered_by in e.pieces:
-            self.departures.append((end - start, delivered_by, e.at_us))
+            self._depart(end - start, delivered_by, e.at_us)
             self.rows["unit_moves"].append(
                 (alloc, start, end, e.seq, e.at_us, e.at_offset, e.payee, e.transfer_id, e.outcome)
             )
         if e.settles is not None:
-            self.paid[e.settles] += e.amount
+            document = self.page_documents.get(e.settles)
+            if document is None:
+                self.paid[e.settles] += e.amount
+            else:
+                document[10] += e.amount
+
+    def _depart(self, units: int, delivery_id: str, at_us: int) -> None:
+        """Units that left the delivery that brought them, at `at_us`: they count towards its
+        passing on if they left within its idle limit."""
+        delivery = self.page_deliveries.get(delivery_id)
+        if delivery is None:
+            self.departures.append((units, delivery_id, at_us))
+        elif at_us <= delivery[4] + delivery[6]:
+            delivery[7] += units
 
     def on_transfer_refused(self, e: Refused, n: int, entry: int | None = None) -> None:
         self._payment(e, n, "refused", None, None, entry)
@@ -213,5 +231,9 @@ class MoneyFold:
 
     def on_act_accepted(self, e: Act) -> None:
         self._dated(e.at_us)
-        self.accepted[e.contract_id] += e.amount
+        document = self.page_documents.get(e.contract_id)
+        if document is None:
+            self.accepted[e.contract_id] += e.amount
+        elif document[9] is not None:  # as the UPDATE: NULL (not a contract) stays NULL
+            document[9] += e.amount
         self.rows["acts"].append((e.act_id, e.contract_id, e.amount, e.at_us, e.at_offset, e.seq))

@@ -42,6 +42,12 @@ class InlineProjection:
             self.fold = None
             return
         if self.fold is None:
+            if before == 0 and not c.postgres:
+                # The ledger's first batch: its read models are empty, so the indexes only
+                # queries read can go until the load's closing catch-up creates them
+                # (`ProjectionRunner.complete_indexes`), built once from sorted keys. Not on
+                # PostgreSQL, where loads of different programs may run side by side.
+                schema.drop_query_indexes(c)
             self.fold = Fold(c)
         fold = self.fold
         for n, e in zip(ids, events, strict=True):

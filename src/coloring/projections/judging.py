@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from coloring.domain.rules import Rule
@@ -38,6 +39,15 @@ FINDING_INSERT = (
 )
 
 
+@dataclass
+class Judged:
+    """The animals and assets a fold that began with no findings has judged (their findings
+    are the only ones that can exist): the others' findings need no deleting."""
+
+    animals: set[str] = field(default_factory=set)
+    assets: set[str] = field(default_factory=set)
+
+
 def chunks(items: list[Any], size: int = 500) -> Iterable[list[Any]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
@@ -51,8 +61,11 @@ def judge_documents(
     touched_animals: set[str],
     touched_assets: set[str],
     touched_items: set[str],
+    judged: Judged | None = None,
 ) -> None:
-    """Re-judge every animal, asset and priced item this page touched."""
+    """Re-judge every animal, asset and priced item this page touched. `judged`: the animals
+    and assets judged so far by a fold that began with no findings at all (a rebuild, a
+    ledger's first load); only their findings can exist, so only theirs are deleted first."""
     animals, assets = set(touched_animals), set(touched_assets)
     for chunk in chunks(sorted(touched_items)):
         marks = ",".join("?" * len(chunk))
@@ -81,17 +94,28 @@ def judge_documents(
             chunk,
         ):
             pairs[row[1]].append(AnimalInPurchase(*row))
+        # Only animals in a purchase have rules to break: the registry rows of the others
+        # (most of a region's herd) are not read.
+        bought = sorted(pairs)
         history: dict[str, list[RegistryFact]] = defaultdict(list)
-        for animal_id, seq, at_us, event, owner in c.query(
-            "SELECT animal_id, seq, at_us, event, owner FROM rm_registry "
-            f"WHERE animal_id IN ({marks})",
-            chunk,
-        ):
-            history[animal_id].append(RegistryFact(seq, at_us, event, owner))
+        if bought:
+            for animal_id, seq, at_us, event, owner in c.query(
+                "SELECT animal_id, seq, at_us, event, owner FROM rm_registry "
+                f"WHERE animal_id IN ({','.join('?' * len(bought))})",
+                bought,
+            ):
+                history[animal_id].append(RegistryFact(seq, at_us, event, owner))
         found: list[DocFinding] = []
         for animal_id, in_purchases in pairs.items():
             found.extend(animal_findings(in_purchases, history[animal_id], terms, regions, book))
-        subjects = [f"{a.purchase_id}/{a.animal_id}" for ps in pairs.values() for a in ps]
+        subjects = [
+            f"{a.purchase_id}/{a.animal_id}"
+            for animal_id, ps in pairs.items()
+            if judged is None or animal_id in judged.animals
+            for a in ps
+        ]
+        if judged is not None:
+            judged.animals.update(pairs)
         replace_findings(c, ANIMAL_RULES, subjects, found)
     for chunk in chunks(sorted(assets)):
         marks = ",".join("?" * len(chunk))
@@ -106,7 +130,14 @@ def judge_documents(
         found = []
         for subsidies in by_asset.values():
             found.extend(subsidy_findings(subsidies, terms, regions, book))
-        subjects = [s.subsidy_id for ss in by_asset.values() for s in ss]
+        subjects = [
+            s.subsidy_id
+            for asset_id, ss in by_asset.items()
+            if judged is None or asset_id in judged.assets
+            for s in ss
+        ]
+        if judged is not None:
+            judged.assets.update(by_asset)
         replace_findings(c, SUBSIDY_RULES, subjects, found)
 
 

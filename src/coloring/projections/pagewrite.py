@@ -33,32 +33,38 @@ INSERTS = {
 }
 
 
-def write_holdings(c: Cursor, steps: list[tuple[str, str, int, int, int]]) -> None:
+def write_holdings(
+    c: Cursor, steps: list[tuple[str, str, int, int, int]], known: dict[tuple[str, str], int]
+) -> None:
     """Each changed balance after each movement of the page (rm_balance_steps), from the
-    balances before it, and the balances after the page (rm_holdings)."""
+    balances before it, and the balances after the page (rm_holdings). `known`: the balances
+    this fold has written (it is the only writer while it lives), so each holder's is read
+    from the database once, and is a holder already."""
     if not steps:
         return
-    running: dict[tuple[str, str], int] = defaultdict(int)
-    programs = sorted({p for p, *_ in steps})
-    holders = sorted({h for _, h, *_ in steps})
+    new = sorted({(p, h) for p, h, *_ in steps if (p, h) not in known})
+    programs = sorted({p for p, _ in new})
     program_marks = ",".join("?" * len(programs))
-    for chunk in chunks(holders):
+    for chunk in chunks(sorted({h for _, h in new})):
         for p, h, held in c.query(
             "SELECT program_id, participant_id, held FROM rm_holdings "
             f"WHERE program_id IN ({program_marks}) AND participant_id IN "
             f"({','.join('?' * len(chunk))})",
             [*programs, *chunk],
         ):
-            running[(p, h)] = held
+            known[(p, h)] = held
+    for key in new:
+        known.setdefault(key, 0)
     rows = []
+    after: dict[tuple[str, str], int] = {}
     for p, h, at_us, seq, delta in steps:
-        running[(p, h)] += delta
-        rows.append((p, h, at_us, seq, running[(p, h)]))
+        key = (p, h)
+        held = after[key] = known[key] = known[key] + delta
+        rows.append((p, h, at_us, seq, held))
     c.executemany("INSERT INTO rm_balance_steps VALUES (?,?,?,?,?)", rows)
-    after = {(p, h): running[(p, h)] for p, h, *_ in steps}
     c.executemany(
         "INSERT INTO rm_holders VALUES (?,?) ON CONFLICT (program_id, participant_id) DO NOTHING",
-        sorted(after),
+        new,
     )
     c.executemany(
         "INSERT INTO rm_holdings VALUES (?,?,?) ON CONFLICT (program_id, participant_id) "
@@ -93,7 +99,7 @@ def write_page(c: Cursor, fold: Fold) -> None:
         "WHERE allocation_id = ?",
         [(u, u, a) for (a, col), u in moves.items() if col == 4],
     )
-    write_holdings(c, fold.steps)
+    write_holdings(c, fold.steps, fold.balances)
     departed: dict[tuple[str, int], int] = defaultdict(int)
     for units, delivery_id, at_us in fold.departures:
         departed[(delivery_id, at_us)] += units
@@ -135,5 +141,7 @@ def write_page(c: Cursor, fold: Fold) -> None:
             "WHERE CAST(rm_meta.value AS BIGINT) < CAST(excluded.value AS BIGINT)",
             (str(fold.latest_us),),
         )
-    judge_documents(c, fold.terms, fold.regions, fold.book, fold.animals, fold.assets, fold.items)
+    judge_documents(
+        c, fold.terms, fold.regions, fold.book, fold.animals, fold.assets, fold.items, fold.judged
+    )
     judge_settlements(c, fold.rejudged_purchases)

@@ -112,6 +112,18 @@ INDEXES = [
     "rm_deliveries (program_id)",
 ]
 
+# The indexes the fold itself reads while it writes (documents re-judged per animal, asset,
+# priced item and settled document; acts summed per contract). The others serve queries only:
+# a rebuild folds without them and creates them once at the end (`drop_query_indexes`).
+FOLD_INDEXES = {
+    "rm_movements (settles)",
+    "rm_acts (contract_id)",
+    "rm_purchase_animals (animal_id)",
+    "rm_purchase_animals (species)",
+    "rm_subsidies (asset_id)",
+    "rm_subsidies (asset_kind)",
+}
+
 # Deliveries not (yet) passed on within their limit: the only candidates for IDLE_FUNDS.
 PARTIAL_INDEXES = [
     "CREATE INDEX IF NOT EXISTS ix_rm_deliveries_unpassed ON rm_deliveries (at_us) "
@@ -149,10 +161,24 @@ def create(c: Cursor) -> None:
             "INSERT INTO rm_holders SELECT DISTINCT program_id, participant_id "
             "FROM rm_balance_steps"
         )
+    create_indexes(c)
+
+
+def create_indexes(c: Cursor) -> None:
+    """Every index of the schema that is missing (after a bulk fold, or one interrupted)."""
     for index, spec in _indexes():
         c.execute(f"CREATE INDEX IF NOT EXISTS {index} ON {spec}")
     for statement in PARTIAL_INDEXES:
         c.execute(statement)
+
+
+def drop_query_indexes(c: Cursor) -> None:
+    """Drop the indexes only queries read, before a bulk fold: a B-tree built once from sorted
+    keys at the end costs a fraction of one kept up to date row by row. `create` (on the next
+    open) or `create_indexes` puts them back."""
+    partial = [s.split(" IF NOT EXISTS ", 1)[1].split(" ", 1)[0] for s in PARTIAL_INDEXES]
+    for index in [name for name, spec in _indexes() if spec not in FOLD_INDEXES] + partial:
+        c.execute(f"DROP INDEX IF EXISTS {index}")
 
 
 def _indexes() -> list[tuple[str, str]]:

@@ -42,6 +42,8 @@ class ScratchFold:
         self.db = ScratchDatabase()
         with self.db.transaction() as c:
             schema.create(c)
+            # The scratch read models are compared whole, never queried by index.
+            schema.drop_query_indexes(c)
         self.page_size = page_size
         self.page: list[tuple[int, str, Any]] = []
         self.fold: Fold | None = None
