@@ -4,7 +4,6 @@ and progress to stderr. Exit 0 ok, 1 a failed check or domain error, 2 bad input
 from __future__ import annotations
 
 import gc
-import json
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -14,9 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from rich.console import Console
 from rich.text import Text
 
+from coloring import consoles
 from coloring.cli_help import PlainHelpGroup, register_options
 from coloring.cli_options import WaitOption
 from coloring.export.commands import register as register_export
@@ -47,15 +46,8 @@ app = typer.Typer(
     cls=PlainHelpGroup,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-# Text is printed as it is: never read as markup (`[x]`) or emoji codes (`file:100:` is not 💯).
-err = Console(stderr=True, soft_wrap=True, markup=False, emoji=False, highlight=False)
-out = Console(
-    soft_wrap=True,
-    width=None if sys.stdout.isatty() else 160,
-    markup=False,
-    emoji=False,
-    highlight=False,
-)
+err = consoles.stderr()
+out = consoles.stdout()
 
 DbOption = Annotated[
     str | None,
@@ -561,6 +553,7 @@ def trace(
     excel: ExcelOption = False,
 ) -> None:
     """Follow one tagged tiyn from its allocation to where it is now."""
+    from coloring.export import render
     from coloring.projections import queries
 
     as_of_us = _instant(as_of, "--as-of")
@@ -568,42 +561,7 @@ def trace(
         fail("--excel shapes CSV for Excel: use it with --format csv", 2)
     with reading(db) as read_models:
         t = queries.trace(read_models, unit, as_of_us)
-    if fmt is Format.json:
-        sys.stdout.write(
-            json.dumps(
-                {
-                    "unit": t.unit,
-                    "program": t.program,
-                    "state": t.state,
-                    "steps": [s.as_dict() for s in t.steps],
-                },
-                indent=1,
-            )
-            + "\n"
-        )
-        return
-    if fmt is Format.csv:
-        from coloring.export.render import write_csv
-
-        rows = [[s.at, s.holder, s.via, s.outcome] for s in t.steps]
-        write_csv([["at", "holder", "via", "outcome"], *rows], excel)
-        return
-    from rich.table import Table
-
-    table = Table(_("at"), _("holder"), _("via"), _("outcome"), title=f"{t.unit} ({t.program})")
-    for s in t.steps:
-        table.add_row(s.at, s.holder, s.via, _(s.outcome))
-    out.print(table)
-    out.print(_("now: {state}").format(state=_state(t)), highlight=False)
-
-
-def _state(t: queries.Trace) -> str:
-    last = t.steps[-1]
-    return {
-        "held": _("held by {holder}"),
-        "spent": _("spent at {holder}"),
-        "returned": _("returned to {holder}"),
-    }[last.outcome].format(holder=last.holder)
+    render.trace(t, fmt.value, excel, out)
 
 
 @app.command()
@@ -743,7 +701,7 @@ def demo(
                     f"{step.at}  {step.holder:<12} via {step.via:<12} {step.outcome}",
                     highlight=False,
                 )
-            out.print(_("now: {state}").format(state=_state(t)), highlight=False)
+            out.print(_("now: {state}").format(state=render.trace_state(t)), highlight=False)
         if found:
             out.rule(f"coloring explain {found[0].rule} {found[0].subject}")
             for line in queries.explain(runner.db, found[0].rule, found[0].subject):

@@ -12,15 +12,18 @@ import json
 import sys
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from babel.numbers import format_decimal
-from rich.console import Console
-from rich.table import Table
-
+from coloring import consoles
 from coloring.api.results import Balance, Finding, ProgramTotals, Rows
 from coloring.export.grouping import Group
 from coloring.i18n import N_, _, current
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+    from coloring.projections.queries import Trace
 
 BOM = "\ufeff"
 
@@ -28,6 +31,8 @@ BOM = "\ufeff"
 def grouped(amount: Decimal) -> str:
     """Decimal('1250000.50') -> '1,250,000.50' in English, '1 250 000,50' in Russian or Kazakh
     (for tables only)."""
+    from babel.numbers import format_decimal  # only tables need it: JSON and CSV start faster
+
     return format_decimal(amount, "#,##0.00", locale=current().lang)
 
 
@@ -49,6 +54,8 @@ def write_csv(rows: Sequence[Sequence[Any]], excel: bool, stream: IO[str] | None
 
 
 def _table(header: Sequence[str], money: Sequence[str], rows: list[list[Any]]) -> Table:
+    from rich.table import Table
+
     table = Table()
     for name in header:
         if name in money:
@@ -64,6 +71,11 @@ def _table(header: Sequence[str], money: Sequence[str], rows: list[list[Any]]) -
     return table
 
 
+def _console(out: Console | None) -> Console:
+    """The console a table is printed on: the command line's stdout unless one is given."""
+    return consoles.stdout() if out is None else out
+
+
 def _json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
 
@@ -73,7 +85,7 @@ CSV_COLUMNS = ["rule", "subject", "program", "amount", "at", "status", "particip
 FINDING_COLUMNS = ["at", "rule", "subject", "program", "amount", "status", "participants"]
 
 
-def findings(found: Rows[Finding], fmt: str, excel: bool, out: Console) -> None:
+def findings(found: Rows[Finding], fmt: str, excel: bool, out: Console | None = None) -> None:
     if fmt == "json":
         _json(found.to_dicts())
         return
@@ -105,12 +117,14 @@ def findings(found: Rows[Finding], fmt: str, excel: bool, out: Console) -> None:
         )
         return
     header = [*FINDING_COLUMNS[:4], "amount (KZT)", "status", "participants"]
-    out.print(
+    _console(out).print(
         _table(header, ["amount (KZT)"], [[*r[:5], _(r[5]), ", ".join(r[6])] for r in rows]),
     )
 
 
-def groups(by: Sequence[str], found: list[Group], fmt: str, excel: bool, out: Console) -> None:
+def groups(
+    by: Sequence[str], found: list[Group], fmt: str, excel: bool, out: Console | None = None
+) -> None:
     if fmt == "json":
         _json(
             [
@@ -139,10 +153,10 @@ def groups(by: Sequence[str], found: list[Group], fmt: str, excel: bool, out: Co
     table = _table(header, ["amount (KZT)"], [*rows, total])
     for column in table.columns[len(by) : len(by) + 2]:
         column.justify = "right"
-    out.print(table)
+    _console(out).print(table)
 
 
-def balances(found: Rows[Balance], fmt: str, excel: bool, out: Console) -> None:
+def balances(found: Rows[Balance], fmt: str, excel: bool, out: Console | None = None) -> None:
     if fmt == "json":
         _json(found.to_dicts())
         return
@@ -150,7 +164,7 @@ def balances(found: Rows[Balance], fmt: str, excel: bool, out: Console) -> None:
     if fmt == "csv":
         write_csv([["program", "participant", "held"], *rows], excel)
         return
-    out.print(_table(["program", "participant", "held (KZT)"], ["held (KZT)"], rows))
+    _console(out).print(_table(["program", "participant", "held (KZT)"], ["held (KZT)"], rows))
 
 
 PROGRAM_MONEY = ["allocated", "spent", "on_purpose", "misused", "returned", "held"]
@@ -177,7 +191,7 @@ HEADINGS = (
 )
 
 
-def programs(found: Rows[ProgramTotals], fmt: str, excel: bool, out: Console) -> None:
+def programs(found: Rows[ProgramTotals], fmt: str, excel: bool, out: Console | None = None) -> None:
     if fmt == "json":
         _json(found.to_dicts())
         return
@@ -189,4 +203,37 @@ def programs(found: Rows[ProgramTotals], fmt: str, excel: bool, out: Console) ->
         return
     # Names are in JSON and CSV: in a table they would squeeze the amounts' columns.
     money = [f"{m.replace('_', ' ')} (KZT)" for m in PROGRAM_MONEY]
-    out.print(_table(["program", *money], money, [[r[0], *r[2:]] for r in rows]))
+    _console(out).print(_table(["program", *money], money, [[r[0], *r[2:]] for r in rows]))
+
+
+def trace_state(t: Trace) -> str:
+    """Where the unit is now, in the language of the tables."""
+    last = t.steps[-1]
+    return {
+        "held": _("held by {holder}"),
+        "spent": _("spent at {holder}"),
+        "returned": _("returned to {holder}"),
+    }[last.outcome].format(holder=last.holder)
+
+
+def trace(t: Trace, fmt: str, excel: bool, out: Console | None = None) -> None:
+    if fmt == "json":
+        document = {
+            "unit": t.unit,
+            "program": t.program,
+            "state": t.state,
+            "steps": [s.as_dict() for s in t.steps],
+        }
+        sys.stdout.write(json.dumps(document, indent=1) + "\n")
+        return
+    if fmt == "csv":
+        rows = [[s.at, s.holder, s.via, s.outcome] for s in t.steps]
+        write_csv([["at", "holder", "via", "outcome"], *rows], excel)
+        return
+    from rich.table import Table
+
+    table = Table(_("at"), _("holder"), _("via"), _("outcome"), title=f"{t.unit} ({t.program})")
+    for s in t.steps:
+        table.add_row(s.at, s.holder, s.via, _(s.outcome))
+    _console(out).print(table)
+    _console(out).print(_("now: {state}").format(state=trace_state(t)), highlight=False)
