@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
+from functools import cache
 from typing import Any, ClassVar, Generic, TypeVar
 
 from coloring.domain.time import format_instant
@@ -45,13 +46,18 @@ def tenge(tiyn: int) -> Decimal:
     return Decimal(tiyn).scaleb(-2)
 
 
+@cache
+def _zone(offset_minutes: int) -> timezone:
+    return timezone(timedelta(minutes=offset_minutes))
+
+
 def aware(us: int, offset_minutes: int) -> datetime:
     """Microseconds since the epoch -> a datetime in the offset it was written with.
 
     Computed on the local time, which is within datetime's years 1-9999 for every instant the
     contract reads in its own offset (0001-01-01T00:00+14:00 is in year 0 at UTC). An instant
     beyond them at this offset is given as the first or last representable moment."""
-    tz = timezone(timedelta(minutes=offset_minutes))
+    tz = _zone(offset_minutes)
     try:
         local = _NAIVE_EPOCH + timedelta(microseconds=us + offset_minutes * 60_000_000)
     except OverflowError:
@@ -240,6 +246,10 @@ def _arrow_type(pa: Any, cls: type, name: str, annotation: str) -> Any:
     return simple[base]
 
 
+AS_THEY_ARE = frozenset({"str", "str | None", "int", "int | None"})
+"""Field types whose values are JSON-ready as they are."""
+
+
 def _plain(value: Any, json_ready: bool) -> Any:
     if isinstance(value, Decimal):
         return str(value) if json_ready else value
@@ -292,4 +302,10 @@ class Rows(tuple[T, ...], Generic[T]):
     def to_dicts(self) -> list[dict[str, Any]]:
         """JSON-ready rows: amounts as `"1250000.50"`, instants as `2025-02-14T10:00:00+05:00`."""
         names = [f.name for f in fields(self.item)]
-        return [{n: _plain(getattr(row, n), True) for n in names} for row in self]
+        # Fields whose type says they need no conversion are copied as they are (the findings of
+        # a million payments are 12,000 rows of nine fields).
+        plain = {f.name for f in fields(self.item) if str(f.type) in AS_THEY_ARE}
+        return [
+            {n: getattr(row, n) if n in plain else _plain(getattr(row, n), True) for n in names}
+            for row in self
+        ]
