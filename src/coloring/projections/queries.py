@@ -140,6 +140,14 @@ def findings(
     return out
 
 
+def narrowed(db: Database, known: list[Finding], filters: Filters) -> list[Finding]:
+    """`findings(db, t, filters)` from `findings(db, t)` already in hand (the same list in the
+    same order: the filters only drop findings), with the same errors for unknown names."""
+    check_rules(filters.rules)
+    check_names(db, filters.program, filters.participant)
+    return [f for f in known if filters.keep(f)]
+
+
 def idle_findings(db: Database, t: int) -> list[Finding]:
     """Units that stayed with a holder longer than the program's idle limit (until they left,
     or until `t`): one finding per delivery, dated arrival + limit in the delivery's offset."""
@@ -310,9 +318,19 @@ def trace(db: Database, unit: str, as_of_us: int | None = None) -> Trace:
     )
 
 
-def find_one(db: Database, rule: str, subject: str, as_of_us: int | None = None) -> Finding:
+def find_one(
+    db: Database,
+    rule: str,
+    subject: str,
+    as_of_us: int | None = None,
+    known: list[Finding] | None = None,
+) -> Finding:
+    """The finding `rule` `subject` at `as_of_us`; `known`, if the caller keeps it, is the
+    whole list at that instant."""
     check_rules([rule], option="")
-    for f in findings(db, as_of_us, Filters(rules=(rule,))):
+    chosen = Filters(rules=(rule,))
+    among = findings(db, as_of_us, chosen) if known is None else narrowed(db, known, chosen)
+    for f in among:
         if f.subject == subject:
             return f
     raise NotFoundError(f"no finding {rule} {subject} (see `coloring findings --rule {rule}`)")
