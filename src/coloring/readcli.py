@@ -3,12 +3,13 @@ imported.
 
 Typer builds its commands, and a pydantic adapter for each option, on every start: a quarter of
 a second of CPU before any question is asked, more than the question itself at a million
-payments. So the read commands (`findings`, `balances`, `trace`, `explain`) are first parsed
-here, by hand, for the common forms of their options (`--name value`, `--name=value`, flags) and
-answered from current read models (`coloring.readside`) through the same queries and renderers
-as `coloring.cli`. Anything else (another command, `--help`, a wrong or unusual argument, read
-models behind the log or an unfinished load, any error before output) goes to `coloring.cli`,
-which parses, checks and words every message as always; nothing has been printed by then.
+payments. So the read commands (`findings`, `balances`, `trace`, `explain`, `programs`) are
+first parsed here, by hand, for the common forms of their options (`--name value`,
+`--name=value`, flags) and answered from current read models (`coloring.readside`) through the
+same queries and renderers as `coloring.cli`. Anything else (another command, `--help`, a wrong
+or unusual argument, read models behind the log or an unfinished load, any error before output)
+goes to `coloring.cli`, which parses, checks and words every message as always; nothing has
+been printed by then.
 `tests/cli/test_read_cli.py` checks that both paths print the same bytes.
 """
 
@@ -252,11 +253,30 @@ def explain(p: _Parsed) -> int:
     return 0
 
 
+PROGRAMS = _Spec({"--db": None, "--as-of": None, "--format": FORMATS})
+
+
+def programs(p: _Parsed) -> int:
+    from coloring.export.render import program_terms as show
+    from coloring.projections.extracts import program_totals
+    from coloring.projections.terms import program_terms
+
+    (t,) = _instants(p.get("--as-of"))
+    with _current(p.get("--db")) as read_models:
+        try:
+            terms, totals = program_terms(read_models), program_totals(read_models, t)
+        except Exception as e:
+            raise _Unanswered from e
+    show(terms, totals, t, p.get("--format") or "table")
+    return 0
+
+
 COMMANDS: dict[str, tuple[_Spec, Callable[[_Parsed], int]]] = {
     "findings": (FINDINGS, findings),
     "balances": (BALANCES, balances),
     "trace": (TRACE, trace),
     "explain": (EXPLAIN, explain),
+    "programs": (PROGRAMS, programs),
 }
 LANGUAGES = ("en", "ru", "kk")
 

@@ -37,6 +37,9 @@ QUESTIONS = [
     ["trace", "AL-00001#0"],
     ["trace", "AL-00001#0", "--format", "json", "--as-of", "2025-06-01"],
     ["trace", "AL-00001#0", "--format", "csv"],
+    ["programs"],
+    ["programs", "--format", "json", "--as-of", "2025-06-01"],
+    ["programs", "--format", "csv"],
 ]
 
 
@@ -99,6 +102,7 @@ def test_explain_answered_early_prints_what_the_full_command_prints(
         ["balances", "--per-program", "--participant", "F-1"],
         ["--lang", "xx", "findings"],
         ["--version"],
+        ["programs", "--as-of", "never"],
         ["load", "folder"],
     ],
     ids=" ".join,

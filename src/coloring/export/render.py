@@ -17,6 +17,8 @@ from typing import IO, TYPE_CHECKING, Any
 
 from coloring import consoles
 from coloring.api.results import Balance, Finding, ProgramTotals, Rows, iso
+from coloring.domain.money import format_tiyn
+from coloring.domain.time import format_instant
 from coloring.export import jsontext
 from coloring.export.grouping import Group
 from coloring.export.longtable import print_table
@@ -25,7 +27,9 @@ from coloring.i18n import N_, _, current
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from coloring.projections.extracts import ProgramTotals as ProgramMoney
     from coloring.projections.queries import Trace
+    from coloring.projections.terms import ProgramTerms
 
 BOM = "\ufeff"
 
@@ -255,3 +259,57 @@ def trace(t: Trace, fmt: str, excel: bool, out: Console | None = None) -> None:
         table.add_row(s.at, s.holder, s.via, _(s.outcome))
     _console(out).print(table)
     _console(out).print(_("now: {state}").format(state=trace_state(t)), highlight=False)
+
+
+TERMS_MONEY = ("allocated", "spent", "on_purpose", "misused", "returned", "held")
+
+
+def program_terms(
+    terms: list[ProgramTerms],
+    totals: list[ProgramMoney],
+    t: int | None,
+    fmt: str,
+    out: Console | None = None,
+) -> None:
+    """`coloring programs`: the terms in force at `t` (None: now) and their history; JSON adds
+    each program's money."""
+    if fmt == "json":
+        money = {m.program: {k: format_tiyn(getattr(m, k)) for k in TERMS_MONEY} for m in totals}
+        listed = [{**p.as_dict(t), "money": money[p.program_id]} for p in terms]
+        sys.stdout.write(json.dumps(listed, indent=1) + "\n")
+        return
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["program", "name", "kind", "expires_at", "max_idle_days", "amendments"])
+        for p in terms:
+            expires_us, offset, idle, _in_force = p.in_force(2**62 if t is None else t)
+            writer.writerow(
+                [
+                    p.program_id,
+                    p.name,
+                    p.kind,
+                    format_instant(expires_us, offset),
+                    idle,
+                    len(p.known_at(t)),
+                ]
+            )
+        return
+    from rich.table import Table
+
+    table = Table(_("program"), _("kind"), "expires_at", "max_idle_days", _("history of terms"))
+    for p in terms:
+        expires_us, offset, idle, _amendment = p.in_force(2**62 if t is None else t)
+        history = [
+            f"registered: expires_at "
+            f"{format_instant(p.expires_at_us, p.expires_at_offset)}, "
+            f"max_idle_days {p.max_idle_days}",
+            *(a.describe() for a in p.known_at(t)),
+        ]
+        table.add_row(
+            p.program_id,
+            p.kind,
+            format_instant(expires_us, offset),
+            str(idle),
+            "\n".join(history),
+        )
+    _console(out).print(table)
