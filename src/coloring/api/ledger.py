@@ -231,7 +231,7 @@ class Ledger:
         )
         least = tiyn(min_amount)
         db = self._db()
-        regions = {p: q.region for p, q in extracts.participants(db).items()}
+        regions = extracts.regions(db)
         found = (finding(f, regions) for f in queries.findings(db, instant_us(as_of), filters))
         return Rows(
             Finding,
