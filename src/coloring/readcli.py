@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from coloring.projections.db import Database
+    from coloring.projections.queries import Finding as Finding_
 
 FORMATS = ("table", "json", "csv")
 GROUP_KEYS = ("rule", "program", "region", "participant", "status")
@@ -138,8 +139,43 @@ FINDINGS = _Spec(
 )
 
 
+# Local instants (microseconds since 1970 at the instant's own offset) that a datetime holds:
+# the API's findings give the first or last of them for instants beyond (`results.aware`).
+FIRST_LOCAL_US = -62_135_596_800_000_000
+LAST_LOCAL_US = 253_402_300_799_999_999
+
+
+def _json_ready(found: list[tuple[Finding_, str | None]]) -> list[dict[str, Any]] | None:
+    """The findings as `Rows.to_dicts` gives them, made straight from the read models' tiyn
+    and microseconds (not through Decimals and datetimes and back); None if an instant is
+    beyond what a datetime holds."""
+    from coloring.domain.money import format_tiyn
+    from coloring.domain.time import format_instant
+    from coloring.projections.queries import shown_evidence
+
+    out = []
+    for f, region in found:
+        if not FIRST_LOCAL_US <= f.at_us + f.at_offset * 60_000_000 <= LAST_LOCAL_US:
+            return None
+        out.append(
+            {
+                "rule": f.rule,
+                "subject": f.subject,
+                "program": f.program,
+                "amount": format_tiyn(f.amount),
+                "at": format_instant(f.at_us, f.at_offset),
+                "status": f.status,
+                "participants": list(f.participants),
+                "region": region,
+                "evidence": shown_evidence(f.evidence),
+            }
+        )
+    return out
+
+
 def findings(p: _Parsed) -> int:
-    from coloring.api.ledger import Ledger
+    from coloring.api.ledger import Ledger, finding_in
+    from coloring.api.results import Finding, Rows
     from coloring.consoles import stderr
     from coloring.export import render
     from coloring.export.grouping import group
@@ -155,7 +191,7 @@ def findings(p: _Parsed) -> int:
     fmt, excel, sort = _format(p), "--excel" in p.flags, p.get("--sort") or "at"
     with _current(p.get("--db")) as read_models:
         try:
-            found = Ledger.reading(read_models).findings(
+            raw = Ledger.reading(read_models).raw_findings(
                 rules or None,
                 program=p.get("--program"),
                 participant=p.get("--participant"),
@@ -169,12 +205,19 @@ def findings(p: _Parsed) -> int:
         except Exception as e:
             raise _Unanswered from e
     group_by = p.get("--group-by")
+    if sort == "amount" and not group_by:
+        raw.sort(key=lambda found: found[0].amount, reverse=True)  # stable, as Decimals sort
+    plain = _json_ready(raw) if fmt == "json" and not group_by else None
+    if plain is not None:
+        from coloring.export.jsontext import dumps
+
+        sys.stdout.write(dumps(plain) + "\n")
+        return 1 if "--check" in p.flags and plain else 0
+    found = Rows(Finding, (finding_in(f, region) for f, region in raw))
     if group_by:
         keys = list(dict.fromkeys(group_by))
         render.groups(keys, group(found, keys, sort), fmt, excel)
     else:
-        if sort == "amount":
-            found = type(found)(found.item, sorted(found, key=lambda f: f.amount, reverse=True))
         render.findings(found, fmt, excel)
     if fmt == "table":
         stderr().print(ngettext("{n} finding", "{n} findings", len(found)).format(n=len(found)))
