@@ -87,6 +87,10 @@ class Filters:
         )
 
 
+JUDGED_WHEN_ASKED = frozenset({"IDLE_FUNDS", "UNRETURNED_AFTER_EXPIRY"})
+"""Rules judged at the evaluation instant (see the module's doc), not stored by the fold."""
+
+
 def latest_us(db: Database) -> int | None:
     rows = db.query("SELECT value FROM rm_meta WHERE key = 'latest_us'")
     return int(rows[0][0]) if rows else None
@@ -113,7 +117,19 @@ def findings(
     if filters.program is not None:
         where.append("program_id = ?")
         params.append(filters.program)
-    out = [
+    out = _stored(db, where, params)
+    if not filters.rules or "IDLE_FUNDS" in filters.rules:
+        out.extend(idle_findings(db, t))
+    if not filters.rules or "UNRETURNED_AFTER_EXPIRY" in filters.rules:
+        out.extend(unreturned_findings(db, t))
+    out = [f for f in out if filters.keep(f)]
+    out.sort(key=lambda f: (f.at_us, f.rule, f.subject))
+    return out
+
+
+def _stored(db: Database, where: list[str], params: list[Any]) -> list[Finding]:
+    """The findings the fold stored (every rule but the time-based ones) that match `where`."""
+    return [
         Finding(
             rule,
             subject,
@@ -131,13 +147,6 @@ def findings(
             params,
         )
     ]
-    if not filters.rules or "IDLE_FUNDS" in filters.rules:
-        out.extend(idle_findings(db, t))
-    if not filters.rules or "UNRETURNED_AFTER_EXPIRY" in filters.rules:
-        out.extend(unreturned_findings(db, t))
-    out = [f for f in out if filters.keep(f)]
-    out.sort(key=lambda f: (f.at_us, f.rule, f.subject))
-    return out
 
 
 def narrowed(db: Database, known: list[Finding], filters: Filters) -> list[Finding]:
@@ -329,7 +338,14 @@ def find_one(
     whole list at that instant."""
     check_rules([rule], option="")
     chosen = Filters(rules=(rule,))
-    among = findings(db, as_of_us, chosen) if known is None else narrowed(db, known, chosen)
+    if known is not None:
+        among = narrowed(db, known, chosen)
+    elif rule in JUDGED_WHEN_ASKED:
+        among = findings(db, as_of_us, chosen)
+    else:  # one stored finding: its key, not the rule's whole list
+        t = evaluation_instant(db, as_of_us)
+        where, params = ["known_us <= ?", "rule = ?", "subject = ?"], [t, rule, subject]
+        among = [] if t is None else _stored(db, where, params)
     for f in among:
         if f.subject == subject:
             return f
