@@ -70,7 +70,8 @@ def overview(v: View) -> tuple[str, dict[str, Any]]:
     t = v.t
     if t is None:
         return "overview.html", {"totals": [], "figures": [], "counts": {}}
-    totals = browse.program_totals(v.db, t)
+    # Kept per instant, like the charts: the sums scan every payment up to it.
+    totals = v.ledger.remembered(("totals", t), lambda: browse.program_totals(v.db, t))
     counts: dict[str, int] = {}
     for f in v.findings():
         counts[f.program] = counts.get(f.program, 0) + 1
