@@ -2,6 +2,7 @@
                           [--out FILE]
 python -m benchmarks ratchet [--update]
 python -m benchmarks sweep [--repeat R]
+python -m benchmarks commands --db URL [--repeat R] [--coloring PATH]   (read commands end to end)
 
 --registry-heavy generates the folder with a region's whole herd in the registry extract
 (`coloring generate --herd 15`: 15 registry rows per transfer, e.g. 3M rows at --size 200000),
@@ -24,6 +25,10 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from benchmarks.commands import latencies
+from benchmarks.commands import main as commands_main
+from benchmarks.commands import table as commands_table
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
@@ -260,6 +265,7 @@ def run(
 
     events = count(db_path, "SELECT COUNT(*) FROM stored_events") if db_kind == "sqlite" else None
     q = query_latencies(url, repeat)
+    commands = latencies(url, max(3, repeat)) if db_kind == "sqlite" else {}
     db_mb = db_path.stat().st_size / 2**20 if db_path.exists() else None
 
     res: dict[str, Any] = {
@@ -287,6 +293,7 @@ def run(
         "fold_floor_rows": summary(fold_rows) if fold_rows else None,
         "report": summary(report),
         "queries": q,
+        "commands": commands,
     }
     res["ratios"] = {
         "load/floor": res["load"]["seconds"] / res["floor"]["seconds"],
@@ -377,7 +384,8 @@ def table(res: dict[str, Any]) -> str:
         f"  {k}: {v['median_ms']:.1f} ms ({v['min_ms']:.1f}-{v['max_ms']:.1f}), {v['rows']} rows"
         for k, v in res["queries"].items()
     ]
-    return "\n".join([head, *lines, *q])
+    ends = [commands_table(res["commands"])] if res.get("commands") else []
+    return "\n".join([head, *lines, *q, *ends])
 
 
 # ---------------------------------------------------------------- commands
@@ -465,9 +473,14 @@ def main(argv: list[str] | None = None) -> int:
     k.add_argument("--repeat", type=int, default=3)
     k.add_argument("--source", choices=["auto", "pilot", "synthetic"], default="auto")
     k.set_defaults(func=cmd_ratchet)
+    # Its own parser (benchmarks/commands.py): listed here for --help.
+    sub.add_parser("commands", help="read commands end to end on a loaded ledger (--db URL)")
     from benchmarks.sweep import add_parser as add_sweep
 
     add_sweep(sub)
+    given = sys.argv[1:] if argv is None else argv
+    if given[:1] == ["commands"]:
+        return commands_main(given[1:])
     a = p.parse_args(argv)
     return int(a.func(a))
 

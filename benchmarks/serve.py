@@ -1,9 +1,10 @@
-"""python -m benchmarks.serve [--farmers N] [--db URL] [--keep DIR]
+"""python -m benchmarks.serve [--farmers N] [--db URL] [--keep DIR] | [--ledger URL]
 
 How long `coloring serve` takes to render each page over a generated ledger: generates a pilot
 folder (`--farmers`, about 34 payments each), loads it, then times every page through the app
 in process: the first render, and the median of 3 more (the overview's charts are kept while
-the read models stay where they are). Figures in docs/serve.md."""
+the read models stay where they are). Figures in docs/serve.md. `--ledger URL` times the pages
+of a ledger already loaded (e.g. the 1M benchmark's), without generating or loading anything."""
 
 from __future__ import annotations
 
@@ -49,7 +50,11 @@ def main() -> None:
     parser.add_argument("--farmers", type=int, default=300)
     parser.add_argument("--db", help="database URL (default: a SQLite file in a temp folder)")
     parser.add_argument("--keep", type=Path, help="keep the pilot folder and ledger here")
+    parser.add_argument("--ledger", help="time the pages of this loaded ledger (loads nothing)")
     args = parser.parse_args()
+    if args.ledger:
+        timed_pages(args.ledger)
+        return
     work = args.keep or Path(tempfile.mkdtemp(prefix="coloring-serve-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     folder = work / "pilot"
@@ -65,9 +70,21 @@ def main() -> None:
     payments = runner.db.query("SELECT COUNT(*) FROM rm_movements WHERE kind = 'transfer'")[0][0]
     findings = len(queries.findings(runner.db))
     print(f"ledger: {url}; {payments:,} payments, {findings:,} findings (loaded in {loaded:.1f} s)")
+    timed_pages(url, runner.db)
+    application.close()
+
+
+def timed_pages(url: str, db: object = None) -> None:
+    if db is None:
+        from coloring.readside import current_read_models
+
+        with current_read_models(url) as current:
+            paths = pages(current)
+    else:
+        paths = pages(db)
     print("    first   median  size")
     with TestClient(create_app(url, "en")) as client:
-        for path in pages(runner.db):
+        for path in paths:
             t0 = time.perf_counter()
             assert client.get(path).status_code == 200, path
             first = (time.perf_counter() - t0) * 1000
@@ -78,7 +95,6 @@ def main() -> None:
                 times.append(time.perf_counter() - t0)
             took = statistics.median(times) * 1000
             print(f"{first:6.0f} ms {took:6.0f} ms {len(page.content) // 1024:4d} KB  {path}")
-    application.close()
 
 
 if __name__ == "__main__":

@@ -383,3 +383,31 @@ def csv_pages(draw: st.DrawFn, model: type, max_rows: int = 6) -> list[dict[str,
 leaf_hashes = st.lists(st.binary(min_size=32, max_size=32), min_size=1, max_size=70)
 # The columns of a stored event row, each of which the hash chain covers.
 event_columns = st.sampled_from(["state", "topic", "originator_version", "originator_id"])
+
+
+# -- printed output --------------------------------------------------------------------------
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text()
+    | st.sampled_from(["AA-2025", "Қазақша", "a\tb", "\u2028"]),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.tuples(inner, inner)
+        | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+        | st.dictionaries(st.integers(), inner, max_size=2)
+    ),
+    max_leaves=25,
+)
+"""What `json.dumps` writes: nested lists, tuples and dicts (a few with keys that are not text)
+of text, numbers (NaN and infinities too), booleans and nulls."""
+
+table_cells = st.one_of(
+    st.from_regex(r"[A-Z0-9-]{1,30}", fullmatch=True),
+    st.sampled_from(["", "open", "refused", "FRM-000010, SEL-00052", "Қазақша сөз", "月曜日"]),
+    st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=70),
+)
+"""Table cells: ids, words, wide characters, and now and then long or odd text that wraps."""

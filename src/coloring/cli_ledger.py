@@ -14,9 +14,9 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from rich.console import Console
 from rich.text import Text
 
+from coloring import consoles
 from coloring.i18n import _
 
 if TYPE_CHECKING:
@@ -26,15 +26,8 @@ if TYPE_CHECKING:
     from coloring.projections.db import Database
     from coloring.projections.runner import ProjectionRunner
 
-# Text is printed as it is: never read as markup (`[x]`) or emoji codes (`file:100:` is not 💯).
-err = Console(stderr=True, soft_wrap=True, markup=False, emoji=False, highlight=False)
-out = Console(
-    soft_wrap=True,
-    width=None if sys.stdout.isatty() else 160,
-    markup=False,
-    emoji=False,
-    highlight=False,
-)
+err = consoles.stderr()
+out = consoles.stdout()
 
 DbOption = Annotated[
     str | None,

@@ -16,9 +16,6 @@ from enum import StrEnum
 from functools import cache
 from pathlib import Path
 
-from babel.dates import format_date
-from babel.numbers import format_decimal
-
 from coloring.domain.errors import ColoringError
 
 LANGUAGES = {"en": "English", "ru": "Русский", "kk": "Қазақша"}
@@ -77,16 +74,24 @@ class Text:
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self._catalogue.ngettext(singular, plural, n)
 
+    # Babel is imported where numbers and dates are shaped for people: a command that prints
+    # JSON or CSV never needs it (a twentieth of a second of start-up).
     def number(self, n: int) -> str:
+        from babel.numbers import format_decimal
+
         return format_decimal(n, "#,##0", locale=self.lang)
 
     def money(self, tiyn: int) -> str:
         """Tenge with two decimals and the locale's separators (1,234.50; 1 234,50)."""
+        from babel.numbers import format_decimal
+
         return format_decimal(Decimal(tiyn).scaleb(-2), "#,##0.00", locale=self.lang)
 
     def instant(self, us: int, offset_minutes: int) -> str:
         """The instant in its own offset: the locale's date, 24-hour time, and the offset when
         it is not Kazakhstan's +05:00."""
+        from babel.dates import format_date
+
         zone = timezone(timedelta(minutes=offset_minutes))
         moment = datetime.fromtimestamp(0, UTC).astimezone(zone) + timedelta(microseconds=us)
         text = f"{format_date(moment.date(), 'medium', locale=self.lang)} {moment:%H:%M}"

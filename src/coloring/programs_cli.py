@@ -6,19 +6,15 @@ errors to exit codes), imported when a command runs so that `cli.py` may import 
 
 from __future__ import annotations
 
-import csv
-import json
-import sys
 from enum import StrEnum
 from typing import Annotated
 
 import typer
 
 from coloring.cli_options import WaitOption
-from coloring.domain.time import Instant, InvalidTimeError, format_instant, parse_instant
+from coloring.domain.time import Instant, InvalidTimeError, parse_instant
 from coloring.i18n import _
 
-MONEY = ("allocated", "spent", "on_purpose", "misused", "returned", "held")
 DB_HELP = "Database URL (default $COLORING_DB or sqlite:///coloring.db)."
 
 
@@ -60,10 +56,8 @@ def programs(
     """Programs with the terms in force and every amendment of them (the history of terms);
     `--format json` adds each program's money (allocated, spent on purpose / misused, returned,
     held; the table of it is `coloring balances --per-program`)."""
-    from rich.table import Table
-
-    from coloring.cli import out, reading
-    from coloring.domain.money import format_tiyn
+    from coloring.cli import reading
+    from coloring.export.render import program_terms as show
     from coloring.projections.extracts import program_totals
     from coloring.projections.terms import program_terms
 
@@ -71,47 +65,8 @@ def programs(
     with reading(db) as read_models:
         terms = program_terms(read_models)
         # Money at the same instant, by the one definition of money by verdict.
-        money = {
-            m.program: {k: format_tiyn(getattr(m, k)) for k in MONEY}
-            for m in program_totals(read_models, t)
-        }
-    if fmt is TermsFormat.json:
-        listed = [{**p.as_dict(t), "money": money[p.program_id]} for p in terms]
-        sys.stdout.write(json.dumps(listed, indent=1) + "\n")
-        return
-    if fmt is TermsFormat.csv:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(["program", "name", "kind", "expires_at", "max_idle_days", "amendments"])
-        for p in terms:
-            expires_us, offset, idle, _in_force = p.in_force(2**62 if t is None else t)
-            writer.writerow(
-                [
-                    p.program_id,
-                    p.name,
-                    p.kind,
-                    format_instant(expires_us, offset),
-                    idle,
-                    len(p.known_at(t)),
-                ]
-            )
-        return
-    table = Table(_("program"), _("kind"), "expires_at", "max_idle_days", _("history of terms"))
-    for p in terms:
-        expires_us, offset, idle, _amendment = p.in_force(2**62 if t is None else t)
-        history = [
-            f"registered: expires_at "
-            f"{format_instant(p.expires_at_us, p.expires_at_offset)}, "
-            f"max_idle_days {p.max_idle_days}",
-            *(a.describe() for a in p.known_at(t)),
-        ]
-        table.add_row(
-            p.program_id,
-            p.kind,
-            format_instant(expires_us, offset),
-            str(idle),
-            "\n".join(history),
-        )
-    out.print(table)
+        totals = program_totals(read_models, t)
+    show(terms, totals, t, fmt.value)
 
 
 def amend(

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -165,6 +163,7 @@ def trace(
     excel: ExcelOption = False,
 ) -> None:
     """Follow one tagged tiyn from its allocation to where it is now."""
+    from coloring.export import render
     from coloring.projections import queries
 
     as_of_us = instant_us(as_of, "--as-of")
@@ -172,42 +171,7 @@ def trace(
         fail("--excel shapes CSV for Excel: use it with --format csv", 2)
     with reading(db) as read_models:
         t = queries.trace(read_models, unit, as_of_us)
-    if fmt is Format.json:
-        sys.stdout.write(
-            json.dumps(
-                {
-                    "unit": t.unit,
-                    "program": t.program,
-                    "state": t.state,
-                    "steps": [s.as_dict() for s in t.steps],
-                },
-                indent=1,
-            )
-            + "\n"
-        )
-        return
-    if fmt is Format.csv:
-        from coloring.export.render import write_csv
-
-        rows = [[s.at, s.holder, s.via, s.outcome] for s in t.steps]
-        write_csv([["at", "holder", "via", "outcome"], *rows], excel)
-        return
-    from rich.table import Table
-
-    table = Table(_("at"), _("holder"), _("via"), _("outcome"), title=f"{t.unit} ({t.program})")
-    for s in t.steps:
-        table.add_row(s.at, s.holder, s.via, _(s.outcome))
-    out.print(table)
-    out.print(_("now: {state}").format(state=_state(t)), highlight=False)
-
-
-def _state(t: queries.Trace) -> str:
-    last = t.steps[-1]
-    return {
-        "held": _("held by {holder}"),
-        "spent": _("spent at {holder}"),
-        "returned": _("returned to {holder}"),
-    }[last.outcome].format(holder=last.holder)
+    render.trace(t, fmt.value, excel, out)
 
 
 def balances(
@@ -308,7 +272,7 @@ def demo(
                     f"{step.at}  {step.holder:<12} via {step.via:<12} {step.outcome}",
                     highlight=False,
                 )
-            out.print(_("now: {state}").format(state=_state(t)), highlight=False)
+            out.print(_("now: {state}").format(state=render.trace_state(t)), highlight=False)
         if found:
             out.rule(f"coloring explain {found[0].rule} {found[0].subject}")
             for line in queries.explain(runner.db, found[0].rule, found[0].subject):

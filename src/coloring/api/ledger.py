@@ -93,7 +93,10 @@ def tiyn(amount: Decimal | int | str | None, name: str = "min_amount") -> int | 
 
 def finding(f: queries.Finding, regions: Mapping[str, str | None]) -> Finding:
     first = f.participants[0] if f.participants else None
-    region = regions.get(first) if first is not None else None
+    return finding_in(f, regions.get(first) if first is not None else None)
+
+
+def finding_in(f: queries.Finding, region: str | None) -> Finding:
     return Finding(
         f.rule,
         f.subject,
@@ -220,6 +223,34 @@ class Ledger:
     ) -> Rows[Finding]:
         """Findings known at `as_of` (default: the latest record), sorted by time, rule and
         subject, with the filters of `coloring findings`."""
+        found = self.raw_findings(
+            rule,
+            program=program,
+            participant=participant,
+            region=region,
+            status=status,
+            min_amount=min_amount,
+            since=since,
+            until=until,
+            as_of=as_of,
+        )
+        return Rows(Finding, (finding_in(f, region) for f, region in found))
+
+    def raw_findings(
+        self,
+        rule: str | Iterable[str] | None = None,
+        *,
+        program: str | None = None,
+        participant: str | None = None,
+        region: str | None = None,
+        status: str | None = None,
+        min_amount: Decimal | int | str | None = None,
+        since: When = None,
+        until: When = None,
+        as_of: When = None,
+    ) -> list[tuple[queries.Finding, str | None]]:
+        """Private: `findings` as the read models hold them (tiyn, microseconds), each with
+        its region, for the command line to print without converting twice."""
         if status is not None and status not in STATUSES:
             raise queries.BadQueryError(f"status: {status!r} is not open or refused")
         filters = queries.Filters(
@@ -231,18 +262,17 @@ class Ledger:
         )
         least = tiyn(min_amount)
         db = self._db()
-        regions = {p: q.region for p, q in extracts.participants(db).items()}
-        found = (finding(f, regions) for f in queries.findings(db, instant_us(as_of), filters))
-        return Rows(
-            Finding,
-            (
-                f
-                for f in found
-                if (status is None or f.status == status)
-                and (region is None or f.region == region)
-                and (least is None or f.amount.scaleb(2) >= least)
-            ),
-        )
+        regions = extracts.regions(db)
+        out = []
+        for f in queries.findings(db, instant_us(as_of), filters):
+            where = regions.get(f.participants[0]) if f.participants else None
+            if (
+                (status is None or f.status == status)
+                and (region is None or where == region)
+                and (least is None or f.amount >= least)
+            ):
+                out.append((f, where))
+        return out
 
     def totals_by_rule(self, **filters: Any) -> Rows[RuleTotal]:
         """Findings counted and summed per rule (in the order the contract lists the rules)."""

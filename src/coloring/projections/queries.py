@@ -87,6 +87,10 @@ class Filters:
         )
 
 
+JUDGED_WHEN_ASKED = frozenset({"IDLE_FUNDS", "UNRETURNED_AFTER_EXPIRY"})
+"""Rules judged at the evaluation instant (see the module's doc), not stored by the fold."""
+
+
 def latest_us(db: Database) -> int | None:
     rows = db.query("SELECT value FROM rm_meta WHERE key = 'latest_us'")
     return int(rows[0][0]) if rows else None
@@ -113,7 +117,19 @@ def findings(
     if filters.program is not None:
         where.append("program_id = ?")
         params.append(filters.program)
-    out = [
+    out = _stored(db, where, params)
+    if not filters.rules or "IDLE_FUNDS" in filters.rules:
+        out.extend(idle_findings(db, t))
+    if not filters.rules or "UNRETURNED_AFTER_EXPIRY" in filters.rules:
+        out.extend(unreturned_findings(db, t))
+    out = [f for f in out if filters.keep(f)]
+    out.sort(key=lambda f: (f.at_us, f.rule, f.subject))
+    return out
+
+
+def _stored(db: Database, where: list[str], params: list[Any]) -> list[Finding]:
+    """The findings the fold stored (every rule but the time-based ones) that match `where`."""
+    return [
         Finding(
             rule,
             subject,
@@ -131,13 +147,14 @@ def findings(
             params,
         )
     ]
-    if not filters.rules or "IDLE_FUNDS" in filters.rules:
-        out.extend(idle_findings(db, t))
-    if not filters.rules or "UNRETURNED_AFTER_EXPIRY" in filters.rules:
-        out.extend(unreturned_findings(db, t))
-    out = [f for f in out if filters.keep(f)]
-    out.sort(key=lambda f: (f.at_us, f.rule, f.subject))
-    return out
+
+
+def narrowed(db: Database, known: list[Finding], filters: Filters) -> list[Finding]:
+    """`findings(db, t, filters)` from `findings(db, t)` already in hand (the same list in the
+    same order: the filters only drop findings), with the same errors for unknown names."""
+    check_rules(filters.rules)
+    check_names(db, filters.program, filters.participant)
+    return [f for f in known if filters.keep(f)]
 
 
 def idle_findings(db: Database, t: int) -> list[Finding]:
@@ -310,9 +327,26 @@ def trace(db: Database, unit: str, as_of_us: int | None = None) -> Trace:
     )
 
 
-def find_one(db: Database, rule: str, subject: str, as_of_us: int | None = None) -> Finding:
+def find_one(
+    db: Database,
+    rule: str,
+    subject: str,
+    as_of_us: int | None = None,
+    known: list[Finding] | None = None,
+) -> Finding:
+    """The finding `rule` `subject` at `as_of_us`; `known`, if the caller keeps it, is the
+    whole list at that instant."""
     check_rules([rule], option="")
-    for f in findings(db, as_of_us, Filters(rules=(rule,))):
+    chosen = Filters(rules=(rule,))
+    if known is not None:
+        among = narrowed(db, known, chosen)
+    elif rule in JUDGED_WHEN_ASKED:
+        among = findings(db, as_of_us, chosen)
+    else:  # one stored finding: its key, not the rule's whole list
+        t = evaluation_instant(db, as_of_us)
+        where, params = ["known_us <= ?", "rule = ?", "subject = ?"], [t, rule, subject]
+        among = [] if t is None else _stored(db, where, params)
+    for f in among:
         if f.subject == subject:
             return f
     raise NotFoundError(f"no finding {rule} {subject} (see `coloring findings --rule {rule}`)")

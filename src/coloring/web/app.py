@@ -113,6 +113,15 @@ class View:
     def t(self) -> int | None:
         return queries.evaluation_instant(self.db, self.as_of_us)
 
+    def findings(self, filters: queries.Filters | None = None) -> list[queries.Finding]:
+        """`queries.findings` at the page's instant: the whole list is read once per instant and
+        position of the read models (a tenth of a second at a million payments), then narrowed."""
+        t = self.t
+        if t is None:
+            return []
+        known = self.ledger.remembered(("findings", t), lambda: queries.findings(self.db, t))
+        return queries.narrowed(self.db, known, filters or queries.Filters())
+
     def url(self, path: str, **params: Any) -> str:
         """A link that keeps the page's instant; None and "" parameters are left out."""
         query = {k: v for k, v in params.items() if v is not None and v != ""}

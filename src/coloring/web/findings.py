@@ -43,6 +43,10 @@ def region_of(f: queries.Finding, regions: dict[str, browse.Participant]) -> str
     return known.region if known else ""
 
 
+def first_participants(db: Database, found: list[queries.Finding]) -> dict[str, browse.Participant]:
+    return browse.participants(db, [f.participants[0] for f in found if f.participants])
+
+
 def findings_page(
     db: Database,
     t: int | None,
@@ -51,9 +55,16 @@ def findings_page(
     sort: str = "at",
     page: int = 1,
     size: int = PAGE,
+    known: list[queries.Finding] | None = None,
+    regions: dict[str, browse.Participant] | None = None,
 ) -> FindingsPage:
-    found = queries.findings(db, t, filters)
-    regions = browse.participants(db, [f.participants[0] for f in found if f.participants])
+    """One page of the findings at `t`; `known`, if the caller keeps it, is the whole list at
+    `t` (then only narrowed here) and `regions` its first participants (`first_participants`)."""
+    found = (
+        queries.findings(db, t, filters) if known is None else queries.narrowed(db, known, filters)
+    )
+    if regions is None:
+        regions = first_participants(db, found)
     rows = [(f, region_of(f, regions)) for f in found]
     wanted = "" if narrowing.region == NO_REGION else narrowing.region
     rows = [

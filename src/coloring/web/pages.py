@@ -20,7 +20,13 @@ from coloring.report.build import charts
 from coloring.report.scope import Scope, programs
 from coloring.report.series import risk, timelines
 from coloring.web.app import PageError, Site, View
-from coloring.web.findings import NO_REGION, SORTS, Narrowing, findings_page
+from coloring.web.findings import (
+    NO_REGION,
+    SORTS,
+    Narrowing,
+    findings_page,
+    first_participants,
+)
 
 MOVEMENTS_PAGE = 50
 STATUSES = ("open", "refused")
@@ -64,9 +70,10 @@ def overview(v: View) -> tuple[str, dict[str, Any]]:
     t = v.t
     if t is None:
         return "overview.html", {"totals": [], "figures": [], "counts": {}}
-    totals = browse.program_totals(v.db, t)
+    # Kept per instant, like the charts: the sums scan every payment up to it.
+    totals = v.ledger.remembered(("totals", t), lambda: browse.program_totals(v.db, t))
     counts: dict[str, int] = {}
-    for f in queries.findings(v.db, t):
+    for f in v.findings():
         counts[f.program] = counts.get(f.program, 0) + 1
     scope = Scope(t, programs(v.db, None, t))
     figures = v.ledger.remembered(
@@ -105,7 +112,11 @@ def findings(v: View) -> tuple[str, dict[str, Any]]:
         min_amount=_amount(v, "min"),
         max_amount=_amount(v, "max"),
     )
-    found = findings_page(v.db, v.as_of_us, filters, narrowing, sort, _page(v))
+    everything = v.findings()
+    regions = v.ledger.remembered(("regions", v.t), lambda: first_participants(v.db, everything))
+    found = findings_page(
+        v.db, v.t, filters, narrowing, sort, _page(v), known=everything, regions=regions
+    )
     return "findings.html", {
         "found": found,
         "sort": sort,
@@ -122,7 +133,7 @@ def findings(v: View) -> tuple[str, dict[str, Any]]:
 def finding(v: View) -> tuple[str, dict[str, Any]]:
     rule = v.request.path_params["rule"]
     subject = v.request.path_params["subject"]
-    f = queries.find_one(v.db, rule, subject, v.as_of_us)
+    f = queries.find_one(v.db, rule, subject, v.as_of_us, known=v.findings())
     movement_id = f.evidence.get("transfer") or f.evidence.get("delivery")
     units = browse.units_moved_by(v.db, movement_id) if isinstance(movement_id, str) else []
     terms = browse.terms_in_force(v.db, f.program, f.at_us)
@@ -142,7 +153,7 @@ def participant(v: View) -> tuple[str, dict[str, Any]]:
     pid = v.request.path_params["participant_id"]
     who = browse.participant(v.db, pid)
     t = _need_instant(v)
-    found = queries.findings(v.db, t, queries.Filters(participant=pid))
+    found = v.findings(queries.Filters(participant=pid))
     return "participant.html", {
         "who": who,
         "holdings": browse.money_of(v.db, pid, t),

@@ -1,0 +1,358 @@
+"""The `coloring` command's entry point: questions answered before the command-line framework is
+imported.
+
+Typer builds its commands, and a pydantic adapter for each option, on every start: a quarter of
+a second of CPU before any question is asked, more than the question itself at a million
+payments. So the read commands (`findings`, `balances`, `trace`, `explain`, `programs`) are
+first parsed here, by hand, for the common forms of their options (`--name value`,
+`--name=value`, flags) and answered from current read models (`coloring.readside`) through the
+same queries and renderers as `coloring.cli`. Anything else (another command, `--help`, a wrong
+or unusual argument, read models behind the log or an unfinished load, any error before output)
+goes to `coloring.cli`, which parses, checks and words every message as always; nothing has
+been printed by then.
+`tests/cli/test_read_cli.py` checks that both paths print the same bytes.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from coloring.projections.db import Database
+    from coloring.projections.queries import Finding as Finding_
+
+FORMATS = ("table", "json", "csv")
+GROUP_KEYS = ("rule", "program", "region", "participant", "status")
+
+
+class _Unanswered(Exception):
+    """Left to `coloring.cli`: it parses, checks and explains as always."""
+
+
+@dataclass
+class _Spec:
+    values: dict[str, tuple[str, ...] | None]  # option -> its choices (None: any text)
+    many: frozenset[str] = frozenset()  # options that may be repeated
+    flags: frozenset[str] = frozenset()
+    arguments: int = 0
+
+
+@dataclass
+class _Parsed:
+    values: dict[str, Any] = field(default_factory=dict)
+    flags: set[str] = field(default_factory=set)
+    arguments: list[str] = field(default_factory=list)
+
+    def get(self, name: str) -> Any:
+        return self.values.get(name)
+
+
+def _parse(args: list[str], spec: _Spec) -> _Parsed:
+    parsed = _Parsed()
+    rest = list(args)
+    while rest:
+        token = rest.pop(0)
+        if not token.startswith("-"):
+            parsed.arguments.append(token)
+            continue
+        name, equals, value = token.partition("=")
+        if name in spec.flags and not equals:
+            parsed.flags.add(name)
+            continue
+        if name not in spec.values:
+            raise _Unanswered  # --help, --, short or unknown options
+        if not equals:
+            if not rest:
+                raise _Unanswered
+            value = rest.pop(0)
+        choices = spec.values[name]
+        if value.startswith("-") or (choices is not None and value not in choices):
+            raise _Unanswered
+        if name in spec.many:
+            parsed.values.setdefault(name, []).append(value)
+        else:
+            parsed.values[name] = value
+    if len(parsed.arguments) != spec.arguments:
+        raise _Unanswered
+    return parsed
+
+
+@contextmanager
+def _current(db: str | None) -> Iterator[Database]:
+    """The read models if they are current and no load is unfinished (else `coloring.cli`
+    catches them up or warns); database errors are the full path's to word."""
+    from coloring import loads
+    from coloring.readside import current_read_models
+
+    try:
+        with current_read_models(db) as read_models:
+            if read_models is None:
+                raise _Unanswered
+            with read_models.transaction(commit=False) as c:
+                if loads.unfinished(c):
+                    raise _Unanswered
+            yield read_models
+    except _Unanswered:
+        raise
+    except Exception as e:
+        raise _Unanswered from e
+
+
+def _instants(*texts: str | None) -> list[int | None]:
+    from coloring.domain.time import InvalidTimeError, parse_instant
+
+    try:
+        return [None if t is None else parse_instant(t).us for t in texts]
+    except InvalidTimeError:
+        raise _Unanswered from None
+
+
+def _format(p: _Parsed) -> str:
+    fmt: str = p.get("--format") or "table"
+    if "--excel" in p.flags and fmt != "csv":
+        raise _Unanswered
+    return fmt
+
+
+FINDINGS = _Spec(
+    {
+        "--db": None,
+        "--rule": None,
+        "--program": None,
+        "--participant": None,
+        "--region": None,
+        "--status": ("open", "refused"),
+        "--min-amount": None,
+        "--since": None,
+        "--until": None,
+        "--as-of": None,
+        "--sort": ("at", "amount"),
+        "--group-by": GROUP_KEYS,
+        "--format": FORMATS,
+    },
+    many=frozenset({"--rule", "--group-by"}),
+    flags=frozenset({"--excel", "--check"}),
+)
+
+
+# Local instants (microseconds since 1970 at the instant's own offset) that a datetime holds:
+# the API's findings give the first or last of them for instants beyond (`results.aware`).
+FIRST_LOCAL_US = -62_135_596_800_000_000
+LAST_LOCAL_US = 253_402_300_799_999_999
+
+
+def _json_ready(found: list[tuple[Finding_, str | None]]) -> list[dict[str, Any]] | None:
+    """The findings as `Rows.to_dicts` gives them, made straight from the read models' tiyn
+    and microseconds (not through Decimals and datetimes and back); None if an instant is
+    beyond what a datetime holds."""
+    from coloring.domain.money import format_tiyn
+    from coloring.domain.time import format_instant
+    from coloring.projections.queries import shown_evidence
+
+    out = []
+    for f, region in found:
+        if not FIRST_LOCAL_US <= f.at_us + f.at_offset * 60_000_000 <= LAST_LOCAL_US:
+            return None
+        out.append(
+            {
+                "rule": f.rule,
+                "subject": f.subject,
+                "program": f.program,
+                "amount": format_tiyn(f.amount),
+                "at": format_instant(f.at_us, f.at_offset),
+                "status": f.status,
+                "participants": list(f.participants),
+                "region": region,
+                "evidence": shown_evidence(f.evidence),
+            }
+        )
+    return out
+
+
+def findings(p: _Parsed) -> int:
+    from coloring.api.ledger import Ledger, finding_in
+    from coloring.api.results import Finding, Rows
+    from coloring.consoles import stderr
+    from coloring.export import render
+    from coloring.export.grouping import group
+    from coloring.i18n import ngettext
+    from coloring.projections.names import UnknownNameError, check_rules
+
+    rules = p.get("--rule")
+    try:
+        check_rules(rules or ())
+    except UnknownNameError:
+        raise _Unanswered from None
+    _instants(p.get("--since"), p.get("--until"), p.get("--as-of"))
+    fmt, excel, sort = _format(p), "--excel" in p.flags, p.get("--sort") or "at"
+    with _current(p.get("--db")) as read_models:
+        try:
+            raw = Ledger.reading(read_models).raw_findings(
+                rules or None,
+                program=p.get("--program"),
+                participant=p.get("--participant"),
+                region=p.get("--region"),
+                status=p.get("--status"),
+                min_amount=p.get("--min-amount"),
+                since=p.get("--since"),
+                until=p.get("--until"),
+                as_of=p.get("--as-of"),
+            )
+        except Exception as e:
+            raise _Unanswered from e
+    group_by = p.get("--group-by")
+    if sort == "amount" and not group_by:
+        raw.sort(key=lambda found: found[0].amount, reverse=True)  # stable, as Decimals sort
+    plain = _json_ready(raw) if fmt == "json" and not group_by else None
+    if plain is not None:
+        from coloring.export.jsontext import dumps
+
+        sys.stdout.write(dumps(plain) + "\n")
+        return 1 if "--check" in p.flags and plain else 0
+    found = Rows(Finding, (finding_in(f, region) for f, region in raw))
+    if group_by:
+        keys = list(dict.fromkeys(group_by))
+        render.groups(keys, group(found, keys, sort), fmt, excel)
+    else:
+        render.findings(found, fmt, excel)
+    if fmt == "table":
+        stderr().print(ngettext("{n} finding", "{n} findings", len(found)).format(n=len(found)))
+    return 1 if "--check" in p.flags and found else 0
+
+
+BALANCES = _Spec(
+    {"--db": None, "--program": None, "--participant": None, "--as-of": None, "--format": FORMATS},
+    flags=frozenset({"--per-program", "--excel"}),
+)
+
+
+def balances(p: _Parsed) -> int:
+    from coloring.api.ledger import Ledger
+    from coloring.export import render
+
+    _instants(p.get("--as-of"))
+    fmt, excel = _format(p), "--excel" in p.flags
+    program, participant, as_of = p.get("--program"), p.get("--participant"), p.get("--as-of")
+    per_program = "--per-program" in p.flags
+    if per_program and participant is not None:
+        raise _Unanswered
+    with _current(p.get("--db")) as read_models:
+        answers = Ledger.reading(read_models)
+        try:
+            if per_program:
+                totals = answers.programs(as_of=as_of)
+                shown: Any = type(totals)(
+                    totals.item, (t for t in totals if program in (None, t.program))
+                )
+            else:
+                shown = answers.balances(program=program, participant=participant, as_of=as_of)
+        except Exception as e:
+            raise _Unanswered from e
+    (render.programs if per_program else render.balances)(shown, fmt, excel)
+    return 0
+
+
+TRACE = _Spec(
+    {"--db": None, "--as-of": None, "--format": FORMATS}, flags=frozenset({"--excel"}), arguments=1
+)
+
+
+def trace(p: _Parsed) -> int:
+    from coloring.export import render
+    from coloring.projections import queries
+
+    (as_of_us,) = _instants(p.get("--as-of"))
+    fmt, excel = _format(p), "--excel" in p.flags
+    with _current(p.get("--db")) as read_models:
+        try:
+            t = queries.trace(read_models, p.arguments[0], as_of_us)
+        except Exception as e:
+            raise _Unanswered from e
+    render.trace(t, fmt, excel)
+    return 0
+
+
+EXPLAIN = _Spec({"--db": None, "--as-of": None}, arguments=2)
+
+
+def explain(p: _Parsed) -> int:
+    from coloring.projections import queries
+
+    (as_of_us,) = _instants(p.get("--as-of"))
+    rule, subject = p.arguments
+    with _current(p.get("--db")) as read_models:
+        try:
+            lines = queries.explain(read_models, rule, subject, as_of_us)
+        except Exception as e:
+            raise _Unanswered from e
+    from coloring.consoles import stdout
+
+    for line in lines:
+        stdout().print(line, highlight=False, markup=False)
+    return 0
+
+
+PROGRAMS = _Spec({"--db": None, "--as-of": None, "--format": FORMATS})
+
+
+def programs(p: _Parsed) -> int:
+    from coloring.export.render import program_terms as show
+    from coloring.projections.extracts import program_totals
+    from coloring.projections.terms import program_terms
+
+    (t,) = _instants(p.get("--as-of"))
+    with _current(p.get("--db")) as read_models:
+        try:
+            terms, totals = program_terms(read_models), program_totals(read_models, t)
+        except Exception as e:
+            raise _Unanswered from e
+    show(terms, totals, t, p.get("--format") or "table")
+    return 0
+
+
+COMMANDS: dict[str, tuple[_Spec, Callable[[_Parsed], int]]] = {
+    "findings": (FINDINGS, findings),
+    "balances": (BALANCES, balances),
+    "trace": (TRACE, trace),
+    "explain": (EXPLAIN, explain),
+    "programs": (PROGRAMS, programs),
+}
+LANGUAGES = ("en", "ru", "kk")
+
+
+def answer(args: list[str]) -> int | None:
+    """The exit code of a read command answered here, or None: `coloring.cli` is to run it."""
+    from coloring.i18n import UnknownLanguageError, use
+
+    lang = None
+    if args and args[0].startswith("--lang"):
+        name, equals, value = args[0].partition("=")
+        if name != "--lang" or (not equals and len(args) < 2):
+            return None
+        lang, args = (value, args[1:]) if equals else (args[1], args[2:])
+        if lang not in LANGUAGES:
+            return None
+    if not args or args[0] not in COMMANDS:
+        return None
+    spec, run = COMMANDS[args[0]]
+    try:
+        parsed = _parse(args[1:], spec)
+        use(lang)
+        return run(parsed)
+    except (_Unanswered, UnknownLanguageError):
+        return None
+
+
+def main() -> None:
+    code = answer(sys.argv[1:])
+    if code is None:
+        from coloring.cli import main as full
+
+        full()
+        return
+    sys.stdout.flush()
+    sys.exit(code)
