@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlparse
 from uuid import uuid4
 
 import psycopg
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import (
     SQLiteApplicationRecorder,
@@ -27,11 +27,13 @@ from eventsourcing.sqlite import (
     SQLiteCursor,
     SQLiteFactory,
 )
+from eventsourcing.utils import retry
 from psycopg.sql import SQL
 
 from coloring.dburl import DEFAULT_DB, ENV_VAR, DatabaseUrlError, database_url, sqlite_file
 from coloring.domain.errors import DatabaseUnavailableError
 from coloring.integrity.merkle import GENESIS, canonical_content, chain_link, leaf_hash
+from coloring.projections.db import copy_rows
 
 __all__ = [
     "DEFAULT_DB",
@@ -273,33 +275,38 @@ class SQLiteLedgerRecorder(SQLiteApplicationRecorder):
 
 
 class PostgresLedgerRecorder(PostgresApplicationRecorder):
+    """The library's PostgreSQL recorder, inserting a batch in one plain transaction instead of
+    its pipeline: the events in one statement, then the chain links, the record index rows and
+    the read models each as one `COPY` (PostgreSQL refuses `COPY` in pipeline mode, and a
+    pipelined `executemany` still has the server parse, plan and execute a statement per row:
+    at 20k payments most of a load was waiting for those, see docs/performance.md)."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.sql_create_statements.append(SQL(_RECORDS_DDL))  # type: ignore[arg-type]
         self.sql_create_statements.append(SQL(_CHAIN_DDL))  # type: ignore[arg-type]
 
-    def _insert_events(
-        self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any
-    ) -> None:
-        super()._insert_events(curs, stored_events, **kwargs)
-        rows = _record_rows(kwargs)
-        if rows:
-            # The library inserts in pipeline mode, where COPY is not allowed; the pipeline
-            # already sends these rows without waiting for each.
-            curs.executemany(_RECORDS_INSERT.replace("?", "%s"), rows)
-
-    def _fetch_ids_after_insert_events(
-        self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
-        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-        if ids:
-            # The library locked the event table before inserting: no other writer can add a
-            # link until this transaction commits, so the head read here is the last one.
+        if not stored_events:
+            return None
+        pg_events = [
+            self.construct_pg_stored_event(s.originator_id, s.originator_version, s.topic, s.state)
+            for s in stored_events
+        ]
+        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
+            # The library's table lock (held to commit): notification ids commit in the order
+            # they are drawn, and no other writer adds a chain link before this one's.
+            self._lock_table(curs)
+            self._notify_channel(curs)
+            curs.execute(self.insert_events_statement, (pg_events,))
+            # Ids are drawn from the sequence in insert order; sorted, whatever RETURNING's order.
+            ids = sorted(row["notification_id"] for row in curs.fetchall())
             curs.execute(_CHAIN_HEAD)
             head = _head(curs.fetchone())
-            # Ids are drawn from the sequence in insert order; sorted, whatever RETURNING's order.
-            curs.executemany(
-                _CHAIN_INSERT.replace("?", "%s"), _chain_rows(head, sorted(ids), stored_events)
-            )
-        _project(kwargs, curs, ids)
+            copy_rows(curs, CHAIN_TABLE, _chain_rows(head, ids, stored_events))
+            copy_rows(curs, RECORDS_TABLE, _record_rows(kwargs))
+            _project(kwargs, curs, ids)
         return ids
