@@ -18,7 +18,12 @@ from urllib.parse import unquote, urlparse
 from uuid import uuid4
 
 import psycopg
-from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
+from eventsourcing.persistence import (
+    InterfaceError,
+    OperationalError,
+    ProgrammingError,
+    StoredEvent,
+)
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import (
     SQLiteApplicationRecorder,
@@ -208,10 +213,8 @@ def _chain_rows(
 
 def _head(row: Any) -> bytes:
     """The last link (the writer holds the event table's write lock, so it is the last)."""
-    if row is None:
-        return GENESIS
-    value = row["link"] if isinstance(row, dict) else row[0]
-    return bytes.fromhex(value)
+    value = None if row is None else row["link"] if isinstance(row, dict) else row[0]
+    return GENESIS if value is None else bytes.fromhex(value)
 
 
 def _project(kwargs: dict[str, Any], cursor: Any, ids: Sequence[int] | None) -> None:
@@ -276,15 +279,35 @@ class SQLiteLedgerRecorder(SQLiteApplicationRecorder):
 
 class PostgresLedgerRecorder(PostgresApplicationRecorder):
     """The library's PostgreSQL recorder, inserting a batch in one plain transaction instead of
-    its pipeline: the events in one statement, then the chain links, the record index rows and
-    the read models each as one `COPY` (PostgreSQL refuses `COPY` in pipeline mode, and a
-    pipelined `executemany` still has the server parse, plan and execute a statement per row:
-    at 20k payments most of a load was waiting for those, see docs/performance.md)."""
+    its pipeline: the events, the chain links, the record index rows and the read models each
+    as one `COPY` (PostgreSQL refuses `COPY` in pipeline mode; the library's one `INSERT ...
+    unnest` of an array of composites cost the server 4x a binary `COPY` of the same events,
+    and a pipelined `executemany` has the server execute a statement per row: see
+    docs/performance.md, PostgreSQL)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.sql_create_statements.append(SQL(_RECORDS_DDL))  # type: ignore[arg-type]
         self.sql_create_statements.append(SQL(_CHAIN_DDL))  # type: ignore[arg-type]
+        table = f"{self.datastore.schema}.{self.events_table_name}"
+        # One round trip: the library's table lock (held to commit: notification ids commit in
+        # the order they are drawn, and no other writer adds a chain link before ours), its
+        # notification, the last id and the chain's head.
+        self._begin = (
+            f"SET LOCAL lock_timeout = '{self.datastore.lock_timeout}s'; "
+            f"LOCK TABLE {table} IN EXCLUSIVE MODE; NOTIFY {self.channel_name}; "
+            f"SELECT (SELECT MAX(notification_id) FROM {table}) AS last, "
+            f"({_CHAIN_HEAD}) AS link"
+        )
+        self._copy_events = (
+            f"COPY {table} (originator_id, originator_version, topic, state) "
+            "FROM STDIN (FORMAT BINARY)"
+        )
+        self._event_types = [self.datastore.originator_id_type, "int8", "text", "bytea"]
+        self._new_ids = (
+            f"SELECT notification_id FROM {table} WHERE notification_id > %s "
+            "ORDER BY notification_id"
+        )
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(
@@ -292,21 +315,23 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
     ) -> Sequence[int] | None:
         if not stored_events:
             return None
-        pg_events = [
-            self.construct_pg_stored_event(s.originator_id, s.originator_version, s.topic, s.state)
-            for s in stored_events
-        ]
         with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
-            # The library's table lock (held to commit): notification ids commit in the order
-            # they are drawn, and no other writer adds a chain link before this one's.
-            self._lock_table(curs)
-            self._notify_channel(curs)
-            curs.execute(self.insert_events_statement, (pg_events,))
-            # Ids are drawn from the sequence in insert order; sorted, whatever RETURNING's order.
-            ids = sorted(row["notification_id"] for row in curs.fetchall())
-            curs.execute(_CHAIN_HEAD)
-            head = _head(curs.fetchone())
-            copy_rows(curs, CHAIN_TABLE, _chain_rows(head, ids, stored_events))
+            curs.execute(self._begin)
+            curs.nextset()  # the results of the SET, LOCK and NOTIFY are empty
+            curs.nextset()
+            curs.nextset()
+            row = curs.fetchone()
+            assert row is not None
+            last = row["last"] or 0
+            with curs.copy(self._copy_events) as copy:
+                copy.set_types(self._event_types)
+                for s in stored_events:
+                    copy.write_row((s.originator_id, s.originator_version, s.topic, s.state))
+            # Under the table lock only this transaction draws ids, in the rows' order.
+            ids = [r["notification_id"] for r in curs.execute(self._new_ids, (last,)).fetchall()]
+            if len(ids) != len(stored_events):
+                raise ProgrammingError(f"{len(stored_events)} events inserted, {len(ids)} ids")
+            copy_rows(curs, CHAIN_TABLE, _chain_rows(_head(row), ids, stored_events))
             copy_rows(curs, RECORDS_TABLE, _record_rows(kwargs))
             _project(kwargs, curs, ids)
         return ids
