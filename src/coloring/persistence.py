@@ -33,7 +33,7 @@ from eventsourcing.sqlite import (
     SQLiteFactory,
 )
 from eventsourcing.utils import retry
-from psycopg.sql import SQL
+from psycopg.sql import SQL, Identifier, Literal
 
 from coloring.dburl import DEFAULT_DB, ENV_VAR, DatabaseUrlError, database_url, sqlite_file
 from coloring.domain.errors import DatabaseUnavailableError
@@ -289,25 +289,29 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
         super().__init__(*args, **kwargs)
         self.sql_create_statements.append(SQL(_RECORDS_DDL))  # type: ignore[arg-type]
         self.sql_create_statements.append(SQL(_CHAIN_DDL))  # type: ignore[arg-type]
-        table = f"{self.datastore.schema}.{self.events_table_name}"
+        table = Identifier(self.datastore.schema, self.events_table_name)
         # One round trip: the library's table lock (held to commit: notification ids commit in
         # the order they are drawn, and no other writer adds a chain link before ours), its
         # notification, the last id and the chain's head.
-        self._begin = (
-            f"SET LOCAL lock_timeout = '{self.datastore.lock_timeout}s'; "
-            f"LOCK TABLE {table} IN EXCLUSIVE MODE; NOTIFY {self.channel_name}; "
-            f"SELECT (SELECT MAX(notification_id) FROM {table}) AS last, "
-            f"({_CHAIN_HEAD}) AS link"
+        self._begin = SQL(
+            "SET LOCAL lock_timeout = '{timeout}s'; LOCK TABLE {table} IN EXCLUSIVE MODE; "
+            "NOTIFY {channel}; SELECT (SELECT MAX(notification_id) FROM {table}) AS last, "
+            "({head}) AS link"
+        ).format(
+            timeout=Literal(self.datastore.lock_timeout),
+            table=table,
+            channel=Identifier(self.channel_name),
+            head=SQL(_CHAIN_HEAD),
         )
-        self._copy_events = (
-            f"COPY {table} (originator_id, originator_version, topic, state) "
+        self._copy_events = SQL(
+            "COPY {table} (originator_id, originator_version, topic, state) "
             "FROM STDIN (FORMAT BINARY)"
-        )
+        ).format(table=table)
         self._event_types = [self.datastore.originator_id_type, "int8", "text", "bytea"]
-        self._new_ids = (
-            f"SELECT notification_id FROM {table} WHERE notification_id > %s "
+        self._new_ids = SQL(
+            "SELECT notification_id FROM {table} WHERE notification_id > %s "
             "ORDER BY notification_id"
-        )
+        ).format(table=table)
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(
@@ -317,9 +321,8 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
             return None
         with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
             curs.execute(self._begin)
-            curs.nextset()  # the results of the SET, LOCK and NOTIFY are empty
-            curs.nextset()
-            curs.nextset()
+            while curs.description is None and curs.nextset():
+                pass  # the SET, LOCK and NOTIFY return no rows
             row = curs.fetchone()
             assert row is not None
             last = row["last"] or 0
