@@ -67,3 +67,21 @@ def test_a_refused_batch_leaves_no_event_link_or_index_row(db_url: str) -> None:
         assert counts(app) == before
     finally:
         app.close()
+
+
+def test_postgres_statistics_are_refreshed_each_time_the_log_doubles(db_url: str) -> None:
+    if not db_url.startswith("postgresql:"):
+        pytest.skip("PostgreSQL's planner statistics")
+    app = ColoringApplication(db_url)
+    try:
+        db = ProjectionRunner(app).db
+        counted = []
+        for n in range(1, 6):
+            app.events.put(participant(f"P-{n}", n), records=[index_row(f"P-{n}", n)])
+            # The rows the planner believes the record index has, as of its last ANALYZE.
+            rows = db.query("SELECT reltuples FROM pg_class WHERE relname = ?", (RECORDS_TABLE,))
+            counted.append(int(rows[0][0]))
+        # Analysed after the 1st, 2nd and 4th event: each time the log had doubled.
+        assert counted == [1, 2, 2, 4, 4]
+    finally:
+        app.close()
