@@ -109,9 +109,55 @@ def pilot_folder(size: int, source: str = "auto", herd: int = 0) -> tuple[Path, 
 # ---------------------------------------------------------------- measuring
 
 
+def fresh_postgres(run: int) -> str:
+    """A new empty database for one measured load: BENCH_PG_URL's database name with
+    `_run<N>` appended, dropped first if a previous run left it (BENCH_PG_URL's own database
+    is only used to connect)."""
+    from urllib.parse import urlparse
+
+    import psycopg
+
+    base = os.environ.get("BENCH_PG_URL", "")
+    if not base:
+        raise SystemExit(
+            "--db-kind postgres needs BENCH_PG_URL=postgresql://user@host:port/db (the server; "
+            "each run loads into a fresh database db_run<N>, created and dropped for it)"
+        )
+    name = f"{urlparse(base).path.strip('/')}_run{run}"
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return base.rsplit("/", 1)[0] + "/" + name
+
+
+def postgres_size(url: str) -> tuple[int, float]:
+    """The events in a PostgreSQL ledger and the size of its database, MB."""
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        row = conn.execute(
+            "SELECT (SELECT COUNT(*) FROM coloring_events), pg_database_size(current_database())"
+        ).fetchone()
+    assert row is not None
+    return int(row[0]), row[1] / 2**20
+
+
+def drop_postgres(runs: int) -> None:
+    """Drop the databases `fresh_postgres` made for these runs."""
+    import psycopg
+
+    base = os.environ["BENCH_PG_URL"]
+    with psycopg.connect(base, autocommit=True) as conn:
+        for run in range(runs):
+            conn.execute(f'DROP DATABASE IF EXISTS "{base.rsplit("/", 1)[1]}_run{run}"')
+
+
 def measured(cmd: list[str], log: Path) -> dict[str, Any]:
-    """Run `cmd` under the _child wrapper: wall seconds and its own peak RSS."""
+    """Run `cmd` under the _child wrapper: wall seconds, its CPU seconds and own peak RSS (and
+    the PostgreSQL server's CPU for a command on a PostgreSQL ledger)."""
     env = {**os.environ, "BENCH_LOG": str(log)}
+    if "--db" in cmd and cmd[cmd.index("--db") + 1].startswith("postgresql:"):
+        env["BENCH_PG_DB"] = cmd[cmd.index("--db") + 1].rsplit("/", 1)[1]
     proc = subprocess.run(
         [sys.executable, str(HERE / "_child.py"), *cmd],
         capture_output=True,
@@ -128,10 +174,11 @@ def measured(cmd: list[str], log: Path) -> dict[str, Any]:
 def summary(samples: list[dict[str, Any]]) -> dict[str, Any]:
     secs = [s["seconds"] for s in samples]
     mem = [s["peak_mb"] for s in samples]
-    cpu = [s.get("cpu", 0.0) for s in samples]
+    server = [s["server_cpu_s"] for s in samples if s.get("server_cpu_s") is not None]
     return {
+        "cpu_s": statistics.median(s["cpu_s"] for s in samples),
+        "server_cpu_s": statistics.median(server) if server else None,
         "seconds": statistics.median(secs),
-        "cpu": statistics.median(cpu),
         "seconds_min": min(secs),
         "seconds_max": max(secs),
         "peak_mb": statistics.median(mem),
@@ -229,14 +276,7 @@ def run(
         print(f"  floor  #{i + 1}: {floor[-1]['seconds']:.2f}s", file=sys.stderr)
 
         if db_kind == "postgres":
-            url = os.environ.get("BENCH_PG_URL", "")
-            if not url:
-                raise SystemExit(
-                    "--db-kind postgres needs BENCH_PG_URL=postgresql://user@host/db "
-                    "pointing at an EMPTY database (it is not dropped for you)"
-                )
-            if repeat > 1:
-                raise SystemExit("--db-kind postgres supports --repeat 1 only (no reset)")
+            url = fresh_postgres(i)
         else:
             for p in work.glob("ours.db*"):
                 p.unlink()
@@ -263,10 +303,15 @@ def run(
         report.append(measured([*CLI, "report", "--db", url, "--out", str(html)], log))
         print(f"  report #{i + 1}: {report[-1]['seconds']:.2f}s", file=sys.stderr)
 
-    events = count(db_path, "SELECT COUNT(*) FROM stored_events") if db_kind == "sqlite" else None
+    if db_kind == "sqlite":
+        events = count(db_path, "SELECT COUNT(*) FROM stored_events")
+    else:
+        events, pg_mb = postgres_size(url)
     q = query_latencies(url, repeat)
     commands = latencies(url, max(3, repeat)) if db_kind == "sqlite" else {}
     db_mb = db_path.stat().st_size / 2**20 if db_path.exists() else None
+    if db_kind == "postgres":
+        db_mb = pg_mb
 
     res: dict[str, Any] = {
         "size": size,
@@ -297,6 +342,8 @@ def run(
     }
     res["ratios"] = {
         "load/floor": res["load"]["seconds"] / res["floor"]["seconds"],
+        "load/floor CPU": (res["load"]["cpu_s"] + (res["load"]["server_cpu_s"] or 0))
+        / res["floor"]["cpu_s"],
         **(
             {
                 "rebuild/fold_floor": res["rebuild"]["seconds"] / res["fold_floor"]["seconds"],
@@ -309,11 +356,13 @@ def run(
     }
     if keep:
         print(
-            f"kept {work} (the ledger: sqlite:///{db_path}, the report: {work}/report.html)",
+            f"kept {work} (the ledger: {url}, the report: {work}/report.html)",
             file=sys.stderr,
         )
     else:
         shutil.rmtree(work, ignore_errors=True)
+        if db_kind == "postgres":
+            drop_postgres(repeat)
     return res
 
 
@@ -335,7 +384,8 @@ def table(res: dict[str, Any]) -> str:
                 f"{t / s['seconds']:,.0f}" if pay else "-",
                 f"{ev / s['seconds']:,.0f}" if ev else "-",
                 f"{s['seconds']:.2f} ({s['seconds_min']:.2f}-{s['seconds_max']:.2f})",
-                f"{s.get('cpu', 0.0):.2f}",
+                f"{s['cpu_s']:.2f}"
+                + ("" if s.get("server_cpu_s") is None else f" + {s['server_cpu_s']:.2f} server"),
                 f"{s['peak_mb']:.0f}",
                 f"{ratio:.1f}x" if ratio else "-",
             )

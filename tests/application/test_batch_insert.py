@@ -1,0 +1,87 @@
+"""A batch of events is stored whole or not at all, with its chain links and record index rows:
+on PostgreSQL the events, links and rows each go as one COPY in one transaction."""
+
+from __future__ import annotations
+
+import pytest
+from eventsourcing.persistence import IntegrityError
+
+from coloring.application import ColoringApplication
+from coloring.domain.aggregates import Participant
+from coloring.persistence import CHAIN_TABLE, RECORDS_TABLE
+from coloring.projections.runner import ProjectionRunner
+
+
+def participant(participant_id: str, seq: int) -> list[object]:
+    p = Participant(
+        participant_id=participant_id,
+        name=participant_id,
+        role="farmer",
+        region=None,
+        related_to=[],
+        seq=seq,
+    )
+    return list(p.collect_events())
+
+
+def index_row(key: str, seq: int) -> tuple[object, ...]:
+    return ("participant", key, "digest", seq, None, "test")
+
+
+def counts(app: ColoringApplication) -> tuple[int, int, int]:
+    db = ProjectionRunner(app).db
+    table = app.recorder.events_table_name  # type: ignore[attr-defined]
+    return (
+        db.query(f"SELECT COUNT(*) FROM {table}")[0][0],
+        db.query(f"SELECT COUNT(*) FROM {CHAIN_TABLE}")[0][0],
+        db.query(f"SELECT COUNT(*) FROM {RECORDS_TABLE}")[0][0],
+    )
+
+
+def test_a_batch_gets_consecutive_ids_each_with_its_chain_link(db_url: str) -> None:
+    app = ColoringApplication(db_url)
+    try:
+        first = app.events.put(
+            [*participant("P-1", 1), *participant("P-2", 2)],
+            records=[index_row("P-1", 1), index_row("P-2", 2)],
+        )
+        second = app.events.put(participant("P-3", 3), records=[index_row("P-3", 3)])
+        ids = [r.notification.id for r in [*first, *second]]
+        assert ids == list(range(ids[0], ids[0] + 3))
+        links = ProjectionRunner(app).db.query(f"SELECT position FROM {CHAIN_TABLE}")
+        assert sorted(p for (p,) in links) == ids
+    finally:
+        app.close()
+
+
+def test_a_refused_batch_leaves_no_event_link_or_index_row(db_url: str) -> None:
+    app = ColoringApplication(db_url)
+    try:
+        app.events.put(participant("P-1", 1), records=[index_row("P-1", 1)])
+        before = counts(app)
+        with pytest.raises(IntegrityError):
+            app.events.put(
+                [*participant("P-2", 2), *participant("P-1", 3)],
+                records=[index_row("P-2", 2), index_row("P-1 again", 3)],
+            )
+        assert counts(app) == before
+    finally:
+        app.close()
+
+
+def test_postgres_statistics_are_refreshed_each_time_the_log_doubles(db_url: str) -> None:
+    if not db_url.startswith("postgresql:"):
+        pytest.skip("PostgreSQL's planner statistics")
+    app = ColoringApplication(db_url)
+    try:
+        db = ProjectionRunner(app).db
+        counted = []
+        for n in range(1, 6):
+            app.events.put(participant(f"P-{n}", n), records=[index_row(f"P-{n}", n)])
+            # The rows the planner believes the record index has, as of its last ANALYZE.
+            rows = db.query("SELECT reltuples FROM pg_class WHERE relname = ?", (RECORDS_TABLE,))
+            counted.append(int(rows[0][0]))
+        # Analysed after the 1st, 2nd and 4th event: each time the log had doubled.
+        assert counted == [1, 2, 2, 4, 4]
+    finally:
+        app.close()
