@@ -166,7 +166,7 @@ def require_ledger(url: str) -> None:
                 f"no ledger at {url}: an in-memory ledger lives only as long as the command "
                 "that loads it (use a file, or `coloring demo`)"
             )
-        if not file.is_file() or not _sqlite_has_events(file):
+        if not file.is_file() or not sqlite_holds_ledger(file):
             raise NoLedgerError(hint)
         return
     environment_for(url)
@@ -176,7 +176,11 @@ def require_ledger(url: str) -> None:
         raise NoLedgerError(hint)
 
 
-def _sqlite_has_events(file: Path) -> bool:
+def sqlite_holds_ledger(file: Path) -> bool:
+    """Whether a SQLite file has the ledger's events, asked read only (opening it as a ledger
+    would set its journal mode: a write)."""
+    if not file.is_file():
+        return False
     try:
         # Read-only: opening must not create or change the file.
         connection = sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True)

@@ -3,32 +3,11 @@
 from __future__ import annotations
 
 import ipaddress
-import sqlite3
-from contextlib import closing
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from coloring.i18n import Lang, _
-
-
-def _holds_a_ledger(file: Path) -> bool:
-    """Whether a SQLite file has the ledger's events, asked read only (opening it as a ledger
-    would set its journal mode: a write)."""
-    # Here, not at the top: the event store's drivers are no part of every command's start.
-    from coloring.persistence import RECORDS_TABLE
-
-    if not file.is_file():
-        return False
-    try:
-        with closing(sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True)) as c:
-            found = c.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (RECORDS_TABLE,)
-            ).fetchone()
-    except sqlite3.Error:
-        return False
-    return found is not None
 
 
 def register(app: typer.Typer) -> None:
@@ -83,14 +62,14 @@ def serve(
     from coloring.cli import err, fail
     from coloring.domain.errors import ColoringError
     from coloring.i18n import current
-    from coloring.persistence import database_url, sqlite_file
+    from coloring.persistence import database_url, sqlite_file, sqlite_holds_ledger
     from coloring.web.app import create_app
 
     # Without --lang here: `coloring --lang ...` or $COLORING_LANG, as the CLI resolved it.
     language = lang.value if lang else current().lang
     url = database_url(db)
     file = sqlite_file(url)
-    if file is not None and not _holds_a_ledger(file):
+    if file is not None and not sqlite_holds_ledger(file):
         fail(
             _("{url}: no ledger there; load a pilot folder first (coloring load FOLDER)").format(
                 url=url
