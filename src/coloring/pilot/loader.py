@@ -249,7 +249,7 @@ def load_folder(
                 "ledger",
             )
         )
-    plan.errors.extend(check_totals(app, read_from or folder))
+    plan.errors.extend(check_totals(app, pilot))
     if plan.errors:
         raise LoadRefusedError(sorted(plan.errors, key=lambda e: (e.file, e.line, e.column)))
 
@@ -279,7 +279,7 @@ def load_folder(
             app.add_animals(plan.late_animals, source=str(folder))
             summary.records["purchase_animal"] += len(plan.late_animals)
         plan.restart()
-        for i, record in enumerate(pilot.dated()):
+        for i, record in enumerate(pilot.dated(release=True)):
             key = plan.key(record)
             if fresh or not plan.recorded[i]:
                 _apply(app, folder, record, key, summary)
