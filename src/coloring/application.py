@@ -211,6 +211,7 @@ class ColoringApplication(LedgerStore):
         payee = self._participant(r.payee)
         seq = self._next_seq("movement", r.transfer_id, r, r.at, source)
         tagged = self._tagged(r.program_id, seq)
+        hops, final = self._route(program)
         held = tagged.held(r.payer)
         before = 0
         if r.amount <= held and payee.role != "treasury":
@@ -226,8 +227,8 @@ class ColoringApplication(LedgerStore):
                 at_us=r.at.us,
                 purpose_ref=r.purpose_ref,
                 held=held,
-                hops=frozenset(program.hops),
-                final_roles=frozenset(program.final_roles),
+                hops=hops,
+                final_roles=final,
                 expires_at_us=program.expires_at_us,
                 document=self._document_facts(r.purpose_ref, r.at.us) if r.purpose_ref else None,
                 related=self._related,
@@ -432,6 +433,17 @@ class ColoringApplication(LedgerStore):
         if not isinstance(p, Participant):
             raise UnknownRecordError(f"unknown participant {participant_id!r}")
         return p
+
+    def _route(self, program: Program) -> tuple[frozenset[tuple[str, str]], frozenset[str]]:
+        """The program's hops and final roles, made once per program: a route never changes
+        (amendments change the expiry and the idle limit only)."""
+        route = self._routes.get(program.program_id)
+        if route is None:
+            route = self._routes[program.program_id] = (
+                frozenset(program.hops),
+                frozenset(program.final_roles),
+            )
+        return route
 
     def _program(self, program_id: str) -> Program:
         p = self._get(Program.create_id(program_id))
