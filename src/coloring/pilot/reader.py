@@ -342,7 +342,7 @@ def read_folder(folder: Path, ledger: LedgerView = EMPTY_LEDGER) -> PilotFolder:
                 if dated is not None:
                     values, lines = _kept(spec, page, sink, shared)
                     n += len(lines)
-                    dated.keep(values, lines, shared)
+                    dated.keep(values, lines, shared, spec.shared_columns)
                     continue
                 good = _validated(spec, page, sink, shared)
                 n += len(good)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import Any
 
 from coloring.domain.records import (
@@ -63,17 +63,54 @@ DATED_FILES: dict[str, int] = {name: DATED_ORDER[t] for name, t in _RECORDS.item
 _FEW_TEXTS = frozenset({"species", "event", "asset_kind"})
 """Columns of a few distinct texts, stored once each like participant and program ids."""
 
+_SEPARATOR = "\x1f"
 
-def _compact(values: list[Any], name: str, shared: Shared) -> Sequence[Any]:
-    """One column of a page as it is kept: whole numbers in a typed array when they fit."""
-    if values and all(type(v) is int for v in values):
+
+class _Texts:
+    """A column of texts (ids, references) as one string: a Python string costs some 50 bytes
+    beside its characters, more than an id's characters. A column with an empty text is kept
+    as it is, so None can be kept as the empty text."""
+
+    __slots__ = ("joined",)
+
+    def __init__(self, joined: str) -> None:
+        self.joined = joined
+
+    @staticmethod
+    def of(values: list[str | None]) -> _Texts | None:
+        if "" in values:
+            return None
+        joined = _SEPARATOR.join(["" if v is None else v for v in values])
+        return None if joined.count(_SEPARATOR) != len(values) - 1 else _Texts(joined)
+
+    def values(self) -> list[str | None]:
+        return [v or None for v in self.joined.split(_SEPARATOR)]
+
+
+def _compact(values: list[Any], name: str, shared: Shared, keep_as_is: bool) -> Any:
+    """One column of a page as it is kept: whole numbers in a typed array when they fit,
+    texts joined, texts of few values (and those stored once already) as they are."""
+    if keep_as_is or not values:
+        return values
+    if name in _FEW_TEXTS:
+        return [v if v is None else shared[v] for v in values]
+    if all(type(v) is int for v in values):
         try:
             return array("q", values)
         except OverflowError:  # an amount beyond 64 bits: refused later, kept as it is
             return values
-    if name in _FEW_TEXTS:
-        return [v if v is None else shared[v] for v in values]
+    if all(v is None or type(v) is str for v in values):
+        texts = _Texts.of(values)
+        if texts is not None:  # no text holds the separator
+            return texts
     return values
+
+
+def _lines(lines: Sequence[int]) -> Sequence[int]:
+    """The lines of a page's rows: a range when they follow each other (the usual file)."""
+    if lines and lines[-1] - lines[0] == len(lines) - 1:
+        return range(lines[0], lines[-1] + 1)
+    return array("q", lines)
 
 
 class _Page:
@@ -84,8 +121,8 @@ class _Page:
 
     def __init__(
         self,
-        columns: list[Sequence[Any] | None],
-        lines: array[int],
+        columns: list[Any],
+        lines: Sequence[int],
         us: array[int],
         offsets: array[int],
     ) -> None:
@@ -93,6 +130,10 @@ class _Page:
         self.lines = lines
         self.us = us
         self.offsets = offsets
+
+    def values(self) -> list[Sequence[Any] | None]:
+        """The columns as sequences (None for the instant)."""
+        return [c.values() if isinstance(c, _Texts) else c for c in self.columns]
 
 
 class DatedFile:
@@ -112,8 +153,15 @@ class DatedFile:
         self._last_us = -(2**63)
         self._pages: list[_Page | None] = []
 
-    def keep(self, columns: dict[str, list[Any]], lines: Sequence[int], shared: Shared) -> None:
-        """The next rows of the file, checked: their values by field, and their lines."""
+    def keep(
+        self,
+        columns: dict[str, list[Any]],
+        lines: Sequence[int],
+        shared: Shared,
+        stored_once: Collection[str] = (),
+    ) -> None:
+        """The next rows of the file, checked: their values by field, and their lines;
+        `stored_once` names the fields whose texts are already stored once (in `shared`)."""
         instants: list[Instant] = columns[self.fields[self._time]]
         us = array("q", [i.us for i in instants])
         for t in us:
@@ -121,12 +169,12 @@ class DatedFile:
                 self.in_order = False
             else:
                 self._last_us = t
-        kept: list[Sequence[Any] | None] = [
-            None if i == self._time else _compact(columns[f], f, shared)
+        kept = [
+            None if i == self._time else _compact(columns[f], f, shared, f in stored_once)
             for i, f in enumerate(self.fields)
         ]
         offsets = array("h", [i.offset_minutes for i in instants])
-        self._pages.append(_Page(kept, array("q", lines), us, offsets))
+        self._pages.append(_Page(kept, _lines(lines), us, offsets))
         self.count += len(us)
 
     def rows(self) -> Iterator[tuple[int, Any]]:
@@ -138,7 +186,7 @@ class DatedFile:
         """(line, value) of one field for every record, in row order."""
         i = self.fields.index(name)
         for page in self._live_pages():
-            values = page.columns[i]
+            values = page.values()[i]
             assert values is not None
             yield from zip(page.lines, values, strict=True)
 
@@ -162,7 +210,7 @@ class DatedFile:
                 yield us, rank, line, record
 
     def _records(self, page: _Page) -> Iterator[Any]:
-        columns: list[Any] = list(page.columns)
+        columns: list[Any] = page.values()
         columns[self._time] = map(Instant, page.us, page.offsets)
         return map(_RECORDS[self.name], *columns)
 
@@ -183,12 +231,12 @@ class DatedFile:
         del every_us
         rank = self.rank
         make = _RECORDS[self.name]
+        columns = [page.values() for page in pages]
         for n in order:
             p = bisect_right(starts, n) - 1
             page, i = pages[p], n - starts[p]
             values = [
-                c[i] if c is not None else Instant(page.us[i], page.offsets[i])
-                for c in page.columns
+                c[i] if c is not None else Instant(page.us[i], page.offsets[i]) for c in columns[p]
             ]
             yield page.us[i], rank, page.lines[i], make(*values)
         if release:
