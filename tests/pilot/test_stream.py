@@ -40,6 +40,14 @@ def test_texts_holding_the_column_separator_or_nothing_are_kept_as_they_are() ->
     assert [r for *_, r in kept(rows, [2, 3]).keyed()] == rows
 
 
+def test_a_page_of_many_distinct_parties_comes_back_as_it_was() -> None:
+    rows = [
+        TransferRecord(f"X{i}", Instant(i, 300), "P1", f"F{i}", "S1", 1, None)
+        for i in range(70_000)
+    ]
+    assert [r for *_, r in kept(rows, list(range(2, 70_002))).keyed()] == rows
+
+
 def test_amounts_beyond_64_bits_are_kept_as_they_are() -> None:
     rows = [transfer(1, 10, amount=2**70), transfer(2, 11)]
     assert [r.amount for *_, r in kept(rows, [2, 3]).keyed()] == [2**70, 100]

@@ -1,11 +1,12 @@
 """The records of a dated file, kept from the one reading that checked them, in time order.
 
 `read_folder` checks every file page by page (`columns`); the pages of a dated file are kept
-here by columns, compactly: instants, lines and whole amounts in typed arrays, texts as
-references to the strings the reading made (participant and program ids stored once, see
-`Shared`). `DatedFile.keyed()` builds the records again from those columns, as often as asked,
-in the order of section 3, and can release each page once it has been used, so that a load's
-last pass gives the memory back as it goes. Nothing is parsed twice: the file is read once.
+here by columns, compactly: instants, lines and whole amounts in typed arrays, columns of few
+values (participants, programs, species, registry events) as codes into a table of the page,
+other texts joined in one string. `DatedFile.keyed()` builds the records again from those
+columns, as often as asked, in the order of section 3, and can release each page once it has
+been used, so that a load's last pass gives the memory back as it goes. Nothing is parsed
+twice: the file is read once.
 
 A file whose rows are not in time order is ordered by its kept instants (a stable sort, so the
 rows of one instant stay in row order).
@@ -87,13 +88,32 @@ class _Texts:
         return [v or None for v in self.joined.split(_SEPARATOR)]
 
 
-def _compact(values: list[Any], name: str, shared: Shared, keep_as_is: bool) -> Any:
+class _Codes:
+    """A column of few distinct values (parties, programs, species, registry events): each
+    value once in a table, and per row its place in the table (two bytes for a page's few
+    values, not a reference's eight)."""
+
+    __slots__ = ("codes", "table")
+
+    def __init__(self, values: list[Any]) -> None:
+        places: dict[Any, int] = {}
+        codes = [places.setdefault(v, len(places)) for v in values]
+        self.codes = array("H" if len(places) <= 1 << 16 else "L", codes)
+        self.table = list(places)
+
+    def values(self) -> list[Any]:
+        return list(map(self.table.__getitem__, self.codes))
+
+
+def _compact(values: list[Any], name: str, shared: Shared, stored_once: bool) -> Any:
     """One column of a page as it is kept: whole numbers in a typed array when they fit,
-    texts joined, texts of few values (and those stored once already) as they are."""
-    if keep_as_is or not values:
+    texts of few values as codes (each value stored once), other texts joined."""
+    if not values:
         return values
+    if stored_once:
+        return _Codes(values)
     if name in _FEW_TEXTS:
-        return [v if v is None else shared[v] for v in values]
+        return _Codes([v if v is None else shared[v] for v in values])
     if all(type(v) is int for v in values):
         try:
             return array("q", values)
@@ -133,7 +153,7 @@ class _Page:
 
     def values(self) -> list[Sequence[Any] | None]:
         """The columns as sequences (None for the instant)."""
-        return [c.values() if isinstance(c, _Texts) else c for c in self.columns]
+        return [c.values() if isinstance(c, _Texts | _Codes) else c for c in self.columns]
 
 
 class DatedFile:
