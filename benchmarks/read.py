@@ -1,5 +1,5 @@
 """How fast the pilot reader reads a folder: rows per second of `read_folder` (the checked
-first reading) and of `PilotFolder.dated()` (the second, streamed reading), in process; per CPU
+reading) and of `PilotFolder.dated()` (the records it kept, in time order), in process; per CPU
 second too, which a machine shared with other work measures more steadily than the wall.
 
     python benchmarks/read.py FOLDER [--repeat R]     prints one line per reading

@@ -149,6 +149,8 @@ class LedgerStore(Application[UUID]):
         # The registry is reference data: this batch's rows, and each animal's owner now.
         self._registry_page: list[RegistryFact] = []
         self._owners: dict[str, str | None] = {}
+        # Each program's route as payments are judged by it (programs are never re-registered).
+        self._routes: dict[str, tuple[frozenset[tuple[str, str]], frozenset[str]]] = {}
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -215,6 +217,7 @@ class LedgerStore(Application[UUID]):
             self._pinned.pop(aggregate_id, None)
         self._fresh = False
         self._owners.clear()
+        self._routes.clear()
         self.seq, self.latest_us = self._index_position()
 
     def snapshot_units(self) -> int:

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from coloring.domain.time import parse_instant
 from coloring.pilot.columns import BY_COLUMNS
-from coloring.pilot.contract import ReferencePriceRow, parse_time
+from coloring.pilot.contract import parse_time
 from strategies import TIME_TEXTS, csv_pages
 
 MODELS = sorted(BY_COLUMNS, key=lambda m: m.__name__)
@@ -58,18 +58,3 @@ def test_the_quick_time_parser_reads_as_the_full_one(text: str) -> None:
     assert got == expected
     if got is not None and expected is not None:
         assert got.offset_minutes == expected.offset_minutes
-
-
-@pytest.mark.parametrize(
-    "model", [m for m in MODELS if BY_COLUMNS[m].time_field], ids=lambda m: m.__name__
-)
-@given(data=st.data())
-def test_the_instants_of_a_page_are_those_of_its_records(model: type, data: st.DataObject) -> None:
-    page = data.draw(csv_pages(model))
-    records = by_rows(model, page)
-    field = "valid_from" if model is ReferencePriceRow else "at"
-    expected = None if records is None else [getattr(r, field) for r in records]
-    got = BY_COLUMNS[model].instants(page)
-    assert got == expected
-    if got is not None and expected is not None:
-        assert [i.offset_minutes for i in got] == [i.offset_minutes for i in expected]

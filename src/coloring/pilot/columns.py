@@ -36,7 +36,6 @@ from coloring.domain.records import (
     SubsidyRecord,
     TransferRecord,
 )
-from coloring.domain.time import Instant
 from coloring.pilot.contract import (
     _ID_RE,
     _OWNERLESS,
@@ -107,6 +106,7 @@ class _Columns:
             (name, _parser(field), field.is_required(), field.default)
             for name, field in model.model_fields.items()
         ]
+        self.names = [name for name, *_ in self.fields]
         self.record = record
         self.checks = checks
         self.time_field = next(
@@ -120,13 +120,6 @@ class _Columns:
         if columns is None:
             return None
         return list(map(self.record, *columns.values()))
-
-    def instants(self, page: Sequence[dict[str, str]]) -> list[Instant] | None:
-        """The page's instants, once every row is known valid, or None if some row is not:
-        what a reading that does not keep the records needs."""
-        field = self.time_field
-        columns = None if field is None else self.columns(page)
-        return None if columns is None or field is None else columns[field]
 
     def columns(self, page: Sequence[dict[str, str]]) -> dict[str, Column] | None:
         """The page's values by field, each parsed as the model parses it, or None."""

@@ -49,22 +49,6 @@ def _is_empty(text: str) -> bool:
     return text == "" or text.isspace()
 
 
-def checked_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
-    """The rows of a file that `CsvFile` has already read without error, header first, each
-    with the physical line it starts on; blank lines are skipped as `CsvFile` skips them.
-
-    For a second, fast reading of a file: nothing is checked, a `csv.Error` or `OSError`
-    means that the file changed in between."""
-    with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as f:
-        reader = csv.reader(f, strict=True)
-        end = 0
-        for row in reader:
-            start = end + 1
-            end = reader.line_num
-            if row and (len(row) > 1 or not _is_empty(row[0])):
-                yield start, row
-
-
 class CsvFile:
     """One file of the folder. Iterate it for its rows; `header_ok` tells after iteration
     whether the header was usable (if not, no rows were yielded)."""

@@ -1,12 +1,11 @@
 """Taking in a pilot folder: its files are checked and copied to a private place first.
 
-A load reads its folder two or three times (validation, then the passes that record). If a
-file changed in between, rows would be recorded that were never validated. So every file is
-copied once, byte for byte, into a private temporary folder, and the load validates and records
-that copy: what is recorded is exactly what was validated, whatever happens to the folder
-meanwhile. The copy is checked against the original's size, change time and inode before and
-after copying (a file edited while it is copied is an error), and afterwards `changed_since()`
-tells which originals changed during the load.
+A load reads each file once and records the records it checked (`reader`, `stream`). Every
+file is still copied first, byte for byte, into a private temporary folder, and the load reads
+that copy: a file being written while it is read would otherwise be read half old, half new.
+The copy is checked against the original's size, change time and inode before and after
+copying (a file edited while it is copied is an error), and afterwards `changed_since()` tells
+which originals changed during the load.
 
 Every contract file must be a regular file that can be read: a directory, a FIFO (never opened:
 reading one would block), a device, a dangling symbolic link or a symbolic link loop is an

@@ -14,13 +14,12 @@ subsidies, purchases' animal prices), subsidised assets' values, and accepted ac
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from eventsourcing.persistence import PersistenceError
 
-from coloring.pilot.csvfile import checked_rows
 from coloring.pilot.errors import InputError
+from coloring.pilot.reader import ANIMALS_FILE, PilotFolder
 from coloring.projections.db import Database
 
 LIMIT = 2**63 - 1
@@ -52,32 +51,21 @@ _HELD = {
 }
 
 
-def _tiyn(text: str) -> int:
-    whole, _, fraction = text.strip().partition(".")
-    return int(whole) * 100 + (int(fraction.ljust(2, "0")) if fraction else 0)
-
-
-def _amounts(folder: Path) -> Iterator[tuple[str, int, str, int, str]]:
-    """(file, line, bucket, amount, key) for every amount cell of the folder's files."""
+def _amounts(pilot: PilotFolder) -> Iterator[tuple[str, int, str, int, str]]:
+    """(file, line, bucket, amount, key) for every amount of the folder's files, in the
+    files' row order, from the records the reading kept."""
     for name, columns in _COLUMNS.items():
-        path = folder / name
-        if not path.is_file():
+        if name == ANIMALS_FILE:
+            ((_, bucket),) = columns
+            for line, key, price in sorted(pilot.animal_prices()):
+                yield name, line, bucket, price, key
             continue
-        rows = checked_rows(path)
-        try:
-            _, header = next(rows)
-        except StopIteration:
-            continue
-        ix = {c.strip(): i for i, c in enumerate(header)}
-        id_columns = [ix[c] for c in _KEYS[name][1]]
-        wanted = [(ix[c], bucket) for c, bucket in columns if c in ix]
-        for line, row in rows:
-            key = "/".join(row[i] for i in id_columns)
-            for i, bucket in wanted:
-                try:
-                    yield name, line, bucket, _tiyn(row[i]), key
-                except (ValueError, IndexError):
-                    continue  # reported by the reader
+        (id_column,) = _KEYS[name][1]
+        keys = pilot.column(name, id_column)
+        amounts = [pilot.column(name, column) for column, _ in columns]
+        for (line, key), *values in zip(keys, *amounts, strict=True):
+            for (_, amount), (_, bucket) in zip(values, columns, strict=True):
+                yield name, line, bucket, amount, key
 
 
 def _held(db: Database) -> dict[str, int]:
@@ -91,19 +79,19 @@ def _held(db: Database) -> dict[str, int]:
     return held
 
 
-def check_totals(app: Any, folder: Path) -> list[InputError]:
+def check_totals(app: Any, pilot: PilotFolder) -> list[InputError]:
     """Errors for the rows at which a kind's total over the ledger would pass 2^63-1 tiyn."""
     held = _held(Database(app.recorder.datastore, "postgres" in app.db_url))
     totals = dict(held)
-    for _, _, bucket, amount, _ in _amounts(folder):
+    for _, _, bucket, amount, _ in _amounts(pilot):
         totals[bucket] += amount
     if all(t <= LIMIT for t in totals.values()):
         return []
     # Over the limit at first sight: count only the records the ledger does not hold yet.
-    return _crossings(app, folder, held)
+    return _crossings(app, pilot, held)
 
 
-def _crossings(app: Any, folder: Path, held: dict[str, int]) -> list[InputError]:
+def _crossings(app: Any, pilot: PilotFolder, held: dict[str, int]) -> list[InputError]:
     totals = dict(held)
     errors: dict[str, InputError] = {}
     batch: list[tuple[str, int, str, int, str]] = []
@@ -128,7 +116,7 @@ def _crossings(app: Any, folder: Path, held: dict[str, int]) -> list[InputError]
                 )
         batch.clear()
 
-    for item in _amounts(folder):
+    for item in _amounts(pilot):
         batch.append(item)
         if len(batch) == 2000:
             settle()

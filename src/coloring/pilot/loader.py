@@ -128,18 +128,28 @@ class _Plan:
         self.recorded = bytearray()
         self.late_animals: list[AnimalRecord] = []
         self.first_late: Sourced[Any] | None = None
-        self._occurrences: Counter[tuple[str, str]] = Counter()
+        self._occurrences: Counter[Any] = Counter()
 
     def restart(self) -> None:
         """Occurrence numbers restart with each pass over the folder."""
         self._occurrences.clear()
 
     def key(self, s: Sourced[Any]) -> tuple[str, str]:
-        base = _kind_key(s.record, 0)
-        if base[0] in ("registry", "price"):
-            self._occurrences[base] += 1
-            return _kind_key(s.record, self._occurrences[base] - 1)
-        return base
+        return _kind_key(s.record, self.occurrence(s.record))
+
+    def occurrence(self, record: Any) -> int:
+        """How many records of the same key came before this one in this pass: registry rows
+        and reference prices have no id, their key is their content and this occurrence
+        (`registry_key`, `price_key`). Records with an id are always the first."""
+        if isinstance(record, ReferencePriceRecord):
+            identity: Any = (record.item, record.region, record.valid_from.us)
+        elif isinstance(record, RegistryRecord):
+            identity = (record.animal_id, record.at.us, record.event, record.owner, record.species)
+        else:
+            return 0
+        n = self._occurrences[identity]
+        self._occurrences[identity] = n + 1
+        return n
 
     def recorded_among(self, items: list[tuple[tuple[str, str], Sourced[Any]]]) -> list[bool]:
         """For each item: recorded already with the same content (True), or new (False); a
@@ -216,7 +226,7 @@ def load_folder(
     """Load one pilot folder. Raises PilotInputError or LoadRefusedError and records nothing
     when the folder cannot be loaded.
 
-    Two passes over the folder's dated records, streamed from disk in the spec's order: the
+    Two passes over the folder's dated records, kept by the reading, in the spec's order: the
     first finds what is already recorded (skipped on a ledger empty at the start), the second
     applies the rest. `read_from` is where the folder's files are read (a private copy of
     `folder`, see `intake`); records name `folder` as their source.
@@ -226,8 +236,10 @@ def load_folder(
         app.open_ledger(mode)  # raises LedgerModeError with the explanation
     pilot = read_folder(read_from or folder, LedgerView(app))
     plan = _Plan(app)
+    undated_items = [*pilot.participants, *pilot.programs, *pilot.reference_prices]
+    undated_occurrences = [plan.occurrence(s.record) for s in undated_items]
     undated = [
-        (plan.key(s), s) for s in [*pilot.participants, *pilot.programs, *pilot.reference_prices]
+        (_kind_key(s.record, n), s) for s, n in zip(undated_items, undated_occurrences, strict=True)
     ]
     plan.check_undated(undated)
     extra = [(plan.key(s), s) for s in pilot.extra_animals]
@@ -249,7 +261,7 @@ def load_folder(
                 "ledger",
             )
         )
-    plan.errors.extend(check_totals(app, read_from or folder))
+    plan.errors.extend(check_totals(app, pilot))
     if plan.errors:
         raise LoadRefusedError(sorted(plan.errors, key=lambda e: (e.file, e.line, e.column)))
 
@@ -267,73 +279,84 @@ def load_folder(
     def tick() -> None:
         nonlocal done
         done += 1
-        if progress is not None and (done % 1000 == 0 or done == total):
+        if progress is not None and done % 1000 == 0:
             progress("recording", done, total)
 
+    apply = _Applier(app, folder, summary)
     with app.batch():
-        for key, item in undated:
+        for (key, item), n in zip(undated, undated_occurrences, strict=True):
             if key not in plan.known_undated:
-                _apply(app, folder, item, key, summary)
+                apply(item, n)
             tick()
         if plan.late_animals:
             app.add_animals(plan.late_animals, source=str(folder))
             summary.records["purchase_animal"] += len(plan.late_animals)
         plan.restart()
-        for i, record in enumerate(pilot.dated()):
-            key = plan.key(record)
-            if fresh or not plan.recorded[i]:
-                _apply(app, folder, record, key, summary)
-            tick()
-            if i % BATCH == BATCH - 1:
+        occurrence = plan.occurrence
+        recorded = plan.recorded
+        for i, item in enumerate(pilot.dated(release=True), start=1):
+            n = occurrence(item.record) if type(item.record) is RegistryRecord else 0
+            if fresh or not recorded[i - 1]:
+                apply(item, n)
+            if i % BATCH == 0:
                 app.flush()
+            if progress is not None and (done + i) % 1000 == 0:
+                progress("recording", done + i, total)
+        if progress is not None:
+            progress("recording", total, total)
+    apply.count()
     app.snapshot_units()
     return summary
 
 
 @cache
-def _label(type_name: str) -> str:
-    """`TransferRecord` -> `transfer` (once per type: this runs for every record)."""
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", type_name.removesuffix("Record")).lower()
+def _label(record_type: type) -> str:
+    """`TransferRecord` -> `transfer` (once per type)."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", record_type.__name__.removesuffix("Record")).lower()
 
 
-def _apply(
-    app: ColoringApplication,
-    folder: Path,
-    s: Sourced[Any],
-    key: tuple[str, str],
-    summary: LoadSummary,
-) -> None:
-    r = s.record
-    where = f"{folder}/{s.where}"
-    summary.records[_label(type(r).__name__)] += 1
-    occurrence = int(key[1].rsplit("\x1f", 1)[1]) if key[0] in ("registry", "price") else 0
-    match r:
-        case TransferRecord():
-            result = app.pay(r, source=where)
-            if result.applied:
-                summary.applied += 1
-            else:
-                summary.refused += 1
-        case AllocationRecord():
-            app.allocate(r, source=where)
-        case LoanRecord():
-            app.issue_loan(r, source=where)
-        case PurchaseRecord():
-            app.contract_purchase(r, source=where)
-        case SubsidyRecord():
-            app.approve_subsidy(r, source=where)
-        case ContractRecord():
-            app.sign_contract(r, source=where)
-        case ActRecord():
-            app.accept_act(r, source=where)
-        case RegistryRecord():
-            app.record_registry_fact(r, occurrence=occurrence, source=where)
-        case ReferencePriceRecord():
-            app.quote_price(r, occurrence=occurrence, source=where)
-        case ParticipantRecord():
-            app.register_participant(r, source=where)
-        case ProgramRecord():
-            app.register_program(r, source=where)
+class _Applier:
+    """Applies records of the folder, each with its source (`folder/file:line`)."""
+
+    def __init__(self, app: ColoringApplication, folder: Path, summary: LoadSummary) -> None:
+        self.app = app
+        self.prefix = f"{folder}/"
+        self.summary = summary
+        self.types: Counter[type] = Counter()
+        self.by_type: dict[type, Callable[[Any, str, int], None]] = {
+            TransferRecord: self._pay,
+            AllocationRecord: lambda r, where, _: app.allocate(r, source=where),
+            LoanRecord: lambda r, where, _: app.issue_loan(r, source=where),
+            PurchaseRecord: lambda r, where, _: app.contract_purchase(r, source=where),
+            SubsidyRecord: lambda r, where, _: app.approve_subsidy(r, source=where),
+            ContractRecord: lambda r, where, _: app.sign_contract(r, source=where),
+            ActRecord: lambda r, where, _: app.accept_act(r, source=where),
+            RegistryRecord: lambda r, where, n: app.record_registry_fact(
+                r, occurrence=n, source=where
+            ),
+            ReferencePriceRecord: lambda r, where, n: app.quote_price(
+                r, occurrence=n, source=where
+            ),
+            ParticipantRecord: lambda r, where, _: app.register_participant(r, source=where),
+            ProgramRecord: lambda r, where, _: app.register_program(r, source=where),
+        }
+
+    def __call__(self, s: Sourced[Any], occurrence: int) -> None:
+        r = s.record
+        t = type(r)
+        self.types[t] += 1
+        self.by_type[t](r, f"{self.prefix}{s.file}:{s.line}", occurrence)
+
+    def _pay(self, r: TransferRecord, where: str, _: int) -> None:
+        if self.app.pay(r, source=where).applied:
+            self.summary.applied += 1
+        else:
+            self.summary.refused += 1
+
+    def count(self) -> None:
+        """Add the records applied, by kind, to the summary."""
+        for t, n in self.types.items():
+            self.summary.records[_label(t)] += n
 
 
 __all__ = ["LoadRefusedError", "LoadSummary", "PilotInputError", "load_folder"]

@@ -1,11 +1,11 @@
 """Read and validate a pilot folder (docs: the pilot data contract, sections 1, 2 and 7).
 
 `read_folder(folder, ledger)` reads every file once and checks it whole, or raises
-`PilotInputError` with every problem found in all files. It keeps in memory only the small
-files (participants, programs, reference prices), the animals of purchase_animals.csv
-(compactly, grouped by purchase), and what the checks need (ids, references); the dated files,
-which can hold millions of rows, stay on disk: `PilotFolder.dated()` reads them again and
-yields their records, each sourced (`file:line`), in the order of section 3 (see `stream`).
+`PilotInputError` with every problem found in all files. It keeps the small files
+(participants, programs, reference prices) as records, the animals of purchase_animals.csv
+compactly, grouped by purchase, what the checks need (ids, references), and the records of the
+dated files, which can hold millions of rows, by columns (see `stream`): `PilotFolder.dated()`
+yields them, each sourced (`file:line`), in the order of section 3. No file is read twice.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import heapq
 from array import array
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -140,8 +140,7 @@ class _Animals:
 class PilotFolder:
     """The records of one pilot folder, each with its `file:line`.
 
-    The small files are held as lists; the dated files are read from disk again by each call
-    of `dated()`, so the folder must stay as it was until the records have been used."""
+    The small files are held as lists, the dated files by columns (`stream.DatedFile`)."""
 
     def __init__(
         self,
@@ -153,7 +152,6 @@ class PilotFolder:
         animals: _Animals,
         files: list[DatedFile],
         counts: dict[str, int],
-        shared: Shared,
     ) -> None:
         self.participants = participants
         self.programs = programs
@@ -163,18 +161,17 @@ class PilotFolder:
         self._animals = animals
         self._files = sorted(files, key=lambda f: f.rank)
         self._counts = counts
-        self._shared = shared
 
-    def dated(self) -> Iterator[Sourced[DatedRecord]]:
+    def dated(self, release: bool = False) -> Iterator[Sourced[DatedRecord]]:
         """All dated records in the order of section 3: instant, then file, then line.
 
-        Reads the dated files again on each call; each call yields the same records. Purchases
-        carry their animals. Raises `PilotInputError` if a file changed since `read_folder`."""
+        Each call yields the same records, but for a call with `release`, which lets each page
+        of records go once it is used (the last pass of a load; no call may follow). Purchases
+        carry their animals."""
         file_of = {f.rank: f.name for f in self._files}
         purchases = DATED_FILES["purchases.csv"]
         attach = self._animals.attach
-        shared = self._shared
-        for _us, rank, line, record in heapq.merge(*(f.keyed(shared) for f in self._files)):
+        for _us, rank, line, record in heapq.merge(*(f.keyed(release) for f in self._files)):
             if rank == purchases:
                 assert isinstance(record, PurchaseRecord)
                 record = attach(record)
@@ -184,6 +181,21 @@ class PilotFolder:
         """The row of purchase_animals.csv that lists `animal_id` for `purchase_id` (of this
         folder or of an earlier load); KeyError if there is none."""
         return self._animals.source(purchase_id, animal_id)
+
+    def column(self, name: str, field: str) -> Iterator[tuple[int, Any]]:
+        """(line, value) of one field of a dated file's rows (the model's field name), in row
+        order; nothing if the folder has no such file."""
+        for f in self._files:
+            if f.name == name:
+                yield from f.column(field)
+
+    def animal_prices(self) -> Iterator[tuple[int, str, int]]:
+        """(line, purchase_id/animal_id, price) of every row of purchase_animals.csv."""
+        animals = self._animals
+        for purchase_id, slots in animals.slots.items():
+            for slot in slots:
+                key = f"{purchase_id}/{animals.animal_ids[slot]}"
+                yield animals.lines[slot], key, animals.prices[slot]
 
     def count(self) -> dict[str, int]:
         """Records per file name, for the files present in the folder."""
@@ -232,14 +244,35 @@ def _validated(
     return [(row, record) for row, record in checked if record is not None]
 
 
-def _instants(spec: FileSpec, page: list[CsvRow], sink: ErrorSink, shared: Shared) -> list[int]:
-    """The instants (microseconds) of the page's valid rows; the others are reported."""
-    by_columns = BY_COLUMNS.get(spec.model)
-    if by_columns is not None:
-        instants = by_columns.instants([row.cells for row in page])
-        if instants is not None:
-            return [instant.us for instant in instants]
-    return [record.at.us for _, record in _validated(spec, page, sink, shared)]
+def _kept(
+    spec: FileSpec, page: list[CsvRow], sink: ErrorSink, shared: Shared
+) -> tuple[dict[str, list[Any]], list[int]]:
+    """The values of the page's valid rows by field (the model's field names), and their lines;
+    the other rows are reported."""
+    by_columns = BY_COLUMNS[spec.model]
+    for column in spec.shared_columns:
+        for row in page:
+            text = row.cells.get(column)
+            if text is not None:
+                row.cells[column] = shared[text]
+    columns = by_columns.columns([row.cells for row in page])
+    if columns is not None:
+        return columns, [row.line for row in page]
+    good = _validated(spec, page, sink, shared)
+    names = [f.name for f in fields(by_columns.record)]
+    by_field = {
+        field: [getattr(record, name) for _, record in good]
+        for field, name in zip(by_columns.names, names, strict=False)
+    }
+    return by_field, [row.line for row, _ in good]
+
+
+def _contracts(dated: DatedFile) -> dict[str, tuple[ContractRecord, int]]:
+    """Each contract id's first record and its line, for the checks across contracts."""
+    contracts: dict[str, tuple[ContractRecord, int]] = {}
+    for line, record in dated.rows():
+        contracts.setdefault(record.contract_id, (record, line))
+    return contracts
 
 
 def _validate(spec: FileSpec, row: CsvRow, sink: ErrorSink) -> Any:
@@ -298,25 +331,22 @@ def read_folder(folder: Path, ledger: LedgerView = EMPTY_LEDGER) -> PilotFolder:
             if name in REQUIRED_FILES:
                 checker.unusable.add(name)
         else:
-            dated = DatedFile(name, path) if name in DATED_FILES else None
+            dated = None
+            if name in DATED_FILES:
+                by_columns = BY_COLUMNS[spec.model]
+                assert by_columns.time_field is not None
+                dated = DatedFile(name, by_columns.names, by_columns.time_field)
             csv_file = CsvFile(path, spec, sink)
             n = 0
             for page in _pages(csv_file, checker, name):
-                if dated is not None and name != "contracts.csv":
-                    # The records themselves are read again by `dated()`: only their instants.
-                    instants = _instants(spec, page, sink, shared)
-                    n += len(instants)
-                    see = dated.see
-                    for us in instants:
-                        see(us)
+                if dated is not None:
+                    values, lines = _kept(spec, page, sink, shared)
+                    n += len(lines)
+                    dated.keep(values, lines, shared, spec.shared_columns)
                     continue
                 good = _validated(spec, page, sink, shared)
                 n += len(good)
-                if dated is not None:
-                    for row, record in good:
-                        dated.see(record.at.us)
-                        contracts.setdefault(record.contract_id, (record, row.line))
-                elif name == ANIMALS_FILE:
+                if name == ANIMALS_FILE:
                     for row, record in good:
                         animals.add(record, row.line, shared)
                 else:
@@ -325,13 +355,14 @@ def read_folder(folder: Path, ledger: LedgerView = EMPTY_LEDGER) -> PilotFolder:
                 checker.unusable.add(name)
             counts[name] = n
             if dated is not None:
-                dated.seal()
                 files.append(dated)
+                if name == "contracts.csv":
+                    contracts = _contracts(dated)
         if name == "participants.csv":
             checker.end_participants()
         elif name == "contracts.csv":
             checker.end_contracts(contracts)
-            contracts.clear()
+            contracts = {}
         checker.end_file(name)
         if name not in DATED_FILES and name != ANIMALS_FILE:
             undated[name] = rows
@@ -348,5 +379,4 @@ def read_folder(folder: Path, ledger: LedgerView = EMPTY_LEDGER) -> PilotFolder:
         animals=animals,
         files=files,
         counts=counts,
-        shared=shared,
     )

@@ -1,23 +1,23 @@
-"""The second reading of a dated file: its records, streamed from disk in time order.
+"""The records of a dated file, kept from the one reading that checked them, in time order.
 
-`read_folder` validates every file first (the contract's models, row by row) and keeps no
-dated record in memory: per dated file only a `DatedFile`, which knows where the file is, how
-many records it holds and whether its rows were in time order. `DatedFile.keyed()` then reads
-the file again, as often as asked, and builds each record straight from its cells: they were
-all accepted by the first reading, so nothing is validated twice, and the records are the same
-as the models' (`tests/pilot/test_reader.py` compares them). A file whose rows are not in time
-order is sorted once, on disk, in a temporary SQLite table, and read back from there.
+`read_folder` checks every file page by page (`columns`); the pages of a dated file are kept
+here by columns, compactly: instants, lines and whole amounts in typed arrays, columns of few
+values (participants, programs, species, registry events) as codes into a table of the page,
+other texts joined in one string. `DatedFile.keyed()` builds the records again from those
+columns, as often as asked, in the order of section 3, and can release each page once it has
+been used, so that a load's last pass gives the memory back as it goes. Nothing is parsed
+twice: the file is read once.
+
+A file whose rows are not in time order is ordered by its kept instants (a stable sort, so the
+rows of one instant stay in row order).
 """
 
 from __future__ import annotations
 
-import csv
-import os
-import sqlite3
 from array import array
-from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
-from typing import NoReturn
+from bisect import bisect_right
+from collections.abc import Collection, Iterator, Sequence
+from typing import Any
 
 from coloring.domain.records import (
     DATED_ORDER,
@@ -27,14 +27,11 @@ from coloring.domain.records import (
     DatedRecord,
     LoanRecord,
     PurchaseRecord,
-    RegistryEvent,
     RegistryRecord,
     SubsidyRecord,
     TransferRecord,
 )
-from coloring.pilot.contract import parse_time
-from coloring.pilot.csvfile import checked_rows
-from coloring.pilot.errors import InputError, PilotInputError
+from coloring.domain.time import Instant
 
 __all__ = ["DATED_FILES", "DatedFile", "Keyed", "Shared"]
 
@@ -47,307 +44,220 @@ class Shared(dict[str, str]):
         return key
 
 
-Row = Sequence[str]
-Builder = Callable[[Row], DatedRecord]
 Keyed = tuple[int, int, int, DatedRecord]
 """(instant in microseconds, rank of the file, line, record): the order of section 3."""
 
-_OWNERLESS = frozenset({RegistryEvent.DISPOSED.value, RegistryEvent.EXPORTED.value})
-
-
-def _tiyn(text: str) -> int:
-    """`parse_tiyn` of a text that it has accepted, quicker."""
-    whole, _, fraction = text.partition(".")
-    return int(whole) * 100 + (int(fraction.ljust(2, "0")) if fraction else 0)
-
-
-def _optional(row: Row, i: int | None) -> str | None:
-    """An optional cell: None when its column is absent or the cell is empty or blank."""
-    if i is None:
-        return None
-    text = row[i]
-    return None if text == "" or text.isspace() else text
-
-
-# One builder per dated file. `ix` gives each column's position in the file's header (column
-# order is free; an optional column may be absent); `s` stores each participant and program id
-# once, as the first reading does. Each builds what the file's model in `contract` builds from
-# cells it has accepted.
-
-
-def _allocations(ix: dict[str, int], s: Shared) -> Builder:
-    i, p, a, r = ix["allocation_id"], ix["program_id"], ix["payer"], ix["recipient"]
-    m, t = ix["amount"], ix["allocated_at"]
-
-    def build(row: Row) -> DatedRecord:
-        return AllocationRecord(
-            row[i], s[row[p]], s[row[a]], s[row[r]], _tiyn(row[m]), parse_time(row[t])
-        )
-
-    return build
-
-
-def _loans(ix: dict[str, int], s: Shared) -> Builder:
-    i, p, le, b = ix["loan_id"], ix["program_id"], ix["lender"], ix["borrower"]
-    m, t = ix["amount"], ix["issued_at"]
-
-    def build(row: Row) -> DatedRecord:
-        return LoanRecord(
-            row[i], s[row[p]], s[row[le]], s[row[b]], _tiyn(row[m]), parse_time(row[t])
-        )
-
-    return build
-
-
-def _subsidies(ix: dict[str, int], s: Shared) -> Builder:
-    i, p, a, su = ix["subsidy_id"], ix["program_id"], ix["applicant"], ix["supplier"]
-    ai, ak, av, m, t = (
-        ix["asset_id"],
-        ix["asset_kind"],
-        ix["asset_value"],
-        ix["amount"],
-        ix["approved_at"],
-    )
-
-    def build(row: Row) -> DatedRecord:
-        return SubsidyRecord(
-            row[i],
-            s[row[p]],
-            s[row[a]],
-            s[row[su]],
-            row[ai],
-            row[ak],
-            _tiyn(row[av]),
-            _tiyn(row[m]),
-            parse_time(row[t]),
-        )
-
-    return build
-
-
-def _contracts(ix: dict[str, int], s: Shared) -> Builder:
-    i, p, cu, co = ix["contract_id"], ix["program_id"], ix["customer"], ix["contractor"]
-    v, t, parent = ix["value"], ix["signed_at"], ix.get("parent_contract_id")
-
-    def build(row: Row) -> DatedRecord:
-        return ContractRecord(
-            row[i],
-            s[row[p]],
-            s[row[cu]],
-            s[row[co]],
-            _tiyn(row[v]),
-            parse_time(row[t]),
-            _optional(row, parent),
-        )
-
-    return build
-
-
-def _purchases(ix: dict[str, int], s: Shared) -> Builder:
-    i, p, b, se, t = (
-        ix["purchase_id"],
-        ix["program_id"],
-        ix["buyer"],
-        ix["seller"],
-        ix["contracted_at"],
-    )
-
-    def build(row: Row) -> DatedRecord:
-        return PurchaseRecord(row[i], s[row[p]], s[row[b]], s[row[se]], parse_time(row[t]))
-
-    return build
-
-
-def _registry(ix: dict[str, int], s: Shared) -> Builder:
-    a, sp, e, t, o = ix["animal_id"], ix["species"], ix["event"], ix["at"], ix.get("owner")
-
-    def build(row: Row) -> DatedRecord:
-        event = row[e]
-        # The owner is required for registered/transferred, ignored otherwise (section 7.1).
-        owner = None if event in _OWNERLESS or o is None else row[o]
-        return RegistryRecord(row[a], row[sp], event, owner, parse_time(row[t]))
-
-    return build
-
-
-def _acts(ix: dict[str, int], s: Shared) -> Builder:
-    i, c, m, t = ix["act_id"], ix["contract_id"], ix["amount"], ix["accepted_at"]
-
-    def build(row: Row) -> DatedRecord:
-        return ActRecord(row[i], row[c], _tiyn(row[m]), parse_time(row[t]))
-
-    return build
-
-
-def _transfers(ix: dict[str, int], s: Shared) -> Builder:
-    i, t, p, a, e = ix["transfer_id"], ix["at"], ix["program_id"], ix["payer"], ix["payee"]
-    m, ref = ix["amount"], ix.get("purpose_ref")
-
-    def build(row: Row) -> DatedRecord:
-        return TransferRecord(
-            row[i],
-            parse_time(row[t]),
-            s[row[p]],
-            s[row[a]],
-            s[row[e]],
-            _tiyn(row[m]),
-            _optional(row, ref),
-        )
-
-    return build
-
-
-_BUILDERS: dict[str, tuple[type, Callable[[dict[str, int], Shared], Builder]]] = {
-    "allocations.csv": (AllocationRecord, _allocations),
-    "loans.csv": (LoanRecord, _loans),
-    "subsidies.csv": (SubsidyRecord, _subsidies),
-    "contracts.csv": (ContractRecord, _contracts),
-    "purchases.csv": (PurchaseRecord, _purchases),
-    "registry.csv": (RegistryRecord, _registry),
-    "acts.csv": (ActRecord, _acts),
-    "transfers.csv": (TransferRecord, _transfers),
+_RECORDS: dict[str, type] = {
+    "allocations.csv": AllocationRecord,
+    "loans.csv": LoanRecord,
+    "subsidies.csv": SubsidyRecord,
+    "contracts.csv": ContractRecord,
+    "purchases.csv": PurchaseRecord,
+    "registry.csv": RegistryRecord,
+    "acts.csv": ActRecord,
+    "transfers.csv": TransferRecord,
 }
 
-DATED_FILES: dict[str, int] = {name: DATED_ORDER[t] for name, (t, _) in _BUILDERS.items()}
+DATED_FILES: dict[str, int] = {name: DATED_ORDER[t] for name, t in _RECORDS.items()}
 """The dated files and their rank among the records of one instant (section 3)."""
+
+_FEW_TEXTS = frozenset({"species", "event", "asset_kind"})
+"""Columns of a few distinct texts, stored once each like participant and program ids."""
+
+_SEPARATOR = "\x1f"
+
+
+class _Texts:
+    """A column of texts (ids, references) as one string: a Python string costs some 50 bytes
+    beside its characters, more than an id's characters. A column with an empty text is kept
+    as it is, so None can be kept as the empty text."""
+
+    __slots__ = ("joined",)
+
+    def __init__(self, joined: str) -> None:
+        self.joined = joined
+
+    @staticmethod
+    def of(values: list[str | None]) -> _Texts | None:
+        if "" in values:
+            return None
+        joined = _SEPARATOR.join(["" if v is None else v for v in values])
+        return None if joined.count(_SEPARATOR) != len(values) - 1 else _Texts(joined)
+
+    def values(self) -> list[str | None]:
+        return [v or None for v in self.joined.split(_SEPARATOR)]
+
+
+class _Codes:
+    """A column of few distinct values (parties, programs, species, registry events): each
+    value once in a table, and per row its place in the table (two bytes for a page's few
+    values, not a reference's eight)."""
+
+    __slots__ = ("codes", "table")
+
+    def __init__(self, values: list[Any]) -> None:
+        places: dict[Any, int] = {}
+        codes = [places.setdefault(v, len(places)) for v in values]
+        self.codes = array("H" if len(places) <= 1 << 16 else "L", codes)
+        self.table = list(places)
+
+    def values(self) -> list[Any]:
+        return list(map(self.table.__getitem__, self.codes))
+
+
+def _compact(values: list[Any], name: str, shared: Shared, stored_once: bool) -> Any:
+    """One column of a page as it is kept: whole numbers in a typed array when they fit,
+    texts of few values as codes (each value stored once), other texts joined."""
+    if not values:
+        return values
+    if stored_once:
+        return _Codes(values)
+    if name in _FEW_TEXTS:
+        return _Codes([v if v is None else shared[v] for v in values])
+    if all(type(v) is int for v in values):
+        try:
+            return array("q", values)
+        except OverflowError:  # an amount beyond 64 bits: refused later, kept as it is
+            return values
+    if all(v is None or type(v) is str for v in values):
+        texts = _Texts.of(values)
+        if texts is not None:  # no text holds the separator
+            return texts
+    return values
+
+
+def _lines(lines: Sequence[int]) -> Sequence[int]:
+    """The lines of a page's rows: a range when they follow each other (the usual file)."""
+    if lines and lines[-1] - lines[0] == len(lines) - 1:
+        return range(lines[0], lines[-1] + 1)
+    return array("q", lines)
+
+
+class _Page:
+    """A page of records by columns, in the record's field order; the instant column is kept
+    as two arrays (microseconds, offset in minutes)."""
+
+    __slots__ = ("columns", "lines", "offsets", "us")
+
+    def __init__(
+        self,
+        columns: list[Any],
+        lines: Sequence[int],
+        us: array[int],
+        offsets: array[int],
+    ) -> None:
+        self.columns = columns
+        self.lines = lines
+        self.us = us
+        self.offsets = offsets
+
+    def values(self) -> list[Sequence[Any] | None]:
+        """The columns as sequences (None for the instant)."""
+        return [c.values() if isinstance(c, _Texts | _Codes) else c for c in self.columns]
 
 
 class DatedFile:
-    """One dated file of a folder that the first reading accepted.
+    """The records of one dated file that the first reading accepted, kept by columns."""
 
-    During that reading, `see` is told the instant of each record in row order; afterwards
-    `keyed()` reads the file again and yields its records in the order of section 3."""
+    __slots__ = ("_last_us", "_pages", "_time", "count", "fields", "in_order", "name", "rank")
 
-    __slots__ = (
-        "_instants",
-        "_last_us",
-        "_sorted",
-        "_stamp",
-        "count",
-        "in_order",
-        "name",
-        "path",
-        "rank",
-    )
-
-    def __init__(self, name: str, path: Path) -> None:
+    def __init__(self, name: str, fields: Sequence[str], time_field: str) -> None:
         self.name = name
-        self.path = path
         self.rank = DATED_FILES[name]
+        self.fields = tuple(fields)
+        """The record's fields in its constructor's order (those the file's rows give)."""
+        self._time = self.fields.index(time_field)
         self.count = 0
         self.in_order = True
         """Whether the rows are in non-decreasing time order (then no sorting is needed)."""
         self._last_us = -(2**63)
-        self._stamp = _stamp(path)
-        self._instants: array[int] | None = array("q")
-        """The instant of each record in row order, while they may be needed for sorting."""
-        self._sorted: sqlite3.Connection | None = None
+        self._pages: list[_Page | None] = []
 
-    def see(self, us: int) -> None:
-        """The first reading accepted the next record of the file, dated `us`."""
-        self.count += 1
-        if us < self._last_us:
-            self.in_order = False
-        else:
-            self._last_us = us
-        if self._instants is not None:
-            self._instants.append(us)
+    def keep(
+        self,
+        columns: dict[str, list[Any]],
+        lines: Sequence[int],
+        shared: Shared,
+        stored_once: Collection[str] = (),
+    ) -> None:
+        """The next rows of the file, checked: their values by field, and their lines;
+        `stored_once` names the fields whose texts are already stored once (in `shared`)."""
+        instants: list[Instant] = columns[self.fields[self._time]]
+        us = array("q", [i.us for i in instants])
+        for t in us:
+            if t < self._last_us:
+                self.in_order = False
+            else:
+                self._last_us = t
+        kept = [
+            None if i == self._time else _compact(columns[f], f, shared, f in stored_once)
+            for i, f in enumerate(self.fields)
+        ]
+        offsets = array("h", [i.offset_minutes for i in instants])
+        self._pages.append(_Page(kept, _lines(lines), us, offsets))
+        self.count += len(us)
 
-    def seal(self) -> None:
-        """The first reading is over: keep the instants only if the file must be sorted."""
-        if self.in_order:
-            self._instants = None
+    def rows(self) -> Iterator[tuple[int, Any]]:
+        """(line, record) for every record, in row order."""
+        for page in self._live_pages():
+            yield from zip(page.lines, self._records(page), strict=True)
 
-    def keyed(self, shared: Shared) -> Iterator[Keyed]:
-        """(instant, rank, line, record) for every record, sorted by instant, then line."""
-        if _stamp(self.path) != self._stamp:
-            self._changed(0)
-        rows = self._rows_in_order()
-        try:
-            _, header = next(rows)
-        except StopIteration:
-            self._changed(0)
-        build = _BUILDERS[self.name][1]({c: i for i, c in enumerate(header)}, shared)
+    def column(self, name: str) -> Iterator[tuple[int, Any]]:
+        """(line, value) of one field for every record, in row order."""
+        i = self.fields.index(name)
+        for page in self._live_pages():
+            values = page.values()[i]
+            assert values is not None
+            yield from zip(page.lines, values, strict=True)
+
+    def keyed(self, release: bool = False) -> Iterator[Keyed]:
+        """(instant, rank, line, record) for every record, sorted by instant, then line.
+
+        With `release`, each page is let go once its records are yielded: the file cannot be
+        read again (a load's last pass)."""
+        if not self.in_order:
+            yield from self._sorted(release)
+            return
         rank = self.rank
-        n = 0
-        last = -(2**63)
-        line = 0
-        try:
-            for line, row in rows:
-                record = build(row)
-                us = record.at.us
-                if us < last:
-                    self._changed(line)
-                last = us
-                n += 1
+        pages = self._pages
+        for n in range(len(pages)):
+            page = pages[n]
+            if page is None:
+                raise RuntimeError(f"{self.name}: its records were released")
+            if release:
+                pages[n] = None
+            for us, line, record in zip(page.us, page.lines, self._records(page), strict=True):
                 yield us, rank, line, record
-        except (ValueError, IndexError, KeyError, csv.Error, OSError):
-            self._changed(line)
-        if n != self.count:
-            self._changed(line)
 
-    def _changed(self, line: int) -> NoReturn:
-        raise PilotInputError(
-            [
-                InputError(
-                    self.name,
-                    line,
-                    "-",
-                    "the file changed while the folder was being loaded; load it again",
-                )
+    def _records(self, page: _Page) -> Iterator[Any]:
+        columns: list[Any] = page.values()
+        columns[self._time] = map(Instant, page.us, page.offsets)
+        return map(_RECORDS[self.name], *columns)
+
+    def _live_pages(self) -> list[_Page]:
+        if any(page is None for page in self._pages):
+            raise RuntimeError(f"{self.name}: its records were released")
+        return self._pages  # type: ignore[return-value]
+
+    def _sorted(self, release: bool) -> Iterator[Keyed]:
+        pages = self._live_pages()
+        starts = array("q", [0])
+        for page in pages:
+            starts.append(starts[-1] + len(page.us))
+        every_us = array("q")
+        for page in pages:
+            every_us.extend(page.us)
+        order = sorted(range(len(every_us)), key=every_us.__getitem__)
+        del every_us
+        rank = self.rank
+        make = _RECORDS[self.name]
+        columns = [page.values() for page in pages]
+        for n in order:
+            p = bisect_right(starts, n) - 1
+            page, i = pages[p], n - starts[p]
+            values = [
+                c[i] if c is not None else Instant(page.us[i], page.offsets[i]) for c in columns[p]
             ]
-        )
-
-    def _rows_in_order(self) -> Iterator[tuple[int, Row]]:
-        """The header, then the rows sorted by instant (stable: in row order at one instant)."""
-        if self.in_order:
-            return checked_rows(self.path)
-        if self._sorted is None:
-            self._sorted = self._sort()
-        return self._read_sorted(self._sorted)
-
-    def _sort(self) -> sqlite3.Connection:
-        """Copy the rows to a temporary on-disk table in time order (the instants come from
-        the first reading). Only the rows' texts go to disk; they are parsed when read back."""
-        rows = checked_rows(self.path)
-        instants = self._instants
-        try:
-            _, header = next(rows)
-        except StopIteration:
-            self._changed(0)
-        if instants is None or len(instants) != self.count:
-            raise RuntimeError(f"{self.name}: the first reading is not over")
-        width = len(header)
-        cells = ", ".join(f"c{i} TEXT" for i in range(width))
-        marks = ", ".join("?" * (width + 2))
-        db = sqlite3.connect("")  # a private temporary database, deleted when closed
-        db.execute("PRAGMA journal_mode = OFF")
-        db.execute("PRAGMA synchronous = OFF")
-        db.execute(f"CREATE TABLE unsorted (us INTEGER, line INTEGER, {cells})")
-        db.execute(f"CREATE TABLE rows (line INTEGER, {cells})")
-        db.execute("INSERT INTO rows VALUES (-1, " + ", ".join("?" * width) + ")", header)
-        try:
-            db.executemany(
-                f"INSERT INTO unsorted VALUES ({marks})",
-                ((us, line, *row) for us, (line, row) in zip(instants, rows, strict=True)),
-            )
-        except (ValueError, csv.Error, OSError, sqlite3.Error):  # zip: not as many rows
-            db.close()
-            self._changed(0)
-        self._instants = None
-        columns = ", ".join(f"c{i}" for i in range(width))
-        db.execute(f"INSERT INTO rows SELECT line, {columns} FROM unsorted ORDER BY us, line")
-        db.execute("DROP TABLE unsorted")
-        db.commit()
-        return db
-
-    @staticmethod
-    def _read_sorted(db: sqlite3.Connection) -> Iterator[tuple[int, Row]]:
-        for line, *row in db.execute("SELECT * FROM rows ORDER BY rowid"):
-            yield line, row
-
-
-def _stamp(path: Path) -> tuple[int, int]:
-    """What tells a changed file: its size and time of last change."""
-    st = os.stat(path)
-    return st.st_size, st.st_mtime_ns
+            yield page.us[i], rank, page.lines[i], make(*values)
+        if release:
+            self._pages = [None] * len(self._pages)

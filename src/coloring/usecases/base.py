@@ -37,6 +37,17 @@ class UseCase:
             raise UnknownRecordError(f"unknown program {program_id!r}")
         return p
 
+    def _route(self, program: Program) -> tuple[frozenset[tuple[str, str]], frozenset[str]]:
+        """The program's hops and final roles, made once per program: a route never changes
+        (amendments change the expiry and the idle limit only)."""
+        route = self.store._routes.get(program.program_id)
+        if route is None:
+            route = self.store._routes[program.program_id] = (
+                frozenset(program.hops),
+                frozenset(program.final_roles),
+            )
+        return route
+
     def _tagged(self, program_id: str, seq: int) -> TaggedTenge:
         tagged = self.store._get(TaggedTenge.create_id(program_id))
         if not isinstance(tagged, TaggedTenge):

@@ -64,6 +64,7 @@ class Money(UseCase):
         payee = self._participant(r.payee)
         seq = self.store._next_seq("movement", r.transfer_id, r, r.at, source)
         tagged = self._tagged(r.program_id, seq)
+        hops, final = self._route(program)
         held = tagged.held(r.payer)
         before = 0
         if r.amount <= held and payee.role != "treasury":
@@ -79,8 +80,8 @@ class Money(UseCase):
                 at_us=r.at.us,
                 purpose_ref=r.purpose_ref,
                 held=held,
-                hops=frozenset(program.hops),
-                final_roles=frozenset(program.final_roles),
+                hops=hops,
+                final_roles=final,
                 expires_at_us=program.expires_at_us,
                 document=self._document_facts(r.purpose_ref, r.at.us) if r.purpose_ref else None,
                 related=self._related,
