@@ -33,7 +33,7 @@ from coloring.domain.records import (
     ReferencePriceRecord,
     RegistryRecord,
 )
-from coloring.domain.registry import OWNING_EVENTS, RegistryExtract, RegistryFact
+from coloring.domain.registry import OWNING_EVENTS, RegistryExtract, RegistryFact, first_seq
 from coloring.domain.time import Instant
 from coloring.persistence import RECORDS_TABLE, check_database, database_url, environment_for
 
@@ -107,7 +107,7 @@ def _recording_order(e: Any) -> tuple[int, int, int]:
     if isinstance(e, TaggedTenge.PaymentsRecorded):
         return (1, e.entries[0][1], e.originator_version)
     if isinstance(e, RegistryExtract.Recorded):
-        return (1, e.rows[0][0], 0)
+        return (1, first_seq(e.rows), 0)
     return (0, getattr(e, "seq", 0), e.originator_version)
 
 
@@ -182,7 +182,7 @@ class LedgerStore(Application[UUID]):
             events.extend(aggregate.collect_events())
         if self._registry_page:
             page, self._registry_page = self._registry_page, []
-            events.extend(RegistryExtract(rows=[f.to_row() for f in page]).collect_events())
+            events.extend(RegistryExtract(rows=page).collect_events())
         events.sort(key=_recording_order)
         rows, self._index = self._index, []
         dirty, self._dirty = self._dirty, {}

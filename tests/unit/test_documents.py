@@ -160,7 +160,7 @@ DAY = after(T0, days=1).us - T0.us
 
 def test_a_later_registry_record_appends_and_keeps_the_earlier_ones() -> None:
     animal = new_animal((T0.us, "registered", "S"))
-    first = [list(f) for f in animal.history]
+    first = list(animal.history)
     animal.record_fact("cow", "transferred", "F1", T0.us + DAY, 300, seq=9)
     assert animal.history[: len(first)] == first
     assert len(animal.history) == 2

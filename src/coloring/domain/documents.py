@@ -8,7 +8,8 @@ never looked up at replay time.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, NamedTuple
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -96,8 +97,30 @@ class Loan(Document):
         return self.amount
 
 
+class PurchasedAnimal(NamedTuple):
+    """An animal of a purchase, at its contracted price (tiyn)."""
+
+    animal_id: str
+    species: str
+    price: int
+
+
+AnimalArray = Sequence[str | int]
+"""A purchased animal in a purchase's events: the named tuple when recorded, the JSON array
+`[animal_id, species, price]` it is written as when read back (`purchased` reads both)."""
+
+
+def purchased(animals: Sequence[AnimalArray]) -> list[PurchasedAnimal]:
+    """The purchased animals of an event, as named tuples (a JSON array becomes one here)."""
+    return [_tuple(PurchasedAnimal, a) for a in animals]
+
+
+# A named tuple from a JSON array without its constructor's argument parsing (as `movements`).
+_tuple = tuple.__new__
+
+
 class Purchase(Document):
-    """A livestock purchase; `animals` are `[animal_id, species, price]` in file order."""
+    """A livestock purchase and its animals, in file order."""
 
     TOPIC = "coloring.Purchase"
     kind = "purchase"
@@ -113,7 +136,7 @@ class Purchase(Document):
         seller: str
         at_us: int
         at_offset: int
-        animals: list[list[Any]]
+        animals: Sequence[AnimalArray]
         seq: int
 
     class AnimalsAdded(Aggregate.Event):
@@ -121,7 +144,7 @@ class Purchase(Document):
 
         TOPIC = "coloring.Purchase.AnimalsAdded"
         purchase_id: str
-        animals: list[list[Any]]
+        animals: Sequence[AnimalArray]
         seq: int
 
     @event(Contracted)
@@ -133,7 +156,7 @@ class Purchase(Document):
         seller: str,
         at_us: int,
         at_offset: int,
-        animals: list[list[Any]],
+        animals: Sequence[AnimalArray],
         seq: int,
     ) -> None:
         self.document_id = document_id
@@ -141,14 +164,14 @@ class Purchase(Document):
         self.buyer = buyer
         self.seller = seller
         self.at_us = at_us
-        self.animals = [list(a) for a in animals]
+        self.animals = purchased(animals)
 
-    def add_animals(self, animals: list[list[Any]], seq: int) -> None:
+    def add_animals(self, animals: list[PurchasedAnimal], seq: int) -> None:
         self._animals_added(purchase_id=self.document_id, animals=animals, seq=seq)
 
     @event(AnimalsAdded)
-    def _animals_added(self, purchase_id: str, animals: list[list[Any]], seq: int) -> None:
-        self.animals.extend(list(a) for a in animals)
+    def _animals_added(self, purchase_id: str, animals: Sequence[AnimalArray], seq: int) -> None:
+        self.animals.extend(purchased(animals))
 
     @property
     def payee(self) -> str:
@@ -163,10 +186,10 @@ class Purchase(Document):
         return self.buyer
 
     def payable(self) -> int:
-        return sum(int(a[2]) for a in self.animals)
+        return sum(a.price for a in self.animals)
 
     def animal_ids(self) -> list[str]:
-        return [str(a[0]) for a in self.animals]
+        return [a.animal_id for a in self.animals]
 
 
 class Subsidy(Document):
@@ -339,7 +362,7 @@ class Animal(Aggregate):
     def __init__(self, animal_id: str) -> None:
         self.animal_id = animal_id
         self.owner: str | None = None
-        self.history: list[list[Any]] = []
+        self.history: list[tuple[int, str, str | None]] = []
 
     def record_fact(
         self,
@@ -372,7 +395,7 @@ class Animal(Aggregate):
         seq: int,
     ) -> None:
         self.owner = owner
-        self.history.append([at_us, registry_event, owner])
+        self.history.append((at_us, registry_event, owner))
 
 
 class PriceList(Aggregate):

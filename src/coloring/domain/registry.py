@@ -11,9 +11,8 @@ still replay and fold.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Sequence
+from typing import NamedTuple
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -24,9 +23,9 @@ OWNING_EVENTS = ("registered", "transferred")
 """Registry events after which the animal has an owner; after the others it has none."""
 
 
-@dataclass(frozen=True, slots=True)
-class RegistryFact:
-    """One registry row as recorded: `owner` is None unless the event gives the animal one."""
+class RegistryFact(NamedTuple):
+    """One registry row as recorded: `owner` is None unless the event gives the animal one.
+    A named tuple, so an extract's event writes it as the JSON array of its fields."""
 
     seq: int
     animal_id: str
@@ -36,21 +35,24 @@ class RegistryFact:
     at_us: int
     at_offset: int
 
-    def to_row(self) -> list[Any]:
-        return [
-            self.seq,
-            self.animal_id,
-            self.species,
-            self.registry_event,
-            self.owner,
-            self.at_us,
-            self.at_offset,
-        ]
+
+FactArray = Sequence[str | int | None]
+"""A registry row in an extract's event: the fact when recorded, the JSON array
+`[seq, animal_id, species, registry_event, owner, at_us, at_offset]` when read back."""
 
 
-def facts(rows: list[list[Any]]) -> Iterator[RegistryFact]:
-    for row in rows:
-        yield RegistryFact(*row)
+def facts(rows: Sequence[FactArray]) -> list[RegistryFact]:
+    """The facts of an extract's rows, in record order (a JSON array becomes one here)."""
+    return [_tuple(RegistryFact, row) for row in rows]
+
+
+def first_seq(rows: Sequence[FactArray]) -> int:
+    """The record sequence number of an extract's first row."""
+    return _tuple(RegistryFact, rows[0]).seq
+
+
+# A named tuple from a JSON array without its constructor's argument parsing (as `movements`).
+_tuple = tuple.__new__
 
 
 class RegistryExtract(Aggregate):
@@ -63,14 +65,14 @@ class RegistryExtract(Aggregate):
 
     class Recorded(Created):
         TOPIC = "coloring.RegistryExtract.Recorded"
-        rows: list[list[Any]]
+        rows: Sequence[FactArray]
 
     @staticmethod
-    def create_id(rows: list[list[Any]]) -> UUID:
+    def create_id(rows: Sequence[FactArray]) -> UUID:
         """Named after its first row's position in the record order."""
-        return natural_id("registry-extract", str(rows[0][0]))
+        return natural_id("registry-extract", str(first_seq(rows)))
 
     @event(Recorded)
-    def __init__(self, rows: list[list[Any]]) -> None:
+    def __init__(self, rows: Sequence[FactArray]) -> None:
         # History, not state: the rows are read from the event, never from the aggregate.
         self.size = len(rows)

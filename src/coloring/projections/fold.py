@@ -17,7 +17,16 @@ from typing import Any
 
 from coloring.domain.acts import EarlyActs
 from coloring.domain.aggregates import Ledger, Participant, Program, final_roles
-from coloring.domain.documents import Animal, Contract, Loan, PriceList, Purchase, Subsidy
+from coloring.domain.documents import (
+    Animal,
+    Contract,
+    Loan,
+    PriceList,
+    Purchase,
+    PurchasedAnimal,
+    Subsidy,
+    purchased,
+)
 from coloring.domain.registry import RegistryExtract, RegistryFact, facts
 from coloring.domain.tagged import TaggedTenge
 from coloring.projections.db import Cursor
@@ -201,20 +210,21 @@ class Fold(MoneyFold):
         self._document(e, "loan", e.lender, e.borrower, None, e.amount, None)
 
     def on_purchase_contracted(self, e: Purchase.Contracted, n: int) -> None:
-        self._document(
-            e, "purchase", e.buyer, e.seller, e.buyer, sum(int(a[2]) for a in e.animals), None
-        )
-        self._animals(e.document_id, e)
+        animals = purchased(e.animals)
+        value = sum(a.price for a in animals)
+        self._document(e, "purchase", e.buyer, e.seller, e.buyer, value, None)
+        self._animals(e.document_id, animals, e.seq)
 
     def on_animals_added(self, e: Purchase.AnimalsAdded, n: int) -> None:
+        animals = purchased(e.animals)
         self.rejudged_purchases.add(e.purchase_id)
-        self.rows["purchase_value"].append((sum(int(a[2]) for a in e.animals), e.purchase_id))
-        self._animals(e.purchase_id, e)
+        self.rows["purchase_value"].append((sum(a.price for a in animals), e.purchase_id))
+        self._animals(e.purchase_id, animals, e.seq)
 
-    def _animals(self, purchase_id: str, e: Purchase.Contracted | Purchase.AnimalsAdded) -> None:
-        for animal_id, species, price in e.animals:
+    def _animals(self, purchase_id: str, animals: list[PurchasedAnimal], seq: int) -> None:
+        for animal_id, species, price in animals:
             self.animals.add(animal_id)
-            self.rows["purchase_animals"].append((purchase_id, animal_id, species, price, e.seq))
+            self.rows["purchase_animals"].append((purchase_id, animal_id, species, price, seq))
 
     def on_subsidy_approved(self, e: Subsidy.Approved, n: int) -> None:
         self._document(e, "subsidy", None, e.supplier, e.applicant, e.amount, None)

@@ -6,7 +6,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from coloring.domain.acts import EarlyActs
-from coloring.domain.documents import Contract, Document, Loan, Purchase, Subsidy
+from coloring.domain.documents import (
+    Contract,
+    Document,
+    Loan,
+    Purchase,
+    PurchasedAnimal,
+    Subsidy,
+)
 from coloring.domain.errors import UnknownRecordError
 from coloring.domain.records import (
     ActRecord,
@@ -58,7 +65,7 @@ class Documents(UseCase):
                 seller=r.seller,
                 at_us=r.at.us,
                 at_offset=r.at.offset_minutes,
-                animals=[[a.animal_id, a.species, a.price] for a in r.animals],
+                animals=[PurchasedAnimal(a.animal_id, a.species, a.price) for a in r.animals],
                 seq=seq,
             )
         )
@@ -77,7 +84,9 @@ class Documents(UseCase):
             seq = self.store.seq
             for animal in group:
                 self._index_animal(animal, seq, source)
-            purchase.add_animals([[a.animal_id, a.species, a.price] for a in group], seq=seq)
+            purchase.add_animals(
+                [PurchasedAnimal(a.animal_id, a.species, a.price) for a in group], seq=seq
+            )
             self.store._touch(purchase)
         self.store._done()
 
