@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from coloring.application import ColoringApplication
-from coloring.domain.documents import Animal, Contract, Loan, Purchase, Subsidy
+from coloring.domain.documents import Animal, Contract, Loan, Purchase, PurchasedAnimal, Subsidy
 from coloring.domain.movements import Refused, Transferred
 from coloring.domain.records import (
     ActRecord,
@@ -113,7 +113,7 @@ def test_a_purchase_without_animals_is_payable_zero() -> None:
 
 def test_animals_added_later_count_towards_the_purchases_payable_value() -> None:
     purchase = new_purchase(100)
-    purchase.add_animals([["KZ9", "sheep", 40]], seq=2)
+    purchase.add_animals([PurchasedAnimal("KZ9", "sheep", 40)], seq=2)
     assert purchase.payable() == 140
     assert purchase.animal_ids() == ["KZ0", "KZ9"]
 

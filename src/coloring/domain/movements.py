@@ -121,6 +121,7 @@ _TYPES: dict[str, type[Allocated] | type[Transferred] | type[Refused] | type[Acc
 }
 
 
+# The fields of an entry, in order, as its JSON array takes them (`Any`: the JSON boundary).
 _ENTRY_FIELDS: dict[type[_Entry], attrgetter[tuple[Any, ...]]] = {
     t: attrgetter(*(f.name for f in fields(t)[1:])) for t in _TYPES.values()
 }

@@ -14,6 +14,8 @@ from typing import Any
 # piece layout: [allocation_id, start, end, delivered_by, previous_holders]
 ALLOC, START, END, DELIVERED_BY, PREVIOUS = range(5)
 
+# `Any`: a piece is a mutable JSON array of mixed fields, the layout above, because it is what
+# a snapshot stores; a moved piece's typed, immutable form in events is `MovedPiece`.
 Piece = list[Any]
 Queue = deque[Piece]
 

@@ -188,6 +188,7 @@ class Fold(MoneyFold):
         parent: str | None = None,
     ) -> None:
         self._dated(e.at_us)
+        # The `rm_documents` row (`Any`: the SQL boundary), kept so the page can complete it.
         row: list[Any] = [
             e.document_id,
             kind,

@@ -40,7 +40,7 @@ class MoneyFold:
         self.accepted: dict[str, int] = defaultdict(int)
         self.departures: list[tuple[int, str, int]] = []
         # This page's delivery and document rows, still in memory: what the page adds to them
-        # goes into the row before it is inserted, not into an UPDATE after it.
+        # goes into the row before it is inserted, not into an UPDATE after it (`Any`: SQL rows).
         self.page_deliveries: dict[str, list[Any]] = {}
         self.page_documents: dict[str, list[Any]] = {}
         self.animals: set[str] = set()
@@ -67,6 +67,7 @@ class MoneyFold:
     ) -> None:
         self.steps.append((program_id, holder, at_us, seq, amount))
         limit = min(self.idle_days[program_id] * DAY_US, IDLE_LIMIT_CAP_US)
+        # The `rm_deliveries` row (`Any`: the SQL boundary), kept so the page can complete it.
         row: list[Any] = [delivery_id, program_id, holder, amount, at_us, at_offset, limit, 0]
         self.page_deliveries[delivery_id] = row
         self.rows["deliveries"].append(row)
