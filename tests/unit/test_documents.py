@@ -6,12 +6,21 @@ used where the question is what a payment saw at its instant.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
 
 from coloring.application import ColoringApplication
-from coloring.domain.documents import Animal, Contract, Loan, Purchase, PurchasedAnimal, Subsidy
+from coloring.domain.documents import (
+    Animal,
+    Contract,
+    Loan,
+    Purchase,
+    PurchasedAnimal,
+    Subsidy,
+    purchased,
+)
 from coloring.domain.movements import Refused, Transferred
 from coloring.domain.records import (
     ActRecord,
@@ -22,7 +31,8 @@ from coloring.domain.records import (
     RegistryRecord,
     TransferRecord,
 )
-from strategies import CAST, LIVESTOCK_ROUTE, T0, after, money_movements, program
+from coloring.domain.registry import RegistryExtract, facts
+from strategies import CAST, LIVESTOCK_ROUTE, T0, after, domain_events, money_movements, program
 
 
 def new_loan(amount: int = 500) -> Loan:
@@ -192,6 +202,22 @@ def buy_one_cow(app: ColoringApplication, price: int = 400) -> None:
 
 def transfer_events(app: ColoringApplication) -> dict[str, object]:
     return {m.transfer_id: m for m in money_movements(app) if isinstance(m, Transferred | Refused)}
+
+
+def test_a_purchases_animals_and_registry_rows_are_stored_as_arrays_and_read_back_as_tuples(
+    app: ColoringApplication,
+) -> None:
+    buy_one_cow(app)
+    app.record_registry_fact(RegistryRecord("KZ1", "cow", "registered", "S", after(T0, days=1)))
+    app.flush()
+    stored = {n.topic: json.loads(n.state) for n in app.recorder.select_notifications(1, 1000)}
+    contracted = stored["coloring.Purchase.Contracted"]["animals"]
+    extract = stored["coloring.RegistryExtract.Recorded"]["rows"]
+    assert contracted == [["KZ1", "cow", 400]]
+    assert extract[0][1:5] == ["KZ1", "cow", "registered", "S"]
+    read_back = {type(e): e for e in domain_events(app)}
+    assert purchased(read_back[Purchase.Contracted].animals) == [PurchasedAnimal("KZ1", "cow", 400)]
+    assert facts(read_back[RegistryExtract.Recorded].rows)[0].owner == "S"
 
 
 def test_an_animals_owner_at_a_past_instant_stays_readable_after_later_records(
