@@ -20,6 +20,7 @@ from eventsourcing.persistence import PersistenceError
 
 from coloring.pilot.errors import InputError
 from coloring.pilot.reader import ANIMALS_FILE, PilotFolder
+from coloring.projections import extracts
 from coloring.projections.db import Database
 
 LIMIT = 2**63 - 1
@@ -43,11 +44,12 @@ _KEYS: dict[str, tuple[str, tuple[str, ...]]] = {
     "purchase_animals.csv": ("purchase_animal", ("purchase_id", "animal_id")),
     "acts.csv": ("act", ("act_id",)),
 }
-_HELD = {
-    "money moved": "SELECT COALESCE(SUM(amount), 0) FROM rm_movements",
-    "documents' values": "SELECT COALESCE(SUM(value), 0) FROM rm_documents",
-    "assets' values": "SELECT COALESCE(SUM(asset_value), 0) FROM rm_subsidies",
-    "accepted acts": "SELECT COALESCE(SUM(amount), 0) FROM rm_acts",
+# The total of each kind, as `projections.extracts.amount_sums` names it.
+_SUMS = {
+    "money moved": "movements",
+    "documents' values": "documents",
+    "assets' values": "assets",
+    "accepted acts": "acts",
 }
 
 
@@ -70,13 +72,11 @@ def _amounts(pilot: PilotFolder) -> Iterator[tuple[str, int, str, int, str]]:
 
 def _held(db: Database) -> dict[str, int]:
     """The ledger's totals, from its read models (0 where a ledger has none yet)."""
-    held = {}
-    for bucket, sql in _HELD.items():
-        try:
-            held[bucket] = int(db.query(sql)[0][0])
-        except PersistenceError:
-            held[bucket] = 0
-    return held
+    try:
+        sums = extracts.amount_sums(db)
+    except PersistenceError:
+        return dict.fromkeys(_SUMS, 0)
+    return {bucket: sums[kind] for bucket, kind in _SUMS.items()}
 
 
 def check_totals(app: Any, pilot: PilotFolder) -> list[InputError]:

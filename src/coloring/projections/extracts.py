@@ -79,6 +79,21 @@ def _upto(as_of_us: int | None) -> int:
     return FAR_FUTURE_US if as_of_us is None else as_of_us
 
 
+AMOUNT_SUMS = {
+    "movements": "SELECT COALESCE(SUM(amount), 0) FROM rm_movements",
+    "documents": "SELECT COALESCE(SUM(value), 0) FROM rm_documents",
+    "assets": "SELECT COALESCE(SUM(asset_value), 0) FROM rm_subsidies",
+    "acts": "SELECT COALESCE(SUM(amount), 0) FROM rm_acts",
+}
+"""Each kind of amount the ledger sums, over its whole read model (tiyn): money moved, documents'
+values, subsidised assets' values, accepted acts."""
+
+
+def amount_sums(db: Database) -> dict[str, int]:
+    """The whole ledger's sum of each kind of amount (`AMOUNT_SUMS`)."""
+    return {kind: int(db.query(sql)[0][0]) for kind, sql in AMOUNT_SUMS.items()}
+
+
 def participants(db: Database) -> dict[str, Participant]:
     return {
         pid: Participant(pid, name, role, region or None)
