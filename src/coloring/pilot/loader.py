@@ -129,10 +129,18 @@ class _Plan:
         self.late_animals: list[AnimalRecord] = []
         self.first_late: Sourced[Any] | None = None
         self._occurrences: Counter[Any] = Counter()
+        # Registry rows are counted only among the rows of one instant: their identity holds
+        # the instant and a pass yields them in time order, so equal rows are neighbours. A
+        # count of every row of the pass was most of a registry-heavy load's peak memory
+        # (docs/performance.md).
+        self._registry_rows: Counter[Any] = Counter()
+        self._registry_us: int | None = None
 
     def restart(self) -> None:
         """Occurrence numbers restart with each pass over the folder."""
         self._occurrences.clear()
+        self._registry_rows.clear()
+        self._registry_us = None
 
     def key(self, s: Sourced[Any]) -> tuple[str, str]:
         return _kind_key(s.record, self.occurrence(s.record))
@@ -143,12 +151,18 @@ class _Plan:
         (`registry_key`, `price_key`). Records with an id are always the first."""
         if isinstance(record, ReferencePriceRecord):
             identity: Any = (record.item, record.region, record.valid_from.us)
+            counts = self._occurrences
         elif isinstance(record, RegistryRecord):
-            identity = (record.animal_id, record.at.us, record.event, record.owner, record.species)
+            us = record.at.us
+            if us != self._registry_us:
+                self._registry_rows.clear()
+                self._registry_us = us
+            identity = (record.animal_id, record.event, record.owner, record.species)
+            counts = self._registry_rows
         else:
             return 0
-        n = self._occurrences[identity]
-        self._occurrences[identity] = n + 1
+        n = counts[identity]
+        counts[identity] = n + 1
         return n
 
     def recorded_among(self, items: list[tuple[tuple[str, str], Sourced[Any]]]) -> list[bool]:
