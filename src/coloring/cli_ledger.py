@@ -10,13 +10,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.text import Text
 
 from coloring import consoles
+from coloring.cli_choices import Format
 from coloring.i18n import _
 
 if TYPE_CHECKING:
@@ -45,12 +45,6 @@ AsOfOption = Annotated[
         "(ISO 8601; no offset means +05:00).",
     ),
 ]
-
-
-class Format(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
 
 
 FormatOption = Annotated[

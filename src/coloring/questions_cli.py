@@ -3,17 +3,16 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from coloring.cli_choices import Format, GroupKey, SortKey, Status
 from coloring.cli_ledger import (
     STATE,
     AsOfOption,
     DbOption,
-    Format,
     FormatOption,
     err,
     fail,
@@ -26,24 +25,6 @@ from coloring.i18n import _, current, ngettext
 
 if TYPE_CHECKING:
     from coloring.projections import queries
-
-
-class Status(StrEnum):
-    open = "open"
-    refused = "refused"
-
-
-class SortKey(StrEnum):
-    at = "at"
-    amount = "amount"
-
-
-class GroupKey(StrEnum):
-    rule = "rule"
-    program = "program"
-    region = "region"
-    participant = "participant"
-    status = "status"
 
 
 ExcelOption = Annotated[

@@ -21,12 +21,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from coloring.cli_choices import Format, GroupKey, SortKey, Status
+
 if TYPE_CHECKING:
     from coloring.projections.db import Database
     from coloring.projections.queries import Finding as Finding_
 
-FORMATS = ("table", "json", "csv")
-GROUP_KEYS = ("rule", "program", "region", "participant", "status")
+FORMATS = tuple(Format)
+GROUP_KEYS = tuple(GroupKey)
 
 
 class _Unanswered(Exception):
@@ -125,12 +127,12 @@ FINDINGS = _Spec(
         "--program": None,
         "--participant": None,
         "--region": None,
-        "--status": ("open", "refused"),
+        "--status": tuple(Status),
         "--min-amount": None,
         "--since": None,
         "--until": None,
         "--as-of": None,
-        "--sort": ("at", "amount"),
+        "--sort": tuple(SortKey),
         "--group-by": GROUP_KEYS,
         "--format": FORMATS,
     },
