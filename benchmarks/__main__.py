@@ -204,7 +204,7 @@ def query_latencies(url: str, repeat: int) -> dict[str, Any]:
 
     app = ColoringApplication(url)
     try:
-        runner = ProjectionRunner(app)
+        runner = ProjectionRunner(app.store)
         if runner.pending():
             runner.run()
         db = runner.db

@@ -62,7 +62,7 @@ def main() -> None:
     if not folder.is_dir():
         generate(folder, seed=1, farmers=args.farmers)
     application = ColoringApplication(url)
-    runner = ProjectionRunner(application)
+    runner = ProjectionRunner(application.store)
     started = time.perf_counter()
     load_folder(application, folder)
     runner.run()

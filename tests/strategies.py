@@ -85,18 +85,20 @@ def program(
 def reopen(app: ColoringApplication) -> ColoringApplication:
     """A second application on the same store as `app`: its state is rebuilt from the stored
     events only. Works for an in-memory SQLite database too, while `app` keeps it open."""
+    store = app.store
     env = {}
-    if app.db_url == "sqlite:///:memory:":
-        env["SQLITE_DBNAME"] = str(app.env.get("SQLITE_DBNAME"))
-    return ColoringApplication(app.db_url, env=env)
+    if store.db_url == "sqlite:///:memory:":
+        env["SQLITE_DBNAME"] = str(store.env.get("SQLITE_DBNAME"))
+    return ColoringApplication(store.db_url, env=env)
 
 
 def domain_events(app: ColoringApplication) -> list[Any]:
     """Every stored event of the ledger, in notification (recording) order."""
     events: list[Any] = []
     start = 1
-    while batch := app.recorder.select_notifications(start, 1000):
-        events.extend(app.mapper.to_domain_event(n) for n in batch)
+    store = app.store
+    while batch := store.recorder.select_notifications(start, 1000):
+        events.extend(store.mapper.to_domain_event(n) for n in batch)
         start = batch[-1].id + 1
     return events
 

@@ -1,9 +1,11 @@
-"""The ledger application: its unit of work and its use cases, which are apart.
+"""The ledger application: its use cases over a unit of work it holds apart.
 
-`ColoringApplication` is the unit of work (`coloring.store.LedgerStore`: aggregates in use,
-batched saves in record order with the record index, snapshots of the units) and holds the use
-cases (`coloring.usecases`), each given the unit of work to change the ledger through; their
-methods are the application's, so callers see one object (`app.pay(...)`, `app.batch()`)."""
+`ColoringApplication` holds the unit of work, `app.store` (`coloring.store.LedgerStore`:
+aggregates in use, batched saves in record order with the record index, snapshots of the
+units, the event store), and the use cases (`coloring.usecases`), each given that store to
+change the ledger through. The use cases' methods are the application's (`app.pay(...)`); what
+concerns saving, not recording, goes through the store by name (`app.store.batch()`,
+`app.store.snapshot_units()`, `app.store.recorder`)."""
 
 from __future__ import annotations
 
@@ -34,16 +36,19 @@ from coloring.usecases.registration import Registration
 __all__ = ["ColoringApplication", "PaymentResult", "digest", "price_key", "registry_key"]
 
 
-class ColoringApplication(LedgerStore):
+class ColoringApplication:
     """The ledger application. Configure with a database URL (see `coloring.persistence`)."""
 
-    name = "coloring"
-
     def __init__(self, db_url: str | None = None, env: dict[str, str] | None = None) -> None:
-        super().__init__(db_url, env)
-        self._registration = Registration(self)
-        self._money = Money(self)
-        self._documents = Documents(self)
+        self.store = LedgerStore(db_url, env)
+        self._registration = Registration(self.store)
+        self._money = Money(self.store)
+        self._documents = Documents(self.store)
+
+    def close(self) -> None:
+        """Close the store. The application opened it, so it closes it: whoever opens an
+        application to record or read closes that, without reaching for the store."""
+        self.store.close()
 
     # -- ledger, parties and programs (coloring.usecases.registration) -------------------
 

@@ -144,7 +144,7 @@ def ledger(
             application = ColoringApplication(db, env=env)
             if created is not None:
                 created.after()
-            runner = ProjectionRunner(application, create=lock.held)
+            runner = ProjectionRunner(application.store, create=lock.held)
             if write is None:
                 STATE.incomplete = _say_incomplete(runner.db, lock.held)
                 if catch_up:

@@ -87,8 +87,9 @@ def _load(folder: Path, copy: TakenFolder, db: str | None, mode: str | None, wai
             bar.update(task, completed=done, total=total, description=stage)
 
         load_id = loads.start(runner.db, str(folder.resolve()))
-        first_seq = application.seq
-        application.inline = InlineProjection(runner)
+        store = application.store
+        first_seq = store.seq
+        store.inline = InlineProjection(runner)
         try:
             runner.run()  # the ledger's totals are checked against the read models
             summary = load_folder(application, folder, mode, progress, read_from=copy.path)
@@ -99,12 +100,12 @@ def _load(folder: Path, copy: TakenFolder, db: str | None, mode: str | None, wai
             else:
                 runner.run()
         except (PilotInputError, LoadRefusedError) as e:
-            committed = application.seq - first_seq
+            committed = store.seq - first_seq
             if not committed:
                 loads.finish(runner.db, load_id, "refused")
             _refused(folder, str(e), committed)
         except ColoringError as e:
-            committed = application.seq - first_seq
+            committed = store.seq - first_seq
             if not committed:
                 loads.finish(runner.db, load_id, "refused")
             fail(

@@ -28,12 +28,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 
 from coloring.domain.errors import ColoringError, DatabaseUnavailableError
 from coloring.persistence import database_url, postgres_connect, sqlite_file
+
+if TYPE_CHECKING:
+    from coloring.projections.runner import ProjectionRunner
 
 # A fixed key meaning "the ledger's writer" (advisory locks are scoped to one database).
 ADVISORY_KEY = 0x2C5A_1D0E_6B3F_4A97
@@ -307,10 +310,10 @@ class FreshFiles:
         self.made = []
 
 
-def catch_up_if_free(runner: Any) -> bool:
+def catch_up_if_free(runner: ProjectionRunner) -> bool:
     """Bring the read models up to date if nobody writes the ledger now (a reader never waits
     for, nor competes with, a writer); whether they were brought up to date."""
-    lock = WriteLock(runner.app.db_url, CATCH_UP)
+    lock = WriteLock(runner.store.db_url, CATCH_UP)
     try:
         if not lock.try_acquire(create=reader_may_create(lock.url)):
             return False

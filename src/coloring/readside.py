@@ -25,7 +25,7 @@ PROJECTION = "read_models"
 """The name under which the catch-up runner keeps its position (`projections.runner`)."""
 EVENTS_TABLES = {False: "stored_events", True: "coloring_events"}
 """The event store's table: the library names it `stored_events` on SQLite and after the
-application (`ColoringApplication.name`) on PostgreSQL."""
+application (`LedgerStore.name`) on PostgreSQL."""
 
 
 class _SQLite:

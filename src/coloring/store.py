@@ -244,7 +244,9 @@ class LedgerStore(Application[UUID]):
         if not self._in_batch:
             self.flush()
 
-    def _get(self, aggregate_id: UUID) -> Aggregate | None:
+    def get(self, aggregate_id: UUID) -> Aggregate | None:
+        """The aggregate, as in use here or else as stored (None: not in the ledger). Public:
+        the use cases change what it returns, others (the loader's `LedgerView`) only read."""
         pinned = self._pinned.get(aggregate_id)
         if pinned is not None:
             return pinned

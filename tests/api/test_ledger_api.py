@@ -197,12 +197,12 @@ def test_a_ledger_opened_without_catch_up_answers_as_projected_and_writes_nothin
     url = f"sqlite:///{tmp_path / 'pending.db'}"
     app = ColoringApplication(url)
     load_folder(app, example_folder())  # recorded, not projected yet
-    pending = ProjectionRunner(app).pending()
+    pending = ProjectionRunner(app.store).pending()
     app.close()
     with coloring.api.open(url, catch_up=False) as reader:
         assert len(reader.findings()) == 0
     app = ColoringApplication(url)
-    assert ProjectionRunner(app).pending() == pending > 0
+    assert ProjectionRunner(app.store).pending() == pending > 0
     app.close()
     with coloring.api.open(url) as ledger:
         assert len(ledger.findings()) > 0

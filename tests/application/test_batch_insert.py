@@ -29,8 +29,8 @@ def index_row(key: str, seq: int) -> tuple[object, ...]:
 
 
 def counts(app: ColoringApplication) -> tuple[int, int, int]:
-    db = ProjectionRunner(app).db
-    table = app.recorder.events_table_name  # type: ignore[attr-defined]
+    db = ProjectionRunner(app.store).db
+    table = app.store.recorder.events_table_name  # type: ignore[attr-defined]
     return (
         db.query(f"SELECT COUNT(*) FROM {table}")[0][0],
         db.query(f"SELECT COUNT(*) FROM {CHAIN_TABLE}")[0][0],
@@ -41,14 +41,14 @@ def counts(app: ColoringApplication) -> tuple[int, int, int]:
 def test_a_batch_gets_consecutive_ids_each_with_its_chain_link(db_url: str) -> None:
     app = ColoringApplication(db_url)
     try:
-        first = app.events.put(
+        first = app.store.events.put(
             [*participant("P-1", 1), *participant("P-2", 2)],
             records=[index_row("P-1", 1), index_row("P-2", 2)],
         )
-        second = app.events.put(participant("P-3", 3), records=[index_row("P-3", 3)])
+        second = app.store.events.put(participant("P-3", 3), records=[index_row("P-3", 3)])
         ids = [r.notification.id for r in [*first, *second]]
         assert ids == list(range(ids[0], ids[0] + 3))
-        links = ProjectionRunner(app).db.query(f"SELECT position FROM {CHAIN_TABLE}")
+        links = ProjectionRunner(app.store).db.query(f"SELECT position FROM {CHAIN_TABLE}")
         assert sorted(p for (p,) in links) == ids
     finally:
         app.close()
@@ -57,10 +57,10 @@ def test_a_batch_gets_consecutive_ids_each_with_its_chain_link(db_url: str) -> N
 def test_a_refused_batch_leaves_no_event_link_or_index_row(db_url: str) -> None:
     app = ColoringApplication(db_url)
     try:
-        app.events.put(participant("P-1", 1), records=[index_row("P-1", 1)])
+        app.store.events.put(participant("P-1", 1), records=[index_row("P-1", 1)])
         before = counts(app)
         with pytest.raises(IntegrityError):
-            app.events.put(
+            app.store.events.put(
                 [*participant("P-2", 2), *participant("P-1", 3)],
                 records=[index_row("P-2", 2), index_row("P-1 again", 3)],
             )
@@ -74,10 +74,10 @@ def test_postgres_statistics_are_refreshed_each_time_the_log_doubles(db_url: str
         pytest.skip("PostgreSQL's planner statistics")
     app = ColoringApplication(db_url)
     try:
-        db = ProjectionRunner(app).db
+        db = ProjectionRunner(app.store).db
         counted = []
         for n in range(1, 6):
-            app.events.put(participant(f"P-{n}", n), records=[index_row(f"P-{n}", n)])
+            app.store.events.put(participant(f"P-{n}", n), records=[index_row(f"P-{n}", n)])
             # The rows the planner believes the record index has, as of its last ANALYZE.
             rows = db.query("SELECT reltuples FROM pg_class WHERE relname = ?", (RECORDS_TABLE,))
             counted.append(int(rows[0][0]))

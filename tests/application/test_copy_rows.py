@@ -19,7 +19,7 @@ AWKWARD = ["plain", "tab\there", "new\nline", "back\\slash", "unit\x1fsep", "Ә 
 def drop_scratch_table(app: ColoringApplication) -> None:
     """Leave the database as the test found it, then close the ledger."""
     try:
-        with ProjectionRunner(app).db.transaction() as c:
+        with ProjectionRunner(app.store).db.transaction() as c:
             c.execute("DROP TABLE IF EXISTS copied")
     finally:
         app.close()
@@ -38,7 +38,7 @@ def test_only_inserts_that_just_add_rows_are_copied() -> None:
 def test_rows_added_in_bulk_read_back_exactly(db_url: str, count: int) -> None:
     app = ColoringApplication(db_url)
     try:
-        db = ProjectionRunner(app).db
+        db = ProjectionRunner(app.store).db
         rows = [(n, AWKWARD[n % len(AWKWARD)], 2**62 + n if n % 2 else None) for n in range(count)]
         with db.transaction() as c:
             c.execute("DROP TABLE IF EXISTS copied")
@@ -52,7 +52,7 @@ def test_rows_added_in_bulk_read_back_exactly(db_url: str, count: int) -> None:
 def test_a_duplicate_in_a_bulk_insert_adds_nothing(db_url: str) -> None:
     app = ColoringApplication(db_url)
     try:
-        db = ProjectionRunner(app).db
+        db = ProjectionRunner(app.store).db
         with db.transaction() as c:
             c.execute("DROP TABLE IF EXISTS copied")
             c.execute("CREATE TABLE copied (n BIGINT PRIMARY KEY)")
@@ -67,7 +67,7 @@ def test_a_duplicate_in_a_bulk_insert_adds_nothing(db_url: str) -> None:
 def test_rows_added_in_bulk_inside_a_pipeline_are_inserted_instead(db_url: str) -> None:
     app = ColoringApplication(db_url)
     try:
-        db = ProjectionRunner(app).db
+        db = ProjectionRunner(app.store).db
         with db.transaction() as c:
             c.execute("DROP TABLE IF EXISTS copied")
             c.execute("CREATE TABLE copied (n BIGINT PRIMARY KEY)")

@@ -94,7 +94,7 @@ class TestLedger:
     def app(self, bare: ColoringApplication) -> ColoringApplication:
         """An observe ledger with the CAST and program P1 on the livestock route."""
         bare.open_ledger("observe")
-        with bare.batch():
+        with bare.store.batch():
             for participant in CAST:
                 bare.register_participant(participant)
             bare.register_program(program("P1", LIVESTOCK_ROUTE, expires_at=at(24 * 30)))
@@ -149,7 +149,7 @@ class TestLedger:
             type(e).__name__ for e in money_movements(app) if isinstance(e, Transferred | Refused)
         ]
         assert transfers == ["Refused"]
-        assert app.repository.get(TaggedTenge.create_id("P1")).settled == {}
+        assert app.store.repository.get(TaggedTenge.create_id("P1")).settled == {}
 
     def test_a_treasury_holds_nothing_to_pay_with(self, app: ColoringApplication) -> None:
         allocate(app, "A1", 0, "OP", 100)
@@ -287,7 +287,7 @@ class TestLedger:
         self, app: ColoringApplication
     ) -> None:
         app.register_program(program("P2", LIVESTOCK_ROUTE))
-        with app.batch():
+        with app.store.batch():
             allocate(app, "A1", 0, "OP", 1000)
             allocate(app, "A2", 0, "F1", 70, program_id="P2")
             pay(app, "T1", 1, "OP", "B", 600)
@@ -301,7 +301,7 @@ class TestLedger:
             for program_id in ("P1", "P2"):
                 assert again.holdings(program_id) == app.holdings(program_id)
             assert again.mode() == "observe"
-            assert (again.seq, again.latest_us) == (app.seq, app.latest_us)
+            assert (again.store.seq, again.store.latest_us) == (app.store.seq, app.store.latest_us)
         finally:
             again.close()
 
@@ -311,7 +311,7 @@ class TestLedger:
         allocate(app, "A1", 0, "OP", 1000)
         pay(app, "T1", 1, "OP", "B", 600)
         pay(app, "T2", 2, "B", "F1", 500)
-        app.snapshot_units()
+        app.store.snapshot_units()
         pay(app, "T3", 3, "F1", "B", 120)
         pay(app, "T4", 4, "B", "F1", 200)
         again = reopen(app)
@@ -329,8 +329,8 @@ class TestLedger:
     ) -> None:
         """A second load that adds nothing to a program snapshots its units again."""
         allocate(app, "A1", 0, "OP", 1000)
-        app.snapshot_units()
-        app.snapshot_units()
+        app.store.snapshot_units()
+        app.store.snapshot_units()
         assert app.holdings("P1") == {"OP": [["A1", 0, 1000, "A1", []]]}
 
     # -- duplicates and time order -----------------------------------------------------
@@ -383,11 +383,11 @@ class TestLedger:
         self, app: ColoringApplication
     ) -> None:
         allocate(app, "A1", 0, "OP", 100)
-        with pytest.raises(DuplicateRecordError), app.batch():
+        with pytest.raises(DuplicateRecordError), app.store.batch():
             pay(app, "T1", 1, "OP", "B", 10)
             allocate(app, "A1", 2, "OP", 100)
         assert app.holdings("P1") == {"OP": [["A1", 0, 100, "A1", []]]}
-        assert app.lookup("movement", ["T1"]) == {}
+        assert app.store.lookup("movement", ["T1"]) == {}
 
     def test_a_time_before_the_latest_instant_raises_time_order_error(
         self, app: ColoringApplication
@@ -431,4 +431,4 @@ class TestLedger:
         with pytest.raises(ColoringError):
             pay(app, "T0", 2, "OP", "B", 0)
         pay(app, "T1", 3, "OP", "B", 10)
-        assert app.lookup("movement", ["T0"]) == {}
+        assert app.store.lookup("movement", ["T0"]) == {}

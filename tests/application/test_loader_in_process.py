@@ -13,8 +13,8 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "akmola-small"
 def test_loading_the_same_folder_twice_in_one_process_records_nothing_the_second_time() -> None:
     app = ColoringApplication("sqlite:///:memory:")
     first = load_folder(app, EXAMPLE)
-    events = app.recorder.max_notification_id()
+    events = app.store.recorder.max_notification_id()
     second = load_folder(app, EXAMPLE)
     assert first.applied > 0 and first.skipped == 0
     assert second.applied == 0 and second.skipped > 0
-    assert app.recorder.max_notification_id() == events
+    assert app.store.recorder.max_notification_id() == events

@@ -75,7 +75,7 @@ def copies(recorded: Path) -> Iterator[str]:
 def rebuilt(copies: Iterator[str]) -> dict[str, Any]:
     app = ColoringApplication(next(copies))
     try:
-        runner = ProjectionRunner(app)
+        runner = ProjectionRunner(app.store)
         runner.rebuild()
         state = snapshot(runner)
     finally:
@@ -99,10 +99,10 @@ def test_incremental_catch_up_with_interruptions_equals_one_full_rebuild(
 ) -> None:
     app = ColoringApplication(next(copies))
     try:
-        runner = ProjectionRunner(app)
+        runner = ProjectionRunner(app.store)
         for page_size, max_pages, fresh, crash_in_page in steps:
             if fresh:
-                runner = ProjectionRunner(app)
+                runner = ProjectionRunner(app.store)
             run_interrupted(runner, page_size, max_pages, crash_in_page)
         while runner.pending():
             runner.run(page_size=steps[-1][0], max_pages=3)

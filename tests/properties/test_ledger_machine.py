@@ -93,7 +93,7 @@ class LedgerMachine(RuleBasedStateMachine):
         self.mode = mode
         self.app = ColoringApplication(new_database())
         self.app.open_ledger(mode)
-        with self.app.batch():
+        with self.app.store.batch():
             for participant in CAST:
                 self.app.register_participant(participant)
             for record in PROGRAMS.values():
@@ -236,7 +236,7 @@ class LedgerMachine(RuleBasedStateMachine):
     def snapshot_the_units(self) -> None:
         """As a load does at its end (even when nothing changed since the last snapshot);
         later rebuilds start from the snapshot."""
-        self.app.snapshot_units()
+        self.app.store.snapshot_units()
 
     # -- invariants ------------------------------------------------------------------------
 
@@ -347,7 +347,7 @@ def payable_values(plan: list[PlanRecord]) -> dict[str, int]:
 def new_ledger(mode: str) -> ColoringApplication:
     app = ColoringApplication("sqlite:///:memory:")
     app.open_ledger(mode)
-    with app.batch():
+    with app.store.batch():
         for participant in CAST:
             app.register_participant(participant)
         app.register_program(program("P1", OPEN_ROUTE))
@@ -355,7 +355,7 @@ def new_ledger(mode: str) -> ColoringApplication:
 
 
 def settled(app: ColoringApplication) -> dict[str, int]:
-    tagged = app.repository.get(TaggedTenge.create_id("P1"))
+    tagged = app.store.repository.get(TaggedTenge.create_id("P1"))
     return dict(tagged.settled)
 
 
@@ -415,7 +415,7 @@ def tagged_state(app: ColoringApplication, live: bool = False) -> dict[str, Any]
     """Everything the program's units aggregate holds, as plain data: the one the application
     has in use (`live`), or the one the stored events replay to."""
     tagged_id = TaggedTenge.create_id("P1")
-    tagged = app._get(tagged_id) if live else app.repository.get(tagged_id)
+    tagged = app.store.get(tagged_id) if live else app.store.repository.get(tagged_id)
     assert isinstance(tagged, TaggedTenge)
     return {
         "version": tagged.version,
@@ -438,12 +438,12 @@ def test_pages_of_any_size_replay_to_the_live_state_and_judge_as_one_record_at_a
     paged = new_ledger(mode)
     try:
         singles = [apply(one_by_one, record) for record in plan]
-        with paged.batch():
+        with paged.store.batch():
             batched = []
             for i, record in enumerate(plan):
                 batched.append(apply(paged, record))
                 if i in cuts:
-                    paged.flush()
+                    paged.store.flush()
             live = paged.holdings("P1")
         assert batched == singles
         if any(isinstance(r, AllocationRecord) for r in plan):

@@ -28,7 +28,7 @@ def runner(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProjectionRunne
     app = ColoringApplication(f"sqlite:///{root / 'ledger.db'}")
     try:
         load_folder(app, root / "pilot")
-        projection = ProjectionRunner(app)
+        projection = ProjectionRunner(app.store)
         projection.run(page_size=997)
         yield projection
     finally:

@@ -27,7 +27,7 @@ class Ledger:
 def example_ledger(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ledger]:
     url = f"sqlite:///{tmp_path_factory.mktemp('report') / 'example.db'}"
     application = ColoringApplication(url)
-    runner = ProjectionRunner(application)
+    runner = ProjectionRunner(application.store)
     load_folder(application, example_folder())
     runner.run()
     yield Ledger(url, runner.db)

@@ -39,7 +39,7 @@ def split_by_the_report(folder: Path, db: str) -> tuple[Split, Split]:
     """(from the utilisation chart's last bucket, from the flow diagram's sinks)."""
     application = ColoringApplication(db)
     try:
-        runner = ProjectionRunner(application)
+        runner = ProjectionRunner(application.store)
         load_folder(application, folder)
         runner.run()
         t = queries.evaluation_instant(runner.db, None)
@@ -135,7 +135,7 @@ def test_report_and_replay_split_a_generated_folders_spending_alike(
 def test_the_sankey_paints_the_misused_part_red(tmp_path: Path) -> None:
     application = ColoringApplication(f"sqlite:///{tmp_path / 'ledger.db'}")
     try:
-        runner = ProjectionRunner(application)
+        runner = ProjectionRunner(application.store)
         load_folder(application, example_folder())
         runner.run()
         t = queries.evaluation_instant(runner.db, None)

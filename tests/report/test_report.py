@@ -258,7 +258,7 @@ def test_the_report_of_a_ledger_that_does_not_exist_is_refused(
 def test_the_report_is_the_same_on_every_database(db_url: str, example_ledger: Ledger) -> None:
     application = ColoringApplication(db_url)
     try:
-        runner = ProjectionRunner(application)
+        runner = ProjectionRunner(application.store)
         load_folder(application, example_folder())
         runner.run()
         for when in INSTANTS:

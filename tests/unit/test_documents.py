@@ -209,8 +209,9 @@ def test_a_purchases_animals_and_registry_rows_are_stored_as_arrays_and_read_bac
 ) -> None:
     buy_one_cow(app)
     app.record_registry_fact(RegistryRecord("KZ1", "cow", "registered", "S", after(T0, days=1)))
-    app.flush()
-    stored = {n.topic: json.loads(n.state) for n in app.recorder.select_notifications(1, 1000)}
+    app.store.flush()
+    notifications = app.store.recorder.select_notifications(1, 1000)
+    stored = {n.topic: json.loads(n.state) for n in notifications}
     contracted = stored["coloring.Purchase.Contracted"]["animals"]
     extract = stored["coloring.RegistryExtract.Recorded"]["rows"]
     assert contracted == [["KZ1", "cow", 400]]

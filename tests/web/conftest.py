@@ -36,7 +36,7 @@ def web_ledger(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ledger]:
     folder = generated(base / "pilot")
     url = f"sqlite:///{base / 'ledger.db'}"
     application = ColoringApplication(url)
-    runner = ProjectionRunner(application)
+    runner = ProjectionRunner(application.store)
     load_folder(application, folder)
     runner.run()
     yield Ledger(url, folder, runner.db)

@@ -47,7 +47,7 @@ def test_pages_answer_while_a_load_records_into_the_ledger(
     # An empty ledger first (opened and projected as a load would; read commands create none),
     # then the server over it.
     application = ColoringApplication(url)
-    ProjectionRunner(application).run()
+    ProjectionRunner(application.store).run()
     application.close()
     port = free_port()
     env = {**os.environ, "COLORING_LANG": "en"}

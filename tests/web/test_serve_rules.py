@@ -42,7 +42,7 @@ def test_read_models_behind_the_log_show_a_banner_and_the_pages_stay_read_only(
 ) -> None:
     url = f"sqlite:///{tmp_path / 'ledger.db'}"
     application = ColoringApplication(url)
-    runner = ProjectionRunner(application)
+    runner = ProjectionRunner(application.store)
     load_folder(application, generated(tmp_path / "pilot"))
     runner.run(max_pages=0)
     behind = runner.pending()

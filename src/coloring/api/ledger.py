@@ -145,7 +145,7 @@ class Ledger:
         try:
             held = lock.try_acquire(create=reader_may_create(lock.url))
             self._app = ColoringApplication(url, env=None if held else {"CREATE_TABLE": "n"})
-            self._runner = ProjectionRunner(self._app, create=held)
+            self._runner = ProjectionRunner(self._app.store, create=held)
         finally:
             lock.release()
         self._owned = True
@@ -196,7 +196,7 @@ class Ledger:
         from coloring.locking import WriteLock
         from coloring.pilot.loader import load_folder
 
-        with WriteLock(self._app.db_url, "load") as lock:
+        with WriteLock(self._app.store.db_url, "load") as lock:
             lock.acquire()
             summary = load_folder(self._app, Path(folder), mode)
             self._runner.run()

@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
@@ -36,6 +36,9 @@ from coloring.projections.verify import (
     differences,
     negative_holdings,
 )
+
+if TYPE_CHECKING:
+    from coloring.store import LedgerStore
 
 
 @dataclass(frozen=True)
@@ -66,11 +69,11 @@ class Replay:
 
     def __init__(
         self,
-        app: Any,
+        store: LedgerStore,
         snapshots: dict[tuple[UUID, int], StoredEvent],
         last_versions: dict[UUID, int],
     ) -> None:
-        self.app = app
+        self.store = store
         self.snapshots = snapshots
         self.checked: set[tuple[UUID, int]] = set()
         # Aggregates still to be replayed further; one is checked and let go at its last version,
@@ -83,13 +86,13 @@ class Replay:
         self.paged: dict[int, int] = {}
         self.problems: list[Problem] = []
         self.scratch: ScratchFold | None = ScratchFold()
-        self.plain = app.mapper.cipher is None and app.mapper.compressor is None
+        self.plain = store.mapper.cipher is None and store.mapper.compressor is None
 
     def feed(self, row: Row) -> None:
         position, raw_id, version, topic, state = row
         try:
             oid = UUID(str(raw_id))
-            event = self.app.mapper.to_domain_event(
+            event = self.store.mapper.to_domain_event(
                 StoredEvent(
                     originator_id=oid, originator_version=version, topic=topic, state=bytes(state)
                 )
@@ -132,7 +135,8 @@ class Replay:
             )
             return
         try:
-            aggregate = event.mutate(current)
+            # Every event of the log is an aggregate's; the mapper's return type is the wider one.
+            aggregate = event.mutate(current)  # type: ignore[attr-defined]
         except Exception as e:
             self.broken.add(oid)
             self._problem(
@@ -185,7 +189,7 @@ class Replay:
 
     def _compare_snapshot(self, position: int, oid: UUID, version: int, aggregate: Any) -> None:
         self.checked.add((oid, version))
-        mapper = self.app.mapper
+        mapper = self.store.mapper
         try:
             kept = mapper.to_stored_event(mapper.to_domain_event(self.snapshots[oid, version]))
         except Exception as e:
@@ -195,7 +199,7 @@ class Replay:
                 f"the snapshot of {oid} at version {version} cannot be decoded ({_reason(e)})",
             )
             return
-        taken = mapper.to_stored_event(self.app.snapshot_class.take(aggregate))
+        taken = mapper.to_stored_event(self.store.snapshot_class.take(aggregate))
         if self._canonical(taken.state) != self._canonical(kept.state):
             self._problem(
                 "snapshot",
@@ -246,10 +250,12 @@ def _reason(e: BaseException) -> str:
     return f"{type(e).__name__}: {e}"[:300]
 
 
-def _stored_snapshots(runner: ProjectionRunner, app: Any) -> dict[tuple[UUID, int], StoredEvent]:
-    if app.snapshots is None:
+def _stored_snapshots(
+    runner: ProjectionRunner, store: LedgerStore
+) -> dict[tuple[UUID, int], StoredEvent]:
+    if store.snapshots is None:
         return {}
-    table = app.snapshots.recorder.events_table_name
+    table = store.snapshots.recorder.events_table_name  # type: ignore[attr-defined]
     found = {}
     for oid, version, topic, state in runner.db.query(
         f"SELECT originator_id, originator_version, topic, state FROM {table}"
@@ -263,8 +269,8 @@ def _stored_snapshots(runner: ProjectionRunner, app: Any) -> dict[tuple[UUID, in
     return found
 
 
-def _last_versions(runner: ProjectionRunner, app: Any) -> dict[UUID, int]:
-    table, _ = event_table(runner.db, app)
+def _last_versions(runner: ProjectionRunner, store: LedgerStore) -> dict[UUID, int]:
+    table, _ = event_table(runner.db, store)
     found = {}
     for oid, version in runner.db.query(
         f"SELECT originator_id, MAX(originator_version) FROM {table} GROUP BY originator_id"
@@ -274,12 +280,12 @@ def _last_versions(runner: ProjectionRunner, app: Any) -> dict[UUID, int]:
     return found
 
 
-def audit(app: Any, runner: ProjectionRunner, seal: Seal | None = None) -> Audit:
+def audit(store: LedgerStore, runner: ProjectionRunner, seal: Seal | None = None) -> Audit:
     """Run every check; the read models are caught up first (a failure is a finding)."""
     problems: list[Problem] = []
-    replay = Replay(app, _stored_snapshots(runner, app), _last_versions(runner, app))
+    replay = Replay(store, _stored_snapshots(runner, store), _last_versions(runner, store))
     chain = recompute(
-        runner.db, app, on_row=replay.feed, keep_link_at=None if seal is None else seal.position
+        runner.db, store, on_row=replay.feed, keep_link_at=None if seal is None else seal.position
     )
     replay.finish()
     if chain.unchained:
@@ -297,7 +303,7 @@ def audit(app: Any, runner: ProjectionRunner, seal: Seal | None = None) -> Audit
         problems.extend(check_seal(chain, seal))
     problems.extend(replay.problems)
     problems.extend(_index_problems(runner, replay.seqs))
-    problems.extend(_read_model_problems(app, runner, replay))
+    problems.extend(_read_model_problems(store, runner, replay))
     problems.sort(key=lambda p: (p.position is None, p.position or 0))
     return Audit(chain, problems, len(replay.snapshots), replay.replayed)
 
@@ -363,9 +369,11 @@ def _index_problems(runner: ProjectionRunner, seqs: dict[int, int]) -> list[Prob
     return found
 
 
-def _read_model_problems(app: Any, runner: ProjectionRunner, replay: Replay) -> list[Problem]:
+def _read_model_problems(
+    store: LedgerStore, runner: ProjectionRunner, replay: Replay
+) -> list[Problem]:
     found = []
-    table, column = event_table(runner.db, app)
+    table, column = event_table(runner.db, store)
     top = int(runner.db.query(f"SELECT MAX({column}) FROM {table}")[0][0] or 0)
     folded = runner.position()
     if folded > top:

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coloring.integrity.merkle import GENESIS, canonical_content, chain_link, leaf_hash
 from coloring.persistence import CHAIN_TABLE
 from coloring.projections.db import Database
+
+if TYPE_CHECKING:
+    from coloring.store import LedgerStore
 
 WINDOW = 5000
 
@@ -43,9 +46,10 @@ class ChainReport:
         return self.positions[0] if self.positions else None
 
 
-def event_table(db: Database, app: Any) -> tuple[str, str]:
+def event_table(db: Database, store: LedgerStore) -> tuple[str, str]:
     """The event table and its position column (SQLite: the rowid is the notification id)."""
-    return app.recorder.events_table_name, "notification_id" if db.postgres else "rowid"
+    table: str = store.recorder.events_table_name  # type: ignore[attr-defined]
+    return table, "notification_id" if db.postgres else "rowid"
 
 
 def content_of(row: Row) -> bytes:
@@ -55,8 +59,8 @@ def content_of(row: Row) -> bytes:
     return canonical_content(position, oid, version, topic, bytes(state))
 
 
-def stored_rows(db: Database, app: Any, lo: int, hi: int) -> list[Row]:
-    table, column = event_table(db, app)
+def stored_rows(db: Database, store: LedgerStore, lo: int, hi: int) -> list[Row]:
+    table, column = event_table(db, store)
     rows = db.query(
         f"SELECT {column}, originator_id, originator_version, topic, state FROM {table} "
         f"WHERE {column} >= ? AND {column} < ? ORDER BY {column}",
@@ -65,9 +69,9 @@ def stored_rows(db: Database, app: Any, lo: int, hi: int) -> list[Row]:
     return [(int(r[0]), r[1], r[2], r[3], r[4]) for r in rows]
 
 
-def windows(db: Database, app: Any) -> Iterator[tuple[list[Row], dict[int, str]]]:
+def windows(db: Database, store: LedgerStore) -> Iterator[tuple[list[Row], dict[int, str]]]:
     """Every event row and chain row, a window of positions at a time."""
-    table, column = event_table(db, app)
+    table, column = event_table(db, store)
     last = db.query(
         f"SELECT (SELECT MAX({column}) FROM {table}), (SELECT MAX(position) FROM {CHAIN_TABLE})"
     )[0]
@@ -79,7 +83,7 @@ def windows(db: Database, app: Any) -> Iterator[tuple[list[Row], dict[int, str]]
             f"SELECT position, link FROM {CHAIN_TABLE} WHERE position >= ? AND position < ?",
             (lo, hi),
         )
-        yield stored_rows(db, app, lo, hi), {int(p): link for p, link in chained}
+        yield stored_rows(db, store, lo, hi), {int(p): link for p, link in chained}
         lo = hi
 
 
@@ -145,14 +149,14 @@ class ChainCheck:
 
 def recompute(
     db: Database,
-    app: Any,
+    store: LedgerStore,
     on_row: Callable[[Row], None] | None = None,
     keep_link_at: int | None = None,
 ) -> ChainReport:
     """Recompute every leaf and link; `on_row(row)` sees each event row in position order; the
     recomputed link at `keep_link_at` (a sealed head) is kept in `link_at`."""
     check = ChainCheck(keep_link_at)
-    for rows, links in windows(db, app):
+    for rows, links in windows(db, store):
         if on_row is not None:
             for row in rows:
                 on_row(row)

@@ -28,6 +28,8 @@ from coloring.integrity.seal import (
 if TYPE_CHECKING:
     from coloring.integrity.audit import Audit
     from coloring.integrity.chain import ChainReport
+    from coloring.projections.runner import ProjectionRunner
+    from coloring.store import LedgerStore
 
 DB_HELP = "Database URL (default $COLORING_DB or sqlite:///coloring.db)."
 DbOption = Annotated[str | None, typer.Option("--db", help=DB_HELP, show_default=False)]
@@ -81,7 +83,7 @@ def verify(
 
     sealed = _seal(seal_file)
     with ledger(db, catch_up=False) as (app, runner):
-        result = audit(app, runner, sealed)
+        result = audit(app.store, runner, sealed)
     if fmt is VerifyFormat.json:
         sys.stdout.write(json.dumps(_as_dict(result, sealed), indent=1) + "\n")
     else:
@@ -177,11 +179,13 @@ def rebuild(db: DbOption = None, wait: WaitOption = 0.0) -> None:
     err.print(_("rebuilt the read models from {n} events").format(n=n), highlight=False)
 
 
-def _sound_chain(app: Any, runner: Any, keep_link_at: int | None = None) -> ChainReport:
+def _sound_chain(
+    store: LedgerStore, runner: ProjectionRunner, keep_link_at: int | None = None
+) -> ChainReport:
     from coloring.cli import fail
     from coloring.integrity.chain import recompute
 
-    chain = recompute(runner.db, app, keep_link_at=keep_link_at)
+    chain = recompute(runner.db, store, keep_link_at=keep_link_at)
     _refuse_broken(chain, "vouch for it")
     if chain.unchained:
         fail(
@@ -198,7 +202,7 @@ def seal(db: DbOption = None) -> None:
     from coloring.cli import err, fail, ledger
 
     with ledger(db, catch_up=False) as (app, runner):
-        chain = _sound_chain(app, runner)
+        chain = _sound_chain(app.store, runner)
     if chain.head is None:
         fail("the ledger holds no event: nothing to seal", 1)
     position, link = chain.head
@@ -233,7 +237,7 @@ def prove(
     sealed = _read_seal(seal_file)
     with ledger(db) as (app, runner):
         position = _position(runner, event)
-        chain = _sound_chain(app, runner, keep_link_at=sealed.position)
+        chain = _sound_chain(app.store, runner, keep_link_at=sealed.position)
         problems = check_seal(chain, sealed)
         if problems:
             fail(f"the ledger does not extend this seal: {problems[0].line()}", 1)
@@ -246,7 +250,7 @@ def prove(
                 f"{sealed.position}); seal again to prove it",
                 1,
             )
-        row = stored_rows(runner.db, app, position, position + 1)[0]
+        row = stored_rows(runner.db, app.store, position, position + 1)[0]
         path = audit_path(index, chain.leaves[: sealed.size])
     document = proof_document(
         (row[0], row[1], int(row[2]), str(row[3]), bytes(row[4])), index, sealed.size, path, sealed
@@ -254,7 +258,7 @@ def prove(
     sys.stdout.write(json.dumps(document, indent=1, ensure_ascii=False) + "\n")
 
 
-def _position(runner: Any, event: str) -> int:
+def _position(runner: ProjectionRunner, event: str) -> int:
     from coloring.cli import fail
 
     if event.isdigit():
@@ -297,12 +301,12 @@ def migrate(db: DbOption = None, wait: WaitOption = 0.0) -> None:
     from coloring.integrity.migrate import chain_unchained
 
     with ledger(db, catch_up=False, write="migrate", wait=wait) as (app, runner):
-        chain = recompute(runner.db, app)
+        chain = recompute(runner.db, app.store)
         _refuse_broken(chain, "migrate")
         if not chain.unchained:
             err.print("every event is chained: nothing to migrate", highlight=False)
             return
-        n = chain_unchained(runner.db, app)
+        n = chain_unchained(runner.db, app.store)
     err.print(
         f"chained {n} events from position 1; earlier seals no longer match: seal again",
         highlight=False,

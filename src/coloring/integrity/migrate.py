@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from coloring.integrity.chain import WINDOW, content_of, event_table
 from coloring.integrity.merkle import GENESIS, chain_link, leaf_hash
 from coloring.persistence import CHAIN_TABLE
 from coloring.projections.db import Database
 
+if TYPE_CHECKING:
+    from coloring.store import LedgerStore
 
-def chain_unchained(db: Database, app: Any) -> int:
+
+def chain_unchained(db: Database, store: LedgerStore) -> int:
     """Recompute every link from position 1 over the events as stored now; returns how many
     events are chained. Writers wait: the event table is locked for the transaction."""
-    table, column = event_table(db, app)
+    table, column = event_table(db, store)
     with db.transaction() as c:
         if db.postgres:
             c.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")

@@ -14,7 +14,6 @@ subsidies, purchases' animal prices), subsidised assets' values, and accepted ac
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from eventsourcing.persistence import PersistenceError
 
@@ -22,6 +21,7 @@ from coloring.pilot.errors import InputError
 from coloring.pilot.reader import ANIMALS_FILE, PilotFolder
 from coloring.projections import extracts
 from coloring.projections.db import Database
+from coloring.store import LedgerStore
 
 LIMIT = 2**63 - 1
 
@@ -79,19 +79,20 @@ def _held(db: Database) -> dict[str, int]:
     return {bucket: sums[kind] for bucket, kind in _SUMS.items()}
 
 
-def check_totals(app: Any, pilot: PilotFolder) -> list[InputError]:
+def check_totals(store: LedgerStore, pilot: PilotFolder) -> list[InputError]:
     """Errors for the rows at which a kind's total over the ledger would pass 2^63-1 tiyn."""
-    held = _held(Database(app.recorder.datastore, "postgres" in app.db_url))
+    datastore = store.recorder.datastore  # type: ignore[attr-defined]
+    held = _held(Database(datastore, "postgres" in store.db_url))
     totals = dict(held)
     for _, _, bucket, amount, _ in _amounts(pilot):
         totals[bucket] += amount
     if all(t <= LIMIT for t in totals.values()):
         return []
     # Over the limit at first sight: count only the records the ledger does not hold yet.
-    return _crossings(app, pilot, held)
+    return _crossings(store, pilot, held)
 
 
-def _crossings(app: Any, pilot: PilotFolder, held: dict[str, int]) -> list[InputError]:
+def _crossings(store: LedgerStore, pilot: PilotFolder, held: dict[str, int]) -> list[InputError]:
     totals = dict(held)
     errors: dict[str, InputError] = {}
     batch: list[tuple[str, int, str, int, str]] = []
@@ -100,7 +101,7 @@ def _crossings(app: Any, pilot: PilotFolder, held: dict[str, int]) -> list[Input
         known: dict[str, set[str]] = {}
         for kind in {_KEYS[name][0] for name, *_ in batch}:
             keys = [key for name, _, _, _, key in batch if _KEYS[name][0] == kind]
-            known[kind] = set(app.lookup(kind, keys))
+            known[kind] = set(store.lookup(kind, keys))
         for name, line, bucket, amount, key in batch:
             if key in known[_KEYS[name][0]] or bucket in errors:
                 continue

@@ -37,6 +37,7 @@ from coloring.domain.records import (
 )
 from coloring.pilot.limits import check_totals
 from coloring.pilot.reader import InputError, PilotFolder, PilotInputError, Sourced, read_folder
+from coloring.store import LedgerStore
 
 BATCH = 5000
 
@@ -52,26 +53,26 @@ class LoadRefusedError(ColoringError):
 class LedgerView:
     """What the ledger already holds, as the CSV reader asks it."""
 
-    def __init__(self, app: ColoringApplication) -> None:
-        self.app = app
+    def __init__(self, store: LedgerStore) -> None:
+        self.store = store
 
     def participant_role(self, participant_id: str) -> str | None:
-        p = self.app._get(Participant.create_id(participant_id))
+        p = self.store.get(Participant.create_id(participant_id))
         return p.role if isinstance(p, Participant) else None
 
     def program_exists(self, program_id: str) -> bool:
-        return isinstance(self.app._get(Program.create_id(program_id)), Program)
+        return isinstance(self.store.get(Program.create_id(program_id)), Program)
 
     def document_kind(self, document_id: str) -> str | None:
-        d = self.app._get(Document.create_id(document_id))
+        d = self.store.get(Document.create_id(document_id))
         return d.kind if isinstance(d, Document) else None
 
     def contract_terms(self, contract_id: str) -> tuple[str, str] | None:
-        c = self.app._get(Document.create_id(contract_id))
+        c = self.store.get(Document.create_id(contract_id))
         return (c.program_id, c.contractor) if isinstance(c, Contract) else None
 
     def movement_id_exists(self, movement_id: str) -> bool:
-        return bool(self.app.lookup("movement", [movement_id]))
+        return bool(self.store.lookup("movement", [movement_id]))
 
 
 @dataclass
@@ -120,8 +121,8 @@ class _Plan:
     same sequence on every pass, so a bitmap (one byte a record) is all a pass has to keep.
     """
 
-    def __init__(self, app: ColoringApplication) -> None:
-        self.app = app
+    def __init__(self, store: LedgerStore) -> None:
+        self.store = store
         self.errors: list[InputError] = []
         self.skipped = 0
         self.known_undated: set[tuple[str, str]] = set()
@@ -171,7 +172,7 @@ class _Plan:
         by_kind: dict[str, list[str]] = {}
         for (kind, key), _ in items:
             by_kind.setdefault(kind, []).append(key)
-        known = {kind: self.app.lookup(kind, keys) for kind, keys in by_kind.items()}
+        known = {kind: self.store.lookup(kind, keys) for kind, keys in by_kind.items()}
         flags = []
         for (kind, key), s in items:
             entry = known[kind].get(key)
@@ -218,7 +219,7 @@ class _Plan:
         animals: list[tuple[tuple[str, str], Sourced[Any]]] = []
         for ((_, _), s), known in zip(chunk, flags, strict=True):
             if not known:
-                if self.first_late is None and s.record.at.us < self.app.latest_us:
+                if self.first_late is None and s.record.at.us < self.store.latest_us:
                     self.first_late = s
             elif isinstance(s.record, PurchaseRecord):
                 # Purchases recorded earlier may get animals they did not have then.
@@ -248,8 +249,9 @@ def load_folder(
     current = app.mode()
     if current is not None and mode is not None and mode != current:
         app.open_ledger(mode)  # raises LedgerModeError with the explanation
-    pilot = read_folder(read_from or folder, LedgerView(app))
-    plan = _Plan(app)
+    store = app.store
+    pilot = read_folder(read_from or folder, LedgerView(store))
+    plan = _Plan(store)
     undated_items = [*pilot.participants, *pilot.programs, *pilot.reference_prices]
     undated_occurrences = [plan.occurrence(s.record) for s in undated_items]
     undated = [
@@ -260,7 +262,7 @@ def load_folder(
     for (_, animal), known in zip(extra, plan.recorded_among(extra), strict=True):
         if not known:
             plan.late_animals.append(animal.record)
-    fresh = app.is_empty()
+    fresh = store.is_empty()
     if not fresh:
         plan.restart()
         plan.check_dated(pilot)
@@ -275,7 +277,7 @@ def load_folder(
                 "ledger",
             )
         )
-    plan.errors.extend(check_totals(app, pilot))
+    plan.errors.extend(check_totals(store, pilot))
     if plan.errors:
         raise LoadRefusedError(sorted(plan.errors, key=lambda e: (e.file, e.line, e.column)))
 
@@ -297,7 +299,7 @@ def load_folder(
             progress("recording", done, total)
 
     apply = _Applier(app, folder, summary)
-    with app.batch():
+    with store.batch():
         for (key, item), n in zip(undated, undated_occurrences, strict=True):
             if key not in plan.known_undated:
                 apply(item, n)
@@ -313,13 +315,13 @@ def load_folder(
             if fresh or not recorded[i - 1]:
                 apply(item, n)
             if i % BATCH == 0:
-                app.flush()
+                store.flush()
             if progress is not None and (done + i) % 1000 == 0:
                 progress("recording", done + i, total)
         if progress is not None:
             progress("recording", total, total)
     apply.count()
-    app.snapshot_units()
+    store.snapshot_units()
     return summary
 
 

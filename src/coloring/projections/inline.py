@@ -24,7 +24,7 @@ class InlineProjection:
         self.runner = runner
         id_column = "notification_id" if runner.db.postgres else "rowid"
         self.before_sql = (
-            f"SELECT MAX({id_column}) FROM {runner.app.recorder.events_table_name} "
+            f"SELECT MAX({id_column}) FROM {runner.store.recorder.events_table_name} "
             f"WHERE {id_column} < ?"
         )
         self.fold: Fold | None = None

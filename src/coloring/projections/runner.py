@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
-from eventsourcing.persistence import Notification
+from eventsourcing.persistence import Mapper, Notification
 from eventsourcing.utils import resolve_topic
 
 from coloring.projections import schema
@@ -30,6 +30,22 @@ FIRST_READ = 100
 """Notifications read first for a page, before the records per notification are known."""
 
 
+class EventStore(Protocol):
+    """What the runner reads of the ledger's event store (`coloring.store.LedgerStore`, which
+    the projections do not import: they import only the domain)."""
+
+    @property
+    def db_url(self) -> str: ...
+
+    @property
+    def mapper(self) -> Mapper[UUID]: ...
+
+    # `Any`: the library's SQLite or PostgreSQL recorder, whose `datastore` and
+    # `events_table_name` the base recorder type does not declare.
+    @property
+    def recorder(self) -> Any: ...
+
+
 class EventLog:
     """Pages of the notification log, decoded for the fold.
 
@@ -42,13 +58,13 @@ class EventLog:
     `class_version > 1`, which may need upcasting, go through the library's mapper.
     """
 
-    def __init__(self, app: Any, db: Database) -> None:
-        self.mapper = app.mapper
+    def __init__(self, store: EventStore, db: Database) -> None:
+        self.mapper = store.mapper
         self.db = db
         id_column = "notification_id" if db.postgres else "rowid"
         self.sql = (
             f"SELECT {id_column}, originator_id, originator_version, topic, state "
-            f"FROM {app.recorder.events_table_name} WHERE {id_column} >= ? AND {id_column} <= ? "
+            f"FROM {store.recorder.events_table_name} WHERE {id_column} >= ? AND {id_column} <= ? "
             f"ORDER BY {id_column} LIMIT ?"
         )
         self.plain = self.mapper.cipher is None and self.mapper.compressor is None
@@ -97,15 +113,19 @@ def records_in(event: Any) -> int:
 
 class ProjectionRunner:
     def __init__(
-        self, app: Any, db: Database | None = None, name: str = PROJECTION, create: bool = True
+        self,
+        store: EventStore,
+        db: Database | None = None,
+        name: str = PROJECTION,
+        create: bool = True,
     ) -> None:
-        self.app = app
-        self.db = db or Database(app.recorder.datastore, "postgres" in app.db_url)
+        self.store = store
+        self.db = db or Database(store.recorder.datastore, "postgres" in store.db_url)
         self.name = name
         if create:  # a reader without the write lock creates nothing
             with self.db.transaction() as c:
                 schema.create(c)
-        self.log = EventLog(app, self.db)
+        self.log = EventLog(store, self.db)
 
     def position(self, c: Cursor | None = None) -> int:
         if c is None:
@@ -114,7 +134,7 @@ class ProjectionRunner:
         return schema.position(c, self.name) or 0
 
     def pending(self) -> int:
-        latest = self.app.recorder.max_notification_id() or 0
+        latest = self.store.recorder.max_notification_id() or 0
         return max(0, int(latest) - self.position())
 
     def run(

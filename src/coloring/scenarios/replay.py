@@ -96,7 +96,7 @@ def replay(loaded: Loaded, db_url: str | None = None) -> Report:
     """Replay into a fresh ledger (in memory unless `db_url`) and report at the as_of."""
     app = ColoringApplication(db_url or MEMORY)
     try:
-        if app.recorder.max_notification_id() is not None:
+        if app.store.recorder.max_notification_id() is not None:
             raise ScenarioError(
                 [
                     Issue(
@@ -107,7 +107,7 @@ def replay(loaded: Loaded, db_url: str | None = None) -> Report:
                 ]
             )
         planted = feed(app, loaded)
-        runner = ProjectionRunner(app)
+        runner = ProjectionRunner(app.store)
         runner.run()
         report = build(
             runner.db,
@@ -131,13 +131,13 @@ def feed(app: ColoringApplication, loaded: Loaded) -> frozenset[tuple[str, str]]
     if loaded.source == "timeline":
         plan, mode = plan_timeline(loaded.doc, sc)
         seen: Counter[str] = Counter()
-        with app.batch():
+        with app.store.batch():
             app.open_ledger(mode)
             for n, (record, where) in enumerate([*plan.undated, *plan.dated], 1):
                 _apply(app, record, where, seen)
                 if n % FLUSH_EVERY == 0:
-                    app.flush()
-        app.snapshot_units()
+                    app.store.flush()
+        app.store.snapshot_units()
         return None
     with _folder(loaded) as folder:
         planted = None

@@ -12,8 +12,8 @@ from coloring.store import LedgerStore
 
 class UseCase:
     """A family of use cases over one unit of work. The unit of work's underscored methods
-    (`_get`, `_touch`, `_next_seq`, `_done`, ...) are its protocol with the use cases; other
-    code goes through the application."""
+    (`_touch`, `_next_seq`, `_done`, ...) are its protocol with the use cases; other code calls
+    its public ones (`get`, `batch`, `lookup`, ...) or the application's use cases."""
 
     def __init__(self, store: LedgerStore) -> None:
         self.store = store
@@ -21,18 +21,18 @@ class UseCase:
     def mode(self) -> str | None:
         """observe or enforce, as the ledger was opened (None: not opened yet)."""
         if self.store._mode is None:
-            ledger = self.store._get(Ledger.create_id())
+            ledger = self.store.get(Ledger.create_id())
             self.store._mode = ledger.mode if isinstance(ledger, Ledger) else None
         return self.store._mode
 
     def _participant(self, participant_id: str) -> Participant:
-        p = self.store._get(Participant.create_id(participant_id))
+        p = self.store.get(Participant.create_id(participant_id))
         if not isinstance(p, Participant):
             raise UnknownRecordError(f"unknown participant {participant_id!r}")
         return p
 
     def _program(self, program_id: str) -> Program:
-        p = self.store._get(Program.create_id(program_id))
+        p = self.store.get(Program.create_id(program_id))
         if not isinstance(p, Program):
             raise UnknownRecordError(f"unknown program {program_id!r}")
         return p
@@ -49,7 +49,7 @@ class UseCase:
         return route
 
     def _tagged(self, program_id: str, seq: int) -> TaggedTenge:
-        tagged = self.store._get(TaggedTenge.create_id(program_id))
+        tagged = self.store.get(TaggedTenge.create_id(program_id))
         if not isinstance(tagged, TaggedTenge):
             tagged = TaggedTenge(program_id=program_id, seq=seq)
             self.store._touch(tagged)
@@ -59,7 +59,7 @@ class UseCase:
         self._program(program_id)
         for party in parties:
             self._participant(party)
-        if self.store._get(Document.create_id(document_id)) is not None:
+        if self.store.get(Document.create_id(document_id)) is not None:
             raise DuplicateRecordError(f"document {document_id!r} is already in the ledger")
 
 

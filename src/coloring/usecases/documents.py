@@ -77,7 +77,7 @@ class Documents(UseCase):
         for animal in animals:
             by_purchase.setdefault(animal.purchase_id, []).append(animal)
         for purchase_id, group in by_purchase.items():
-            purchase = self.store._get(Document.create_id(purchase_id))
+            purchase = self.store.get(Document.create_id(purchase_id))
             if not isinstance(purchase, Purchase):
                 raise UnknownRecordError(f"{source}: no purchase {purchase_id!r} in the ledger")
             self.store.seq += 1
@@ -137,7 +137,7 @@ class Documents(UseCase):
         contract is signed waits for it in `EarlyActs` (the pilot reader has checked that the
         contract is in the folder)."""
         require_positive(r.amount)
-        found = self.store._get(Document.create_id(r.contract_id))
+        found = self.store.get(Document.create_id(r.contract_id))
         if found is not None and not isinstance(found, Contract):
             raise UnknownRecordError(f"{source}: {r.contract_id!r} is not a contract")
         seq = self.store._next_seq("act", r.act_id, r, r.at, source)
@@ -148,7 +148,7 @@ class Documents(UseCase):
             self.store._touch(tagged)
             self.store._done()
             return
-        early = self.store._get(EarlyActs.create_id(r.contract_id))
+        early = self.store.get(EarlyActs.create_id(r.contract_id))
         contract = early if isinstance(early, EarlyActs) else EarlyActs(r.contract_id)
         contract.accept_act(
             act_id=r.act_id,

@@ -117,7 +117,7 @@ class Money(UseCase):
 
     def holdings(self, program_id: str) -> dict[str, list[list[Any]]]:
         """The live FIFO queues of a program: holder -> pieces (allocation, start, end, ...)."""
-        tagged = self.store._get(TaggedTenge.create_id(program_id))
+        tagged = self.store.get(TaggedTenge.create_id(program_id))
         if not isinstance(tagged, TaggedTenge):
             return {}
         return {
@@ -125,17 +125,17 @@ class Money(UseCase):
         }
 
     def _related(self, a: str, b: str) -> bool:
-        pa = self.store._get(Participant.create_id(a))
-        pb = self.store._get(Participant.create_id(b))
+        pa = self.store.get(Participant.create_id(a))
+        pb = self.store.get(Participant.create_id(b))
         return (isinstance(pa, Participant) and b in pa.related_to) or (
             isinstance(pb, Participant) and a in pb.related_to
         )
 
     def _document_facts(self, purpose_ref: str, at_us: int) -> DocumentFacts | None:
-        doc = self.store._get(Document.create_id(purpose_ref))
+        doc = self.store.get(Document.create_id(purpose_ref))
         if not isinstance(doc, Document) or doc.at_us > at_us:
             return None
-        tagged = self.store._get(TaggedTenge.create_id(doc.program_id))
+        tagged = self.store.get(TaggedTenge.create_id(doc.program_id))
         paid = tagged.paid_towards(doc.document_id) if isinstance(tagged, TaggedTenge) else 0
         owners: tuple[str | None, ...] = ()
         if isinstance(doc, Purchase):
@@ -144,7 +144,7 @@ class Money(UseCase):
         if isinstance(doc, Contract):
             # Acts are counted wherever they were recorded: early (before the contract), on
             # the contract (ledgers written before pages), in the program's pages.
-            early = self.store._get(EarlyActs.create_id(doc.document_id))
+            early = self.store.get(EarlyActs.create_id(doc.document_id))
             accepted = doc.accepted + (early.accepted if isinstance(early, EarlyActs) else 0)
             if isinstance(tagged, TaggedTenge):
                 accepted += tagged.accepted_towards(doc.document_id)

@@ -114,7 +114,7 @@ class Registration(UseCase):
     ) -> None:
         key = price_key(r, occurrence)
         seq = self.store._next_seq("price", key, r, None, source)
-        price_list = self.store._get(PriceList.create_id())
+        price_list = self.store.get(PriceList.create_id())
         if not isinstance(price_list, PriceList):
             price_list = PriceList()
         price_list.quote(

@@ -58,15 +58,16 @@ class Ledger:
                 f"{database_url(db_url)}: no ledger there; load a pilot folder first "
                 "(coloring load FOLDER)"
             ) from None
+        store = self.application.store
         self.db = Database(
-            self.application.recorder.datastore,  # type: ignore[attr-defined]
-            "postgres" in self.application.db_url,
+            store.recorder.datastore,  # type: ignore[attr-defined]
+            "postgres" in store.db_url,
         )
         self._memo: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._lock = threading.Lock()
 
     def lag(self) -> browse.Lag:
-        return browse.lag(self.db, self.application.recorder.max_notification_id())
+        return browse.lag(self.db, self.application.store.recorder.max_notification_id())
 
     def remembered(self, key: tuple[Any, ...], make: Callable[[], T]) -> T:
         """A value made from the read models, kept while they stay at the same position (the
