@@ -7,6 +7,7 @@ Keep strategies here, one place, so that every test draws ids, amounts and insta
 from __future__ import annotations
 
 from collections import Counter, deque
+from collections.abc import Iterable
 from typing import Any
 
 from hypothesis import strategies as st
@@ -27,7 +28,7 @@ from coloring.domain.records import (
     TransferRecord,
 )
 from coloring.domain.time import DAY_US, Instant, parse_instant
-from coloring.domain.units import Queue
+from coloring.domain.units import Piece, Queue
 
 # -- the fixed world ---------------------------------------------------------------------
 
@@ -171,13 +172,13 @@ def queues(draw: st.DrawFn, max_pieces: int = 8) -> Queue:
         next_start[alloc] = end
         delivered_by = draw(st.sampled_from([alloc, "T1", "T2", "T3"]))
         previous = tuple(draw(st.lists(st.sampled_from(NON_TREASURY), max_size=3)))
-        queue.append([alloc, start, end, delivered_by, previous])
+        queue.append(Piece(alloc, start, end, delivered_by, previous))
     return queue
 
 
-def units_of(pieces: Any) -> list[tuple[str, int]]:
+def units_of(pieces: Iterable[Piece]) -> list[tuple[str, int]]:
     """Expand pieces into their units `(allocation_id, k)`, in queue order."""
-    return [(p[0], k) for p in pieces for k in range(p[1], p[2])]
+    return [(p.allocation_id, k) for p in pieces for k in range(p.start, p.end)]
 
 
 def runs(pieces: Any) -> list[tuple[str, int, int]]:

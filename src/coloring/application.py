@@ -10,7 +10,6 @@ concerns saving, not recording, goes through the store by name (`app.store.batch
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from coloring.domain.records import (
     ActRecord,
@@ -28,6 +27,7 @@ from coloring.domain.records import (
     TransferRecord,
 )
 from coloring.domain.time import Instant
+from coloring.domain.units import PieceRow
 from coloring.store import LedgerStore, digest, price_key, registry_key
 from coloring.usecases.documents import Documents
 from coloring.usecases.money import Money, PaymentResult
@@ -84,7 +84,7 @@ class ColoringApplication:
         """Judge and apply (or refuse) one payment; returns what happened."""
         return self._money.pay(r, source)
 
-    def holdings(self, program_id: str) -> dict[str, list[list[Any]]]:
+    def holdings(self, program_id: str) -> dict[str, list[PieceRow]]:
         """The live FIFO queues of a program: holder -> pieces (allocation, start, end, ...)."""
         return self._money.holdings(program_id)
 

@@ -35,20 +35,24 @@ from coloring.domain.records import (
 )
 from coloring.domain.registry import OWNING_EVENTS, RegistryExtract, RegistryFact, first_seq
 from coloring.domain.time import Instant
+from coloring.domain.units import Piece, PieceRow, Queue
 from coloring.persistence import RECORDS_TABLE, check_database, database_url, environment_for
 
 CACHE_SIZE = 100_000
 
 
-class DequeAsList(Transcoding):
+class QueueAsList(Transcoding):
+    """A unit queue (the only deque an aggregate holds) in a snapshot: the JSON array of its
+    pieces' arrays, under the name `deque` that snapshots have always been written with."""
+
     type = deque
     name = "deque"
 
-    def encode(self, obj: deque[Any]) -> list[Any]:
-        return list(obj)
+    def encode(self, obj: Queue) -> list[PieceRow]:
+        return [piece.row() for piece in obj]
 
-    def decode(self, data: list[Any]) -> deque[Any]:
-        return deque(data)
+    def decode(self, data: list[PieceRow]) -> Queue:
+        return deque(map(Piece.of, data))
 
 
 def registry_key(r: RegistryRecord, occurrence: int) -> str:
@@ -154,7 +158,7 @@ class LedgerStore(Application[UUID]):
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
-        transcoder.register(DequeAsList())
+        transcoder.register(QueueAsList())
 
     # -- unit of work ------------------------------------------------------------------
 

@@ -3,6 +3,7 @@ a SQLite file and PostgreSQL (the `db_url` fixture of conftest.py)."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -323,6 +324,25 @@ class TestLedger:
             ]
         finally:
             again.close()
+
+    def test_a_snapshot_stores_each_piece_as_the_json_array_snapshots_always_held(
+        self, app: ColoringApplication
+    ) -> None:
+        """`[allocation, start, end, delivered_by, previous holders]` in a `deque`: the format
+        of every snapshot written so far, which the units read back (`Piece.of`)."""
+        allocate(app, "A1", 0, "OP", 1000)
+        pay(app, "T1", 1, "OP", "B", 600)
+        pay(app, "T2", 2, "B", "F1", 500)
+        app.store.snapshot_units()
+        assert app.store.snapshots is not None
+        (stored,) = app.store.snapshots.recorder.select_events(
+            TaggedTenge.create_id("P1"), desc=True, limit=1
+        )
+        assert json.loads(stored.state)["state"]["queues"] == {
+            "OP": {"_type_": "deque", "_data_": [["A1", 600, 1000, "A1", []]]},
+            "B": {"_type_": "deque", "_data_": [["A1", 500, 600, "T1", ["OP"]]]},
+            "F1": {"_type_": "deque", "_data_": [["A1", 0, 500, "T2", ["OP", "B"]]]},
+        }
 
     def test_snapshotting_units_that_have_not_changed_since_the_last_snapshot_is_harmless(
         self, app: ColoringApplication

@@ -419,7 +419,7 @@ def tagged_state(app: ColoringApplication, live: bool = False) -> dict[str, Any]
     assert isinstance(tagged, TaggedTenge)
     return {
         "version": tagged.version,
-        "queues": {h: [list(p) for p in q] for h, q in tagged.queues.items()},
+        "queues": {h: [p.row() for p in q] for h, q in tagged.queues.items()},
         "balances": dict(tagged.balances),
         "settled": dict(tagged.settled),
         "accepted": {d: tagged.accepted_towards(d) for d in tagged.__dict__.get("accepted", {})},

@@ -26,17 +26,7 @@ from coloring.domain.movements import (
     as_movement,
     movements,
 )
-from coloring.domain.units import (
-    ALLOC,
-    DELIVERED_BY,
-    END,
-    PREVIOUS,
-    START,
-    Piece,
-    Queue,
-    peek_prefix,
-    take_prefix,
-)
+from coloring.domain.units import Piece, Queue, peek_prefix, take_prefix
 
 
 class TaggedTenge(Aggregate):
@@ -200,7 +190,7 @@ class TaggedTenge(Aggregate):
         if amount > self.held(payer):
             raise InsufficientUnitsError(payer, self.program_id, amount, self.held(payer))
         pieces = [
-            MovedPiece(p[ALLOC], p[START], p[END], p[DELIVERED_BY])
+            MovedPiece(p.allocation_id, p.start, p.end, p.delivered_by)
             for p in self.peek(payer, amount)
         ]
         self._apply_live(
@@ -300,7 +290,7 @@ class TaggedTenge(Aggregate):
     def _issue(self, allocation_id: str, recipient: str, amount: int, outcome: str) -> None:
         if outcome == "held":
             self.queues.setdefault(recipient, deque()).append(
-                [allocation_id, 0, amount, allocation_id, ()]
+                Piece(allocation_id, 0, amount, allocation_id, ())
             )
             self.balances[recipient] = self.balances.get(recipient, 0) + amount
 
@@ -323,8 +313,8 @@ class TaggedTenge(Aggregate):
             self.balances[payee] = self.balances.get(payee, 0) + amount
             queue = self.queues.setdefault(payee, deque())
             for piece in taken:
-                piece[DELIVERED_BY] = transfer_id
-                piece[PREVIOUS] = (*piece[PREVIOUS], payer)
+                piece.delivered_by = transfer_id
+                piece.previous = (*piece.previous, payer)
                 queue.append(piece)
         if settles is not None:
             self.settled[settles] = self.settled.get(settles, 0) + amount

@@ -2,21 +2,47 @@
 
 A queue belongs to one holder and one program. A piece is a half-open range of one allocation's
 units together with the id of the delivery (allocation or transfer) that brought it to this
-holder and the holders it passed through before, oldest first. Pieces are plain lists so that
-they serialise as JSON in snapshots; a piece's holder tuple is never mutated, only replaced.
+holder and the holders it passed through before, oldest first. A piece's holder tuple is never
+mutated, only replaced. A snapshot stores a piece as its JSON array (`Piece.row`), read back by
+`Piece.of` (`coloring.store`'s transcoding of the queues).
 """
 
 from __future__ import annotations
 
 from collections import deque
-from typing import Any
+from dataclasses import dataclass
 
-# piece layout: [allocation_id, start, end, delivered_by, previous_holders]
-ALLOC, START, END, DELIVERED_BY, PREVIOUS = range(5)
+# A piece as a snapshot stores it (and `holdings` shows it):
+# [allocation_id, start, end, delivered_by, previous_holders].
+PieceRow = list[str | int | list[str]]
 
-# `Any`: a piece is a mutable JSON array of mixed fields, the layout above, because it is what
-# a snapshot stores; a moved piece's typed, immutable form in events is `MovedPiece`.
-Piece = list[Any]
+
+@dataclass(slots=True)
+class Piece:
+    """Units `start` to `end` (half open) of one allocation in a holder's queue. Mutable: a
+    payment cuts the front piece and re-addresses the pieces it moves."""
+
+    allocation_id: str
+    start: int
+    end: int
+    delivered_by: str
+    previous: tuple[str, ...]
+
+    def copy(self) -> Piece:
+        return Piece(self.allocation_id, self.start, self.end, self.delivered_by, self.previous)
+
+    def row(self) -> PieceRow:
+        return [self.allocation_id, self.start, self.end, self.delivered_by, list(self.previous)]
+
+    @staticmethod
+    def of(row: list[str | int | list[str]]) -> Piece:
+        """The piece of a snapshot's JSON array (see `row`)."""
+        alloc, start, end, delivered_by, previous = row
+        assert isinstance(alloc, str) and isinstance(start, int) and isinstance(end, int)
+        assert isinstance(delivered_by, str) and isinstance(previous, list)
+        return Piece(alloc, start, end, delivered_by, tuple(previous))
+
+
 Queue = deque[Piece]
 
 
@@ -27,13 +53,12 @@ def peek_prefix(queue: Queue, amount: int) -> list[Piece]:
     for piece in queue:
         if need == 0:
             break
-        size = piece[END] - piece[START]
-        if size <= need:
-            taken.append(list(piece))
-            need -= size
-        else:
-            taken.append([piece[ALLOC], piece[START], piece[START] + need, *piece[DELIVERED_BY:]])
-            need = 0
+        size = piece.end - piece.start
+        cut = piece.copy()
+        if size > need:
+            cut.end = piece.start + need
+        taken.append(cut)
+        need -= cut.end - cut.start
     return taken
 
 
@@ -43,21 +68,21 @@ def take_prefix(queue: Queue, amount: int) -> list[Piece]:
     need = amount
     while need:
         piece = queue[0]
-        size = piece[END] - piece[START]
+        size = piece.end - piece.start
         if size <= need:
             taken.append(queue.popleft())
             need -= size
         else:
-            cut = piece[START] + need
-            taken.append([piece[ALLOC], piece[START], cut, *piece[DELIVERED_BY:]])
-            piece[START] = cut
+            cut = piece.copy()
+            cut.end = piece.start = piece.start + need
+            taken.append(cut)
             need = 0
     return taken
 
 
 def held_by_before(pieces: list[Piece], participant_id: str) -> int:
     """How many of these units `participant_id` held at some earlier point."""
-    return sum(p[END] - p[START] for p in pieces if participant_id in p[PREVIOUS])
+    return sum(p.end - p.start for p in pieces if participant_id in p.previous)
 
 
 def queue_violations(queues: dict[str, Queue], balances: dict[str, int]) -> list[str]:
@@ -66,10 +91,10 @@ def queue_violations(queues: dict[str, Queue], balances: dict[str, int]) -> list
     found = []
     for holder in sorted(queues.keys() | balances.keys()):
         queue = queues.get(holder, deque())
-        bad = [p for p in queue if not 0 <= p[START] < p[END]]
+        bad = [p for p in queue if not 0 <= p.start < p.end]
         if bad:
-            found.append(f"{holder} holds a malformed piece {bad[0]}")
-        in_queue = sum(p[END] - p[START] for p in queue)
+            found.append(f"{holder} holds a malformed piece {bad[0].row()}")
+        in_queue = sum(p.end - p.start for p in queue)
         balance = balances.get(holder, 0)
         if balance < 0:
             found.append(f"{holder} holds a negative amount ({balance} tiyn)")

@@ -20,7 +20,7 @@ from coloring.domain.rules import (
     Verdict,
     judge_payment,
 )
-from coloring.domain.units import held_by_before
+from coloring.domain.units import PieceRow, held_by_before
 from coloring.usecases.base import UseCase, require_positive
 
 
@@ -115,14 +115,12 @@ class Money(UseCase):
             [(str(rule), amount) for rule, amount in verdict.findings],
         )
 
-    def holdings(self, program_id: str) -> dict[str, list[list[Any]]]:
+    def holdings(self, program_id: str) -> dict[str, list[PieceRow]]:
         """The live FIFO queues of a program: holder -> pieces (allocation, start, end, ...)."""
         tagged = self.store.get(TaggedTenge.create_id(program_id))
         if not isinstance(tagged, TaggedTenge):
             return {}
-        return {
-            holder: [[*p[:4], list(p[4])] for p in queue] for holder, queue in tagged.queues.items()
-        }
+        return {holder: [p.row() for p in queue] for holder, queue in tagged.queues.items()}
 
     def _related(self, a: str, b: str) -> bool:
         pa = self.store.get(Participant.create_id(a))
