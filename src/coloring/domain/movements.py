@@ -33,16 +33,20 @@ class PaymentFinding(NamedTuple):
     amount: int
 
 
+JsonEntry = list[Any]
+"""A movement as a page event holds it, `[KIND, every field but program_id, in order]` (its
+pieces and findings as arrays once stored), which `movements` reads back as a typed movement.
+`Any` on purpose, at this one boundary: an entry's fields differ in type by position, and are
+typed once, as `movements` reads them; checking each at runtime would cost every fold."""
+
+
 class _Entry:
-    """A movement as a page stores it: `[KIND, every field but program_id, in order]`, which
-    is what `movements` reads back (the page's program is the event's)."""
+    """A movement that a page stores as its `JsonEntry` (the page's program is the event's)."""
 
     __slots__ = ()
     KIND: ClassVar[str]
 
-    # `Any` here and in `movements`: an entry is a JSON array of the event's payload (what the
-    # transcoder writes and reads back), the one boundary where the fields have no static type.
-    def to_entry(self) -> list[Any]:
+    def to_entry(self) -> JsonEntry:
         return [self.KIND, *_ENTRY_FIELDS[type(self)](self)]
 
 
@@ -121,13 +125,13 @@ _TYPES: dict[str, type[Allocated] | type[Transferred] | type[Refused] | type[Acc
 }
 
 
-# The fields of an entry, in order, as its JSON array takes them (`Any`: the JSON boundary).
-_ENTRY_FIELDS: dict[type[_Entry], attrgetter[tuple[Any, ...]]] = {
+# The fields of an entry, in order, as its JSON array takes them.
+_ENTRY_FIELDS: dict[type[_Entry], attrgetter[tuple[object, ...]]] = {
     t: attrgetter(*(f.name for f in fields(t)[1:])) for t in _TYPES.values()
 }
 
 
-def movements(program_id: str, entries: list[list[Any]]) -> Iterator[Movement]:
+def movements(program_id: str, entries: list[JsonEntry]) -> Iterator[Movement]:
     """The typed movements of a page's entries, in order. JSON gives a piece and a finding back
     as arrays: they become their named tuples here, once, so a movement read from the log
     equals the one the live aggregate applied."""

@@ -8,7 +8,6 @@ atomic (docs/architecture.md). A batch's movements are recorded as one page even
 from __future__ import annotations
 
 from collections import deque
-from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -18,6 +17,7 @@ from coloring.domain.ids import natural_id
 from coloring.domain.movements import (
     Accepted,
     Allocated,
+    JsonEntry,
     MovedPiece,
     Movement,
     PaymentFinding,
@@ -54,7 +54,7 @@ class TaggedTenge(Aggregate):
 
         TOPIC = "coloring.TaggedTenge.PaymentsRecorded"
         program_id: str
-        entries: list[list[Any]]  # JSON arrays: `movements` reads them as typed movements
+        entries: list[JsonEntry]  # `movements` reads them as typed movements
 
         def apply(self, aggregate: TaggedTenge) -> None:
             aggregate._replay_page(self.entries)
@@ -271,7 +271,7 @@ class TaggedTenge(Aggregate):
         self._apply(m)
         self.__dict__.setdefault("_page", []).append(m)
 
-    def _replay_page(self, entries: list[list[Any]]) -> None:  # JSON arrays, as stored
+    def _replay_page(self, entries: list[JsonEntry]) -> None:
         if self.__dict__.get("_sealing") is entries:
             return
         for m in movements(self.program_id, entries):

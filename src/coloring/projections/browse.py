@@ -10,7 +10,7 @@ from typing import Any
 
 from coloring.persistence import RECORDS_TABLE
 from coloring.projections import queries
-from coloring.projections.db import Database
+from coloring.projections.db import Database, SqlValue
 from coloring.projections.runner import PROJECTION
 from coloring.projections.terms import Amendment, program_terms
 
@@ -149,9 +149,9 @@ class MovementFilter:
     outcome: str | None = None
     kind: str | None = None
 
-    def where(self, t: int) -> tuple[str, list[Any]]:
+    def where(self, t: int) -> tuple[str, list[SqlValue]]:
         where: list[str] = ["at_us <= ?"]
-        params: list[Any] = [t]
+        params: list[SqlValue] = [t]
         for column, value in (
             ("movement_id", self.movement_id),
             ("payer", self.payer),

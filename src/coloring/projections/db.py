@@ -12,6 +12,14 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+SqlValue = str | int | None
+"""A value of a read-model column or a query parameter: text, a 64-bit integer or NULL."""
+
+PendingRow = list[Any]
+"""A row of the page being folded, kept in memory so that the rest of the page can complete it
+in place (`row[10] += amount`) before it is inserted. `Any`: its columns are its table's
+(projections/schema.py), of every type by position, as an SQL row is."""
+
 COPY_FROM = 8
 """Rows from which a plain INSERT goes to PostgreSQL as one COPY: a page's rows then cross as
 one stream instead of one statement each (fewer rows: the statements are as quick)."""

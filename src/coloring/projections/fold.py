@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from fractions import Fraction
-from typing import Any
 
 from coloring.domain.acts import EarlyActs
 from coloring.domain.aggregates import Ledger, Participant, Program, final_roles
@@ -29,7 +28,7 @@ from coloring.domain.documents import (
 )
 from coloring.domain.registry import RegistryExtract, RegistryFact, facts
 from coloring.domain.tagged import TaggedTenge
-from coloring.projections.db import Cursor
+from coloring.projections.db import Cursor, PendingRow
 from coloring.projections.docrules import (
     PriceBook,
     Terms,
@@ -188,8 +187,8 @@ class Fold(MoneyFold):
         parent: str | None = None,
     ) -> None:
         self._dated(e.at_us)
-        # The `rm_documents` row (`Any`: the SQL boundary), kept so the page can complete it.
-        row: list[Any] = [
+        # The `rm_documents` row, kept so the page can complete it.
+        row: PendingRow = [
             e.document_id,
             kind,
             e.program_id,

@@ -8,13 +8,13 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any
 
 from coloring.domain.acts import EarlyActs
 from coloring.domain.documents import Contract
 from coloring.domain.movements import Accepted, Allocated, Refused, Transferred, movements
 from coloring.domain.tagged import TaggedTenge
 from coloring.domain.time import DAY_US
+from coloring.projections.db import PendingRow, SqlValue
 
 Act = Accepted | Contract.ActAccepted | EarlyActs.ActAccepted
 """An act of a page and the per-record events of older ledgers have the same fields (the
@@ -32,17 +32,19 @@ class MoneyFold:
     """Each program's idle limit for deliveries from now on (reference data, see `Fold`)."""
 
     def _reset(self) -> None:
-        # Rows for the database, per table: `Any` is the SQL boundary (each table its columns).
-        self.rows: dict[str, list[Sequence[Any]]] = defaultdict(list)
+        # Rows for the database, per table (each table its columns).
+        self.rows: dict[str, list[Sequence[SqlValue]]] = defaultdict(list)
         self.steps: list[tuple[str, str, int, int, int]] = []
+        # (allocation, column: 3 spent or 4 returned, units) of payments out of the queues.
+        self.allocation_moves: list[tuple[str, int, int]] = []
         self.allocations: dict[str, list[str | int]] = {}
         self.paid: dict[str, int] = defaultdict(int)
         self.accepted: dict[str, int] = defaultdict(int)
         self.departures: list[tuple[int, str, int]] = []
         # This page's delivery and document rows, still in memory: what the page adds to them
-        # goes into the row before it is inserted, not into an UPDATE after it (`Any`: SQL rows).
-        self.page_deliveries: dict[str, list[Any]] = {}
-        self.page_documents: dict[str, list[Any]] = {}
+        # goes into the row before it is inserted, not into an UPDATE after it.
+        self.page_deliveries: dict[str, PendingRow] = {}
+        self.page_documents: dict[str, PendingRow] = {}
         self.animals: set[str] = set()
         self.rejudged_purchases: set[str] = set()
         self.signed: set[str] = set()
@@ -67,8 +69,8 @@ class MoneyFold:
     ) -> None:
         self.steps.append((program_id, holder, at_us, seq, amount))
         limit = min(self.idle_days[program_id] * DAY_US, IDLE_LIMIT_CAP_US)
-        # The `rm_deliveries` row (`Any`: the SQL boundary), kept so the page can complete it.
-        row: list[Any] = [delivery_id, program_id, holder, amount, at_us, at_offset, limit, 0]
+        # The `rm_deliveries` row, kept so the page can complete it.
+        row: PendingRow = [delivery_id, program_id, holder, amount, at_us, at_offset, limit, 0]
         self.page_deliveries[delivery_id] = row
         self.rows["deliveries"].append(row)
 
@@ -175,7 +177,7 @@ class MoneyFold:
             for alloc, start, end, _ in e.pieces:
                 per_allocation[alloc] += end - start
             for alloc, units in per_allocation.items():
-                self.rows["allocation_moves"].append((alloc, column, units))
+                self.allocation_moves.append((alloc, column, units))
         for alloc, start, end, delivered_by in e.pieces:
             self._depart(end - start, delivered_by, e.at_us)
             self.rows["unit_moves"].append(

@@ -30,7 +30,7 @@ class InlineProjection:
         self.fold: Fold | None = None
         self.pages = 0
 
-    def __call__(self, raw: Any, events: Sequence[Any], ids: Sequence[int]) -> None:
+    def __call__(self, raw: Any, events: Sequence[object], ids: Sequence[int]) -> None:
         if not events or not ids:
             return
         if self.runner.db.postgres:

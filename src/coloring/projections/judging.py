@@ -11,7 +11,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TypeVar
 
 from coloring.domain.rules import Rule
 from coloring.projections.db import Cursor
@@ -48,7 +48,10 @@ class Judged:
     assets: set[str] = field(default_factory=set)
 
 
-def chunks(items: list[Any], size: int = 500) -> Iterable[list[Any]]:
+T = TypeVar("T")
+
+
+def chunks(items: list[T], size: int = 500) -> Iterable[list[T]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
 

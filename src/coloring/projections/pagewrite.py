@@ -88,7 +88,7 @@ def write_page(c: Cursor, fold: Fold) -> None:
         [(a, *v) for a, v in fold.allocations.items()],
     )
     moves: dict[tuple[str, int], int] = defaultdict(int)
-    for alloc, column, units in fold.rows["allocation_moves"]:
+    for alloc, column, units in fold.allocation_moves:
         moves[(alloc, column)] += units
     c.executemany(
         "UPDATE rm_allocations SET held = held - ?, spent = spent + ? WHERE allocation_id = ?",

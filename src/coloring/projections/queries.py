@@ -14,7 +14,7 @@ from typing import Any
 
 from coloring.domain.money import format_tiyn
 from coloring.domain.time import KZ_OFFSET_MINUTES, format_instant
-from coloring.projections.db import Database
+from coloring.projections.db import Database, SqlValue
 from coloring.projections.names import BadQueryError as BadQueryError
 from coloring.projections.names import NotFoundError as NotFoundError
 from coloring.projections.names import check_names, check_rules, unknown
@@ -110,7 +110,7 @@ def findings(
     if t is None:
         return []
     where: list[str] = ["known_us <= ?"]
-    params: list[Any] = [t]
+    params: list[SqlValue] = [t]
     if filters.rules:
         where.append(f"rule IN ({','.join('?' * len(filters.rules))})")
         params.extend(filters.rules)
@@ -127,7 +127,7 @@ def findings(
     return out
 
 
-def _stored(db: Database, where: list[str], params: list[Any]) -> list[Finding]:
+def _stored(db: Database, where: list[str], params: list[SqlValue]) -> list[Finding]:
     """The findings the fold stored (every rule but the time-based ones) that match `where`."""
     return [
         Finding(

@@ -72,7 +72,9 @@ class EventLog:
         # Sees each page's stored rows before they are decoded (the rebuild checks the chain).
         self.inspect: Callable[[list[tuple[Any, ...]]], None] | None = None
 
-    def page(self, start: int, limit: int, stop: int | None = None) -> list[tuple[int, str, Any]]:
+    def page(
+        self, start: int, limit: int, stop: int | None = None
+    ) -> list[tuple[int, str, object]]:
         rows = self.db.query(self.sql, (start, stop if stop is not None else 2**62, limit))
         if self.inspect is not None:
             self.inspect(rows)
@@ -105,7 +107,7 @@ class EventLog:
         return event
 
 
-def records_in(event: Any) -> int:
+def records_in(event: object) -> int:
     """How many records an event holds: the entries or rows of a page, else one."""
     entries = getattr(event, "entries", None) or getattr(event, "rows", None)
     return len(entries) if isinstance(entries, list) else 1
@@ -148,7 +150,7 @@ class ProjectionRunner:
         done = 0
         pages = 0
         fold: Fold | None = None
-        ahead: list[tuple[int, str, Any]] = []
+        ahead: list[tuple[int, str, object]] = []
         while max_pages is None or pages < max_pages:
             start = self.position() + 1
             page, ahead = self.records_page(start, page_size, ahead)
@@ -183,15 +185,15 @@ class ProjectionRunner:
         self,
         start: int,
         size: int,
-        ahead: list[tuple[int, str, Any]],
+        ahead: list[tuple[int, str, object]],
         stop: int | None = None,
-    ) -> tuple[list[tuple[int, str, Any]], list[tuple[int, str, Any]]]:
+    ) -> tuple[list[tuple[int, str, object]], list[tuple[int, str, object]]]:
         """The notifications from `start` that hold about `size` records (a page event holds
         many), and those read beyond them, kept for the next page. Reads are sized by the
         records per notification seen so far, so a log of large pages is not read whole."""
         if ahead and ahead[0][0] != start:
             ahead = []
-        page: list[tuple[int, str, Any]] = []
+        page: list[tuple[int, str, object]] = []
         weight = 0
         fetch = min(size, FIRST_READ)
         while True:

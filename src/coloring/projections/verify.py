@@ -45,10 +45,10 @@ class ScratchFold:
             # The scratch read models are compared whole, never queried by index.
             schema.drop_query_indexes(c)
         self.page_size = page_size
-        self.page: list[tuple[int, str, Any]] = []
+        self.page: list[tuple[int, str, object]] = []
         self.fold: Fold | None = None
 
-    def add(self, position: int, topic: str, event: Any) -> None:
+    def add(self, position: int, topic: str, event: object) -> None:
         self.page.append((position, topic, event))
         if len(self.page) >= self.page_size:
             self.flush()
