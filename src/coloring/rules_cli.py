@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from coloring.domain.rulebook import RuleSpec
 
 
 class RulesFormat(StrEnum):
@@ -68,8 +72,9 @@ def rules(
     out.print(table)
 
 
-def markdown_table() -> str:
-    """The rulebook as the Markdown table docs/architecture.md carries (a test keeps them equal)."""
+def markdown_table(book: Sequence[RuleSpec] | None = None) -> str:
+    """The rulebook (or `book`) as the Markdown table docs/architecture.md carries (a test
+    keeps them equal)."""
     from coloring.domain.rulebook import RULEBOOK
 
     lines = [
@@ -78,6 +83,6 @@ def markdown_table() -> str:
     ]
     lines += [
         f"| {s.code} | {s.stage} | {'yes' if s.enforceable else ''} | {s.subject} | {s.title} |"
-        for s in RULEBOOK
+        for s in (RULEBOOK if book is None else book)
     ]
     return "\n".join(lines) + "\n"

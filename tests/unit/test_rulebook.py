@@ -147,7 +147,7 @@ def night_facts(at_us: int, enforce: bool) -> PaymentFacts:
     )
 
 
-def test_a_rule_added_as_one_entry_and_one_check_is_judged_refused_and_classified() -> None:
+def test_a_rule_added_as_one_entry_and_a_check_is_judged_refused_classified_and_reported() -> None:
     book = (*RULEBOOK, NIGHT)
     checks = (*PAYMENT_CHECKS, (NIGHT.code, night_payment))
     enforceable = frozenset(s.code for s in book if s.enforceable)
@@ -164,6 +164,8 @@ def test_a_rule_added_as_one_entry_and_one_check_is_judged_refused_and_classifie
     noon = one_am + 11 * HOUR_US
     assert judge_payment(night_facts(noon, enforce=True), checks, enforceable).findings == []
     assert [s.code for s in book if s.category == Category.PAYMENT][-1] == "NIGHT_PAYMENT"
+    row = "| NIGHT_PAYMENT | payment | yes | transfer_id | Payment at night |\n"
+    assert markdown_table(book).endswith(row) and row not in markdown_table()
 
 
 def test_the_rule_table_in_the_architecture_doc_is_the_rulebooks() -> None:
