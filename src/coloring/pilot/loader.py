@@ -129,6 +129,11 @@ class _Plan:
         self.recorded = bytearray()
         self.late_animals: list[AnimalRecord] = []
         self.first_late: Sourced[Any] | None = None
+        # The undated records (participants, programs, prices) with their keys and occurrences,
+        # and whether the ledger was empty: what the second pass needs of the first.
+        self.undated: list[tuple[tuple[str, str], Sourced[Any]]] = []
+        self.undated_occurrences: list[int] = []
+        self.fresh = False
         self._occurrences: Counter[Any] = Counter()
         # Registry rows are counted only among the rows of one instant: their identity holds
         # the instant and a pass yields them in time order, so equal rows are neighbours. A
@@ -251,19 +256,31 @@ def load_folder(
         app.open_ledger(mode)  # raises LedgerModeError with the explanation
     store = app.store
     pilot = read_folder(read_from or folder, LedgerView(store))
+    plan = _checked_plan(store, pilot)
+    summary = LoadSummary(skipped=plan.skipped)
+    summary.mode = app.open_ledger(mode)
+    _record(app, folder, pilot, plan, summary, progress)
+    store.snapshot_units()
+    return summary
+
+
+def _checked_plan(store: LedgerStore, pilot: PilotFolder) -> _Plan:
+    """The first pass: what of the folder the ledger holds already, and every error that
+    forbids loading it (raised together as `LoadRefusedError`)."""
     plan = _Plan(store)
     undated_items = [*pilot.participants, *pilot.programs, *pilot.reference_prices]
-    undated_occurrences = [plan.occurrence(s.record) for s in undated_items]
-    undated = [
-        (_kind_key(s.record, n), s) for s, n in zip(undated_items, undated_occurrences, strict=True)
+    plan.undated_occurrences = [plan.occurrence(s.record) for s in undated_items]
+    plan.undated = [
+        (_kind_key(s.record, n), s)
+        for s, n in zip(undated_items, plan.undated_occurrences, strict=True)
     ]
-    plan.check_undated(undated)
+    plan.check_undated(plan.undated)
     extra = [(plan.key(s), s) for s in pilot.extra_animals]
     for (_, animal), known in zip(extra, plan.recorded_among(extra), strict=True):
         if not known:
             plan.late_animals.append(animal.record)
-    fresh = store.is_empty()
-    if not fresh:
+    plan.fresh = store.is_empty()
+    if not plan.fresh:
         plan.restart()
         plan.check_dated(pilot)
     if plan.first_late is not None:
@@ -280,16 +297,30 @@ def load_folder(
     plan.errors.extend(check_totals(store, pilot))
     if plan.errors:
         raise LoadRefusedError(sorted(plan.errors, key=lambda e: (e.file, e.line, e.column)))
+    return plan
 
-    summary = LoadSummary(skipped=plan.skipped)
-    summary.mode = app.open_ledger(mode)
-    undated_files = (
-        "participants.csv",
-        "programs.csv",
-        "reference_prices.csv",
-        "purchase_animals.csv",
-    )
-    total = len(undated) + sum(n for f, n in pilot.count().items() if f not in undated_files)
+
+_UNDATED_FILES = (
+    "participants.csv",
+    "programs.csv",
+    "reference_prices.csv",
+    "purchase_animals.csv",
+)
+
+
+def _record(
+    app: ColoringApplication,
+    folder: Path,
+    pilot: PilotFolder,
+    plan: _Plan,
+    summary: LoadSummary,
+    progress: Callable[[str, int, int], None] | None,
+) -> None:
+    """The second pass: apply what the ledger does not hold yet, in the spec's order, saved
+    every `BATCH` records."""
+    store = app.store
+    undated = plan.undated
+    total = len(undated) + sum(n for f, n in pilot.count().items() if f not in _UNDATED_FILES)
     done = 0
 
     def tick() -> None:
@@ -300,7 +331,7 @@ def load_folder(
 
     apply = _Applier(app, folder, summary)
     with store.batch():
-        for (key, item), n in zip(undated, undated_occurrences, strict=True):
+        for (key, item), n in zip(undated, plan.undated_occurrences, strict=True):
             if key not in plan.known_undated:
                 apply(item, n)
             tick()
@@ -310,6 +341,7 @@ def load_folder(
         plan.restart()
         occurrence = plan.occurrence
         recorded = plan.recorded
+        fresh = plan.fresh
         for i, item in enumerate(pilot.dated(release=True), start=1):
             n = occurrence(item.record) if type(item.record) is RegistryRecord else 0
             if fresh or not recorded[i - 1]:
@@ -321,8 +353,6 @@ def load_folder(
         if progress is not None:
             progress("recording", total, total)
     apply.count()
-    store.snapshot_units()
-    return summary
 
 
 @cache

@@ -46,9 +46,6 @@ LOOKBEHIND = 12 * DAY  # how far before its cycle a record may be dated (registr
 
 TREASURY = "KZ-TREASURY"
 
-MCI = 3_932 * TENGE
-LOAN_CAP = 2_500 * MCI
-
 # Programs: id, name, kind, route, max_idle_days, subsidy_cap_percent, retention_days,
 # price_tolerance_percent.
 LIVESTOCK = "AA-2025"
