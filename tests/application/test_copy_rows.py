@@ -3,12 +3,13 @@ on PostgreSQL they go as one COPY, on SQLite as an executemany, and read back th
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from coloring.application import ColoringApplication
-from coloring.projections.db import COPY_FROM, plain_insert
+from coloring.projections.db import COPY_FROM, Database, plain_insert
 from coloring.projections.judging import FINDING_INSERT
 from coloring.projections.runner import ProjectionRunner
 from pilot.builders import run
@@ -16,13 +17,23 @@ from pilot.builders import run
 AWKWARD = ["plain", "tab\there", "new\nline", "back\\slash", "unit\x1fsep", "Ә кириллица", "", None]
 
 
-def drop_scratch_table(app: ColoringApplication) -> None:
-    """Leave the database as the test found it, then close the ledger."""
+@pytest.fixture
+def scratch(db_url: str) -> Iterator[Database]:
+    """The ledger's database with a table `copied (n BIGINT PRIMARY KEY)` to add rows to;
+    afterwards the database is left as the test found it and the ledger closed."""
+    app = ColoringApplication(db_url)
+    db = ProjectionRunner(app.store).db
     try:
-        with ProjectionRunner(app.store).db.transaction() as c:
+        with db.transaction() as c:
             c.execute("DROP TABLE IF EXISTS copied")
+            c.execute("CREATE TABLE copied (n BIGINT PRIMARY KEY)")
+        yield db
     finally:
-        app.close()
+        try:
+            with db.transaction() as c:
+                c.execute("DROP TABLE IF EXISTS copied")
+        finally:
+            app.close()
 
 
 def test_only_inserts_that_just_add_rows_are_copied() -> None:
@@ -35,53 +46,32 @@ def test_only_inserts_that_just_add_rows_are_copied() -> None:
 
 
 @pytest.mark.parametrize("count", [1, COPY_FROM, 3 * COPY_FROM])
-def test_rows_added_in_bulk_read_back_exactly(db_url: str, count: int) -> None:
-    app = ColoringApplication(db_url)
-    try:
-        db = ProjectionRunner(app.store).db
-        rows = [(n, AWKWARD[n % len(AWKWARD)], 2**62 + n if n % 2 else None) for n in range(count)]
-        with db.transaction() as c:
-            c.execute("DROP TABLE IF EXISTS copied")
-            c.execute("CREATE TABLE copied (n BIGINT PRIMARY KEY, text TEXT, big BIGINT)")
-            c.executemany("INSERT INTO copied VALUES (?, ?, ?)", rows)
-        assert db.query("SELECT n, text, big FROM copied ORDER BY n") == rows
-    finally:
-        drop_scratch_table(app)
+def test_rows_added_in_bulk_read_back_exactly(scratch: Database, count: int) -> None:
+    rows = [(n, AWKWARD[n % len(AWKWARD)], 2**62 + n if n % 2 else None) for n in range(count)]
+    with scratch.transaction() as c:
+        c.execute("ALTER TABLE copied ADD COLUMN text TEXT")
+        c.execute("ALTER TABLE copied ADD COLUMN big BIGINT")
+        c.executemany("INSERT INTO copied VALUES (?, ?, ?)", rows)
+    assert scratch.query("SELECT n, text, big FROM copied ORDER BY n") == rows
 
 
-def test_a_duplicate_in_a_bulk_insert_adds_nothing(db_url: str) -> None:
-    app = ColoringApplication(db_url)
-    try:
-        db = ProjectionRunner(app.store).db
-        with db.transaction() as c:
-            c.execute("DROP TABLE IF EXISTS copied")
-            c.execute("CREATE TABLE copied (n BIGINT PRIMARY KEY)")
-        rows = [(n % (2 * COPY_FROM),) for n in range(3 * COPY_FROM)]
-        with pytest.raises(Exception, match=r"(?i)unique|duplicate"), db.transaction() as c:
-            c.executemany("INSERT INTO copied VALUES (?)", rows)
-        assert db.query("SELECT COUNT(*) FROM copied") == [(0,)]
-    finally:
-        drop_scratch_table(app)
+def test_a_duplicate_in_a_bulk_insert_adds_nothing(scratch: Database) -> None:
+    rows = [(n % (2 * COPY_FROM),) for n in range(3 * COPY_FROM)]
+    with pytest.raises(Exception, match=r"(?i)unique|duplicate"), scratch.transaction() as c:
+        c.executemany("INSERT INTO copied VALUES (?)", rows)
+    assert scratch.query("SELECT COUNT(*) FROM copied") == [(0,)]
 
 
-def test_rows_added_in_bulk_inside_a_pipeline_are_inserted_instead(db_url: str) -> None:
-    app = ColoringApplication(db_url)
-    try:
-        db = ProjectionRunner(app.store).db
-        with db.transaction() as c:
-            c.execute("DROP TABLE IF EXISTS copied")
-            c.execute("CREATE TABLE copied (n BIGINT PRIMARY KEY)")
-        rows = [(n,) for n in range(3 * COPY_FROM)]
-        with db.transaction() as c:
-            raw = c._raw
-            if c.postgres:
-                with raw.connection.pipeline():
-                    c.executemany("INSERT INTO copied VALUES (?)", rows)
-            else:
+def test_rows_added_in_bulk_inside_a_pipeline_are_inserted_instead(scratch: Database) -> None:
+    rows = [(n,) for n in range(3 * COPY_FROM)]
+    with scratch.transaction() as c:
+        raw = c._raw
+        if c.postgres:
+            with raw.connection.pipeline():
                 c.executemany("INSERT INTO copied VALUES (?)", rows)
-        assert db.query("SELECT n FROM copied ORDER BY n") == rows
-    finally:
-        drop_scratch_table(app)
+        else:
+            c.executemany("INSERT INTO copied VALUES (?)", rows)
+    assert scratch.query("SELECT n FROM copied ORDER BY n") == rows
 
 
 def test_a_folder_loads_into_postgresql_as_into_sqlite(tmp_path: Path, db_url: str) -> None:
