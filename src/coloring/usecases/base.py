@@ -3,6 +3,8 @@ mode, the look-ups of parties, programs and a program's units, and the check of 
 
 from __future__ import annotations
 
+from eventsourcing.domain import Aggregate
+
 from coloring.domain.aggregates import Ledger, Participant, Program, TaggedTenge
 from coloring.domain.documents import Document
 from coloring.domain.errors import DuplicateRecordError, InvalidAmountError, UnknownRecordError
@@ -24,6 +26,11 @@ class UseCase:
             ledger = self.store.get(Ledger.create_id())
             self.store._mode = ledger.mode if isinstance(ledger, Ledger) else None
         return self.store._mode
+
+    def _changed(self, aggregate: Aggregate) -> None:
+        """The aggregate changed: saved with the batch, or at once outside one."""
+        self.store._touch(aggregate)
+        self.store._done()
 
     def _participant(self, participant_id: str) -> Participant:
         p = self.store.get(Participant.create_id(participant_id))

@@ -37,7 +37,7 @@ class Documents(UseCase):
         require_positive(r.amount)
         self._new_document(r.loan_id, r.program_id, (r.lender, r.borrower))
         seq = self.store._next_seq("document", r.loan_id, r, r.at, source)
-        self.store._touch(
+        self._changed(
             Loan(
                 document_id=r.loan_id,
                 program_id=r.program_id,
@@ -49,7 +49,6 @@ class Documents(UseCase):
                 seq=seq,
             )
         )
-        self.store._done()
 
     def contract_purchase(self, r: PurchaseRecord, source: str = "api") -> None:
         require_positive(*(a.price for a in r.animals))
@@ -57,7 +56,7 @@ class Documents(UseCase):
         seq = self.store._next_seq("document", r.purchase_id, r, r.at, source)
         for animal in r.animals:
             self._index_animal(animal, seq, source)
-        self.store._touch(
+        self._changed(
             Purchase(
                 document_id=r.purchase_id,
                 program_id=r.program_id,
@@ -69,7 +68,6 @@ class Documents(UseCase):
                 seq=seq,
             )
         )
-        self.store._done()
 
     def add_animals(self, animals: Sequence[AnimalRecord], source: str = "api") -> None:
         """Animals of a purchase recorded earlier (purchase_animals.csv is undated)."""
@@ -94,7 +92,7 @@ class Documents(UseCase):
         require_positive(r.amount, r.asset_value)
         self._new_document(r.subsidy_id, r.program_id, (r.applicant, r.supplier))
         seq = self.store._next_seq("document", r.subsidy_id, r, r.at, source)
-        self.store._touch(
+        self._changed(
             Subsidy(
                 document_id=r.subsidy_id,
                 program_id=r.program_id,
@@ -109,7 +107,6 @@ class Documents(UseCase):
                 seq=seq,
             )
         )
-        self.store._done()
 
     def sign_contract(self, r: ContractRecord, source: str = "api") -> None:
         require_positive(r.value)
@@ -117,7 +114,7 @@ class Documents(UseCase):
         # before it at one instant), and the reader has checked that the parent exists.
         self._new_document(r.contract_id, r.program_id, (r.customer, r.contractor))
         seq = self.store._next_seq("document", r.contract_id, r, r.at, source)
-        self.store._touch(
+        self._changed(
             Contract(
                 document_id=r.contract_id,
                 program_id=r.program_id,
@@ -130,7 +127,6 @@ class Documents(UseCase):
                 seq=seq,
             )
         )
-        self.store._done()
 
     def accept_act(self, r: ActRecord, source: str = "api") -> None:
         """Record an accepted act, in the page of the contract's program. An act dated before its
@@ -145,8 +141,7 @@ class Documents(UseCase):
             # Recorded in the program's page with the payments it allows.
             tagged = self._tagged(found.program_id, seq)
             tagged.accept_act(r.act_id, r.contract_id, r.amount, r.at.us, r.at.offset_minutes, seq)
-            self.store._touch(tagged)
-            self.store._done()
+            self._changed(tagged)
             return
         early = self.store.get(EarlyActs.create_id(r.contract_id))
         contract = early if isinstance(early, EarlyActs) else EarlyActs(r.contract_id)
@@ -157,8 +152,7 @@ class Documents(UseCase):
             at_offset=r.at.offset_minutes,
             seq=seq,
         )
-        self.store._touch(contract)
-        self.store._done()
+        self._changed(contract)
 
     def record_registry_fact(
         self, r: RegistryRecord, occurrence: int = 0, source: str = "api"

@@ -53,8 +53,7 @@ class Money(UseCase):
             outcome=_outcome(recipient.role, program),
             seq=seq,
         )
-        self.store._touch(tagged)
-        self.store._done()
+        self._changed(tagged)
 
     def pay(self, r: TransferRecord, source: str = "api") -> PaymentResult:
         """Judge and apply (or refuse) one payment; returns what happened."""
@@ -105,8 +104,7 @@ class Money(UseCase):
             tagged.refuse(**common)
         else:
             tagged.transfer(**common, settles=verdict.settles, outcome=verdict.outcome)
-        self.store._touch(tagged)
-        self.store._done()
+        self._changed(tagged)
         return PaymentResult(
             r.transfer_id,
             not verdict.refused,

@@ -39,7 +39,7 @@ class Registration(UseCase):
 
     def register_participant(self, r: ParticipantRecord, source: str = "api") -> None:
         seq = self.store._next_seq("participant", r.participant_id, r, None, source)
-        self.store._touch(
+        self._changed(
             Participant(
                 participant_id=r.participant_id,
                 name=r.name,
@@ -49,11 +49,10 @@ class Registration(UseCase):
                 seq=seq,
             )
         )
-        self.store._done()
 
     def register_program(self, r: ProgramRecord, source: str = "api") -> None:
         seq = self.store._next_seq("program", r.program_id, r, None, source)
-        self.store._touch(
+        self._changed(
             Program(
                 program_id=r.program_id,
                 name=r.name,
@@ -70,7 +69,6 @@ class Registration(UseCase):
                 seq=seq,
             )
         )
-        self.store._done()
 
     def amend_program(self, a: TermsAmendment, source: str = "api") -> int:
         """Change a program's expiry and/or idle limit from `a.at` on; returns the amendment's
@@ -105,8 +103,7 @@ class Registration(UseCase):
             reason=a.reason,
             seq=seq,
         )
-        self.store._touch(program)
-        self.store._done()
+        self._changed(program)
         return number
 
     def quote_price(
@@ -125,5 +122,4 @@ class Registration(UseCase):
             valid_from_offset=r.valid_from.offset_minutes,
             seq=seq,
         )
-        self.store._touch(price_list)
-        self.store._done()
+        self._changed(price_list)
