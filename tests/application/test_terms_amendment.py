@@ -24,57 +24,57 @@ def operator_funded(root: Path) -> Folder:
     return Folder(root).allocations(("AL1", "AA", "T", "OP", "1000", "2025-01-01T10:00"))
 
 
+def funded_ledger(tmp_path: Path) -> str:
+    """A ledger holding `operator_funded` (the folder `first`); returns its URL."""
+    first = operator_funded(tmp_path / "first").write()
+    db = db_for(first)
+    load(first, db=db)
+    return db
+
+
+def story(tmp_path: Path, amendment: tuple[str, ...], *transfers: tuple[str, ...]) -> str:
+    """A funded ledger amended (`coloring amend AA` arguments), then loaded with a later
+    folder of `transfers` (`later`); returns its URL."""
+    db = funded_ledger(tmp_path)
+    amend(db, *amendment)
+    load(Folder(tmp_path / "later").transfers(*transfers).write(), db=db)
+    return db
+
+
 def test_a_payment_after_the_registered_expiry_but_within_an_extension_is_not_late(
     tmp_path: Path,
 ) -> None:
-    first = operator_funded(tmp_path / "first").write()
-    later = (
-        Folder(tmp_path / "later")
-        .transfers(("M1", "2026-01-10", "AA", "OP", "B", "500", ""))
-        .write()
+    db = story(
+        tmp_path,
+        ("--at", "2025-06-01", "--expires-at", "2026-06-30", "--reason", "order 17"),
+        ("M1", "2026-01-10", "AA", "OP", "B", "500", ""),
     )
-    db = db_for(first)
-    load(first, db=db)
-    amend(db, "--at", "2025-06-01", "--expires-at", "2026-06-30", "--reason", "order 17")
-    load(later, db=db)
     assert [f["rule"] for f in findings(None, "--rule", "SPENT_AFTER_EXPIRY", db=db)] == []
 
     unamended = f"sqlite:///{tmp_path / 'unamended.db'}"
-    load(first, db=unamended)
-    load(later, db=unamended)
+    load(tmp_path / "first", db=unamended)
+    load(tmp_path / "later", db=unamended)
     assert brief(findings(None, "--rule", "SPENT_AFTER_EXPIRY", db=unamended)) == [
         ("SPENT_AFTER_EXPIRY", "M1", "AA", "500.00", "2026-01-10T00:00:00+05:00", "open")
     ]
 
 
 def test_a_shortened_expiry_makes_later_payments_late(tmp_path: Path) -> None:
-    first = operator_funded(tmp_path / "first").write()
-    later = (
-        Folder(tmp_path / "later")
-        .transfers(("M1", "2025-06-02", "AA", "OP", "B", "500", ""))
-        .write()
+    db = story(
+        tmp_path,
+        ("--at", "2025-05-01", "--expires-at", "2025-06-01", "--reason", "program closed"),
+        ("M1", "2025-06-02", "AA", "OP", "B", "500", ""),
     )
-    db = db_for(first)
-    load(first, db=db)
-    amend(db, "--at", "2025-05-01", "--expires-at", "2025-06-01", "--reason", "program closed")
-    load(later, db=db)
     assert [f["subject"] for f in findings(None, "--rule", "SPENT_AFTER_EXPIRY", db=db)] == ["M1"]
 
 
 def test_each_delivery_keeps_the_idle_limit_it_arrived_under(tmp_path: Path) -> None:
-    first = operator_funded(tmp_path / "first").write()
-    later = (
-        Folder(tmp_path / "later")
-        .transfers(
-            ("M1", "2025-01-03T10:00", "AA", "OP", "B", "400", ""),
-            ("M2", "2025-01-20T10:00", "AA", "OP", "B", "600", ""),
-        )
-        .write()
+    db = story(
+        tmp_path,
+        ("--at", "2025-01-02", "--max-idle-days", "5", "--reason", "faster payouts"),
+        ("M1", "2025-01-03T10:00", "AA", "OP", "B", "400", ""),
+        ("M2", "2025-01-20T10:00", "AA", "OP", "B", "600", ""),
     )
-    db = db_for(first)
-    load(first, db=db)
-    amend(db, "--at", "2025-01-02", "--max-idle-days", "5", "--reason", "faster payouts")
-    load(later, db=db)
     # AL1 arrived under 30 days and left in 19; M1 arrived under 5 and stayed 17.
     assert brief(findings(None, "--rule", "IDLE_FUNDS", db=db)) == [
         ("IDLE_FUNDS", "M1", "AA", "400.00", "2025-01-08T10:00:00+05:00", "open")
@@ -85,16 +85,11 @@ def test_each_delivery_keeps_the_idle_limit_it_arrived_under(tmp_path: Path) -> 
 def test_unreturned_money_is_judged_against_the_expiry_in_force_at_the_evaluation_instant(
     tmp_path: Path,
 ) -> None:
-    first = operator_funded(tmp_path / "first").write()
-    later = (
-        Folder(tmp_path / "later")
-        .transfers(("M1", "2026-01-15", "AA", "OP", "B", "100", ""))
-        .write()
+    db = story(
+        tmp_path,
+        ("--at", "2025-12-01", "--expires-at", "2026-03-31", "--reason", "order 17"),
+        ("M1", "2026-01-15", "AA", "OP", "B", "100", ""),
     )
-    db = db_for(first)
-    load(first, db=db)
-    amend(db, "--at", "2025-12-01", "--expires-at", "2026-03-31", "--reason", "order 17")
-    load(later, db=db)
     assert findings(None, "--rule", "UNRETURNED_AFTER_EXPIRY", db=db) == []
     late = findings(None, "--rule", "UNRETURNED_AFTER_EXPIRY", "--as-of", "2026-04-01", db=db)
     assert [(f["subject"], f["amount"], f["at"]) for f in late] == [
@@ -111,9 +106,7 @@ def test_unreturned_money_is_judged_against_the_expiry_in_force_at_the_evaluatio
 def test_the_history_of_terms_shows_every_amendment_known_at_the_instant(
     tmp_path: Path,
 ) -> None:
-    first = operator_funded(tmp_path / "first").write()
-    db = db_for(first)
-    load(first, db=db)
+    db = funded_ledger(tmp_path)
     amend(db, "--at", "2025-02-01", "--max-idle-days", "10", "--reason", "first")
     amend(db, "--at", "2025-03-01", "--expires-at", "2026-01-31", "--reason", "second")
 
@@ -144,9 +137,7 @@ def test_the_history_of_terms_shows_every_amendment_known_at_the_instant(
 
 
 def test_a_refused_amendment_says_why_and_records_nothing(tmp_path: Path) -> None:
-    first = operator_funded(tmp_path / "first").write()
-    db = db_for(first)
-    load(first, db=db)
+    db = funded_ledger(tmp_path)
     events = count_rows(db, "stored_events")
     cases = [
         (("--at", "2025-02-01", "--reason", "nothing"), 2, "changes expires_at, max_idle_days"),
