@@ -43,11 +43,11 @@ class InlineProjection:
             return
         if self.fold is None:
             if before == 0 and not c.postgres:
-                # The ledger's first batch: its read models are empty, so the indexes only
-                # queries read can go until the load's closing catch-up creates them
-                # (`ProjectionRunner.complete_indexes`), built once from sorted keys. Not on
-                # PostgreSQL, where loads of different programs may run side by side.
-                schema.drop_query_indexes(c)
+                # The ledger's first batch: its read models are empty, so it can be a bulk
+                # fold (`schema.start_bulk`), completed by the load's closing catch-up
+                # (`ProjectionRunner.complete`). Not on PostgreSQL, where loads of different
+                # programs may run side by side.
+                schema.start_bulk(c)
             self.fold = Fold(c)
         fold = self.fold
         for n, e in zip(ids, events, strict=True):

@@ -147,16 +147,19 @@ class ProjectionRunner:
             pages += 1
             if progress is not None:
                 progress(len(page))
-        self.complete_indexes()
+        self.complete()
         return done
 
-    def complete_indexes(self) -> None:
-        """Create the indexes a bulk fold went without (a rebuild, a load into an empty
-        ledger), once its pages are written: one sorted build instead of a row at a time."""
+    def complete(self) -> None:
+        """Finish a bulk fold (a rebuild, a load into an empty ledger) once its pages are
+        written: its balance steps and document findings (`Fold.finish`), then the indexes it
+        went without, one sorted build each instead of a row at a time."""
         with self.db.transaction(commit=False) as c:
             if schema.is_complete(c):
                 return
         with self.db.transaction() as c:
+            if schema.in_bulk(c):
+                Fold(c).finish(c)
             schema.create_indexes(c)
 
     def records_page(
@@ -187,10 +190,9 @@ class ProjectionRunner:
             fetch = max(1, min(size, (size - weight) * len(page) // weight + 1))
 
     def rebuild(self, page_size: int = DEFAULT_PAGE) -> int:
-        """Drop every read model and replay the whole log, without the indexes only queries
-        read: `run` creates them once at the end (an interrupted rebuild gets them back from the
-        next run, or from `schema.create` when the ledger is next opened)."""
+        """Drop every read model and replay the whole log as a bulk fold (`schema.start_bulk`):
+        `run` completes it at the end, or the next run if this one is interrupted."""
         with self.db.transaction() as c:
-            schema.drop_query_indexes(c)
             schema.clear(c)
+            schema.start_bulk(c)
         return self.run(page_size=page_size)
