@@ -283,3 +283,6 @@ class Fold(MoneyFold):
         c.execute(schema.BACKFILL_BALANCE_STEPS)
         judge_all(c, self.terms, self.regions, self.book)
         schema.end_bulk(c)
+        self.bulk = False
+        # Every document is judged now: this fold no longer knows which findings exist.
+        self.judged = None

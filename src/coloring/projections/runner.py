@@ -137,6 +137,7 @@ class ProjectionRunner:
         returns how many notifications were processed."""
         done = 0
         pages = 0
+        latest = int(self.app.recorder.max_notification_id() or 0)
         fold: Fold | None = None
         ahead: list[tuple[Any, ...]] = []
         while max_pages is None or pages < max_pages:
@@ -153,6 +154,11 @@ class ProjectionRunner:
                     fold.apply(event, n)
                 fold.write(c)
                 schema.set_position(c, self.name, page[-1][0])
+                if fold.bulk and not ahead and page[-1][0] >= latest:
+                    # A bulk fold's last page: completed in the same transaction, so read
+                    # models at this position are final whenever a reader sees it (a server
+                    # keeps what it read per position).
+                    fold.finish(c)
             done += len(page)
             pages += 1
             if progress is not None:
@@ -161,9 +167,10 @@ class ProjectionRunner:
         return done
 
     def complete(self) -> None:
-        """Finish a bulk fold (a rebuild, a load into an empty ledger) once its pages are
-        written: its balance steps and document findings (`Fold.finish`), then the indexes it
-        went without, one sorted build each instead of a row at a time."""
+        """Create the indexes a fold from nothing went without (a rebuild, a load into an empty
+        ledger), once its pages are written, one sorted build each instead of a row at a time;
+        and finish a bulk fold whose last page did not (`Fold.finish`: a log with no events, a
+        run stopped at `max_pages`)."""
         with self.db.transaction(commit=False) as c:
             if schema.is_complete(c):
                 return
@@ -200,7 +207,7 @@ class ProjectionRunner:
 
     def rebuild(self, page_size: int = REBUILD_PAGE) -> int:
         """Drop every read model and replay the whole log as a bulk fold (`schema.start_bulk`):
-        `run` completes it at the end, or the next run if this one is interrupted."""
+        its last page completes it, in this run or the next if this one is interrupted."""
         with self.db.transaction() as c:
             schema.clear(c)
             schema.start_bulk(c)
