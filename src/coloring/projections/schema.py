@@ -141,9 +141,9 @@ BACKFILL_BALANCE_STEPS = (
 )
 
 BULK = "bulk_fold"
-"""The `rm_meta` key present while a bulk fold (a rebuild, a ledger's first load) is under way:
-its pages write neither balance steps nor document findings, which are derived once for the
-whole record when it ends (`ProjectionRunner.complete`). Kept in the read models, so a bulk fold
+"""The `rm_meta` key present while a bulk fold (a rebuild) is under way: its pages write neither
+balance steps nor document findings, which are derived once for the whole record in the
+transaction of its last page (`Fold.finish`). Kept in the read models, so a bulk fold
 interrupted between pages is completed by the next catch-up, whichever process runs it."""
 
 # Tables rebuilt by a replay; the position table says how far the replay got.
