@@ -132,3 +132,48 @@ def run_interrupted(
             runner.run(page_size=page_size, max_pages=max_pages)
         except Crash:
             assert runner.position() >= before
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    page_size=st.integers(min_value=1, max_value=60),
+    crash_in_page=st.integers(min_value=1, max_value=3),
+    fresh=st.booleans(),
+)
+def test_a_rebuild_cut_short_is_completed_by_the_next_catch_up(
+    copies: Iterator[str],
+    rebuilt: dict[str, Any],
+    page_size: int,
+    crash_in_page: int,
+    fresh: bool,
+) -> None:
+    """A rebuild is a bulk fold (balance steps and document findings derived at its end): one
+    that stops between pages leaves its marker, so readers do not take its read models as
+    current, and the next catch-up, by any runner, completes them."""
+    app = ColoringApplication(next(copies))
+    try:
+        runner = ProjectionRunner(app.store)
+        runner.run()
+        write = Fold.write
+        pages = itertools.count(1)
+
+        def failing_write(self: Fold, c: Any) -> None:
+            write(self, c)
+            if next(pages) == crash_in_page:
+                raise Crash
+
+        with mock.patch.object(Fold, "write", failing_write):
+            try:
+                runner.rebuild(page_size=page_size)
+            except Crash:
+                with runner.db.transaction(commit=False) as c:
+                    assert schema.in_bulk(c)
+                    assert not schema.is_complete(c)
+        if fresh:
+            runner = ProjectionRunner(app.store)
+        runner.run(page_size=page_size)
+        with runner.db.transaction(commit=False) as c:
+            assert schema.is_complete(c)
+        assert snapshot(runner) == rebuilt
+    finally:
+        app.close()

@@ -28,13 +28,14 @@ from coloring.domain.documents import (
 )
 from coloring.domain.registry import RegistryExtract, RegistryFact, facts
 from coloring.domain.tagged import TaggedTenge
+from coloring.projections import schema
 from coloring.projections.db import Cursor, PendingRow
 from coloring.projections.docrules import (
     PriceBook,
     Terms,
 )
 from coloring.projections.foldmoney import MoneyFold
-from coloring.projections.judging import Judged
+from coloring.projections.judging import Judged, judge_all
 from coloring.projections.pagewrite import write_page
 
 Fact = RegistryFact | Animal.FactRecorded
@@ -70,6 +71,7 @@ class Fold(MoneyFold):
         # fold judges can have findings to replace.
         empty = not c.query("SELECT 1 FROM rm_findings LIMIT 1")
         self.judged = Judged() if empty else None
+        self.bulk = schema.in_bulk(c)
         self.balances: dict[tuple[str, str], int] = {}
         self._reset()
 
@@ -264,5 +266,22 @@ class Fold(MoneyFold):
 
     def write(self, c: Cursor) -> None:
         """Send the buffered page to the database (inside the caller's transaction)."""
+        if self.bulk and not schema.in_bulk(c):
+            # Another run finished the bulk fold: every document is judged now, so this fold
+            # no longer knows which findings exist.
+            self.bulk = False
+            self.judged = None
         write_page(c, self)
         self._reset()
+
+    def finish(self, c: Cursor) -> None:
+        """End a bulk fold: each holder's balance after every movement, summed in one window
+        query over the movements, and every purchased animal and subsidised asset judged
+        once, instead of page by page (the same rows: the steps are in the movements' order,
+        and a document's findings depend on the whole record only)."""
+        c.execute(schema.BACKFILL_BALANCE_STEPS)
+        judge_all(c, self.terms, self.regions, self.book)
+        schema.end_bulk(c)
+        self.bulk = False
+        # Every document is judged now: this fold no longer knows which findings exist.
+        self.judged = None

@@ -45,8 +45,10 @@ class InlineProjection:
             if before == 0 and not c.postgres:
                 # The ledger's first batch: its read models are empty, so the indexes only
                 # queries read can go until the load's closing catch-up creates them
-                # (`ProjectionRunner.complete_indexes`), built once from sorted keys. Not on
-                # PostgreSQL, where loads of different programs may run side by side.
+                # (`ProjectionRunner.complete`), built once from sorted keys. Not on
+                # PostgreSQL, where loads of different programs may run side by side. (Not a
+                # bulk fold: readers during a load see each batch's findings, and at 20k the
+                # judging a bulk fold saves per batch is paid back at its end.)
                 schema.drop_query_indexes(c)
             self.fold = Fold(c)
         fold = self.fold

@@ -39,6 +39,17 @@ FINDING_INSERT = (
 )
 
 
+ANIMALS_IN_PURCHASES = (
+    "SELECT pa.purchase_id, pa.animal_id, pa.species, pa.price, d.at_us, d.at_offset, "
+    "d.seq, d.program_id, d.party, d.payee FROM rm_purchase_animals pa "
+    "JOIN rm_documents d ON d.document_id = pa.purchase_id WHERE "
+)
+SUBSIDIES = (
+    "SELECT subsidy_id, program_id, applicant, supplier, asset_id, asset_kind, asset_value, "
+    "amount, at_us, at_offset, seq FROM rm_subsidies "
+)
+
+
 @dataclass
 class Judged:
     """The animals and assets a fold that began with no findings has judged (their findings
@@ -87,61 +98,106 @@ def judge_documents(
             )
         )
     for chunk in chunks(sorted(animals)):
-        marks = ",".join("?" * len(chunk))
         pairs: dict[str, list[AnimalInPurchase]] = defaultdict(list)
         for row in c.query(
-            "SELECT pa.purchase_id, pa.animal_id, pa.species, pa.price, d.at_us, d.at_offset, "
-            "d.seq, d.program_id, d.party, d.payee FROM rm_purchase_animals pa "
-            "JOIN rm_documents d ON d.document_id = pa.purchase_id "
-            f"WHERE pa.animal_id IN ({marks})",
-            chunk,
+            ANIMALS_IN_PURCHASES + f"pa.animal_id IN ({','.join('?' * len(chunk))})", chunk
         ):
             pairs[row[1]].append(AnimalInPurchase(*row))
-        # Only animals in a purchase have rules to break: the registry rows of the others
-        # (most of a region's herd) are not read.
-        bought = sorted(pairs)
-        history: dict[str, list[RegistryFact]] = defaultdict(list)
-        if bought:
-            for animal_id, seq, at_us, event, owner in c.query(
-                "SELECT animal_id, seq, at_us, event, owner FROM rm_registry "
-                f"WHERE animal_id IN ({','.join('?' * len(bought))})",
-                bought,
-            ):
-                history[animal_id].append(RegistryFact(seq, at_us, event, owner))
-        found: list[DocFinding] = []
-        for animal_id, in_purchases in pairs.items():
-            found.extend(animal_findings(in_purchases, history[animal_id], terms, regions, book))
-        subjects = [
-            f"{a.purchase_id}/{a.animal_id}"
-            for animal_id, ps in pairs.items()
-            if judged is None or animal_id in judged.animals
-            for a in ps
-        ]
-        if judged is not None:
-            judged.animals.update(pairs)
-        replace_findings(c, ANIMAL_RULES, subjects, found)
+        _judge_animals(c, pairs, terms, regions, book, judged)
     for chunk in chunks(sorted(assets)):
-        marks = ",".join("?" * len(chunk))
         by_asset: dict[str, list[SubsidyDoc]] = defaultdict(list)
-        for row in c.query(
-            "SELECT subsidy_id, program_id, applicant, supplier, asset_id, asset_kind, "
-            "asset_value, amount, at_us, at_offset, seq FROM rm_subsidies "
-            f"WHERE asset_id IN ({marks})",
-            chunk,
-        ):
+        for row in c.query(SUBSIDIES + f"WHERE asset_id IN ({','.join('?' * len(chunk))})", chunk):
             by_asset[row[4]].append(SubsidyDoc(*row))
-        found = []
-        for subsidies in by_asset.values():
-            found.extend(subsidy_findings(subsidies, terms, regions, book))
-        subjects = [
-            s.subsidy_id
-            for asset_id, ss in by_asset.items()
-            if judged is None or asset_id in judged.assets
-            for s in ss
-        ]
-        if judged is not None:
-            judged.assets.update(by_asset)
-        replace_findings(c, SUBSIDY_RULES, subjects, found)
+        _judge_assets(c, by_asset, terms, regions, book, judged)
+
+
+def judge_all(
+    c: Cursor,
+    terms: dict[str, Terms],
+    regions: dict[str, str | None],
+    book: PriceBook,
+    size: int = 5000,
+) -> None:
+    """Judge every purchased animal and every subsidised asset once, at the end of a bulk fold
+    (its pages judged none, so no finding of these rules exists yet): ranges of animal ids in
+    the order of their index, instead of the ids each page touched (most of which a later page
+    touches again, or are in no purchase at all)."""
+    last = ""
+    while True:
+        ids = c.query(
+            "SELECT DISTINCT animal_id FROM rm_purchase_animals WHERE animal_id > ? "
+            "ORDER BY animal_id LIMIT ?",
+            (last, size),
+        )
+        if not ids:
+            break
+        first, last = ids[0][0], ids[-1][0]
+        pairs: dict[str, list[AnimalInPurchase]] = defaultdict(list)
+        for row in c.query(ANIMALS_IN_PURCHASES + "pa.animal_id BETWEEN ? AND ?", (first, last)):
+            pairs[row[1]].append(AnimalInPurchase(*row))
+        # A fresh `Judged`: nothing judged yet, so no finding to delete.
+        _judge_animals(c, pairs, terms, regions, book, Judged())
+    by_asset: dict[str, list[SubsidyDoc]] = defaultdict(list)
+    for row in c.query(SUBSIDIES + "ORDER BY asset_id"):
+        by_asset[row[4]].append(SubsidyDoc(*row))
+    _judge_assets(c, by_asset, terms, regions, book, Judged())
+
+
+def _judge_animals(
+    c: Cursor,
+    pairs: dict[str, list[AnimalInPurchase]],
+    terms: dict[str, Terms],
+    regions: dict[str, str | None],
+    book: PriceBook,
+    judged: Judged | None,
+) -> None:
+    """Judge the animals of `pairs` (each with the purchases that list it) against their
+    registry history, replacing their findings."""
+    # Only animals in a purchase have rules to break: the registry rows of the others
+    # (most of a region's herd) are not read.
+    history: dict[str, list[RegistryFact]] = defaultdict(list)
+    for bought in chunks(sorted(pairs)):
+        for animal_id, seq, at_us, event, owner in c.query(
+            "SELECT animal_id, seq, at_us, event, owner FROM rm_registry "
+            f"WHERE animal_id IN ({','.join('?' * len(bought))})",
+            bought,
+        ):
+            history[animal_id].append(RegistryFact(seq, at_us, event, owner))
+    found: list[DocFinding] = []
+    for animal_id, in_purchases in pairs.items():
+        found.extend(animal_findings(in_purchases, history[animal_id], terms, regions, book))
+    subjects = [
+        f"{a.purchase_id}/{a.animal_id}"
+        for animal_id, ps in pairs.items()
+        if judged is None or animal_id in judged.animals
+        for a in ps
+    ]
+    if judged is not None:
+        judged.animals.update(pairs)
+    replace_findings(c, ANIMAL_RULES, subjects, found)
+
+
+def _judge_assets(
+    c: Cursor,
+    by_asset: dict[str, list[SubsidyDoc]],
+    terms: dict[str, Terms],
+    regions: dict[str, str | None],
+    book: PriceBook,
+    judged: Judged | None,
+) -> None:
+    """Judge the subsidies of each asset of `by_asset`, replacing their findings."""
+    found: list[DocFinding] = []
+    for subsidies in by_asset.values():
+        found.extend(subsidy_findings(subsidies, terms, regions, book))
+    subjects = [
+        s.subsidy_id
+        for asset_id, ss in by_asset.items()
+        if judged is None or asset_id in judged.assets
+        for s in ss
+    ]
+    if judged is not None:
+        judged.assets.update(by_asset)
+    replace_findings(c, SUBSIDY_RULES, subjects, found)
 
 
 def judge_settlements(c: Cursor, documents: set[str]) -> None:

@@ -1,5 +1,6 @@
 """Writing one folded page: the rows a `Fold` buffered go to the database in a few
-`executemany` calls, inside the caller's transaction, then the page's documents are judged."""
+`executemany` calls, inside the caller's transaction, then the page's documents are judged
+(in a bulk fold, once at its end instead: `Fold.finish`)."""
 
 from __future__ import annotations
 
@@ -34,12 +35,16 @@ INSERTS = {
 
 
 def write_holdings(
-    c: Cursor, steps: list[tuple[str, str, int, int, int]], known: dict[tuple[str, str], int]
+    c: Cursor,
+    steps: list[tuple[str, str, int, int, int]],
+    known: dict[tuple[str, str], int],
+    bulk: bool = False,
 ) -> None:
     """Each changed balance after each movement of the page (rm_balance_steps), from the
     balances before it, and the balances after the page (rm_holdings). `known`: the balances
     this fold has written (it is the only writer while it lives), so each holder's is read
-    from the database once, and is a holder already."""
+    from the database once, and is a holder already. `bulk`: the steps are left to the end of
+    the bulk fold (`Fold.finish`), only the balances after the page are written."""
     if not steps:
         return
     new = sorted({(p, h) for p, h, *_ in steps if (p, h) not in known})
@@ -55,13 +60,18 @@ def write_holdings(
             known[(p, h)] = held
     for key in new:
         known.setdefault(key, 0)
-    rows = []
     after: dict[tuple[str, str], int] = {}
-    for p, h, at_us, seq, delta in steps:
-        key = (p, h)
-        held = after[key] = known[key] = known[key] + delta
-        rows.append((p, h, at_us, seq, held))
-    c.executemany("INSERT INTO rm_balance_steps VALUES (?,?,?,?,?)", rows)
+    if bulk:
+        for p, h, _, _, delta in steps:
+            key = (p, h)
+            after[key] = known[key] = known[key] + delta
+    else:
+        rows = []
+        for p, h, at_us, seq, delta in steps:
+            key = (p, h)
+            held = after[key] = known[key] = known[key] + delta
+            rows.append((p, h, at_us, seq, held))
+        c.executemany("INSERT INTO rm_balance_steps VALUES (?,?,?,?,?)", rows)
     c.executemany(
         "INSERT INTO rm_holders VALUES (?,?) ON CONFLICT (program_id, participant_id) DO NOTHING",
         new,
@@ -99,7 +109,7 @@ def write_page(c: Cursor, fold: Fold) -> None:
         "WHERE allocation_id = ?",
         [(u, u, a) for (a, col), u in moves.items() if col == 4],
     )
-    write_holdings(c, fold.steps, fold.balances)
+    write_holdings(c, fold.steps, fold.balances, fold.bulk)
     departed: dict[tuple[str, int], int] = defaultdict(int)
     for units, delivery_id, at_us in fold.departures:
         departed[(delivery_id, at_us)] += units
@@ -141,7 +151,15 @@ def write_page(c: Cursor, fold: Fold) -> None:
             "WHERE CAST(rm_meta.value AS BIGINT) < CAST(excluded.value AS BIGINT)",
             (str(fold.latest_us),),
         )
-    judge_documents(
-        c, fold.terms, fold.regions, fold.book, fold.animals, fold.assets, fold.items, fold.judged
-    )
+    if not fold.bulk:
+        judge_documents(
+            c,
+            fold.terms,
+            fold.regions,
+            fold.book,
+            fold.animals,
+            fold.assets,
+            fold.items,
+            fold.judged,
+        )
     judge_settlements(c, fold.rejudged_purchases)

@@ -140,6 +140,12 @@ BACKFILL_BALANCE_STEPS = (
     "WHERE status = 'applied' AND kind = 'transfer') AS moves"
 )
 
+BULK = "bulk_fold"
+"""The `rm_meta` key present while a bulk fold (a rebuild) is under way: its pages write neither
+balance steps nor document findings, which are derived once for the whole record in the
+transaction of its last page (`Fold.finish`). Kept in the read models, so a bulk fold
+interrupted between pages is completed by the next catch-up, whichever process runs it."""
+
 # Tables rebuilt by a replay; the position table says how far the replay got.
 READ_MODELS = [t for t in TABLES if t != "rm_position"]
 
@@ -191,9 +197,27 @@ def _indexes() -> list[tuple[str, str]]:
     return named
 
 
+def start_bulk(c: Cursor) -> None:
+    """Begin a bulk fold on empty read models: without the query indexes, and with the marker
+    that leaves balance steps and document findings to its end."""
+    drop_query_indexes(c)
+    c.execute(
+        "INSERT INTO rm_meta VALUES (?, '1') ON CONFLICT (key) DO NOTHING",
+        (BULK,),
+    )
+
+
+def in_bulk(c: Cursor) -> bool:
+    return bool(c.query("SELECT 1 FROM rm_meta WHERE key = ?", (BULK,)))
+
+
+def end_bulk(c: Cursor) -> None:
+    c.execute("DELETE FROM rm_meta WHERE key = ?", (BULK,))
+
+
 def is_complete(c: Cursor) -> bool:
-    """Whether every table and index that `create` makes exists already (then a reader need
-    not run `create`, which would have to write)."""
+    """Whether every table and index that `create` makes exists already and no bulk fold is
+    unfinished (then a reader need not run `create`, which would have to write, nor catch up)."""
     partial = [s.split(" IF NOT EXISTS ", 1)[1].split(" ", 1)[0] for s in PARTIAL_INDEXES]
     wanted = {*TABLES, *(name for name, _ in _indexes()), *partial}
     if c.postgres:
@@ -203,7 +227,7 @@ def is_complete(c: Cursor) -> bool:
         )
     else:
         sql = "SELECT name FROM sqlite_master WHERE type IN ('table', 'index')"
-    return wanted <= {name for (name,) in c.query(sql)}
+    return wanted <= {name for (name,) in c.query(sql)} and not in_bulk(c)
 
 
 def position(c: Cursor, name: str) -> int | None:
