@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from coloring.projections.extracts import ProgramTotals as ProgramMoney
+    from coloring.projections.listing import Listed
     from coloring.projections.queries import Trace
     from coloring.projections.terms import ProgramTerms
 
@@ -46,6 +47,15 @@ def grouped(amount: Decimal) -> str:
     from babel.numbers import format_decimal  # only tables need it: JSON and CSV start faster
 
     return format_decimal(amount, "#,##0.00", locale=lang)
+
+
+def grouped_tiyn(tiyn: int) -> str:
+    """`grouped` of the amount in tenge, from its tiyn."""
+    if tiyn < 0:
+        return grouped(Decimal(tiyn).scaleb(-2))
+    group, point = _separators(current().lang)
+    whole, fraction = divmod(tiyn, 100)
+    return f"{whole:,}".replace(",", group) + f"{point}{fraction:02d}"
 
 
 @cache
@@ -143,6 +153,25 @@ def findings(found: Rows[Finding], fmt: str, excel: bool, out: Console | None = 
     rows = [
         [when, f.rule, f.subject, f.program, f.amount, _(f.status), ", ".join(f.participants)]
         for f, when in zip(found, at, strict=True)
+    ]
+    _print_table(out, header, ["amount (KZT)"], rows)
+
+
+def listed_findings(found: list[Listed], out: Console | None = None) -> None:
+    """The table of `findings`, from the findings as the read models list them (tiyn,
+    microseconds): the same text."""
+    header = [*FINDING_COLUMNS[:4], "amount (KZT)", "status", "participants"]
+    rows: list[list[Any]] = [
+        [
+            format_instant(f.at_us, f.at_offset),
+            f.rule,
+            f.subject,
+            f.program,
+            grouped_tiyn(f.amount),
+            _(f.status),
+            ", ".join(f.participants),
+        ]
+        for f in found
     ]
     _print_table(out, header, ["amount (KZT)"], rows)
 

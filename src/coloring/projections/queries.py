@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from coloring.domain.money import format_tiyn
 from coloring.domain.time import KZ_OFFSET_MINUTES, format_instant
@@ -69,6 +69,19 @@ class Finding:
         }
 
 
+class Filtered(Protocol):
+    """What the filters look at: a `Finding`, or a finding as listed (`listing.Listed`)."""
+
+    @property
+    def rule(self) -> str: ...
+    @property
+    def program(self) -> str: ...
+    @property
+    def participants(self) -> tuple[str, ...]: ...
+    @property
+    def at_us(self) -> int: ...
+
+
 @dataclass(frozen=True)
 class Filters:
     rules: tuple[str, ...] = ()
@@ -77,7 +90,7 @@ class Filters:
     since_us: int | None = None
     until_us: int | None = None
 
-    def keep(self, f: Finding) -> bool:
+    def keep(self, f: Filtered) -> bool:
         return (
             (not self.rules or f.rule in self.rules)
             and (self.program is None or f.program == self.program)
