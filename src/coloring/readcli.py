@@ -198,12 +198,6 @@ def _listed(
 
 
 def findings(p: _Parsed) -> int:
-    from coloring.api.ledger import Ledger, finding_in
-    from coloring.api.results import Finding, Rows
-    from coloring.consoles import stderr
-    from coloring.export import render
-    from coloring.export.grouping import group
-    from coloring.i18n import ngettext
     from coloring.projections.names import UnknownNameError, check_rules
 
     rules = p.get("--rule")
@@ -216,6 +210,25 @@ def findings(p: _Parsed) -> int:
     group_by = p.get("--group-by")
     if fmt in ("json", "table") and not group_by:
         return _listed(p, tuple(rules or ()), instants, fmt, sort)
+    return _findings(p, rules, fmt, excel, sort, group_by)
+
+
+def _findings(
+    p: _Parsed,
+    rules: list[str] | None,
+    fmt: str,
+    excel: bool,
+    sort: str,
+    group_by: list[str] | None,
+) -> int:
+    """The findings grouped, or as CSV: through the API's findings, as `coloring.cli`."""
+    from coloring.api.ledger import Ledger, finding_in
+    from coloring.api.results import Finding, Rows
+    from coloring.consoles import stderr
+    from coloring.export import render
+    from coloring.export.grouping import group
+    from coloring.i18n import ngettext
+
     with _current(p.get("--db")) as read_models:
         try:
             raw = Ledger.reading(read_models).raw_findings(

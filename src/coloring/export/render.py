@@ -16,17 +16,17 @@ from functools import cache
 from typing import IO, TYPE_CHECKING, Any
 
 from coloring import consoles
-from coloring.api.results import Balance, Finding, ProgramTotals, Rows, iso
 from coloring.domain.money import format_tiyn
 from coloring.domain.time import format_instant
 from coloring.export import jsontext
-from coloring.export.grouping import Group
 from coloring.export.longtable import print_table
 from coloring.i18n import N_, _, current
 
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from coloring.api.results import Balance, Finding, ProgramTotals, Rows
+    from coloring.export.grouping import Group
     from coloring.projections.extracts import ProgramTotals as ProgramMoney
     from coloring.projections.listing import Listed
     from coloring.projections.queries import Trace
@@ -92,9 +92,20 @@ def _print_table(
 ) -> None:
     """The rows under the header, `money` columns right-aligned and never cut (`right` ones
     right-aligned too)."""
+    texts = [[grouped(v) if isinstance(v, Decimal) else str(v) for v in r] for r in rows]
+    _print_texts(out, header, money, texts, right)
+
+
+def _print_texts(
+    out: Console | None,
+    header: Sequence[str],
+    money: Sequence[str],
+    texts: list[list[str]],
+    right: Sequence[str] = (),
+) -> None:
+    """`_print_table` of rows already made text."""
     from rich.table import Table
 
-    texts = [[grouped(v) if isinstance(v, Decimal) else str(v) for v in r] for r in rows]
     table = Table()
     for n, name in enumerate(header):
         if name in money:
@@ -126,6 +137,8 @@ def findings(found: Rows[Finding], fmt: str, excel: bool, out: Console | None = 
     if fmt == "json":
         _json(found.to_dicts())
         return
+    from coloring.api.results import iso  # the findings' own module: imported with them
+
     at = [iso(f.at) for f in found]
     if fmt == "csv":
         write_csv(
@@ -161,19 +174,20 @@ def listed_findings(found: list[Listed], out: Console | None = None) -> None:
     """The table of `findings`, from the findings as the read models list them (tiyn,
     microseconds): the same text."""
     header = [*FINDING_COLUMNS[:4], "amount (KZT)", "status", "participants"]
-    rows: list[list[Any]] = [
+    statuses = {status: _(status) for status in {f.status for f in found}}
+    rows = [
         [
             format_instant(f.at_us, f.at_offset),
             f.rule,
             f.subject,
             f.program,
             grouped_tiyn(f.amount),
-            _(f.status),
+            statuses[f.status],
             ", ".join(f.participants),
         ]
         for f in found
     ]
-    _print_table(out, header, ["amount (KZT)"], rows)
+    _print_texts(out, header, ["amount (KZT)"], rows)
 
 
 def groups(

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from json.encoder import encode_basestring
 from typing import Any
 
+from coloring.export import jsontext
 from coloring.projections.db import Database
 from coloring.projections.names import check_names, check_rules
 from coloring.projections.queries import (
@@ -35,7 +36,7 @@ _EVIDENCE_LINE = '\n "evidence": '
 
 def shown_text(f: Finding) -> str:
     """The finding as `findings --format json` prints it, without its region, at depth 0."""
-    return json.dumps(f.as_dict(), ensure_ascii=False, indent=1)
+    return jsontext.dumps(f.as_dict())
 
 
 def shown_row(row: Sequence[Any]) -> tuple[Any, ...]:
@@ -69,14 +70,14 @@ class Listed:
     status: str
     participants: tuple[str, ...]
     region: str | None
-    shown: str
+    shown: str | Finding
+    """The stored text, or a time-based finding (its text is made when it is printed)."""
 
     def json_item(self) -> str:
         """The finding as an item of the list `findings --format json` prints (depth 1)."""
         region = "null" if self.region is None else encode_basestring(self.region)
-        with_region = self.shown.replace(
-            _EVIDENCE_LINE, f'\n "region": {region},{_EVIDENCE_LINE}', 1
-        )
+        text = self.shown if isinstance(self.shown, str) else shown_text(self.shown)
+        with_region = text.replace(_EVIDENCE_LINE, f'\n "region": {region},{_EVIDENCE_LINE}', 1)
         return with_region.replace("\n", "\n ")
 
 
@@ -118,7 +119,9 @@ def listed(db: Database, as_of_us: int | None, filters: Filters) -> list[Listed]
             params,
         )
     )
-    out = [f for f in stored if filters.keep(f)]
+    # Rules and program are asked in SQL; participant and dates only narrow further.
+    narrows = (filters.participant, filters.since_us, filters.until_us) != (None, None, None)
+    out = [f for f in stored if filters.keep(f)] if narrows else list(stored)
     judged: list[Finding] = []
     if not filters.rules or "IDLE_FUNDS" in filters.rules:
         judged.extend(idle_findings(db, t))
@@ -137,7 +140,7 @@ def listed(db: Database, as_of_us: int | None, filters: Filters) -> list[Listed]
             f.status,
             f.participants,
             regions.get(f.participants[0]) if f.participants else None,
-            shown_text(f),
+            f,
         )
         for f in judged
     )
