@@ -231,13 +231,19 @@ def _back_from_now(
     PostgreSQL collation would."""
     where, params = ("program_id = ?", [program_id]) if program_id else ("1 = 1", [])
     holders = db.query(f"SELECT COUNT(*) FROM rm_holders WHERE {where}", params)[0][0]
+    # Counted on an index alone (the applied ones are no more), stopping at `holders`.
+    counted = db.query(
+        f"SELECT COUNT(*) FROM (SELECT 1 FROM rm_movements WHERE {where} AND at_us > ? LIMIT ?) "
+        "AS later",
+        [*params, t, holders],
+    )[0][0]
+    if counted >= holders:
+        return None
     later = db.query(
         "SELECT program_id, kind, payer, payee, amount, outcome FROM rm_movements "
-        f"WHERE {where} AND at_us > ? AND status = 'applied' LIMIT ?",
-        [*params, t, holders],
+        f"WHERE {where} AND at_us > ? AND status = 'applied'",
+        [*params, t],
     )
-    if len(later) >= holders:
-        return None
     held = {
         (p, h): int(v)
         for p, h, v in db.query(
