@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 from coloring.cli_choices import Format, GroupKey, SortKey, Status
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from coloring.projections.db import Database
 
 FORMATS = tuple(Format)
@@ -146,12 +148,24 @@ FIRST_LOCAL_US = -62_135_596_800_000_000
 LAST_LOCAL_US = 253_402_300_799_999_999
 
 
+@dataclass(frozen=True, slots=True)
+class _InTenge:
+    """A listed finding as grouping reads it: its amount in tenge."""
+
+    rule: str
+    program: str
+    region: str | None
+    participants: tuple[str, ...]
+    status: str
+    amount: Decimal
+
+
 def _listed(
     p: _Parsed, rules: tuple[str, ...], instants: list[int | None], fmt: str, sort: str
 ) -> int:
-    """The findings, plain, as JSON or a table: printed from the text and columns the read
+    """The findings as JSON or a table, or grouped: printed from the text and columns the read
     models keep for each finding (`projections.listing`), without building the API's
-    findings (Decimals and datetimes) or importing what they need."""
+    findings (Decimals and datetimes, decoded evidence) or importing what they need."""
     from coloring.projections.listing import listed
     from coloring.projections.queries import Filters
 
@@ -181,17 +195,36 @@ def _listed(
         FIRST_LOCAL_US <= f.at_us + f.at_offset * 60_000_000 <= LAST_LOCAL_US for f in found
     ):
         raise _Unanswered  # the API's findings say the first or last datetime instead
-    if sort == "amount":
-        found.sort(key=lambda f: f.amount, reverse=True)  # stable, as the API's findings sort
-    if fmt == "json":
+    group_by = p.get("--group-by")
+    if group_by:
+        from decimal import Decimal
+
+        from coloring.export import render
+        from coloring.export.grouping import group
+
+        keys = list(dict.fromkeys(group_by))
+        tenge = [
+            _InTenge(
+                f.rule, f.program, f.region, f.participants, f.status, Decimal(f.amount).scaleb(-2)
+            )
+            for f in found
+        ]
+        render.groups(keys, group(tenge, keys, sort), fmt, "--excel" in p.flags)
+    elif fmt == "json":
+        if sort == "amount":
+            found.sort(key=lambda f: f.amount, reverse=True)  # stable, as the API's sort
         items = ",\n ".join(f.json_item() for f in found)
         sys.stdout.write(f"[\n {items}\n]\n" if found else "[]\n")
     else:
-        from coloring.consoles import stderr
         from coloring.export.render import listed_findings
+
+        if sort == "amount":
+            found.sort(key=lambda f: f.amount, reverse=True)
+        listed_findings(found)
+    if fmt == "table":
+        from coloring.consoles import stderr
         from coloring.i18n import ngettext
 
-        listed_findings(found)
         n = len(found)
         stderr().print(ngettext("{n} finding", "{n} findings", n).format(n=n))
     return 1 if "--check" in p.flags and found else 0
@@ -207,27 +240,16 @@ def findings(p: _Parsed) -> int:
         raise _Unanswered from None
     instants = _instants(p.get("--since"), p.get("--until"), p.get("--as-of"))
     fmt, excel, sort = _format(p), "--excel" in p.flags, p.get("--sort") or "at"
-    group_by = p.get("--group-by")
-    if fmt in ("json", "table") and not group_by:
+    if fmt != "csv" or p.get("--group-by"):
         return _listed(p, tuple(rules or ()), instants, fmt, sort)
-    return _findings(p, rules, fmt, excel, sort, group_by)
+    return _csv(p, rules, excel, sort)
 
 
-def _findings(
-    p: _Parsed,
-    rules: list[str] | None,
-    fmt: str,
-    excel: bool,
-    sort: str,
-    group_by: list[str] | None,
-) -> int:
-    """The findings grouped, or as CSV: through the API's findings, as `coloring.cli`."""
+def _csv(p: _Parsed, rules: list[str] | None, excel: bool, sort: str) -> int:
+    """The findings as CSV, with their evidence: through the API's findings, as `coloring.cli`."""
     from coloring.api.ledger import Ledger, finding_in
     from coloring.api.results import Finding, Rows
-    from coloring.consoles import stderr
     from coloring.export import render
-    from coloring.export.grouping import group
-    from coloring.i18n import ngettext
 
     with _current(p.get("--db")) as read_models:
         try:
@@ -244,16 +266,10 @@ def _findings(
             )
         except Exception as e:
             raise _Unanswered from e
-    if sort == "amount" and not group_by:
+    if sort == "amount":
         raw.sort(key=lambda found: found[0].amount, reverse=True)  # stable, as Decimals sort
     found = Rows(Finding, (finding_in(f, region) for f, region in raw))
-    if group_by:
-        keys = list(dict.fromkeys(group_by))
-        render.groups(keys, group(found, keys, sort), fmt, excel)
-    else:
-        render.findings(found, fmt, excel)
-    if fmt == "table":
-        stderr().print(ngettext("{n} finding", "{n} findings", len(found)).format(n=len(found)))
+    render.findings(found, "csv", excel)
     return 1 if "--check" in p.flags and found else 0
 
 

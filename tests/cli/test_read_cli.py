@@ -27,6 +27,7 @@ QUESTIONS = [
     ["findings", "--sort", "amount", "--format", "json"],
     ["findings", "--group-by", "rule", "--group-by", "region"],
     ["findings", "--group-by", "program", "--format", "json", "--sort", "amount"],
+    ["findings", "--group-by", "participant", "--format", "csv", "--status", "open"],
     ["findings", "--check", "--format", "json"],
     ["findings", "--check"],
     ["findings", "--sort", "amount", "--status", "refused"],
