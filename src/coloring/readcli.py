@@ -163,9 +163,9 @@ class _InTenge:
 def _listed(
     p: _Parsed, rules: tuple[str, ...], instants: list[int | None], fmt: str, sort: str
 ) -> int:
-    """The findings as JSON or a table, or grouped: printed from the text and columns the read
-    models keep for each finding (`projections.listing`), without building the API's
-    findings (Decimals and datetimes, decoded evidence) or importing what they need."""
+    """The findings as a table, JSON or CSV, or grouped: printed from the columns and text the
+    read models keep for each finding (`projections.listing`), without building the API's
+    findings (Decimals and datetimes) or importing what they need."""
     from coloring.projections.listing import listed
     from coloring.projections.queries import Filters
 
@@ -210,17 +210,20 @@ def _listed(
             for f in found
         ]
         render.groups(keys, group(tenge, keys, sort), fmt, "--excel" in p.flags)
-    elif fmt == "json":
+    else:
         if sort == "amount":
             found.sort(key=lambda f: f.amount, reverse=True)  # stable, as the API's sort
-        items = ",\n ".join(f.json_item() for f in found)
-        sys.stdout.write(f"[\n {items}\n]\n" if found else "[]\n")
-    else:
-        from coloring.export.render import listed_findings
+        if fmt == "json":
+            items = ",\n ".join(f.json_item() for f in found)
+            sys.stdout.write(f"[\n {items}\n]\n" if found else "[]\n")
+        elif fmt == "csv":
+            from coloring.export.render import listed_findings_csv
 
-        if sort == "amount":
-            found.sort(key=lambda f: f.amount, reverse=True)
-        listed_findings(found)
+            listed_findings_csv(found, "--excel" in p.flags)
+        else:
+            from coloring.export.render import listed_findings
+
+            listed_findings(found)
     if fmt == "table":
         from coloring.consoles import stderr
         from coloring.i18n import ngettext
@@ -239,38 +242,8 @@ def findings(p: _Parsed) -> int:
     except UnknownNameError:
         raise _Unanswered from None
     instants = _instants(p.get("--since"), p.get("--until"), p.get("--as-of"))
-    fmt, excel, sort = _format(p), "--excel" in p.flags, p.get("--sort") or "at"
-    if fmt != "csv" or p.get("--group-by"):
-        return _listed(p, tuple(rules or ()), instants, fmt, sort)
-    return _csv(p, rules, excel, sort)
-
-
-def _csv(p: _Parsed, rules: list[str] | None, excel: bool, sort: str) -> int:
-    """The findings as CSV, with their evidence: through the API's findings, as `coloring.cli`."""
-    from coloring.api.ledger import Ledger, finding_in
-    from coloring.api.results import Finding, Rows
-    from coloring.export import render
-
-    with _current(p.get("--db")) as read_models:
-        try:
-            raw = Ledger.reading(read_models).raw_findings(
-                rules or None,
-                program=p.get("--program"),
-                participant=p.get("--participant"),
-                region=p.get("--region"),
-                status=p.get("--status"),
-                min_amount=p.get("--min-amount"),
-                since=p.get("--since"),
-                until=p.get("--until"),
-                as_of=p.get("--as-of"),
-            )
-        except Exception as e:
-            raise _Unanswered from e
-    if sort == "amount":
-        raw.sort(key=lambda found: found[0].amount, reverse=True)  # stable, as Decimals sort
-    found = Rows(Finding, (finding_in(f, region) for f, region in raw))
-    render.findings(found, "csv", excel)
-    return 1 if "--check" in p.flags and found else 0
+    fmt, sort = _format(p), p.get("--sort") or "at"
+    return _listed(p, tuple(rules or ()), instants, fmt, sort)
 
 
 BALANCES = _Spec(

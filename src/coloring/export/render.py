@@ -198,6 +198,25 @@ def listed_findings(found: list[Listed], out: Console | None = None) -> None:
     _print_texts(out, header, ["amount (KZT)"], rows)
 
 
+def listed_findings_csv(found: list[Listed], excel: bool) -> None:
+    """The CSV of `findings`, from the findings as the read models list them: the same text."""
+    rows = [
+        [
+            f.rule,
+            f.subject,
+            f.program,
+            format_tiyn(f.amount).replace(".", ",") if excel else format_tiyn(f.amount),
+            format_instant(f.at_us, f.at_offset),
+            f.status,
+            ";".join(f.participants),
+            f.region or "",
+            json.dumps(f.shown_evidence(), ensure_ascii=False),
+        ]
+        for f in found
+    ]
+    write_csv([[*CSV_COLUMNS, "region", "evidence"], *rows], excel)
+
+
 def groups(
     by: Sequence[str], found: list[Group], fmt: str, excel: bool, out: Console | None = None
 ) -> None:

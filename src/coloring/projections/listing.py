@@ -25,6 +25,7 @@ from coloring.projections.queries import (
     Finding,
     evaluation_instant,
     idle_findings,
+    shown_evidence,
     unreturned_findings,
 )
 
@@ -72,6 +73,13 @@ class Listed:
     region: str | None
     shown: str | Finding
     """The stored text, or a time-based finding (its text is made when it is printed)."""
+
+    def shown_evidence(self) -> dict[str, Any]:
+        """The evidence as users see it (`queries.shown_evidence`), in the order the text has."""
+        if isinstance(self.shown, str):
+            evidence: dict[str, Any] = _decode_json(self.shown)["evidence"]
+            return evidence
+        return shown_evidence(self.shown.evidence)
 
     def json_item(self) -> str:
         """The finding as an item of the list `findings --format json` prints (depth 1)."""
