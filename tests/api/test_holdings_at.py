@@ -8,7 +8,7 @@ from pathlib import Path
 from coloring.examples import example_folder
 from coloring.pilot.generator import generate
 from coloring.projections.db import Database
-from coloring.projections.queries import _back_from_now, holdings_at
+from coloring.projections.holdings import _back_from_now, holdings_at
 from coloring.readside import current_read_models
 from pilot.builders import load
 

@@ -30,8 +30,8 @@ from coloring.projections.queries import (
 )
 
 _decode_json = json.JSONDecoder().decode
-# Where the region goes: the top-level "evidence" key is the only line of the text that starts
-# with one space and it (deeper keys are indented further; strings hold no raw newline).
+# Where the region goes: before the top-level "evidence" key, the only line of the text that
+# is one space and that key (deeper keys are indented further; strings hold no raw newline).
 _EVIDENCE_LINE = '\n "evidence": '
 
 
@@ -114,7 +114,7 @@ def listed(db: Database, as_of_us: int | None, filters: Filters) -> list[Listed]
             at_us,
             off,
             status,
-            (a, b) if a and b else tuple(p for p in (a, b) if p),
+            (a, b) if a and b else tuple(p for p in (a, b) if p),  # as `queries.findings`
             region,
             shown,
         )
