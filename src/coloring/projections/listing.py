@@ -29,7 +29,8 @@ from coloring.projections.queries import (
     unreturned_findings,
 )
 
-_decode_json = json.JSONDecoder().decode
+_decoder = json.JSONDecoder()
+_decode_json = _decoder.decode
 # Where the region goes: before the top-level "evidence" key, the only line of the text that
 # is one space and that key (deeper keys are indented further; strings hold no raw newline).
 _EVIDENCE_LINE = '\n "evidence": '
@@ -77,7 +78,9 @@ class Listed:
     def shown_evidence(self) -> dict[str, Any]:
         """The evidence as users see it (`queries.shown_evidence`), in the order the text has."""
         if isinstance(self.shown, str):
-            evidence: dict[str, Any] = _decode_json(self.shown)["evidence"]
+            # Only the evidence is decoded: from its key to the object's end.
+            start = self.shown.index(_EVIDENCE_LINE) + len(_EVIDENCE_LINE)
+            evidence: dict[str, Any] = _decoder.raw_decode(self.shown, start)[0]
             return evidence
         return shown_evidence(self.shown.evidence)
 
