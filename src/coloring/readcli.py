@@ -24,8 +24,9 @@ from typing import TYPE_CHECKING, Any
 from coloring.cli_choices import Format, GroupKey, SortKey, Status
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from coloring.projections.db import Database
-    from coloring.projections.queries import Finding as Finding_
 
 FORMATS = tuple(Format)
 GROUP_KEYS = tuple(GroupKey)
@@ -147,41 +148,92 @@ FIRST_LOCAL_US = -62_135_596_800_000_000
 LAST_LOCAL_US = 253_402_300_799_999_999
 
 
-def _json_ready(found: list[tuple[Finding_, str | None]]) -> list[dict[str, Any]] | None:
-    """The findings as `Rows.to_dicts` gives them, made straight from the read models' tiyn
-    and microseconds (not through Decimals and datetimes and back); None if an instant is
-    beyond what a datetime holds."""
-    from coloring.domain.money import format_tiyn
-    from coloring.domain.time import format_instant
-    from coloring.projections.queries import shown_evidence
+@dataclass(frozen=True, slots=True)
+class _InTenge:
+    """A listed finding as grouping reads it: its amount in tenge."""
 
-    out = []
-    for f, region in found:
-        if not FIRST_LOCAL_US <= f.at_us + f.at_offset * 60_000_000 <= LAST_LOCAL_US:
-            return None
-        out.append(
-            {
-                "rule": f.rule,
-                "subject": f.subject,
-                "program": f.program,
-                "amount": format_tiyn(f.amount),
-                "at": format_instant(f.at_us, f.at_offset),
-                "status": f.status,
-                "participants": list(f.participants),
-                "region": region,
-                "evidence": shown_evidence(f.evidence),
-            }
-        )
-    return out
+    rule: str
+    program: str
+    region: str | None
+    participants: tuple[str, ...]
+    status: str
+    amount: Decimal
+
+
+def _listed(
+    p: _Parsed, rules: tuple[str, ...], instants: list[int | None], fmt: str, sort: str
+) -> int:
+    """The findings as a table, JSON or CSV, or grouped: printed from the columns and text the
+    read models keep for each finding (`projections.listing`), without building the API's
+    findings (Decimals and datetimes) or importing what they need."""
+    from coloring.projections.listing import listed
+    from coloring.projections.queries import Filters
+
+    since_us, until_us, as_of_us = instants
+    status, region, least = p.get("--status"), p.get("--region"), p.get("--min-amount")
+    with _current(p.get("--db")) as read_models:
+        try:
+            found = listed(
+                read_models,
+                as_of_us,
+                Filters(rules, p.get("--program"), p.get("--participant"), since_us, until_us),
+            )
+            if least is not None:
+                from coloring.api.ledger import tiyn
+
+                least = tiyn(least)
+        except Exception as e:
+            raise _Unanswered from e
+    found = [
+        f
+        for f in found
+        if (status is None or f.status == status)
+        and (region is None or f.region == region)
+        and (least is None or f.amount >= least)
+    ]
+    if not all(
+        FIRST_LOCAL_US <= f.at_us + f.at_offset * 60_000_000 <= LAST_LOCAL_US for f in found
+    ):
+        raise _Unanswered  # the API's findings say the first or last datetime instead
+    group_by = p.get("--group-by")
+    if group_by:
+        from decimal import Decimal
+
+        from coloring.export import render
+        from coloring.export.grouping import group
+
+        keys = list(dict.fromkeys(group_by))
+        tenge = [
+            _InTenge(
+                f.rule, f.program, f.region, f.participants, f.status, Decimal(f.amount).scaleb(-2)
+            )
+            for f in found
+        ]
+        render.groups(keys, group(tenge, keys, sort), fmt, "--excel" in p.flags)
+    else:
+        if sort == "amount":
+            found.sort(key=lambda f: f.amount, reverse=True)  # stable, as the API's sort
+        if fmt == "json":
+            items = ",\n ".join(f.json_item() for f in found)
+            sys.stdout.write(f"[\n {items}\n]\n" if found else "[]\n")
+        elif fmt == "csv":
+            from coloring.export.render import listed_findings_csv
+
+            listed_findings_csv(found, "--excel" in p.flags)
+        else:
+            from coloring.export.render import listed_findings
+
+            listed_findings(found)
+    if fmt == "table":
+        from coloring.consoles import stderr
+        from coloring.i18n import ngettext
+
+        n = len(found)
+        stderr().print(ngettext("{n} finding", "{n} findings", n).format(n=n))
+    return 1 if "--check" in p.flags and found else 0
 
 
 def findings(p: _Parsed) -> int:
-    from coloring.api.ledger import Ledger, finding_in
-    from coloring.api.results import Finding, Rows
-    from coloring.consoles import stderr
-    from coloring.export import render
-    from coloring.export.grouping import group
-    from coloring.i18n import ngettext
     from coloring.projections.names import UnknownNameError, check_rules
 
     rules = p.get("--rule")
@@ -189,41 +241,9 @@ def findings(p: _Parsed) -> int:
         check_rules(rules or ())
     except UnknownNameError:
         raise _Unanswered from None
-    _instants(p.get("--since"), p.get("--until"), p.get("--as-of"))
-    fmt, excel, sort = _format(p), "--excel" in p.flags, p.get("--sort") or "at"
-    with _current(p.get("--db")) as read_models:
-        try:
-            raw = Ledger.reading(read_models).raw_findings(
-                rules or None,
-                program=p.get("--program"),
-                participant=p.get("--participant"),
-                region=p.get("--region"),
-                status=p.get("--status"),
-                min_amount=p.get("--min-amount"),
-                since=p.get("--since"),
-                until=p.get("--until"),
-                as_of=p.get("--as-of"),
-            )
-        except Exception as e:
-            raise _Unanswered from e
-    group_by = p.get("--group-by")
-    if sort == "amount" and not group_by:
-        raw.sort(key=lambda found: found[0].amount, reverse=True)  # stable, as Decimals sort
-    plain = _json_ready(raw) if fmt == "json" and not group_by else None
-    if plain is not None:
-        from coloring.export.jsontext import dumps
-
-        sys.stdout.write(dumps(plain) + "\n")
-        return 1 if "--check" in p.flags and plain else 0
-    found = Rows(Finding, (finding_in(f, region) for f, region in raw))
-    if group_by:
-        keys = list(dict.fromkeys(group_by))
-        render.groups(keys, group(found, keys, sort), fmt, excel)
-    else:
-        render.findings(found, fmt, excel)
-    if fmt == "table":
-        stderr().print(ngettext("{n} finding", "{n} findings", len(found)).format(n=len(found)))
-    return 1 if "--check" in p.flags and found else 0
+    instants = _instants(p.get("--since"), p.get("--until"), p.get("--as-of"))
+    fmt, sort = _format(p), p.get("--sort") or "at"
+    return _listed(p, tuple(rules or ()), instants, fmt, sort)
 
 
 BALANCES = _Spec(

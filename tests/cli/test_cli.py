@@ -8,6 +8,7 @@ import io
 import json
 import re
 import sqlite3
+from contextlib import redirect_stdout
 from datetime import datetime
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import pytest
 from typer.models import CommandInfo
 
 from coloring.cli import app
+from coloring.readcli import answer
 from pilot.builders import Folder, count_rows, db_for, load, run, sqlite_path
 
 
@@ -396,6 +398,28 @@ def test_a_ledger_that_cannot_be_opened_is_a_usage_error_saying_what_to_check(
     assert result.exit_code == 2
     assert "cannot open the ledger at sqlite:///" in result.stderr
     assert "--db / COLORING_DB" in result.stderr
+
+
+def test_read_models_written_before_findings_kept_their_text_are_completed_on_open(
+    tmp_path: Path,
+) -> None:
+    path = example(tmp_path / "pilot").write()
+    db = db_for(path)
+    load(path)
+    expected = run("findings", "--db", db, "--format", "json").stdout
+    with sqlite3.connect(sqlite_path(db)) as conn:
+        conn.execute("DROP INDEX ix_rm_unit_moves_via")
+        conn.execute("ALTER TABLE rm_findings DROP COLUMN shown")
+    assert answer(["findings", "--db", db, "--format", "json"]) is None  # not complete
+    assert run("findings", "--db", db, "--format", "json").stdout == expected
+    with sqlite3.connect(sqlite_path(db)) as conn:
+        assert not conn.execute("SELECT 1 FROM rm_findings WHERE shown = ''").fetchall()
+        assert conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'ix_rm_unit_moves_via'")
+    assert run("verify", "--db", db).exit_code == 0
+    with redirect_stdout(io.StringIO()) as printed:
+        assert answer(["findings", "--db", db, "--format", "json"]) == 0
+    assert printed.getvalue() == expected
+    assert json.loads(expected)
 
 
 def test_read_models_projected_before_balance_steps_existed_are_completed_on_open(

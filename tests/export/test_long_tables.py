@@ -66,11 +66,22 @@ def test_rows_that_fit_are_padded_to_the_widths_rich_chose() -> None:
 
 
 @pytest.mark.parametrize("lang", ["en", "ru", "kk"])
-@given(tiyn=st.integers(min_value=0, max_value=10**15))
+@given(tiyn=st.integers(min_value=-(10**15), max_value=10**15))
 def test_amounts_are_grouped_as_babel_groups_them(lang: str, tiyn: int) -> None:
     amount = Decimal(tiyn).scaleb(-2)
     use(lang)
     try:
         assert render.grouped(amount) == format_decimal(amount, "#,##0.00", locale=lang)
+        assert render.grouped_tiyn(tiyn) == render.grouped(amount)
     finally:
         use("en")
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "kk", "de"])
+def test_the_separators_kept_for_each_language_are_babels(lang: str) -> None:
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    expected = (get_group_symbol(lang), get_decimal_symbol(lang))
+    assert render._separators(lang) == expected
+    if lang != "de":
+        assert render.SEPARATORS[lang] == expected

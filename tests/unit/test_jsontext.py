@@ -8,7 +8,7 @@ from typing import Any
 
 from hypothesis import given
 
-from coloring.export import jsontext
+from coloring.projections import jsontext
 from strategies import json_values
 
 

@@ -250,7 +250,7 @@ class Ledger:
         as_of: When = None,
     ) -> list[tuple[queries.Finding, str | None]]:
         """Private: `findings` as the read models hold them (tiyn, microseconds), each with
-        its region, for the command line to print without converting twice."""
+        its region."""
         if status is not None and status not in STATUSES:
             raise queries.BadQueryError(f"status: {status!r} is not open or refused")
         filters = queries.Filters(

@@ -10,11 +10,29 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Protocol
 
-from coloring.api.results import Finding
 from coloring.domain.rules import Rule
 
-KEYS: dict[str, Callable[[Finding], str]] = {
+
+class Grouped(Protocol):
+    """What grouping reads of a finding (`api.results.Finding`, or the command line's)."""
+
+    @property
+    def rule(self) -> str: ...
+    @property
+    def program(self) -> str: ...
+    @property
+    def region(self) -> str | None: ...
+    @property
+    def participants(self) -> tuple[str, ...]: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def amount(self) -> Decimal: ...
+
+
+KEYS: dict[str, Callable[[Grouped], str]] = {
     "rule": lambda f: f.rule,
     "program": lambda f: f.program,
     "region": lambda f: f.region or "-",
@@ -32,7 +50,7 @@ class Group:
     amount: Decimal
 
 
-def group(findings: Iterable[Finding], by: Sequence[str], sort: str = "key") -> list[Group]:
+def group(findings: Iterable[Grouped], by: Sequence[str], sort: str = "key") -> list[Group]:
     """One `Group` per distinct key; sorted by key (rules in the contract's order) or, with
     `sort="amount"`, by amount, largest first (ties by key)."""
     unknown = [k for k in by if k not in KEYS]

@@ -35,7 +35,7 @@ def print_table(out: Console, table: Table, rows: list[list[str]]) -> None:
             table.add_row(*row)
         out.print(table)
         return
-    out.file.write("".join(line + "\n" for line in drawn))
+    out.file.write("\n".join(drawn) + "\n")
     out.file.flush()
 
 
@@ -56,6 +56,13 @@ def _drawable(out: Console, table: Table) -> bool:
         and table.padding == (0, 1, 0, 1)
         and all(c.justify in ("left", "right") and c.style == "" for c in table.columns)
     )
+
+
+def _printable(text: str) -> bool:
+    """No tab, newline or other control: one line as rich draws it. The no-break space is
+    the group separator of Russian and Kazakh amounts, one cell wide like a space (Python does
+    not count it printable)."""
+    return text.isprintable() or text.replace("\xa0", " ").isprintable()
 
 
 def _measure(text: str) -> tuple[int, int]:
@@ -116,7 +123,7 @@ def _drawn(out: Console, table: Table, rows: list[list[str]]) -> list[str] | Non
 
     def drawn(row: list[str]) -> str | None:
         joined = "".join(row)
-        if not joined.isprintable():
+        if not _printable(joined):
             return None
         size = len if joined.isascii() else cell_len
         cells = []
@@ -129,6 +136,9 @@ def _drawn(out: Console, table: Table, rows: list[list[str]]) -> list[str] | Non
 
     if [drawn(row) for row in sample] != lines[len(top) : -1]:
         return None
+    plain = _plain(rows, widths, right)
+    if plain is not None:
+        return [*top, *plain, bottom]
     body: list[str] = []
     wrapped = 0
     for row in rows:
@@ -142,3 +152,30 @@ def _drawn(out: Console, table: Table, rows: list[list[str]]) -> list[str] | Non
             return None
         body.extend(alone[len(top) + len(sample) : -1])
     return [*top, *body, bottom]
+
+
+def _plain(rows: list[list[str]], widths: list[int], right: list[bool]) -> list[str] | None:
+    """The rows drawn a column at a time when every cell is printable and fits its column:
+    what `drawn` gives each row, with the padding of ASCII columns done by `str.ljust` and
+    `rjust` (a tenth of the time for the findings of a million payments). None when a cell
+    does not fit or is not printable, and the rows are drawn one at a time."""
+    from rich.cells import cell_len
+
+    padded = []
+    for j, (width, rightwards) in enumerate(zip(widths, right, strict=True)):
+        cells = [row[j] for row in rows]
+        joined = "".join(cells)
+        room = width - 2
+        if not _printable(joined):
+            return None
+        size = len if joined.isascii() else cell_len
+        if max(map(size, cells), default=0) > room:
+            return None
+        if size is len:
+            padded.append([c.rjust(room) if rightwards else c.ljust(room) for c in cells])
+        else:
+            gaps = [" " * (room - cell_len(c)) for c in cells]
+            padded.append(
+                [g + c if rightwards else c + g for c, g in zip(cells, gaps, strict=True)]
+            )
+    return ["│ " + " │ ".join(cells) + " │" for cells in zip(*padded, strict=True)]

@@ -16,18 +16,19 @@ from functools import cache
 from typing import IO, TYPE_CHECKING, Any
 
 from coloring import consoles
-from coloring.api.results import Balance, Finding, ProgramTotals, Rows, iso
 from coloring.domain.money import format_tiyn
 from coloring.domain.time import format_instant
-from coloring.export import jsontext
-from coloring.export.grouping import Group
 from coloring.export.longtable import print_table
 from coloring.i18n import N_, _, current
+from coloring.projections import jsontext
 
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from coloring.api.results import Balance, Finding, ProgramTotals, Rows
+    from coloring.export.grouping import Group
     from coloring.projections.extracts import ProgramTotals as ProgramMoney
+    from coloring.projections.listing import Listed
     from coloring.projections.queries import Trace
     from coloring.projections.terms import ProgramTerms
 
@@ -48,9 +49,26 @@ def grouped(amount: Decimal) -> str:
     return format_decimal(amount, "#,##0.00", locale=lang)
 
 
+def grouped_tiyn(tiyn: int) -> str:
+    """`grouped` of the amount in tenge, from its tiyn."""
+    if tiyn < 0:
+        return grouped(Decimal(tiyn).scaleb(-2))
+    group, point = _separators(current().lang)
+    whole, fraction = divmod(tiyn, 100)
+    return f"{whole:,}".replace(",", group) + f"{point}{fraction:02d}"
+
+
+# The (group, decimal) symbols of the languages the command line speaks, as Babel's locale
+# data has them (`tests/export/test_long_tables.py` checks that they agree): loading that data
+# costs a table a thirtieth of a second of start-up.
+SEPARATORS = {"en": (",", "."), "ru": ("\xa0", ","), "kk": ("\xa0", ",")}
+
+
 @cache
 def _separators(lang: str) -> tuple[str, str]:
     """(group, decimal) symbols of the language's numbers."""
+    if lang in SEPARATORS:
+        return SEPARATORS[lang]
     from babel.numbers import get_decimal_symbol, get_group_symbol
 
     return get_group_symbol(lang), get_decimal_symbol(lang)
@@ -82,9 +100,20 @@ def _print_table(
 ) -> None:
     """The rows under the header, `money` columns right-aligned and never cut (`right` ones
     right-aligned too)."""
+    texts = [[grouped(v) if isinstance(v, Decimal) else str(v) for v in r] for r in rows]
+    _print_texts(out, header, money, texts, right)
+
+
+def _print_texts(
+    out: Console | None,
+    header: Sequence[str],
+    money: Sequence[str],
+    texts: list[list[str]],
+    right: Sequence[str] = (),
+) -> None:
+    """`_print_table` of rows already made text."""
     from rich.table import Table
 
-    texts = [[grouped(v) if isinstance(v, Decimal) else str(v) for v in r] for r in rows]
     table = Table()
     for n, name in enumerate(header):
         if name in money:
@@ -116,6 +145,8 @@ def findings(found: Rows[Finding], fmt: str, excel: bool, out: Console | None = 
     if fmt == "json":
         _json(found.to_dicts())
         return
+    from coloring.api.results import iso  # the findings' own module: imported with them
+
     at = [iso(f.at) for f in found]
     if fmt == "csv":
         write_csv(
@@ -145,6 +176,45 @@ def findings(found: Rows[Finding], fmt: str, excel: bool, out: Console | None = 
         for f, when in zip(found, at, strict=True)
     ]
     _print_table(out, header, ["amount (KZT)"], rows)
+
+
+def listed_findings(found: list[Listed], out: Console | None = None) -> None:
+    """The table of `findings`, from the findings as the read models list them (tiyn,
+    microseconds): the same text."""
+    header = [*FINDING_COLUMNS[:4], "amount (KZT)", "status", "participants"]
+    statuses = {status: _(status) for status in {f.status for f in found}}
+    rows = [
+        [
+            format_instant(f.at_us, f.at_offset),
+            f.rule,
+            f.subject,
+            f.program,
+            grouped_tiyn(f.amount),
+            statuses[f.status],
+            ", ".join(f.participants),
+        ]
+        for f in found
+    ]
+    _print_texts(out, header, ["amount (KZT)"], rows)
+
+
+def listed_findings_csv(found: list[Listed], excel: bool) -> None:
+    """The CSV of `findings`, from the findings as the read models list them: the same text."""
+    rows = [
+        [
+            f.rule,
+            f.subject,
+            f.program,
+            format_tiyn(f.amount).replace(".", ",") if excel else format_tiyn(f.amount),
+            format_instant(f.at_us, f.at_offset),
+            f.status,
+            ";".join(f.participants),
+            f.region or "",
+            json.dumps(f.shown_evidence(), ensure_ascii=False),
+        ]
+        for f in found
+    ]
+    write_csv([[*CSV_COLUMNS, "region", "evidence"], *rows], excel)
 
 
 def groups(

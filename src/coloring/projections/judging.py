@@ -32,11 +32,13 @@ from coloring.projections.docrules import (
     settlement_findings,
     subsidy_findings,
 )
+from coloring.projections.listing import shown_row
 
 FINDING_INSERT = (
     "INSERT INTO rm_findings (rule, subject, program_id, amount, at_us, at_offset, status, "
-    "known_us, party_a, party_b, evidence) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+    "known_us, party_a, party_b, evidence, shown) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
 )
+"""Takes a row of the fold's findings with its text added (`listing.shown_row`)."""
 
 
 ANIMALS_IN_PURCHASES = (
@@ -269,18 +271,20 @@ def replace_findings(
     c.executemany(
         FINDING_INSERT,
         [
-            (
-                str(f.rule),
-                f.subject,
-                f.program_id,
-                f.amount,
-                f.at_us,
-                f.at_offset,
-                "open",
-                f.known_us,
-                f.party_a,
-                f.party_b,
-                json.dumps(f.evidence, sort_keys=True),
+            shown_row(
+                (
+                    str(f.rule),
+                    f.subject,
+                    f.program_id,
+                    f.amount,
+                    f.at_us,
+                    f.at_offset,
+                    "open",
+                    f.known_us,
+                    f.party_a,
+                    f.party_b,
+                    json.dumps(f.evidence, sort_keys=True),
+                )
             )
             for f in found
         ],

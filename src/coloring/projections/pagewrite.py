@@ -14,6 +14,7 @@ from coloring.projections.judging import (
     judge_documents,
     judge_settlements,
 )
+from coloring.projections.listing import shown_row
 
 if TYPE_CHECKING:
     from coloring.projections.fold import Fold
@@ -92,7 +93,7 @@ def write_page(c: Cursor, fold: Fold) -> None:
     """Send the fold's buffered page to the database (inside the caller's transaction)."""
     for key, target in INSERTS.items():
         c.executemany("INSERT INTO " + target, fold.rows[key])
-    c.executemany(FINDING_INSERT, fold.rows["findings"])
+    c.executemany(FINDING_INSERT, [shown_row(row) for row in fold.rows["findings"]])
     c.executemany(
         "INSERT INTO rm_allocations VALUES (?,?,?,?,?,?)",
         [(a, *v) for a, v in fold.allocations.items()],

@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from coloring.domain.money import format_tiyn
 from coloring.domain.time import KZ_OFFSET_MINUTES, format_instant
 from coloring.projections.db import Database, SqlValue
+from coloring.projections.holdings import holdings_at as holdings_at
 from coloring.projections.names import BadQueryError as BadQueryError
 from coloring.projections.names import NotFoundError as NotFoundError
 from coloring.projections.names import check_names, check_rules, unknown
@@ -69,6 +70,19 @@ class Finding:
         }
 
 
+class Filtered(Protocol):
+    """What the filters look at: a `Finding`, or a finding as listed (`listing.Listed`)."""
+
+    @property
+    def rule(self) -> str: ...
+    @property
+    def program(self) -> str: ...
+    @property
+    def participants(self) -> tuple[str, ...]: ...
+    @property
+    def at_us(self) -> int: ...
+
+
 @dataclass(frozen=True)
 class Filters:
     rules: tuple[str, ...] = ()
@@ -77,7 +91,7 @@ class Filters:
     since_us: int | None = None
     until_us: int | None = None
 
-    def keep(self, f: Finding) -> bool:
+    def keep(self, f: Filtered) -> bool:
         return (
             (not self.rules or f.rule in self.rules)
             and (self.program is None or f.program == self.program)
@@ -184,22 +198,6 @@ def idle_findings(db: Database, t: int) -> list[Finding]:
             (t, t),
         )
     ]
-
-
-def holdings_at(db: Database, t: int, program_id: str | None = None) -> list[tuple[str, str, int]]:
-    """(program, participant, held) after every record at or before `t`: for each holder that
-    ever held, its balance after its last movement at or before `t` (one index seek each)."""
-    where = "WHERE h.program_id = ? " if program_id else ""
-    rows = db.query(
-        "SELECT program_id, participant_id, held FROM (SELECT h.program_id, h.participant_id, "
-        "(SELECT s.held FROM rm_balance_steps s WHERE s.program_id = h.program_id "
-        "AND s.participant_id = h.participant_id AND s.at_us <= ? "
-        "ORDER BY s.at_us DESC, s.seq DESC LIMIT 1) AS held "
-        f"FROM rm_holders h {where}) AS at_t WHERE held > 0 "
-        "ORDER BY program_id, participant_id",
-        (t, program_id) if program_id else (t,),
-    )
-    return [(p, h, int(v)) for p, h, v in rows]
 
 
 def unreturned_findings(db: Database, t: int) -> list[Finding]:

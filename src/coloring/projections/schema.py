@@ -91,9 +91,13 @@ TABLES = {
         "rule TEXT NOT NULL, subject TEXT NOT NULL, program_id TEXT NOT NULL, "
         "amount BIGINT NOT NULL, at_us BIGINT NOT NULL, at_offset INTEGER NOT NULL, "
         "status TEXT NOT NULL, known_us BIGINT NOT NULL, party_a TEXT, party_b TEXT, "
-        "evidence TEXT NOT NULL, PRIMARY KEY (rule, subject)"
+        "evidence TEXT NOT NULL, shown TEXT NOT NULL, PRIMARY KEY (rule, subject)"
     ),
 }
+# Columns added to a table after ledgers were written without them: `create` adds each one
+# and fills it in, and until then the read models are not complete (readers take the path
+# that catches up). Each is the table's last column, where ALTER TABLE puts it.
+ADDED_COLUMNS = {("rm_findings", "shown"): "TEXT NOT NULL DEFAULT ''"}
 
 INDEXES = [
     "rm_movements (program_id, at_us)",
@@ -103,6 +107,7 @@ INDEXES = [
     "rm_movements (settles)",
     "rm_acts (contract_id)",
     "rm_unit_moves (allocation_id, unit_start)",
+    "rm_unit_moves (via)",
     "rm_purchase_animals (animal_id)",
     "rm_purchase_animals (species)",
     "rm_subsidies (asset_id)",
@@ -156,10 +161,31 @@ def _exists(c: Cursor, table: str) -> bool:
     return bool(c.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)))
 
 
+def _columns(c: Cursor, table: str) -> set[str]:
+    if c.postgres:
+        sql = (
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_name = ?"
+        )
+    else:
+        sql = "SELECT name FROM pragma_table_info(?)"
+    return {name for (name,) in c.query(sql, (table,))}
+
+
+def _missing_columns(c: Cursor) -> list[tuple[str, str]]:
+    tables = {table for table, _ in ADDED_COLUMNS}
+    present = {table: _columns(c, table) for table in tables}
+    return [(t, column) for t, column in ADDED_COLUMNS if present[t] and column not in present[t]]
+
+
 def create(c: Cursor) -> None:
     had_steps = _exists(c, "rm_balance_steps")
     for name, columns in TABLES.items():
         c.execute(f"CREATE TABLE IF NOT EXISTS {name} ({columns})")
+    for table, column in _missing_columns(c):
+        c.execute(f"ALTER TABLE {table} ADD COLUMN {column} {ADDED_COLUMNS[(table, column)]}")
+        if (table, column) == ("rm_findings", "shown"):
+            _fill_shown(c)
     if not had_steps:
         # Read models of a ledger projected before balance steps existed: derive them once.
         c.execute(BACKFILL_BALANCE_STEPS)
@@ -168,6 +194,20 @@ def create(c: Cursor) -> None:
             "FROM rm_balance_steps"
         )
     create_indexes(c)
+
+
+def _fill_shown(c: Cursor) -> None:
+    """Each stored finding's text, as the fold writes it (read models written before it)."""
+    from coloring.projections.listing import shown_row
+
+    rows = c.query(
+        "SELECT rule, subject, program_id, amount, at_us, at_offset, status, known_us, party_a, "
+        "party_b, evidence FROM rm_findings"
+    )
+    c.executemany(
+        "UPDATE rm_findings SET shown = ? WHERE rule = ? AND subject = ?",
+        [(shown_row(row)[-1], row[0], row[1]) for row in rows],
+    )
 
 
 def create_indexes(c: Cursor) -> None:
@@ -227,7 +267,9 @@ def is_complete(c: Cursor) -> bool:
         )
     else:
         sql = "SELECT name FROM sqlite_master WHERE type IN ('table', 'index')"
-    return wanted <= {name for (name,) in c.query(sql)} and not in_bulk(c)
+    return (
+        wanted <= {name for (name,) in c.query(sql)} and not _missing_columns(c) and not in_bulk(c)
+    )
 
 
 def position(c: Cursor, name: str) -> int | None:

@@ -1,0 +1,176 @@
+"""The findings list ready to print: each stored finding's JSON text is kept in
+`rm_findings.shown`.
+
+At a million payments the whole list is about 12,000 findings, and decoding each one's evidence,
+building it as an object and encoding it again as indented JSON was most of `coloring findings`'
+time. The fold writes the text with the finding, from the very columns it writes (`shown_row`),
+so it is what `Finding.as_dict` of the stored row gives; the list is then a copy of it with the
+region put in (the first participant's, read when asked, as `Ledger.findings` reads it).
+The time-based findings, judged when asked, are made into text here the same way.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from json.encoder import encode_basestring
+from typing import Any
+
+from coloring.projections import jsontext
+from coloring.projections.db import Database, SqlValue
+from coloring.projections.names import check_names, check_rules
+from coloring.projections.queries import (
+    Filters,
+    Finding,
+    evaluation_instant,
+    idle_findings,
+    shown_evidence,
+    unreturned_findings,
+)
+
+_decoder = json.JSONDecoder()
+_decode_json = _decoder.decode
+# Where the region goes: before the top-level "evidence" key, the only line of the text that
+# is one space and that key (deeper keys are indented further; strings hold no raw newline).
+_EVIDENCE_LINE = '\n "evidence": '
+
+
+def shown_text(f: Finding) -> str:
+    """The finding as `findings --format json` prints it, without its region, at depth 0."""
+    return jsontext.dumps(f.as_dict())
+
+
+def shown_row(row: Sequence[Any]) -> tuple[Any, ...]:
+    """A row of `FINDING_INSERT` without its last value, `shown`, with it: the text of the
+    finding the query makes of that row."""
+    rule, subject, program, amount, at_us, off, status, _known, a, b, evidence = row
+    found = Finding(
+        rule,
+        subject,
+        program,
+        amount,
+        at_us,
+        off,
+        status,
+        tuple(p for p in (a, b) if p),
+        _decode_json(evidence),
+    )
+    return (*row, shown_text(found))
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """A finding as listed: its columns (tiyn, microseconds), its region and its JSON text."""
+
+    rule: str
+    subject: str
+    program: str
+    amount: int
+    at_us: int
+    at_offset: int
+    status: str
+    participants: tuple[str, ...]
+    region: str | None
+    shown: str | Finding
+    """The stored text, or a time-based finding (its text is made when it is printed)."""
+
+    def shown_evidence(self) -> dict[str, Any]:
+        """The evidence as users see it (`queries.shown_evidence`), in the order the text has."""
+        if isinstance(self.shown, str):
+            # Only the evidence is decoded: from its key to the object's end.
+            start = self.shown.index(_EVIDENCE_LINE) + len(_EVIDENCE_LINE)
+            evidence: dict[str, Any] = _decoder.raw_decode(self.shown, start)[0]
+            return evidence
+        return shown_evidence(self.shown.evidence)
+
+    def json_item(self) -> str:
+        """The finding as an item of the list `findings --format json` prints (depth 1)."""
+        region = "null" if self.region is None else encode_basestring(self.region)
+        text = self.shown if isinstance(self.shown, str) else shown_text(self.shown)
+        with_region = text.replace(_EVIDENCE_LINE, f'\n "region": {region},{_EVIDENCE_LINE}', 1)
+        return with_region.replace("\n", "\n ")
+
+
+def listed(db: Database, as_of_us: int | None, filters: Filters) -> list[Listed]:
+    """`queries.findings(db, as_of_us, filters)`, the same findings in the same order, with
+    each one's region and text (the same errors for unknown names)."""
+    check_rules(filters.rules)
+    check_names(db, filters.program, filters.participant)
+    t = evaluation_instant(db, as_of_us)
+    if t is None:
+        return []
+    where: list[str] = ["f.known_us <= ?"]
+    params: list[SqlValue] = [t]
+    if filters.rules:
+        where.append(f"f.rule IN ({','.join('?' * len(filters.rules))})")
+        params.extend(filters.rules)
+    if filters.program is not None:
+        where.append("f.program_id = ?")
+        params.append(filters.program)
+    stored = (
+        Listed(
+            rule,
+            subject,
+            program,
+            amount,
+            at_us,
+            off,
+            status,
+            (a, b) if a and b else tuple(p for p in (a, b) if p),  # as `queries.findings`
+            region,
+            shown,
+        )
+        for rule, subject, program, amount, at_us, off, status, a, b, region, shown in db.query(
+            "SELECT f.rule, f.subject, f.program_id, f.amount, f.at_us, f.at_offset, f.status, "
+            "f.party_a, f.party_b, NULLIF(p.region, ''), f.shown FROM rm_findings f "
+            "LEFT JOIN rm_participants p "
+            "ON p.participant_id = COALESCE(NULLIF(f.party_a, ''), f.party_b) "
+            f"WHERE {' AND '.join(where)}",
+            params,
+        )
+    )
+    # Rules and program are asked in SQL; participant and dates only narrow further.
+    narrows = (filters.participant, filters.since_us, filters.until_us) != (None, None, None)
+    out = [f for f in stored if filters.keep(f)] if narrows else list(stored)
+    judged: list[Finding] = []
+    if not filters.rules or "IDLE_FUNDS" in filters.rules:
+        judged.extend(idle_findings(db, t))
+    if not filters.rules or "UNRETURNED_AFTER_EXPIRY" in filters.rules:
+        judged.extend(unreturned_findings(db, t))
+    judged = [f for f in judged if filters.keep(f)]
+    regions = _regions(db, {f.participants[0] for f in judged if f.participants})
+    out.extend(
+        Listed(
+            f.rule,
+            f.subject,
+            f.program,
+            f.amount,
+            f.at_us,
+            f.at_offset,
+            f.status,
+            f.participants,
+            regions.get(f.participants[0]) if f.participants else None,
+            f,
+        )
+        for f in judged
+    )
+    out.sort(key=lambda f: (f.at_us, f.rule, f.subject))
+    return out
+
+
+def _regions(db: Database, participants: set[str]) -> dict[str, str | None]:
+    """The region of each of `participants` (None for none), as `extracts.regions` has it."""
+    chosen = sorted(participants)
+    found: dict[str, str | None] = {}
+    for i in range(0, len(chosen), 500):
+        chunk = chosen[i : i + 500]
+        found.update(
+            (pid, region or None)
+            for pid, region in db.query(
+                "SELECT participant_id, region FROM rm_participants "
+                f"WHERE participant_id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+        )
+    return found
