@@ -117,6 +117,10 @@ class ColoringApplication:
         """A registry row, recorded with the batch's others as one `RegistryExtract`."""
         self._documents.record_registry_fact(r, occurrence, source)
 
+    def record_registry_facts(self, rows: Sequence[tuple[RegistryRecord, int, str]]) -> None:
+        """Registry rows (each with its occurrence in the folder and its source), in order."""
+        self._documents.record_registry_facts(rows)
+
     def owner_of(self, animal_id: str, at: Instant) -> str | None:
         """The animal's registered owner at `at` (None: unregistered, disposed, exported)."""
         return self._documents.owner_of(animal_id, at)

@@ -30,12 +30,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-import psycopg
-
 from coloring.domain.errors import ColoringError, DatabaseUnavailableError
 from coloring.persistence import database_url, postgres_connect, sqlite_file
 
 if TYPE_CHECKING:
+    import psycopg
+
     from coloring.projections.runner import ProjectionRunner
 
 # A fixed key meaning "the ledger's writer" (advisory locks are scoped to one database).
@@ -148,7 +148,7 @@ class WriteLock:
             else:
                 data = self._pg_holder()
             return Holder(**data) if isinstance(data, dict) else None
-        except (OSError, ValueError, TypeError, psycopg.Error):
+        except (OSError, ValueError, TypeError):
             return None
 
     def __enter__(self) -> WriteLock:
@@ -215,6 +215,8 @@ class WriteLock:
         return postgres_connect(self.url)
 
     def _advisory(self) -> bool:
+        import psycopg  # PostgreSQL only: a SQLite command does not import it (~0.1 s)
+
         conn = self._connect()
         try:
             row = conn.execute("SELECT pg_try_advisory_lock(%s)", (ADVISORY_KEY,)).fetchone()
@@ -240,10 +242,15 @@ class WriteLock:
         return True
 
     def _pg_holder(self) -> dict[str, Any] | None:
-        with self._connect() as conn:
-            row = conn.execute(
-                f"SELECT command, pid, host, started_at FROM {WRITER_TABLE} WHERE id = 1"
-            ).fetchone()
+        import psycopg
+
+        try:
+            with self._connect() as conn:
+                row = conn.execute(
+                    f"SELECT command, pid, host, started_at FROM {WRITER_TABLE} WHERE id = 1"
+                ).fetchone()
+        except psycopg.Error:
+            return None
         if row is None:
             return None
         return {"command": row[0], "pid": row[1], "host": row[2], "started_at": row[3]}

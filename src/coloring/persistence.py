@@ -13,18 +13,11 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 from uuid import uuid4
 
-import psycopg
-from eventsourcing.persistence import (
-    InterfaceError,
-    OperationalError,
-    ProgrammingError,
-    StoredEvent,
-)
-from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import (
     SQLiteApplicationRecorder,
     SQLiteConnection,
@@ -32,19 +25,18 @@ from eventsourcing.sqlite import (
     SQLiteCursor,
     SQLiteFactory,
 )
-from eventsourcing.utils import retry
-from psycopg.sql import SQL, Identifier, Literal
 
 from coloring.dburl import DEFAULT_DB, ENV_VAR, DatabaseUrlError, database_url, sqlite_file
 from coloring.domain.errors import DatabaseUnavailableError
 from coloring.integrity.merkle import GENESIS, canonical_content, chain_link, leaf_hash
-from coloring.projections.db import copy_rows
+
+if TYPE_CHECKING:
+    import psycopg
 
 __all__ = [
     "DEFAULT_DB",
     "ENV_VAR",
     "DatabaseUrlError",
-    "PostgresLedgerRecorder",
     "SQLiteLedgerFactory",
     "SQLiteLedgerRecorder",
     "database_url",
@@ -111,7 +103,7 @@ def environment_for(url: str) -> dict[str, str]:
             "POSTGRES_POOL_SIZE": "4",
             "POSTGRES_LOCK_TIMEOUT": "30",
             "POSTGRES_CONNECT_TIMEOUT": "5",
-            "APPLICATION_RECORDER_TOPIC": "coloring.persistence:PostgresLedgerRecorder",
+            "APPLICATION_RECORDER_TOPIC": "coloring.persistence_pg:PostgresLedgerRecorder",
         }
     raise DatabaseUrlError(
         f"{url!r}: unsupported database URL (use sqlite:///file.db, sqlite:///:memory: "
@@ -129,6 +121,9 @@ def check_database(url: str) -> None:
 
 def postgres_connect(url: str) -> psycopg.Connection[Any]:
     """A connection of its own to a PostgreSQL ledger's database; a missing database is named."""
+    # Imported here: a SQLite command does not need psycopg (~0.1 CPU s to import).
+    import psycopg
+
     env = environment_for(url)
     try:
         return psycopg.connect(
@@ -279,85 +274,3 @@ class SQLiteLedgerRecorder(SQLiteApplicationRecorder):
             c.executemany(_RECORDS_INSERT, rows)
         _project(kwargs, c, ids)
         return ids
-
-
-class PostgresLedgerRecorder(PostgresApplicationRecorder):
-    """The library's PostgreSQL recorder, inserting a batch in one plain transaction instead of
-    its pipeline: the events, the chain links, the record index rows and the read models each
-    as one `COPY` (PostgreSQL refuses `COPY` in pipeline mode; the library's one `INSERT ...
-    unnest` of an array of composites cost the server 4x a binary `COPY` of the same events,
-    and a pipelined `executemany` has the server execute a statement per row: see
-    docs/performance.md, PostgreSQL)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.sql_create_statements.append(SQL(_RECORDS_DDL))  # type: ignore[arg-type]
-        self.sql_create_statements.append(SQL(_CHAIN_DDL))  # type: ignore[arg-type]
-        table = Identifier(self.datastore.schema, self.events_table_name)
-        # One round trip: the library's table lock (held to commit: notification ids commit in
-        # the order they are drawn, and no other writer adds a chain link before ours), its
-        # notification, the last id and the chain's head.
-        self._begin = SQL(
-            "SET LOCAL lock_timeout = '{timeout}s'; LOCK TABLE {table} IN EXCLUSIVE MODE; "
-            "NOTIFY {channel}; SELECT (SELECT MAX(notification_id) FROM {table}) AS last, "
-            "({head}) AS link"
-        ).format(
-            timeout=Literal(self.datastore.lock_timeout),
-            table=table,
-            channel=Identifier(self.channel_name),
-            head=SQL(_CHAIN_HEAD),
-        )
-        self._copy_events = SQL(
-            "COPY {table} (originator_id, originator_version, topic, state) "
-            "FROM STDIN (FORMAT BINARY)"
-        ).format(table=table)
-        self._event_types = [self.datastore.originator_id_type, "int8", "text", "bytea"]
-        self._analyzed_at: int | None = None
-        self._new_ids = SQL(
-            "SELECT notification_id FROM {table} WHERE notification_id > %s "
-            "ORDER BY notification_id"
-        ).format(table=table)
-
-    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
-    def insert_events(
-        self, stored_events: Sequence[StoredEvent], **kwargs: Any
-    ) -> Sequence[int] | None:
-        if not stored_events:
-            return None
-        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
-            curs.execute(self._begin)
-            while curs.description is None and curs.nextset():
-                pass  # the SET, LOCK and NOTIFY return no rows
-            row = curs.fetchone()
-            assert row is not None
-            last = row["last"] or 0
-            with curs.copy(self._copy_events) as copy:
-                copy.set_types(self._event_types)
-                for s in stored_events:
-                    copy.write_row((s.originator_id, s.originator_version, s.topic, s.state))
-            # Under the table lock only this transaction draws ids, in the rows' order.
-            ids = [r["notification_id"] for r in curs.execute(self._new_ids, (last,)).fetchall()]
-            if len(ids) != len(stored_events):
-                raise ProgrammingError(f"{len(stored_events)} events inserted, {len(ids)} ids")
-            copy_rows(curs, CHAIN_TABLE, _chain_rows(_head(row), ids, stored_events))
-            copy_rows(curs, RECORDS_TABLE, _record_rows(kwargs))
-            _project(kwargs, curs, ids)
-        if self._analyzed_at is None:
-            self._analyzed_at = last  # the ledger as this process found it
-        if ids[-1] >= 2 * self._analyzed_at:
-            self._analyze()
-            self._analyzed_at = ids[-1]
-        return ids
-
-    def _analyze(self) -> None:
-        """Refresh the planner's statistics of every table each time this process has doubled
-        the event log (from empty: after its 1st batch, then at 2x, 4x ... the events), so
-        that they are never more than 2x behind the tables a load grows, and a small write to
-        a large ledger (an amendment) does not pay for it. The read models' document rules look
-        rows up by key lists (`animal_id IN (...)`); on statistics of near-empty tables the
-        planner scans the whole table instead: a 1M-payment load read 425M registry rows that
-        way and spent 345 s of the server's CPU (the server here runs with autovacuum off; a
-        load must not depend on it anyway). After the batch's commit: the table lock is not
-        held for it."""
-        with self.datastore.get_connection() as conn:
-            conn.execute("ANALYZE")

@@ -135,13 +135,15 @@ class LedgerStore(Application[UUID]):
             ) from None
         # Aggregates in use: the units and programs stay; others are kept least-recently-used,
         # so a large load's memory does not grow with the number of documents and animals.
-        self._pinned: dict[UUID, Aggregate] = {}
-        self._cache: OrderedDict[UUID, Aggregate | None] = OrderedDict()
-        self._evicted: set[UUID] = set()
-        self._dirty: dict[UUID, Aggregate] = {}
+        # Keyed by the id's integer: a UUID's hash is a Python method, called on every look-up
+        # (~30 a payment; 0.6M calls at 20k payments, ~4% of the load), an int's is not.
+        self._pinned: dict[int, Aggregate] = {}
+        self._cache: OrderedDict[int, Aggregate | None] = OrderedDict()
+        self._evicted: set[int] = set()
+        self._dirty: dict[int, Aggregate] = {}
         self._index: list[tuple[Any, ...]] = []
         self._in_batch = False
-        self._changed_units: set[UUID] = set()
+        self._changed_units: set[int] = set()
         seq, latest = self._index_position()
         self.seq = seq
         self.latest_us = latest
@@ -212,7 +214,7 @@ class LedgerStore(Application[UUID]):
             self._forget(dirty)
             raise StorageError(f"the event store refused the batch: {e}") from None
 
-    def _forget(self, aggregates: dict[UUID, Aggregate]) -> None:
+    def _forget(self, aggregates: dict[int, Aggregate]) -> None:
         """After a refused save: drop the unsaved state and read the store again from now on."""
         if self.inline is not None:
             self.inline.forget()
@@ -231,7 +233,7 @@ class LedgerStore(Application[UUID]):
         taken = [
             Snapshot.take(a)
             for a in self._pinned.values()
-            if isinstance(a, TaggedTenge) and a.id in self._changed_units
+            if isinstance(a, TaggedTenge) and a.id.int in self._changed_units
         ]
         if taken and self.snapshots is not None:
             self.snapshots.put(taken)
@@ -251,17 +253,18 @@ class LedgerStore(Application[UUID]):
     def get(self, aggregate_id: UUID) -> Aggregate | None:
         """The aggregate, as in use here or else as stored (None: not in the ledger). Public:
         the use cases change what it returns, others (the loader's `LedgerView`) only read."""
-        pinned = self._pinned.get(aggregate_id)
+        key = aggregate_id.int
+        pinned = self._pinned.get(key)
         if pinned is not None:
             return pinned
         try:
-            cached = self._cache[aggregate_id]
+            cached = self._cache[key]
         except KeyError:
             pass
         else:
-            self._cache.move_to_end(aggregate_id)
+            self._cache.move_to_end(key)
             return cached
-        if self._fresh and aggregate_id not in self._evicted:
+        if self._fresh and key not in self._evicted:
             # Everything this ledger holds was created by this process: not cached, not there.
             return None
         try:
@@ -273,14 +276,15 @@ class LedgerStore(Application[UUID]):
 
     def _touch(self, aggregate: Aggregate) -> None:
         self._remember(aggregate.id, aggregate)
-        self._dirty[aggregate.id] = aggregate
+        self._dirty[aggregate.id.int] = aggregate
 
     def _remember(self, aggregate_id: UUID, aggregate: Aggregate | None) -> None:
+        key = aggregate_id.int
         if isinstance(aggregate, TaggedTenge | Program | Ledger | PriceList):
-            self._pinned[aggregate_id] = aggregate
+            self._pinned[key] = aggregate
         else:
-            self._cache[aggregate_id] = aggregate
-            self._cache.move_to_end(aggregate_id)
+            self._cache[key] = aggregate
+            self._cache.move_to_end(key)
 
     def _shrink(self) -> None:
         """Forget the least recently used aggregates beyond the cache size (all are saved)."""

@@ -22,7 +22,10 @@ from coloring.domain.records import (
     TransferRecord,
 )
 from coloring.domain.time import parse_instant
+from coloring.pilot.checks import Checker
 from coloring.pilot.contract import FILES
+from coloring.pilot.csvfile import CsvRow
+from coloring.pilot.errors import ErrorSink
 from coloring.pilot.reader import (
     EMPTY_LEDGER,
     LedgerView,
@@ -792,3 +795,18 @@ def test_an_amount_or_a_number_of_days_beyond_what_the_database_holds_is_an_inpu
         "transfers.csv:2: amount: '1000000000000000.01': an amount above 1000000000000000 tenge "
         "is more than the ledger records",
     ]
+
+
+def test_rows_of_files_the_row_checker_skips_would_change_nothing_in_it() -> None:
+    """`Checker.checks_rows` lets the reading skip `Checker.row` for some files: for those,
+    `row` must find nothing and remember nothing, whatever the cells."""
+    skipped = [name for name in FILES if not Checker(EMPTY_LEDGER, ErrorSink()).checks_rows(name)]
+    assert skipped == ["registry.csv", "reference_prices.csv"]
+    for name in skipped:
+        checker = Checker(EMPTY_LEDGER, ErrorSink())
+        before = {k: repr(v) for k, v in vars(checker).items()}
+        cells = {column: "X1" for column in FILES[name].columns}
+        checker.row(name, CsvRow(2, cells))
+        checker.row(name, CsvRow(3, dict(cells), broken=True))
+        assert {k: repr(v) for k, v in vars(checker).items()} == before
+        assert checker.sink.errors == []

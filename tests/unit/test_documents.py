@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from coloring.application import ColoringApplication
+from coloring.application import ColoringApplication, registry_key
 from coloring.domain.documents import (
     Animal,
     Contract,
@@ -298,3 +298,32 @@ def test_a_purpose_ref_to_a_document_not_yet_dated_is_a_mismatch_then_a_match_on
     later = app.pay(TransferRecord("T2", after(T0, hours=2), "P1", "F1", "S", 100, "U1"))
     assert early.findings == [("DOCUMENT_MISMATCH", 100)]
     assert later.settles == "U1"
+
+
+def test_registry_rows_recorded_by_the_run_are_recorded_as_one_by_one() -> None:
+    rows = [
+        (RegistryRecord("KZ1", "cow", "registered", "S", after(T0, days=1)), 0, "f:2"),
+        (RegistryRecord("KZ1", "cow", "registered", "S", after(T0, days=1)), 1, "f:3"),
+        (RegistryRecord("KZ2", "cow", "disposed", "S", after(T0, days=2)), 0, "f:4"),
+        (RegistryRecord("KZ1", "cow", "transferred", "F1", after(T0, days=3)), 0, "f:5"),
+    ]
+    stored = []
+    for by_run in (False, True):
+        app = ColoringApplication("sqlite:///:memory:")
+        try:
+            with app.store.batch():  # as a load records them
+                if by_run:
+                    app.record_registry_facts(rows)
+                else:
+                    for r, n, source in rows:
+                        app.record_registry_fact(r, occurrence=n, source=source)
+            index = app.store.lookup("registry", [registry_key(r, n) for r, n, _ in rows])
+            notes = app.store.recorder.select_notifications(1, 1000)
+            extract = [json.loads(n.state)["rows"] for n in notes if "Registry" in n.topic]
+            owners = [app.owner_of(a, after(T0, days=4)) for a in ("KZ1", "KZ2")]
+            stored.append((index, extract, owners))
+        finally:
+            app.close()
+    assert stored[0] == stored[1]
+    assert len(stored[1][0]) == 4
+    assert stored[1][2] == ["F1", None]

@@ -15,6 +15,15 @@ from coloring.pilot.contract import DOCUMENT_FILES, FILES, is_id, split_id_list
 from coloring.pilot.csvfile import CsvRow
 from coloring.pilot.errors import ErrorSink
 
+_FILES_CHECKED_BY_ROW = (
+    "participants.csv",
+    "allocations.csv",
+    "purchase_animals.csv",
+    "acts.csv",
+    "contracts.csv",
+)
+"""The files whose rows `Checker.row` checks beyond their id and references (keep in step)."""
+
 _DOCUMENT_IDS = "document ids are unique across loans, purchases, subsidies and contracts"
 
 
@@ -94,6 +103,17 @@ class Checker:
         return self._ledger_programs[program_id]
 
     # -- rows
+
+    def checks_rows(self, file: str) -> bool:
+        """Whether `row` has anything to check in this file's rows: a registry extract (most
+        of a large folder) has no id and no reference, so its rows need not be shown it."""
+        spec = FILES[file]
+        return (
+            spec.id_column is not None
+            or bool(spec.participant_columns)
+            or spec.program_column is not None
+            or file in _FILES_CHECKED_BY_ROW
+        )
 
     def row(self, file: str, row: CsvRow) -> None:
         spec = FILES[file]

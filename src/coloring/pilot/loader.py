@@ -347,9 +347,11 @@ def _record(
             if fresh or not recorded[i - 1]:
                 apply(item, n)
             if i % BATCH == 0:
+                apply.drain()
                 store.flush()
             if progress is not None and (done + i) % 1000 == 0:
                 progress("recording", done + i, total)
+        apply.drain()
         if progress is not None:
             progress("recording", total, total)
     apply.count()
@@ -369,6 +371,9 @@ class _Applier:
         self.prefix = f"{folder}/"
         self.summary = summary
         self.types: Counter[type] = Counter()
+        # Registry rows wait here and are recorded by the run (`drain`): a call per row through
+        # the application was a tenth of a registry-heavy load.
+        self.registry_run: list[tuple[RegistryRecord, int, str]] = []
         self.by_type: dict[type, Callable[[Any, str, int], None]] = {
             TransferRecord: self._pay,
             AllocationRecord: lambda r, where, _: app.allocate(r, source=where),
@@ -377,9 +382,6 @@ class _Applier:
             SubsidyRecord: lambda r, where, _: app.approve_subsidy(r, source=where),
             ContractRecord: lambda r, where, _: app.sign_contract(r, source=where),
             ActRecord: lambda r, where, _: app.accept_act(r, source=where),
-            RegistryRecord: lambda r, where, n: app.record_registry_fact(
-                r, occurrence=n, source=where
-            ),
             ReferencePriceRecord: lambda r, where, n: app.quote_price(
                 r, occurrence=n, source=where
             ),
@@ -391,7 +393,20 @@ class _Applier:
         r = s.record
         t = type(r)
         self.types[t] += 1
-        self.by_type[t](r, f"{self.prefix}{s.file}:{s.line}", occurrence)
+        where = f"{self.prefix}{s.file}:{s.line}"
+        if t is RegistryRecord:
+            self.registry_run.append((r, occurrence, where))
+            return
+        if self.registry_run:
+            self.drain()
+        self.by_type[t](r, where, occurrence)
+
+    def drain(self) -> None:
+        """Record the registry rows waiting: before any other record (which may read them) and
+        before a batch is saved."""
+        if self.registry_run:
+            run, self.registry_run = self.registry_run, []
+            self.app.record_registry_facts(run)
 
     def _pay(self, r: TransferRecord, where: str, _: int) -> None:
         if self.app.pay(r, source=where).applied:

@@ -209,9 +209,10 @@ PAGE = 2048
 def _pages(csv_file: CsvFile, checker: Checker, name: str) -> Iterator[list[CsvRow]]:
     """The file's rows that are whole (not broken), in pages, each row seen by the checker."""
     page: list[CsvRow] = []
-    check = checker.row
+    check = checker.row if checker.checks_rows(name) else None
     for row in csv_file:
-        check(name, row)
+        if check is not None:
+            check(name, row)
         if row.broken:
             continue
         page.append(row)

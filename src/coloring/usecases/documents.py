@@ -4,6 +4,7 @@ contracts and their acts) and the registry rows the document rules read."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 from coloring.domain.acts import EarlyActs
 from coloring.domain.documents import (
@@ -28,6 +29,9 @@ from coloring.domain.registry import OWNING_EVENTS, RegistryFact
 from coloring.domain.time import Instant
 from coloring.store import digest, registry_key
 from coloring.usecases.base import UseCase, require_positive
+
+# A fact from its fields in order, without the named tuple's keyword parsing (1 us a row).
+_fact = partial(tuple.__new__, RegistryFact)
 
 
 class Documents(UseCase):
@@ -158,19 +162,19 @@ class Documents(UseCase):
         self, r: RegistryRecord, occurrence: int = 0, source: str = "api"
     ) -> None:
         """A registry row, recorded with the batch's others as one `RegistryExtract`."""
-        key = registry_key(r, occurrence)
-        seq = self.store._next_seq("registry", key, r, r.at, source)
-        self.store._record_fact(
-            RegistryFact(
-                seq=seq,
-                animal_id=r.animal_id,
-                species=r.species,
-                registry_event=r.event,
-                owner=r.owner if r.event in OWNING_EVENTS else None,
-                at_us=r.at.us,
-                at_offset=r.at.offset_minutes,
+        self.record_registry_facts([(r, occurrence, source)])
+
+    def record_registry_facts(self, rows: Sequence[tuple[RegistryRecord, int, str]]) -> None:
+        """Registry rows (each with its occurrence and source), in record order: one call for
+        a run of rows, as a load meets them (a registry extract is most of a large folder)."""
+        next_seq, record_fact = self.store._next_seq, self.store._record_fact
+        for r, occurrence, source in rows:
+            at = r.at
+            seq = next_seq("registry", registry_key(r, occurrence), r, at, source)
+            owner = r.owner if r.event in OWNING_EVENTS else None
+            record_fact(
+                _fact((seq, r.animal_id, r.species, r.event, owner, at.us, at.offset_minutes))
             )
-        )
         self.store._done()
 
     def owner_of(self, animal_id: str, at: Instant) -> str | None:
