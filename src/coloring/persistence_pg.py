@@ -32,6 +32,10 @@ from coloring.projections.db import copy_rows
 
 __all__ = ["PostgresLedgerRecorder"]
 
+# Advisory-lock key of "creating the ledger's tables" (apart from the writer's key in
+# coloring.locking: a reader opening the ledger during a load must not wait for the load).
+CREATE_KEY = 0x2C5A_1D0E_6B3F_4A98
+
 
 class PostgresLedgerRecorder(PostgresApplicationRecorder):
     """The library's PostgreSQL recorder, inserting a batch in one plain transaction instead of
@@ -69,6 +73,19 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
             "SELECT notification_id FROM {table} WHERE notification_id > %s "
             "ORDER BY notification_id"
         ).format(table=table)
+
+    def create_table(self) -> None:
+        """The library's tables, types and insert function, created by one process at a time:
+        its `CREATE OR REPLACE FUNCTION` (run on every open) and `CREATE TYPE` collide when two
+        processes open one ledger at once (a load and a reader, two writers), and PostgreSQL
+        refuses the second with "tuple concurrently updated". A session lock on a connection
+        of its own is held around them (the library's statements take other connections)."""
+        with self.datastore.get_connection() as conn:
+            conn.execute("SELECT pg_advisory_lock(%s)", (CREATE_KEY,))
+            try:
+                super().create_table()
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(%s)", (CREATE_KEY,))
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(

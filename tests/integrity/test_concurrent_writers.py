@@ -47,3 +47,30 @@ def test_two_writers_at_once_leave_one_unbroken_chain(kind: str, tmp_path: Path)
     result = coloring("verify", "--db", url)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "verified: 300 events, chained from position 1 to" in result.stderr
+
+
+OPENER = """
+import sys
+from coloring.application import ColoringApplication
+for _ in range(int(sys.argv[2])):
+    ColoringApplication(sys.argv[1]).close()
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+@pytest.mark.parametrize("tables", ["new", "existing"])
+def test_processes_opening_one_postgres_ledger_at_once_all_open_it(tables: str) -> None:
+    """Opening a ledger creates what is missing (the library's types, tables and its insert
+    function, replaced on every open): four processes doing it at once all succeed."""
+    require_postgres()
+    reset_postgres()
+    if tables == "existing":
+        ColoringApplication(POSTGRES_URL).close()
+    openers = [
+        subprocess.Popen([sys.executable, "-c", OPENER, POSTGRES_URL, "15"], stderr=subprocess.PIPE)
+        for _ in range(4)
+    ]
+    for o in openers:
+        _, stderr = o.communicate(timeout=300)
+        assert o.returncode == 0, stderr.decode()
