@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -111,13 +112,10 @@ def test_incremental_catch_up_with_interruptions_equals_one_full_rebuild(
         app.close()
 
 
-def run_interrupted(
-    runner: ProjectionRunner, page_size: int, max_pages: int | None, crash_in_page: int | None
-) -> None:
-    """One `run`, crashing (after writing, before committing) in its page `crash_in_page`."""
-    if crash_in_page is None:
-        runner.run(page_size=page_size, max_pages=max_pages)
-        return
+@contextmanager
+def crashing_in_page(crash_in_page: int) -> Iterator[None]:
+    """Folds that crash in their page `crash_in_page` (counted from 1), after writing it and
+    before it is committed."""
     write = Fold.write
     pages = itertools.count(1)
 
@@ -127,6 +125,17 @@ def run_interrupted(
             raise Crash
 
     with mock.patch.object(Fold, "write", failing_write):
+        yield
+
+
+def run_interrupted(
+    runner: ProjectionRunner, page_size: int, max_pages: int | None, crash_in_page: int | None
+) -> None:
+    """One `run`, crashing (after writing, before committing) in its page `crash_in_page`."""
+    if crash_in_page is None:
+        runner.run(page_size=page_size, max_pages=max_pages)
+        return
+    with crashing_in_page(crash_in_page):
         before = runner.position()
         try:
             runner.run(page_size=page_size, max_pages=max_pages)
@@ -154,15 +163,7 @@ def test_a_rebuild_cut_short_is_completed_by_the_next_catch_up(
     try:
         runner = ProjectionRunner(app.store)
         runner.run()
-        write = Fold.write
-        pages = itertools.count(1)
-
-        def failing_write(self: Fold, c: Any) -> None:
-            write(self, c)
-            if next(pages) == crash_in_page:
-                raise Crash
-
-        with mock.patch.object(Fold, "write", failing_write):
+        with crashing_in_page(crash_in_page):
             try:
                 runner.rebuild(page_size=page_size)
             except Crash:

@@ -18,7 +18,7 @@ from json.encoder import encode_basestring
 from typing import Any
 
 from coloring.projections import jsontext
-from coloring.projections.db import Database, SqlValue
+from coloring.projections.db import Database
 from coloring.projections.names import check_names, check_rules
 from coloring.projections.queries import (
     Filters,
@@ -26,6 +26,7 @@ from coloring.projections.queries import (
     evaluation_instant,
     idle_findings,
     shown_evidence,
+    stored_where,
     unreturned_findings,
 )
 
@@ -100,14 +101,7 @@ def listed(db: Database, as_of_us: int | None, filters: Filters) -> list[Listed]
     t = evaluation_instant(db, as_of_us)
     if t is None:
         return []
-    where: list[str] = ["f.known_us <= ?"]
-    params: list[SqlValue] = [t]
-    if filters.rules:
-        where.append(f"f.rule IN ({','.join('?' * len(filters.rules))})")
-        params.extend(filters.rules)
-    if filters.program is not None:
-        where.append("f.program_id = ?")
-        params.append(filters.program)
+    where, params = stored_where(t, filters, "f.")
     stored = (
         Listed(
             rule,

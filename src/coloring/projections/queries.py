@@ -123,15 +123,7 @@ def findings(
     t = evaluation_instant(db, as_of_us)
     if t is None:
         return []
-    where: list[str] = ["known_us <= ?"]
-    params: list[SqlValue] = [t]
-    if filters.rules:
-        where.append(f"rule IN ({','.join('?' * len(filters.rules))})")
-        params.extend(filters.rules)
-    if filters.program is not None:
-        where.append("program_id = ?")
-        params.append(filters.program)
-    out = _stored(db, where, params)
+    out = _stored(db, *stored_where(t, filters))
     if not filters.rules or "IDLE_FUNDS" in filters.rules:
         out.extend(idle_findings(db, t))
     if not filters.rules or "UNRETURNED_AFTER_EXPIRY" in filters.rules:
@@ -139,6 +131,21 @@ def findings(
     out = [f for f in out if filters.keep(f)]
     out.sort(key=lambda f: (f.at_us, f.rule, f.subject))
     return out
+
+
+def stored_where(t: int, filters: Filters, table: str = "") -> tuple[list[str], list[SqlValue]]:
+    """The conditions (and their parameters) on `rm_findings` (as `table`, e.g. "f.") of the
+    stored findings known at `t` that `filters` may keep: by rule and program, the columns
+    indexed; the rest `Filters.keep` decides."""
+    where: list[str] = [f"{table}known_us <= ?"]
+    params: list[SqlValue] = [t]
+    if filters.rules:
+        where.append(f"{table}rule IN ({','.join('?' * len(filters.rules))})")
+        params.extend(filters.rules)
+    if filters.program is not None:
+        where.append(f"{table}program_id = ?")
+        params.append(filters.program)
+    return where, params
 
 
 def _stored(db: Database, where: list[str], params: list[SqlValue]) -> list[Finding]:
