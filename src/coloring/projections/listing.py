@@ -26,12 +26,12 @@ from coloring.projections.queries import (
     evaluation_instant,
     idle_findings,
     shown_evidence,
+    stored_finding,
     stored_where,
     unreturned_findings,
 )
 
 _decoder = json.JSONDecoder()
-_decode_json = _decoder.decode
 # Where the region goes: before the top-level "evidence" key, the only line of the text that
 # is one space and that key (deeper keys are indented further; strings hold no raw newline).
 _EVIDENCE_LINE = '\n "evidence": '
@@ -46,17 +46,7 @@ def shown_row(row: Sequence[Any]) -> tuple[Any, ...]:
     """A row of `FINDING_INSERT` without its last value, `shown`, with it: the text of the
     finding the query makes of that row."""
     rule, subject, program, amount, at_us, off, status, _known, a, b, evidence = row
-    found = Finding(
-        rule,
-        subject,
-        program,
-        amount,
-        at_us,
-        off,
-        status,
-        tuple(p for p in (a, b) if p),
-        _decode_json(evidence),
-    )
+    found = stored_finding(rule, subject, program, amount, at_us, off, status, a, b, evidence)
     return (*row, shown_text(found))
 
 

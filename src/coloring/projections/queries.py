@@ -151,23 +151,32 @@ def stored_where(t: int, filters: Filters, table: str = "") -> tuple[list[str], 
 def _stored(db: Database, where: list[str], params: list[SqlValue]) -> list[Finding]:
     """The findings the fold stored (every rule but the time-based ones) that match `where`."""
     return [
-        Finding(
-            rule,
-            subject,
-            program,
-            amount,
-            at_us,
-            off,
-            status,
-            tuple(p for p in (a, b) if p),
-            _decode_json(evidence),
-        )
-        for rule, subject, program, amount, at_us, off, status, a, b, evidence in db.query(
+        stored_finding(*row)
+        for row in db.query(
             "SELECT rule, subject, program_id, amount, at_us, at_offset, status, party_a, "
             f"party_b, evidence FROM rm_findings WHERE {' AND '.join(where)}",
             params,
         )
     ]
+
+
+def stored_finding(
+    rule: str,
+    subject: str,
+    program: str,
+    amount: int,
+    at_us: int,
+    off: int,
+    status: str,
+    a: str,
+    b: str,
+    evidence: str,
+) -> Finding:
+    """The finding a row of `rm_findings` holds (its parties: those named, in order)."""
+    parties = tuple(p for p in (a, b) if p)
+    return Finding(
+        rule, subject, program, amount, at_us, off, status, parties, _decode_json(evidence)
+    )
 
 
 def narrowed(db: Database, known: list[Finding], filters: Filters) -> list[Finding]:
