@@ -168,16 +168,7 @@ class _Timeline:
     ) -> DatedRecord | TermsAmendment:
         at: Instant = step.at
         if isinstance(step, m.Allocate):
-            self.unique("movement", i, "allocate", step.allocate)
-            self.party(i, "from", step.payer)
-            self.party(i, "to", step.recipient)
-            if step.payer in self.sc.participants and step.payer not in self.treasuries:
-                self.issue(("timeline", i, "from"), "an allocation is paid by a treasury")
-            if step.payer == step.recipient:
-                self.issue(("timeline", i, "to"), "the recipient is the payer")
-            return AllocationRecord(
-                step.allocate, self.program(i, step), step.payer, step.recipient, step.amount, at
-            )
+            return self.allocation(i, step)
         if isinstance(step, m.Lend):
             self.unique("document", i, "lend", step.lend)
             self.party(i, "from", step.lender)
@@ -186,20 +177,7 @@ class _Timeline:
                 step.lend, self.program(i, step), step.lender, step.borrower, step.amount, at
             )
         if isinstance(step, m.Purchase):
-            self.unique("document", i, "purchase", step.purchase)
-            self.party(i, "buyer", step.buyer)
-            self.party(i, "seller", step.seller)
-            listed: set[str] = set()
-            for k, a in enumerate(step.animals):
-                if a.id in listed:
-                    self.issue(("timeline", i, "animals", k, "id"), "listed twice in one purchase")
-                listed.add(a.id)
-            animals = tuple(
-                AnimalRecord(step.purchase, a.id, a.species, a.price) for a in step.animals
-            )
-            return PurchaseRecord(
-                step.purchase, self.program(i, step), step.buyer, step.seller, at, animals
-            )
+            return self.purchase(i, step)
         if isinstance(step, m.ApproveSubsidy):
             self.unique("document", i, "approve_subsidy", step.approve_subsidy)
             self.party(i, "applicant", step.applicant)
@@ -230,6 +208,32 @@ class _Timeline:
         if isinstance(step, m.AmendTerms):
             return self.amendment(i, step)
         return self.registry(i, step)
+
+    def allocation(self, i: int, step: m.Allocate) -> AllocationRecord:
+        self.unique("movement", i, "allocate", step.allocate)
+        self.party(i, "from", step.payer)
+        self.party(i, "to", step.recipient)
+        if step.payer in self.sc.participants and step.payer not in self.treasuries:
+            self.issue(("timeline", i, "from"), "an allocation is paid by a treasury")
+        if step.payer == step.recipient:
+            self.issue(("timeline", i, "to"), "the recipient is the payer")
+        return AllocationRecord(
+            step.allocate, self.program(i, step), step.payer, step.recipient, step.amount, step.at
+        )
+
+    def purchase(self, i: int, step: m.Purchase) -> PurchaseRecord:
+        self.unique("document", i, "purchase", step.purchase)
+        self.party(i, "buyer", step.buyer)
+        self.party(i, "seller", step.seller)
+        listed: set[str] = set()
+        for k, a in enumerate(step.animals):
+            if a.id in listed:
+                self.issue(("timeline", i, "animals", k, "id"), "listed twice in one purchase")
+            listed.add(a.id)
+        animals = tuple(AnimalRecord(step.purchase, a.id, a.species, a.price) for a in step.animals)
+        return PurchaseRecord(
+            step.purchase, self.program(i, step), step.buyer, step.seller, step.at, animals
+        )
 
     def amendment(self, i: int, step: m.AmendTerms) -> TermsAmendment:
         if step.amend_terms not in self.sc.programs:
