@@ -310,13 +310,13 @@ EXPLAIN = _Spec({"--db": None, "--as-of": None}, arguments=2)
 
 
 def explain(p: _Parsed) -> int:
-    from coloring.projections import queries
+    from coloring.projections import explaining
 
     (as_of_us,) = _instants(p.get("--as-of"))
     rule, subject = p.arguments
     with _current(p.get("--db")) as read_models:
         try:
-            lines = queries.explain(read_models, rule, subject, as_of_us)
+            lines = explaining.explain(read_models, rule, subject, as_of_us)
         except Exception as e:
             raise _Unanswered from e
     from coloring.consoles import stdout
