@@ -15,6 +15,7 @@ from coloring.i18n import _
 
 if TYPE_CHECKING:
     from coloring.pilot.intake import TakenFolder
+    from coloring.pilot.loader import LoadSummary
 
 
 def load(
@@ -120,6 +121,11 @@ def _load(folder: Path, copy: TakenFolder, db: str | None, mode: str | None, wai
                 bar.stop()
         loads.finish(runner.db, load_id, "loaded")
         found = Counter(f.rule for f in queries.findings(runner.db))
+    _print_summary(folder, summary, found)
+
+
+def _print_summary(folder: Path, summary: LoadSummary, found: Counter[str]) -> None:
+    """What the load recorded, payments applied and refused, and the findings by rule."""
     recorded = ", ".join(f"{n} {kind}" for kind, n in sorted(summary.records.items()))
     err.print(
         _("loaded {folder} ({mode} mode): {recorded}").format(

@@ -128,11 +128,11 @@ def explain(
     as_of: AsOfOption = None,
 ) -> None:
     """Explain one finding: what it is and the records behind it."""
-    from coloring.projections import queries
+    from coloring.projections import explaining
 
     as_of_us = instant_us(as_of, "--as-of")
     with reading(db) as read_models:
-        for line in queries.explain(read_models, rule, subject, as_of_us):
+        for line in explaining.explain(read_models, rule, subject, as_of_us):
             out.print(line, highlight=False, markup=False)
 
 
@@ -213,7 +213,7 @@ def demo(
     from coloring.examples import example_folder
     from coloring.export import render
     from coloring.pilot.loader import load_folder
-    from coloring.projections import queries, reporting
+    from coloring.projections import explaining, queries, reporting
 
     source = folder or example_folder()
     target = db or "sqlite:///:memory:"
@@ -256,5 +256,5 @@ def demo(
             out.print(_("now: {state}").format(state=render.trace_state(t)), highlight=False)
         if found:
             out.rule(f"coloring explain {found[0].rule} {found[0].subject}")
-            for line in queries.explain(runner.db, found[0].rule, found[0].subject):
+            for line in explaining.explain(runner.db, found[0].rule, found[0].subject):
                 out.print(line, highlight=False, markup=False)

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from decimal import Decimal
 
     from coloring.projections.db import Database
+    from coloring.projections.listing import Listed
 
 FORMATS = tuple(Format)
 GROUP_KEYS = tuple(GroupKey)
@@ -197,33 +198,9 @@ def _listed(
         raise _Unanswered  # the API's findings say the first or last datetime instead
     group_by = p.get("--group-by")
     if group_by:
-        from decimal import Decimal
-
-        from coloring.export import render
-        from coloring.export.grouping import group
-
-        keys = list(dict.fromkeys(group_by))
-        tenge = [
-            _InTenge(
-                f.rule, f.program, f.region, f.participants, f.status, Decimal(f.amount).scaleb(-2)
-            )
-            for f in found
-        ]
-        render.groups(keys, group(tenge, keys, sort), fmt, "--excel" in p.flags)
+        _print_grouped(found, list(dict.fromkeys(group_by)), fmt, sort, "--excel" in p.flags)
     else:
-        if sort == "amount":
-            found.sort(key=lambda f: f.amount, reverse=True)  # stable, as the API's sort
-        if fmt == "json":
-            items = ",\n ".join(f.json_item() for f in found)
-            sys.stdout.write(f"[\n {items}\n]\n" if found else "[]\n")
-        elif fmt == "csv":
-            from coloring.export.render import listed_findings_csv
-
-            listed_findings_csv(found, "--excel" in p.flags)
-        else:
-            from coloring.export.render import listed_findings
-
-            listed_findings(found)
+        _print_listed(found, fmt, sort, "--excel" in p.flags)
     if fmt == "table":
         from coloring.consoles import stderr
         from coloring.i18n import ngettext
@@ -231,6 +208,37 @@ def _listed(
         n = len(found)
         stderr().print(ngettext("{n} finding", "{n} findings", n).format(n=n))
     return 1 if "--check" in p.flags and found else 0
+
+
+def _print_grouped(found: list[Listed], keys: list[str], fmt: str, sort: str, excel: bool) -> None:
+    from decimal import Decimal
+
+    from coloring.export import render
+    from coloring.export.grouping import group
+
+    tenge = [
+        _InTenge(
+            f.rule, f.program, f.region, f.participants, f.status, Decimal(f.amount).scaleb(-2)
+        )
+        for f in found
+    ]
+    render.groups(keys, group(tenge, keys, sort), fmt, excel)
+
+
+def _print_listed(found: list[Listed], fmt: str, sort: str, excel: bool) -> None:
+    if sort == "amount":
+        found.sort(key=lambda f: f.amount, reverse=True)  # stable, as the API's sort
+    if fmt == "json":
+        items = ",\n ".join(f.json_item() for f in found)
+        sys.stdout.write(f"[\n {items}\n]\n" if found else "[]\n")
+    elif fmt == "csv":
+        from coloring.export.render import listed_findings_csv
+
+        listed_findings_csv(found, excel)
+    else:
+        from coloring.export.render import listed_findings
+
+        listed_findings(found)
 
 
 def findings(p: _Parsed) -> int:
@@ -302,13 +310,13 @@ EXPLAIN = _Spec({"--db": None, "--as-of": None}, arguments=2)
 
 
 def explain(p: _Parsed) -> int:
-    from coloring.projections import queries
+    from coloring.projections import explaining
 
     (as_of_us,) = _instants(p.get("--as-of"))
     rule, subject = p.arguments
     with _current(p.get("--db")) as read_models:
         try:
-            lines = queries.explain(read_models, rule, subject, as_of_us)
+            lines = explaining.explain(read_models, rule, subject, as_of_us)
         except Exception as e:
             raise _Unanswered from e
     from coloring.consoles import stdout

@@ -16,7 +16,7 @@ from coloring.application import ColoringApplication
 from coloring.domain.time import parse_instant
 from coloring.examples import example_folder
 from coloring.pilot.loader import load_folder
-from coloring.projections import queries
+from coloring.projections import explaining, queries
 from coloring.projections.runner import ProjectionRunner
 from coloring.report import build_report
 from coloring.report.flows import flows
@@ -89,7 +89,7 @@ def test_every_finding_is_in_the_table_with_its_evidence(html: str, example_ledg
     assert html.count('<tr class="finding"') == len(found) == 25
     first = found[0]
     assert f"<td>{first.subject}</td>" in html
-    assert queries.explain_finding(example_ledger.db, first)[0] in html
+    assert explaining.explain_finding(example_ledger.db, first)[0] in html
 
 
 @pytest.mark.parametrize("when", INSTANTS)

@@ -38,7 +38,7 @@ from coloring.domain.time import (
     InvalidTimeError,
     parse_instant,
 )
-from coloring.projections import extracts, queries
+from coloring.projections import explaining, extracts, queries
 from coloring.projections.names import check_rules
 
 if TYPE_CHECKING:
@@ -337,7 +337,7 @@ class Ledger:
 
     def explain(self, rule: str, subject: str, *, as_of: When = None) -> tuple[str, ...]:
         """One finding and the records behind it, in plain words (as `coloring explain`)."""
-        return tuple(queries.explain(self._db(), rule, subject, instant_us(as_of)))
+        return tuple(explaining.explain(self._db(), rule, subject, instant_us(as_of)))
 
     def participants(self) -> Rows[Participant]:
         return Rows(

@@ -98,41 +98,7 @@ def _write(ledger: Ledger, target: str | IO[bytes], as_of: When) -> None:
     findings = ledger.findings(as_of=as_of)
     book = xlsxwriter.Workbook(target, {"in_memory": True, "strings_to_formulas": False})
     try:
-        sheet = _Sheet(
-            book,
-            SHEETS[0],
-            [
-                "at",
-                "offset",
-                "rule",
-                "subject",
-                "program",
-                "region",
-                "amount (KZT)",
-                "status",
-                "participants",
-                "participant names",
-                "evidence",
-            ],
-            [20, 7, 28, 24, 16, 18, 18, 8, 24, 36, 60],
-        )
-        for f in findings:
-            sheet.add(
-                [
-                    f.at,
-                    offset_text(f.at),
-                    f.rule,
-                    f.subject,
-                    f.program,
-                    f.region,
-                    f.amount,
-                    f.status,
-                    ", ".join(f.participants),
-                    ", ".join(names.get(p, p) for p in f.participants),
-                    evidence_text(f),
-                ]
-            )
-        sheet.finish()
+        _findings_sheet(book, findings, names)
         by_rule = _Sheet(
             book, SHEETS[1], ["rule", "findings", "refused", "amount (KZT)"], [28, 10, 10, 20]
         )
@@ -160,3 +126,44 @@ def _write(ledger: Ledger, target: str | IO[bytes], as_of: When) -> None:
             programs.add([p.program, p.name, p.allocated, p.spent, p.returned, p.held])
     finally:
         book.close()
+
+
+def _findings_sheet(
+    book: xlsxwriter.Workbook, findings: Sequence[Finding], names: dict[str, str]
+) -> None:
+    """The first sheet: one row a finding, with its participants' names and its evidence."""
+    sheet = _Sheet(
+        book,
+        SHEETS[0],
+        [
+            "at",
+            "offset",
+            "rule",
+            "subject",
+            "program",
+            "region",
+            "amount (KZT)",
+            "status",
+            "participants",
+            "participant names",
+            "evidence",
+        ],
+        [20, 7, 28, 24, 16, 18, 18, 8, 24, 36, 60],
+    )
+    for f in findings:
+        sheet.add(
+            [
+                f.at,
+                offset_text(f.at),
+                f.rule,
+                f.subject,
+                f.program,
+                f.region,
+                f.amount,
+                f.status,
+                ", ".join(f.participants),
+                ", ".join(names.get(p, p) for p in f.participants),
+                evidence_text(f),
+            ]
+        )
+    sheet.finish()

@@ -313,6 +313,39 @@ def _scan(folder: Path, sink: ErrorSink) -> dict[str, Path]:
     return present
 
 
+def _read_file(
+    name: str, path: Path, checker: Checker, sink: ErrorSink, shared: Shared, animals: _Animals
+) -> tuple[DatedFile | None, list[Sourced[Any]], int]:
+    """Read and check one file of the folder page by page. Returns the dated file's columns (for
+    `PilotFolder.dated()`), or the undated records with their sources (animals go to `animals`
+    instead), and the number of rows read."""
+    spec = FILES[name]
+    rows: list[Sourced[Any]] = []
+    dated = None
+    if name in DATED_FILES:
+        by_columns = BY_COLUMNS[spec.model]
+        assert by_columns.time_field is not None
+        dated = DatedFile(name, by_columns.names, by_columns.time_field)
+    csv_file = CsvFile(path, spec, sink)
+    n = 0
+    for page in _pages(csv_file, checker, name):
+        if dated is not None:
+            values, lines = _kept(spec, page, sink, shared)
+            n += len(lines)
+            dated.keep(values, lines, shared, spec.shared_columns)
+            continue
+        good = _validated(spec, page, sink, shared)
+        n += len(good)
+        if name == ANIMALS_FILE:
+            for row, record in good:
+                animals.add(record, row.line, shared)
+        else:
+            rows.extend(Sourced(record, name, row.line) for row, record in good)
+    if not csv_file.header_ok:
+        checker.unusable.add(name)
+    return dated, rows, n
+
+
 def read_folder(folder: Path, ledger: LedgerView = EMPTY_LEDGER) -> PilotFolder:
     """Read and check every file of `folder`; raise `PilotInputError` with all errors if any."""
     sink = ErrorSink()
@@ -325,36 +358,13 @@ def read_folder(folder: Path, ledger: LedgerView = EMPTY_LEDGER) -> PilotFolder:
     counts: dict[str, int] = {}
     shared = Shared()
     for name in READ_ORDER:
-        spec = FILES[name]
         path = present.get(name)
         rows: list[Sourced[Any]] = []
         if path is None:
             if name in REQUIRED_FILES:
                 checker.unusable.add(name)
         else:
-            dated = None
-            if name in DATED_FILES:
-                by_columns = BY_COLUMNS[spec.model]
-                assert by_columns.time_field is not None
-                dated = DatedFile(name, by_columns.names, by_columns.time_field)
-            csv_file = CsvFile(path, spec, sink)
-            n = 0
-            for page in _pages(csv_file, checker, name):
-                if dated is not None:
-                    values, lines = _kept(spec, page, sink, shared)
-                    n += len(lines)
-                    dated.keep(values, lines, shared, spec.shared_columns)
-                    continue
-                good = _validated(spec, page, sink, shared)
-                n += len(good)
-                if name == ANIMALS_FILE:
-                    for row, record in good:
-                        animals.add(record, row.line, shared)
-                else:
-                    rows.extend(Sourced(record, name, row.line) for row, record in good)
-            if not csv_file.header_ok:
-                checker.unusable.add(name)
-            counts[name] = n
+            dated, rows, counts[name] = _read_file(name, path, checker, sink, shared, animals)
             if dated is not None:
                 files.append(dated)
                 if name == "contracts.csv":

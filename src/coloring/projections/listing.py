@@ -91,6 +91,14 @@ def listed(db: Database, as_of_us: int | None, filters: Filters) -> list[Listed]
     t = evaluation_instant(db, as_of_us)
     if t is None:
         return []
+    out = _stored(db, t, filters)
+    out.extend(_judged(db, t, filters))
+    out.sort(key=lambda f: (f.at_us, f.rule, f.subject))
+    return out
+
+
+def _stored(db: Database, t: int, filters: Filters) -> list[Listed]:
+    """The findings the fold stored, known by `t`."""
     where, params = stored_where(t, filters, "f.")
     stored = (
         Listed(
@@ -116,7 +124,11 @@ def listed(db: Database, as_of_us: int | None, filters: Filters) -> list[Listed]
     )
     # Rules and program are asked in SQL; participant and dates only narrow further.
     narrows = (filters.participant, filters.since_us, filters.until_us) != (None, None, None)
-    out = [f for f in stored if filters.keep(f)] if narrows else list(stored)
+    return [f for f in stored if filters.keep(f)] if narrows else list(stored)
+
+
+def _judged(db: Database, t: int, filters: Filters) -> list[Listed]:
+    """The findings judged at `t` (IDLE_FUNDS, UNRETURNED_AFTER_EXPIRY), with their regions."""
     judged: list[Finding] = []
     if not filters.rules or "IDLE_FUNDS" in filters.rules:
         judged.extend(idle_findings(db, t))
@@ -124,7 +136,7 @@ def listed(db: Database, as_of_us: int | None, filters: Filters) -> list[Listed]
         judged.extend(unreturned_findings(db, t))
     judged = [f for f in judged if filters.keep(f)]
     regions = _regions(db, {f.participants[0] for f in judged if f.participants})
-    out.extend(
+    return [
         Listed(
             f.rule,
             f.subject,
@@ -138,9 +150,7 @@ def listed(db: Database, as_of_us: int | None, filters: Filters) -> list[Listed]
             f,
         )
         for f in judged
-    )
-    out.sort(key=lambda f: (f.at_us, f.rule, f.subject))
-    return out
+    ]
 
 
 def _regions(db: Database, participants: set[str]) -> dict[str, str | None]:

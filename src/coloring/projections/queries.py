@@ -1,4 +1,5 @@
-"""The auditor's questions, answered from the read models: findings, balances, trace, explain.
+"""The auditor's questions, answered from the read models: findings, balances, trace (and
+`explaining` says what is behind a finding).
 
 Time-based rules (IDLE_FUNDS, UNRETURNED_AFTER_EXPIRY) are judged here, at the evaluation
 instant, from deliveries and movements; every other finding is stored by the fold with the
@@ -364,74 +365,3 @@ def find_one(
         if f.subject == subject:
             return f
     raise NotFoundError(f"no finding {rule} {subject} (see `coloring findings --rule {rule}`)")
-
-
-def explain(db: Database, rule: str, subject: str, as_of_us: int | None = None) -> list[str]:
-    """The finding and the records behind it, in plain words."""
-    return explain_finding(db, find_one(db, rule, subject, as_of_us))
-
-
-def explain_finding(db: Database, f: Finding) -> list[str]:
-    """The records behind a finding already in hand (a few indexed look-ups)."""
-    lines = [
-        f"{f.rule} {f.subject} ({f.status}): {format_tiyn(f.amount)} KZT of program {f.program}, "
-        f"at {f.at}",
-    ]
-    movement_id = f.evidence.get("transfer") or f.evidence.get("delivery")
-    # A payment recorded in a page of movements is that event's entry number so-and-so.
-    entry = f", entry {f.evidence['entry']}" if isinstance(f.evidence.get("entry"), int) else ""
-    if isinstance(movement_id, str):
-        for kind, payer, payee, amount, at_us, off, status, outcome, ref, settles, nid in db.query(
-            "SELECT kind, payer, payee, amount, at_us, at_offset, status, outcome, purpose_ref, "
-            "settles, notification_id FROM rm_movements WHERE movement_id = ?",
-            (movement_id,),
-        ):
-            lines.append(
-                f"- {kind} {movement_id} at {format_instant(at_us, off)}: {payer} -> {payee}, "
-                f"{format_tiyn(amount)} KZT, {status}"
-                + (f" ({outcome})" if outcome else "")
-                + (f", purpose_ref {ref}" if ref else ", no purpose_ref")
-                + (f", counted towards {settles}" if settles else "")
-                + f" [event #{nid}{entry}]"
-            )
-    for key in ("purpose_ref", "purchase", "subsidy", "earlier_purchase", "earlier_subsidy"):
-        doc_id = f.evidence.get(key)
-        if isinstance(doc_id, str):
-            for kind, program, payer, party, payee, at_us, off, value, paid in db.query(
-                "SELECT kind, program_id, payer, party, payee, at_us, at_offset, value, paid "
-                "FROM rm_documents WHERE document_id = ?",
-                (doc_id,),
-            ):
-                # A subsidy names no payer: its applicant is the party it is for.
-                parties = f"{payer} -> {payee}" if payer else f"applicant {party}, supplier {payee}"
-                lines.append(
-                    f"- {kind} {doc_id} of {program} dated {format_instant(at_us, off)}: "
-                    f"{parties}, value {format_tiyn(value)} KZT, paid {format_tiyn(paid)} KZT"
-                )
-    animal = f.evidence.get("animal")
-    if isinstance(animal, str):
-        history = db.query(
-            "SELECT at_us, at_offset, event, owner FROM rm_registry WHERE animal_id = ? "
-            "ORDER BY at_us, seq",
-            (animal,),
-        )
-        lines.append(
-            f"- registry of {animal}: "
-            + (
-                "; ".join(f"{format_instant(a, o)} {e} {w or ''}".strip() for a, o, e, w in history)
-                or "no record"
-            )
-        )
-    for key, value in sorted(shown_evidence(f.evidence).items()):
-        if key not in (
-            "transfer",
-            "purpose_ref",
-            "purchase",
-            "subsidy",
-            "animal",
-            "notification",
-            "entry",
-        ):
-            unit = " KZT" if key in EVIDENCE_AMOUNTS else ""
-            lines.append(f"- {key}: {value}{unit}")
-    return lines

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from coloring.domain.time import KZ_OFFSET_MINUTES, format_instant
 from coloring.i18n import _
-from coloring.projections import queries, reporting
+from coloring.projections import explaining, queries, reporting
 from coloring.projections.db import Database
 from coloring.projections.names import unknown
 from coloring.report import page
@@ -99,7 +99,7 @@ def build_report(
         meta=meta,
         summaries=summaries,
         figures=[page.Figure(c.name.split("-", 1)[0], c.title, c.svg) for c in made],
-        findings=[(f, queries.explain_finding(db, f)) for f in shown],
+        findings=[(f, explaining.explain_finding(db, f)) for f in shown],
         total_findings=len(found),
         downloads=downloads,
     )

@@ -88,11 +88,7 @@ def render_stays(stays: list[Stay], limit_days: int, label: str) -> str:
     span = max(max(s.days for s in stays), limit_days) + 1
     width_days = max(1, -(-span // 60))
     n = -(-span // width_days)
-    within, over, money = [0] * n, [0] * n, [0] * n
-    for s in stays:
-        i = s.days // width_days
-        (over if s.over else within)[i] += s.count
-        money[i] += s.amount
+    within, over, money = _binned(stays, width_days, n)
     top = max(a + b for a, b in zip(within, over, strict=True))
     body, high = y_axis(left, WIDTH - right, upper, lower, top, fmt="count")
     slot = (WIDTH - left - right) / n
@@ -115,20 +111,7 @@ def render_stays(stays: list[Stay], limit_days: int, label: str) -> str:
         if over[i]:
             high_y = min(y(within[i] + over[i]), low - 2)
             body.append(rect(x, high_y, slot - 2, low - high_y, STATE_COLOURS["idle"], tip))
-    limit_x = left + limit_days / width_days * slot
-    body.append(
-        f'<line x1="{f1(limit_x)}" y1="{upper}" x2="{f1(limit_x)}" y2="{lower}" '
-        'stroke="#c62828" stroke-width="1.5" stroke-dasharray="5,4"/>'
-    )
-    body.append(
-        text(
-            limit_x + 4,
-            upper + 12,
-            f"max_idle_days = {limit_days}",
-            size=11,
-            extra=' fill="#c62828"',
-        )
-    )
+    body += _limit_line(left + limit_days / width_days * slot, upper, lower, limit_days)
     every = max(1, -(-n // 15))
     for i in range(0, n, every):
         body.append(text(left + (i + 0.5) * slot, lower + 16, str(i * width_days), "middle", 11))
@@ -151,6 +134,32 @@ def render_stays(stays: list[Stay], limit_days: int, label: str) -> str:
         ],
     )
     return document(WIDTH, height, body, label)
+
+
+def _binned(stays: list[Stay], width_days: int, n: int) -> tuple[list[int], list[int], list[int]]:
+    """Deliveries within the limit, over it, and the money delivered, in `n` bins of
+    `width_days` days."""
+    within, over, money = [0] * n, [0] * n, [0] * n
+    for s in stays:
+        i = s.days // width_days
+        (over if s.over else within)[i] += s.count
+        money[i] += s.amount
+    return within, over, money
+
+
+def _limit_line(limit_x: float, upper: int, lower: int, limit_days: int) -> list[str]:
+    """The dashed vertical line at `max_idle_days`, with its label."""
+    return [
+        f'<line x1="{f1(limit_x)}" y1="{upper}" x2="{f1(limit_x)}" y2="{lower}" '
+        'stroke="#c62828" stroke-width="1.5" stroke-dasharray="5,4"/>',
+        text(
+            limit_x + 4,
+            upper + 12,
+            f"max_idle_days = {limit_days}",
+            size=11,
+            extra=' fill="#c62828"',
+        ),
+    ]
 
 
 def _heat(share: float) -> str:
@@ -192,35 +201,33 @@ def render_risk(
                     rect(x + 1, ry + 1, cell_w - 2, row - 2, "#fafafa", extra=f' stroke="{GRID}"')
                 )
                 continue
-            count = sum(n for n, _ in cell.by_rule.values())
-            lines = [f"{region or NO_REGION} x {program}: {exact(cell.at_risk)} at risk"]
-            lines += [f"{rule}: {n} ({exact(a)})" for rule, (n, a) in sorted(cell.by_rule.items())]
-            share = cell.at_risk / peak
-            body.append(
-                rect(
-                    x + 1,
-                    ry + 1,
-                    cell_w - 2,
-                    row - 2,
-                    _heat(share),
-                    "\n".join(lines),
-                    ' class="cell"',
-                )
-            )
-            ink = "#ffffff" if share > 0.35 else INK
-            body.append(
-                text(
-                    x + cell_w / 2,
-                    ry + row / 2 + 4,
-                    f"{tenge(cell.at_risk)} \u00b7 {count} finding(s)",
-                    "middle",
-                    11,
-                    f' fill="{ink}" pointer-events="none"',
-                )
-            )
+            tip = f"{region or NO_REGION} x {program}"
+            body += _risk_cell(cell, tip, x, ry, cell_w, row, cell.at_risk / peak)
     hidden = len(per_region) - len(regions)
     note = "money at risk: each finding's subject counted once, at its largest amount; KZT"
     if hidden:
         note += f"; {hidden} more region(s) not shown"
     body.append(text(left, height - 14, note, size=11, extra=f' fill="{MUTED}"'))
     return document(WIDTH, height, body, label)
+
+
+def _risk_cell(
+    cell: RiskCell, where: str, x: float, ry: int, cell_w: float, row: int, share: float
+) -> list[str]:
+    """One region x program square: shaded by its `share` of the largest, its tooltip listing
+    the rules."""
+    count = sum(n for n, _ in cell.by_rule.values())
+    lines = [f"{where}: {exact(cell.at_risk)} at risk"]
+    lines += [f"{rule}: {n} ({exact(a)})" for rule, (n, a) in sorted(cell.by_rule.items())]
+    ink = "#ffffff" if share > 0.35 else INK
+    return [
+        rect(x + 1, ry + 1, cell_w - 2, row - 2, _heat(share), "\n".join(lines), ' class="cell"'),
+        text(
+            x + cell_w / 2,
+            ry + row / 2 + 4,
+            f"{tenge(cell.at_risk)} \u00b7 {count} finding(s)",
+            "middle",
+            11,
+            f' fill="{ink}" pointer-events="none"',
+        ),
+    ]

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from coloring.domain.time import InvalidTimeError, parse_instant
 from coloring.i18n import Lang
+
+if TYPE_CHECKING:
+    from coloring.report.build import Chart
 
 
 class ChartFormat(StrEnum):
@@ -78,7 +81,7 @@ def report(
     from coloring.cli import err, fail, reading
     from coloring.i18n import _, use
     from coloring.report.build import build_report
-    from coloring.report.export import ExportError, chromium, write_pngs, write_svgs
+    from coloring.report.export import write_svgs
 
     if lang is not None:
         use(lang)
@@ -88,20 +91,7 @@ def report(
             as_of_us = parse_instant(as_of).us
         except InvalidTimeError as e:
             fail(f"--as-of: {e}", 2)
-    if out.is_dir():
-        fail(
-            _(
-                "--out {out}: is a folder; name the HTML file to write, e.g. {out}/report.html"
-            ).format(out=out),
-            2,
-        )
-    if not out.parent.is_dir():
-        fail(
-            _("--out {out}: the folder {folder} does not exist; create it first").format(
-                out=out, folder=out.parent
-            ),
-            2,
-        )
+    _check_out(out)
     workbook = out.with_suffix(".xlsx")
     downloads = [(workbook.name, "Excel: findings with evidence, totals, balances")] if xlsx else []
     with reading(db) as read_models:
@@ -147,21 +137,51 @@ def report(
             highlight=False,
         )
     if fmt is ChartFormat.png:
-        binary = chromium()
-        if binary is None:
-            err.print(
-                _(
-                    "PNG not written: chromium was not found (apt-get install chromium, or set "
-                    "$COLORING_CHROMIUM); the SVG charts are written"
-                ),
-                highlight=False,
-            )
-            return
-        try:
-            pngs = write_pngs(out, made.charts, binary)
-        except ExportError as e:
-            fail(_("{error}; the HTML and the SVG charts are written").format(error=e), 1)
+        _write_pngs(out, made.charts)
+
+
+def _check_out(out: Path) -> None:
+    """Refuse an `--out` that cannot be an HTML file (exit 2), before the ledger is read."""
+    from coloring.cli import fail
+    from coloring.i18n import _
+
+    if out.is_dir():
+        fail(
+            _(
+                "--out {out}: is a folder; name the HTML file to write, e.g. {out}/report.html"
+            ).format(out=out),
+            2,
+        )
+    if not out.parent.is_dir():
+        fail(
+            _("--out {out}: the folder {folder} does not exist; create it first").format(
+                out=out, folder=out.parent
+            ),
+            2,
+        )
+
+
+def _write_pngs(out: Path, charts: list[Chart]) -> None:
+    """Write the charts as PNG next to `out` with chromium; without it, say so and go on."""
+    from coloring.cli import err, fail
+    from coloring.i18n import _
+    from coloring.report.export import ExportError, chromium, write_pngs
+
+    binary = chromium()
+    if binary is None:
         err.print(
-            _("wrote {n} PNG chart(s): {stem}-*.png").format(n=len(pngs), stem=out.stem),
+            _(
+                "PNG not written: chromium was not found (apt-get install chromium, or set "
+                "$COLORING_CHROMIUM); the SVG charts are written"
+            ),
             highlight=False,
         )
+        return
+    try:
+        pngs = write_pngs(out, charts, binary)
+    except ExportError as e:
+        fail(_("{error}; the HTML and the SVG charts are written").format(error=e), 1)
+    err.print(
+        _("wrote {n} PNG chart(s): {stem}-*.png").format(n=len(pngs), stem=out.stem),
+        highlight=False,
+    )

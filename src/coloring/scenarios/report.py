@@ -141,14 +141,7 @@ def build(
     """Read the report from the read models (already caught up) at the evaluation instant."""
     as_of_us = None if as_of is None else as_of.us
     t = queries.evaluation_instant(db, as_of_us)
-    if as_of is not None:
-        shown = as_of.isoformat()
-    elif t is not None:
-        offset = reporting.latest_offset(db)
-        shown = format_instant(t, KZ_OFFSET_MINUTES if offset is None else offset)
-    else:
-        shown = "-"
-    report = Report(title, file, source, mode, shown, overrides)
+    report = Report(title, file, source, mode, _shown(db, as_of, t), overrides)
     for pid in reporting.program_ids(db):
         report.programs[pid] = Utilisation(pid)
     if t is None:
@@ -165,6 +158,32 @@ def build(
             refused_for_funds.add(f.subject)
     for spent in misspent(db, t).values():
         _use(report, spent.program_id).misused += spent.misused
+    waited, weight = _flows(report, db, t, refused_for_funds)
+    for pid, use in report.programs.items():
+        use.on_purpose = use.spent - use.misused
+        if weight[pid]:
+            use.idle_tenths = (waited[pid] * 10 * 2 + weight[pid] * DAY_US) // (
+                2 * weight[pid] * DAY_US
+            )
+    return report
+
+
+def _shown(db: Database, as_of: Instant | None, t: int | None) -> str:
+    """The evaluation instant as the report prints it."""
+    if as_of is not None:
+        return as_of.isoformat()
+    if t is not None:
+        offset = reporting.latest_offset(db)
+        return format_instant(t, KZ_OFFSET_MINUTES if offset is None else offset)
+    return "-"
+
+
+def _flows(
+    report: Report, db: Database, t: int, refused_for_funds: set[str]
+) -> tuple[Counter[str], Counter[str]]:
+    """Add each movement until `t` to its program's utilisation; return, per program, the
+    tiyn-microseconds money waited with intermediaries (first in, first out) and the tiyn that
+    waited."""
     movements = reporting.movements_until(db, t)
     queues: dict[tuple[str, str], deque[list[int]]] = defaultdict(deque)
     waited: Counter[str] = Counter()
@@ -201,13 +220,7 @@ def build(
         for left, arrived in queue:
             waited[pid] += left * (t - arrived)
             weight[pid] += left
-    for pid, use in report.programs.items():
-        use.on_purpose = use.spent - use.misused
-        if weight[pid]:
-            use.idle_tenths = (waited[pid] * 10 * 2 + weight[pid] * DAY_US) // (
-                2 * weight[pid] * DAY_US
-            )
-    return report
+    return waited, weight
 
 
 def _use(report: Report, program: str) -> Utilisation:

@@ -13,7 +13,7 @@ from coloring.domain.money import InvalidAmountTextError, parse_tiyn
 from coloring.domain.rules import Rule
 from coloring.domain.time import InvalidTimeError, parse_instant
 from coloring.i18n import Text
-from coloring.projections import browse, queries
+from coloring.projections import browse, explaining, queries
 from coloring.projections.db import Database
 from coloring.projections.runner import ProjectionRunner
 from coloring.report.build import charts
@@ -140,7 +140,7 @@ def finding(v: View) -> tuple[str, dict[str, Any]]:
     people = browse.participants(v.db, list(f.participants))
     return "finding.html", {
         "f": f,
-        "lines": queries.explain_finding(v.db, f),
+        "lines": explaining.explain_finding(v.db, f),
         "sources": browse.sources(v.db, f),
         "units": units,
         "movement": browse.movement(v.db, movement_id) if isinstance(movement_id, str) else None,

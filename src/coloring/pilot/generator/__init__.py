@@ -122,14 +122,7 @@ def generate(
 ) -> GenerationSummary:
     """Write a deterministic synthetic pilot folder to `out` (created if needed); `herd` adds
     that many registry rows per transfer of animals never bought (see `herd.Herd`)."""
-    if farmers < 1:
-        raise ValueError("farmers must be at least 1")
-    if not scale > 0:
-        raise ValueError("scale must be above 0")
-    if not 0 <= misuse_rate <= 1:
-        raise ValueError("misuse_rate must be between 0 and 1")
-    if herd < 0:
-        raise ValueError("herd must be 0 or more")
+    _check_arguments(farmers, scale, misuse_rate, herd)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     n_farmers = max(1, round(farmers * scale))
@@ -150,19 +143,10 @@ def generate(
     region.cycle(LATE_CYCLE, LAST_CLEAN)
     w.sink.close()
 
-    write_table(out / "participants.csv", COLUMNS["participants.csv"], w.participant_rows())
-    write_table(out / "programs.csv", COLUMNS["programs.csv"], PROGRAM_ROWS)
-    write_table(
-        out / "reference_prices.csv",
-        COLUMNS["reference_prices.csv"],
-        [(i, r, format_tiyn(p * TENGE), v) for i, r, p, v in REFERENCE_ROWS],
-    )
+    _write_undated(out, w)
     planted = w.resolved_plants()
     _check_money_rules(planted, w.sink.found)
-    with (out / "planted.json").open("w", encoding="utf-8", newline="\n") as f:
-        f.write("[\n")
-        f.write(",\n".join(json.dumps({"rule": r, "subject": s}) for r, s in planted))
-        f.write("\n]\n" if planted else "]\n")
+    _write_planted(out, planted)
 
     rows = {name: 0 for name in COLUMNS}
     rows.update(w.sink.rows)
@@ -183,6 +167,35 @@ def generate(
         as_of=fmt_time(w.sink.latest),
         herd=herd,
     )
+
+
+def _check_arguments(farmers: int, scale: float, misuse_rate: float, herd: int) -> None:
+    if farmers < 1:
+        raise ValueError("farmers must be at least 1")
+    if not scale > 0:
+        raise ValueError("scale must be above 0")
+    if not 0 <= misuse_rate <= 1:
+        raise ValueError("misuse_rate must be between 0 and 1")
+    if herd < 0:
+        raise ValueError("herd must be 0 or more")
+
+
+def _write_undated(out: Path, w: World) -> None:
+    """The files the cycles do not write: participants, programs, reference prices."""
+    write_table(out / "participants.csv", COLUMNS["participants.csv"], w.participant_rows())
+    write_table(out / "programs.csv", COLUMNS["programs.csv"], PROGRAM_ROWS)
+    write_table(
+        out / "reference_prices.csv",
+        COLUMNS["reference_prices.csv"],
+        [(i, r, format_tiyn(p * TENGE), v) for i, r, p, v in REFERENCE_ROWS],
+    )
+
+
+def _write_planted(out: Path, planted: list[tuple[str, str]]) -> None:
+    with (out / "planted.json").open("w", encoding="utf-8", newline="\n") as f:
+        f.write("[\n")
+        f.write(",\n".join(json.dumps({"rule": r, "subject": s}) for r, s in planted))
+        f.write("\n]\n" if planted else "]\n")
 
 
 def _check_money_rules(planted: list[tuple[str, str]], found: dict[str, set[str]]) -> None:

@@ -69,15 +69,7 @@ class Leasing:
         by_lessor: dict[int, int] = {}
         new_assets: list[tuple[str, str, int]] = []
         for i in range(c * self.n // CYCLES, (c + 1) * self.n // CYCLES):
-            plant = self.forced.get(i)
-            if plant is None and w.misused():
-                plant = w.pick(SUBSIDY_PLANTS)
-            if plant == "clean":
-                plant = None
-            if plant == "double" and not self.earlier_assets:
-                plant = None
-            if plant == "related" and self.n > len(self.farmers):
-                plant = None  # applicants have several subsidies: keep the relation to one
+            plant = self._plant(i)
             applicant = self.farmers[self.applicant_order[i % len(self.farmers)]]
             sid = w.next_id("SB-", 6)
             if plant == "double":
@@ -125,8 +117,28 @@ class Leasing:
             by_lessor[k] = by_lessor.get(k, 0) + amount
         self.earlier_assets.extend(new_assets)
         del self.earlier_assets[:-64]
+        self._fund(t0, by_lessor)
+
+    def _plant(self, i: int) -> str | None:
+        """The misuse planted in subsidy `i`, if any."""
+        w = self.w
+        plant = self.forced.get(i)
+        if plant is None and w.misused():
+            plant = w.pick(SUBSIDY_PLANTS)
+        if plant == "clean":
+            plant = None
+        if plant == "double" and not self.earlier_assets:
+            plant = None
+        if plant == "related" and self.n > len(self.farmers):
+            plant = None  # applicants have several subsidies: keep the relation to one
+        return plant
+
+    def _fund(self, t0: int, by_lessor: dict[int, int]) -> None:
+        """Allocate to the operator what the lessors paid this cycle, pass it on to each lessor,
+        and return the surpluses to the treasury."""
         if not by_lessor:
             return
+        w, sink = self.w, self.w.sink
         total = 0
         for j, k in enumerate(sorted(by_lessor)):
             surplus = w.surplus(by_lessor[k])

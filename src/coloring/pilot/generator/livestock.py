@@ -210,24 +210,7 @@ class Livestock:
                 refused=True,
             )
             w.plant("INSUFFICIENT_FUNDS", row)
-        # Payments to the sellers.
-        spent_after = EXPIRES_AT
-        for k, (t_pay, p) in enumerate(payments):
-            if life == "spent":
-                spent_after += w.ri(10, 50) * MINUTE
-                t_pay = spent_after
-            ref = p.purchase_id
-            if p.plant == "missing_doc":
-                ref = ""
-            elif p.plant == "mismatch":
-                ref = loan_id if k % 2 == 0 else f"{p.purchase_id}-1"
-            row = sink.pay(t_pay, LIVESTOCK, farmer, p.seller, p.paid, ref)
-            rule = _PURCHASE_RULE.get(p.plant or "")
-            if rule:
-                w.plant(rule, row)
-            if life == "spent":
-                w.plant("SPENT_AFTER_EXPIRY", row)
-        t_last = payments[-1][0] if life != "spent" else spent_after
+        t_last = self._pay_sellers(farmer, loan_id, payments, life)
         if diversion:
             agent = w.pick(self.agents)
             t_div = payments[0][0] + w.ri(1, 10) * HOUR
@@ -247,6 +230,30 @@ class Livestock:
         elif slack:
             sink.pay(t_last + w.ri(1, 48) * HOUR, LIVESTOCK, farmer, TREASURY, slack)
         return loan
+
+    def _pay_sellers(
+        self, farmer: str, loan_id: str, payments: list[tuple[int, _Purchase]], life: str | None
+    ) -> int:
+        """Pay each purchase's seller (after the loan expired for a `spent` life); return the
+        instant of the last payment."""
+        w, sink = self.w, self.w.sink
+        spent_after = EXPIRES_AT
+        for k, (t_pay, p) in enumerate(payments):
+            if life == "spent":
+                spent_after += w.ri(10, 50) * MINUTE
+                t_pay = spent_after
+            ref = p.purchase_id
+            if p.plant == "missing_doc":
+                ref = ""
+            elif p.plant == "mismatch":
+                ref = loan_id if k % 2 == 0 else f"{p.purchase_id}-1"
+            row = sink.pay(t_pay, LIVESTOCK, farmer, p.seller, p.paid, ref)
+            rule = _PURCHASE_RULE.get(p.plant or "")
+            if rule:
+                w.plant(rule, row)
+            if life == "spent":
+                w.plant("SPENT_AFTER_EXPIRY", row)
+        return payments[-1][0] if life != "spent" else spent_after
 
     def _plan_purchases(self, f: int, late: bool) -> list[_Purchase]:
         w = self.w

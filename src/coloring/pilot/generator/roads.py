@@ -161,7 +161,13 @@ class Roads:
             m.chain = self._chain(main)
             for node in m.chain:
                 node.value = m.chain_amount
-        # Sign top down, a few days apart.
+        self._sign_top_down(t0, m)
+        self._schedule_rounds(c, m)
+
+    def _sign_top_down(self, t0: int, m: _Main) -> None:
+        """Sign the main contract, then its subcontracts and their supply contracts (and a
+        round trip's chain), a few days apart."""
+        w, main = self.w, m.node
         t_sign = t0 + w.below(4) * DAY + w.ri(9, 17) * HOUR
         self._contract(t_sign, main, "")
         for node in main.children:
@@ -172,7 +178,11 @@ class Roads:
         for k, node in enumerate(m.chain):
             parent = main.contract_id if k == 0 else m.chain[0 if k == 3 else k - 1].contract_id
             self._contract(t_sign + (k + 1) * DAY + HOUR, node, parent)
-        # Rounds of accepted work until the end of the season.
+
+    def _schedule_rounds(self, c: int, m: _Main) -> None:
+        """Rounds of accepted work, from two or three cycles after signing until the end of the
+        season, each a share of the main contract (in basis points)."""
+        w = self.w
         cycles = []
         cc = c + 2 + w.below(2)
         for _ in range(w.ri(6, 20)):

@@ -1,0 +1,96 @@
+"""The loader's dispatch: each record of a pilot folder to its use case, with its source.
+
+Apart from `loader` (which decides what to record and when to save) because this is the one
+place that knows which use case records which kind of record.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from coloring.application import ColoringApplication
+from coloring.domain.records import (
+    ActRecord,
+    AllocationRecord,
+    ContractRecord,
+    LoanRecord,
+    ParticipantRecord,
+    ProgramRecord,
+    PurchaseRecord,
+    ReferencePriceRecord,
+    RegistryRecord,
+    SubsidyRecord,
+    TransferRecord,
+)
+from coloring.pilot.reader import Sourced
+
+if TYPE_CHECKING:
+    from coloring.pilot.loader import LoadSummary
+
+
+@cache
+def _label(record_type: type) -> str:
+    """`TransferRecord` -> `transfer` (once per type)."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", record_type.__name__.removesuffix("Record")).lower()
+
+
+class Applier:
+    """Applies records of the folder, each with its source (`folder/file:line`)."""
+
+    def __init__(self, app: ColoringApplication, folder: Path, summary: LoadSummary) -> None:
+        self.app = app
+        self.prefix = f"{folder}/"
+        self.summary = summary
+        self.types: Counter[type] = Counter()
+        # Registry rows wait here and are recorded by the run (`drain`): a call per row through
+        # the application was a tenth of a registry-heavy load.
+        self.registry_run: list[tuple[RegistryRecord, int, str]] = []
+        self.by_type: dict[type, Callable[[Any, str, int], None]] = {
+            TransferRecord: self._pay,
+            AllocationRecord: lambda r, where, _: app.allocate(r, source=where),
+            LoanRecord: lambda r, where, _: app.issue_loan(r, source=where),
+            PurchaseRecord: lambda r, where, _: app.contract_purchase(r, source=where),
+            SubsidyRecord: lambda r, where, _: app.approve_subsidy(r, source=where),
+            ContractRecord: lambda r, where, _: app.sign_contract(r, source=where),
+            ActRecord: lambda r, where, _: app.accept_act(r, source=where),
+            ReferencePriceRecord: lambda r, where, n: app.quote_price(
+                r, occurrence=n, source=where
+            ),
+            ParticipantRecord: lambda r, where, _: app.register_participant(r, source=where),
+            ProgramRecord: lambda r, where, _: app.register_program(r, source=where),
+        }
+
+    def __call__(self, s: Sourced[Any], occurrence: int) -> None:
+        r = s.record
+        t = type(r)
+        self.types[t] += 1
+        where = f"{self.prefix}{s.file}:{s.line}"
+        if t is RegistryRecord:
+            self.registry_run.append((r, occurrence, where))
+            return
+        if self.registry_run:
+            self.drain()
+        self.by_type[t](r, where, occurrence)
+
+    def drain(self) -> None:
+        """Record the registry rows waiting: before any other record (which may read them) and
+        before a batch is saved."""
+        if self.registry_run:
+            run, self.registry_run = self.registry_run, []
+            self.app.record_registry_facts(run)
+
+    def _pay(self, r: TransferRecord, where: str, _: int) -> None:
+        if self.app.pay(r, source=where).applied:
+            self.summary.applied += 1
+        else:
+            self.summary.refused += 1
+
+    def count(self) -> None:
+        """Add the records applied, by kind, to the summary."""
+        for t, n in self.types.items():
+            self.summary.records[_label(t)] += n
