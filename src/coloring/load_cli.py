@@ -147,20 +147,32 @@ def _print_summary(folder: Path, summary: LoadSummary, found: Counter[str]) -> N
         )
 
 
+def _above_zero(value: float) -> float:
+    if not value > 0:
+        raise typer.BadParameter(f"{value} is not above 0.")
+    return value
+
+
 def generate(
     out_dir: Annotated[Path, typer.Argument(metavar="OUT", help="Folder to write.")],
     seed: Annotated[
         int, typer.Option("--seed", help="Random seed: the same seed writes the same folder.")
     ] = 1,
     farmers: Annotated[
-        int, typer.Option("--farmers", help="Farmers (borrowers) of the livestock program.")
+        int,
+        typer.Option("--farmers", min=1, help="Farmers (borrowers) of the livestock program."),
     ] = 200,
     scale: Annotated[
-        float, typer.Option("--scale", help="Multiplies every program's volume of records.")
+        float,
+        typer.Option(
+            "--scale", callback=_above_zero, help="Multiplies every program's volume of records."
+        ),
     ] = 1.0,
     misuse_rate: Annotated[
         float,
-        typer.Option("--misuse-rate", help="Share of records with planted misuse (0 to 1)."),
+        typer.Option(
+            "--misuse-rate", min=0, max=1, help="Share of records with planted misuse (0 to 1)."
+        ),
     ] = 0.05,
     herd: Annotated[
         int,

@@ -84,3 +84,23 @@ def test_programs_as_csv_are_the_terms_in_force(tmp_path: Path) -> None:
     rows = list(csv.reader(io.StringIO(result.stdout)))
     assert rows[0] == ["program", "name", "kind", "expires_at", "max_idle_days", "amendments"]
     assert len(rows) == 4  # the example's three programs
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "reason"),
+    [
+        ("--farmers", "0", "greater than or equal to 1"),
+        ("--scale", "0", "0.0 is not above 0"),
+        ("--misuse-rate", "1.5", "less than or equal to 1"),
+        ("--herd", "-1", "greater than or equal to 0"),
+    ],
+)
+def test_generate_refuses_an_argument_out_of_range_with_usage_and_writes_nothing(
+    tmp_path: Path, option: str, value: str, reason: str
+) -> None:
+    out = tmp_path / "folder"
+    result = runner.invoke(app, ["generate", str(out), option, value])
+    assert result.exit_code == 2
+    assert option in result.output
+    assert reason in " ".join(result.output.replace("│", " ").split())
+    assert not out.exists()
