@@ -27,6 +27,7 @@ from coloring.domain.errors import (
     StorageError,
     TimeOrderError,
 )
+from coloring.domain.movements import first_entry_seq
 from coloring.domain.records import (
     PILOT_RECORDS,
     PurchaseRecord,
@@ -109,7 +110,7 @@ def _recording_order(e: Any) -> tuple[int, int, int]:
     concern documents recorded within the batch, and whoever folds the log must have seen those
     first."""
     if isinstance(e, TaggedTenge.PaymentsRecorded):
-        return (1, e.entries[0][1], e.originator_version)
+        return (1, first_entry_seq(e.entries), e.originator_version)
     if isinstance(e, RegistryExtract.Recorded):
         return (1, first_seq(e.rows), 0)
     return (0, getattr(e, "seq", 0), e.originator_version)

@@ -10,10 +10,10 @@ they have the fields the per-record events (`UnitsAllocated`, `UnitsTransferred`
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, fields
 from operator import attrgetter
-from typing import Any, ClassVar, NamedTuple, Protocol, TypeVar
+from typing import ClassVar, Literal, NamedTuple, Protocol, TypeVar, cast
 
 
 class MovedPiece(NamedTuple):
@@ -33,11 +33,26 @@ class PaymentFinding(NamedTuple):
     amount: int
 
 
-JsonEntry = list[Any]
+JsonValue = str | int | None | Sequence["JsonValue"]
+"""What a page's entry is made of: a piece or a finding is a named tuple when recorded, a JSON
+array when read back."""
+
+JsonEntry = list[JsonValue]
 """A movement as a page event holds it, `[KIND, every field but program_id, in order]` (its
-pieces and findings as arrays once stored), which `movements` reads back as a typed movement.
-`Any` on purpose, at this one boundary: an entry's fields differ in type by position, and are
-typed once, as `movements` reads them; checking each at runtime would cost every fold."""
+pieces and findings as arrays once stored), which `movements` reads back as a typed movement."""
+
+# The entries by kind, as `movements` reads them: lists at runtime, typed as the tuples their
+# positions are so that unpacking one types every field (pieces and findings stay arrays until
+# they become named tuples).
+_Arrays = list[Sequence[str | int]]
+_TransferredRow = tuple[
+    Literal["transferred"], int, str, str, str, int, int, int, str | None, str | None, str,
+    _Arrays, _Arrays,
+]  # fmt: skip
+_RefusedRow = tuple[Literal["refused"], int, str, str, str, int, int, int, str | None, _Arrays]
+_AllocatedRow = tuple[Literal["allocated"], int, str, str, str, int, int, int, str]
+_AcceptedRow = tuple[Literal["accepted"], int, str, str, int, int, int]
+_Row = _TransferredRow | _RefusedRow | _AllocatedRow | _AcceptedRow
 
 
 class _Entry:
@@ -126,18 +141,19 @@ _TYPES: dict[str, type[Allocated] | type[Transferred] | type[Refused] | type[Acc
 
 
 # The fields of an entry, in order, as its JSON array takes them.
-_ENTRY_FIELDS: dict[type[_Entry], attrgetter[tuple[object, ...]]] = {
+_ENTRY_FIELDS: dict[type[_Entry], attrgetter[tuple[JsonValue, ...]]] = {
     t: attrgetter(*(f.name for f in fields(t)[1:])) for t in _TYPES.values()
 }
 
 
-def movements(program_id: str, entries: list[JsonEntry]) -> Iterator[Movement]:
+def movements(program_id: str, entries: Sequence[JsonEntry]) -> Iterator[Movement]:
     """The typed movements of a page's entries, in order. JSON gives a piece and a finding back
     as arrays: they become their named tuples here, once, so a movement read from the log
     equals the one the live aggregate applied."""
-    for entry in entries:
-        kind = entry[0]
-        if kind == "transferred":
+    # Typed once per page, not checked per field: the entries are the ones `to_entry` wrote,
+    # and a check of each field would cost every fold and every replay.
+    for entry in cast("list[_Row]", entries):
+        if entry[0] == "transferred":
             _, seq, tid, payer, payee, amount, at_us, offset, ref, settles, outcome, ps, fs = entry
             yield Transferred(
                 program_id,
@@ -154,12 +170,19 @@ def movements(program_id: str, entries: list[JsonEntry]) -> Iterator[Movement]:
                 [_tuple(MovedPiece, p) for p in ps],
                 [_tuple(PaymentFinding, f) for f in fs] if fs else [],
             )
-        elif kind == "refused":
+        elif entry[0] == "refused":
             _, seq, tid, payer, payee, amount, at_us, offset, ref, fs = entry
             found = [_tuple(PaymentFinding, f) for f in fs]
             yield Refused(program_id, seq, tid, payer, payee, amount, at_us, offset, ref, found)
+        elif entry[0] == "allocated":
+            yield Allocated(program_id, *entry[1:])
         else:
-            yield _TYPES[kind](program_id, *entry[1:])
+            yield Accepted(program_id, *entry[1:])
+
+
+def first_entry_seq(entries: Sequence[JsonEntry]) -> int:
+    """The record sequence number of a page's first entry."""
+    return cast("_Row", entries[0])[1]
 
 
 # A named tuple from a JSON array without the argument parsing of its constructor: half the

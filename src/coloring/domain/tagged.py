@@ -61,7 +61,8 @@ class TaggedTenge(Aggregate):
 
     # The per-record events of ledgers written before pages: still replayed, never recorded.
     # Their pieces and findings are JSON arrays as stored (`[allocation, start, end,
-    # delivered_by]`, `[rule, amount]`); `movement()` gives the typed movement the fold reads.
+    # delivered_by]`, `[rule, amount]`); `movement()` gives the typed movement that the fold
+    # reads and that a replay applies as a page's entry would be applied.
 
     class UnitsAllocated(Aggregate.Event):
         TOPIC = "coloring.TaggedTenge.UnitsAllocated"
@@ -77,6 +78,9 @@ class TaggedTenge(Aggregate):
 
         def movement(self) -> Allocated:
             return as_movement(Allocated, self)
+
+        def apply(self, aggregate: TaggedTenge) -> None:
+            aggregate._apply(self.movement())
 
     class UnitsTransferred(Aggregate.Event):
         TOPIC = "coloring.TaggedTenge.UnitsTransferred"
@@ -97,6 +101,9 @@ class TaggedTenge(Aggregate):
         def movement(self) -> Transferred:
             return as_movement(Transferred, self)
 
+        def apply(self, aggregate: TaggedTenge) -> None:
+            aggregate._apply(self.movement())
+
     class TransferRefused(Aggregate.Event):
         TOPIC = "coloring.TaggedTenge.TransferRefused"
         program_id: str
@@ -111,6 +118,7 @@ class TaggedTenge(Aggregate):
         seq: int
 
         def movement(self) -> Refused:
+            """Nothing moves on replay: the refusal is history, not state."""
             return as_movement(Refused, self)
 
     @staticmethod
@@ -318,56 +326,6 @@ class TaggedTenge(Aggregate):
                 queue.append(piece)
         if settles is not None:
             self.settled[settles] = self.settled.get(settles, 0) + amount
-
-    @event(UnitsAllocated)
-    def _allocated(
-        self,
-        program_id: str,
-        allocation_id: str,
-        payer: str,
-        recipient: str,
-        amount: int,
-        at_us: int,
-        at_offset: int,
-        outcome: str,
-        seq: int,
-    ) -> None:
-        self._issue(allocation_id, recipient, amount, outcome)
-
-    @event(UnitsTransferred)
-    def _transferred(
-        self,
-        program_id: str,
-        transfer_id: str,
-        payer: str,
-        payee: str,
-        amount: int,
-        at_us: int,
-        at_offset: int,
-        purpose_ref: str | None,
-        settles: str | None,
-        outcome: str,
-        pieces: list[list[str | int]],
-        findings: list[list[str | int]],
-        seq: int,
-    ) -> None:
-        self._move(transfer_id, payer, payee, amount, outcome, settles)
-
-    @event(TransferRefused)
-    def _refused(
-        self,
-        program_id: str,
-        transfer_id: str,
-        payer: str,
-        payee: str,
-        amount: int,
-        at_us: int,
-        at_offset: int,
-        purpose_ref: str | None,
-        findings: list[list[str | int]],
-        seq: int,
-    ) -> None:
-        """Nothing moves: the refusal is history, not state."""
 
 
 class InsufficientUnitsError(InvalidAmountError):
