@@ -6,7 +6,7 @@ SELECTs, never a write, never a catch-up."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import SupportsInt
 
 from coloring.persistence import RECORDS_TABLE
 from coloring.projections import queries
@@ -42,7 +42,8 @@ class Lag:
         return max(0, self.latest - self.position)
 
 
-def number(value: Any) -> int:
+def number(value: SupportsInt | None) -> int:
+    """A sum as the database gives it: an int, a Decimal (PostgreSQL), None (no rows)."""
     return int(value or 0)
 
 

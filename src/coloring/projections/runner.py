@@ -89,7 +89,7 @@ class EventLog:
             self.inspect(rows)
         return rows
 
-    def decoded(self, row: tuple[Any, ...]) -> tuple[int, str, Any]:
+    def decoded(self, row: tuple[Any, ...]) -> tuple[int, str, object]:
         n, oid, version, topic, state = row
         return n, topic, self._decode(n, oid, version, topic, bytes(state))
 

@@ -9,7 +9,6 @@ force at the evaluation instant.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from coloring.domain.time import format_instant
 from coloring.projections.db import Database
@@ -59,7 +58,7 @@ class ProgramTerms:
         """The amendments made at or before `t` (all of them when `t` is None)."""
         return tuple(a for a in self.amendments if t is None or a.at_us <= t)
 
-    def as_dict(self, t: int | None = None) -> dict[str, Any]:
+    def as_dict(self, t: int | None = None) -> dict[str, object]:
         return {
             "program": self.program_id,
             "name": self.name,
