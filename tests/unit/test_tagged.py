@@ -4,7 +4,7 @@ before pages (one event per movement) replays and reads as the same movements.""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import fields
 from datetime import UTC, datetime
 from typing import Any
@@ -52,7 +52,7 @@ def state(units: TaggedTenge) -> tuple[Any, ...]:
     return ({h: list(q) for h, q in units.queues.items()}, units.balances, units.settled)
 
 
-def stored_and_read_back(store: LedgerStore, events: list[Any]) -> list[Any]:
+def stored_and_read_back(store: LedgerStore, events: Sequence[Any]) -> list[Any]:
     return [store.mapper.to_domain_event(store.mapper.to_stored_event(e)) for e in events]
 
 
@@ -60,6 +60,7 @@ def per_record_events(units: TaggedTenge) -> list[CanMutateAggregate[Any]]:
     """The events a ledger written before pages holds for the same movements: the page's
     entries, each as its own event, with its pieces and findings as JSON arrays."""
     opened, page = units.collect_events()
+    assert isinstance(page, TaggedTenge.PaymentsRecorded)
     made: list[CanMutateAggregate[Any]] = [opened]
     event_class = {
         "allocated": TaggedTenge.UnitsAllocated,
