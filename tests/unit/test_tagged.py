@@ -14,6 +14,7 @@ from eventsourcing.domain import CanMutateAggregate
 
 from coloring.domain.movements import (
     Allocated,
+    JsonValue,
     PaymentFinding,
     Refused,
     Transferred,
@@ -132,3 +133,9 @@ def test_a_per_record_event_reads_as_the_movement_its_page_entry_would(
     read = [e.movement() for e in old]
     assert read == list(movements("P1", page.entries))
     assert [type(m) for m in read] == [Allocated] * 3 + [Transferred] * 2 + [Refused]
+
+
+def test_an_entry_of_a_kind_no_code_writes_is_refused_not_read_as_another_kind() -> None:
+    entry: list[JsonValue] = ["returned", 7, "AC1", "C1", 100, AT, 0]
+    with pytest.raises(KeyError, match="returned"):
+        list(movements("P1", [entry]))

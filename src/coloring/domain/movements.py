@@ -176,8 +176,11 @@ def movements(program_id: str, entries: Sequence[JsonEntry]) -> Iterator[Movemen
             yield Refused(program_id, seq, tid, payer, payee, amount, at_us, offset, ref, found)
         elif entry[0] == "allocated":
             yield Allocated(program_id, *entry[1:])
-        else:
+        elif entry[0] == "accepted":
             yield Accepted(program_id, *entry[1:])
+        else:
+            # A kind no code writes (a damaged page): never read as another kind.
+            raise KeyError(entry[0])
 
 
 def first_entry_seq(entries: Sequence[JsonEntry]) -> int:
