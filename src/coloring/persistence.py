@@ -6,6 +6,12 @@ that the record index (which pilot record became which events) is written in the
 transaction as the events: a load is recorded batch by batch, each batch atomically. So is the
 hash chain (`ledger_chain`, see `coloring.integrity`): every stored event's chain link, keyed by
 its notification id, written with it.
+
+The library's private hooks are extended here and nowhere else: the recorder's
+`_insert_events`, which the library calls inside the events' transaction (no public hook runs
+there; writing the chain and index in a transaction of their own would lose the atomicity), and
+the pool's `_create_connection` (the connection settings below, each with its measurement).
+`tests/unit/test_library_seams.py` pins what they do, for a new version of the library.
 """
 
 from __future__ import annotations
