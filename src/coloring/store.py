@@ -20,13 +20,13 @@ from eventsourcing.domain import Aggregate, Snapshot
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, PersistenceError, Transcoding
 
 from coloring.domain.aggregates import Ledger, Program, TaggedTenge
-from coloring.domain.documents import PriceList
 from coloring.domain.errors import (
     DatabaseUnavailableError,
     DuplicateRecordError,
     StorageError,
     TimeOrderError,
 )
+from coloring.domain.prices import PriceList
 from coloring.domain.records import (
     PILOT_RECORDS,
     PurchaseRecord,

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 import pytest
 
 from coloring.application import ColoringApplication, registry_key
+from coloring.domain.animals import Animal
 from coloring.domain.documents import (
-    Animal,
     Contract,
     Loan,
     Purchase,
