@@ -20,6 +20,10 @@ from eventsourcing.domain import Aggregate, Snapshot
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, PersistenceError, Transcoding
 
 from coloring.domain.aggregates import Ledger, Program, TaggedTenge
+
+# Not used here, imported for its topics: ledgers written before registry pages hold per-animal
+# events, and the event store resolves a stored event's class by its topic alone.
+from coloring.domain.animals import Animal  # noqa: F401
 from coloring.domain.errors import (
     DatabaseUnavailableError,
     DuplicateRecordError,
