@@ -90,7 +90,15 @@ def new_contract(value: int, *acts: int) -> Contract:
         seq=1,
     )
     for i, amount in enumerate(acts):
-        contract.accept_act(f"X{i}", amount, T0.us + i, 300, seq=2 + i)
+        # As an older ledger recorded acts: on the contract (new ones go to the program's page).
+        contract._act_accepted(
+            contract_id="C1",
+            act_id=f"X{i}",
+            amount=amount,
+            at_us=T0.us + i,
+            at_offset=300,
+            seq=2 + i,
+        )
     return contract
 
 

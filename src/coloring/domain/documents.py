@@ -298,16 +298,8 @@ class Contract(Document):
         self.at_us = at_us
         self.accepted = 0
 
-    def accept_act(self, act_id: str, amount: int, at_us: int, at_offset: int, seq: int) -> None:
-        self._act_accepted(
-            contract_id=self.document_id,
-            act_id=act_id,
-            amount=amount,
-            at_us=at_us,
-            at_offset=at_offset,
-            seq=seq,
-        )
-
+    # No command: an act on a signed contract is recorded in its program's page
+    # (`TaggedTenge.accept_act`); older ledgers recorded it here, and it still replays.
     @event(ActAccepted)
     def _act_accepted(
         self, contract_id: str, act_id: str, amount: int, at_us: int, at_offset: int, seq: int
