@@ -37,6 +37,7 @@ class PriceList(Aggregate):
     def __init__(self) -> None:
         pass
 
+    @event(PriceQuoted)
     def quote(
         self,
         item: str,
@@ -46,23 +47,6 @@ class PriceList(Aggregate):
         valid_from_offset: int,
         seq: int,
     ) -> None:
-        self._quoted(
-            item=item,
-            region=region,
-            price=price,
-            valid_from_us=valid_from_us,
-            valid_from_offset=valid_from_offset,
-            seq=seq,
-        )
-
-    @event(PriceQuoted)
-    def _quoted(
-        self,
-        item: str,
-        region: str,
-        price: int,
-        valid_from_us: int,
-        valid_from_offset: int,
-        seq: int,
-    ) -> None:
-        pass
+        """Record a reference price. The command is its own event: there is no rule to check
+        (prices are reference data, judged against where they are used) and nothing to keep,
+        since the read models hold the prices."""
