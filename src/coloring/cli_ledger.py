@@ -29,23 +29,6 @@ if TYPE_CHECKING:
 err = consoles.stderr()
 out = consoles.stdout()
 
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="Database URL (default $COLORING_DB or sqlite:///coloring.db).",
-        show_default=False,
-    ),
-]
-AsOfOption = Annotated[
-    str | None,
-    typer.Option(
-        "--as-of",
-        help="Time travel: the ledger as it stood at this instant "
-        "(ISO 8601; no offset means +05:00).",
-    ),
-]
-
 
 FormatOption = Annotated[
     Format,

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from coloring.cli_ledger import DbOption, err, fail, ledger, progress_bar, warn
-from coloring.cli_options import WaitOption
+from coloring.cli_ledger import err, fail, ledger, progress_bar, warn
+from coloring.cli_options import DbOption, WaitOption
 from coloring.i18n import _
 
 if TYPE_CHECKING:

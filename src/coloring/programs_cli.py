@@ -11,11 +11,9 @@ from typing import Annotated
 
 import typer
 
-from coloring.cli_options import WaitOption
+from coloring.cli_options import DbOption, WaitOption
 from coloring.domain.time import Instant, InvalidTimeError, parse_instant
 from coloring.i18n import _
-
-DB_HELP = "Database URL (default $COLORING_DB or sqlite:///coloring.db)."
 
 
 class TermsFormat(StrEnum):
@@ -39,7 +37,7 @@ def _instant(text: str, option: str) -> Instant:
 
 
 def programs(
-    db: Annotated[str | None, typer.Option("--db", help=DB_HELP, show_default=False)] = None,
+    db: DbOption = None,
     as_of: Annotated[
         str | None,
         typer.Option("--as-of", help="The terms in force at this instant (default: now)."),
@@ -57,11 +55,12 @@ def programs(
     `--format json` adds each program's money (allocated, spent on purpose / misused, returned,
     held; the table of it is `coloring balances --per-program`)."""
     from coloring.cli import reading
+    from coloring.cli_ledger import instant_us
     from coloring.export.render import program_terms as show
     from coloring.projections.extracts import program_totals
     from coloring.projections.terms import program_terms
 
-    t = None if as_of is None else _instant(as_of, "--as-of").us
+    t = instant_us(as_of, "--as-of")
     with reading(db) as read_models:
         terms = program_terms(read_models)
         # Money at the same instant, by the one definition of money by verdict.
@@ -89,7 +88,7 @@ def amend(
         int | None,
         typer.Option("--max-idle-days", help="The new idle limit, for deliveries from --at on."),
     ] = None,
-    db: Annotated[str | None, typer.Option("--db", help=DB_HELP, show_default=False)] = None,
+    db: DbOption = None,
     wait: WaitOption = 0.0,
 ) -> None:
     """Amend a program's expiry and/or idle limit from an instant on, as an event in its

@@ -11,8 +11,6 @@ import typer
 from coloring.cli_choices import Format, GroupKey, SortKey, Status
 from coloring.cli_ledger import (
     STATE,
-    AsOfOption,
-    DbOption,
     FormatOption,
     err,
     fail,
@@ -21,6 +19,7 @@ from coloring.cli_ledger import (
     out,
     reading,
 )
+from coloring.cli_options import AsOfOption, DbOption
 from coloring.i18n import _, current, ngettext
 
 if TYPE_CHECKING:

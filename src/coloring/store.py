@@ -20,7 +20,10 @@ from eventsourcing.domain import Aggregate, Snapshot
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, PersistenceError, Transcoding
 
 from coloring.domain.aggregates import Ledger, Program, TaggedTenge
-from coloring.domain.documents import PriceList
+
+# Not used here, imported for its topics: ledgers written before registry pages hold per-animal
+# events, and the event store resolves a stored event's class by its topic alone.
+from coloring.domain.animals import Animal  # noqa: F401
 from coloring.domain.errors import (
     DatabaseUnavailableError,
     DuplicateRecordError,
@@ -28,6 +31,7 @@ from coloring.domain.errors import (
     TimeOrderError,
 )
 from coloring.domain.movements import first_entry_seq
+from coloring.domain.prices import PriceList
 from coloring.domain.records import (
     PILOT_RECORDS,
     PurchaseRecord,

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from coloring.domain.time import parse_instant
+from coloring.pilot.cells import parse_time
 from coloring.pilot.columns import BY_COLUMNS
-from coloring.pilot.contract import parse_time
 from strategies import TIME_TEXTS, csv_pages
 
 MODELS = sorted(BY_COLUMNS, key=lambda m: m.__name__)

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 import pytest
 
 from coloring.application import ColoringApplication, registry_key
+from coloring.domain.animals import Animal
 from coloring.domain.documents import (
-    Animal,
     Contract,
     Loan,
     Purchase,
@@ -90,7 +90,15 @@ def new_contract(value: int, *acts: int) -> Contract:
         seq=1,
     )
     for i, amount in enumerate(acts):
-        contract.accept_act(f"X{i}", amount, T0.us + i, 300, seq=2 + i)
+        # As an older ledger recorded acts: on the contract (new ones go to the program's page).
+        contract._act_accepted(
+            contract_id="C1",
+            act_id=f"X{i}",
+            amount=amount,
+            at_us=T0.us + i,
+            at_offset=300,
+            seq=2 + i,
+        )
     return contract
 
 
@@ -327,3 +335,27 @@ def test_registry_rows_recorded_by_the_run_are_recorded_as_one_by_one() -> None:
     assert stored[0] == stored[1]
     assert len(stored[1][0]) == 4
     assert stored[1][2] == ["F1", None]
+
+
+def test_the_application_alone_resolves_the_moved_animal_and_price_topics() -> None:
+    """Older ledgers' per-animal events and the price list's are read by their stored topics: a
+    process that imports only the application (as `coloring load` does) must resolve them."""
+    import subprocess
+    import sys
+
+    code = (
+        "import coloring.application\n"
+        "from eventsourcing.utils import resolve_topic\n"
+        "for t in ('coloring.Animal', 'coloring.Animal.Attested', 'coloring.Animal.FactRecorded',"
+        " 'coloring.PriceList', 'coloring.PriceList.Opened', 'coloring.PriceList.PriceQuoted'):\n"
+        "    print(resolve_topic(t).__qualname__)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == [
+        "Animal",
+        "Animal.Attested",
+        "Animal.FactRecorded",
+        "PriceList",
+        "PriceList.Opened",
+        "PriceList.PriceQuoted",
+    ]

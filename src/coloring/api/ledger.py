@@ -223,34 +223,6 @@ class Ledger:
     ) -> Rows[Finding]:
         """Findings known at `as_of` (default: the latest record), sorted by time, rule and
         subject, with the filters of `coloring findings`."""
-        found = self.raw_findings(
-            rule,
-            program=program,
-            participant=participant,
-            region=region,
-            status=status,
-            min_amount=min_amount,
-            since=since,
-            until=until,
-            as_of=as_of,
-        )
-        return Rows(Finding, (finding_in(f, region) for f, region in found))
-
-    def raw_findings(
-        self,
-        rule: str | Iterable[str] | None = None,
-        *,
-        program: str | None = None,
-        participant: str | None = None,
-        region: str | None = None,
-        status: str | None = None,
-        min_amount: Decimal | int | str | None = None,
-        since: When = None,
-        until: When = None,
-        as_of: When = None,
-    ) -> list[tuple[queries.Finding, str | None]]:
-        """Private: `findings` as the read models hold them (tiyn, microseconds), each with
-        its region."""
         if status is not None and status not in STATUSES:
             raise queries.BadQueryError(f"status: {status!r} is not open or refused")
         filters = queries.Filters(
@@ -271,8 +243,8 @@ class Ledger:
                 and (region is None or where == region)
                 and (least is None or f.amount >= least)
             ):
-                out.append((f, where))
-        return out
+                out.append(finding_in(f, where))
+        return Rows(Finding, out)
 
     def totals_by_rule(self, **filters: Any) -> Rows[RuleTotal]:
         """Findings counted and summed per rule (in the order the contract lists the rules)."""

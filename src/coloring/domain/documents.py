@@ -1,9 +1,9 @@
-"""Purpose documents (loans, purchases, subsidies, contracts with acts), animals and prices.
+"""Purpose documents: loans, purchases, subsidies, contracts with acts.
 
 A payment is "on purpose" only against a document. Each document knows its parties and its
 payable value; what it has been paid is counted by the program's `TaggedTenge`, where the
-payment itself is atomic. Registry facts are attestations recorded as events on the animal,
-never looked up at replay time.
+payment itself is atomic. Registry facts (`coloring.domain.registry`) and reference prices
+(`coloring.domain.prices`) are recorded as events of their own, never looked up at replay time.
 """
 
 from __future__ import annotations
@@ -298,16 +298,8 @@ class Contract(Document):
         self.at_us = at_us
         self.accepted = 0
 
-    def accept_act(self, act_id: str, amount: int, at_us: int, at_offset: int, seq: int) -> None:
-        self._act_accepted(
-            contract_id=self.document_id,
-            act_id=act_id,
-            amount=amount,
-            at_us=at_us,
-            at_offset=at_offset,
-            seq=seq,
-        )
-
+    # No command: an act on a signed contract is recorded in its program's page
+    # (`TaggedTenge.accept_act`); older ledgers recorded it here, and it still replays.
     @event(ActAccepted)
     def _act_accepted(
         self, contract_id: str, act_id: str, amount: int, at_us: int, at_offset: int, seq: int
@@ -330,128 +322,3 @@ class Contract(Document):
         """The lesser of the value and the acts accepted so far (records arrive in time
         order and acts precede transfers at one instant, so "so far" is "at or before")."""
         return min(self.value, self.accepted)
-
-
-class Animal(Aggregate):
-    """One animal's history in the identification registry."""
-
-    TOPIC = "coloring.Animal"
-
-    class Created(Aggregate.Created):
-        TOPIC = "coloring.Animal.Created"
-
-    class Attested(Created):
-        TOPIC = "coloring.Animal.Attested"
-        animal_id: str
-
-    class FactRecorded(Aggregate.Event):
-        TOPIC = "coloring.Animal.FactRecorded"
-        animal_id: str
-        species: str
-        registry_event: str
-        owner: str | None
-        at_us: int
-        at_offset: int
-        seq: int
-
-    @staticmethod
-    def create_id(animal_id: str) -> UUID:
-        return natural_id("animals", animal_id)
-
-    @event(Attested)
-    def __init__(self, animal_id: str) -> None:
-        self.animal_id = animal_id
-        self.owner: str | None = None
-        self.history: list[tuple[int, str, str | None]] = []
-
-    def record_fact(
-        self,
-        species: str,
-        registry_event: str,
-        owner: str | None,
-        at_us: int,
-        at_offset: int,
-        seq: int,
-    ) -> None:
-        self._fact_recorded(
-            animal_id=self.animal_id,
-            species=species,
-            registry_event=registry_event,
-            owner=owner if registry_event in ("registered", "transferred") else None,
-            at_us=at_us,
-            at_offset=at_offset,
-            seq=seq,
-        )
-
-    @event(FactRecorded)
-    def _fact_recorded(
-        self,
-        animal_id: str,
-        species: str,
-        registry_event: str,
-        owner: str | None,
-        at_us: int,
-        at_offset: int,
-        seq: int,
-    ) -> None:
-        self.owner = owner
-        self.history.append((at_us, registry_event, owner))
-
-
-class PriceList(Aggregate):
-    """Reference prices (undated data: they apply by `valid_from`)."""
-
-    TOPIC = "coloring.PriceList"
-
-    class Created(Aggregate.Created):
-        TOPIC = "coloring.PriceList.Created"
-
-    class Opened(Created):
-        TOPIC = "coloring.PriceList.Opened"
-
-    class PriceQuoted(Aggregate.Event):
-        TOPIC = "coloring.PriceList.PriceQuoted"
-        item: str
-        region: str
-        price: int
-        valid_from_us: int
-        valid_from_offset: int
-        seq: int
-
-    @staticmethod
-    def create_id() -> UUID:
-        return natural_id("price-list", "main")
-
-    @event(Opened)
-    def __init__(self) -> None:
-        pass
-
-    def quote(
-        self,
-        item: str,
-        region: str,
-        price: int,
-        valid_from_us: int,
-        valid_from_offset: int,
-        seq: int,
-    ) -> None:
-        self._quoted(
-            item=item,
-            region=region,
-            price=price,
-            valid_from_us=valid_from_us,
-            valid_from_offset=valid_from_offset,
-            seq=seq,
-        )
-
-    @event(PriceQuoted)
-    def _quoted(
-        self,
-        item: str,
-        region: str,
-        price: int,
-        valid_from_us: int,
-        valid_from_offset: int,
-        seq: int,
-    ) -> None:
-        pass

@@ -5,7 +5,7 @@ else, and the rules need only look-ups (the owner now, the owner at an instant, 
 an animal), which the application answers from memory and from the record index, and the
 projections from `rm_registry`. So a batch's registry rows are recorded as one immutable
 `RegistryExtract.Recorded` event, each page its own aggregate (never loaded, never replayed).
-Ledgers written before pages hold one `Animal` aggregate per animal (`documents.Animal`); they
+Ledgers written before pages hold one `Animal` aggregate per animal (`animals.Animal`); they
 still replay and fold.
 """
 

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from coloring.domain.time import InvalidTimeError, parse_instant
+from coloring.cli_options import AsOfOption, DbOption
 
 
 class ExportFormat(StrEnum):
@@ -41,35 +41,18 @@ def export(
             show_default=False,
         ),
     ],
-    db: Annotated[
-        str | None,
-        typer.Option(
-            "--db",
-            help="Database URL (default $COLORING_DB or sqlite:///coloring.db).",
-            show_default=False,
-        ),
-    ] = None,
-    as_of: Annotated[
-        str | None,
-        typer.Option(
-            "--as-of",
-            help="Time travel: the ledger as it stood at this instant "
-            "(ISO 8601; no offset means +05:00).",
-        ),
-    ] = None,
+    db: DbOption = None,
+    as_of: AsOfOption = None,
 ) -> None:
     """Export the ledger's answers for analysts (Parquet, JSON) and auditors (xlsx), with the
     schemas of docs/export.md. Nothing is half-written: the output appears only when complete."""
     from coloring.api.ledger import Ledger
     from coloring.cli import err, fail, ledger
+    from coloring.cli_ledger import instant_us
     from coloring.export.parquet import write_json, write_parquet
     from coloring.export.xlsx import write_workbook
 
-    if as_of is not None:
-        try:
-            parse_instant(as_of)
-        except InvalidTimeError as e:
-            fail(f"--as-of: {e}", 2)
+    instant_us(as_of, "--as-of")  # bad text exits 2 before anything is opened
     if fmt is ExportFormat.xlsx:
         if out.is_dir():
             fail(f"--out {out}: is a folder; name the workbook to write, e.g. {out}/ledger.xlsx", 2)

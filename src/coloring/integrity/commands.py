@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from coloring.cli_options import WaitOption
+from coloring.cli_options import DbOption, WaitOption
 from coloring.i18n import _
 from coloring.integrity.merkle import audit_path, merkle_root
 from coloring.integrity.seal import (
@@ -31,8 +31,6 @@ if TYPE_CHECKING:
     from coloring.projections.runner import ProjectionRunner
     from coloring.store import LedgerStore
 
-DB_HELP = "Database URL (default $COLORING_DB or sqlite:///coloring.db)."
-DbOption = Annotated[str | None, typer.Option("--db", help=DB_HELP, show_default=False)]
 SealOption = Annotated[
     Path | None,
     typer.Option(

@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from typing import Protocol
 
 from coloring.domain.records import ContractRecord, Role
-from coloring.pilot.contract import DOCUMENT_FILES, FILES, is_id, split_id_list
+from coloring.pilot.cells import is_id, split_id_list
+from coloring.pilot.contract import DOCUMENT_FILES, FILES
 from coloring.pilot.csvfile import CsvRow
 from coloring.pilot.errors import ErrorSink
 

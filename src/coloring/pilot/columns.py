@@ -36,9 +36,8 @@ from coloring.domain.records import (
     SubsidyRecord,
     TransferRecord,
 )
+from coloring.pilot.cells import ID_RE, OWNERLESS, parse_id, parse_time
 from coloring.pilot.contract import (
-    _ID_RE,
-    _OWNERLESS,
     ActRow,
     AllocationRow,
     ContractRow,
@@ -50,14 +49,12 @@ from coloring.pilot.contract import (
     Row,
     SubsidyRow,
     TransferRow,
-    parse_id,
-    parse_time,
 )
 
 Column = list[Any]
 Check = Callable[[dict[str, Column]], bool]
 
-_id_match = _ID_RE.fullmatch
+_id_match = ID_RE.fullmatch
 
 
 def _parser(field: FieldInfo) -> Callable[[str], Any] | None:
@@ -83,13 +80,13 @@ def _owners(columns: dict[str, Column]) -> bool:
     """`RegistryRow._owner_by_event` over columns: the owner is ignored (None) for disposed
     and exported, required and an id otherwise."""
     owners = [
-        None if event in _OWNERLESS else owner
+        None if event in OWNERLESS else owner
         for event, owner in zip(columns["event"], columns["owner"], strict=True)
     ]
     if not all(
         owner is not None and _id_match(owner) is not None
         for event, owner in zip(columns["event"], owners, strict=True)
-        if event not in _OWNERLESS
+        if event not in OWNERLESS
     ):
         return False
     columns["owner"] = owners

@@ -16,16 +16,16 @@ from fractions import Fraction
 
 from coloring.domain.acts import EarlyActs
 from coloring.domain.aggregates import Ledger, Participant, Program, final_roles
+from coloring.domain.animals import Animal
 from coloring.domain.documents import (
-    Animal,
     Contract,
     Loan,
-    PriceList,
     Purchase,
     PurchasedAnimal,
     Subsidy,
     purchased,
 )
+from coloring.domain.prices import PriceList
 from coloring.domain.registry import RegistryExtract, RegistryFact, facts
 from coloring.domain.tagged import TaggedTenge
 from coloring.projections import schema

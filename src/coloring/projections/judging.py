@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from coloring.domain.rules import Rule
 from coloring.projections.db import Cursor
@@ -100,17 +100,25 @@ def judge_documents(
             )
         )
     for chunk in chunks(sorted(animals)):
-        pairs: dict[str, list[AnimalInPurchase]] = defaultdict(list)
-        for row in c.query(
-            ANIMALS_IN_PURCHASES + f"pa.animal_id IN ({','.join('?' * len(chunk))})", chunk
-        ):
-            pairs[row[1]].append(AnimalInPurchase(*row))
+        marks = ",".join("?" * len(chunk))
+        pairs = _grouped(
+            1, AnimalInPurchase, c.query(ANIMALS_IN_PURCHASES + f"pa.animal_id IN ({marks})", chunk)
+        )
         _judge_animals(c, pairs, terms, regions, book, judged)
     for chunk in chunks(sorted(assets)):
-        by_asset: dict[str, list[SubsidyDoc]] = defaultdict(list)
-        for row in c.query(SUBSIDIES + f"WHERE asset_id IN ({','.join('?' * len(chunk))})", chunk):
-            by_asset[row[4]].append(SubsidyDoc(*row))
+        marks = ",".join("?" * len(chunk))
+        by_asset = _grouped(
+            4, SubsidyDoc, c.query(SUBSIDIES + f"WHERE asset_id IN ({marks})", chunk)
+        )
         _judge_assets(c, by_asset, terms, regions, book, judged)
+
+
+def _grouped(key: int, make: Callable[..., T], rows: Iterable[Sequence[Any]]) -> dict[str, list[T]]:
+    """Each row made into `make`'s tuple, grouped by its column `key`."""
+    grouped: dict[str, list[T]] = defaultdict(list)
+    for row in rows:
+        grouped[row[key]].append(make(*row))
+    return grouped
 
 
 def judge_all(
@@ -134,14 +142,14 @@ def judge_all(
         if not ids:
             break
         first, last = ids[0][0], ids[-1][0]
-        pairs: dict[str, list[AnimalInPurchase]] = defaultdict(list)
-        for row in c.query(ANIMALS_IN_PURCHASES + "pa.animal_id BETWEEN ? AND ?", (first, last)):
-            pairs[row[1]].append(AnimalInPurchase(*row))
+        pairs = _grouped(
+            1,
+            AnimalInPurchase,
+            c.query(ANIMALS_IN_PURCHASES + "pa.animal_id BETWEEN ? AND ?", (first, last)),
+        )
         # A fresh `Judged`: nothing judged yet, so no finding to delete.
         _judge_animals(c, pairs, terms, regions, book, Judged())
-    by_asset: dict[str, list[SubsidyDoc]] = defaultdict(list)
-    for row in c.query(SUBSIDIES + "ORDER BY asset_id"):
-        by_asset[row[4]].append(SubsidyDoc(*row))
+    by_asset = _grouped(4, SubsidyDoc, c.query(SUBSIDIES + "ORDER BY asset_id"))
     _judge_assets(c, by_asset, terms, regions, book, Judged())
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from coloring.domain.time import InvalidTimeError, parse_instant
+from coloring.cli_options import AsOfOption, DbOption
 from coloring.i18n import Lang
 
 if TYPE_CHECKING:
@@ -32,25 +32,11 @@ def report(
         Path,
         typer.Option("--out", help="The HTML file to write, e.g. report.html.", show_default=False),
     ],
-    db: Annotated[
-        str | None,
-        typer.Option(
-            "--db",
-            help="Database URL (default $COLORING_DB or sqlite:///coloring.db).",
-            show_default=False,
-        ),
-    ] = None,
+    db: DbOption = None,
     program: Annotated[
         str | None, typer.Option("--program", help="Only this program (default: all).")
     ] = None,
-    as_of: Annotated[
-        str | None,
-        typer.Option(
-            "--as-of",
-            help="Time travel: the ledger as it stood at this instant "
-            "(ISO 8601; no offset means +05:00).",
-        ),
-    ] = None,
+    as_of: AsOfOption = None,
     lang: Annotated[
         Lang | None,
         typer.Option(
@@ -79,18 +65,14 @@ def report(
     """Write one self-contained HTML report that opens offline: money flows, utilisation over
     time, idle time at intermediaries, a risk map, and the findings with their evidence."""
     from coloring.cli import err, fail, reading
+    from coloring.cli_ledger import instant_us
     from coloring.i18n import _, use
     from coloring.report.build import build_report
     from coloring.report.export import write_svgs
 
     if lang is not None:
         use(lang)
-    as_of_us = None
-    if as_of is not None:
-        try:
-            as_of_us = parse_instant(as_of).us
-        except InvalidTimeError as e:
-            fail(f"--as-of: {e}", 2)
+    as_of_us = instant_us(as_of, "--as-of")
     _check_out(out)
     workbook = out.with_suffix(".xlsx")
     downloads = [(workbook.name, "Excel: findings with evidence, totals, balances")] if xlsx else []

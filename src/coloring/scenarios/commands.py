@@ -83,7 +83,7 @@ def _errors(name: str) -> Iterator[None]:
 
 def _as_of(text: str | None) -> list[tuple[str, str]]:
     from coloring.domain.time import InvalidTimeError
-    from coloring.pilot.contract import parse_time
+    from coloring.pilot.cells import parse_time
 
     if text is None:
         return []

@@ -15,7 +15,7 @@ from pydantic import Field, PlainValidator, WithJsonSchema
 from coloring.domain.money import InvalidAmountTextError, parse_tiyn
 from coloring.domain.records import ROLES, Role
 from coloring.domain.time import Instant, InvalidTimeError
-from coloring.pilot.contract import parse_id, parse_time
+from coloring.pilot.cells import parse_id, parse_time
 
 ID_PATTERN = r"^[A-Za-z0-9._:-]{1,64}$"
 AMOUNT_PATTERN = r"^[0-9][0-9_]*(\.[0-9]{1,2})?$"

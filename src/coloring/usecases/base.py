@@ -9,7 +9,10 @@ from coloring.domain.aggregates import Ledger, Participant, Program, TaggedTenge
 from coloring.domain.documents import Document
 from coloring.domain.errors import DuplicateRecordError, InvalidAmountError, UnknownRecordError
 from coloring.domain.money import MAX_TIYN
+from coloring.domain.records import ContractRecord, LoanRecord, PurchaseRecord, SubsidyRecord
 from coloring.store import LedgerStore
+
+DocumentRecord = LoanRecord | PurchaseRecord | SubsidyRecord | ContractRecord
 
 
 class UseCase:
@@ -62,12 +65,22 @@ class UseCase:
             self.store._touch(tagged)
         return tagged
 
-    def _new_document(self, document_id: str, program_id: str, parties: tuple[str, ...]) -> None:
+    def _new_document(
+        self,
+        document_id: str,
+        program_id: str,
+        parties: tuple[str, ...],
+        record: DocumentRecord,
+        source: str,
+    ) -> int:
+        """Check a new document (its program and parties known, its id unused) and index it;
+        returns its record sequence number."""
         self._program(program_id)
         for party in parties:
             self._participant(party)
         if self.store.get(Document.create_id(document_id)) is not None:
             raise DuplicateRecordError(f"document {document_id!r} is already in the ledger")
+        return self.store._next_seq("document", document_id, record, record.at, source)
 
 
 def require_positive(*amounts: int) -> None:

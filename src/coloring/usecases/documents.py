@@ -39,8 +39,7 @@ class Documents(UseCase):
 
     def issue_loan(self, r: LoanRecord, source: str = "api") -> None:
         require_positive(r.amount)
-        self._new_document(r.loan_id, r.program_id, (r.lender, r.borrower))
-        seq = self.store._next_seq("document", r.loan_id, r, r.at, source)
+        seq = self._new_document(r.loan_id, r.program_id, (r.lender, r.borrower), r, source)
         self._changed(
             Loan(
                 document_id=r.loan_id,
@@ -56,8 +55,7 @@ class Documents(UseCase):
 
     def contract_purchase(self, r: PurchaseRecord, source: str = "api") -> None:
         require_positive(*(a.price for a in r.animals))
-        self._new_document(r.purchase_id, r.program_id, (r.buyer, r.seller))
-        seq = self.store._next_seq("document", r.purchase_id, r, r.at, source)
+        seq = self._new_document(r.purchase_id, r.program_id, (r.buyer, r.seller), r, source)
         for animal in r.animals:
             self._index_animal(animal, seq, source)
         self._changed(
@@ -94,8 +92,7 @@ class Documents(UseCase):
 
     def approve_subsidy(self, r: SubsidyRecord, source: str = "api") -> None:
         require_positive(r.amount, r.asset_value)
-        self._new_document(r.subsidy_id, r.program_id, (r.applicant, r.supplier))
-        seq = self.store._next_seq("document", r.subsidy_id, r, r.at, source)
+        seq = self._new_document(r.subsidy_id, r.program_id, (r.applicant, r.supplier), r, source)
         self._changed(
             Subsidy(
                 document_id=r.subsidy_id,
@@ -116,8 +113,7 @@ class Documents(UseCase):
         require_positive(r.value)
         # The parent is not looked up: a subcontract may be signed before its parent (or listed
         # before it at one instant), and the reader has checked that the parent exists.
-        self._new_document(r.contract_id, r.program_id, (r.customer, r.contractor))
-        seq = self.store._next_seq("document", r.contract_id, r, r.at, source)
+        seq = self._new_document(r.contract_id, r.program_id, (r.customer, r.contractor), r, source)
         self._changed(
             Contract(
                 document_id=r.contract_id,

@@ -4,8 +4,8 @@ terms, reference prices."""
 from __future__ import annotations
 
 from coloring.domain.aggregates import Ledger, Participant, Program
-from coloring.domain.documents import PriceList
 from coloring.domain.errors import LedgerModeError, TermsAmendmentError
+from coloring.domain.prices import PriceList
 from coloring.domain.records import (
     Mode,
     ParticipantRecord,

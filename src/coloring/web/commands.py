@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from coloring.cli_options import DbOption
 from coloring.i18n import Lang, _
 
 
@@ -16,14 +17,7 @@ def register(app: typer.Typer) -> None:
 
 
 def serve(
-    db: Annotated[
-        str | None,
-        typer.Option(
-            "--db",
-            help="Database URL (default $COLORING_DB or sqlite:///coloring.db).",
-            show_default=False,
-        ),
-    ] = None,
+    db: DbOption = None,
     host: Annotated[
         str,
         typer.Option(
