@@ -60,3 +60,19 @@ def test_a_ledger_larger_than_the_aggregate_cache_finds_the_same(
     monkeypatch.setattr(coloring.store, "CACHE_SIZE", 5)
     folder = Path(__file__).resolve().parents[2] / "examples" / "akmola-small"
     assert findings_of(folder, tmp_path / "ledger.db") == planted_in(folder)
+
+
+def test_a_load_in_small_batches_with_few_owners_kept_in_memory_finds_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many pages, so animals and assets are re-judged on later pages, some of them after
+    findings of theirs were written (only those are deleted first); owners forgotten after
+    each batch and read back from the record index."""
+    import coloring.pilot.loader
+    import coloring.store
+
+    monkeypatch.setattr(coloring.pilot.loader, "BATCH", 50)
+    monkeypatch.setattr(coloring.store, "OWNERS_SIZE", 20)
+    folder = tmp_path / "pilot"
+    generate(folder, seed=11, farmers=40, misuse_rate=0.1)
+    assert findings_of(folder, tmp_path / "ledger.db") == planted_in(folder)

@@ -3,6 +3,9 @@ animal's owners in the record index, on every store."""
 
 from __future__ import annotations
 
+import pytest
+
+import coloring.store
 from coloring.application import ColoringApplication
 from coloring.domain.records import (
     AllocationRecord,
@@ -51,3 +54,38 @@ def test_a_reopened_ledger_finds_owners_in_the_record_index_and_judges_with_them
             again.close()
     finally:
         app.close()
+
+
+def _paid_after_many_registrations(db_url: str) -> list[tuple[str, int]]:
+    app = ColoringApplication(db_url)
+    try:
+        app.open_ledger("observe")
+        for participant in CAST:
+            app.register_participant(participant)
+        app.register_program(program("P1", LIVESTOCK_ROUTE))
+        app.allocate(AllocationRecord("A1", "P1", "T", "F1", 10_000, T0))
+        app.record_registry_fact(
+            RegistryRecord("KZ1", "cow", "registered", "S", after(T0, hours=1))
+        )
+        app.record_registry_fact(
+            RegistryRecord("KZ2", "cow", "registered", "F2", after(T0, hours=1))
+        )
+        for i in range(3, 10):
+            app.record_registry_fact(
+                RegistryRecord(f"KZ{i}", "cow", "registered", "S", after(T0, hours=2))
+            )
+        animals = tuple(AnimalRecord("U1", a, "cow", 400) for a in ("KZ1", "KZ2", "KZ0"))
+        app.contract_purchase(PurchaseRecord("U1", "P1", "F1", "S", after(T0, hours=3), animals))
+        paid = app.pay(TransferRecord("T1", after(T0, hours=4), "P1", "F1", "S", 1200, "U1"))
+        return paid.findings
+    finally:
+        app.close()
+
+
+def test_owners_forgotten_to_bound_memory_are_read_back_and_judge_the_same(
+    db_url: str, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kept = _paid_after_many_registrations(f"sqlite:///{tmp_path_factory.mktemp('all')}/l.db")
+    monkeypatch.setattr(coloring.store, "OWNERS_SIZE", 2)
+    assert _paid_after_many_registrations(db_url) == kept
+    assert kept  # an owner other than the seller (KZ2) and an unregistered animal (KZ0)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import gc
+import os
 from typing import Any
+
+import pytest
 
 from coloring.domain.records import TransferRecord
 from coloring.domain.time import Instant
@@ -63,3 +67,17 @@ def test_rows_out_of_time_order_come_back_by_instant_then_line() -> None:
         (4, "X3"),
     ]
     assert [line for line, _ in dated.rows()] == [2, 3, 4, 9]
+
+
+def test_kept_pages_wait_on_disk_and_a_released_file_gives_the_disk_back() -> None:
+    rows = [transfer(i, 10 * i) for i in range(4)]
+    dated = DatedFile("transfers.csv", FIELDS, "at")
+    for page in (rows[:2], rows[2:]):
+        columns = {field: [getattr(r, field) for r in page] for field in FIELDS}
+        dated.keep(columns, [2, 3], Shared())
+    assert not [o for o in gc.get_objects() if type(o).__name__ == "_Page"]
+    assert [r for _, r in dated.rows()] == rows
+    assert [r for *_, r in dated.keyed(release=True)] == rows
+    assert os.fstat(dated._pages._file.fileno()).st_size == 0
+    with pytest.raises(RuntimeError, match="released"):
+        list(dated.rows())

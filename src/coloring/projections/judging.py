@@ -54,8 +54,11 @@ SUBSIDIES = (
 
 @dataclass
 class Judged:
-    """The animals and assets a fold that began with no findings has judged (their findings
-    are the only ones that can exist): the others' findings need no deleting."""
+    """The animals and assets a fold that began with no findings has written findings of
+    (the only findings of these rules that can exist): the others' need no deleting.
+
+    Those with a finding, not all those judged: every purchased animal is judged, so a set of
+    them grew with the ledger (~580 MB of ids at 10M payments); a few percent have findings."""
 
     animals: set[str] = field(default_factory=set)
     assets: set[str] = field(default_factory=set)
@@ -174,8 +177,12 @@ def _judge_animals(
         ):
             history[animal_id].append(RegistryFact(seq, at_us, event, owner))
     found: list[DocFinding] = []
+    with_findings: list[str] = []
     for animal_id, in_purchases in pairs.items():
-        found.extend(animal_findings(in_purchases, history[animal_id], terms, regions, book))
+        findings = animal_findings(in_purchases, history[animal_id], terms, regions, book)
+        if findings:
+            found.extend(findings)
+            with_findings.append(animal_id)
     subjects = [
         f"{a.purchase_id}/{a.animal_id}"
         for animal_id, ps in pairs.items()
@@ -183,7 +190,7 @@ def _judge_animals(
         for a in ps
     ]
     if judged is not None:
-        judged.animals.update(pairs)
+        judged.animals.update(with_findings)
     replace_findings(c, ANIMAL_RULES, subjects, found)
 
 
@@ -197,8 +204,12 @@ def _judge_assets(
 ) -> None:
     """Judge the subsidies of each asset of `by_asset`, replacing their findings."""
     found: list[DocFinding] = []
-    for subsidies in by_asset.values():
-        found.extend(subsidy_findings(subsidies, terms, regions, book))
+    with_findings: list[str] = []
+    for asset_id, subsidies in by_asset.items():
+        findings = subsidy_findings(subsidies, terms, regions, book)
+        if findings:
+            found.extend(findings)
+            with_findings.append(asset_id)
     subjects = [
         s.subsidy_id
         for asset_id, ss in by_asset.items()
@@ -206,7 +217,7 @@ def _judge_assets(
         for s in ss
     ]
     if judged is not None:
-        judged.assets.update(by_asset)
+        judged.assets.update(with_findings)
     replace_findings(c, SUBSIDY_RULES, subjects, found)
 
 
