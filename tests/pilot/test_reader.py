@@ -815,8 +815,9 @@ def test_rows_of_files_the_row_checker_skips_would_change_nothing_in_it() -> Non
 def test_a_registry_extract_over_pages_reads_each_row_in_line_order_whatever_its_form(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Usual rows are read by columns from the CSV reader's lists, the others as dicts: a page
-    # holding both keeps the file's order, and says what is wrong with each row.
+    # Usual rows (an empty owner of a disposal, a quoted cell) are read by columns from the
+    # CSV reader's lists; a page holding another row (a required cell left empty) is read row
+    # by row, and each error is the model's, at its line.
     monkeypatch.setattr("coloring.pilot.reader.PAGE", 3)
     registry = (
         "animal_id,species,event,owner,at\n"
