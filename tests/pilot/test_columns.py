@@ -4,6 +4,8 @@ the definition of a valid row, the columns only read valid pages quicker."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -11,7 +13,7 @@ from pydantic import ValidationError
 
 from coloring.domain.time import parse_instant
 from coloring.pilot.cells import parse_time
-from coloring.pilot.columns import BY_COLUMNS
+from coloring.pilot.columns import BY_COLUMNS, Times, parse_times
 from strategies import TIME_TEXTS, csv_pages
 
 MODELS = sorted(BY_COLUMNS, key=lambda m: m.__name__)
@@ -58,3 +60,36 @@ def test_the_quick_time_parser_reads_as_the_full_one(text: str) -> None:
     assert got == expected
     if got is not None and expected is not None:
         assert got.offset_minutes == expected.offset_minutes
+
+
+@given(texts=st.lists(st.sampled_from(TIME_TEXTS) | shaped_times | st.text(max_size=30)))
+def test_a_time_column_reads_each_text_as_parse_time_does(texts: list[str]) -> None:
+    try:
+        expected = [(i.us, i.offset_minutes) for i in map(parse_time, texts)]
+    except ValueError:
+        expected = None
+    try:
+        times = parse_times(texts)
+        got = list(zip(times.us, times.offsets, strict=True))
+    except ValueError:
+        got = None
+    assert got == expected
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+@given(data=st.data())
+def test_a_page_of_raw_csv_rows_reads_as_the_same_page_of_dicts(
+    model: type, data: st.DataObject
+) -> None:
+    page = data.draw(csv_pages(model))
+    header = list(model.model_fields)  # type: ignore[attr-defined]
+    rows = [[cells.get(column, "") for column in header] for cells in page]
+    by_columns = BY_COLUMNS[model]
+    assert _records(by_columns.columns_of_rows(header, rows)) == _records(by_columns.columns(page))
+
+
+def _records(columns: dict[str, Any] | None) -> list[tuple[Any, ...]] | None:
+    if columns is None:
+        return None
+    values = [c.instants() if isinstance(c, Times) else c for c in columns.values()]
+    return list(zip(*values, strict=True))

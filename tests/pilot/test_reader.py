@@ -810,3 +810,34 @@ def test_rows_of_files_the_row_checker_skips_would_change_nothing_in_it() -> Non
         checker.row(name, CsvRow(3, dict(cells), broken=True))
         assert {k: repr(v) for k, v in vars(checker).items()} == before
         assert checker.sink.errors == []
+
+
+def test_a_registry_extract_over_pages_reads_each_row_in_line_order_whatever_its_form(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Usual rows (an empty owner of a disposal, a quoted cell) are read by columns from the
+    # CSV reader's lists; a page holding another row (a required cell left empty) is read row
+    # by row, and each error is the model's, at its line.
+    monkeypatch.setattr("coloring.pilot.reader.PAGE", 3)
+    registry = (
+        "animal_id,species,event,owner,at\n"
+        "KZ1,cow,registered,F1,2025-01-01T10:00:00+05:00\n"
+        "KZ1,cow,disposed,,2025-01-02\n"
+        '"KZ2",cow,registered,F1,2025-01-03\n'
+        "KZ3,cow,registered,F1,2025-01-04T00:00:00Z\n"
+        "KZ4,cow,registered,F1,2025-01-05\n"
+    )
+    pilot = read(tmp_path, registry=registry)
+    kept = [(s.line, s.record.animal_id, s.record.owner, s.record.at) for s in pilot.dated()]
+    assert kept == [
+        (2, "KZ1", "F1", parse_instant("2025-01-01T10:00:00+05:00")),
+        (3, "KZ1", None, parse_instant("2025-01-02")),
+        (4, "KZ2", "F1", parse_instant("2025-01-03")),
+        (5, "KZ3", "F1", parse_instant("2025-01-04T00:00:00Z")),
+        (6, "KZ4", "F1", parse_instant("2025-01-05")),
+    ]
+    wrong = registry.replace("KZ1,cow,d", ",cow,d").replace("F1,2025-01-05", "F#1,2025-01-05")
+    assert errors(tmp_path, registry=wrong) == [
+        "registry.csv:3: animal_id: a value is required",
+        "registry.csv:6: owner: 'F#1' is not an id (1 to 64 characters of A-Z a-z 0-9 . _ : -)",
+    ]

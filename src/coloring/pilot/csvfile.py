@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, cast
 
 from coloring.pilot.contract import FileSpec
 from coloring.pilot.errors import ErrorSink
@@ -49,32 +49,47 @@ def _is_empty(text: str) -> bool:
     return text == "" or text.isspace()
 
 
+Raw = tuple[int, list[str]]
+"""A usual row (plain text, as many cells as the header, no required cell empty) and its
+line, as the CSV reader gave it: no `CsvRow` nor dict is made for it (`CsvFile.raw_rows`)."""
+
+
 class CsvFile:
     """One file of the folder. Iterate it for its rows; `header_ok` tells after iteration
-    whether the header was usable (if not, no rows were yielded)."""
+    whether the header was usable (if not, no rows were yielded), `header` what it is."""
 
     def __init__(self, path: Path, spec: FileSpec, sink: ErrorSink) -> None:
         self.path = path
         self.spec = spec
         self.sink = sink
         self.header_ok = False
+        self.header: list[str] = []
 
     def _error(self, line: int, column: str, reason: str) -> None:
         self.sink.add(self.spec.name, line, column, reason)
 
     def __iter__(self) -> Iterator[CsvRow]:
+        return cast(Iterator[CsvRow], self._read(raw=False))
+
+    def raw_rows(self) -> Iterator[CsvRow | Raw]:
+        """The rows as iterating gives them, except the usual row, which comes as `Raw`: for
+        a file whose rows no check reads one by one (a registry extract), read by columns."""
+        return self._read(raw=True)
+
+    def _read(self, raw: bool) -> Iterator[CsvRow | Raw]:
         try:
             # newline="" leaves line ends to the csv module (quoted newlines, CRLF);
             # surrogateescape keeps undecodable bytes so we can say which cell holds them.
             with self.path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as f:
-                yield from self._rows(csv.reader(f, strict=True))
+                yield from self._rows(csv.reader(f, strict=True), raw)
         except OSError as e:
             self.header_ok = False
             self._error(0, "-", f"cannot be read: {e.strerror or e}")
 
-    def _rows(self, reader: _Reader) -> Iterator[CsvRow]:
+    def _rows(self, reader: _Reader, raw: bool) -> Iterator[CsvRow | Raw]:
         header: list[str] | None = None
         required = self.spec.required
+        required_at: list[int] = []
         end = 0  # physical line on which the previous record ended
         while True:
             start = end + 1
@@ -95,7 +110,9 @@ class CsvFile:
                 if not self._header(row, start):
                     return
                 header = row
+                self.header = header
                 self.header_ok = True
+                required_at = [i for i, column in enumerate(header) if column in required]
                 continue
             if len(row) != len(header):
                 self._error(
@@ -110,6 +127,9 @@ class CsvFile:
             bad: set[str] = set()
             if "".join(row).isascii() and not any(map(str.isspace, row)):
                 # The usual row, quickly: plain text, each cell present or empty.
+                if raw and all([row[i] for i in required_at]):
+                    yield start, row
+                    continue
                 if "" not in row:
                     yield CsvRow(start, dict(zip(header, row, strict=True)), bad)
                     continue
@@ -168,3 +188,50 @@ class CsvFile:
                 self._error(line, name, "required column is missing")
                 ok = False
         return ok
+
+
+class RawPage:
+    """A page of usual rows (`csvfile.Raw`) of a file whose rows no check reads one by one,
+    under the file's header: read by columns without a dict per row."""
+
+    __slots__ = ("header", "lines", "rows")
+
+    def __init__(self, header: list[str], lines: list[int], rows: list[list[str]]) -> None:
+        self.header = header
+        self.lines = lines
+        self.rows = rows
+
+    def as_rows(self) -> list[CsvRow]:
+        """The page's rows as iterating the file gives them (an empty cell left out)."""
+        return [
+            CsvRow(line, {c: t for c, t in zip(self.header, row, strict=True) if t})
+            for line, row in zip(self.lines, self.rows, strict=True)
+        ]
+
+
+def raw_pages(csv_file: CsvFile, size: int) -> Iterator[list[CsvRow] | RawPage]:
+    """The whole rows of a file that no check reads row by row, in pages of `size`: a page
+    of usual rows only as a `RawPage`, any other as `CsvRow`s in the file's order."""
+    lines: list[int] = []
+    rows: list[list[str]] = []
+    others: list[CsvRow] = []
+    for item in csv_file.raw_rows():
+        if isinstance(item, tuple):
+            lines.append(item[0])
+            rows.append(item[1])
+        elif not item.broken:
+            others.append(item)
+        if len(lines) + len(others) == size:
+            yield _page(csv_file.header, lines, rows, others)
+            lines, rows, others = [], [], []
+    if lines or others:
+        yield _page(csv_file.header, lines, rows, others)
+
+
+def _page(
+    header: list[str], lines: list[int], rows: list[list[str]], others: list[CsvRow]
+) -> list[CsvRow] | RawPage:
+    page = RawPage(header, lines, rows)
+    if not others:
+        return page
+    return sorted([*page.as_rows(), *others], key=lambda row: row.line)

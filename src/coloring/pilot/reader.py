@@ -31,7 +31,7 @@ from coloring.domain.records import (
 from coloring.pilot.checks import EMPTY_LEDGER, Checker, LedgerView
 from coloring.pilot.columns import BY_COLUMNS
 from coloring.pilot.contract import FILES, REQUIRED_FILES, FileSpec
-from coloring.pilot.csvfile import CsvFile, CsvRow
+from coloring.pilot.csvfile import CsvFile, CsvRow, RawPage, raw_pages
 from coloring.pilot.errors import ErrorSink, InputError, PilotInputError
 from coloring.pilot.stream import DATED_FILES, DatedFile, Shared
 
@@ -246,11 +246,16 @@ def _validated(
 
 
 def _kept(
-    spec: FileSpec, page: list[CsvRow], sink: ErrorSink, shared: Shared
-) -> tuple[dict[str, list[Any]], list[int]]:
+    spec: FileSpec, page: list[CsvRow] | RawPage, sink: ErrorSink, shared: Shared
+) -> tuple[dict[str, Any], list[int]]:
     """The values of the page's valid rows by field (the model's field names), and their lines;
     the other rows are reported."""
     by_columns = BY_COLUMNS[spec.model]
+    if isinstance(page, RawPage):
+        columns = by_columns.columns_of_rows(page.header, page.rows)
+        if columns is not None:
+            return columns, page.lines
+        page = page.as_rows()
     for column in spec.shared_columns:
         for row in page:
             text = row.cells.get(column)
@@ -328,13 +333,18 @@ def _read_file(
         dated = DatedFile(name, by_columns.names, by_columns.time_field)
     csv_file = CsvFile(path, spec, sink)
     n = 0
-    for page in _pages(csv_file, checker, name):
+    pages: Iterator[list[CsvRow] | RawPage]
+    if dated is not None and not spec.shared_columns and not checker.checks_rows(name):
+        pages = raw_pages(csv_file, PAGE)
+    else:
+        pages = _pages(csv_file, checker, name)
+    for page in pages:
         if dated is not None:
             values, lines = _kept(spec, page, sink, shared)
             n += len(lines)
             dated.keep(values, lines, shared, spec.shared_columns)
             continue
-        good = _validated(spec, page, sink, shared)
+        good = _validated(spec, page if isinstance(page, list) else page.as_rows(), sink, shared)
         n += len(good)
         if name == ANIMALS_FILE:
             for row, record in good:

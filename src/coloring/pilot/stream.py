@@ -35,6 +35,7 @@ from coloring.domain.records import (
     TransferRecord,
 )
 from coloring.domain.time import Instant
+from coloring.pilot.columns import Times
 
 __all__ = ["DATED_FILES", "DatedFile", "Keyed", "Shared"]
 
@@ -227,15 +228,20 @@ class DatedFile:
 
     def keep(
         self,
-        columns: dict[str, list[Any]],
+        columns: dict[str, Any],
         lines: Sequence[int],
         shared: Shared,
         stored_once: Collection[str] = (),
     ) -> None:
         """The next rows of the file, checked: their values by field, and their lines;
         `stored_once` names the fields whose texts are already stored once (in `shared`)."""
-        instants: list[Instant] = columns[self.fields[self._time]]
-        us = array("q", [i.us for i in instants])
+        times: Times | list[Instant] = columns[self.fields[self._time]]
+        if isinstance(times, Times):
+            us = array("q", times.us)
+            offsets = array("h", times.offsets)
+        else:  # a page read row by row: its records' instants
+            us = array("q", [i.us for i in times])
+            offsets = array("h", [i.offset_minutes for i in times])
         for t in us:
             if t < self._last_us:
                 self.in_order = False
@@ -245,7 +251,6 @@ class DatedFile:
             None if i == self._time else _compact(columns[f], f, shared, f in stored_once)
             for i, f in enumerate(self.fields)
         ]
-        offsets = array("h", [i.offset_minutes for i in instants])
         self._pages.append(_Page(kept, _lines(lines), us, offsets))
         self.count += len(us)
 
