@@ -28,7 +28,8 @@ from coloring.domain.records import (
 )
 from coloring.domain.time import Instant
 from coloring.domain.units import PieceRow
-from coloring.store import LedgerStore, digest, price_key, registry_key
+from coloring.recordkeys import digest, price_key, registry_key
+from coloring.store import LedgerStore
 from coloring.usecases.documents import Documents
 from coloring.usecases.money import Money, PaymentResult
 from coloring.usecases.registration import Registration

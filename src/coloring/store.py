@@ -7,11 +7,9 @@ transaction per batch. Outside `batch()` each command saves at once.
 
 from __future__ import annotations
 
-import hashlib
 from collections import OrderedDict, deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import fields, replace
 from itertools import islice
 from typing import Any, cast
 from uuid import UUID
@@ -33,16 +31,11 @@ from coloring.domain.errors import (
 )
 from coloring.domain.movements import first_entry_seq
 from coloring.domain.prices import PriceList
-from coloring.domain.records import (
-    PILOT_RECORDS,
-    PurchaseRecord,
-    ReferencePriceRecord,
-    RegistryRecord,
-)
 from coloring.domain.registry import OWNING_EVENTS, RegistryExtract, RegistryFact, first_seq
 from coloring.domain.time import Instant
 from coloring.domain.units import Piece, PieceRow, Queue
 from coloring.persistence import RECORDS_TABLE, check_database, database_url, environment_for
+from coloring.recordkeys import digest
 
 CACHE_SIZE = 100_000
 
@@ -64,54 +57,6 @@ class QueueAsList(Transcoding):
 
     def decode(self, data: list[PieceRow]) -> Queue:
         return deque(map(Piece.of, data))
-
-
-def registry_key(r: RegistryRecord, occurrence: int) -> str:
-    """Registry rows have no id: their content and their occurrence in the folder are the key."""
-    return "\x1f".join(
-        (r.animal_id, str(r.at.us), r.event, r.owner or "", r.species, str(occurrence))
-    )
-
-
-def price_key(r: ReferencePriceRecord, occurrence: int) -> str:
-    return "\x1f".join((r.item, r.region, str(r.valid_from.us), str(occurrence)))
-
-
-def digest(record: object) -> str:
-    """The record's fingerprint in the record index: sha256 of its `repr`, as written since
-    the first ledger (a purchase without its animals, which are indexed one by one).
-
-    The text is made by `_canonical` where it knows the type: the same characters as `repr`
-    (tests/unit/test_digest.py), without the dataclass repr's recursion guard, which cost half
-    of the digest's 2 us a record (measured 2026-12-06)."""
-    if isinstance(record, PurchaseRecord):
-        record = replace(record, animals=())
-    make = _CANONICAL.get(type(record))
-    text = repr(record) if make is None else make(record)
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
-
-
-def _instant_repr(value: object) -> str:
-    if type(value) is Instant:
-        return f"Instant(us={value.us!r}, offset_minutes={value.offset_minutes!r})"
-    return repr(value)
-
-
-def _canonical(cls: type) -> Callable[[Any], str]:
-    """A function giving `repr(record)` of this dataclass, compiled once from its fields:
-    one f-string, instants written in place."""
-    parts = []
-    for f in fields(cls):
-        if f.repr:
-            value = f"_instant_repr(o.{f.name})" if "Instant" in str(f.type) else f"o.{f.name}!r"
-            parts.append(f"{f.name}={{{value}}}")
-    namespace: dict[str, Any] = {"_instant_repr": _instant_repr}
-    exec(f"def make(o): return f'{cls.__qualname__}({', '.join(parts)})'", namespace)
-    made: Callable[[Any], str] = namespace["make"]
-    return made
-
-
-_CANONICAL: dict[type, Callable[[Any], str]] = {cls: _canonical(cls) for cls in PILOT_RECORDS}
 
 
 def _recording_order(e: Any) -> tuple[int, int, int]:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from coloring.domain.records import PurchaseRecord, RegistryRecord, TransferRecord
 from coloring.domain.time import Instant
-from coloring.store import _CANONICAL, digest
+from coloring.recordkeys import _CANONICAL, digest
 
 
 @given(st.sampled_from(sorted(_CANONICAL, key=lambda c: c.__name__)).flatmap(st.from_type))

@@ -27,7 +27,7 @@ from coloring.domain.records import (
 )
 from coloring.domain.registry import OWNING_EVENTS, RegistryFact
 from coloring.domain.time import Instant
-from coloring.store import digest, registry_key
+from coloring.recordkeys import digest, registry_key
 from coloring.usecases.base import UseCase, require_positive
 
 # A fact from its fields in order, without the named tuple's keyword parsing (1 us a row).

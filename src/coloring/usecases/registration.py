@@ -14,7 +14,7 @@ from coloring.domain.records import (
     TermsAmendment,
 )
 from coloring.domain.time import MAX_DAYS
-from coloring.store import price_key
+from coloring.recordkeys import price_key
 from coloring.usecases.base import UseCase
 
 
