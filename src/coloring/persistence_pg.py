@@ -50,11 +50,17 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
         self.sql_create_statements.append(SQL(_RECORDS_DDL))  # type: ignore[arg-type]
         self.sql_create_statements.append(SQL(_CHAIN_DDL))  # type: ignore[arg-type]
         table = Identifier(self.datastore.schema, self.events_table_name)
-        # One round trip: the library's table lock (held to commit: notification ids commit in
-        # the order they are drawn, and no other writer adds a chain link before ours), its
-        # notification, the last id and the chain's head.
+        # One round trip: the plans (below), the library's table lock (held to commit:
+        # notification ids commit in the order they are drawn, and no other writer adds a chain
+        # link before ours), its notification, the last id and the chain's head.
+        # psycopg prepares every statement run 5 times (every `executemany` at once), and the
+        # server then keeps one generic plan per statement until the next ANALYZE: planned on
+        # a read model of a few pages, a look-up by key stays a scan of the whole table while
+        # the load grows it (a 200k load read 15M rows of rm_acts that way, one `UPDATE` a
+        # contract). A plan made for each execution is costed on the table's current size.
         self._begin = SQL(
-            "SET LOCAL lock_timeout = '{timeout}s'; LOCK TABLE {table} IN EXCLUSIVE MODE; "
+            "SET LOCAL lock_timeout = '{timeout}s'; SET LOCAL plan_cache_mode = force_custom_plan; "
+            "LOCK TABLE {table} IN EXCLUSIVE MODE; "
             "NOTIFY {channel}; SELECT (SELECT MAX(notification_id) FROM {table}) AS last, "
             "({head}) AS link"
         ).format(

@@ -3,8 +3,11 @@ on PostgreSQL the events, links and rows each go as one COPY in one transaction.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from eventsourcing.persistence import IntegrityError
+from psycopg.rows import tuple_row
 
 from coloring.application import ColoringApplication
 from coloring.domain.aggregates import Participant
@@ -83,5 +86,57 @@ def test_postgres_statistics_are_refreshed_each_time_the_log_doubles(db_url: str
             counted.append(int(rows[0][0]))
         # Analysed after the 1st, 2nd and 4th event: each time the log had doubled.
         assert counted == [1, 2, 2, 4, 4]
+    finally:
+        app.close()
+
+
+def rows_scanned_by_lookups_after_growth(connection: Any) -> int:
+    """Rows read by 10 look-ups by key, prepared and run on a table of 10 rows, then run again
+    in the same transaction once it holds 50,010 (no ANALYZE in between, as in a load)."""
+    c = connection.cursor(row_factory=tuple_row)
+    c.execute("CREATE TEMP TABLE probe (key TEXT PRIMARY KEY, n BIGINT) ON COMMIT DROP")
+    c.execute("INSERT INTO probe SELECT 'k' || i, 0 FROM generate_series(1, 10) i")
+    c.execute("ANALYZE probe")
+    update = "UPDATE probe SET n = n + 1 WHERE key = %s"
+    keys = [(f"k{i}",) for i in range(1, 11)]
+    # Prepared and run 10 times: past the 5 runs after which the server keeps one plan.
+    c.executemany(update, keys)
+    c.execute("INSERT INTO probe SELECT 'x' || i, 0 FROM generate_series(1, 50000) i")
+    read = "SELECT pg_stat_get_xact_tuples_returned('probe'::regclass)"
+    before: int = c.execute(read).fetchone()[0]
+    c.executemany(update, keys)
+    after: int = c.execute(read).fetchone()[0]
+    return after - before
+
+
+def test_a_postgres_batch_finds_rows_by_key_in_a_table_grown_since_its_statement_was_planned(
+    db_url: str,
+) -> None:
+    if not db_url.startswith("postgresql:"):
+        pytest.skip("PostgreSQL's plan cache")
+    scanned: list[int] = []
+    app = ColoringApplication(db_url)
+    try:
+        app.store.events.put(
+            participant("P-1", 1),
+            records=[index_row("P-1", 1)],
+            project=lambda cursor, ids: scanned.append(
+                rows_scanned_by_lookups_after_growth(cursor.connection)
+            ),
+        )
+        # A scan per key would have read 10 x 50,010 rows.
+        assert scanned[0] < 1000
+    finally:
+        app.close()
+
+
+def test_a_postgres_catch_up_finds_rows_by_key_in_a_table_it_grew(db_url: str) -> None:
+    if not db_url.startswith("postgresql:"):
+        pytest.skip("PostgreSQL's plan cache")
+    app = ColoringApplication(db_url)
+    try:
+        # The transaction a catch-up or rebuild writes its pages in.
+        with ProjectionRunner(app.store).db.transaction() as c:
+            assert rows_scanned_by_lookups_after_growth(c._raw.connection) < 1000
     finally:
         app.close()

@@ -112,7 +112,13 @@ class Database:
     @contextmanager
     def transaction(self, *, commit: bool = True) -> Iterator[Cursor]:
         with self.datastore.transaction(commit=commit) as raw:
-            yield Cursor(raw, self.postgres)
+            c = Cursor(raw, self.postgres)
+            if self.postgres and commit:
+                # A catch-up or rebuild grows the read models it writes, and runs no ANALYZE:
+                # the plans psycopg's prepared statements keep would stay those of the empty
+                # tables (see persistence_pg.PostgresLedgerRecorder, which does the same).
+                c.execute("SET LOCAL plan_cache_mode = force_custom_plan")
+            yield c
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self.transaction(commit=False) as c:
