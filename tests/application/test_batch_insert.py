@@ -3,6 +3,7 @@ on PostgreSQL the events, links and rows each go as one COPY in one transaction.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -138,5 +139,23 @@ def test_a_postgres_catch_up_finds_rows_by_key_in_a_table_it_grew(db_url: str) -
         # The transaction a catch-up or rebuild writes its pages in.
         with ProjectionRunner(app.store).db.transaction() as c:
             assert rows_scanned_by_lookups_after_growth(c._raw.connection) < 1000
+    finally:
+        app.close()
+
+
+def test_a_postgres_batch_paused_longer_than_5_s_between_statements_still_commits(
+    db_url: str,
+) -> None:
+    if not db_url.startswith("postgresql:"):
+        pytest.skip("PostgreSQL's idle-in-transaction timeout")
+    app = ColoringApplication(db_url)
+    try:
+        # As a page folded and judged on a busy machine: the library's default ended it at 5 s.
+        app.store.events.put(
+            participant("P-1", 1),
+            records=[index_row("P-1", 1)],
+            project=lambda cursor, ids: time.sleep(5.5),
+        )
+        assert counts(app) == (1, 1, 1)
     finally:
         app.close()
