@@ -28,7 +28,7 @@ from coloring.persistence import (
     _project,
     _record_rows,
 )
-from coloring.projections.db import copy_rows
+from coloring.projections.db import analyze_grown, copy_rows
 
 __all__ = ["PostgresLedgerRecorder"]
 
@@ -50,16 +50,11 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
         self.sql_create_statements.append(SQL(_RECORDS_DDL))  # type: ignore[arg-type]
         self.sql_create_statements.append(SQL(_CHAIN_DDL))  # type: ignore[arg-type]
         table = Identifier(self.datastore.schema, self.events_table_name)
-        # One round trip: the plans (below), the library's table lock (held to commit:
-        # notification ids commit in the order they are drawn, and no other writer adds a chain
-        # link before ours), its notification, the last id and the chain's head.
-        # psycopg prepares every statement run 5 times (every `executemany` at once), and the
-        # server then keeps one generic plan per statement until the next ANALYZE: planned on
-        # a read model of a few pages, a look-up by key stays a scan of the whole table while
-        # the load grows it (a 200k load read 15M rows of rm_acts that way, one `UPDATE` a
-        # contract). A plan made for each execution is costed on the table's current size.
+        # One round trip: the library's table lock (held to commit: notification ids commit in
+        # the order they are drawn, and no other writer adds a chain link before ours), its
+        # notification, the last id and the chain's head.
         self._begin = SQL(
-            "SET LOCAL lock_timeout = '{timeout}s'; SET LOCAL plan_cache_mode = force_custom_plan; "
+            "SET LOCAL lock_timeout = '{timeout}s'; "
             "LOCK TABLE {table} IN EXCLUSIVE MODE; "
             "NOTIFY {channel}; SELECT (SELECT MAX(notification_id) FROM {table}) AS last, "
             "({head}) AS link"
@@ -74,7 +69,6 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
             "FROM STDIN (FORMAT BINARY)"
         ).format(table=table)
         self._event_types = [self.datastore.originator_id_type, "int8", "text", "bytea"]
-        self._analyzed_at: int | None = None
         self._new_ids = SQL(
             "SELECT notification_id FROM {table} WHERE notification_id > %s "
             "ORDER BY notification_id"
@@ -117,22 +111,7 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
             copy_rows(curs, CHAIN_TABLE, _chain_rows(_head(row), ids, stored_events))
             copy_rows(curs, RECORDS_TABLE, _record_rows(kwargs))
             _project(kwargs, curs, ids)
-        if self._analyzed_at is None:
-            self._analyzed_at = last  # the ledger as this process found it
-        if ids[-1] >= 2 * self._analyzed_at:
-            self._analyze()
-            self._analyzed_at = ids[-1]
-        return ids
-
-    def _analyze(self) -> None:
-        """Refresh the planner's statistics of every table each time this process has doubled
-        the event log (from empty: after its 1st batch, then at 2x, 4x ... the events), so
-        that they are never more than 2x behind the tables a load grows, and a small write to
-        a large ledger (an amendment) does not pay for it. The read models' document rules look
-        rows up by key lists (`animal_id IN (...)`); on statistics of near-empty tables the
-        planner scans the whole table instead: a 1M-payment load read 425M registry rows that
-        way and spent 345 s of the server's CPU (the server here runs with autovacuum off; a
-        load must not depend on it anyway). After the batch's commit: the table lock is not
-        held for it."""
+        # After the commit: the table lock is not held for it.
         with self.datastore.get_connection() as conn:
-            conn.execute("ANALYZE")
+            analyze_grown(conn)
+        return ids
