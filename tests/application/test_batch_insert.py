@@ -113,3 +113,26 @@ def test_a_postgres_batch_paused_longer_than_5_s_between_statements_still_commit
         assert counts(app) == (1, 1, 1)
     finally:
         app.close()
+
+
+def test_a_postgres_batch_plans_for_a_ledger_held_in_memory(db_url: str) -> None:
+    if not db_url.startswith("postgresql:"):
+        pytest.skip("PostgreSQL's planner settings")
+    seen: list[str] = []
+    app = ColoringApplication(db_url)
+    try:
+        setting = "SELECT current_setting('random_page_cost')"
+        db = ProjectionRunner(app.store).db
+        before = db.query(setting)
+        app.store.events.put(
+            participant("P-1", 1),
+            records=[index_row("P-1", 1)],
+            project=lambda cursor, ids: seen.append(
+                cursor.execute("SELECT current_setting('random_page_cost') AS v").fetchone()["v"]
+            ),
+        )
+        assert seen == ["1.1"]
+        # Inside the batch only: the connection goes back to the pool as it was.
+        assert db.query(setting) == before
+    finally:
+        app.close()
