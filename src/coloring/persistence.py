@@ -109,6 +109,10 @@ def environment_for(url: str) -> dict[str, str]:
             "POSTGRES_POOL_SIZE": "4",
             "POSTGRES_LOCK_TIMEOUT": "30",
             "POSTGRES_CONNECT_TIMEOUT": "5",
+            # The library's 5 s ends a batch whose process paused that long between two of the
+            # batch's statements (folding and judging the page happen in its transaction): on a
+            # busy machine a 200k load was refused that way after 434k records.
+            "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "60",
             "APPLICATION_RECORDER_TOPIC": "coloring.persistence_pg:PostgresLedgerRecorder",
         }
     raise DatabaseUrlError(

@@ -28,7 +28,7 @@ from coloring.persistence import (
     _project,
     _record_rows,
 )
-from coloring.projections.db import copy_rows
+from coloring.projections.db import analyze_grown, copy_rows
 
 __all__ = ["PostgresLedgerRecorder"]
 
@@ -52,9 +52,14 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
         table = Identifier(self.datastore.schema, self.events_table_name)
         # One round trip: the library's table lock (held to commit: notification ids commit in
         # the order they are drawn, and no other writer adds a chain link before ours), its
-        # notification, the last id and the chain's head.
+        # notification, the last id and the chain's head. And the planner's price of a page
+        # read at random: its default (4x a page read in sequence) models a spinning disk, and
+        # made the document rules' look-up of 500 animals a hash join over all of
+        # rm_documents (100 ms at 600k records of a 1M load, growing with it) instead of 500
+        # index probes (36 ms); a load's working set is in memory.
         self._begin = SQL(
-            "SET LOCAL lock_timeout = '{timeout}s'; LOCK TABLE {table} IN EXCLUSIVE MODE; "
+            "SET LOCAL lock_timeout = '{timeout}s'; SET LOCAL random_page_cost = 1.1; "
+            "LOCK TABLE {table} IN EXCLUSIVE MODE; "
             "NOTIFY {channel}; SELECT (SELECT MAX(notification_id) FROM {table}) AS last, "
             "({head}) AS link"
         ).format(
@@ -68,7 +73,6 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
             "FROM STDIN (FORMAT BINARY)"
         ).format(table=table)
         self._event_types = [self.datastore.originator_id_type, "int8", "text", "bytea"]
-        self._analyzed_at: int | None = None
         self._new_ids = SQL(
             "SELECT notification_id FROM {table} WHERE notification_id > %s "
             "ORDER BY notification_id"
@@ -111,22 +115,7 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
             copy_rows(curs, CHAIN_TABLE, _chain_rows(_head(row), ids, stored_events))
             copy_rows(curs, RECORDS_TABLE, _record_rows(kwargs))
             _project(kwargs, curs, ids)
-        if self._analyzed_at is None:
-            self._analyzed_at = last  # the ledger as this process found it
-        if ids[-1] >= 2 * self._analyzed_at:
-            self._analyze()
-            self._analyzed_at = ids[-1]
-        return ids
-
-    def _analyze(self) -> None:
-        """Refresh the planner's statistics of every table each time this process has doubled
-        the event log (from empty: after its 1st batch, then at 2x, 4x ... the events), so
-        that they are never more than 2x behind the tables a load grows, and a small write to
-        a large ledger (an amendment) does not pay for it. The read models' document rules look
-        rows up by key lists (`animal_id IN (...)`); on statistics of near-empty tables the
-        planner scans the whole table instead: a 1M-payment load read 425M registry rows that
-        way and spent 345 s of the server's CPU (the server here runs with autovacuum off; a
-        load must not depend on it anyway). After the batch's commit: the table lock is not
-        held for it."""
+        # After the commit: the table lock is not held for it.
         with self.datastore.get_connection() as conn:
-            conn.execute("ANALYZE")
+            analyze_grown(conn)
+        return ids

@@ -84,3 +84,21 @@ def test_a_folder_loads_into_postgresql_as_into_sqlite(tmp_path: Path, db_url: s
     sqlite = f"sqlite:///{tmp_path / 'ledger.db'}"
     assert run("load", folder, "--db", sqlite).exit_code == 0
     assert found.stdout == run("findings", "--db", sqlite, "--format", "json").stdout
+
+
+@pytest.mark.parametrize("count", [1, COPY_FROM, 3 * COPY_FROM])
+def test_amounts_added_by_key_reach_their_rows_only(scratch: Database, count: int) -> None:
+    keys = [AWKWARD[n % 7] + f"-{n}" for n in range(count)]
+    with scratch.transaction() as c:
+        c.execute("CREATE TABLE IF NOT EXISTS summed (k TEXT PRIMARY KEY, total BIGINT)")
+        c.execute("DELETE FROM summed")
+        c.executemany("INSERT INTO summed VALUES (?, ?)", [(k, 2**40) for k in [*keys, "other"]])
+        # A key with no row (a payment of a document the ledger does not hold) adds nothing.
+        deltas = [(n - 2**50 if n % 2 else n, k) for n, k in enumerate(keys)]
+        c.add_by_key("summed", "total", "k", [*deltas, (5, "missing")])
+    try:
+        expected = sorted([(k, 2**40 + d) for d, k in deltas] + [("other", 2**40)])
+        assert sorted(scratch.query("SELECT k, total FROM summed")) == expected
+    finally:
+        with scratch.transaction() as c:
+            c.execute("DROP TABLE summed")

@@ -24,6 +24,10 @@ COPY_FROM = 8
 """Rows from which a plain INSERT goes to PostgreSQL as one COPY: a page's rows then cross as
 one stream instead of one statement each (fewer rows: the statements are as quick)."""
 
+GROWN_FROM_PAGES = 8
+"""Pages (8 kB) under which a table is not analysed for having doubled: reading it whole is
+as quick as any plan."""
+
 _PLAIN_INSERT = re.compile(
     r"INSERT INTO (?P<table>\w+)\s*(?:\((?P<columns>[\w\s,]+)\))?\s*"
     r"VALUES\s*\(\s*\?(?:\s*,\s*\?)*\s*\)",
@@ -56,6 +60,33 @@ def copy_rows(raw: Any, target: str, rows: Sequence[Sequence[Any]]) -> None:
             copy.write_row(row)
 
 
+_GROWN = (
+    "SELECT c.oid::regclass::text FROM pg_class c "
+    "WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' "
+    "AND pg_relation_size(c.oid) >= 2 * current_setting('block_size')::bigint * "
+    f"GREATEST(c.relpages, {GROWN_FROM_PAGES})"
+)
+
+
+def analyze_grown(connection: Any) -> None:
+    """ANALYZE each table of the ledger's schema that has doubled since its last ANALYZE
+    (`relpages` is its size then) and is past a few pages, on a psycopg 3 connection outside
+    any batch: the planner's statistics of a table that a load or a rebuild grows are never
+    more than 2x behind, and a small write into a large ledger pays one query.
+    The server here runs without autovacuum, and a load must not depend on it anyway. With
+    statistics of the table as it was empty, a look-up by 500 keys (`judging.py`) is estimated
+    at half the table and planned as a scan of it and of `rm_documents`; and the plan psycopg
+    keeps for a prepared statement is only made again after an ANALYZE. Coarse events made the
+    event log a poor clock for this: a 1M load writes 44k events with its first batch, then a
+    few hundred a batch, so a schedule of log doublings analysed the read models once, empty."""
+    from psycopg.rows import tuple_row
+
+    with connection.cursor(row_factory=tuple_row) as cursor:
+        grown = [name for (name,) in cursor.execute(_GROWN).fetchall()]
+        if grown:
+            cursor.execute("ANALYZE " + ", ".join(grown))
+
+
 class Cursor:
     def __init__(self, raw: Any, postgres: bool) -> None:
         if postgres:
@@ -81,6 +112,25 @@ class Cursor:
                 copy_rows(self._raw, plain, rows)
                 return
         self._raw.executemany(self._sql(sql), [tuple(r) for r in rows])
+
+    def add_by_key(
+        self, table: str, column: str, key: str, deltas: Sequence[tuple[int, str]]
+    ) -> None:
+        """`column += delta` in the row of `key` = each key of `deltas` (keys distinct; a key
+        with no row changes nothing). On PostgreSQL, as many rows as COPY takes go as one
+        statement over arrays: a statement a row cost the server a parse, bind and execute
+        each, ~60% of a page's statements."""
+        if not deltas:
+            return
+        if self.postgres and len(deltas) >= COPY_FROM and not _pipelined(self._raw):
+            self._raw.execute(
+                f"UPDATE {table} SET {column} = {column} + v.delta "
+                "FROM unnest(%s::text[], %s::bigint[]) AS v(key, delta) "
+                f"WHERE {table}.{key} = v.key",
+                ([k for _, k in deltas], [d for d, _ in deltas]),
+            )
+            return
+        self.executemany(f"UPDATE {table} SET {column} = {column} + ? WHERE {key} = ?", deltas)
 
     def fetchall(self) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in self._raw.fetchall()]
@@ -117,3 +167,9 @@ class Database:
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self.transaction(commit=False) as c:
             return c.query(sql, params)
+
+    def analyze_grown(self) -> None:
+        """On PostgreSQL, `analyze_grown` outside any transaction (after a page's commit)."""
+        if self.postgres:
+            with self.datastore.get_connection() as conn:
+                analyze_grown(conn)

@@ -89,6 +89,27 @@ def write_holdings(
     )
 
 
+def _within(c: Cursor, departed: dict[tuple[str, int], int]) -> list[tuple[int, str]]:
+    """The units that left each delivery within its idle limit, summed per delivery, for
+    one statement on PostgreSQL (`Cursor.add_by_key`; a delivery's limit never changes)."""
+    if not departed:
+        return []
+    ids = sorted({d for d, _ in departed})
+    limits: dict[str, int] = {}
+    for chunk in chunks(ids):
+        for delivery_id, until in c.query(
+            "SELECT delivery_id, at_us + idle_limit_us FROM rm_deliveries "
+            f"WHERE delivery_id IN ({','.join('?' * len(chunk))})",
+            chunk,
+        ):
+            limits[delivery_id] = until
+    within: dict[str, int] = defaultdict(int)
+    for (d, t), u in departed.items():
+        if d in limits and t <= limits[d]:
+            within[d] += u
+    return [(u, d) for d, u in within.items()]
+
+
 def write_page(c: Cursor, fold: Fold) -> None:
     """Send the fold's buffered page to the database (inside the caller's transaction)."""
     for key, target in INSERTS.items():
@@ -114,18 +135,17 @@ def write_page(c: Cursor, fold: Fold) -> None:
     departed: dict[tuple[str, int], int] = defaultdict(int)
     for units, delivery_id, at_us in fold.departures:
         departed[(delivery_id, at_us)] += units
-    c.executemany(
-        "UPDATE rm_deliveries SET departed_within = departed_within + ? "
-        "WHERE delivery_id = ? AND ? <= at_us + idle_limit_us",
-        [(u, d, t) for (d, t), u in departed.items()],
-    )
-    c.executemany(
-        "UPDATE rm_documents SET paid = paid + ? WHERE document_id = ?",
-        [(v, d) for d, v in fold.paid.items()],
-    )
-    c.executemany(
-        "UPDATE rm_documents SET accepted = accepted + ? WHERE document_id = ?",
-        [(v, d) for d, v in fold.accepted.items()],
+    if c.postgres:
+        c.add_by_key("rm_deliveries", "departed_within", "delivery_id", _within(c, departed))
+    else:
+        c.executemany(
+            "UPDATE rm_deliveries SET departed_within = departed_within + ? "
+            "WHERE delivery_id = ? AND ? <= at_us + idle_limit_us",
+            [(u, d, t) for (d, t), u in departed.items()],
+        )
+    c.add_by_key("rm_documents", "paid", "document_id", [(v, d) for d, v in fold.paid.items()])
+    c.add_by_key(
+        "rm_documents", "accepted", "document_id", [(v, d) for d, v in fold.accepted.items()]
     )
     # Acts accepted before their contract was signed (EarlyActs) found no row to add to.
     c.executemany(

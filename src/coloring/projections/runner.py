@@ -181,6 +181,7 @@ class ProjectionRunner:
                     # models at this position are final whenever a reader sees it (a server
                     # keeps what it read per position).
                     fold.finish(c)
+            self.db.analyze_grown()
             done += len(page)
             pages += 1
             if progress is not None:
