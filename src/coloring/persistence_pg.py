@@ -36,6 +36,15 @@ __all__ = ["PostgresLedgerRecorder"]
 # coloring.locking: a reader opening the ledger during a load must not wait for the load).
 CREATE_KEY = 0x2C5A_1D0E_6B3F_4A98
 
+# The registry keys of the record index compared as bytes, for the store's look-up of one
+# animal's rows by key range: the primary key follows the database's collation, under which a
+# range of keys with a control character is not one animal's (built on first open of a ledger
+# written before it: 2.3 s at 1M payments, 3.4M index rows).
+REGISTRY_KEYS_DDL = (
+    f"CREATE INDEX IF NOT EXISTS {RECORDS_TABLE}_registry_keys "
+    f"ON {RECORDS_TABLE} (key text_pattern_ops) WHERE kind = 'registry'"
+)
+
 
 class PostgresLedgerRecorder(PostgresApplicationRecorder):
     """The library's PostgreSQL recorder, inserting a batch in one plain transaction instead of
@@ -49,6 +58,7 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
         super().__init__(*args, **kwargs)
         self.sql_create_statements.append(SQL(_RECORDS_DDL))  # type: ignore[arg-type]
         self.sql_create_statements.append(SQL(_CHAIN_DDL))  # type: ignore[arg-type]
+        self.sql_create_statements.append(SQL(REGISTRY_KEYS_DDL))  # type: ignore[arg-type]
         table = Identifier(self.datastore.schema, self.events_table_name)
         # One round trip: the library's table lock (held to commit: notification ids commit in
         # the order they are drawn, and no other writer adds a chain link before ours), its

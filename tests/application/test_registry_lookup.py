@@ -3,6 +3,7 @@ animal's owners in the record index, on every store."""
 
 from __future__ import annotations
 
+import psycopg
 import pytest
 
 import coloring.store
@@ -14,6 +15,7 @@ from coloring.domain.records import (
     RegistryRecord,
     TransferRecord,
 )
+from conftest import POSTGRES_URL, require_postgres, reset_postgres
 from strategies import CAST, LIVESTOCK_ROUTE, T0, after, program, reopen
 
 
@@ -89,3 +91,24 @@ def test_owners_forgotten_to_bound_memory_are_read_back_and_judge_the_same(
     monkeypatch.setattr(coloring.store, "OWNERS_SIZE", 2)
     assert _paid_after_many_registrations(db_url) == kept
     assert kept  # an owner other than the seller (KZ2) and an unregistered animal (KZ0)
+
+
+@pytest.mark.postgres
+def test_on_postgresql_one_animals_registry_rows_are_read_through_an_index() -> None:
+    require_postgres()
+    reset_postgres()
+    app = ColoringApplication(POSTGRES_URL)
+    try:
+        app.open_ledger("observe")
+        app.record_registry_fact(RegistryRecord("KZ1", "cow", "registered", "S", T0))
+    finally:
+        app.close()
+    sql = coloring.store.registry_rows_sql(postgres=True)
+    with psycopg.connect(POSTGRES_URL) as conn:
+        # The planner's choice on a table of one row says nothing; whether it can use an
+        # index is what decides a look-up on a table of millions.
+        conn.execute("SET enable_seqscan = off")
+        plan = "\n".join(r[0] for r in conn.execute(f"EXPLAIN {sql}", ("KZ1\x1f", "KZ1 ")))
+        rows = conn.execute(sql, ("KZ1\x1f", "KZ1 ")).fetchall()
+    assert "ledger_records_registry_keys" in plan
+    assert len(rows) == 1
