@@ -100,7 +100,7 @@ def environment_for(url: str) -> dict[str, str]:
         if not parsed.hostname or not parsed.path.strip("/"):
             raise DatabaseUrlError(f"{url!r}: expected postgresql://user@host:port/dbname")
         return {
-            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "PERSISTENCE_MODULE": "coloring.persistence_pg:PostgresLedgerFactory",
             "POSTGRES_DBNAME": parsed.path.strip("/"),
             "POSTGRES_HOST": parsed.hostname,
             "POSTGRES_PORT": str(parsed.port or 5432),

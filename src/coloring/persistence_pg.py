@@ -13,7 +13,11 @@ from eventsourcing.persistence import (
     ProgrammingError,
     StoredEvent,
 )
-from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.postgres import (
+    PostgresAggregateRecorder,
+    PostgresApplicationRecorder,
+    PostgresFactory,
+)
 from eventsourcing.utils import retry
 from psycopg.sql import SQL, Identifier, Literal
 
@@ -30,7 +34,7 @@ from coloring.persistence import (
 )
 from coloring.projections.db import analyze_grown, copy_rows
 
-__all__ = ["PostgresLedgerRecorder"]
+__all__ = ["PostgresLedgerFactory", "PostgresLedgerRecorder"]
 
 # Advisory-lock key of "creating the ledger's tables" (apart from the writer's key in
 # coloring.locking: a reader opening the ledger during a load must not wait for the load).
@@ -46,7 +50,36 @@ REGISTRY_KEYS_DDL = (
 )
 
 
-class PostgresLedgerRecorder(PostgresApplicationRecorder):
+class _CreatedOneAtATime(PostgresAggregateRecorder):
+    """A recorder whose tables are created by one process at a time."""
+
+    def create_table(self) -> None:
+        """The library's tables, types and insert function, created by one process at a time:
+        its `CREATE OR REPLACE FUNCTION` (run on every open) and `CREATE TABLE IF NOT EXISTS`
+        (whose row type collides in `pg_type`) fail when two processes open one ledger at once
+        (a load and a reader, two writers): PostgreSQL refuses the second with "tuple
+        concurrently updated" or a duplicate key of `pg_type`. A session lock on a connection
+        of its own is held around them (the library's statements take other connections)."""
+        with self.datastore.get_connection() as conn:
+            conn.execute("SELECT pg_advisory_lock(%s)", (CREATE_KEY,))
+            try:
+                super().create_table()
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(%s)", (CREATE_KEY,))
+
+
+class PostgresSnapshotRecorder(_CreatedOneAtATime):
+    """The library's recorder of snapshots, its table created under the ledger's lock."""
+
+
+class PostgresLedgerFactory(PostgresFactory):
+    """The library's PostgreSQL persistence, its snapshot table created one process at a time
+    (the application recorder is named by `APPLICATION_RECORDER_TOPIC`)."""
+
+    aggregate_recorder_class = PostgresSnapshotRecorder
+
+
+class PostgresLedgerRecorder(_CreatedOneAtATime, PostgresApplicationRecorder):
     """The library's PostgreSQL recorder, inserting a batch in one plain transaction instead of
     its pipeline: the events, the chain links, the record index rows and the read models each
     as one `COPY` (PostgreSQL refuses `COPY` in pipeline mode; the library's one `INSERT ...
@@ -87,19 +120,6 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
             "SELECT notification_id FROM {table} WHERE notification_id > %s "
             "ORDER BY notification_id"
         ).format(table=table)
-
-    def create_table(self) -> None:
-        """The library's tables, types and insert function, created by one process at a time:
-        its `CREATE OR REPLACE FUNCTION` (run on every open) and `CREATE TYPE` collide when two
-        processes open one ledger at once (a load and a reader, two writers), and PostgreSQL
-        refuses the second with "tuple concurrently updated". A session lock on a connection
-        of its own is held around them (the library's statements take other connections)."""
-        with self.datastore.get_connection() as conn:
-            conn.execute("SELECT pg_advisory_lock(%s)", (CREATE_KEY,))
-            try:
-                super().create_table()
-            finally:
-                conn.execute("SELECT pg_advisory_unlock(%s)", (CREATE_KEY,))
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(
