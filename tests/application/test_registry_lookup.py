@@ -3,6 +3,9 @@ animal's owners in the record index, on every store."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import psycopg
 import pytest
 
@@ -19,9 +22,9 @@ from conftest import POSTGRES_URL, require_postgres, reset_postgres
 from strategies import CAST, LIVESTOCK_ROUTE, T0, after, program, reopen
 
 
-def test_a_reopened_ledger_finds_owners_in_the_record_index_and_judges_with_them(
-    db_url: str,
-) -> None:
+@contextmanager
+def _funded_ledger(db_url: str) -> Iterator[ColoringApplication]:
+    """A ledger with the cast, a livestock program P1 and 10,000 tiyn allocated to F1."""
     app = ColoringApplication(db_url)
     try:
         app.open_ledger("observe")
@@ -29,6 +32,15 @@ def test_a_reopened_ledger_finds_owners_in_the_record_index_and_judges_with_them
             app.register_participant(participant)
         app.register_program(program("P1", LIVESTOCK_ROUTE))
         app.allocate(AllocationRecord("A1", "P1", "T", "F1", 10_000, T0))
+        yield app
+    finally:
+        app.close()
+
+
+def test_a_reopened_ledger_finds_owners_in_the_record_index_and_judges_with_them(
+    db_url: str,
+) -> None:
+    with _funded_ledger(db_url) as app:
         # `KZX1` would match a prefix pattern `KZ_1` that did not escape its underscore.
         app.record_registry_fact(
             RegistryRecord("KZ_1", "cow", "registered", "S", after(T0, hours=1))
@@ -54,18 +66,10 @@ def test_a_reopened_ledger_finds_owners_in_the_record_index_and_judges_with_them
             assert again.owner_of("KZ_1", after(T0, hours=5)) == "F1"
         finally:
             again.close()
-    finally:
-        app.close()
 
 
 def _paid_after_many_registrations(db_url: str) -> list[tuple[str, int]]:
-    app = ColoringApplication(db_url)
-    try:
-        app.open_ledger("observe")
-        for participant in CAST:
-            app.register_participant(participant)
-        app.register_program(program("P1", LIVESTOCK_ROUTE))
-        app.allocate(AllocationRecord("A1", "P1", "T", "F1", 10_000, T0))
+    with _funded_ledger(db_url) as app:
         app.record_registry_fact(
             RegistryRecord("KZ1", "cow", "registered", "S", after(T0, hours=1))
         )
@@ -80,8 +84,6 @@ def _paid_after_many_registrations(db_url: str) -> list[tuple[str, int]]:
         app.contract_purchase(PurchaseRecord("U1", "P1", "F1", "S", after(T0, hours=3), animals))
         paid = app.pay(TransferRecord("T1", after(T0, hours=4), "P1", "F1", "S", 1200, "U1"))
         return paid.findings
-    finally:
-        app.close()
 
 
 def test_owners_forgotten_to_bound_memory_are_read_back_and_judge_the_same(
