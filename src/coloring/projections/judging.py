@@ -65,6 +65,7 @@ class Judged:
 
 
 T = TypeVar("T")
+M = TypeVar("M")
 
 
 def chunks(items: list[T], size: int = 500) -> Iterable[list[T]]:
@@ -83,8 +84,9 @@ def judge_documents(
     judged: Judged | None = None,
 ) -> None:
     """Re-judge every animal, asset and priced item this page touched. `judged`: the animals
-    and assets judged so far by a fold that began with no findings at all (a rebuild, a
-    ledger's first load); only their findings can exist, so only theirs are deleted first."""
+    and assets with a finding written by a fold that began with no findings at all (a
+    rebuild, a ledger's first load); only their findings can exist, so only theirs are
+    deleted first."""
     animals, assets = set(touched_animals), set(touched_assets)
     for chunk in chunks(sorted(touched_items)):
         marks = ",".join("?" * len(chunk))
@@ -176,22 +178,14 @@ def _judge_animals(
             bought,
         ):
             history[animal_id].append(RegistryFact(seq, at_us, event, owner))
-    found: list[DocFinding] = []
-    with_findings: list[str] = []
-    for animal_id, in_purchases in pairs.items():
-        findings = animal_findings(in_purchases, history[animal_id], terms, regions, book)
-        if findings:
-            found.extend(findings)
-            with_findings.append(animal_id)
-    subjects = [
-        f"{a.purchase_id}/{a.animal_id}"
-        for animal_id, ps in pairs.items()
-        if judged is None or animal_id in judged.animals
-        for a in ps
-    ]
-    if judged is not None:
-        judged.animals.update(with_findings)
-    replace_findings(c, ANIMAL_RULES, subjects, found)
+    _replace_findings_of_groups(
+        c,
+        ANIMAL_RULES,
+        pairs,
+        lambda animal_id, ps: animal_findings(ps, history[animal_id], terms, regions, book),
+        lambda a: f"{a.purchase_id}/{a.animal_id}",
+        None if judged is None else judged.animals,
+    )
 
 
 def _judge_assets(
@@ -203,22 +197,42 @@ def _judge_assets(
     judged: Judged | None,
 ) -> None:
     """Judge the subsidies of each asset of `by_asset`, replacing their findings."""
+    _replace_findings_of_groups(
+        c,
+        SUBSIDY_RULES,
+        by_asset,
+        lambda _, subsidies: subsidy_findings(subsidies, terms, regions, book),
+        lambda s: s.subsidy_id,
+        None if judged is None else judged.assets,
+    )
+
+
+def _replace_findings_of_groups(
+    c: Cursor,
+    rules: tuple[Rule, ...],
+    groups: dict[str, list[M]],
+    findings_of: Callable[[str, list[M]], list[DocFinding]],
+    subject: Callable[[M], str],
+    with_findings: set[str] | None,
+) -> None:
+    """Judge each group (an animal's purchases, an asset's subsidies) and replace the findings
+    of `rules` of its members. `with_findings`: the groups a fold that began with no findings
+    has written findings of; only their members' findings are deleted, and it gains this
+    call's groups with findings."""
+    subjects = [
+        subject(m)
+        for key, members in groups.items()
+        if with_findings is None or key in with_findings
+        for m in members
+    ]
     found: list[DocFinding] = []
-    with_findings: list[str] = []
-    for asset_id, subsidies in by_asset.items():
-        findings = subsidy_findings(subsidies, terms, regions, book)
+    for key, members in groups.items():
+        findings = findings_of(key, members)
         if findings:
             found.extend(findings)
-            with_findings.append(asset_id)
-    subjects = [
-        s.subsidy_id
-        for asset_id, ss in by_asset.items()
-        if judged is None or asset_id in judged.assets
-        for s in ss
-    ]
-    if judged is not None:
-        judged.assets.update(with_findings)
-    replace_findings(c, SUBSIDY_RULES, subjects, found)
+            if with_findings is not None:
+                with_findings.add(key)
+    replace_findings(c, rules, subjects, found)
 
 
 def judge_settlements(c: Cursor, documents: set[str]) -> None:
