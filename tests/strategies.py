@@ -7,7 +7,8 @@ Keep strategies here, one place, so that every test draws ids, amounts and insta
 from __future__ import annotations
 
 from collections import Counter, deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from hypothesis import strategies as st
@@ -91,6 +92,27 @@ def reopen(app: ColoringApplication) -> ColoringApplication:
     if store.db_url == "sqlite:///:memory:":
         env["SQLITE_DBNAME"] = str(store.env.get("SQLITE_DBNAME"))
     return ColoringApplication(store.db_url, env=env)
+
+
+@contextmanager
+def reopened(app: ColoringApplication) -> Iterator[ColoringApplication]:
+    """`reopen(app)`, closed on leaving the block."""
+    again = reopen(app)
+    try:
+        yield again
+    finally:
+        again.close()
+
+
+def with_cast(app: ColoringApplication, mode: str, *programs: ProgramRecord) -> ColoringApplication:
+    """`app` with its ledger opened in `mode` and the CAST and `programs` registered."""
+    app.open_ledger(mode)
+    with app.store.batch():
+        for participant in CAST:
+            app.register_participant(participant)
+        for record in programs:
+            app.register_program(record)
+    return app
 
 
 def domain_events(app: ColoringApplication) -> list[Any]:

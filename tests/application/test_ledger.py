@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -26,14 +26,14 @@ from coloring.domain.records import (
     TransferRecord,
 )
 from strategies import (
-    CAST,
     LIVESTOCK_ROUTE,
     T0,
     after,
     money_movements,
     program,
-    reopen,
+    reopened,
     unit_outcomes,
+    with_cast,
 )
 
 
@@ -94,12 +94,7 @@ class TestLedger:
     @pytest.fixture
     def app(self, bare: ColoringApplication) -> ColoringApplication:
         """An observe ledger with the CAST and program P1 on the livestock route."""
-        bare.open_ledger("observe")
-        with bare.store.batch():
-            for participant in CAST:
-                bare.register_participant(participant)
-            bare.register_program(program("P1", LIVESTOCK_ROUTE, expires_at=at(24 * 30)))
-        return bare
+        return with_cast(bare, "observe", program("P1", LIVESTOCK_ROUTE, expires_at=at(24 * 30)))
 
     # -- units -------------------------------------------------------------------------
 
@@ -260,21 +255,15 @@ class TestLedger:
         self, bare: ColoringApplication
     ) -> None:
         bare.open_ledger("enforce")
-        again = reopen(bare)
-        try:
+        with reopened(bare) as again:
             with pytest.raises(LedgerModeError):
                 again.open_ledger("observe")
             assert again.open_ledger("enforce") == "enforce"
-        finally:
-            again.close()
 
     def test_in_enforce_mode_a_return_to_the_treasury_after_expiry_is_applied(
         self, bare: ColoringApplication
     ) -> None:
-        bare.open_ledger("enforce")
-        for participant in CAST:
-            bare.register_participant(participant)
-        bare.register_program(program("P1", LIVESTOCK_ROUTE, expires_at=at(1)))
+        with_cast(bare, "enforce", program("P1", LIVESTOCK_ROUTE, expires_at=at(1)))
         allocate(bare, "A1", 0, "OP", 100)
         late = pay(bare, "T1", 5, "OP", "B", 10)
         back = pay(bare, "T2", 6, "OP", "T", 100)
@@ -297,14 +286,11 @@ class TestLedger:
         pay(app, "T4", 4, "B", "OP", 50)
         pay(app, "T5", 5, "F1", "B", 7, program_id="P2")
         pay(app, "T6", 6, "OP", "B", 10_000)
-        again = reopen(app)
-        try:
+        with reopened(app) as again:
             for program_id in ("P1", "P2"):
                 assert again.holdings(program_id) == app.holdings(program_id)
             assert again.mode() == "observe"
             assert (again.store.seq, again.store.latest_us) == (app.store.seq, app.store.latest_us)
-        finally:
-            again.close()
 
     def test_state_rebuilt_from_a_snapshot_and_later_events_equals_live_state(
         self, app: ColoringApplication
@@ -315,15 +301,12 @@ class TestLedger:
         app.store.snapshot_units()
         pay(app, "T3", 3, "F1", "B", 120)
         pay(app, "T4", 4, "B", "F1", 200)
-        again = reopen(app)
-        try:
+        with reopened(app) as again:
             assert again.holdings("P1") == app.holdings("P1")
             assert pay(again, "T5", 5, "F1", "OP", 10).findings == [
                 ("OFF_ROUTE", 10),
                 ("ROUND_TRIP", 10),
             ]
-        finally:
-            again.close()
 
     def test_a_snapshot_stores_each_piece_as_the_json_array_snapshots_always_held(
         self, app: ColoringApplication
@@ -367,21 +350,36 @@ class TestLedger:
         with pytest.raises(DuplicateRecordError):
             app.register_program(program("P1"))
 
-    def test_a_duplicate_allocation_id_raises_duplicate_record_error_and_moves_nothing(
-        self, app: ColoringApplication
+    @pytest.mark.parametrize(
+        ("record", "error"),
+        [
+            pytest.param(
+                lambda app: allocate(app, "A1", 6, "OP", 100),
+                DuplicateRecordError,
+                id="a_duplicate_allocation_id",
+            ),
+            # Allocation and transfer ids share one namespace (7.17).
+            pytest.param(
+                lambda app: pay(app, "A1", 6, "OP", "B", 10),
+                DuplicateRecordError,
+                id="a_transfer_reusing_an_allocation_id",
+            ),
+            pytest.param(
+                lambda app: pay(app, "T1", 4, "OP", "B", 10),
+                TimeOrderError,
+                id="a_time_before_the_latest_instant",
+            ),
+        ],
+    )
+    def test_a_record_refused_for_its_id_or_its_time_raises_its_error_and_moves_nothing(
+        self,
+        app: ColoringApplication,
+        record: Callable[[ColoringApplication], object],
+        error: type[ColoringError],
     ) -> None:
-        allocate(app, "A1", 0, "OP", 100)
-        with pytest.raises(DuplicateRecordError):
-            allocate(app, "A1", 1, "OP", 100)
-        assert app.holdings("P1") == {"OP": [["A1", 0, 100, "A1", []]]}
-
-    def test_a_transfer_reusing_an_allocation_id_raises_duplicate_record_error(
-        self, app: ColoringApplication
-    ) -> None:
-        """Allocation and transfer ids share one namespace (7.17)."""
-        allocate(app, "A1", 0, "OP", 100)
-        with pytest.raises(DuplicateRecordError):
-            pay(app, "A1", 1, "OP", "B", 10)
+        allocate(app, "A1", 5, "OP", 100)
+        with pytest.raises(error):
+            record(app)
         assert app.holdings("P1") == {"OP": [["A1", 0, 100, "A1", []]]}
 
     def test_a_duplicate_document_id_raises_duplicate_record_error(
@@ -409,14 +407,6 @@ class TestLedger:
         assert app.holdings("P1") == {"OP": [["A1", 0, 100, "A1", []]]}
         assert app.store.lookup("movement", ["T1"]) == {}
 
-    def test_a_time_before_the_latest_instant_raises_time_order_error(
-        self, app: ColoringApplication
-    ) -> None:
-        allocate(app, "A1", 5, "OP", 100)
-        with pytest.raises(TimeOrderError):
-            pay(app, "T1", 4, "OP", "B", 10)
-        assert app.holdings("P1") == {"OP": [["A1", 0, 100, "A1", []]]}
-
     def test_a_record_at_exactly_the_latest_instant_is_accepted(
         self, app: ColoringApplication
     ) -> None:
@@ -427,12 +417,8 @@ class TestLedger:
         self, app: ColoringApplication
     ) -> None:
         allocate(app, "A1", 5, "OP", 100)
-        again = reopen(app)
-        try:
-            with pytest.raises(TimeOrderError):
-                pay(again, "T1", 4, "OP", "B", 10)
-        finally:
-            again.close()
+        with reopened(app) as again, pytest.raises(TimeOrderError):
+            pay(again, "T1", 4, "OP", "B", 10)
 
     def test_a_rejected_duplicate_does_not_move_the_ledgers_clock(
         self, app: ColoringApplication

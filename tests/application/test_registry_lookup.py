@@ -19,7 +19,7 @@ from coloring.domain.records import (
     TransferRecord,
 )
 from conftest import POSTGRES_URL, require_postgres, reset_postgres
-from strategies import CAST, LIVESTOCK_ROUTE, T0, after, program, reopen
+from strategies import LIVESTOCK_ROUTE, T0, after, program, reopened, with_cast
 
 
 @contextmanager
@@ -27,10 +27,7 @@ def _funded_ledger(db_url: str) -> Iterator[ColoringApplication]:
     """A ledger with the cast, a livestock program P1 and 10,000 tiyn allocated to F1."""
     app = ColoringApplication(db_url)
     try:
-        app.open_ledger("observe")
-        for participant in CAST:
-            app.register_participant(participant)
-        app.register_program(program("P1", LIVESTOCK_ROUTE))
+        with_cast(app, "observe", program("P1", LIVESTOCK_ROUTE))
         app.allocate(AllocationRecord("A1", "P1", "T", "F1", 10_000, T0))
         yield app
     finally:
@@ -53,8 +50,7 @@ def test_a_reopened_ledger_finds_owners_in_the_record_index_and_judges_with_them
                 "U1", "P1", "F1", "S", after(T0, hours=3), (AnimalRecord("U1", "KZ_1", "cow", 400),)
             )
         )
-        again = reopen(app)
-        try:
+        with reopened(app) as again:
             assert again.owner_of("KZ_1", after(T0, hours=1)) == "S"
             assert again.owner_of("KZ_1", T0) is None
             assert again.owner_of("KZX1", after(T0, hours=2)) == "F2"
@@ -64,8 +60,6 @@ def test_a_reopened_ledger_finds_owners_in_the_record_index_and_judges_with_them
                 RegistryRecord("KZ_1", "cow", "transferred", "F1", after(T0, hours=5))
             )
             assert again.owner_of("KZ_1", after(T0, hours=5)) == "F1"
-        finally:
-            again.close()
 
 
 def _paid_after_many_registrations(db_url: str) -> list[tuple[str, int]]:

@@ -32,7 +32,15 @@ from coloring.domain.records import (
     TransferRecord,
 )
 from coloring.domain.registry import RegistryExtract, facts
-from strategies import CAST, LIVESTOCK_ROUTE, T0, after, domain_events, money_movements, program
+from strategies import (
+    LIVESTOCK_ROUTE,
+    T0,
+    after,
+    domain_events,
+    money_movements,
+    program,
+    with_cast,
+)
 
 
 def new_loan(amount: int = 500) -> Loan:
@@ -190,11 +198,9 @@ def test_a_later_registry_record_appends_and_keeps_the_earlier_ones() -> None:
 @pytest.fixture
 def app() -> Iterator[ColoringApplication]:
     """An observe ledger with the CAST, programs P1 (livestock) and P1 funds held by F1."""
-    application = ColoringApplication("sqlite:///:memory:")
-    application.open_ledger("observe")
-    for participant in CAST:
-        application.register_participant(participant)
-    application.register_program(program("P1", LIVESTOCK_ROUTE))
+    application = with_cast(
+        ColoringApplication("sqlite:///:memory:"), "observe", program("P1", LIVESTOCK_ROUTE)
+    )
     application.allocate(AllocationRecord("A1", "P1", "T", "F1", 10_000, T0))
     yield application
     application.close()
@@ -255,10 +261,7 @@ def test_a_registry_record_after_a_payment_does_not_change_that_payments_finding
 def test_a_registry_record_after_a_refused_payment_does_not_apply_it() -> None:
     app = ColoringApplication("sqlite:///:memory:")
     try:
-        app.open_ledger("enforce")
-        for participant in CAST:
-            app.register_participant(participant)
-        app.register_program(program("P1", LIVESTOCK_ROUTE))
+        with_cast(app, "enforce", program("P1", LIVESTOCK_ROUTE))
         app.allocate(AllocationRecord("A1", "P1", "T", "F1", 1000, T0))
         buy_one_cow(app)
         refused = app.pay(TransferRecord("T1", after(T0, hours=3), "P1", "F1", "S", 400, "U1"))
