@@ -115,73 +115,64 @@ def test_a_payment_that_does_not_count_towards_the_purchase_is_not_judged_on_it(
 # -- DUPLICATE_ANIMAL ----------------------------------------------------------------------
 
 
-def duplicates(folder: Folder) -> list[tuple[str, ...]]:
+def duplicates(tmp_path: Path, *purchases: tuple[str, str, str, str]) -> list[tuple[str, ...]]:
+    """Purchases (purchase_id, program_id, contracted_at, price) by F from S, each of cow KZ1,
+    in this row order, with a second livestock program AB; the DUPLICATE_ANIMAL findings."""
+    folder = second_program(Folder(tmp_path / "pilot"), "AB")
+    folder.purchases(*[(p, program, "F", "S", at) for p, program, at, _ in purchases])
+    folder.purchase_animals(*[(p, "KZ1", "cow", price) for p, _, _, price in purchases])
     return brief(findings(folder.write(), "--rule", "DUPLICATE_ANIMAL"))
 
 
-def test_an_animal_in_an_earlier_purchase_is_a_duplicate_in_the_later(tmp_path: Path) -> None:
-    folder = (
-        Folder(tmp_path / "pilot")
-        .purchases(
-            ("P1", "AA", "F", "S", "2025-01-02T08:00"), ("P2", "AA", "F", "S", "2025-01-03T08:00")
-        )
-        .purchase_animals(("P1", "KZ1", "cow", "400"), ("P2", "KZ1", "cow", "350"))
-    )
-    assert duplicates(folder) == [
-        ("DUPLICATE_ANIMAL", "P2/KZ1", "AA", "350.00", "2025-01-03T08:00:00+05:00", OPEN)
-    ]
-
-
-def test_duplicate_animals_are_found_across_programs(tmp_path: Path) -> None:
-    folder = (
-        second_program(Folder(tmp_path / "pilot"), "AB")
-        .purchases(
-            ("P1", "AA", "F", "S", "2025-01-02T08:00"), ("P2", "AB", "F", "S", "2025-01-03T08:00")
-        )
-        .purchase_animals(("P1", "KZ1", "cow", "400"), ("P2", "KZ1", "cow", "350"))
-    )
-    assert duplicates(folder) == [
-        ("DUPLICATE_ANIMAL", "P2/KZ1", "AB", "350.00", "2025-01-03T08:00:00+05:00", OPEN)
-    ]
-
-
-def test_duplicate_animals_at_the_same_instant_go_by_row_order(tmp_path: Path) -> None:
-    folder = (
-        second_program(Folder(tmp_path / "pilot"), "AB")
-        .purchases(
-            ("P2", "AB", "F", "S", "2025-01-02T08:00"), ("P1", "AA", "F", "S", "2025-01-02T03:00Z")
-        )
-        .purchase_animals(("P1", "KZ1", "cow", "400"), ("P2", "KZ1", "cow", "350"))
-    )
-    assert duplicates(folder) == [
-        ("DUPLICATE_ANIMAL", "P1/KZ1", "AA", "400.00", "2025-01-02T03:00:00+00:00", OPEN)
-    ]
+@pytest.mark.parametrize(
+    ("first", "later", "duplicate"),
+    [
+        pytest.param(
+            ("P1", "AA", "2025-01-02T08:00", "400"),
+            ("P2", "AA", "2025-01-03T08:00", "350"),
+            ("DUPLICATE_ANIMAL", "P2/KZ1", "AA", "350.00", "2025-01-03T08:00:00+05:00", OPEN),
+            id="an_animal_in_an_earlier_purchase_is_a_duplicate_in_the_later",
+        ),
+        pytest.param(
+            ("P1", "AA", "2025-01-02T08:00", "400"),
+            ("P2", "AB", "2025-01-03T08:00", "350"),
+            ("DUPLICATE_ANIMAL", "P2/KZ1", "AB", "350.00", "2025-01-03T08:00:00+05:00", OPEN),
+            id="duplicate_animals_are_found_across_programs",
+        ),
+        pytest.param(
+            ("P2", "AB", "2025-01-02T08:00", "350"),
+            ("P1", "AA", "2025-01-02T03:00Z", "400"),
+            ("DUPLICATE_ANIMAL", "P1/KZ1", "AA", "400.00", "2025-01-02T03:00:00+00:00", OPEN),
+            id="duplicate_animals_at_the_same_instant_go_by_row_order",
+        ),
+    ],
+)
+def test_the_later_of_two_purchases_of_an_animal_is_a_duplicate_animal(
+    tmp_path: Path,
+    first: tuple[str, str, str, str],
+    later: tuple[str, str, str, str],
+    duplicate: tuple[str, ...],
+) -> None:
+    assert duplicates(tmp_path, first, later) == [duplicate]
 
 
 def test_an_earlier_date_wins_over_row_order_for_duplicates(tmp_path: Path) -> None:
-    folder = (
-        Folder(tmp_path / "pilot")
-        .purchases(
-            ("P2", "AA", "F", "S", "2025-01-03T08:00"), ("P1", "AA", "F", "S", "2025-01-02T08:00")
-        )
-        .purchase_animals(("P2", "KZ1", "cow", "350"), ("P1", "KZ1", "cow", "400"))
+    found = duplicates(
+        tmp_path,
+        ("P2", "AA", "2025-01-03T08:00", "350"),
+        ("P1", "AA", "2025-01-02T08:00", "400"),
     )
-    assert [f[1] for f in duplicates(folder)] == ["P2/KZ1"]
+    assert [f[1] for f in found] == ["P2/KZ1"]
 
 
 def test_every_later_purchase_of_an_animal_is_a_duplicate(tmp_path: Path) -> None:
-    folder = (
-        Folder(tmp_path / "pilot")
-        .purchases(
-            ("P1", "AA", "F", "S", "2025-01-02T08:00"),
-            ("P2", "AA", "F", "S", "2025-01-03T08:00"),
-            ("P3", "AA", "F", "S", "2025-01-04T08:00"),
-        )
-        .purchase_animals(
-            ("P1", "KZ1", "cow", "400"), ("P2", "KZ1", "cow", "350"), ("P3", "KZ1", "cow", "300")
-        )
+    found = duplicates(
+        tmp_path,
+        ("P1", "AA", "2025-01-02T08:00", "400"),
+        ("P2", "AA", "2025-01-03T08:00", "350"),
+        ("P3", "AA", "2025-01-04T08:00", "300"),
     )
-    assert [f[1] for f in duplicates(folder)] == ["P2/KZ1", "P3/KZ1"]
+    assert [f[1] for f in found] == ["P2/KZ1", "P3/KZ1"]
 
 
 # -- EARLY_DISPOSAL ------------------------------------------------------------------------

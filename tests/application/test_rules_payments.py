@@ -6,8 +6,10 @@ Through `coloring load` and `coloring findings` on folders of `rule_folders`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from rule_folders import (
     OPEN,
     REFUSED,
@@ -129,35 +131,35 @@ def test_units_paid_to_a_role_absent_from_the_route_can_go_idle(tmp_path: Path) 
 # -- MISSING_DOCUMENT ----------------------------------------------------------------------
 
 
-def test_a_payment_into_a_final_role_without_purpose_ref_is_missing_document(
+@pytest.mark.parametrize(
+    ("funded", "payer", "payee", "expected"),
+    [
+        pytest.param(
+            farmer_funded,
+            "F",
+            "S",
+            [("MISSING_DOCUMENT", "X1", "AA", "100.00", "2025-01-02T10:00:00+05:00", OPEN)],
+            id="a_payment_into_a_final_role_without_purpose_ref_is_missing_document",
+        ),
+        pytest.param(
+            bank_funded,
+            "B",
+            "F",
+            [],
+            id="a_payment_into_a_role_that_is_not_final_needs_no_document",
+        ),
+        pytest.param(farmer_funded, "F", "T", [], id="a_return_to_a_treasury_needs_no_document"),
+    ],
+)
+def test_a_payment_without_purpose_ref_is_missing_a_document_only_into_a_final_role(
     tmp_path: Path,
+    funded: Callable[[Path], Folder],
+    payer: str,
+    payee: str,
+    expected: list[tuple[str, ...]],
 ) -> None:
-    folder = (
-        farmer_funded(tmp_path)
-        .transfers(("X1", "2025-01-02T10:00", "AA", "F", "S", "100", ""))
-        .write()
-    )
-    assert brief(findings(folder)) == [
-        ("MISSING_DOCUMENT", "X1", "AA", "100.00", "2025-01-02T10:00:00+05:00", OPEN)
-    ]
-
-
-def test_a_payment_into_a_role_that_is_not_final_needs_no_document(tmp_path: Path) -> None:
-    folder = (
-        bank_funded(tmp_path)
-        .transfers(("X1", "2025-01-02T10:00", "AA", "B", "F", "100", ""))
-        .write()
-    )
-    assert findings(folder) == []
-
-
-def test_a_return_to_a_treasury_needs_no_document(tmp_path: Path) -> None:
-    folder = (
-        farmer_funded(tmp_path)
-        .transfers(("X1", "2025-01-02T10:00", "AA", "F", "T", "100", ""))
-        .write()
-    )
-    assert findings(folder) == []
+    folder = funded(tmp_path).transfers(("X1", "2025-01-02T10:00", "AA", payer, payee, "100", ""))
+    assert brief(findings(folder.write())) == expected
 
 
 def test_a_role_absent_from_the_route_is_not_final_so_needs_no_document(tmp_path: Path) -> None:
@@ -287,56 +289,47 @@ def test_a_subsidy_is_payable_up_to_its_amount(tmp_path: Path) -> None:
     ]
 
 
-def test_an_act_accepted_at_the_payment_instant_makes_the_contract_payable(
+@pytest.mark.parametrize(
+    ("acts", "payments", "overpaid"),
+    [
+        pytest.param(
+            [("A1", "K1", "400", "2025-01-02T10:00")],
+            [("X1", "2025-01-02T10:00", "400")],
+            [],
+            id="an_act_accepted_at_the_payment_instant_makes_the_contract_payable",
+        ),
+        pytest.param(
+            [("A1", "K1", "400", "2025-01-02T10:00:01")],
+            [("X1", "2025-01-02T10:00", "400")],
+            [("X1", "400.00", "2025-01-02T10:00:00+05:00")],
+            id="an_act_accepted_after_the_payment_does_not_make_the_contract_payable",
+        ),
+        pytest.param(
+            [("A1", "K1", "800", "2025-01-02T09:00"), ("A2", "K1", "400", "2025-01-02T09:00")],
+            [("X1", "2025-01-02T10:00", "1000.01")],
+            [("X1", "0.01", "2025-01-02T10:00:00+05:00")],
+            id="a_contract_is_payable_up_to_its_value_whatever_the_acts",
+        ),
+        pytest.param(
+            [("A1", "K1", "300", "2025-01-02T09:00"), ("A2", "K1", "300", "2025-01-03T09:00")],
+            [("X1", "2025-01-02T10:00", "400"), ("X2", "2025-01-03T10:00", "200")],
+            [("X1", "100.00", "2025-01-02T10:00:00+05:00")],
+            id="a_contract_is_payable_up_to_the_acts_accepted_so_far",
+        ),
+    ],
+)
+def test_a_contract_is_payable_up_to_its_value_and_the_acts_accepted_by_each_payment(
     tmp_path: Path,
+    acts: list[tuple[str, ...]],
+    payments: list[tuple[str, str, str]],
+    overpaid: list[tuple[str, str, str]],
 ) -> None:
-    folder = (
-        road_contract(tmp_path)
-        .acts(("A1", "K1", "400", "2025-01-02T10:00"))
-        .transfers(("X1", "2025-01-02T10:00", "ROAD", "OP", "C", "400", "K1"))
-        .write()
-    )
-    assert findings(folder) == []
-
-
-def test_an_act_accepted_after_the_payment_does_not_make_the_contract_payable(
-    tmp_path: Path,
-) -> None:
-    folder = (
-        road_contract(tmp_path)
-        .acts(("A1", "K1", "400", "2025-01-02T10:00:01"))
-        .transfers(("X1", "2025-01-02T10:00", "ROAD", "OP", "C", "400", "K1"))
-        .write()
-    )
-    assert brief(findings(folder)) == [
-        ("OVERPAYMENT", "X1", "ROAD", "400.00", "2025-01-02T10:00:00+05:00", OPEN)
-    ]
-
-
-def test_a_contract_is_payable_up_to_its_value_whatever_the_acts(tmp_path: Path) -> None:
-    folder = (
-        road_contract(tmp_path)
-        .acts(("A1", "K1", "800", "2025-01-02T09:00"), ("A2", "K1", "400", "2025-01-02T09:00"))
-        .transfers(("X1", "2025-01-02T10:00", "ROAD", "OP", "C", "1000.01", "K1"))
-        .write()
-    )
-    assert brief(findings(folder)) == [
-        ("OVERPAYMENT", "X1", "ROAD", "0.01", "2025-01-02T10:00:00+05:00", OPEN)
-    ]
-
-
-def test_a_contract_is_payable_up_to_the_acts_accepted_so_far(tmp_path: Path) -> None:
-    folder = (
-        road_contract(tmp_path)
-        .acts(("A1", "K1", "300", "2025-01-02T09:00"), ("A2", "K1", "300", "2025-01-03T09:00"))
-        .transfers(
-            ("X1", "2025-01-02T10:00", "ROAD", "OP", "C", "400", "K1"),
-            ("X2", "2025-01-03T10:00", "ROAD", "OP", "C", "200", "K1"),
-        )
-        .write()
-    )
-    assert brief(findings(folder)) == [
-        ("OVERPAYMENT", "X1", "ROAD", "100.00", "2025-01-02T10:00:00+05:00", OPEN)
+    """Contract K1 (ROAD, OP orders from C, value 1000.00), these acts, and these payments
+    (transfer_id, at, amount) of K1 from OP to C; the overpayments (subject, amount, at)."""
+    folder = road_contract(tmp_path).acts(*acts)
+    folder.transfers(*[(x, at, "ROAD", "OP", "C", amount, "K1") for x, at, amount in payments])
+    assert brief(findings(folder.write())) == [
+        ("OVERPAYMENT", x, "ROAD", amount, at, OPEN) for x, amount, at in overpaid
     ]
 
 
