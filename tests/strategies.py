@@ -14,20 +14,9 @@ from typing import Any
 from hypothesis import strategies as st
 
 from coloring.application import ColoringApplication
+from coloring.domain import records
 from coloring.domain.aggregates import TaggedTenge
 from coloring.domain.movements import Allocated, Movement, Transferred, movements
-from coloring.domain.records import (
-    ActRecord,
-    AllocationRecord,
-    AnimalRecord,
-    ContractRecord,
-    LoanRecord,
-    ParticipantRecord,
-    ProgramRecord,
-    PurchaseRecord,
-    RegistryRecord,
-    TransferRecord,
-)
 from coloring.domain.time import DAY_US, Instant, parse_instant
 from coloring.domain.units import Piece, Queue
 
@@ -36,13 +25,13 @@ from coloring.domain.units import Piece, Queue
 T0 = parse_instant("2025-01-01")
 HOUR_US = 3600 * 1_000_000
 
-CAST: tuple[ParticipantRecord, ...] = (
-    ParticipantRecord("T", "Treasury", "treasury"),
-    ParticipantRecord("OP", "Operator", "operator"),
-    ParticipantRecord("B", "Bank", "bank"),
-    ParticipantRecord("F1", "Farmer one", "farmer"),
-    ParticipantRecord("F2", "Farmer two", "farmer"),
-    ParticipantRecord("S", "Seller", "seller"),
+CAST: tuple[records.ParticipantRecord, ...] = (
+    records.ParticipantRecord("T", "Treasury", "treasury"),
+    records.ParticipantRecord("OP", "Operator", "operator"),
+    records.ParticipantRecord("B", "Bank", "bank"),
+    records.ParticipantRecord("F1", "Farmer one", "farmer"),
+    records.ParticipantRecord("F2", "Farmer two", "farmer"),
+    records.ParticipantRecord("S", "Seller", "seller"),
 )
 ROLE_OF: dict[str, str] = {p.participant_id: p.role for p in CAST}
 TREASURY = "T"
@@ -73,8 +62,8 @@ def program(
     expires_at: Instant | None = None,
     kind: str = "livestock",
     max_idle_days: int = 30,
-) -> ProgramRecord:
-    return ProgramRecord(
+) -> records.ProgramRecord:
+    return records.ProgramRecord(
         program_id,
         f"Program {program_id}",
         kind,
@@ -104,7 +93,9 @@ def reopened(app: ColoringApplication) -> Iterator[ColoringApplication]:
         again.close()
 
 
-def with_cast(app: ColoringApplication, mode: str, *programs: ProgramRecord) -> ColoringApplication:
+def with_cast(
+    app: ColoringApplication, mode: str, *programs: records.ProgramRecord
+) -> ColoringApplication:
     """`app` with its ledger opened in `mode` and the CAST and `programs` registered."""
     app.open_ledger(mode)
     with app.store.batch():
@@ -219,13 +210,13 @@ def runs(pieces: Any) -> list[tuple[str, int, int]]:
 # -- ledger plans ------------------------------------------------------------------------
 
 PlanRecord = (
-    AllocationRecord
-    | LoanRecord
-    | PurchaseRecord
-    | ContractRecord
-    | ActRecord
-    | RegistryRecord
-    | TransferRecord
+    records.AllocationRecord
+    | records.LoanRecord
+    | records.PurchaseRecord
+    | records.ContractRecord
+    | records.ActRecord
+    | records.RegistryRecord
+    | records.TransferRecord
 )
 
 OPEN_ROUTE: tuple[tuple[str, str], ...] = (
@@ -246,7 +237,7 @@ def ledger_plans(draw: st.DrawFn, max_steps: int = 25) -> list[PlanRecord]:
     and the CAST): a few allocations, then documents (loans, purchases with animals, contracts
     with acts), registry facts and payments whose `purpose_ref` names a document of the plan,
     an unknown one or none. One record per hour from T0."""
-    records: list[PlanRecord] = []
+    plan: list[PlanRecord] = []
     clock = iter(range(10_000))
 
     def at() -> Instant:
@@ -259,7 +250,9 @@ def ledger_plans(draw: st.DrawFn, max_steps: int = 25) -> list[PlanRecord]:
 
     for i in range(draw(st.integers(min_value=1, max_value=3))):
         recipient = draw(st.sampled_from(["OP", "B", "F1", "F2"]))
-        records.append(AllocationRecord(f"A{i}", "P1", TREASURY, recipient, draw(tiyn(500)), at()))
+        plan.append(
+            records.AllocationRecord(f"A{i}", "P1", TREASURY, recipient, draw(tiyn(500)), at())
+        )
     documents: list[str] = []
     contracts: list[str] = []
     animals: list[str] = []
@@ -267,40 +260,43 @@ def ledger_plans(draw: st.DrawFn, max_steps: int = 25) -> list[PlanRecord]:
     for n, kind in enumerate(draw(st.lists(kinds, max_size=max_steps))):
         if kind == "loan":
             lender, borrower = two_parties()
-            records.append(LoanRecord(f"L{n}", "P1", lender, borrower, draw(tiyn(300)), at()))
+            plan.append(records.LoanRecord(f"L{n}", "P1", lender, borrower, draw(tiyn(300)), at()))
             documents.append(f"L{n}")
         elif kind == "purchase":
             buyer, seller = two_parties()
             count = draw(st.integers(min_value=0, max_value=2))
             herd = tuple(
-                AnimalRecord(f"U{n}", f"KZ{n}-{k}", "cow", draw(tiyn(200))) for k in range(count)
+                records.AnimalRecord(f"U{n}", f"KZ{n}-{k}", "cow", draw(tiyn(200)))
+                for k in range(count)
             )
-            records.append(PurchaseRecord(f"U{n}", "P1", buyer, seller, at(), herd))
+            plan.append(records.PurchaseRecord(f"U{n}", "P1", buyer, seller, at(), herd))
             documents.append(f"U{n}")
             animals.extend(a.animal_id for a in herd)
         elif kind == "contract":
             customer, contractor = two_parties()
-            records.append(
-                ContractRecord(f"C{n}", "P1", customer, contractor, draw(tiyn(400)), at())
+            plan.append(
+                records.ContractRecord(f"C{n}", "P1", customer, contractor, draw(tiyn(400)), at())
             )
             documents.append(f"C{n}")
             contracts.append(f"C{n}")
         elif kind == "act" and contracts:
             contract = draw(st.sampled_from(contracts))
-            records.append(ActRecord(f"X{n}", contract, draw(tiyn(250)), at()))
+            plan.append(records.ActRecord(f"X{n}", contract, draw(tiyn(250)), at()))
         elif kind == "registry" and animals:
             animal = draw(st.sampled_from(animals))
             owner = draw(st.sampled_from(NON_TREASURY))
-            records.append(RegistryRecord(animal, "cow", "registered", owner, at()))
+            plan.append(records.RegistryRecord(animal, "cow", "registered", owner, at()))
         elif kind == "pay":
             payer, payee = two_parties()
             if draw(st.booleans()):
                 payee = TREASURY
             purpose_ref = draw(st.sampled_from([*documents, "UNKNOWN", None]))
-            records.append(
-                TransferRecord(f"T{n}", at(), "P1", payer, payee, draw(tiyn(300)), purpose_ref)
+            plan.append(
+                records.TransferRecord(
+                    f"T{n}", at(), "P1", payer, payee, draw(tiyn(300)), purpose_ref
+                )
             )
-    return records
+    return plan
 
 
 @st.composite
