@@ -174,16 +174,31 @@ def late_animals(root: Path) -> tuple[Folder, Folder]:
     return first, second
 
 
+def first_loaded(root: Path) -> str:
+    """A ledger holding the first folder of `late_animals`; returns its URL."""
+    first, _ = late_animals(root)
+    db = f"sqlite:///{root / 'ledger.db'}"
+    load(first.write(), db=db)
+    return db
+
+
+def in_two_loads_and_in_one(
+    root: Path, first: Folder, second: Folder
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The findings of `first` then `second` loaded into one ledger, and those of one load of
+    `first` with the animals and payments of `second`."""
+    db = f"sqlite:///{root / 'two-loads.db'}"
+    findings(first.write(), db=db)
+    two = findings(second.write(), db=db)
+    whole = first.part(root / "all")
+    whole.purchase_animals(*second.rows["purchase_animals"]).transfers(*second.rows["transfers"])
+    return two, findings(whole.write())
+
+
 def test_late_animals_of_a_purchase_loaded_earlier_give_the_findings_of_one_load(
     tmp_path: Path,
 ) -> None:
-    first, second = late_animals(tmp_path)
-    db = f"sqlite:///{tmp_path / 'two-loads.db'}"
-    findings(first.write(), db=db)
-    two = findings(second.write(), db=db)
-    whole = first.part(tmp_path / "all")
-    whole.purchase_animals(*second.rows["purchase_animals"]).transfers(*second.rows["transfers"])
-    one = findings(whole.write())
+    two, one = in_two_loads_and_in_one(tmp_path, *late_animals(tmp_path))
     assert contract_view(two) == contract_view(one)
     assert [(f["rule"], f["subject"]) for f in one] == [
         ("UNREGISTERED_ANIMAL", "P0/KZ2"),
@@ -196,9 +211,7 @@ def test_late_animals_of_a_purchase_loaded_earlier_give_the_findings_of_one_load
 def test_late_animals_for_a_purchase_the_ledger_does_not_hold_are_refused(
     tmp_path: Path,
 ) -> None:
-    first, _ = late_animals(tmp_path)
-    db = f"sqlite:///{tmp_path / 'ledger.db'}"
-    load(first.write(), db=db)
+    db = first_loaded(tmp_path)
     orphan = Folder(tmp_path / "orphan").purchase_animals(("P9", "KZ9", "cow", "100")).write()
     refused = load(orphan, db=db, code=2)
     assert messages(refused.stderr)[-2:] == [
@@ -212,11 +225,8 @@ def test_late_animals_re_judge_a_payment_made_before_they_were_loaded(tmp_path: 
     first, second = late_animals(tmp_path)
     first.transfers(("X1", "2025-01-05", "AA", "F", "S", "500", "P1"))
     second.rows["transfers"] = []
-    db = f"sqlite:///{tmp_path / 'two-loads.db'}"
-    findings(first.write(), db=db)
-    two = findings(second.write(), db=db)
-    whole = first.part(tmp_path / "all").purchase_animals(*second.rows["purchase_animals"])
-    assert contract_view(two) == contract_view(findings(whole.write()))
+    two, one = in_two_loads_and_in_one(tmp_path, first, second)
+    assert contract_view(two) == contract_view(one)
 
 
 def test_findings_json_is_the_same_text_after_a_second_load(tmp_path: Path) -> None:
@@ -231,9 +241,7 @@ def test_findings_json_is_the_same_text_after_a_second_load(tmp_path: Path) -> N
 def test_a_folder_that_only_adds_an_animal_to_an_earlier_purchase_counts_it_in_the_summary(
     tmp_path: Path,
 ) -> None:
-    first, _ = late_animals(tmp_path)
-    db = f"sqlite:///{tmp_path / 'ledger.db'}"
-    load(first.write(), db=db)
+    db = first_loaded(tmp_path)
     only_animal = Folder(tmp_path / "animal").purchase_animals(("P1", "KZ2", "cow", "100"))
     result = load(only_animal.write(), db=db)
     assert f"loaded {tmp_path / 'animal'} (observe mode): 1 purchase_animal;" in result.stderr
