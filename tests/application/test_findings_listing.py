@@ -25,15 +25,28 @@ from pilot.builders import (
 # -- output order --------------------------------------------------------------------------
 
 
-def test_findings_sort_by_instant_not_by_text_across_offsets(tmp_path: Path) -> None:
-    folder = aa(tmp_path).transfers(
-        ("X1", "2025-01-02T01:00:00+06:00", "AA", "OP", "F", "100", ""),
-        ("X2", "2025-01-01T20:00:00+00:00", "AA", "OP", "F", "100", ""),
-    )
-    assert [(f["subject"], f["at"]) for f in findings(folder.write())] == [
-        ("X1", "2025-01-02T01:00:00+06:00"),
-        ("X2", "2025-01-01T20:00:00+00:00"),
-    ]
+@pytest.mark.parametrize(
+    ("payments", "listed"),
+    [
+        pytest.param(
+            [("X1", "2025-01-02T01:00:00+06:00"), ("X2", "2025-01-01T20:00:00+00:00")],
+            [("X1", "2025-01-02T01:00:00+06:00"), ("X2", "2025-01-01T20:00:00+00:00")],
+            id="findings_sort_by_instant_not_by_text_across_offsets",
+        ),
+        pytest.param(
+            [("A1", "2025-01-02T10:00:00.5"), ("B1", "2025-01-02T10:00:00.2")],
+            [("B1", "2025-01-02T10:00:00+05:00"), ("A1", "2025-01-02T10:00:00+05:00")],
+            id="findings_printed_at_the_same_second_sort_by_their_full_instant",
+        ),
+    ],
+)
+def test_findings_are_listed_in_the_order_of_their_instants(
+    tmp_path: Path, payments: list[tuple[str, str]], listed: list[tuple[str, str]]
+) -> None:
+    """Off-route payments (transfer_id, at) of 100.00 from the operator to the farmer; the
+    (subject, at) of their findings in the order listed."""
+    folder = aa(tmp_path).transfers(*[(x, at, "AA", "OP", "F", "100", "") for x, at in payments])
+    assert [(f["subject"], f["at"]) for f in findings(folder.write())] == listed
 
 
 def test_findings_at_the_same_instant_sort_by_rule_then_subject_in_code_point_order(

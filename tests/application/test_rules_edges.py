@@ -41,17 +41,6 @@ def test_a_payment_one_microsecond_after_expiry_is_spent_after_expiry(tmp_path: 
     ]
 
 
-def test_findings_printed_at_the_same_second_sort_by_their_full_instant(tmp_path: Path) -> None:
-    folder = aa(tmp_path).transfers(
-        ("A1", "2025-01-02T10:00:00.5", "AA", "OP", "F", "100", ""),
-        ("B1", "2025-01-02T10:00:00.2", "AA", "OP", "F", "100", ""),
-    )
-    assert [(f["subject"], f["at"]) for f in findings(folder.write())] == [
-        ("B1", "2025-01-02T10:00:00+05:00"),
-        ("A1", "2025-01-02T10:00:00+05:00"),
-    ]
-
-
 def test_idle_funds_of_an_allocation_print_in_its_offset(tmp_path: Path) -> None:
     folder = Folder(tmp_path / "pilot").allocations(
         ("AL1", "AA", "T", "OP", "1000", "2025-01-01T10:00:00-03:30")

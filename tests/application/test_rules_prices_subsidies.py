@@ -53,26 +53,34 @@ def test_without_a_reference_price_there_is_no_finding(tmp_path: Path) -> None:
     assert priced(tmp_path, ("horse", "*", "1", "2024-01-01"), dear="99999") == []
 
 
-def test_the_buyers_region_price_wins_over_a_newer_any_region_price(tmp_path: Path) -> None:
-    prices = (("cow", "Akmola", "300", "2024-01-01"), ("cow", "*", "1000", "2024-06-01"))
-    assert priced(tmp_path, *prices) == ["P1/KZ2"]
-
-
-def test_the_reference_falls_back_to_any_region(tmp_path: Path) -> None:
-    prices = (
-        ("cow", "Kostanay", "100", "2024-01-01"),
-        ("cow", "Akmola", "100", "2025-01-02T08:00:01"),
-        ("cow", "*", "300", "2024-01-01"),
-    )
-    assert priced(tmp_path, *prices) == ["P1/KZ2"]
-
-
-def test_the_latest_valid_from_at_or_before_the_date_wins(tmp_path: Path) -> None:
-    prices = (
-        ("cow", "*", "1000", "2024-01-01"),
-        ("cow", "*", "300", "2025-01-02T08:00"),
-        ("cow", "*", "50", "2025-01-02T08:00:01"),
-    )
+@pytest.mark.parametrize(
+    "prices",
+    [
+        pytest.param(
+            [("cow", "Akmola", "300", "2024-01-01"), ("cow", "*", "1000", "2024-06-01")],
+            id="the_buyers_region_price_wins_over_a_newer_any_region_price",
+        ),
+        pytest.param(
+            [
+                ("cow", "Kostanay", "100", "2024-01-01"),
+                ("cow", "Akmola", "100", "2025-01-02T08:00:01"),
+                ("cow", "*", "300", "2024-01-01"),
+            ],
+            id="the_reference_falls_back_to_any_region",
+        ),
+        pytest.param(
+            [
+                ("cow", "*", "1000", "2024-01-01"),
+                ("cow", "*", "300", "2025-01-02T08:00"),
+                ("cow", "*", "50", "2025-01-02T08:00:01"),
+            ],
+            id="the_latest_valid_from_at_or_before_the_date_wins",
+        ),
+    ],
+)
+def test_the_reference_price_that_applies_is_300_so_only_the_dearer_cow_is_above_it(
+    tmp_path: Path, prices: list[tuple[str, ...]]
+) -> None:
     assert priced(tmp_path, *prices) == ["P1/KZ2"]
 
 
