@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from rule_folders import (
     OPEN,
     aa,
@@ -112,18 +113,28 @@ def test_unreturned_is_dated_at_expiry_in_the_offset_it_was_written_in(tmp_path:
 # -- IDLE_FUNDS ----------------------------------------------------------------------------
 
 
-def test_units_passed_on_after_exactly_max_idle_days_are_not_idle(tmp_path: Path) -> None:
-    folder = aa(tmp_path).transfers(("X1", "2025-01-31T10:00", "AA", "OP", "B", "1000", "")).write()
-    assert findings(folder, "--rule", "IDLE_FUNDS") == []
+# The finding when AL1's 1000.00 stay with the operator beyond max_idle_days (30).
+IDLE_AL1 = ("IDLE_FUNDS", "AL1", "AA", "1000.00", "2025-01-31T10:00:00+05:00", OPEN)
 
 
-def test_units_passed_on_one_second_after_max_idle_days_are_idle(tmp_path: Path) -> None:
-    folder = (
-        aa(tmp_path).transfers(("X1", "2025-01-31T10:00:01", "AA", "OP", "B", "1000", "")).write()
-    )
-    assert brief(findings(folder, "--rule", "IDLE_FUNDS")) == [
-        ("IDLE_FUNDS", "AL1", "AA", "1000.00", "2025-01-31T10:00:00+05:00", OPEN)
-    ]
+@pytest.mark.parametrize(
+    ("passed_on_at", "idle"),
+    [
+        pytest.param(
+            "2025-01-31T10:00", [], id="units_passed_on_after_exactly_max_idle_days_are_not_idle"
+        ),
+        pytest.param(
+            "2025-01-31T10:00:01",
+            [IDLE_AL1],
+            id="units_passed_on_one_second_after_max_idle_days_are_idle",
+        ),
+    ],
+)
+def test_units_passed_on_are_idle_if_held_beyond_max_idle_days(
+    tmp_path: Path, passed_on_at: str, idle: list[tuple[str, ...]]
+) -> None:
+    folder = aa(tmp_path).transfers(("X1", passed_on_at, "AA", "OP", "B", "1000", "")).write()
+    assert brief(findings(folder, "--rule", "IDLE_FUNDS")) == idle
 
 
 def test_units_still_held_at_exactly_max_idle_days_are_not_idle(tmp_path: Path) -> None:
@@ -133,28 +144,32 @@ def test_units_still_held_at_exactly_max_idle_days_are_not_idle(tmp_path: Path) 
 
 def test_units_still_held_one_second_after_max_idle_days_are_idle(tmp_path: Path) -> None:
     folder = aa(tmp_path).write()
-    assert brief(findings(folder, "--as-of", "2025-01-31T10:00:01")) == [
-        ("IDLE_FUNDS", "AL1", "AA", "1000.00", "2025-01-31T10:00:00+05:00", OPEN)
-    ]
+    assert brief(findings(folder, "--as-of", "2025-01-31T10:00:01")) == [IDLE_AL1]
 
 
-def test_idle_funds_are_dated_in_the_offset_of_the_delivery(tmp_path: Path) -> None:
-    folder = (
-        aa(tmp_path)
-        .transfers(("X1", "2025-01-02T09:00:00+06:00", "AA", "OP", "B", "1000", ""))
-        .write()
-    )
-    assert brief(findings(folder, "--as-of", "2025-03-01")) == [
-        ("IDLE_FUNDS", "X1", "AA", "1000.00", "2025-02-01T09:00:00+06:00", OPEN)
-    ]
-
-
-def test_idle_funds_count_only_the_units_not_passed_on_in_time(tmp_path: Path) -> None:
-    folder = aa(tmp_path).transfers(("X1", "2025-01-10T10:00", "AA", "OP", "B", "600", "")).write()
-    assert brief(findings(folder, "--as-of", "2025-03-01")) == [
-        ("IDLE_FUNDS", "AL1", "AA", "400.00", "2025-01-31T10:00:00+05:00", OPEN),
-        ("IDLE_FUNDS", "X1", "AA", "600.00", "2025-02-09T10:00:00+05:00", OPEN),
-    ]
+@pytest.mark.parametrize(
+    ("payment", "idle"),
+    [
+        pytest.param(
+            ("X1", "2025-01-02T09:00:00+06:00", "AA", "OP", "B", "1000", ""),
+            [("IDLE_FUNDS", "X1", "AA", "1000.00", "2025-02-01T09:00:00+06:00", OPEN)],
+            id="idle_funds_are_dated_in_the_offset_of_the_delivery",
+        ),
+        pytest.param(
+            ("X1", "2025-01-10T10:00", "AA", "OP", "B", "600", ""),
+            [
+                ("IDLE_FUNDS", "AL1", "AA", "400.00", "2025-01-31T10:00:00+05:00", OPEN),
+                ("IDLE_FUNDS", "X1", "AA", "600.00", "2025-02-09T10:00:00+05:00", OPEN),
+            ],
+            id="idle_funds_count_only_the_units_not_passed_on_in_time",
+        ),
+    ],
+)
+def test_idle_funds_are_judged_per_delivery_of_the_units(
+    tmp_path: Path, payment: tuple[str, ...], idle: list[tuple[str, ...]]
+) -> None:
+    folder = aa(tmp_path).transfers(payment).write()
+    assert brief(findings(folder, "--as-of", "2025-03-01")) == idle
 
 
 def test_idle_funds_are_one_finding_per_delivery(tmp_path: Path) -> None:
