@@ -53,18 +53,27 @@ def test_a_payment_of_exactly_what_the_payer_holds_is_applied(tmp_path: Path) ->
     assert balances(db_for(folder)) == {("AA", "B"): "1000.00"}
 
 
-def test_insufficient_funds_is_judged_first_and_alone(tmp_path: Path) -> None:
-    folder = aa(tmp_path).transfers(("X1", "2025-01-02T10:00", "AA", "OP", "S", "2000", "")).write()
-    assert rules_of(findings(folder), "X1") == ["INSUFFICIENT_FUNDS"]
-
-
-def test_a_treasury_holds_nothing_to_pay_with(tmp_path: Path) -> None:
-    folder = aa(tmp_path).transfers(("X1", "2025-01-02T10:00", "AA", "T", "OP", "1", "")).write()
-    assert rules_of(findings(folder), "X1") == ["INSUFFICIENT_FUNDS"]
-
-
-def test_holdings_are_counted_per_program(tmp_path: Path) -> None:
-    folder = aa(tmp_path).transfers(("X1", "2025-01-02T10:00", "ROAD", "OP", "C", "1", "")).write()
+@pytest.mark.parametrize(
+    "payment",
+    [
+        pytest.param(
+            ("X1", "2025-01-02T10:00", "AA", "OP", "S", "2000", ""),
+            id="insufficient_funds_is_judged_first_and_alone",
+        ),
+        pytest.param(
+            ("X1", "2025-01-02T10:00", "AA", "T", "OP", "1", ""),
+            id="a_treasury_holds_nothing_to_pay_with",
+        ),
+        pytest.param(
+            ("X1", "2025-01-02T10:00", "ROAD", "OP", "C", "1", ""),
+            id="holdings_are_counted_per_program",
+        ),
+    ],
+)
+def test_a_payment_beyond_the_payers_holdings_in_its_program_is_only_insufficient_funds(
+    tmp_path: Path, payment: tuple[str, ...]
+) -> None:
+    folder = aa(tmp_path).transfers(payment).write()
     assert rules_of(findings(folder), "X1") == ["INSUFFICIENT_FUNDS"]
 
 
@@ -191,23 +200,27 @@ def test_a_purpose_ref_to_an_unknown_document_is_a_mismatch(tmp_path: Path) -> N
     ]
 
 
-def test_a_purpose_ref_to_a_document_of_another_program_is_a_mismatch(tmp_path: Path) -> None:
-    folder = mismatch(tmp_path, {"program_id": "SUB"}).write()
-    assert rules_of(findings(folder), "X1") == ["DOCUMENT_MISMATCH"]
-
-
-def test_a_purpose_ref_whose_payee_differs_is_a_mismatch(tmp_path: Path) -> None:
-    folder = mismatch(tmp_path, {}, payee="F2").write()
-    assert rules_of(findings(folder), "X1") == ["DOCUMENT_MISMATCH"]
-
-
-def test_a_purpose_ref_whose_payer_differs_is_a_mismatch(tmp_path: Path) -> None:
-    folder = mismatch(tmp_path, {"lender": "B2"}).write()
-    assert rules_of(findings(folder), "X1") == ["DOCUMENT_MISMATCH"]
-
-
-def test_a_document_dated_after_the_payment_is_unknown_to_it(tmp_path: Path) -> None:
-    folder = mismatch(tmp_path, {"issued_at": "2025-01-02T10:00:01"}).write()
+@pytest.mark.parametrize(
+    ("loan", "payee"),
+    [
+        pytest.param(
+            {"program_id": "SUB"},
+            "F",
+            id="a_purpose_ref_to_a_document_of_another_program_is_a_mismatch",
+        ),
+        pytest.param({}, "F2", id="a_purpose_ref_whose_payee_differs_is_a_mismatch"),
+        pytest.param({"lender": "B2"}, "F", id="a_purpose_ref_whose_payer_differs_is_a_mismatch"),
+        pytest.param(
+            {"issued_at": "2025-01-02T10:00:01"},
+            "F",
+            id="a_document_dated_after_the_payment_is_unknown_to_it",
+        ),
+    ],
+)
+def test_a_payment_for_a_loan_that_does_not_fit_it_is_a_document_mismatch(
+    tmp_path: Path, loan: dict[str, str], payee: str
+) -> None:
+    folder = mismatch(tmp_path, loan, payee=payee).write()
     assert rules_of(findings(folder), "X1") == ["DOCUMENT_MISMATCH"]
 
 
