@@ -54,6 +54,13 @@ class Movement:
     seq: int
 
 
+MOVEMENT_COLUMNS = (
+    "movement_id, kind, program_id, payer, payee, amount, at_us, at_offset, status, outcome, "
+    "purpose_ref, settles, seq"
+)
+"""The columns of `rm_movements` a `Movement` holds, in its fields' order."""
+
+
 @dataclass(frozen=True, slots=True)
 class BalanceStep:
     program: str
@@ -155,9 +162,7 @@ def movements(db: Database, as_of_us: int | None = None) -> list[Movement]:
     return [
         Movement(*row)
         for row in db.query(
-            "SELECT movement_id, kind, program_id, payer, payee, amount, at_us, at_offset, "
-            "status, outcome, purpose_ref, settles, seq FROM rm_movements WHERE at_us <= ? "
-            "ORDER BY seq",
+            f"SELECT {MOVEMENT_COLUMNS} FROM rm_movements WHERE at_us <= ? ORDER BY seq",
             (_upto(as_of_us),),
         )
     ]
