@@ -6,20 +6,14 @@ errors to exit codes), imported when a command runs so that `cli.py` may import 
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated
 
 import typer
 
+from coloring.cli_choices import Format
 from coloring.cli_options import DbOption, WaitOption
 from coloring.domain.time import Instant, InvalidTimeError, parse_instant
 from coloring.i18n import _
-
-
-class TermsFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
 
 
 def register(app: typer.Typer) -> None:
@@ -43,13 +37,13 @@ def programs(
         typer.Option("--as-of", help="The terms in force at this instant (default: now)."),
     ] = None,
     fmt: Annotated[
-        TermsFormat,
+        Format,
         typer.Option(
             "--format",
             help="table for people; json (with every amendment) or csv (the terms in force) "
             "for programs.",
         ),
-    ] = TermsFormat.table,
+    ] = Format.table,
 ) -> None:
     """Programs with the terms in force and every amendment of them (the history of terms);
     `--format json` adds each program's money (allocated, spent on purpose / misused, returned,

@@ -100,20 +100,9 @@ def _print_table(
 ) -> None:
     """The rows under the header, `money` columns right-aligned and never cut (`right` ones
     right-aligned too)."""
-    texts = [[grouped(v) if isinstance(v, Decimal) else str(v) for v in r] for r in rows]
-    _print_texts(out, header, money, texts, right)
-
-
-def _print_texts(
-    out: Console | None,
-    header: Sequence[str],
-    money: Sequence[str],
-    texts: list[list[str]],
-    right: Sequence[str] = (),
-) -> None:
-    """`_print_table` of rows already made text."""
     from rich.table import Table
 
+    texts = [[grouped(v) if isinstance(v, Decimal) else str(v) for v in r] for r in rows]
     table = Table()
     for n, name in enumerate(header):
         if name in money:
@@ -195,7 +184,7 @@ def listed_findings(found: list[Listed], out: Console | None = None) -> None:
         ]
         for f in found
     ]
-    _print_texts(out, header, ["amount (KZT)"], rows)
+    _print_table(out, header, ["amount (KZT)"], rows)
 
 
 def listed_findings_csv(found: list[Listed], excel: bool) -> None:

@@ -5,12 +5,14 @@ SELECTs, never a write, never a catch-up."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import SupportsInt
 
 from coloring.persistence import RECORDS_TABLE
 from coloring.projections import queries
 from coloring.projections.db import Database, SqlValue
+from coloring.projections.extracts import MOVEMENT_COLUMNS, Movement
 from coloring.projections.runner import PROJECTION
 from coloring.projections.terms import Amendment, program_terms
 
@@ -125,83 +127,42 @@ def money_of(db: Database, participant_id: str, t: int) -> list[Money]:
     ]
 
 
-@dataclass(frozen=True)
-class Movement:
-    movement_id: str
-    kind: str
-    program: str
-    payer: str
-    payee: str
-    amount: int
-    at_us: int
-    at_offset: int
-    status: str
-    outcome: str
-    purpose_ref: str
-
-
-@dataclass(frozen=True)
-class MovementFilter:
-    movement_id: str | None = None
-    payer: str | None = None
-    payee: str | None = None
-    program: str | None = None
-    status: str | None = None
-    outcome: str | None = None
-    kind: str | None = None
-
-    def where(self, t: int) -> tuple[str, list[SqlValue]]:
-        where: list[str] = ["at_us <= ?"]
-        params: list[SqlValue] = [t]
-        for column, value in (
-            ("movement_id", self.movement_id),
-            ("payer", self.payer),
-            ("payee", self.payee),
-            ("program_id", self.program),
-            ("status", self.status),
-            ("outcome", self.outcome),
-            ("kind", self.kind),
-        ):
-            if value:
-                where.append(f"{column} = ?")
-                params.append(value)
-        return " AND ".join(where), params
+# The movements page's filters: each query parameter and the column it narrows, in the order
+# the page shows them.
+MOVEMENT_FILTERS = {
+    "id": "movement_id",
+    "payer": "payer",
+    "payee": "payee",
+    "program": "program_id",
+    "kind": "kind",
+    "status": "status",
+    "outcome": "outcome",
+}
 
 
 def movements(
-    db: Database, t: int, f: MovementFilter, limit: int = 50, offset: int = 0
+    db: Database, t: int, chosen: Mapping[str, str], limit: int = 50, offset: int = 0
 ) -> tuple[list[Movement], int, int]:
-    """A page of movements known at `t` (by time), how many there are and their total."""
-    where, params = f.where(t)
+    """A page of movements known at `t` (by time) with the values `chosen` for some of
+    `MOVEMENT_FILTERS`, how many there are and their total."""
+    where = " AND ".join(["at_us <= ?", *(f"{MOVEMENT_FILTERS[k]} = ?" for k in chosen)])
+    params: list[SqlValue] = [t, *chosen.values()]
     count, total = db.query(
         f"SELECT COUNT(*), SUM(amount) FROM rm_movements WHERE {where}", params
     )[0]
     rows = db.query(
-        "SELECT movement_id, kind, program_id, payer, payee, amount, at_us, at_offset, status, "
-        f"outcome, purpose_ref FROM rm_movements WHERE {where} ORDER BY at_us, seq "
+        f"SELECT {MOVEMENT_COLUMNS} FROM rm_movements WHERE {where} ORDER BY at_us, seq "
         "LIMIT ? OFFSET ?",
         [*params, limit, offset],
     )
-    return (
-        [
-            Movement(m, k, p, a, b, int(v), int(at), int(off), s, o or "", ref or "")
-            for m, k, p, a, b, v, at, off, s, o, ref in rows
-        ],
-        number(count),
-        number(total),
-    )
+    return [Movement(*row) for row in rows], number(count), number(total)
 
 
 def movement(db: Database, movement_id: str) -> Movement | None:
     rows = db.query(
-        "SELECT movement_id, kind, program_id, payer, payee, amount, at_us, at_offset, status, "
-        "outcome, purpose_ref FROM rm_movements WHERE movement_id = ?",
-        (movement_id,),
+        f"SELECT {MOVEMENT_COLUMNS} FROM rm_movements WHERE movement_id = ?", (movement_id,)
     )
-    if not rows:
-        return None
-    m, k, p, a, b, v, at, off, s, o, ref = rows[0]
-    return Movement(m, k, p, a, b, int(v), int(at), int(off), s, o or "", ref or "")
+    return Movement(*rows[0]) if rows else None
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,16 @@ class DocFinding:
 PriceBook = dict[str, list[tuple[str, int, int, int]]]
 
 
+@dataclass(frozen=True, slots=True)
+class ReferenceData:
+    """What the document rules judge documents against: each program's terms, each
+    participant's region and the reference prices (the fold keeps them up to date in place)."""
+
+    terms: dict[str, Terms]
+    regions: dict[str, str | None]
+    book: PriceBook
+
+
 def reference_price(book: PriceBook, item: str, region: str | None, at_us: int) -> int | None:
     """Latest price of the region valid at `at_us` (later row wins a tie), else latest `*`."""
     rows = book.get(item, ())
@@ -105,16 +115,14 @@ def above_reference(price: int, reference: int, tolerance: Fraction) -> bool:
 def animal_findings(
     animal: list[AnimalInPurchase],
     history: list[RegistryFact],
-    terms: dict[str, Terms],
-    regions: dict[str, str | None],
-    book: PriceBook,
+    data: ReferenceData,
 ) -> list[DocFinding]:
     """Every animal rule for one animal id over all purchases that list it."""
     out: list[DocFinding] = []
     facts = sorted(history, key=lambda f: (f.at_us, f.seq))
     purchases = sorted(animal, key=lambda a: (a.at_us, a.seq))
     for i, a in enumerate(purchases):
-        term = terms[a.program_id]
+        term = data.terms[a.program_id]
         if i > 0:
             out.append(
                 _on_animal(
@@ -148,7 +156,7 @@ def animal_findings(
                         left_by=left.event,
                     )
                 )
-        reference = reference_price(book, a.species, regions.get(a.buyer), a.at_us)
+        reference = reference_price(data.book, a.species, data.regions.get(a.buyer), a.at_us)
         if reference is not None and above_reference(
             a.price, reference, term.price_tolerance_percent
         ):
@@ -206,15 +214,13 @@ def _early_departure(
 
 def subsidy_findings(
     subsidies: list[SubsidyDoc],
-    terms: dict[str, Terms],
-    regions: dict[str, str | None],
-    book: PriceBook,
+    data: ReferenceData,
 ) -> list[DocFinding]:
     """Every subsidy rule for the subsidies of one asset id."""
     out: list[DocFinding] = []
     ordered = sorted(subsidies, key=lambda s: (s.at_us, s.seq))
     for i, s in enumerate(ordered):
-        term = terms[s.program_id]
+        term = data.terms[s.program_id]
         if i > 0:
             out.append(_on_subsidy(Rule.DOUBLE_SUBSIDY, s, earlier_subsidy=ordered[0].subsidy_id))
         cap = term.subsidy_cap_percent
@@ -224,7 +230,7 @@ def subsidy_findings(
                     Rule.SUBSIDY_OVER_CAP, s, cap_percent=str(cap), asset_value=s.asset_value
                 )
             )
-        reference = reference_price(book, s.asset_kind, regions.get(s.applicant), s.at_us)
+        reference = reference_price(data.book, s.asset_kind, data.regions.get(s.applicant), s.at_us)
         if reference is not None and above_reference(
             s.asset_value, reference, term.price_tolerance_percent
         ):

@@ -5,13 +5,16 @@ through `queries`, never through the tables themselves."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from coloring.projections import queries
 from coloring.projections.db import Database
 from coloring.projections.spending import misspent
 
 FAR_FUTURE_US = 2**62
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +57,13 @@ class Movement:
     seq: int
 
 
+MOVEMENT_COLUMNS = (
+    "movement_id, kind, program_id, payer, payee, amount, at_us, at_offset, status, outcome, "
+    "purpose_ref, settles, seq"
+)
+"""The columns of `rm_movements` a `Movement` holds, in its fields' order."""
+
+
 @dataclass(frozen=True, slots=True)
 class BalanceStep:
     program: str
@@ -77,6 +87,11 @@ class Delivery:
 
 def _upto(as_of_us: int | None) -> int:
     return FAR_FUTURE_US if as_of_us is None else as_of_us
+
+
+def _rows_upto(db: Database, make: Callable[..., T], sql: str, as_of_us: int | None) -> list[T]:
+    """The rows of `sql` up to the instant (its one parameter; None: all), each made a `make`."""
+    return [make(*row) for row in db.query(sql, (_upto(as_of_us),))]
 
 
 AMOUNT_SUMS = {
@@ -152,38 +167,33 @@ def program_totals(db: Database, as_of_us: int | None = None) -> list[ProgramTot
 def movements(db: Database, as_of_us: int | None = None) -> list[Movement]:
     """Every allocation and payment recorded (applied or refused) up to the instant, in the
     order the ledger applied them."""
-    return [
-        Movement(*row)
-        for row in db.query(
-            "SELECT movement_id, kind, program_id, payer, payee, amount, at_us, at_offset, "
-            "status, outcome, purpose_ref, settles, seq FROM rm_movements WHERE at_us <= ? "
-            "ORDER BY seq",
-            (_upto(as_of_us),),
-        )
-    ]
+    return _rows_upto(
+        db,
+        Movement,
+        f"SELECT {MOVEMENT_COLUMNS} FROM rm_movements WHERE at_us <= ? ORDER BY seq",
+        as_of_us,
+    )
 
 
 def balance_steps(db: Database, as_of_us: int | None = None) -> list[BalanceStep]:
     """Each holder's balance after every movement that changed it (a step function: the
     balance at any instant is the last step at or before it)."""
-    return [
-        BalanceStep(*row)
-        for row in db.query(
-            "SELECT program_id, participant_id, at_us, seq, held FROM rm_balance_steps "
-            "WHERE at_us <= ? ORDER BY program_id, participant_id, at_us, seq",
-            (_upto(as_of_us),),
-        )
-    ]
+    return _rows_upto(
+        db,
+        BalanceStep,
+        "SELECT program_id, participant_id, at_us, seq, held FROM rm_balance_steps "
+        "WHERE at_us <= ? ORDER BY program_id, participant_id, at_us, seq",
+        as_of_us,
+    )
 
 
 def deliveries(db: Database, as_of_us: int | None = None) -> list[Delivery]:
     """Money arriving with a holder that is not its final role, and how much of it moved on
     within the program's idle limit (the basis of IDLE_FUNDS)."""
-    return [
-        Delivery(*row)
-        for row in db.query(
-            "SELECT delivery_id, program_id, holder, amount, at_us, at_offset, idle_limit_us, "
-            "departed_within FROM rm_deliveries WHERE at_us <= ? ORDER BY at_us, delivery_id",
-            (_upto(as_of_us),),
-        )
-    ]
+    return _rows_upto(
+        db,
+        Delivery,
+        "SELECT delivery_id, program_id, holder, amount, at_us, at_offset, idle_limit_us, "
+        "departed_within FROM rm_deliveries WHERE at_us <= ? ORDER BY at_us, delivery_id",
+        as_of_us,
+    )

@@ -31,7 +31,7 @@ from coloring.domain.tagged import TaggedTenge
 from coloring.projections import schema
 from coloring.projections.db import Cursor, PendingRow
 from coloring.projections.docrules import (
-    PriceBook,
+    ReferenceData,
     Terms,
 )
 from coloring.projections.foldmoney import MoneyFold
@@ -48,10 +48,8 @@ class Fold(MoneyFold):
     small and kept in memory, loaded from the read models when the fold starts."""
 
     def __init__(self, c: Cursor) -> None:
-        self.terms: dict[str, Terms] = {}
+        self.reference = ReferenceData({}, {}, defaultdict(list))
         self.idle_days: dict[str, int] = {}
-        self.regions: dict[str, str | None] = {}
-        self.book: PriceBook = defaultdict(list)
         for pid, retention, cap, tol, idle in c.query(
             "SELECT program_id, retention_days, subsidy_cap_percent, price_tolerance_percent, "
             "max_idle_days FROM rm_programs"
@@ -62,11 +60,11 @@ class Fold(MoneyFold):
         ):
             self.idle_days[pid] = idle
         for pid, region in c.query("SELECT participant_id, region FROM rm_participants"):
-            self.regions[pid] = region
+            self.reference.regions[pid] = region
         for item, region, valid_from, seq, price in c.query(
             "SELECT item, region, valid_from_us, seq, price FROM rm_prices"
         ):
-            self.book[item].append((region, valid_from, seq, price))
+            self.reference.book[item].append((region, valid_from, seq, price))
         # Read models with no findings yet (a rebuild, a ledger's first load): only what this
         # fold judges can have findings to replace.
         empty = not c.query("SELECT 1 FROM rm_findings LIMIT 1")
@@ -78,7 +76,9 @@ class Fold(MoneyFold):
     def _remember_program(
         self, pid: str, retention: int | None, cap: str | None, tol: str, idle: int
     ) -> None:
-        self.terms[pid] = Terms(retention, None if cap is None else Fraction(cap), Fraction(tol))
+        self.reference.terms[pid] = Terms(
+            retention, None if cap is None else Fraction(cap), Fraction(tol)
+        )
         self.idle_days[pid] = idle
 
     # -- routing -----------------------------------------------------------------------
@@ -124,7 +124,7 @@ class Fold(MoneyFold):
                 self.on_fact_recorded(event)
 
     def on_participant_registered(self, e: Participant.Registered) -> None:
-        self.regions[e.participant_id] = e.region
+        self.reference.regions[e.participant_id] = e.region
         self.rows["participants"].append(
             (e.participant_id, e.name, e.role, e.region, ";".join(e.related_to))
         )
@@ -171,7 +171,7 @@ class Fold(MoneyFold):
         )
 
     def on_price_quoted(self, e: PriceList.PriceQuoted) -> None:
-        self.book[e.item].append((e.region, e.valid_from_us, e.seq, e.price))
+        self.reference.book[e.item].append((e.region, e.valid_from_us, e.seq, e.price))
         self.items.add(e.item)
         self.rows["prices"].append((e.item, e.region, e.valid_from_us, e.seq, e.price))
 
@@ -280,7 +280,7 @@ class Fold(MoneyFold):
         once, instead of page by page (the same rows: the steps are in the movements' order,
         and a document's findings depend on the whole record only)."""
         c.execute(schema.BACKFILL_BALANCE_STEPS)
-        judge_all(c, self.terms, self.regions, self.book)
+        judge_all(c, self.reference)
         schema.end_bulk(c)
         self.bulk = False
         # Every document is judged now: this fold no longer knows which findings exist.

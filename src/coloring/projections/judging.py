@@ -22,12 +22,11 @@ from coloring.projections.docrules import (
     AnimalInPurchase,
     DocFinding,
     History,
-    PriceBook,
+    ReferenceData,
     RegistryFact,
     SettledDocument,
     Settlement,
     SubsidyDoc,
-    Terms,
     animal_findings,
     settlement_findings,
     subsidy_findings,
@@ -75,9 +74,7 @@ def chunks(items: list[T], size: int = 500) -> Iterable[list[T]]:
 
 def judge_documents(
     c: Cursor,
-    terms: dict[str, Terms],
-    regions: dict[str, str | None],
-    book: PriceBook,
+    data: ReferenceData,
     touched_animals: set[str],
     touched_assets: set[str],
     touched_items: set[str],
@@ -109,13 +106,13 @@ def judge_documents(
         pairs = _grouped(
             1, AnimalInPurchase, c.query(ANIMALS_IN_PURCHASES + f"pa.animal_id IN ({marks})", chunk)
         )
-        _judge_animals(c, pairs, terms, regions, book, judged)
+        _judge_animals(c, pairs, data, judged)
     for chunk in chunks(sorted(assets)):
         marks = ",".join("?" * len(chunk))
         by_asset = _grouped(
             4, SubsidyDoc, c.query(SUBSIDIES + f"WHERE asset_id IN ({marks})", chunk)
         )
-        _judge_assets(c, by_asset, terms, regions, book, judged)
+        _judge_assets(c, by_asset, data, judged)
 
 
 def _grouped(key: int, make: Callable[..., T], rows: Iterable[Sequence[Any]]) -> dict[str, list[T]]:
@@ -128,9 +125,7 @@ def _grouped(key: int, make: Callable[..., T], rows: Iterable[Sequence[Any]]) ->
 
 def judge_all(
     c: Cursor,
-    terms: dict[str, Terms],
-    regions: dict[str, str | None],
-    book: PriceBook,
+    data: ReferenceData,
     size: int = 5000,
 ) -> None:
     """Judge every purchased animal and every subsidised asset once, at the end of a bulk fold
@@ -153,17 +148,15 @@ def judge_all(
             c.query(ANIMALS_IN_PURCHASES + "pa.animal_id BETWEEN ? AND ?", (first, last)),
         )
         # A fresh `Judged`: nothing judged yet, so no finding to delete.
-        _judge_animals(c, pairs, terms, regions, book, Judged())
+        _judge_animals(c, pairs, data, Judged())
     by_asset = _grouped(4, SubsidyDoc, c.query(SUBSIDIES + "ORDER BY asset_id"))
-    _judge_assets(c, by_asset, terms, regions, book, Judged())
+    _judge_assets(c, by_asset, data, Judged())
 
 
 def _judge_animals(
     c: Cursor,
     pairs: dict[str, list[AnimalInPurchase]],
-    terms: dict[str, Terms],
-    regions: dict[str, str | None],
-    book: PriceBook,
+    data: ReferenceData,
     judged: Judged | None,
 ) -> None:
     """Judge the animals of `pairs` (each with the purchases that list it) against their
@@ -182,7 +175,7 @@ def _judge_animals(
         c,
         ANIMAL_RULES,
         pairs,
-        lambda animal_id, ps: animal_findings(ps, history[animal_id], terms, regions, book),
+        lambda animal_id, ps: animal_findings(ps, history[animal_id], data),
         lambda a: f"{a.purchase_id}/{a.animal_id}",
         None if judged is None else judged.animals,
     )
@@ -191,9 +184,7 @@ def _judge_animals(
 def _judge_assets(
     c: Cursor,
     by_asset: dict[str, list[SubsidyDoc]],
-    terms: dict[str, Terms],
-    regions: dict[str, str | None],
-    book: PriceBook,
+    data: ReferenceData,
     judged: Judged | None,
 ) -> None:
     """Judge the subsidies of each asset of `by_asset`, replacing their findings."""
@@ -201,7 +192,7 @@ def _judge_assets(
         c,
         SUBSIDY_RULES,
         by_asset,
-        lambda _, subsidies: subsidy_findings(subsidies, terms, regions, book),
+        lambda _, subsidies: subsidy_findings(subsidies, data),
         lambda s: s.subsidy_id,
         None if judged is None else judged.assets,
     )

@@ -23,6 +23,7 @@ from coloring.projections.names import check_names, check_rules
 from coloring.projections.queries import (
     Filters,
     Finding,
+    FindingColumns,
     evaluation_instant,
     idle_findings,
     shown_evidence,
@@ -51,17 +52,9 @@ def shown_row(row: Sequence[Any]) -> tuple[Any, ...]:
 
 
 @dataclass(frozen=True, slots=True)
-class Listed:
-    """A finding as listed: its columns (tiyn, microseconds), its region and its JSON text."""
+class Listed(FindingColumns):
+    """A finding as listed: its columns, its region and its JSON text."""
 
-    rule: str
-    subject: str
-    program: str
-    amount: int
-    at_us: int
-    at_offset: int
-    status: str
-    participants: tuple[str, ...]
     region: str | None
     shown: str | Finding
     """The stored text, or a time-based finding (its text is made when it is printed)."""

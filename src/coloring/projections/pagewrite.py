@@ -175,9 +175,7 @@ def write_page(c: Cursor, fold: Fold) -> None:
     if not fold.bulk:
         judge_documents(
             c,
-            fold.terms,
-            fold.regions,
-            fold.book,
+            fold.reference,
             fold.animals,
             fold.assets,
             fold.items,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from coloring.domain.money import format_tiyn
 from coloring.domain.time import KZ_OFFSET_MINUTES, format_instant
@@ -43,7 +43,10 @@ def shown_evidence(evidence: dict[str, Any]) -> dict[str, Any]:
 
 
 @dataclass(frozen=True, slots=True)
-class Finding:
+class FindingColumns:
+    """A finding's columns (tiyn, microseconds), what the filters look at: a `Finding` with its
+    evidence, or a finding as listed (`listing.Listed`) with its region and text."""
+
     rule: str
     subject: str
     program: str
@@ -52,6 +55,10 @@ class Finding:
     at_offset: int
     status: str
     participants: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding(FindingColumns):
     evidence: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -71,19 +78,6 @@ class Finding:
         }
 
 
-class Filtered(Protocol):
-    """What the filters look at: a `Finding`, or a finding as listed (`listing.Listed`)."""
-
-    @property
-    def rule(self) -> str: ...
-    @property
-    def program(self) -> str: ...
-    @property
-    def participants(self) -> tuple[str, ...]: ...
-    @property
-    def at_us(self) -> int: ...
-
-
 @dataclass(frozen=True)
 class Filters:
     rules: tuple[str, ...] = ()
@@ -92,7 +86,7 @@ class Filters:
     since_us: int | None = None
     until_us: int | None = None
 
-    def keep(self, f: Filtered) -> bool:
+    def keep(self, f: FindingColumns) -> bool:
         return (
             (not self.rules or f.rule in self.rules)
             and (self.program is None or f.program == self.program)

@@ -169,6 +169,20 @@ def node_links(
     return [(p, s, d, number(amount), number(count)) for p, s, d, amount, count in rows]
 
 
+def _queued_deliveries(columns: str, where_d: str) -> str:
+    """The query's first table, `d`: the deliveries up to an instant (a parameter after any in
+    `columns`), each with `columns` and `queue_end`, where it ends in its holder's queue (units
+    leave in the order they came: the running sum of the holder's deliveries by instant, then
+    by the ledger's order)."""
+    return (
+        f"WITH d AS (SELECT d.program_id, d.holder, d.amount, {columns}, "
+        "SUM(d.amount) OVER (PARTITION BY d.program_id, d.holder ORDER BY d.at_us, mv.seq "
+        "ROWS UNBOUNDED PRECEDING) AS queue_end "
+        "FROM rm_deliveries d JOIN rm_movements mv ON mv.movement_id = d.delivery_id "
+        f"WHERE d.at_us <= ?{where_d}), "
+    )
+
+
 def remaining(
     db: Database, t: int, only: str | None, keys: Sequence[str]
 ) -> list[tuple[str, str, int, int]]:
@@ -177,17 +191,14 @@ def remaining(
     where_d, params_d = _only(only, "d")
     where_o, params_o = _only(only)
     rows = db.query(
-        "WITH d AS (SELECT d.program_id, d.holder, d.amount, "
-        "CASE WHEN d.at_us + d.idle_limit_us < ? THEN 1 ELSE 0 END AS late, "
-        "SUM(d.amount) OVER (PARTITION BY d.program_id, d.holder ORDER BY d.at_us, mv.seq "
-        "ROWS UNBOUNDED PRECEDING) AS cum_in "
-        "FROM rm_deliveries d JOIN rm_movements mv ON mv.movement_id = d.delivery_id "
-        f"WHERE d.at_us <= ?{where_d}), "
-        "o AS (SELECT program_id, payer AS holder, SUM(amount) AS v FROM rm_movements "
+        _queued_deliveries(
+            "CASE WHEN d.at_us + d.idle_limit_us < ? THEN 1 ELSE 0 END AS late", where_d
+        )
+        + "o AS (SELECT program_id, payer AS holder, SUM(amount) AS v FROM rm_movements "
         f"WHERE status = 'applied' AND kind = 'transfer' AND at_us <= ?{where_o} "
         "GROUP BY program_id, payer), "
         "r AS (SELECT d.program_id, d.holder, d.late, d.amount, "
-        "d.cum_in - COALESCE(o.v, 0) AS left_end FROM d LEFT JOIN o "
+        "d.queue_end - COALESCE(o.v, 0) AS left_end FROM d LEFT JOIN o "
         "ON o.program_id = d.program_id AND o.holder = d.holder), "
         "s AS (SELECT program_id, holder, late, CASE WHEN left_end <= 0 THEN 0 "
         "WHEN left_end >= amount THEN amount ELSE left_end END AS rest FROM r) "
@@ -275,15 +286,11 @@ def stays(db: Database, t: int, only: str | None) -> list[tuple[str, int, bool, 
     where_d, params_d = _only(only, "d")
     where_m, params_m = _only(only)
     rows = db.query(
-        "WITH d AS (SELECT d.program_id, d.holder, d.amount, d.at_us, d.idle_limit_us, "
-        "SUM(d.amount) OVER (PARTITION BY d.program_id, d.holder ORDER BY d.at_us, mv.seq "
-        "ROWS UNBOUNDED PRECEDING) AS c "
-        "FROM rm_deliveries d JOIN rm_movements mv ON mv.movement_id = d.delivery_id "
-        f"WHERE d.at_us <= ?{where_d}), "
-        "o AS (SELECT program_id, payer AS holder, at_us, SUM(amount) OVER (PARTITION BY "
+        _queued_deliveries("d.at_us, d.idle_limit_us", where_d)
+        + "o AS (SELECT program_id, payer AS holder, at_us, SUM(amount) OVER (PARTITION BY "
         "program_id, payer ORDER BY at_us, seq ROWS UNBOUNDED PRECEDING) AS c FROM rm_movements "
         f"WHERE status = 'applied' AND kind = 'transfer' AND at_us <= ?{where_m}), "
-        "ev AS (SELECT program_id, holder, c, 0 AS k, at_us, NULL AS left_at, amount, "
+        "ev AS (SELECT program_id, holder, queue_end AS c, 0 AS k, at_us, NULL AS left_at, amount, "
         "idle_limit_us FROM d UNION ALL SELECT program_id, holder, c, 1, NULL, at_us, 0, 0 "
         "FROM o), "
         # The first departure at or after each arrival: a running MIN from the end (c is

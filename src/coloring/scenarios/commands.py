@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
+from coloring.domain.records import Mode
+
 if TYPE_CHECKING:
     from coloring.scenarios.report import Report
 
@@ -25,11 +27,6 @@ if TYPE_CHECKING:
 class ReportFormat(StrEnum):
     text = "text"
     json = "json"
-
-
-class ModeChoice(StrEnum):
-    observe = "observe"
-    enforce = "enforce"
 
 
 SetOption = Annotated[
@@ -105,7 +102,7 @@ def replay_command(
         ),
     ] = None,
     mode: Annotated[
-        ModeChoice | None, typer.Option("--mode", help="observe or enforce (default: the file's).")
+        Mode | None, typer.Option("--mode", help="observe or enforce (default: the file's).")
     ] = None,
     set_: SetOption = None,
     as_of: AsOfOption = None,

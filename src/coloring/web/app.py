@@ -192,13 +192,18 @@ class Site:
             response.set_cookie(LANG_COOKIE, text.lang, samesite="strict", httponly=True)
         return response
 
+    def unviewable(self, request: Request, e: PageError) -> HTMLResponse:
+        """The error page for a request `view` refuses (a bad `as_of`): in the site's language,
+        at the latest instant."""
+        plain = View(request, self.ledger, Text(self.lang), None, None)
+        return self.render(plain, "error.html", e.status, message=str(e))
+
     def page(self, handler: Callable[[View], tuple[str, dict[str, Any]]]) -> Callable[..., Any]:
         def endpoint(request: Request) -> Response:
             try:
                 v = self.view(request)
             except PageError as e:
-                v = View(request, self.ledger, Text(self.lang), None, None)
-                return self.render(v, "error.html", e.status, message=str(e))
+                return self.unviewable(request, e)
             try:
                 template, context = handler(v)
             except PageError as e:

@@ -12,7 +12,6 @@ from starlette.responses import Response
 from coloring.domain.money import InvalidAmountTextError, parse_tiyn
 from coloring.domain.rules import Rule
 from coloring.domain.time import InvalidTimeError, parse_instant
-from coloring.i18n import Text
 from coloring.projections import browse, explaining, queries
 from coloring.projections.db import Database
 from coloring.projections.runner import ProjectionRunner
@@ -197,15 +196,7 @@ def risk_map(v: View) -> tuple[str, dict[str, Any]]:
 def movements(v: View) -> tuple[str, dict[str, Any]]:
     q = v.request.query_params
     t = _need_instant(v)
-    chosen = browse.MovementFilter(
-        movement_id=q.get("id") or None,
-        payer=q.get("payer") or None,
-        payee=q.get("payee") or None,
-        program=q.get("program") or None,
-        status=q.get("status") or None,
-        outcome=q.get("outcome") or None,
-        kind=q.get("kind") or None,
-    )
+    chosen = {key: q[key] for key in browse.MOVEMENT_FILTERS if q.get(key)}
     page = _page(v)
     rows, count, total = browse.movements(
         v.db, t, chosen, MOVEMENTS_PAGE, (page - 1) * MOVEMENTS_PAGE
@@ -266,8 +257,7 @@ def exporter(site: Site) -> Callable[[Request], Response]:
         try:
             v = site.view(request)
         except PageError as e:
-            plain = View(request, site.ledger, Text(site.lang), None, None)
-            return site.render(plain, "error.html", e.status, message=str(e))
+            return site.unviewable(request, e)
         stream = io.BytesIO()
         _write_workbook(site, stream, v.as_of)
         name = "coloring.xlsx" if v.as_of is None else f"coloring-{v.as_of[:10]}.xlsx"
