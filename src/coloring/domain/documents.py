@@ -215,6 +215,18 @@ class Subsidy(Document):
         return self.amount
 
 
+class AcceptedAct(Aggregate.Event):
+    """An act of work accepted under a contract, as `Contract` (older ledgers) and `EarlyActs`
+    record it: one shape, so the projections read both alike (no topic: never stored as such)."""
+
+    contract_id: str
+    act_id: str
+    amount: int
+    at_us: int
+    at_offset: int
+    seq: int
+
+
 class Contract(Document):
     """A contract (or subcontract) and the acts of work accepted under it."""
 
@@ -236,14 +248,8 @@ class Contract(Document):
         parent_contract_id: str | None
         seq: int
 
-    class ActAccepted(Aggregate.Event):
+    class ActAccepted(AcceptedAct):
         TOPIC = "coloring.Contract.ActAccepted"
-        contract_id: str
-        act_id: str
-        amount: int
-        at_us: int
-        at_offset: int
-        seq: int
 
     @event(Signed)
     def __init__(
