@@ -11,21 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from coloring.domain.records import (
-    ActRecord,
-    AllocationRecord,
-    AnimalRecord,
-    ContractRecord,
-    LoanRecord,
-    ParticipantRecord,
-    ProgramRecord,
-    PurchaseRecord,
-    ReferencePriceRecord,
-    RegistryRecord,
-    SubsidyRecord,
-    TermsAmendment,
-    TransferRecord,
-)
+from coloring.domain import records
 from coloring.domain.time import Instant
 from coloring.domain.units import PieceRow
 from coloring.recordkeys import digest, price_key, registry_key
@@ -60,28 +46,28 @@ class ColoringApplication:
         """Open the ledger in `mode` (default observe); a ledger keeps the mode it opened in."""
         return self._registration.open_ledger(mode)
 
-    def register_participant(self, r: ParticipantRecord, source: str = "api") -> None:
+    def register_participant(self, r: records.ParticipantRecord, source: str = "api") -> None:
         self._registration.register_participant(r, source)
 
-    def register_program(self, r: ProgramRecord, source: str = "api") -> None:
+    def register_program(self, r: records.ProgramRecord, source: str = "api") -> None:
         self._registration.register_program(r, source)
 
-    def amend_program(self, a: TermsAmendment, source: str = "api") -> int:
+    def amend_program(self, a: records.TermsAmendment, source: str = "api") -> int:
         """Change a program's expiry and/or idle limit from `a.at` on; returns the amendment's
         number (1 for the first)."""
         return self._registration.amend_program(a, source)
 
     def quote_price(
-        self, r: ReferencePriceRecord, occurrence: int = 0, source: str = "api"
+        self, r: records.ReferencePriceRecord, occurrence: int = 0, source: str = "api"
     ) -> None:
         self._registration.quote_price(r, occurrence, source)
 
     # -- money (coloring.usecases.money) -------------------------------------------------
 
-    def allocate(self, r: AllocationRecord, source: str = "api") -> None:
+    def allocate(self, r: records.AllocationRecord, source: str = "api") -> None:
         self._money.allocate(r, source)
 
-    def pay(self, r: TransferRecord, source: str = "api") -> PaymentResult:
+    def pay(self, r: records.TransferRecord, source: str = "api") -> PaymentResult:
         """Judge and apply (or refuse) one payment; returns what happened."""
         return self._money.pay(r, source)
 
@@ -91,34 +77,36 @@ class ColoringApplication:
 
     # -- documents and registry (coloring.usecases.documents) ----------------------------
 
-    def issue_loan(self, r: LoanRecord, source: str = "api") -> None:
+    def issue_loan(self, r: records.LoanRecord, source: str = "api") -> None:
         self._documents.issue_loan(r, source)
 
-    def contract_purchase(self, r: PurchaseRecord, source: str = "api") -> None:
+    def contract_purchase(self, r: records.PurchaseRecord, source: str = "api") -> None:
         self._documents.contract_purchase(r, source)
 
-    def add_animals(self, animals: Sequence[AnimalRecord], source: str = "api") -> None:
+    def add_animals(self, animals: Sequence[records.AnimalRecord], source: str = "api") -> None:
         """Animals of a purchase recorded earlier (purchase_animals.csv is undated)."""
         self._documents.add_animals(animals, source)
 
-    def approve_subsidy(self, r: SubsidyRecord, source: str = "api") -> None:
+    def approve_subsidy(self, r: records.SubsidyRecord, source: str = "api") -> None:
         self._documents.approve_subsidy(r, source)
 
-    def sign_contract(self, r: ContractRecord, source: str = "api") -> None:
+    def sign_contract(self, r: records.ContractRecord, source: str = "api") -> None:
         self._documents.sign_contract(r, source)
 
-    def accept_act(self, r: ActRecord, source: str = "api") -> None:
+    def accept_act(self, r: records.ActRecord, source: str = "api") -> None:
         """Record an accepted act, in the page of the contract's program (or, before its
         contract is signed, in `EarlyActs`)."""
         self._documents.accept_act(r, source)
 
     def record_registry_fact(
-        self, r: RegistryRecord, occurrence: int = 0, source: str = "api"
+        self, r: records.RegistryRecord, occurrence: int = 0, source: str = "api"
     ) -> None:
         """A registry row, recorded with the batch's others as one `RegistryExtract`."""
         self._documents.record_registry_fact(r, occurrence, source)
 
-    def record_registry_facts(self, rows: Sequence[tuple[RegistryRecord, int, str]]) -> None:
+    def record_registry_facts(
+        self, rows: Sequence[tuple[records.RegistryRecord, int, str]]
+    ) -> None:
         """Registry rows (each with its occurrence in the folder and its source), in order."""
         self._documents.record_registry_facts(rows)
 

@@ -112,9 +112,23 @@ def new_contract(value: int, *acts: int) -> Contract:
 
 def new_animal(*facts: tuple[int, str, str | None]) -> Animal:
     animal = Animal(animal_id="KZ1")
-    for i, (at_us, event, owner) in enumerate(facts):
-        animal.record_fact("cow", event, owner, at_us, 300, seq=i + 1)
+    for i, fact in enumerate(facts, start=1):
+        record_fact(animal, fact, seq=i)
     return animal
+
+
+def record_fact(animal: Animal, fact: tuple[int, str, str | None], seq: int) -> None:
+    """As an older ledger recorded a registry row: on the animal (new ones go to extracts)."""
+    at_us, event, owner = fact
+    animal._fact_recorded(
+        animal_id=animal.animal_id,
+        species="cow",
+        registry_event=event,
+        owner=owner,
+        at_us=at_us,
+        at_offset=300,
+        seq=seq,
+    )
 
 
 # -- payable values and parties -------------------------------------------------------------
@@ -187,7 +201,7 @@ DAY = after(T0, days=1).us - T0.us
 def test_a_later_registry_record_appends_and_keeps_the_earlier_ones() -> None:
     animal = new_animal((T0.us, "registered", "S"))
     first = list(animal.history)
-    animal.record_fact("cow", "transferred", "F1", T0.us + DAY, 300, seq=9)
+    record_fact(animal, (T0.us + DAY, "transferred", "F1"), seq=9)
     assert animal.history[: len(first)] == first
     assert len(animal.history) == 2
 

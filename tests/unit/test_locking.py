@@ -76,12 +76,20 @@ def test_a_removed_lock_file_is_not_locked_by_a_late_opener(tmp_path: Path) -> N
         assert (tmp_path / "l.db.lock").exists()
 
 
-def test_fresh_files_removes_only_the_files_it_made(tmp_path: Path) -> None:
+def made_by_a_load(tmp_path: Path, *side_files: str) -> tuple[Path, FreshFiles]:
+    """A load that made the ledger `l.db` in `tmp_path` (and the side files, `-wal` ...)."""
     db = tmp_path / "l.db"
     made = FreshFiles(f"sqlite:///{db}")
     made.before()
     db.write_text("mine")
+    for suffix in side_files:
+        Path(f"{db}{suffix}").write_text("log")
     made.after()
+    return db, made
+
+
+def test_fresh_files_removes_only_the_files_it_made(tmp_path: Path) -> None:
+    db, made = made_by_a_load(tmp_path)
     db.unlink()
     db.write_text("another process's ledger")  # the same name, another inode
     assert not made.remove()
@@ -89,12 +97,7 @@ def test_fresh_files_removes_only_the_files_it_made(tmp_path: Path) -> None:
 
 
 def test_fresh_files_removes_what_it_made_when_it_is_still_there(tmp_path: Path) -> None:
-    db = tmp_path / "l.db"
-    made = FreshFiles(f"sqlite:///{db}")
-    made.before()
-    db.write_text("mine")
-    Path(f"{db}-wal").write_text("log")
-    made.after()
+    db, made = made_by_a_load(tmp_path, "-wal")
     assert made.remove()
     assert not db.exists() and not Path(f"{db}-wal").exists()
 
@@ -110,11 +113,7 @@ def test_fresh_files_never_removes_a_ledger_that_existed(tmp_path: Path) -> None
 
 
 def test_files_made_are_let_go_when_the_load_is_kept(tmp_path: Path) -> None:
-    db = tmp_path / "l.db"
-    made = FreshFiles(f"sqlite:///{db}")
-    made.before()
-    db.write_text("mine")
-    made.after()
+    db, made = made_by_a_load(tmp_path)
     made.forget()
     assert made.made == [] and db.exists()
 

@@ -12,24 +12,8 @@ from pathlib import Path
 from types import SimpleNamespace, TracebackType
 from typing import TYPE_CHECKING, Any, cast
 
-from coloring.api.results import (
-    Balance,
-    BalanceStep,
-    Delivery,
-    Finding,
-    LoadSummary,
-    Movement,
-    Participant,
-    ProgramTotals,
-    Rows,
-    RuleTotal,
-    Trace,
-    TraceStep,
-    Utilisation,
-    aware,
-    offset_minutes,
-    tenge,
-)
+from coloring.api import results
+from coloring.api.results import Rows, aware, offset_minutes, tenge
 from coloring.domain.rules import Rule
 from coloring.domain.time import (
     DAY_US,
@@ -91,13 +75,13 @@ def tiyn(amount: Decimal | int | str | None, name: str = "min_amount") -> int | 
     return int(scaled)
 
 
-def finding(f: queries.Finding, regions: Mapping[str, str | None]) -> Finding:
+def finding(f: queries.Finding, regions: Mapping[str, str | None]) -> results.Finding:
     first = f.participants[0] if f.participants else None
     return finding_in(f, regions.get(first) if first is not None else None)
 
 
-def finding_in(f: queries.Finding, region: str | None) -> Finding:
-    return Finding(
+def finding_in(f: queries.Finding, region: str | None) -> results.Finding:
+    return results.Finding(
         f.rule,
         f.subject,
         f.program,
@@ -110,9 +94,9 @@ def finding_in(f: queries.Finding, region: str | None) -> Finding:
     )
 
 
-def utilisation(u: ReportUtilisation) -> Utilisation:
+def utilisation(u: ReportUtilisation) -> results.Utilisation:
     amounts = u.amounts()
-    return Utilisation(
+    return results.Utilisation(
         u.program,
         allocated=tenge(amounts["allocated"]),
         spent=tenge(amounts["spent"]),
@@ -190,7 +174,7 @@ class Ledger:
             catch_up_if_free(self._runner)
         return self._runner.db
 
-    def load(self, folder: str | PathLike[str], mode: str | None = None) -> LoadSummary:
+    def load(self, folder: str | PathLike[str], mode: str | None = None) -> results.LoadSummary:
         """Load a pilot folder (contract v1) as `coloring load` does: all of it or nothing
         (raises `ColoringError` with every problem found)."""
         from coloring.locking import WriteLock
@@ -200,7 +184,7 @@ class Ledger:
             lock.acquire()
             summary = load_folder(self._app, Path(folder), mode)
             self._runner.run()
-        return LoadSummary(
+        return results.LoadSummary(
             summary.mode,
             dict(summary.records),
             summary.skipped,
@@ -220,7 +204,7 @@ class Ledger:
         since: When = None,
         until: When = None,
         as_of: When = None,
-    ) -> Rows[Finding]:
+    ) -> Rows[results.Finding]:
         """Findings known at `as_of` (default: the latest record), sorted by time, rule and
         subject, with the filters of `coloring findings`."""
         if status is not None and status not in STATUSES:
@@ -244,9 +228,9 @@ class Ledger:
                 and (least is None or f.amount >= least)
             ):
                 out.append(finding_in(f, where))
-        return Rows(Finding, out)
+        return Rows(results.Finding, out)
 
-    def totals_by_rule(self, **filters: Any) -> Rows[RuleTotal]:
+    def totals_by_rule(self, **filters: Any) -> Rows[results.RuleTotal]:
         """Findings counted and summed per rule (in the order the contract lists the rules)."""
         count: Counter[str] = Counter()
         refused: Counter[str] = Counter()
@@ -257,23 +241,26 @@ class Ledger:
             amount[f.rule] = amount.get(f.rule, Decimal("0.00")) + f.amount
         order = [r.value for r in Rule]
         return Rows(
-            RuleTotal,
-            (RuleTotal(r, count[r], refused[r], amount[r]) for r in order if r in count),
+            results.RuleTotal,
+            (results.RuleTotal(r, count[r], refused[r], amount[r]) for r in order if r in count),
         )
 
     def balances(
         self, *, program: str | None = None, participant: str | None = None, as_of: When = None
-    ) -> Rows[Balance]:
+    ) -> Rows[results.Balance]:
         """Coloured money held per program and holder at `as_of` (default: now)."""
         rows = queries.balances(self._db(), instant_us(as_of), program, participant)
-        return Rows(Balance, (Balance(b.program, b.participant, tenge(b.held)) for b in rows))
+        return Rows(
+            results.Balance,
+            (results.Balance(b.program, b.participant, tenge(b.held)) for b in rows),
+        )
 
-    def programs(self, *, as_of: When = None) -> Rows[ProgramTotals]:
+    def programs(self, *, as_of: When = None) -> Rows[results.ProgramTotals]:
         """Allocated, spent (on purpose, misused), returned and held per program at `as_of`."""
         return Rows(
-            ProgramTotals,
+            results.ProgramTotals,
             (
-                ProgramTotals(
+                results.ProgramTotals(
                     p.program,
                     p.name,
                     tenge(p.allocated),
@@ -287,7 +274,7 @@ class Ledger:
             ),
         )
 
-    def utilisation(self, *, as_of: When = None) -> Rows[Utilisation]:
+    def utilisation(self, *, as_of: When = None) -> Rows[results.Utilisation]:
         """Per program: spent on purpose, misused, idle, returned, held, blocked (as a replay
         reports them)."""
         from coloring.scenarios.report import build as build_report
@@ -295,37 +282,40 @@ class Ledger:
         report = build_report(
             self._db(), instant(as_of), title="", file="", source="", mode="", overrides=()
         )
-        return Rows(Utilisation, (utilisation(u) for u in report.programs.values()))
+        return Rows(results.Utilisation, (utilisation(u) for u in report.programs.values()))
 
-    def trace(self, unit: str, *, as_of: When = None) -> Trace:
+    def trace(self, unit: str, *, as_of: When = None) -> results.Trace:
         """One tagged tiyn (`ALLOCATION#N`) from its allocation to where it is at `as_of`."""
         db = self._db()
         t = queries.trace(db, unit, instant_us(as_of))
         steps = Rows(
-            TraceStep,
-            (TraceStep(s.holder, s.via, aware(s.at_us, s.at_offset), s.outcome) for s in t.steps),
+            results.TraceStep,
+            (
+                results.TraceStep(s.holder, s.via, aware(s.at_us, s.at_offset), s.outcome)
+                for s in t.steps
+            ),
         )
-        return Trace(t.unit, t.program, steps, t.state)
+        return results.Trace(t.unit, t.program, steps, t.state)
 
     def explain(self, rule: str, subject: str, *, as_of: When = None) -> tuple[str, ...]:
         """One finding and the records behind it, in plain words (as `coloring explain`)."""
         return tuple(explaining.explain(self._db(), rule, subject, instant_us(as_of)))
 
-    def participants(self) -> Rows[Participant]:
+    def participants(self) -> Rows[results.Participant]:
         return Rows(
-            Participant,
+            results.Participant,
             (
-                Participant(p.participant, p.name, p.role, p.region)
+                results.Participant(p.participant, p.name, p.role, p.region)
                 for p in extracts.participants(self._db()).values()
             ),
         )
 
-    def movements(self, *, as_of: When = None) -> Rows[Movement]:
+    def movements(self, *, as_of: When = None) -> Rows[results.Movement]:
         """Every allocation and payment (applied or refused) up to `as_of`, in ledger order."""
         return Rows(
-            Movement,
+            results.Movement,
             (
-                Movement(
+                results.Movement(
                     m.movement,
                     m.kind,
                     m.program,
@@ -343,22 +333,24 @@ class Ledger:
             ),
         )
 
-    def balance_steps(self, *, as_of: When = None) -> Rows[BalanceStep]:
+    def balance_steps(self, *, as_of: When = None) -> Rows[results.BalanceStep]:
         """Each holder's balance after every movement that changed it, up to `as_of`."""
         return Rows(
-            BalanceStep,
+            results.BalanceStep,
             (
-                BalanceStep(s.program, s.participant, aware(s.at_us, 0), s.seq, tenge(s.held))
+                results.BalanceStep(
+                    s.program, s.participant, aware(s.at_us, 0), s.seq, tenge(s.held)
+                )
                 for s in extracts.balance_steps(self._db(), instant_us(as_of))
             ),
         )
 
-    def deliveries(self, *, as_of: When = None) -> Rows[Delivery]:
+    def deliveries(self, *, as_of: When = None) -> Rows[results.Delivery]:
         """Deliveries of money to holders that must pass it on, up to `as_of`."""
         return Rows(
-            Delivery,
+            results.Delivery,
             (
-                Delivery(
+                results.Delivery(
                     d.delivery,
                     d.program,
                     d.holder,

@@ -13,6 +13,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from coloring.domain.aggregates import natural_id
+from coloring.domain.documents import AcceptedAct
 
 
 class EarlyActs(Aggregate):
@@ -25,16 +26,8 @@ class EarlyActs(Aggregate):
         TOPIC = "coloring.EarlyActs.Opened"
         contract_id: str
 
-    class ActAccepted(Aggregate.Event):
-        """Same fields as `Contract.ActAccepted`: the projections read both alike."""
-
+    class ActAccepted(AcceptedAct):
         TOPIC = "coloring.EarlyActs.ActAccepted"
-        contract_id: str
-        act_id: str
-        amount: int
-        at_us: int
-        at_offset: int
-        seq: int
 
     @staticmethod
     def create_id(contract_id: str) -> UUID:

@@ -45,25 +45,8 @@ class Animal(Aggregate):
         self.owner: str | None = None
         self.history: list[tuple[int, str, str | None]] = []
 
-    def record_fact(
-        self,
-        species: str,
-        registry_event: str,
-        owner: str | None,
-        at_us: int,
-        at_offset: int,
-        seq: int,
-    ) -> None:
-        self._fact_recorded(
-            animal_id=self.animal_id,
-            species=species,
-            registry_event=registry_event,
-            owner=owner if registry_event in ("registered", "transferred") else None,
-            at_us=at_us,
-            at_offset=at_offset,
-            seq=seq,
-        )
-
+    # No command: new registry rows are recorded in extracts; older ledgers recorded them
+    # here, and they still replay.
     @event(FactRecorded)
     def _fact_recorded(
         self,

@@ -18,31 +18,39 @@ from coloring.domain.aggregates import natural_id
 
 
 class Document(Aggregate):
-    """Common shape: the payee and (where named) the payer a payment must match."""
+    """Common shape: the payee and (where named) the payer a payment must match, and the party
+    (buyer, applicant or customer) that RELATED_PARTY compares the payee with."""
 
     kind = ""
     if TYPE_CHECKING:
         document_id: str
         program_id: str
         at_us: int
+        payee: str
+        payer: str | None
+        party: str | None
 
     @staticmethod
     def create_id(document_id: str) -> UUID:
         return natural_id("documents", document_id)
 
-    @property
-    def payee(self) -> str:
-        raise NotImplementedError
-
-    @property
-    def payer(self) -> str | None:
-        """The payer a payment must come from, where the document names one."""
-        return None
-
-    @property
-    def party(self) -> str | None:
-        """The buyer, applicant or customer that RELATED_PARTY compares the payee with."""
-        return None
+    def _keep(
+        self,
+        document_id: str,
+        program_id: str,
+        at_us: int,
+        payee: str,
+        payer: str | None = None,
+        party: str | None = None,
+    ) -> None:
+        """What every kind keeps of its created event: which of its own parties is the payee,
+        the payer and the related party are the kind's to say."""
+        self.document_id = document_id
+        self.program_id = program_id
+        self.at_us = at_us
+        self.payee = payee
+        self.payer = payer
+        self.party = party
 
     def payable(self) -> int:
         raise NotImplementedError
@@ -78,20 +86,8 @@ class Loan(Document):
         at_offset: int,
         seq: int,
     ) -> None:
-        self.document_id = document_id
-        self.program_id = program_id
-        self.lender = lender
-        self.borrower = borrower
+        self._keep(document_id, program_id, at_us, payee=borrower, payer=lender)
         self.amount = amount
-        self.at_us = at_us
-
-    @property
-    def payee(self) -> str:
-        return self.borrower
-
-    @property
-    def payer(self) -> str | None:
-        return self.lender
 
     def payable(self) -> int:
         return self.amount
@@ -159,11 +155,7 @@ class Purchase(Document):
         animals: Sequence[AnimalArray],
         seq: int,
     ) -> None:
-        self.document_id = document_id
-        self.program_id = program_id
-        self.buyer = buyer
-        self.seller = seller
-        self.at_us = at_us
+        self._keep(document_id, program_id, at_us, payee=seller, payer=buyer, party=buyer)
         self.animals = purchased(animals)
 
     def add_animals(self, animals: list[PurchasedAnimal], seq: int) -> None:
@@ -172,18 +164,6 @@ class Purchase(Document):
     @event(AnimalsAdded)
     def _animals_added(self, purchase_id: str, animals: Sequence[AnimalArray], seq: int) -> None:
         self.animals.extend(purchased(animals))
-
-    @property
-    def payee(self) -> str:
-        return self.seller
-
-    @property
-    def payer(self) -> str | None:
-        return self.buyer
-
-    @property
-    def party(self) -> str | None:
-        return self.buyer
 
     def payable(self) -> int:
         return sum(a.price for a in self.animals)
@@ -228,23 +208,23 @@ class Subsidy(Document):
         at_offset: int,
         seq: int,
     ) -> None:
-        self.document_id = document_id
-        self.program_id = program_id
-        self.applicant = applicant
-        self.supplier = supplier
+        self._keep(document_id, program_id, at_us, payee=supplier, party=applicant)
         self.amount = amount
-        self.at_us = at_us
-
-    @property
-    def payee(self) -> str:
-        return self.supplier
-
-    @property
-    def party(self) -> str | None:
-        return self.applicant
 
     def payable(self) -> int:
         return self.amount
+
+
+class AcceptedAct(Aggregate.Event):
+    """An act of work accepted under a contract, as `Contract` (older ledgers) and `EarlyActs`
+    record it: one shape, so the projections read both alike (no topic: never stored as such)."""
+
+    contract_id: str
+    act_id: str
+    amount: int
+    at_us: int
+    at_offset: int
+    seq: int
 
 
 class Contract(Document):
@@ -268,14 +248,8 @@ class Contract(Document):
         parent_contract_id: str | None
         seq: int
 
-    class ActAccepted(Aggregate.Event):
+    class ActAccepted(AcceptedAct):
         TOPIC = "coloring.Contract.ActAccepted"
-        contract_id: str
-        act_id: str
-        amount: int
-        at_us: int
-        at_offset: int
-        seq: int
 
     @event(Signed)
     def __init__(
@@ -290,12 +264,8 @@ class Contract(Document):
         parent_contract_id: str | None,
         seq: int,
     ) -> None:
-        self.document_id = document_id
-        self.program_id = program_id
-        self.customer = customer
-        self.contractor = contractor
+        self._keep(document_id, program_id, at_us, payee=contractor, payer=customer, party=customer)
         self.value = value
-        self.at_us = at_us
         self.accepted = 0
 
     # No command: an act on a signed contract is recorded in its program's page
@@ -305,18 +275,6 @@ class Contract(Document):
         self, contract_id: str, act_id: str, amount: int, at_us: int, at_offset: int, seq: int
     ) -> None:
         self.accepted += amount
-
-    @property
-    def payee(self) -> str:
-        return self.contractor
-
-    @property
-    def payer(self) -> str | None:
-        return self.customer
-
-    @property
-    def party(self) -> str | None:
-        return self.customer
 
     def payable(self) -> int:
         """The lesser of the value and the acts accepted so far (records arrive in time

@@ -82,11 +82,9 @@ class Allocated(_Entry):
 
 
 @dataclass(frozen=True, slots=True)
-class Transferred(_Entry):
-    """A payment applied: the pieces moved (front of the payer's queue first), where they went,
-    the document it counts towards and the rules it broke at its instant."""
+class _Payment(_Entry):
+    """What a payment is, applied or refused: who paid whom how much, when, towards what."""
 
-    KIND: ClassVar[str] = "transferred"
     program_id: str
     seq: int
     transfer_id: str
@@ -96,6 +94,14 @@ class Transferred(_Entry):
     at_us: int
     at_offset: int
     purpose_ref: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Transferred(_Payment):
+    """A payment applied: the pieces moved (front of the payer's queue first), where they went,
+    the document it counts towards and the rules it broke at its instant."""
+
+    KIND: ClassVar[str] = "transferred"
     settles: str | None
     outcome: str
     pieces: list[MovedPiece]
@@ -103,19 +109,10 @@ class Transferred(_Entry):
 
 
 @dataclass(frozen=True, slots=True)
-class Refused(_Entry):
+class Refused(_Payment):
     """A payment refused whole: nothing moved, nothing settled."""
 
     KIND: ClassVar[str] = "refused"
-    program_id: str
-    seq: int
-    transfer_id: str
-    payer: str
-    payee: str
-    amount: int
-    at_us: int
-    at_offset: int
-    purpose_ref: str | None
     findings: list[PaymentFinding]
 
 

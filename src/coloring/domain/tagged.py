@@ -29,6 +29,31 @@ from coloring.domain.movements import (
 from coloring.domain.units import Piece, Queue, peek_prefix, take_prefix
 
 
+class _PerRecordEvent(Aggregate.Event):
+    """One movement as a ledger written before pages recorded it (see `TaggedTenge`'s note on
+    the per-record events); the base of those events, with no topic of its own."""
+
+    program_id: str
+
+    def movement(self) -> Movement:
+        raise NotImplementedError
+
+    def apply(self, aggregate: TaggedTenge) -> None:
+        aggregate._apply(self.movement())
+
+
+class _PerRecordPayment(_PerRecordEvent):
+    """The fields a per-record payment event begins with, applied or refused."""
+
+    transfer_id: str
+    payer: str
+    payee: str
+    amount: int
+    at_us: int
+    at_offset: int
+    purpose_ref: str | None
+
+
 class TaggedTenge(Aggregate):
     """Every unit of one program: per holder a FIFO queue of pieces, per document what it was paid.
 
@@ -64,9 +89,8 @@ class TaggedTenge(Aggregate):
     # delivered_by]`, `[rule, amount]`); `movement()` gives the typed movement that the fold
     # reads and that a replay applies as a page's entry would be applied.
 
-    class UnitsAllocated(Aggregate.Event):
+    class UnitsAllocated(_PerRecordEvent):
         TOPIC = "coloring.TaggedTenge.UnitsAllocated"
-        program_id: str
         allocation_id: str
         payer: str
         recipient: str
@@ -79,19 +103,8 @@ class TaggedTenge(Aggregate):
         def movement(self) -> Allocated:
             return as_movement(Allocated, self)
 
-        def apply(self, aggregate: TaggedTenge) -> None:
-            aggregate._apply(self.movement())
-
-    class UnitsTransferred(Aggregate.Event):
+    class UnitsTransferred(_PerRecordPayment):
         TOPIC = "coloring.TaggedTenge.UnitsTransferred"
-        program_id: str
-        transfer_id: str
-        payer: str
-        payee: str
-        amount: int
-        at_us: int
-        at_offset: int
-        purpose_ref: str | None
         settles: str | None
         outcome: str
         pieces: list[list[str | int]]
@@ -101,24 +114,13 @@ class TaggedTenge(Aggregate):
         def movement(self) -> Transferred:
             return as_movement(Transferred, self)
 
-        def apply(self, aggregate: TaggedTenge) -> None:
-            aggregate._apply(self.movement())
-
-    class TransferRefused(Aggregate.Event):
+    class TransferRefused(_PerRecordPayment):
         TOPIC = "coloring.TaggedTenge.TransferRefused"
-        program_id: str
-        transfer_id: str
-        payer: str
-        payee: str
-        amount: int
-        at_us: int
-        at_offset: int
-        purpose_ref: str | None
         findings: list[list[str | int]]
         seq: int
 
         def movement(self) -> Refused:
-            """Nothing moves on replay: the refusal is history, not state."""
+            """Nothing moves on replay (`_apply` passes a refusal by): it is history, not state."""
             return as_movement(Refused, self)
 
     @staticmethod

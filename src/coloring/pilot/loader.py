@@ -67,7 +67,7 @@ class LedgerView:
 
     def contract_terms(self, contract_id: str) -> tuple[str, str] | None:
         c = self.store.get(Document.create_id(contract_id))
-        return (c.program_id, c.contractor) if isinstance(c, Contract) else None
+        return (c.program_id, c.payee) if isinstance(c, Contract) else None
 
     def movement_id_exists(self, movement_id: str) -> bool:
         return bool(self.store.lookup("movement", [movement_id]))

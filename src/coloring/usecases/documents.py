@@ -3,9 +3,10 @@ contracts and their acts) and the registry rows the document rules read."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 
+from coloring.domain import records
 from coloring.domain.acts import EarlyActs
 from coloring.domain.documents import (
     Contract,
@@ -16,19 +17,10 @@ from coloring.domain.documents import (
     Subsidy,
 )
 from coloring.domain.errors import UnknownRecordError
-from coloring.domain.records import (
-    ActRecord,
-    AnimalRecord,
-    ContractRecord,
-    LoanRecord,
-    PurchaseRecord,
-    RegistryRecord,
-    SubsidyRecord,
-)
 from coloring.domain.registry import OWNING_EVENTS, RegistryFact
 from coloring.domain.time import Instant
 from coloring.recordkeys import digest, registry_key
-from coloring.usecases.base import UseCase, require_positive
+from coloring.usecases.base import DocumentRecord, UseCase, require_positive
 
 # A fact from its fields in order, without the named tuple's keyword parsing (1 us a row).
 _fact = partial(tuple.__new__, RegistryFact)
@@ -37,43 +29,31 @@ _fact = partial(tuple.__new__, RegistryFact)
 class Documents(UseCase):
     """Documents, their animals and acts, and registry rows."""
 
-    def issue_loan(self, r: LoanRecord, source: str = "api") -> None:
+    def issue_loan(self, r: records.LoanRecord, source: str = "api") -> None:
         require_positive(r.amount)
         seq = self._new_document(r.loan_id, r.program_id, (r.lender, r.borrower), r, source)
-        self._changed(
-            Loan(
-                document_id=r.loan_id,
-                program_id=r.program_id,
-                lender=r.lender,
-                borrower=r.borrower,
-                amount=r.amount,
-                at_us=r.at.us,
-                at_offset=r.at.offset_minutes,
-                seq=seq,
-            )
+        self._record_document(
+            Loan, r.loan_id, r, seq, lender=r.lender, borrower=r.borrower, amount=r.amount
         )
 
-    def contract_purchase(self, r: PurchaseRecord, source: str = "api") -> None:
+    def contract_purchase(self, r: records.PurchaseRecord, source: str = "api") -> None:
         require_positive(*(a.price for a in r.animals))
         seq = self._new_document(r.purchase_id, r.program_id, (r.buyer, r.seller), r, source)
         for animal in r.animals:
             self._index_animal(animal, seq, source)
-        self._changed(
-            Purchase(
-                document_id=r.purchase_id,
-                program_id=r.program_id,
-                buyer=r.buyer,
-                seller=r.seller,
-                at_us=r.at.us,
-                at_offset=r.at.offset_minutes,
-                animals=[PurchasedAnimal(a.animal_id, a.species, a.price) for a in r.animals],
-                seq=seq,
-            )
+        self._record_document(
+            Purchase,
+            r.purchase_id,
+            r,
+            seq,
+            buyer=r.buyer,
+            seller=r.seller,
+            animals=[PurchasedAnimal(a.animal_id, a.species, a.price) for a in r.animals],
         )
 
-    def add_animals(self, animals: Sequence[AnimalRecord], source: str = "api") -> None:
+    def add_animals(self, animals: Sequence[records.AnimalRecord], source: str = "api") -> None:
         """Animals of a purchase recorded earlier (purchase_animals.csv is undated)."""
-        by_purchase: dict[str, list[AnimalRecord]] = {}
+        by_purchase: dict[str, list[records.AnimalRecord]] = {}
         for animal in animals:
             by_purchase.setdefault(animal.purchase_id, []).append(animal)
         for purchase_id, group in by_purchase.items():
@@ -90,45 +70,39 @@ class Documents(UseCase):
             self.store._touch(purchase)
         self.store._done()
 
-    def approve_subsidy(self, r: SubsidyRecord, source: str = "api") -> None:
+    def approve_subsidy(self, r: records.SubsidyRecord, source: str = "api") -> None:
         require_positive(r.amount, r.asset_value)
         seq = self._new_document(r.subsidy_id, r.program_id, (r.applicant, r.supplier), r, source)
-        self._changed(
-            Subsidy(
-                document_id=r.subsidy_id,
-                program_id=r.program_id,
-                applicant=r.applicant,
-                supplier=r.supplier,
-                asset_id=r.asset_id,
-                asset_kind=r.asset_kind,
-                asset_value=r.asset_value,
-                amount=r.amount,
-                at_us=r.at.us,
-                at_offset=r.at.offset_minutes,
-                seq=seq,
-            )
+        self._record_document(
+            Subsidy,
+            r.subsidy_id,
+            r,
+            seq,
+            applicant=r.applicant,
+            supplier=r.supplier,
+            asset_id=r.asset_id,
+            asset_kind=r.asset_kind,
+            asset_value=r.asset_value,
+            amount=r.amount,
         )
 
-    def sign_contract(self, r: ContractRecord, source: str = "api") -> None:
+    def sign_contract(self, r: records.ContractRecord, source: str = "api") -> None:
         require_positive(r.value)
         # The parent is not looked up: a subcontract may be signed before its parent (or listed
         # before it at one instant), and the reader has checked that the parent exists.
         seq = self._new_document(r.contract_id, r.program_id, (r.customer, r.contractor), r, source)
-        self._changed(
-            Contract(
-                document_id=r.contract_id,
-                program_id=r.program_id,
-                customer=r.customer,
-                contractor=r.contractor,
-                value=r.value,
-                at_us=r.at.us,
-                at_offset=r.at.offset_minutes,
-                parent_contract_id=r.parent_contract_id,
-                seq=seq,
-            )
+        self._record_document(
+            Contract,
+            r.contract_id,
+            r,
+            seq,
+            customer=r.customer,
+            contractor=r.contractor,
+            value=r.value,
+            parent_contract_id=r.parent_contract_id,
         )
 
-    def accept_act(self, r: ActRecord, source: str = "api") -> None:
+    def accept_act(self, r: records.ActRecord, source: str = "api") -> None:
         """Record an accepted act, in the page of the contract's program. An act dated before its
         contract is signed waits for it in `EarlyActs` (the pilot reader has checked that the
         contract is in the folder)."""
@@ -155,12 +129,14 @@ class Documents(UseCase):
         self._changed(contract)
 
     def record_registry_fact(
-        self, r: RegistryRecord, occurrence: int = 0, source: str = "api"
+        self, r: records.RegistryRecord, occurrence: int = 0, source: str = "api"
     ) -> None:
         """A registry row, recorded with the batch's others as one `RegistryExtract`."""
         self.record_registry_facts([(r, occurrence, source)])
 
-    def record_registry_facts(self, rows: Sequence[tuple[RegistryRecord, int, str]]) -> None:
+    def record_registry_facts(
+        self, rows: Sequence[tuple[records.RegistryRecord, int, str]]
+    ) -> None:
         """Registry rows (each with its occurrence and source), in record order: one call for
         a run of rows, as a load meets them (a registry extract is most of a large folder)."""
         next_seq, record_fact = self.store._next_seq, self.store._record_fact
@@ -182,7 +158,28 @@ class Documents(UseCase):
             owner = fact_owner
         return owner
 
-    def _index_animal(self, animal: AnimalRecord, seq: int, source: str) -> None:
+    def _record_document(
+        self,
+        kind: Callable[..., Document],
+        document_id: str,
+        r: DocumentRecord,
+        seq: int,
+        **terms: object,
+    ) -> None:
+        """Record a checked new document: its id, program, instant and sequence number, and the
+        parties and terms of its kind."""
+        self._changed(
+            kind(
+                document_id=document_id,
+                program_id=r.program_id,
+                at_us=r.at.us,
+                at_offset=r.at.offset_minutes,
+                seq=seq,
+                **terms,
+            )
+        )
+
+    def _index_animal(self, animal: records.AnimalRecord, seq: int, source: str) -> None:
         self.store._index.append(
             (
                 "purchase_animal",
