@@ -14,19 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coloring.application import ColoringApplication
-from coloring.domain.records import (
-    ActRecord,
-    AllocationRecord,
-    ContractRecord,
-    LoanRecord,
-    ParticipantRecord,
-    ProgramRecord,
-    PurchaseRecord,
-    ReferencePriceRecord,
-    RegistryRecord,
-    SubsidyRecord,
-    TransferRecord,
-)
+from coloring.domain import records
 from coloring.pilot.reader import Sourced
 
 if TYPE_CHECKING:
@@ -49,20 +37,22 @@ class Applier:
         self.types: Counter[type] = Counter()
         # Registry rows wait here and are recorded by the run (`drain`): a call per row through
         # the application was a tenth of a registry-heavy load.
-        self.registry_run: list[tuple[RegistryRecord, int, str]] = []
+        self.registry_run: list[tuple[records.RegistryRecord, int, str]] = []
         self.by_type: dict[type, Callable[[Any, str, int], None]] = {
-            TransferRecord: self._pay,
-            AllocationRecord: lambda r, where, _: app.allocate(r, source=where),
-            LoanRecord: lambda r, where, _: app.issue_loan(r, source=where),
-            PurchaseRecord: lambda r, where, _: app.contract_purchase(r, source=where),
-            SubsidyRecord: lambda r, where, _: app.approve_subsidy(r, source=where),
-            ContractRecord: lambda r, where, _: app.sign_contract(r, source=where),
-            ActRecord: lambda r, where, _: app.accept_act(r, source=where),
-            ReferencePriceRecord: lambda r, where, n: app.quote_price(
+            records.TransferRecord: self._pay,
+            records.AllocationRecord: lambda r, where, _: app.allocate(r, source=where),
+            records.LoanRecord: lambda r, where, _: app.issue_loan(r, source=where),
+            records.PurchaseRecord: lambda r, where, _: app.contract_purchase(r, source=where),
+            records.SubsidyRecord: lambda r, where, _: app.approve_subsidy(r, source=where),
+            records.ContractRecord: lambda r, where, _: app.sign_contract(r, source=where),
+            records.ActRecord: lambda r, where, _: app.accept_act(r, source=where),
+            records.ReferencePriceRecord: lambda r, where, n: app.quote_price(
                 r, occurrence=n, source=where
             ),
-            ParticipantRecord: lambda r, where, _: app.register_participant(r, source=where),
-            ProgramRecord: lambda r, where, _: app.register_program(r, source=where),
+            records.ParticipantRecord: lambda r, where, _: app.register_participant(
+                r, source=where
+            ),
+            records.ProgramRecord: lambda r, where, _: app.register_program(r, source=where),
         }
 
     def __call__(self, s: Sourced[Any], occurrence: int) -> None:
@@ -70,7 +60,7 @@ class Applier:
         t = type(r)
         self.types[t] += 1
         where = f"{self.prefix}{s.file}:{s.line}"
-        if t is RegistryRecord:
+        if t is records.RegistryRecord:
             self.registry_run.append((r, occurrence, where))
             return
         if self.registry_run:
@@ -84,7 +74,7 @@ class Applier:
             run, self.registry_run = self.registry_run, []
             self.app.record_registry_facts(run)
 
-    def _pay(self, r: TransferRecord, where: str, _: int) -> None:
+    def _pay(self, r: records.TransferRecord, where: str, _: int) -> None:
         if self.app.pay(r, source=where).applied:
             self.summary.applied += 1
         else:

@@ -24,18 +24,7 @@ from typing import Any, cast, get_args
 from pydantic import PlainValidator
 from pydantic.fields import FieldInfo
 
-from coloring.domain.records import (
-    ActRecord,
-    AllocationRecord,
-    AnimalRecord,
-    ContractRecord,
-    LoanRecord,
-    PurchaseRecord,
-    ReferencePriceRecord,
-    RegistryRecord,
-    SubsidyRecord,
-    TransferRecord,
-)
+from coloring.domain import records
 from coloring.domain.time import Instant
 from coloring.pilot.cells import ID_RE, OWNERLESS, parse_id, parse_time
 from coloring.pilot.contract import (
@@ -232,16 +221,16 @@ class _Columns:
 BY_COLUMNS: dict[type[Row], _Columns] = {
     c.model: c
     for c in (
-        _Columns(AllocationRow, AllocationRecord, (_payer_is_not("recipient"),)),
-        _Columns(LoanRow, LoanRecord),
-        _Columns(PurchaseRow, PurchaseRecord),
-        _Columns(PurchaseAnimalRow, AnimalRecord),
-        _Columns(SubsidyRow, SubsidyRecord),
-        _Columns(ContractRow, ContractRecord),
-        _Columns(ActRow, ActRecord),
-        _Columns(RegistryRow, RegistryRecord, (_owners,)),
-        _Columns(ReferencePriceRow, ReferencePriceRecord),
-        _Columns(TransferRow, TransferRecord, (_payer_is_not("payee"),)),
+        _Columns(AllocationRow, records.AllocationRecord, (_payer_is_not("recipient"),)),
+        _Columns(LoanRow, records.LoanRecord),
+        _Columns(PurchaseRow, records.PurchaseRecord),
+        _Columns(PurchaseAnimalRow, records.AnimalRecord),
+        _Columns(SubsidyRow, records.SubsidyRecord),
+        _Columns(ContractRow, records.ContractRecord),
+        _Columns(ActRow, records.ActRecord),
+        _Columns(RegistryRow, records.RegistryRecord, (_owners,)),
+        _Columns(ReferencePriceRow, records.ReferencePriceRecord),
+        _Columns(TransferRow, records.TransferRecord, (_payer_is_not("payee"),)),
     )
 }
 """The models whose pages can be read by columns (the files that can be large)."""

@@ -14,21 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from coloring.domain.records import (
-    DEFAULT_PRICE_TOLERANCE,
-    ActRecord,
-    AllocationRecord,
-    AnimalRecord,
-    ContractRecord,
-    LoanRecord,
-    ParticipantRecord,
-    ProgramRecord,
-    PurchaseRecord,
-    ReferencePriceRecord,
-    RegistryRecord,
-    SubsidyRecord,
-    TransferRecord,
-)
+from coloring.domain import records
 from coloring.pilot.cells import (
     OWNERLESS,
     Amount,
@@ -67,10 +53,12 @@ class ParticipantRow(Row):
     region: str | None = None
     related_to: IdList = ()
 
-    def to_record(self) -> ParticipantRecord:
+    def to_record(self) -> records.ParticipantRecord:
         # The relation is not reflexive: a participant listing itself adds nothing.
         related = tuple(p for p in self.related_to if p != self.participant_id)
-        return ParticipantRecord(self.participant_id, self.name, self.role, self.region, related)
+        return records.ParticipantRecord(
+            self.participant_id, self.name, self.role, self.region, related
+        )
 
 
 class ProgramRow(Row):
@@ -84,9 +72,9 @@ class ProgramRow(Row):
     retention_days: Days | None = None
     price_tolerance_percent: Percent | None = None
 
-    def to_record(self) -> ProgramRecord:
+    def to_record(self) -> records.ProgramRecord:
         tolerance = self.price_tolerance_percent
-        return ProgramRecord(
+        return records.ProgramRecord(
             self.program_id,
             self.name,
             self.kind,
@@ -95,7 +83,7 @@ class ProgramRow(Row):
             self.max_idle_days,
             self.subsidy_cap_percent,
             self.retention_days,
-            DEFAULT_PRICE_TOLERANCE if tolerance is None else tolerance,
+            records.DEFAULT_PRICE_TOLERANCE if tolerance is None else tolerance,
         )
 
 
@@ -112,8 +100,8 @@ class AllocationRow(Row):
     def _recipient_is_not_payer(cls, value: str, info: ValidationInfo) -> str:
         return _not_payer(value, info)
 
-    def to_record(self) -> AllocationRecord:
-        return AllocationRecord(
+    def to_record(self) -> records.AllocationRecord:
+        return records.AllocationRecord(
             self.allocation_id,
             self.program_id,
             self.payer,
@@ -131,8 +119,8 @@ class LoanRow(Row):
     amount: Amount
     issued_at: Time
 
-    def to_record(self) -> LoanRecord:
-        return LoanRecord(
+    def to_record(self) -> records.LoanRecord:
+        return records.LoanRecord(
             self.loan_id, self.program_id, self.lender, self.borrower, self.amount, self.issued_at
         )
 
@@ -144,8 +132,8 @@ class PurchaseRow(Row):
     seller: Id
     contracted_at: Time
 
-    def to_record(self) -> PurchaseRecord:
-        return PurchaseRecord(
+    def to_record(self) -> records.PurchaseRecord:
+        return records.PurchaseRecord(
             self.purchase_id, self.program_id, self.buyer, self.seller, self.contracted_at
         )
 
@@ -156,8 +144,8 @@ class PurchaseAnimalRow(Row):
     species: str
     price: Amount
 
-    def to_record(self) -> AnimalRecord:
-        return AnimalRecord(self.purchase_id, self.animal_id, self.species, self.price)
+    def to_record(self) -> records.AnimalRecord:
+        return records.AnimalRecord(self.purchase_id, self.animal_id, self.species, self.price)
 
 
 class SubsidyRow(Row):
@@ -171,8 +159,8 @@ class SubsidyRow(Row):
     amount: Amount
     approved_at: Time
 
-    def to_record(self) -> SubsidyRecord:
-        return SubsidyRecord(
+    def to_record(self) -> records.SubsidyRecord:
+        return records.SubsidyRecord(
             self.subsidy_id,
             self.program_id,
             self.applicant,
@@ -194,8 +182,8 @@ class ContractRow(Row):
     signed_at: Time
     parent_contract_id: Id | None = None
 
-    def to_record(self) -> ContractRecord:
-        return ContractRecord(
+    def to_record(self) -> records.ContractRecord:
+        return records.ContractRecord(
             self.contract_id,
             self.program_id,
             self.customer,
@@ -212,8 +200,8 @@ class ActRow(Row):
     amount: Amount
     accepted_at: Time
 
-    def to_record(self) -> ActRecord:
-        return ActRecord(self.act_id, self.contract_id, self.amount, self.accepted_at)
+    def to_record(self) -> records.ActRecord:
+        return records.ActRecord(self.act_id, self.contract_id, self.amount, self.accepted_at)
 
 
 class RegistryRow(Row):
@@ -236,8 +224,8 @@ class RegistryRow(Row):
             raise ValueError(f"a value is required when event is {event!r}")
         return parse_id(value)
 
-    def to_record(self) -> RegistryRecord:
-        return RegistryRecord(self.animal_id, self.species, self.event, self.owner, self.at)
+    def to_record(self) -> records.RegistryRecord:
+        return records.RegistryRecord(self.animal_id, self.species, self.event, self.owner, self.at)
 
 
 class ReferencePriceRow(Row):
@@ -246,8 +234,8 @@ class ReferencePriceRow(Row):
     price: Amount
     valid_from: Time
 
-    def to_record(self) -> ReferencePriceRecord:
-        return ReferencePriceRecord(self.item, self.region, self.price, self.valid_from)
+    def to_record(self) -> records.ReferencePriceRecord:
+        return records.ReferencePriceRecord(self.item, self.region, self.price, self.valid_from)
 
 
 class TransferRow(Row):
@@ -264,8 +252,8 @@ class TransferRow(Row):
     def _payee_is_not_payer(cls, value: str, info: ValidationInfo) -> str:
         return _not_payer(value, info)
 
-    def to_record(self) -> TransferRecord:
-        return TransferRecord(
+    def to_record(self) -> records.TransferRecord:
+        return records.TransferRecord(
             self.transfer_id,
             self.at,
             self.program_id,
