@@ -10,7 +10,7 @@ act on; the reader turns it into `file:line: column: reason`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
@@ -32,12 +32,16 @@ from coloring.pilot.cells import (
 
 
 class Row(BaseModel):
-    """One CSV row. Fields are the file's columns; fields with a default are optional cells."""
+    """One CSV row. Fields are the file's columns; fields with a default are optional cells.
+
+    The row's fields, in their order, are the first fields of its `record` (as `columns` builds
+    records from a page's columns); a model whose record wants more says so in `to_record`."""
 
     model_config = ConfigDict(frozen=True)
+    record: ClassVar[type[Any]]
 
     def to_record(self) -> Any:
-        raise NotImplementedError
+        return self.record(*(getattr(self, name) for name in type(self).model_fields))
 
 
 def _not_payer(value: str, info: ValidationInfo, payer_column: str = "payer") -> str:
@@ -47,6 +51,8 @@ def _not_payer(value: str, info: ValidationInfo, payer_column: str = "payer") ->
 
 
 class ParticipantRow(Row):
+    record = records.ParticipantRecord
+
     participant_id: Id
     name: str
     role: RoleName
@@ -62,6 +68,8 @@ class ParticipantRow(Row):
 
 
 class ProgramRow(Row):
+    record = records.ProgramRecord
+
     program_id: Id
     name: str
     kind: KindName
@@ -88,6 +96,8 @@ class ProgramRow(Row):
 
 
 class AllocationRow(Row):
+    record = records.AllocationRecord
+
     allocation_id: Id
     program_id: Id
     payer: Id
@@ -100,18 +110,10 @@ class AllocationRow(Row):
     def _recipient_is_not_payer(cls, value: str, info: ValidationInfo) -> str:
         return _not_payer(value, info)
 
-    def to_record(self) -> records.AllocationRecord:
-        return records.AllocationRecord(
-            self.allocation_id,
-            self.program_id,
-            self.payer,
-            self.recipient,
-            self.amount,
-            self.allocated_at,
-        )
-
 
 class LoanRow(Row):
+    record = records.LoanRecord
+
     loan_id: Id
     program_id: Id
     lender: Id
@@ -119,36 +121,29 @@ class LoanRow(Row):
     amount: Amount
     issued_at: Time
 
-    def to_record(self) -> records.LoanRecord:
-        return records.LoanRecord(
-            self.loan_id, self.program_id, self.lender, self.borrower, self.amount, self.issued_at
-        )
-
 
 class PurchaseRow(Row):
+    record = records.PurchaseRecord
+
     purchase_id: Id
     program_id: Id
     buyer: Id
     seller: Id
     contracted_at: Time
 
-    def to_record(self) -> records.PurchaseRecord:
-        return records.PurchaseRecord(
-            self.purchase_id, self.program_id, self.buyer, self.seller, self.contracted_at
-        )
-
 
 class PurchaseAnimalRow(Row):
+    record = records.AnimalRecord
+
     purchase_id: Id
     animal_id: Id
     species: str
     price: Amount
 
-    def to_record(self) -> records.AnimalRecord:
-        return records.AnimalRecord(self.purchase_id, self.animal_id, self.species, self.price)
-
 
 class SubsidyRow(Row):
+    record = records.SubsidyRecord
+
     subsidy_id: Id
     program_id: Id
     applicant: Id
@@ -159,21 +154,10 @@ class SubsidyRow(Row):
     amount: Amount
     approved_at: Time
 
-    def to_record(self) -> records.SubsidyRecord:
-        return records.SubsidyRecord(
-            self.subsidy_id,
-            self.program_id,
-            self.applicant,
-            self.supplier,
-            self.asset_id,
-            self.asset_kind,
-            self.asset_value,
-            self.amount,
-            self.approved_at,
-        )
-
 
 class ContractRow(Row):
+    record = records.ContractRecord
+
     contract_id: Id
     program_id: Id
     customer: Id
@@ -182,29 +166,19 @@ class ContractRow(Row):
     signed_at: Time
     parent_contract_id: Id | None = None
 
-    def to_record(self) -> records.ContractRecord:
-        return records.ContractRecord(
-            self.contract_id,
-            self.program_id,
-            self.customer,
-            self.contractor,
-            self.value,
-            self.signed_at,
-            self.parent_contract_id,
-        )
-
 
 class ActRow(Row):
+    record = records.ActRecord
+
     act_id: Id
     contract_id: Id
     amount: Amount
     accepted_at: Time
 
-    def to_record(self) -> records.ActRecord:
-        return records.ActRecord(self.act_id, self.contract_id, self.amount, self.accepted_at)
-
 
 class RegistryRow(Row):
+    record = records.RegistryRecord
+
     animal_id: Id
     species: str
     event: EventName
@@ -224,21 +198,19 @@ class RegistryRow(Row):
             raise ValueError(f"a value is required when event is {event!r}")
         return parse_id(value)
 
-    def to_record(self) -> records.RegistryRecord:
-        return records.RegistryRecord(self.animal_id, self.species, self.event, self.owner, self.at)
-
 
 class ReferencePriceRow(Row):
+    record = records.ReferencePriceRecord
+
     item: str
     region: str
     price: Amount
     valid_from: Time
 
-    def to_record(self) -> records.ReferencePriceRecord:
-        return records.ReferencePriceRecord(self.item, self.region, self.price, self.valid_from)
-
 
 class TransferRow(Row):
+    record = records.TransferRecord
+
     transfer_id: Id
     at: Time
     program_id: Id
@@ -251,17 +223,6 @@ class TransferRow(Row):
     @classmethod
     def _payee_is_not_payer(cls, value: str, info: ValidationInfo) -> str:
         return _not_payer(value, info)
-
-    def to_record(self) -> records.TransferRecord:
-        return records.TransferRecord(
-            self.transfer_id,
-            self.at,
-            self.program_id,
-            self.payer,
-            self.payee,
-            self.amount,
-            self.purpose_ref,
-        )
 
 
 @dataclass(frozen=True)
