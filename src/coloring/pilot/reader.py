@@ -215,23 +215,26 @@ def _pages(csv_file: CsvFile, checker: Checker, name: str) -> Iterator[list[CsvR
         yield page
 
 
-def _validated(
-    spec: FileSpec, page: list[CsvRow], sink: ErrorSink, shared: Shared
-) -> list[tuple[CsvRow, Any]]:
-    """The page's rows with their records; rows with a wrong cell are reported and left out.
-
-    The cells of the spec's shared columns (the same few parties and programs, row after row)
-    are stored once, in `shared`."""
+def _share(spec: FileSpec, page: list[CsvRow], shared: Shared) -> None:
+    """Store the cells of the spec's shared columns (the same few parties and programs, row
+    after row) once, in `shared`."""
     for column in spec.shared_columns:
         for row in page:
             text = row.cells.get(column)
             if text is not None:
                 row.cells[column] = shared[text]
+
+
+def _validated(
+    spec: FileSpec, page: list[CsvRow], sink: ErrorSink, shared: Shared
+) -> list[tuple[CsvRow, Any]]:
+    """The page's rows with their records; rows with a wrong cell are reported and left out."""
+    _share(spec, page, shared)
     by_columns = BY_COLUMNS.get(spec.model)
     if by_columns is not None:
-        records = by_columns.records([row.cells for row in page])
-        if records is not None:
-            return list(zip(page, records, strict=True))
+        built = by_columns.records([row.cells for row in page])
+        if built is not None:
+            return list(zip(page, built, strict=True))
     # A small file, or some row is wrong: row by row, with the model's own messages.
     checked = ((row, _validate(spec, row, sink)) for row in page)
     return [(row, record) for row, record in checked if record is not None]
@@ -248,11 +251,7 @@ def _kept(
         if columns is not None:
             return columns, page.lines
         page = page.as_rows()
-    for column in spec.shared_columns:
-        for row in page:
-            text = row.cells.get(column)
-            if text is not None:
-                row.cells[column] = shared[text]
+    _share(spec, page, shared)
     columns = by_columns.columns([row.cells for row in page])
     if columns is not None:
         return columns, [row.line for row in page]
