@@ -42,6 +42,8 @@ registry facts, which have no id, are recorded with their occurrence (`quote_pri
 def _with_source(
     app: ColoringApplication, use_case: Callable[[ColoringApplication, Any, str], object]
 ) -> Callable[[Any, str, int], object]:
+    """The dispatch entry of one use case (a function of its own, so that each entry keeps its
+    own use case rather than the loop's last)."""
     return lambda r, where, _: use_case(app, r, where)
 
 
