@@ -1,7 +1,8 @@
 """The loader's dispatch: each record of a pilot folder to its use case, with its source.
 
 Apart from `loader` (which decides what to record and when to save) because this is the one
-place that knows which use case records which kind of record.
+place that knows which use case records which kind of record (`RECORDED_BY`, which a
+scenario's replay uses too).
 """
 
 from __future__ import annotations
@@ -14,23 +15,36 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coloring.application import ColoringApplication
-from coloring.domain.records import (
-    ActRecord,
-    AllocationRecord,
-    ContractRecord,
-    LoanRecord,
-    ParticipantRecord,
-    ProgramRecord,
-    PurchaseRecord,
-    ReferencePriceRecord,
-    RegistryRecord,
-    SubsidyRecord,
-    TransferRecord,
-)
+from coloring.domain import records
 from coloring.pilot.reader import Sourced
 
 if TYPE_CHECKING:
     from coloring.pilot.loader import LoadSummary
+
+
+RECORDED_BY: dict[type, Callable[[ColoringApplication, Any, str], object]] = {
+    records.ParticipantRecord: ColoringApplication.register_participant,
+    records.ProgramRecord: ColoringApplication.register_program,
+    records.TermsAmendment: ColoringApplication.amend_program,
+    records.AllocationRecord: ColoringApplication.allocate,
+    records.LoanRecord: ColoringApplication.issue_loan,
+    records.SubsidyRecord: ColoringApplication.approve_subsidy,
+    records.ContractRecord: ColoringApplication.sign_contract,
+    records.PurchaseRecord: ColoringApplication.contract_purchase,
+    records.ActRecord: ColoringApplication.accept_act,
+    records.TransferRecord: ColoringApplication.pay,
+}
+"""The use case that records each kind of record, given the record and its source; prices and
+registry facts, which have no id, are recorded with their occurrence (`quote_price`,
+`record_registry_facts`)."""
+
+
+def _with_source(
+    app: ColoringApplication, use_case: Callable[[ColoringApplication, Any, str], object]
+) -> Callable[[Any, str, int], object]:
+    """The dispatch entry of one use case (a function of its own, so that each entry keeps its
+    own use case rather than the loop's last)."""
+    return lambda r, where, _: use_case(app, r, where)
 
 
 @cache
@@ -49,28 +63,22 @@ class Applier:
         self.types: Counter[type] = Counter()
         # Registry rows wait here and are recorded by the run (`drain`): a call per row through
         # the application was a tenth of a registry-heavy load.
-        self.registry_run: list[tuple[RegistryRecord, int, str]] = []
-        self.by_type: dict[type, Callable[[Any, str, int], None]] = {
-            TransferRecord: self._pay,
-            AllocationRecord: lambda r, where, _: app.allocate(r, source=where),
-            LoanRecord: lambda r, where, _: app.issue_loan(r, source=where),
-            PurchaseRecord: lambda r, where, _: app.contract_purchase(r, source=where),
-            SubsidyRecord: lambda r, where, _: app.approve_subsidy(r, source=where),
-            ContractRecord: lambda r, where, _: app.sign_contract(r, source=where),
-            ActRecord: lambda r, where, _: app.accept_act(r, source=where),
-            ReferencePriceRecord: lambda r, where, n: app.quote_price(
-                r, occurrence=n, source=where
-            ),
-            ParticipantRecord: lambda r, where, _: app.register_participant(r, source=where),
-            ProgramRecord: lambda r, where, _: app.register_program(r, source=where),
+        self.registry_run: list[tuple[records.RegistryRecord, int, str]] = []
+        self.by_type: dict[type, Callable[[Any, str, int], object]] = {
+            t: _with_source(app, use_case) for t, use_case in RECORDED_BY.items()
         }
+        # Payments also count whether they were applied; prices are told apart by occurrence.
+        self.by_type[records.TransferRecord] = self._pay
+        self.by_type[records.ReferencePriceRecord] = lambda r, where, n: app.quote_price(
+            r, occurrence=n, source=where
+        )
 
     def __call__(self, s: Sourced[Any], occurrence: int) -> None:
         r = s.record
         t = type(r)
         self.types[t] += 1
         where = f"{self.prefix}{s.file}:{s.line}"
-        if t is RegistryRecord:
+        if t is records.RegistryRecord:
             self.registry_run.append((r, occurrence, where))
             return
         if self.registry_run:
@@ -84,7 +92,7 @@ class Applier:
             run, self.registry_run = self.registry_run, []
             self.app.record_registry_facts(run)
 
-    def _pay(self, r: TransferRecord, where: str, _: int) -> None:
+    def _pay(self, r: records.TransferRecord, where: str, _: int) -> None:
         if self.app.pay(r, source=where).applied:
             self.summary.applied += 1
         else:

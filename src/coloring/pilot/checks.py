@@ -197,24 +197,13 @@ class Checker:
         if participant_id in self.ids["participants.csv"] or "participants.csv" in self.unusable:
             return
         if self._ledger_role(participant_id) is None:
-            self.sink.add(
-                file,
-                line,
-                column,
-                f"unknown participant {participant_id!r} (not in participants.csv"
-                " nor in the ledger)",
-            )
+            self._unknown(file, line, column, "participant", participant_id, "participants.csv")
 
     def _program(self, file: str, line: int, column: str, program_id: str) -> None:
         if program_id in self.ids["programs.csv"] or "programs.csv" in self.unusable:
             return
         if not self._ledger_program(program_id):
-            self.sink.add(
-                file,
-                line,
-                column,
-                f"unknown program {program_id!r} (not in programs.csv nor in the ledger)",
-            )
+            self._unknown(file, line, column, "program", program_id, "programs.csv")
 
     def _document(self, file: str, line: int, column: str, doc_id: str, source: str) -> None:
         """`doc_id` must name a document of the `source` file, of this folder or the ledger."""
@@ -227,10 +216,15 @@ class Checker:
         if known is None and doc_id in self.documents:
             known = DOCUMENT_FILES[self.documents[doc_id][0]]
         if known is not None:
-            reason = f"{doc_id!r} is a {known}, not a {kind}"
+            self.sink.add(file, line, column, f"{doc_id!r} is a {known}, not a {kind}")
         else:
-            reason = f"unknown {kind} {doc_id!r} (not in {source} nor in the ledger)"
-        self.sink.add(file, line, column, reason)
+            self._unknown(file, line, column, kind, doc_id, source)
+
+    def _unknown(self, file: str, line: int, column: str, kind: str, ref: str, source: str) -> None:
+        """`ref`, a `kind` named in `column`, is neither in the folder's `source` nor the ledger."""
+        self.sink.add(
+            file, line, column, f"unknown {kind} {ref!r} (not in {source} nor in the ledger)"
+        )
 
     def _participant_row(self, row: CsvRow) -> None:
         participant_id = row.cells.get("participant_id")

@@ -24,18 +24,6 @@ from typing import Any, cast, get_args
 from pydantic import PlainValidator
 from pydantic.fields import FieldInfo
 
-from coloring.domain.records import (
-    ActRecord,
-    AllocationRecord,
-    AnimalRecord,
-    ContractRecord,
-    LoanRecord,
-    PurchaseRecord,
-    ReferencePriceRecord,
-    RegistryRecord,
-    SubsidyRecord,
-    TransferRecord,
-)
 from coloring.domain.time import Instant
 from coloring.pilot.cells import ID_RE, OWNERLESS, parse_id, parse_time
 from coloring.pilot.contract import (
@@ -148,16 +136,16 @@ def _owners(columns: dict[str, Any]) -> bool:
 
 class _Columns:
     """How one model's page is read by columns: each field's parser, the model's cross-field
-    checks, and the record type that takes the fields in their order."""
+    checks, and its record type (`Row.record`), which takes the fields in their order."""
 
-    def __init__(self, model: type[Row], record: type, checks: Sequence[Check] = ()) -> None:
+    def __init__(self, model: type[Row], checks: Sequence[Check] = ()) -> None:
         self.model = model
         self.fields = [
             (name, _parser(field), field.is_required(), field.default)
             for name, field in model.model_fields.items()
         ]
         self.names = [name for name, *_ in self.fields]
-        self.record = record
+        self.record = model.record
         self.checks = checks
         self.time_field = next(
             (name for name, parse, *_ in self.fields if parse is parse_time), None
@@ -232,16 +220,16 @@ class _Columns:
 BY_COLUMNS: dict[type[Row], _Columns] = {
     c.model: c
     for c in (
-        _Columns(AllocationRow, AllocationRecord, (_payer_is_not("recipient"),)),
-        _Columns(LoanRow, LoanRecord),
-        _Columns(PurchaseRow, PurchaseRecord),
-        _Columns(PurchaseAnimalRow, AnimalRecord),
-        _Columns(SubsidyRow, SubsidyRecord),
-        _Columns(ContractRow, ContractRecord),
-        _Columns(ActRow, ActRecord),
-        _Columns(RegistryRow, RegistryRecord, (_owners,)),
-        _Columns(ReferencePriceRow, ReferencePriceRecord),
-        _Columns(TransferRow, TransferRecord, (_payer_is_not("payee"),)),
+        _Columns(AllocationRow, (_payer_is_not("recipient"),)),
+        _Columns(LoanRow),
+        _Columns(PurchaseRow),
+        _Columns(PurchaseAnimalRow),
+        _Columns(SubsidyRow),
+        _Columns(ContractRow),
+        _Columns(ActRow),
+        _Columns(RegistryRow, (_owners,)),
+        _Columns(ReferencePriceRow),
+        _Columns(TransferRow, (_payer_is_not("payee"),)),
     )
 }
 """The models whose pages can be read by columns (the files that can be large)."""

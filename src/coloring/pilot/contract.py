@@ -10,25 +10,11 @@ act on; the reader turns it into `file:line: column: reason`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from coloring.domain.records import (
-    DEFAULT_PRICE_TOLERANCE,
-    ActRecord,
-    AllocationRecord,
-    AnimalRecord,
-    ContractRecord,
-    LoanRecord,
-    ParticipantRecord,
-    ProgramRecord,
-    PurchaseRecord,
-    ReferencePriceRecord,
-    RegistryRecord,
-    SubsidyRecord,
-    TransferRecord,
-)
+from coloring.domain import records
 from coloring.pilot.cells import (
     OWNERLESS,
     Amount,
@@ -46,12 +32,16 @@ from coloring.pilot.cells import (
 
 
 class Row(BaseModel):
-    """One CSV row. Fields are the file's columns; fields with a default are optional cells."""
+    """One CSV row. Fields are the file's columns; fields with a default are optional cells.
+
+    The row's fields, in their order, are the first fields of its `record` (as `columns` builds
+    records from a page's columns); a model whose record wants more says so in `to_record`."""
 
     model_config = ConfigDict(frozen=True)
+    record: ClassVar[type[Any]]
 
     def to_record(self) -> Any:
-        raise NotImplementedError
+        return self.record(*(getattr(self, name) for name in type(self).model_fields))
 
 
 def _not_payer(value: str, info: ValidationInfo, payer_column: str = "payer") -> str:
@@ -61,19 +51,25 @@ def _not_payer(value: str, info: ValidationInfo, payer_column: str = "payer") ->
 
 
 class ParticipantRow(Row):
+    record = records.ParticipantRecord
+
     participant_id: Id
     name: str
     role: RoleName
     region: str | None = None
     related_to: IdList = ()
 
-    def to_record(self) -> ParticipantRecord:
+    def to_record(self) -> records.ParticipantRecord:
         # The relation is not reflexive: a participant listing itself adds nothing.
         related = tuple(p for p in self.related_to if p != self.participant_id)
-        return ParticipantRecord(self.participant_id, self.name, self.role, self.region, related)
+        return records.ParticipantRecord(
+            self.participant_id, self.name, self.role, self.region, related
+        )
 
 
 class ProgramRow(Row):
+    record = records.ProgramRecord
+
     program_id: Id
     name: str
     kind: KindName
@@ -84,9 +80,9 @@ class ProgramRow(Row):
     retention_days: Days | None = None
     price_tolerance_percent: Percent | None = None
 
-    def to_record(self) -> ProgramRecord:
+    def to_record(self) -> records.ProgramRecord:
         tolerance = self.price_tolerance_percent
-        return ProgramRecord(
+        return records.ProgramRecord(
             self.program_id,
             self.name,
             self.kind,
@@ -95,11 +91,13 @@ class ProgramRow(Row):
             self.max_idle_days,
             self.subsidy_cap_percent,
             self.retention_days,
-            DEFAULT_PRICE_TOLERANCE if tolerance is None else tolerance,
+            records.DEFAULT_PRICE_TOLERANCE if tolerance is None else tolerance,
         )
 
 
 class AllocationRow(Row):
+    record = records.AllocationRecord
+
     allocation_id: Id
     program_id: Id
     payer: Id
@@ -112,18 +110,10 @@ class AllocationRow(Row):
     def _recipient_is_not_payer(cls, value: str, info: ValidationInfo) -> str:
         return _not_payer(value, info)
 
-    def to_record(self) -> AllocationRecord:
-        return AllocationRecord(
-            self.allocation_id,
-            self.program_id,
-            self.payer,
-            self.recipient,
-            self.amount,
-            self.allocated_at,
-        )
-
 
 class LoanRow(Row):
+    record = records.LoanRecord
+
     loan_id: Id
     program_id: Id
     lender: Id
@@ -131,36 +121,29 @@ class LoanRow(Row):
     amount: Amount
     issued_at: Time
 
-    def to_record(self) -> LoanRecord:
-        return LoanRecord(
-            self.loan_id, self.program_id, self.lender, self.borrower, self.amount, self.issued_at
-        )
-
 
 class PurchaseRow(Row):
+    record = records.PurchaseRecord
+
     purchase_id: Id
     program_id: Id
     buyer: Id
     seller: Id
     contracted_at: Time
 
-    def to_record(self) -> PurchaseRecord:
-        return PurchaseRecord(
-            self.purchase_id, self.program_id, self.buyer, self.seller, self.contracted_at
-        )
-
 
 class PurchaseAnimalRow(Row):
+    record = records.AnimalRecord
+
     purchase_id: Id
     animal_id: Id
     species: str
     price: Amount
 
-    def to_record(self) -> AnimalRecord:
-        return AnimalRecord(self.purchase_id, self.animal_id, self.species, self.price)
-
 
 class SubsidyRow(Row):
+    record = records.SubsidyRecord
+
     subsidy_id: Id
     program_id: Id
     applicant: Id
@@ -171,21 +154,10 @@ class SubsidyRow(Row):
     amount: Amount
     approved_at: Time
 
-    def to_record(self) -> SubsidyRecord:
-        return SubsidyRecord(
-            self.subsidy_id,
-            self.program_id,
-            self.applicant,
-            self.supplier,
-            self.asset_id,
-            self.asset_kind,
-            self.asset_value,
-            self.amount,
-            self.approved_at,
-        )
-
 
 class ContractRow(Row):
+    record = records.ContractRecord
+
     contract_id: Id
     program_id: Id
     customer: Id
@@ -194,29 +166,19 @@ class ContractRow(Row):
     signed_at: Time
     parent_contract_id: Id | None = None
 
-    def to_record(self) -> ContractRecord:
-        return ContractRecord(
-            self.contract_id,
-            self.program_id,
-            self.customer,
-            self.contractor,
-            self.value,
-            self.signed_at,
-            self.parent_contract_id,
-        )
-
 
 class ActRow(Row):
+    record = records.ActRecord
+
     act_id: Id
     contract_id: Id
     amount: Amount
     accepted_at: Time
 
-    def to_record(self) -> ActRecord:
-        return ActRecord(self.act_id, self.contract_id, self.amount, self.accepted_at)
-
 
 class RegistryRow(Row):
+    record = records.RegistryRecord
+
     animal_id: Id
     species: str
     event: EventName
@@ -236,21 +198,19 @@ class RegistryRow(Row):
             raise ValueError(f"a value is required when event is {event!r}")
         return parse_id(value)
 
-    def to_record(self) -> RegistryRecord:
-        return RegistryRecord(self.animal_id, self.species, self.event, self.owner, self.at)
-
 
 class ReferencePriceRow(Row):
+    record = records.ReferencePriceRecord
+
     item: str
     region: str
     price: Amount
     valid_from: Time
 
-    def to_record(self) -> ReferencePriceRecord:
-        return ReferencePriceRecord(self.item, self.region, self.price, self.valid_from)
-
 
 class TransferRow(Row):
+    record = records.TransferRecord
+
     transfer_id: Id
     at: Time
     program_id: Id
@@ -263,17 +223,6 @@ class TransferRow(Row):
     @classmethod
     def _payee_is_not_payer(cls, value: str, info: ValidationInfo) -> str:
         return _not_payer(value, info)
-
-    def to_record(self) -> TransferRecord:
-        return TransferRecord(
-            self.transfer_id,
-            self.at,
-            self.program_id,
-            self.payer,
-            self.payee,
-            self.amount,
-            self.purpose_ref,
-        )
 
 
 @dataclass(frozen=True)

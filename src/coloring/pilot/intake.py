@@ -20,7 +20,7 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,18 +67,32 @@ def _reason(e: OSError, path: Path) -> str:
     return f"cannot be read: {e.strerror or e}"
 
 
+def _status(
+    path: Path,
+    where: str,
+    sink: ErrorSink,
+    is_kind: Callable[[int], bool],
+    not_kind: str,
+    missing: str | None = None,
+) -> os.stat_result | None:
+    """The path's status if it is of the kind wanted; else None after reporting at `where` why
+    not: `not_kind`, `missing` (if given) when there is no such path, or why it cannot be read."""
+    try:
+        st = os.stat(path)
+    except OSError as e:
+        gone = isinstance(e, FileNotFoundError)
+        sink.add(where, 0, "-", missing if missing is not None and gone else _reason(e, path))
+        return None
+    if not is_kind(st.st_mode):
+        sink.add(where, 0, "-", not_kind)
+        return None
+    return st
+
+
 def _entries(folder: Path, sink: ErrorSink) -> list[Path] | None:
     where = str(folder)
-    try:
-        st = os.stat(folder)
-    except FileNotFoundError:
-        sink.add(where, 0, "-", "no such folder")
-        return None
-    except OSError as e:
-        sink.add(where, 0, "-", _reason(e, folder))
-        return None
-    if not stat.S_ISDIR(st.st_mode):
-        sink.add(where, 0, "-", "not a folder (expected a folder of pilot CSV files)")
+    not_folder = "not a folder (expected a folder of pilot CSV files)"
+    if _status(folder, where, sink, stat.S_ISDIR, not_folder, missing="no such folder") is None:
         return None
     try:
         with os.scandir(folder) as it:
@@ -91,13 +105,8 @@ def _entries(folder: Path, sink: ErrorSink) -> list[Path] | None:
 def _copy(path: Path, target: Path, sink: ErrorSink) -> tuple[int, int, int, int] | None:
     """Copy one contract file; its stamp, or None after reporting why it cannot be used."""
     name = path.name
-    try:
-        st = os.stat(path)
-    except OSError as e:
-        sink.add(name, 0, "-", _reason(e, path))
-        return None
-    if not stat.S_ISREG(st.st_mode):
-        sink.add(name, 0, "-", "not a regular file")
+    st = _status(path, name, sink, stat.S_ISREG, "not a regular file")
+    if st is None:
         return None
     try:
         # O_NONBLOCK: if the name became a FIFO since the check, opening it does not block.

@@ -17,21 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from coloring.application import ColoringApplication, digest, price_key, registry_key
+from coloring.domain import records
 from coloring.domain.aggregates import Participant, Program
 from coloring.domain.documents import Contract, Document
 from coloring.domain.errors import ColoringError
-from coloring.domain.records import (
-    ActRecord,
-    AllocationRecord,
-    AnimalRecord,
-    ContractRecord,
-    LoanRecord,
-    PurchaseRecord,
-    ReferencePriceRecord,
-    RegistryRecord,
-    SubsidyRecord,
-    TransferRecord,
-)
 from coloring.pilot.applier import Applier
 from coloring.pilot.limits import check_totals
 from coloring.pilot.reader import InputError, PilotFolder, PilotInputError, Sourced, read_folder
@@ -91,22 +80,22 @@ def record_label(record: object) -> str:
 
 def _kind_key(record: Any, occurrence: int) -> tuple[str, str]:
     match record:
-        case AllocationRecord(allocation_id=i) | TransferRecord(transfer_id=i):
+        case records.AllocationRecord(allocation_id=i) | records.TransferRecord(transfer_id=i):
             return "movement", i
         case (
-            LoanRecord(loan_id=i)
-            | PurchaseRecord(purchase_id=i)
-            | SubsidyRecord(subsidy_id=i)
-            | ContractRecord(contract_id=i)
+            records.LoanRecord(loan_id=i)
+            | records.PurchaseRecord(purchase_id=i)
+            | records.SubsidyRecord(subsidy_id=i)
+            | records.ContractRecord(contract_id=i)
         ):
             return "document", i
-        case ActRecord(act_id=i):
+        case records.ActRecord(act_id=i):
             return "act", i
-        case RegistryRecord():
+        case records.RegistryRecord():
             return "registry", registry_key(record, occurrence)
-        case ReferencePriceRecord():
+        case records.ReferencePriceRecord():
             return "price", price_key(record, occurrence)
-        case AnimalRecord(purchase_id=p, animal_id=a):
+        case records.AnimalRecord(purchase_id=p, animal_id=a):
             return "purchase_animal", f"{p}/{a}"
     kind = type(record).__name__.removesuffix("Record").lower()
     return kind, getattr(record, f"{kind}_id")
@@ -125,7 +114,7 @@ class _Plan:
         self.skipped = 0
         self.known_undated: set[tuple[str, str]] = set()
         self.recorded = bytearray()
-        self.late_animals: list[AnimalRecord] = []
+        self.late_animals: list[records.AnimalRecord] = []
         self.first_late: Sourced[Any] | None = None
         # The undated records (participants, programs, prices) with their keys and occurrences,
         # and whether the ledger was empty: what the second pass needs of the first.
@@ -153,10 +142,10 @@ class _Plan:
         """How many records of the same key came before this one in this pass: registry rows
         and reference prices have no id, their key is their content and this occurrence
         (`registry_key`, `price_key`). Records with an id are always the first."""
-        if isinstance(record, ReferencePriceRecord):
+        if isinstance(record, records.ReferencePriceRecord):
             identity: Any = (record.item, record.region, record.valid_from.us)
             counts = self._occurrences
-        elif isinstance(record, RegistryRecord):
+        elif isinstance(record, records.RegistryRecord):
             us = record.at.us
             if us != self._registry_us:
                 self._registry_rows.clear()
@@ -224,7 +213,7 @@ class _Plan:
             if not known:
                 if self.first_late is None and s.record.at.us < self.store.latest_us:
                     self.first_late = s
-            elif isinstance(s.record, PurchaseRecord):
+            elif isinstance(s.record, records.PurchaseRecord):
                 # Purchases recorded earlier may get animals they did not have then.
                 for a in s.record.animals:
                     src = pilot.animal_source(a.purchase_id, a.animal_id)
@@ -341,7 +330,7 @@ def _record(
         recorded = plan.recorded
         fresh = plan.fresh
         for i, item in enumerate(pilot.dated(release=True), start=1):
-            n = occurrence(item.record) if type(item.record) is RegistryRecord else 0
+            n = occurrence(item.record) if type(item.record) is records.RegistryRecord else 0
             if fresh or not recorded[i - 1]:
                 apply(item, n)
             if i % BATCH == 0:

@@ -19,15 +19,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
 
-from coloring.domain.records import (
-    AnimalRecord,
-    ContractRecord,
-    DatedRecord,
-    ParticipantRecord,
-    ProgramRecord,
-    PurchaseRecord,
-    ReferencePriceRecord,
-)
+from coloring.domain import records
 from coloring.pilot.checks import EMPTY_LEDGER, Checker, LedgerView
 from coloring.pilot.columns import BY_COLUMNS
 from coloring.pilot.contract import FILES, REQUIRED_FILES, FileSpec
@@ -97,7 +89,7 @@ class _Animals:
         self.slots: dict[str, array[int]] = {}
         """purchase_id -> slots of its rows."""
 
-    def add(self, record: AnimalRecord, line: int, shared: Shared) -> None:
+    def add(self, record: records.AnimalRecord, line: int, shared: Shared) -> None:
         slots = self.slots.get(record.purchase_id)
         if slots is None:
             slots = self.slots[record.purchase_id] = array("q")
@@ -107,32 +99,32 @@ class _Animals:
         self.prices.append(record.price)
         self.lines.append(line)
 
-    def _sourced(self, purchase_id: str, slot: int) -> Sourced[AnimalRecord]:
-        record = AnimalRecord(
+    def _sourced(self, purchase_id: str, slot: int) -> Sourced[records.AnimalRecord]:
+        record = records.AnimalRecord(
             purchase_id, self.animal_ids[slot], self.species[slot], self.prices[slot]
         )
         return Sourced(record, ANIMALS_FILE, self.lines[slot])
 
-    def of(self, purchase_id: str) -> Iterator[Sourced[AnimalRecord]]:
+    def of(self, purchase_id: str) -> Iterator[Sourced[records.AnimalRecord]]:
         """The rows of one purchase, in file order."""
         for slot in self.slots.get(purchase_id, ()):
             yield self._sourced(purchase_id, slot)
 
-    def source(self, purchase_id: str, animal_id: str) -> Sourced[AnimalRecord]:
+    def source(self, purchase_id: str, animal_id: str) -> Sourced[records.AnimalRecord]:
         ids = self.animal_ids
         for slot in self.slots.get(purchase_id, ()):
             if ids[slot] == animal_id:
                 return self._sourced(purchase_id, slot)
         raise KeyError((purchase_id, animal_id))
 
-    def attach(self, purchase: PurchaseRecord) -> PurchaseRecord:
+    def attach(self, purchase: records.PurchaseRecord) -> records.PurchaseRecord:
         """The purchase with its animals (file order), if the file lists any."""
         slots = self.slots.get(purchase.purchase_id)
         if slots is None:
             return purchase
         p, ids, species, prices = purchase.purchase_id, self.animal_ids, self.species, self.prices
-        animals = tuple(AnimalRecord(p, ids[i], species[i], prices[i]) for i in slots)
-        return PurchaseRecord(
+        animals = tuple(records.AnimalRecord(p, ids[i], species[i], prices[i]) for i in slots)
+        return records.PurchaseRecord(
             p, purchase.program_id, purchase.buyer, purchase.seller, purchase.at, animals
         )
 
@@ -145,10 +137,10 @@ class PilotFolder:
     def __init__(
         self,
         *,
-        participants: list[Sourced[ParticipantRecord]],
-        programs: list[Sourced[ProgramRecord]],
-        reference_prices: list[Sourced[ReferencePriceRecord]],
-        extra_animals: list[Sourced[AnimalRecord]],
+        participants: list[Sourced[records.ParticipantRecord]],
+        programs: list[Sourced[records.ProgramRecord]],
+        reference_prices: list[Sourced[records.ReferencePriceRecord]],
+        extra_animals: list[Sourced[records.AnimalRecord]],
         animals: _Animals,
         files: list[DatedFile],
         counts: dict[str, int],
@@ -162,7 +154,7 @@ class PilotFolder:
         self._files = sorted(files, key=lambda f: f.rank)
         self._counts = counts
 
-    def dated(self, release: bool = False) -> Iterator[Sourced[DatedRecord]]:
+    def dated(self, release: bool = False) -> Iterator[Sourced[records.DatedRecord]]:
         """All dated records in the order of section 3: instant, then file, then line.
 
         Each call yields the same records, but for a call with `release`, which lets each page
@@ -173,11 +165,11 @@ class PilotFolder:
         attach = self._animals.attach
         for _us, rank, line, record in heapq.merge(*(f.keyed(release) for f in self._files)):
             if rank == purchases:
-                assert isinstance(record, PurchaseRecord)
+                assert isinstance(record, records.PurchaseRecord)
                 record = attach(record)
             yield Sourced(record, file_of[rank], line)
 
-    def animal_source(self, purchase_id: str, animal_id: str) -> Sourced[AnimalRecord]:
+    def animal_source(self, purchase_id: str, animal_id: str) -> Sourced[records.AnimalRecord]:
         """The row of purchase_animals.csv that lists `animal_id` for `purchase_id` (of this
         folder or of an earlier load); KeyError if there is none."""
         return self._animals.source(purchase_id, animal_id)
@@ -223,23 +215,26 @@ def _pages(csv_file: CsvFile, checker: Checker, name: str) -> Iterator[list[CsvR
         yield page
 
 
-def _validated(
-    spec: FileSpec, page: list[CsvRow], sink: ErrorSink, shared: Shared
-) -> list[tuple[CsvRow, Any]]:
-    """The page's rows with their records; rows with a wrong cell are reported and left out.
-
-    The cells of the spec's shared columns (the same few parties and programs, row after row)
-    are stored once, in `shared`."""
+def _share(spec: FileSpec, page: list[CsvRow], shared: Shared) -> None:
+    """Store the cells of the spec's shared columns (the same few parties and programs, row
+    after row) once, in `shared`."""
     for column in spec.shared_columns:
         for row in page:
             text = row.cells.get(column)
             if text is not None:
                 row.cells[column] = shared[text]
+
+
+def _validated(
+    spec: FileSpec, page: list[CsvRow], sink: ErrorSink, shared: Shared
+) -> list[tuple[CsvRow, Any]]:
+    """The page's rows with their records; rows with a wrong cell are reported and left out."""
+    _share(spec, page, shared)
     by_columns = BY_COLUMNS.get(spec.model)
     if by_columns is not None:
-        records = by_columns.records([row.cells for row in page])
-        if records is not None:
-            return list(zip(page, records, strict=True))
+        built = by_columns.records([row.cells for row in page])
+        if built is not None:
+            return list(zip(page, built, strict=True))
     # A small file, or some row is wrong: row by row, with the model's own messages.
     checked = ((row, _validate(spec, row, sink)) for row in page)
     return [(row, record) for row, record in checked if record is not None]
@@ -256,11 +251,7 @@ def _kept(
         if columns is not None:
             return columns, page.lines
         page = page.as_rows()
-    for column in spec.shared_columns:
-        for row in page:
-            text = row.cells.get(column)
-            if text is not None:
-                row.cells[column] = shared[text]
+    _share(spec, page, shared)
     columns = by_columns.columns([row.cells for row in page])
     if columns is not None:
         return columns, [row.line for row in page]
@@ -273,9 +264,9 @@ def _kept(
     return by_field, [row.line for row, _ in good]
 
 
-def _contracts(dated: DatedFile) -> dict[str, tuple[ContractRecord, int]]:
+def _contracts(dated: DatedFile) -> dict[str, tuple[records.ContractRecord, int]]:
     """Each contract id's first record and its line, for the checks across contracts."""
-    contracts: dict[str, tuple[ContractRecord, int]] = {}
+    contracts: dict[str, tuple[records.ContractRecord, int]] = {}
     for line, record in dated.rows():
         contracts.setdefault(record.contract_id, (record, line))
     return contracts
@@ -364,7 +355,7 @@ def read_folder(folder: Path, ledger: LedgerView = EMPTY_LEDGER) -> PilotFolder:
     undated: dict[str, list[Sourced[Any]]] = {}
     files: list[DatedFile] = []
     animals = _Animals()
-    contracts: dict[str, tuple[ContractRecord, int]] = {}
+    contracts: dict[str, tuple[records.ContractRecord, int]] = {}
     counts: dict[str, int] = {}
     shared = Shared()
     for name in READ_ORDER:

@@ -22,18 +22,7 @@ from bisect import bisect_right
 from collections.abc import Collection, Iterator, Sequence
 from typing import Any
 
-from coloring.domain.records import (
-    DATED_ORDER,
-    ActRecord,
-    AllocationRecord,
-    ContractRecord,
-    DatedRecord,
-    LoanRecord,
-    PurchaseRecord,
-    RegistryRecord,
-    SubsidyRecord,
-    TransferRecord,
-)
+from coloring.domain import records
 from coloring.domain.time import Instant
 from coloring.pilot.columns import Times
 
@@ -48,21 +37,21 @@ class Shared(dict[str, str]):
         return key
 
 
-Keyed = tuple[int, int, int, DatedRecord]
+Keyed = tuple[int, int, int, records.DatedRecord]
 """(instant in microseconds, rank of the file, line, record): the order of section 3."""
 
 _RECORDS: dict[str, type] = {
-    "allocations.csv": AllocationRecord,
-    "loans.csv": LoanRecord,
-    "subsidies.csv": SubsidyRecord,
-    "contracts.csv": ContractRecord,
-    "purchases.csv": PurchaseRecord,
-    "registry.csv": RegistryRecord,
-    "acts.csv": ActRecord,
-    "transfers.csv": TransferRecord,
+    "allocations.csv": records.AllocationRecord,
+    "loans.csv": records.LoanRecord,
+    "subsidies.csv": records.SubsidyRecord,
+    "contracts.csv": records.ContractRecord,
+    "purchases.csv": records.PurchaseRecord,
+    "registry.csv": records.RegistryRecord,
+    "acts.csv": records.ActRecord,
+    "transfers.csv": records.TransferRecord,
 }
 
-DATED_FILES: dict[str, int] = {name: DATED_ORDER[t] for name, t in _RECORDS.items()}
+DATED_FILES: dict[str, int] = {name: records.DATED_ORDER[t] for name, t in _RECORDS.items()}
 """The dated files and their rank among the records of one instant (section 3)."""
 
 _FEW_TEXTS = frozenset({"species", "event", "asset_kind"})

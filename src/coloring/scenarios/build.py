@@ -15,21 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from coloring.domain.records import (
-    DATED_ORDER,
-    DEFAULT_PRICE_TOLERANCE,
-    ActRecord,
-    AllocationRecord,
-    ContractRecord,
-    LoanRecord,
-    ParticipantRecord,
-    ProgramRecord,
-    PurchaseRecord,
-    ReferencePriceRecord,
-    RegistryRecord,
-    SubsidyRecord,
-    TransferRecord,
-)
+from coloring.domain import records
 from coloring.domain.time import Instant
 from coloring.scenarios import model as m
 from coloring.scenarios.source import Document, ScenarioError
@@ -72,7 +58,9 @@ def source_kind(doc: Document, sc: m.Scenario) -> str:
     return kind
 
 
-def _program_record(pid: str, p: m.Program, over: m.ProgramParameters | None) -> ProgramRecord:
+def _program_record(
+    pid: str, p: m.Program, over: m.ProgramParameters | None
+) -> records.ProgramRecord:
     values: dict[str, Any] = {
         "expires_at": p.expires_at,
         "max_idle_days": p.max_idle_days,
@@ -82,7 +70,7 @@ def _program_record(pid: str, p: m.Program, over: m.ProgramParameters | None) ->
     }
     if over is not None:
         values.update({k: getattr(over, k) for k in over.model_fields_set})
-    return ProgramRecord(
+    return records.ProgramRecord(
         program_id=pid,
         name=p.name or pid,
         kind=p.kind.value,
@@ -91,7 +79,8 @@ def _program_record(pid: str, p: m.Program, over: m.ProgramParameters | None) ->
         max_idle_days=values["max_idle_days"],
         subsidy_cap_percent=values["subsidy_cap_percent"],
         retention_days=values["retention_days"],
-        price_tolerance_percent=values["price_tolerance_percent"] or DEFAULT_PRICE_TOLERANCE,
+        price_tolerance_percent=values["price_tolerance_percent"]
+        or records.DEFAULT_PRICE_TOLERANCE,
     )
 
 
@@ -131,7 +120,7 @@ def plan_timeline(doc: Document, sc: m.Scenario) -> tuple[Plan, str]:
         for k, other in enumerate(p.related_to):
             if other not in sc.participants:
                 t.issue(("participants", pid, "related_to", k), f"unknown participant {other!r}")
-        record = ParticipantRecord(
+        record = records.ParticipantRecord(
             pid, p.name or pid, p.role.value, p.region, tuple(x for x in p.related_to if x != pid)
         )
         plan.undated.append((record, doc.where(("participants", pid))))
@@ -139,7 +128,7 @@ def plan_timeline(doc: Document, sc: m.Scenario) -> tuple[Plan, str]:
         over = sc.parameters.programs.get(pid)
         plan.undated.append((_program_record(pid, prog, over), doc.where(("programs", pid))))
     for k, r in enumerate(sc.reference_prices):
-        price = ReferencePriceRecord(r.item, r.region, r.price, r.valid_from)
+        price = records.ReferencePriceRecord(r.item, r.region, r.price, r.valid_from)
         plan.undated.append((price, doc.where(("reference_prices", k))))
     steps = sc.timeline or []
     for step in steps:
@@ -158,23 +147,23 @@ def plan_timeline(doc: Document, sc: m.Scenario) -> tuple[Plan, str]:
 
 def _order(step: Any, i: int) -> tuple[int, int, int]:
     """Section 3's order; an amendment goes first at its instant (its terms apply from it on)."""
-    rank = -1 if isinstance(step, m.AmendTerms) else DATED_ORDER[_RECORD_TYPE[type(step)]]
+    rank = -1 if isinstance(step, m.AmendTerms) else records.DATED_ORDER[_RECORD_TYPE[type(step)]]
     return (step.at.us, rank, i)
 
 
 _RECORD_TYPE: dict[type, type] = {
-    m.Allocate: AllocationRecord,
-    m.Lend: LoanRecord,
-    m.ApproveSubsidy: SubsidyRecord,
-    m.SignContract: ContractRecord,
-    m.Purchase: PurchaseRecord,
-    m.Register: RegistryRecord,
-    m.TransferOwnership: RegistryRecord,
-    m.Dispose: RegistryRecord,
-    m.Export: RegistryRecord,
-    m.AcceptAct: ActRecord,
-    m.Pay: TransferRecord,
-    m.Return: TransferRecord,
+    m.Allocate: records.AllocationRecord,
+    m.Lend: records.LoanRecord,
+    m.ApproveSubsidy: records.SubsidyRecord,
+    m.SignContract: records.ContractRecord,
+    m.Purchase: records.PurchaseRecord,
+    m.Register: records.RegistryRecord,
+    m.TransferOwnership: records.RegistryRecord,
+    m.Dispose: records.RegistryRecord,
+    m.Export: records.RegistryRecord,
+    m.AcceptAct: records.ActRecord,
+    m.Pay: records.TransferRecord,
+    m.Return: records.TransferRecord,
 }
 
 

@@ -16,20 +16,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from coloring.application import ColoringApplication, price_key, registry_key
-from coloring.domain.records import (
-    ActRecord,
-    AllocationRecord,
-    ContractRecord,
-    LoanRecord,
-    ParticipantRecord,
-    ProgramRecord,
-    PurchaseRecord,
-    ReferencePriceRecord,
-    RegistryRecord,
-    SubsidyRecord,
-    TermsAmendment,
-    TransferRecord,
-)
+from coloring.domain import records
+from coloring.pilot.applier import RECORDED_BY
 from coloring.pilot.loader import LoadRefusedError, load_folder
 from coloring.pilot.reader import PilotInputError
 from coloring.projections import extracts
@@ -200,31 +188,13 @@ def _apply(app: ColoringApplication, r: Any, where: str, seen: Counter[str]) -> 
     """One record through its use case. Registry facts and prices have no id: identical ones
     are told apart by their occurrence, as in a pilot folder."""
     match r:
-        case ParticipantRecord():
-            app.register_participant(r, source=where)
-        case ProgramRecord():
-            app.register_program(r, source=where)
-        case ReferencePriceRecord():
+        case records.ReferencePriceRecord():
             key = price_key(r, 0)
             seen[key] += 1
             app.quote_price(r, occurrence=seen[key] - 1, source=where)
-        case AllocationRecord():
-            app.allocate(r, source=where)
-        case LoanRecord():
-            app.issue_loan(r, source=where)
-        case SubsidyRecord():
-            app.approve_subsidy(r, source=where)
-        case ContractRecord():
-            app.sign_contract(r, source=where)
-        case PurchaseRecord():
-            app.contract_purchase(r, source=where)
-        case RegistryRecord():
+        case records.RegistryRecord():
             key = registry_key(r, 0)
             seen[key] += 1
             app.record_registry_fact(r, occurrence=seen[key] - 1, source=where)
-        case ActRecord():
-            app.accept_act(r, source=where)
-        case TransferRecord():
-            app.pay(r, source=where)
-        case TermsAmendment():
-            app.amend_program(r, source=where)
+        case _:
+            RECORDED_BY[type(r)](app, r, where)

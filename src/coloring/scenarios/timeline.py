@@ -5,19 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from coloring.domain.records import (
-    ActRecord,
-    AllocationRecord,
-    AnimalRecord,
-    ContractRecord,
-    DatedRecord,
-    LoanRecord,
-    PurchaseRecord,
-    RegistryRecord,
-    SubsidyRecord,
-    TermsAmendment,
-    TransferRecord,
-)
+from coloring.domain import records
 from coloring.domain.time import Instant
 from coloring.scenarios import model as m
 from coloring.scenarios.source import Document, Issue
@@ -69,7 +57,7 @@ class Timeline:
 
     def record(
         self, i: int, step: Any, order: tuple[int, int, int]
-    ) -> DatedRecord | TermsAmendment:
+    ) -> records.DatedRecord | records.TermsAmendment:
         at: Instant = step.at
         if isinstance(step, m.Allocate):
             return self.allocation(i, step)
@@ -77,7 +65,7 @@ class Timeline:
             self.unique("document", i, "lend", step.lend)
             self.party(i, "from", step.lender)
             self.party(i, "to", step.borrower)
-            return LoanRecord(
+            return records.LoanRecord(
                 step.lend, self.program(i, step), step.lender, step.borrower, step.amount, at
             )
         if isinstance(step, m.Purchase):
@@ -86,7 +74,7 @@ class Timeline:
             self.unique("document", i, "approve_subsidy", step.approve_subsidy)
             self.party(i, "applicant", step.applicant)
             self.party(i, "supplier", step.supplier)
-            return SubsidyRecord(
+            return records.SubsidyRecord(
                 step.approve_subsidy,
                 self.program(i, step),
                 step.applicant,
@@ -106,14 +94,14 @@ class Timeline:
                 self.issue(
                     ("timeline", i, "contract"), f"no contract {step.contract!r} signed by then"
                 )
-            return ActRecord(step.accept_act, step.contract, step.amount, at)
+            return records.ActRecord(step.accept_act, step.contract, step.amount, at)
         if isinstance(step, (m.Pay, m.Return)):
             return self.payment(i, step)
         if isinstance(step, m.AmendTerms):
             return self.amendment(i, step)
         return self.registry(i, step)
 
-    def allocation(self, i: int, step: m.Allocate) -> AllocationRecord:
+    def allocation(self, i: int, step: m.Allocate) -> records.AllocationRecord:
         self.unique("movement", i, "allocate", step.allocate)
         self.party(i, "from", step.payer)
         self.party(i, "to", step.recipient)
@@ -121,11 +109,11 @@ class Timeline:
             self.issue(("timeline", i, "from"), "an allocation is paid by a treasury")
         if step.payer == step.recipient:
             self.issue(("timeline", i, "to"), "the recipient is the payer")
-        return AllocationRecord(
+        return records.AllocationRecord(
             step.allocate, self.program(i, step), step.payer, step.recipient, step.amount, step.at
         )
 
-    def purchase(self, i: int, step: m.Purchase) -> PurchaseRecord:
+    def purchase(self, i: int, step: m.Purchase) -> records.PurchaseRecord:
         self.unique("document", i, "purchase", step.purchase)
         self.party(i, "buyer", step.buyer)
         self.party(i, "seller", step.seller)
@@ -134,23 +122,27 @@ class Timeline:
             if a.id in listed:
                 self.issue(("timeline", i, "animals", k, "id"), "listed twice in one purchase")
             listed.add(a.id)
-        animals = tuple(AnimalRecord(step.purchase, a.id, a.species, a.price) for a in step.animals)
-        return PurchaseRecord(
+        animals = tuple(
+            records.AnimalRecord(step.purchase, a.id, a.species, a.price) for a in step.animals
+        )
+        return records.PurchaseRecord(
             step.purchase, self.program(i, step), step.buyer, step.seller, step.at, animals
         )
 
-    def amendment(self, i: int, step: m.AmendTerms) -> TermsAmendment:
+    def amendment(self, i: int, step: m.AmendTerms) -> records.TermsAmendment:
         if step.amend_terms not in self.sc.programs:
             self.issue(("timeline", i, "amend_terms"), f"unknown program {step.amend_terms!r}")
         if step.expires_at is None and step.max_idle_days is None:
             self.issue(("timeline", i, "amend_terms"), "give expires_at, max_idle_days or both")
         if step.expires_at is not None and step.expires_at.us < step.at.us:
             self.issue(("timeline", i, "expires_at"), "before the amendment's own `at`")
-        return TermsAmendment(
+        return records.TermsAmendment(
             step.amend_terms, step.at, step.reason, step.expires_at, step.max_idle_days
         )
 
-    def contract(self, i: int, step: m.SignContract, order: tuple[int, int, int]) -> ContractRecord:
+    def contract(
+        self, i: int, step: m.SignContract, order: tuple[int, int, int]
+    ) -> records.ContractRecord:
         self.unique("document", i, "sign_contract", step.sign_contract)
         self.party(i, "customer", step.customer)
         self.party(i, "contractor", step.contractor)
@@ -169,7 +161,7 @@ class Timeline:
                     f"the customer of a subcontract is its parent's contractor ({parent[2]})",
                 )
         self.contracts[step.sign_contract] = (order, program, step.contractor)
-        return ContractRecord(
+        return records.ContractRecord(
             step.sign_contract,
             program,
             step.customer,
@@ -179,7 +171,7 @@ class Timeline:
             step.parent,
         )
 
-    def payment(self, i: int, step: m.Pay | m.Return) -> TransferRecord:
+    def payment(self, i: int, step: m.Pay | m.Return) -> records.TransferRecord:
         kind = "pay" if isinstance(step, m.Pay) else "return"
         tid = step.pay if isinstance(step, m.Pay) else step.return_
         self.unique("movement", i, kind, tid)
@@ -198,11 +190,11 @@ class Timeline:
         if payee == step.payer:
             self.issue(("timeline", i, "to"), "the payee is the payer")
         ref = step.purpose_ref if isinstance(step, m.Pay) else None
-        return TransferRecord(
+        return records.TransferRecord(
             tid, step.at, self.program(i, step), step.payer, payee, step.amount, ref
         )
 
-    def registry(self, i: int, step: Any) -> RegistryRecord:
+    def registry(self, i: int, step: Any) -> records.RegistryRecord:
         owner: str | None = None
         if isinstance(step, m.Register):
             animal, event, owner = step.animal, "registered", step.owner
@@ -217,4 +209,4 @@ class Timeline:
             self.issue(("timeline", i, "species"), f"required: animal {animal!r} is in no purchase")
             species = "?"
         self.species.setdefault(animal, species)
-        return RegistryRecord(animal, species, event, owner, step.at)
+        return records.RegistryRecord(animal, species, event, owner, step.at)

@@ -56,23 +56,16 @@ class Purchase:
     paid: int = 0
 
 
+@dataclass
 class Purchases:
     """Plans and writes the purchases of the program's farmers, with the plants forced on them
     (by farmer index: the first purchase of that farmer carries it)."""
 
-    def __init__(
-        self,
-        w: World,
-        farmers: list[str],
-        sellers: list[str],
-        forced_purchase: dict[int, str],
-        forced_animal: dict[int, str],
-    ) -> None:
-        self.w = w
-        self.farmers = farmers
-        self.sellers = sellers
-        self.forced_purchase = forced_purchase
-        self.forced_animal = forced_animal
+    w: World
+    farmers: list[str]
+    sellers: list[str]
+    forced_purchase: dict[int, str]
+    forced_animal: dict[int, str]
 
     def plan(self, f: int, late: bool) -> list[Purchase]:
         w = self.w

@@ -64,6 +64,16 @@ class _Main:
     done: int = 0
 
 
+def _firms(w: World, prefix: str, trades: tuple[str, ...], role: str, n: int) -> list[str]:
+    """`n` firms of one role, named by place and trade (the trades in turn)."""
+    return [
+        w.participant(
+            f"{prefix}-{k + 1:04d}", f"{w.place()} {trades[k % len(trades)]}", role, w.region()
+        )
+        for k in range(n)
+    ]
+
+
 class Roads:
     def __init__(self, w: World, n_contracts: int, force: bool) -> None:
         self.w = w
@@ -72,24 +82,8 @@ class Roads:
             w.participant(f"CTR-{k + 1:03d}", f"{w.place()} Avtodor", "contractor", w.region())
             for k in range(max(2, n_contracts // 4))
         ]
-        self.subs = [
-            w.participant(
-                f"SUB-{k + 1:04d}",
-                f"{w.place()} {_SUB_TRADES[k % len(_SUB_TRADES)]}",
-                "subcontractor",
-                w.region(),
-            )
-            for k in range(max(4, n_contracts // 2))
-        ]
-        self.suppliers = [
-            w.participant(
-                f"SUP-{k + 1:04d}",
-                f"{w.place()} {_SUPPLY_TRADES[k % len(_SUPPLY_TRADES)]}",
-                "supplier",
-                w.region(),
-            )
-            for k in range(max(6, n_contracts))
-        ]
+        self.subs = _firms(w, "SUB", _SUB_TRADES, "subcontractor", max(4, n_contracts // 2))
+        self.suppliers = _firms(w, "SUP", _SUPPLY_TRADES, "supplier", max(6, n_contracts))
         # Two contractors with a common owner; they never pay each other.
         w.relate(self.contractors[1], self.contractors[0])
         self.n = n_contracts

@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 from collections import deque
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -126,27 +127,17 @@ class GeneratorBugError(RuntimeError):
     """The generated data would not be what the generator planned (a bug in the generator)."""
 
 
+@dataclass(slots=True, eq=False)
 class Payment:
     """A transfer or allocation on its way out; `id` is assigned when it is written."""
 
-    __slots__ = ("amount", "id", "payee", "payer", "program", "purpose_ref", "refused")
-
-    def __init__(
-        self,
-        program: str,
-        payer: str,
-        payee: str,
-        amount: int,
-        purpose_ref: str = "",
-        refused: bool = False,
-    ) -> None:
-        self.id = ""
-        self.program = program
-        self.payer = payer
-        self.payee = payee
-        self.amount = amount
-        self.purpose_ref = purpose_ref
-        self.refused = refused
+    program: str
+    payer: str
+    payee: str
+    amount: int
+    purpose_ref: str = ""
+    refused: bool = False
+    id: str = field(default="", init=False)
 
 
 _ID_FORMAT = {ALLOCATIONS: "AL-{:05d},", ACTS: "ACT-{:07d},", TRANSFERS: "T-{:07d},"}
