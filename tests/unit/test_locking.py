@@ -76,12 +76,20 @@ def test_a_removed_lock_file_is_not_locked_by_a_late_opener(tmp_path: Path) -> N
         assert (tmp_path / "l.db.lock").exists()
 
 
-def test_fresh_files_removes_only_the_files_it_made(tmp_path: Path) -> None:
-    db = tmp_path / "l.db"
+def made_around(db: Path, *logs: str) -> FreshFiles:
+    """FreshFiles that watched `db` being made, with a log file per suffix in `logs`."""
     made = FreshFiles(f"sqlite:///{db}")
     made.before()
     db.write_text("mine")
+    for suffix in logs:
+        Path(f"{db}{suffix}").write_text("log")
     made.after()
+    return made
+
+
+def test_fresh_files_removes_only_the_files_it_made(tmp_path: Path) -> None:
+    db = tmp_path / "l.db"
+    made = made_around(db)
     db.unlink()
     db.write_text("another process's ledger")  # the same name, another inode
     assert not made.remove()
@@ -90,11 +98,7 @@ def test_fresh_files_removes_only_the_files_it_made(tmp_path: Path) -> None:
 
 def test_fresh_files_removes_what_it_made_when_it_is_still_there(tmp_path: Path) -> None:
     db = tmp_path / "l.db"
-    made = FreshFiles(f"sqlite:///{db}")
-    made.before()
-    db.write_text("mine")
-    Path(f"{db}-wal").write_text("log")
-    made.after()
+    made = made_around(db, "-wal")
     assert made.remove()
     assert not db.exists() and not Path(f"{db}-wal").exists()
 
@@ -111,10 +115,7 @@ def test_fresh_files_never_removes_a_ledger_that_existed(tmp_path: Path) -> None
 
 def test_files_made_are_let_go_when_the_load_is_kept(tmp_path: Path) -> None:
     db = tmp_path / "l.db"
-    made = FreshFiles(f"sqlite:///{db}")
-    made.before()
-    db.write_text("mine")
-    made.after()
+    made = made_around(db)
     made.forget()
     assert made.made == [] and db.exists()
 
