@@ -5,12 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from coloring.examples import example_folder
-from coloring.pilot.generator import generate
 from coloring.projections.db import Database
 from coloring.projections.holdings import _back_from_now, holdings_at
-from coloring.readside import current_read_models
-from pilot.builders import load
+from pilot.generated import example_and_generated
 
 
 def _from_steps(db: Database, t: int, program: str | None) -> list[tuple[str, str, int]]:
@@ -24,21 +21,15 @@ def _from_steps(db: Database, t: int, program: str | None) -> list[tuple[str, st
 def test_holdings_at_every_instant_are_the_balances_after_the_last_step_before_it(
     tmp_path: Path,
 ) -> None:
-    folder = tmp_path / "generated"
-    generate(folder, seed=5, farmers=12, scale=0.5, misuse_rate=0.2)
-    for source, mode in ((example_folder(), "observe"), (folder, "enforce")):
-        db = f"sqlite:///{tmp_path / (source.name + '.db')}"
-        load(source, "--mode", mode, db=db)
-        with current_read_models(db) as read_models:
-            assert read_models is not None
-            instants = sorted({t for (t,) in read_models.query("SELECT at_us FROM rm_movements")})
-            programs = [p for (p,) in read_models.query("SELECT program_id FROM rm_programs")]
-            shortcuts = 0
-            for t in [instants[0] - 1, *instants[:: max(1, len(instants) // 40)], instants[-1]]:
-                for program in [None, *programs]:
-                    for at in (t - 1, t, t + 1):
-                        assert holdings_at(read_models, at, program) == _from_steps(
-                            read_models, at, program
-                        )
-                        shortcuts += _back_from_now(read_models, at, program) is not None
-            assert shortcuts > 0
+    for read_models in example_and_generated(tmp_path, seed=5):
+        instants = sorted({t for (t,) in read_models.query("SELECT at_us FROM rm_movements")})
+        programs = [p for (p,) in read_models.query("SELECT program_id FROM rm_programs")]
+        shortcuts = 0
+        for t in [instants[0] - 1, *instants[:: max(1, len(instants) // 40)], instants[-1]]:
+            for program in [None, *programs]:
+                for at in (t - 1, t, t + 1):
+                    assert holdings_at(read_models, at, program) == _from_steps(
+                        read_models, at, program
+                    )
+                    shortcuts += _back_from_now(read_models, at, program) is not None
+        assert shortcuts > 0

@@ -401,38 +401,32 @@ def test_a_ledger_that_cannot_be_opened_is_a_usage_error_saying_what_to_check(
 
 
 def test_read_models_written_before_findings_kept_their_text_are_completed_on_open(
-    tmp_path: Path,
+    ledger: str,
 ) -> None:
-    path = example(tmp_path / "pilot").write()
-    db = db_for(path)
-    load(path)
-    expected = run("findings", "--db", db, "--format", "json").stdout
-    with sqlite3.connect(sqlite_path(db)) as conn:
+    expected = run("findings", "--db", ledger, "--format", "json").stdout
+    with sqlite3.connect(sqlite_path(ledger)) as conn:
         conn.execute("DROP INDEX ix_rm_unit_moves_via")
         conn.execute("ALTER TABLE rm_findings DROP COLUMN shown")
-    assert answer(["findings", "--db", db, "--format", "json"]) is None  # not complete
-    assert run("findings", "--db", db, "--format", "json").stdout == expected
-    with sqlite3.connect(sqlite_path(db)) as conn:
+    assert answer(["findings", "--db", ledger, "--format", "json"]) is None  # not complete
+    assert run("findings", "--db", ledger, "--format", "json").stdout == expected
+    with sqlite3.connect(sqlite_path(ledger)) as conn:
         assert not conn.execute("SELECT 1 FROM rm_findings WHERE shown = ''").fetchall()
         assert conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'ix_rm_unit_moves_via'")
-    assert run("verify", "--db", db).exit_code == 0
+    assert run("verify", "--db", ledger).exit_code == 0
     with redirect_stdout(io.StringIO()) as printed:
-        assert answer(["findings", "--db", db, "--format", "json"]) == 0
+        assert answer(["findings", "--db", ledger, "--format", "json"]) == 0
     assert printed.getvalue() == expected
     assert json.loads(expected)
 
 
 def test_read_models_projected_before_balance_steps_existed_are_completed_on_open(
-    tmp_path: Path,
+    ledger: str,
 ) -> None:
-    path = example(tmp_path / "pilot").write()
-    db = db_for(path)
-    load(path)
     at = "2025-03-01T00:00:00+05:00"
-    expected = run("balances", "--db", db, "--as-of", at, "--format", "json").stdout
-    with sqlite3.connect(sqlite_path(db)) as conn:
+    expected = run("balances", "--db", ledger, "--as-of", at, "--format", "json").stdout
+    with sqlite3.connect(sqlite_path(ledger)) as conn:
         conn.execute("DROP TABLE rm_balance_steps")
         conn.execute("DROP TABLE rm_holders")
-    assert run("balances", "--db", db, "--as-of", at, "--format", "json").stdout == expected
+    assert run("balances", "--db", ledger, "--as-of", at, "--format", "json").stdout == expected
     assert json.loads(expected)
-    assert run("verify", "--db", db).exit_code == 0
+    assert run("verify", "--db", ledger).exit_code == 0

@@ -22,7 +22,7 @@ from __future__ import annotations
 import csv
 import json
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,50 +30,13 @@ from typer.testing import CliRunner, Result
 
 from coloring.cli import app
 from coloring.domain.time import parse_instant
+from coloring.pilot.contract import FILES
 
 Row = Sequence[object] | Mapping[str, object]
 
+# The reader's own list of section 2, so that a folder built here has the columns it reads.
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "participants": ("participant_id", "name", "role", "region", "related_to"),
-    "programs": (
-        "program_id",
-        "name",
-        "kind",
-        "route",
-        "expires_at",
-        "max_idle_days",
-        "subsidy_cap_percent",
-        "retention_days",
-        "price_tolerance_percent",
-    ),
-    "allocations": ("allocation_id", "program_id", "payer", "recipient", "amount", "allocated_at"),
-    "loans": ("loan_id", "program_id", "lender", "borrower", "amount", "issued_at"),
-    "purchases": ("purchase_id", "program_id", "buyer", "seller", "contracted_at"),
-    "purchase_animals": ("purchase_id", "animal_id", "species", "price"),
-    "subsidies": (
-        "subsidy_id",
-        "program_id",
-        "applicant",
-        "supplier",
-        "asset_id",
-        "asset_kind",
-        "asset_value",
-        "amount",
-        "approved_at",
-    ),
-    "contracts": (
-        "contract_id",
-        "program_id",
-        "customer",
-        "contractor",
-        "value",
-        "signed_at",
-        "parent_contract_id",
-    ),
-    "acts": ("act_id", "contract_id", "amount", "accepted_at"),
-    "registry": ("animal_id", "species", "event", "owner", "at"),
-    "reference_prices": ("item", "region", "price", "valid_from"),
-    "transfers": ("transfer_id", "at", "program_id", "payer", "payee", "amount", "purpose_ref"),
+    name.removesuffix(".csv"): spec.columns for name, spec in FILES.items()
 }
 
 DATE_COLUMN: dict[str, str] = {
@@ -122,6 +85,18 @@ def _as_dict(file: str, row: Row) -> dict[str, str]:
     return {c: "" if v is None else str(v) for c, v in zip(columns, row, strict=False)}
 
 
+def _rows(file: str, key: str | None = None) -> Callable[..., Folder]:
+    """A `Folder` method that adds rows to `file`; with a `key`, a row whose key the folder
+    already holds replaces it."""
+
+    def add(self: Folder, *rows: Row) -> Folder:
+        return self._add(file, rows, key)
+
+    replaced = f"; an existing {key} is replaced" if key else ""
+    add.__doc__ = f"({', '.join(COLUMNS[file])}){replaced}"
+    return add
+
+
 class Folder:
     """A pilot folder under construction: every method adds rows and returns the folder."""
 
@@ -150,56 +125,18 @@ class Folder:
                 existing.update(cells)
         return self
 
-    def participants(self, *rows: Row) -> Folder:
-        """(participant_id, name, role, region, related_to); an existing id is replaced."""
-        return self._add("participants", rows, "participant_id")
-
-    def programs(self, *rows: Row) -> Folder:
-        """(program_id, name, kind, route, expires_at, max_idle_days, subsidy_cap_percent,
-        retention_days, price_tolerance_percent); an existing id is replaced."""
-        return self._add("programs", rows, "program_id")
-
-    def allocations(self, *rows: Row) -> Folder:
-        """(allocation_id, program_id, payer, recipient, amount, allocated_at)"""
-        return self._add("allocations", rows)
-
-    def loans(self, *rows: Row) -> Folder:
-        """(loan_id, program_id, lender, borrower, amount, issued_at)"""
-        return self._add("loans", rows)
-
-    def purchases(self, *rows: Row) -> Folder:
-        """(purchase_id, program_id, buyer, seller, contracted_at)"""
-        return self._add("purchases", rows)
-
-    def purchase_animals(self, *rows: Row) -> Folder:
-        """(purchase_id, animal_id, species, price)"""
-        return self._add("purchase_animals", rows)
-
-    def subsidies(self, *rows: Row) -> Folder:
-        """(subsidy_id, program_id, applicant, supplier, asset_id, asset_kind, asset_value,
-        amount, approved_at)"""
-        return self._add("subsidies", rows)
-
-    def contracts(self, *rows: Row) -> Folder:
-        """(contract_id, program_id, customer, contractor, value, signed_at,
-        parent_contract_id)"""
-        return self._add("contracts", rows)
-
-    def acts(self, *rows: Row) -> Folder:
-        """(act_id, contract_id, amount, accepted_at)"""
-        return self._add("acts", rows)
-
-    def registry(self, *rows: Row) -> Folder:
-        """(animal_id, species, event, owner, at)"""
-        return self._add("registry", rows)
-
-    def reference_prices(self, *rows: Row) -> Folder:
-        """(item, region, price, valid_from)"""
-        return self._add("reference_prices", rows)
-
-    def transfers(self, *rows: Row) -> Folder:
-        """(transfer_id, at, program_id, payer, payee, amount, purpose_ref)"""
-        return self._add("transfers", rows)
+    participants = _rows("participants", "participant_id")
+    programs = _rows("programs", "program_id")
+    allocations = _rows("allocations")
+    loans = _rows("loans")
+    purchases = _rows("purchases")
+    purchase_animals = _rows("purchase_animals")
+    subsidies = _rows("subsidies")
+    contracts = _rows("contracts")
+    acts = _rows("acts")
+    registry = _rows("registry")
+    reference_prices = _rows("reference_prices")
+    transfers = _rows("transfers")
 
     def file(self, name: str, content: str | bytes) -> Folder:
         """Write this file verbatim instead of (or besides) the built ones."""

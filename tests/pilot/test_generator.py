@@ -21,67 +21,22 @@ import pytest
 
 from coloring.domain.money import parse_tiyn
 from coloring.domain.time import parse_instant
+from coloring.pilot.contract import FILES
 from coloring.pilot.generator import RULES, generate
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "akmola-small"
 EXAMPLE_ARGS: dict[str, Any] = {"seed": 7, "farmers": 12, "misuse_rate": 0.1}
 
-# Section 2 of the contract, written out again on purpose (not imported from the generator).
-CONTRACT_COLUMNS = {
-    "participants.csv": ["participant_id", "name", "role", "region", "related_to"],
-    "programs.csv": [
-        "program_id",
-        "name",
-        "kind",
-        "route",
-        "expires_at",
-        "max_idle_days",
-        "subsidy_cap_percent",
-        "retention_days",
-        "price_tolerance_percent",
-    ],
-    "allocations.csv": [
-        "allocation_id",
-        "program_id",
-        "payer",
-        "recipient",
-        "amount",
-        "allocated_at",
-    ],
-    "loans.csv": ["loan_id", "program_id", "lender", "borrower", "amount", "issued_at"],
-    "purchases.csv": ["purchase_id", "program_id", "buyer", "seller", "contracted_at"],
-    "purchase_animals.csv": ["purchase_id", "animal_id", "species", "price"],
-    "subsidies.csv": [
-        "subsidy_id",
-        "program_id",
-        "applicant",
-        "supplier",
-        "asset_id",
-        "asset_kind",
-        "asset_value",
-        "amount",
-        "approved_at",
-    ],
-    "contracts.csv": [
-        "contract_id",
-        "program_id",
-        "customer",
-        "contractor",
-        "value",
-        "signed_at",
-        "parent_contract_id",
-    ],
-    "acts.csv": ["act_id", "contract_id", "amount", "accepted_at"],
-    "registry.csv": ["animal_id", "species", "event", "owner", "at"],
-    "reference_prices.csv": ["item", "region", "price", "valid_from"],
-    "transfers.csv": ["transfer_id", "at", "program_id", "payer", "payee", "amount", "purpose_ref"],
-}
-OPTIONAL = {
-    "participants.csv": {"region", "related_to"},
-    "programs.csv": {"subsidy_cap_percent", "retention_days", "price_tolerance_percent"},
-    "contracts.csv": {"parent_contract_id"},
-    "registry.csv": {"owner"},
-    "transfers.csv": {"purpose_ref"},
+# Section 2 as the reader declares it, not as the generator lists it: every file the
+# generator writes must have the columns the reader reads, and fill every required one.
+CONTRACT_COLUMNS = {name: list(spec.columns) for name, spec in FILES.items()}
+OPTIONAL = {name: set(spec.columns) - spec.required for name, spec in FILES.items()}
+# Each document file's kind and the columns of its payee, payer and party (None: it names none).
+DOCUMENT_PARTIES: dict[str, tuple[str, str, str | None, str | None]] = {
+    "loans.csv": ("loan", "borrower", "lender", None),
+    "subsidies.csv": ("subsidy", "supplier", None, "applicant"),
+    "contracts.csv": ("contract", "contractor", "customer", "customer"),
+    "purchases.csv": ("purchase", "seller", "buyer", "buyer"),
 }
 AMOUNT_COLUMNS = {"amount", "price", "asset_value", "value"}
 TIME_COLUMNS = {"allocated_at", "issued_at", "contracted_at", "approved_at", "signed_at", "at"}
@@ -221,50 +176,12 @@ class Reference:
                     [n, r["allocation_id"], t, frozenset({r["recipient"]})]
                 )
                 held[key] = held.get(key, 0) + n
-            elif name == "loans.csv":
-                docs[r["loan_id"]] = {
-                    "kind": "loan",
-                    "program": r["program_id"],
-                    "payee": r["borrower"],
-                    "payer": r["lender"],
-                    "party": None,
-                    "payable": parse_tiyn(r["amount"]),
-                    "paid": 0,
-                }
-            elif name == "subsidies.csv":
-                subsidies.append(r)
-                docs[r["subsidy_id"]] = {
-                    "kind": "subsidy",
-                    "program": r["program_id"],
-                    "payee": r["supplier"],
-                    "payer": None,
-                    "party": r["applicant"],
-                    "payable": parse_tiyn(r["amount"]),
-                    "paid": 0,
-                }
-            elif name == "contracts.csv":
-                docs[r["contract_id"]] = {
-                    "kind": "contract",
-                    "program": r["program_id"],
-                    "payee": r["contractor"],
-                    "payer": r["customer"],
-                    "party": r["customer"],
-                    "value": parse_tiyn(r["value"]),
-                    "paid": 0,
-                }
-            elif name == "purchases.csv":
-                purchases.append((t, len(purchases), r))
-                docs[r["purchase_id"]] = {
-                    "kind": "purchase",
-                    "program": r["program_id"],
-                    "payee": r["seller"],
-                    "payer": r["buyer"],
-                    "party": r["buyer"],
-                    "payable": sum(
-                        parse_tiyn(a["price"]) for a in self.animals.get(r["purchase_id"], [])
-                    ),
-                    "paid": 0,
-                }
+            elif name in DOCUMENT_PARTIES:
+                docs[r[f"{DOCUMENT_PARTIES[name][0]}_id"]] = self.document(name, r)
+                if name == "subsidies.csv":
+                    subsidies.append(r)
+                elif name == "purchases.csv":
+                    purchases.append((t, len(purchases), r))
             elif name == "registry.csv":
                 who = r["owner"] if r["event"] in ("registered", "transferred") else None
                 owner[r["animal_id"]] = who
@@ -287,6 +204,26 @@ class Reference:
                     self.add("IDLE_FUNDS", delivery)
         self.documents(purchases, subsidies, registry)
         return self.findings
+
+    def document(self, name: str, r: dict[str, str]) -> dict[str, Any]:
+        """A document of `name` as section 5 reads it: who pays whom, and what is payable."""
+        kind, payee, payer, party = DOCUMENT_PARTIES[name]
+        doc = {
+            "kind": kind,
+            "program": r["program_id"],
+            "payee": r[payee],
+            "payer": r[payer] if payer else None,
+            "party": r[party] if party else None,
+            "paid": 0,
+        }
+        if kind == "contract":
+            doc["value"] = parse_tiyn(r["value"])
+        elif kind == "purchase":
+            animals = self.animals.get(r["purchase_id"], [])
+            doc["payable"] = sum(parse_tiyn(a["price"]) for a in animals)
+        else:
+            doc["payable"] = parse_tiyn(r["amount"])
+        return doc
 
     def pay(
         self,
@@ -451,7 +388,7 @@ def test_every_file_parses_and_has_exactly_the_contract_columns(folder: Path) ->
         for line, row in enumerate(rows[1:], start=2):
             assert len(row) == len(columns), f"{name}:{line}"
             for column, cell in zip(columns, row, strict=True):
-                if column not in OPTIONAL.get(name, ()):
+                if column not in OPTIONAL[name]:
                     assert cell.strip(), f"{name}:{line}: {column} is empty"
 
 

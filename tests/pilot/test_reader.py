@@ -178,28 +178,36 @@ def test_blank_lines_are_ignored_but_counted_as_lines(tmp_path: Path) -> None:
     ]
 
 
-def test_a_three_decimal_amount_is_an_error_naming_file_line_and_column(tmp_path: Path) -> None:
-    assert errors(tmp_path, transfers=TRANSFERS + "X1,2025-01-02,P1,F1,S1,12.345,\n") == [
-        "transfers.csv:2: amount: '12.345' is not an amount in tenge with at most 2 fraction digits"
-    ]
+@pytest.mark.parametrize(
+    ("row", "error"),
+    [
+        pytest.param(
+            "X1,2025-01-02,P1,F1,S1,12.345,",
+            "amount: '12.345' is not an amount in tenge with at most 2 fraction digits",
+            id="a-three-decimal-amount",
+        ),
+        pytest.param(
+            "X1,2025-01-02,P1, F1,S1,10,",
+            "payer: ' F1' is not an id (1 to 64 characters of A-Z a-z 0-9 . _ : -)",
+            id="values-are-verbatim-so-a-leading-blank-makes-a-bad-id",
+        ),
+        pytest.param(
+            "X1,2025-01-02,P1,F1,  ,10,",
+            "payee: a value is required",
+            id="a-cell-of-blanks-is-empty",
+        ),
+    ],
+)
+def test_a_bad_cell_is_an_error_naming_file_line_and_column(
+    tmp_path: Path, row: str, error: str
+) -> None:
+    assert errors(tmp_path, transfers=f"{TRANSFERS}{row}\n") == [f"transfers.csv:2: {error}"]
 
 
 def test_a_non_utf8_byte_is_an_error_naming_its_cell(tmp_path: Path) -> None:
     data = PARTICIPANTS.encode() + b"Z1,Caf\xe9,farmer\n"
     assert errors(tmp_path, participants=data) == [
         "participants.csv:9: name: 'Caf\\xe9' is not valid UTF-8 (save as UTF-8)"
-    ]
-
-
-def test_values_are_verbatim_so_a_leading_blank_makes_a_bad_id(tmp_path: Path) -> None:
-    assert errors(tmp_path, transfers=TRANSFERS + "X1,2025-01-02,P1, F1,S1,10,\n") == [
-        "transfers.csv:2: payer: ' F1' is not an id (1 to 64 characters of A-Z a-z 0-9 . _ : -)"
-    ]
-
-
-def test_a_cell_of_blanks_is_empty(tmp_path: Path) -> None:
-    assert errors(tmp_path, transfers=TRANSFERS + "X1,2025-01-02,P1,F1,  ,10,\n") == [
-        "transfers.csv:2: payee: a value is required"
     ]
 
 

@@ -22,21 +22,35 @@ def road(tmp_path: Path) -> Folder:
     )
 
 
+K1 = ("K1", "ROAD", "OP", "C", "1000", "2025-01-02T10:00", "")
+"""The operator's contract with C, value 1000.00, signed on 2025-01-02."""
+
+
+def subcontract(signed_at: str) -> tuple[str, ...]:
+    """K2, C's subcontract of K1 with SC, value 100.00."""
+    return ("K2", "ROAD", "C", "SC", "100", signed_at, "K1")
+
+
+def paid_down_the_chain(tmp_path: Path, *contracts: tuple[str, ...], to_sc: str) -> Path:
+    """`road` with `contracts` (K1 and its subcontract, in file order), acts of 500.00 on K1 and
+    100.00 on K2 on 2025-01-03, then OP paying C 500.00 under K1 and C paying SC `to_sc`
+    under K2 on 2025-01-04."""
+    folder = road(tmp_path).contracts(*contracts)
+    folder.acts(("A1", "K1", "500", "2025-01-03T10:00"), ("A2", "K2", "100", "2025-01-03T10:00"))
+    folder.transfers(
+        ("X1", "2025-01-04T10:00", "ROAD", "OP", "C", "500", "K1"),
+        ("X2", "2025-01-04T11:00", "ROAD", "C", "SC", to_sc, "K2"),
+    )
+    return folder.write()
+
+
 def test_a_subcontract_listed_before_its_parent_at_the_same_instant_is_loaded(
     tmp_path: Path,
 ) -> None:
     """Section 3: at one instant, within a file, row order. Section 2 asks only that the parent
     exists and that its contractor orders the subcontract, so the child's row may come first."""
-    folder = road(tmp_path).contracts(
-        ("K2", "ROAD", "C", "SC", "100", "2025-01-02T10:00", "K1"),
-        ("K1", "ROAD", "OP", "C", "1000", "2025-01-02T10:00", ""),
-    )
-    folder.acts(("A1", "K1", "500", "2025-01-03T10:00"), ("A2", "K2", "100", "2025-01-03T10:00"))
-    folder.transfers(
-        ("X1", "2025-01-04T10:00", "ROAD", "OP", "C", "500", "K1"),
-        ("X2", "2025-01-04T11:00", "ROAD", "C", "SC", "150", "K2"),
-    )
-    assert brief(findings(folder.write())) == [
+    folder = paid_down_the_chain(tmp_path, subcontract("2025-01-02T10:00"), K1, to_sc="150")
+    assert brief(findings(folder)) == [
         ("OVERPAYMENT", "X2", "ROAD", "50.00", "2025-01-04T11:00:00+05:00", OPEN)
     ]
 
@@ -44,16 +58,8 @@ def test_a_subcontract_listed_before_its_parent_at_the_same_instant_is_loaded(
 def test_a_subcontract_signed_before_its_parent_is_loaded(tmp_path: Path) -> None:
     """Nothing in sections 2 or 7 dates a subcontract after its parent (7.10 asks for the same
     program and no cycle); it is judged like any other contract."""
-    folder = road(tmp_path).contracts(
-        ("K1", "ROAD", "OP", "C", "1000", "2025-01-02T10:00", ""),
-        ("K2", "ROAD", "C", "SC", "100", "2025-01-01T12:00", "K1"),
-    )
-    folder.acts(("A1", "K1", "500", "2025-01-03T10:00"), ("A2", "K2", "100", "2025-01-03T10:00"))
-    folder.transfers(
-        ("X1", "2025-01-04T10:00", "ROAD", "OP", "C", "500", "K1"),
-        ("X2", "2025-01-04T11:00", "ROAD", "C", "SC", "100", "K2"),
-    )
-    assert findings(folder.write()) == []
+    folder = paid_down_the_chain(tmp_path, K1, subcontract("2025-01-01T12:00"), to_sc="100")
+    assert findings(folder) == []
 
 
 def test_an_act_accepted_before_its_contract_is_signed_counts_for_later_payments(

@@ -4,6 +4,7 @@ load writes nothing and crashes on nothing, a killed load is visible until it is
 from __future__ import annotations
 
 import signal
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -43,13 +44,26 @@ def early_and_late(tmp_path: Path) -> tuple[Path, Path]:
     return early, late
 
 
+def load_during_a_load(
+    ledger_url: str, running: Path, second: Path, *args: str
+) -> tuple[subprocess.Popen[str], subprocess.CompletedProcess[str]]:
+    """Start loading `running`; once it holds the ledger, load `second` with `args` to the end."""
+    first = start("load", str(running), "--db", ledger_url)
+    wait_until(lambda: loading(ledger_url))
+    return first, run("load", str(second), "--db", ledger_url, *args)
+
+
+def assert_whole(ledger_url: str) -> None:
+    """The ledger's index is sound and `coloring verify` passes on it."""
+    index_is_sound(ledger_url)
+    assert run("verify", "--db", ledger_url).returncode == 0
+
+
 def test_a_second_load_is_refused_at_once_naming_the_running_load(
     ledger_url: str, early_and_late: tuple[Path, Path]
 ) -> None:
     early, late = early_and_late
-    first = start("load", str(early), "--db", ledger_url)
-    wait_until(lambda: loading(ledger_url))
-    second = run("load", str(late), "--db", ledger_url)
+    first, second = load_during_a_load(ledger_url, early, late)
     assert second.returncode == 1
     assert "is being written by the load started at" in second.stderr
     assert f"by pid {first.pid}" in second.stderr
@@ -62,31 +76,25 @@ def test_a_later_folder_waits_for_an_earlier_one_and_both_are_recorded_in_time_o
     ledger_url: str, early_and_late: tuple[Path, Path]
 ) -> None:
     early, late = early_and_late
-    first = start("load", str(early), "--db", ledger_url)
-    wait_until(lambda: loading(ledger_url))
-    second = run("load", str(late), "--db", ledger_url, "--wait", "300")
+    first, second = load_during_a_load(ledger_url, early, late, "--wait", "300")
     assert second.returncode == 0, second.stderr
     assert "waiting for the load started at" in second.stderr
     assert finish(first)[0] == 0
-    index_is_sound(ledger_url)
-    assert run("verify", "--db", ledger_url).returncode == 0
+    assert_whole(ledger_url)
 
 
 def test_an_earlier_folder_waiting_for_a_later_one_is_refused_and_leaves_the_ledger_whole(
     ledger_url: str, early_and_late: tuple[Path, Path]
 ) -> None:
     early, late = early_and_late
-    first = start("load", str(late), "--db", ledger_url)
-    wait_until(lambda: loading(ledger_url))
-    second = run("load", str(early), "--db", ledger_url, "--wait", "300")
+    first, second = load_during_a_load(ledger_url, late, early, "--wait", "300")
     assert second.returncode == 2
     assert "time only moves forward" in second.stderr
     assert "Traceback" not in second.stderr
     assert finish(first)[0] == 0
     if ledger_url.startswith("sqlite:///"):
         assert Path(ledger_url[len("sqlite:///") :]).exists()
-    index_is_sound(ledger_url)
-    assert run("verify", "--db", ledger_url).returncode == 0
+    assert_whole(ledger_url)
     assert "already recorded" in run("load", str(late), "--db", ledger_url).stderr
 
 
@@ -98,8 +106,7 @@ def test_two_loads_into_a_fresh_database_at_once_both_end_well(
     results = [finish(p) for p in loads]
     assert [code for code, _ in results] == [0, 0], results
     assert sum("already recorded" in stderr for _, stderr in results) == 1
-    index_is_sound(ledger_url)
-    assert run("verify", "--db", ledger_url).returncode == 0
+    assert_whole(ledger_url)
 
 
 def test_a_reader_during_a_load_writes_nothing_and_says_the_load_is_running(
@@ -121,8 +128,7 @@ def test_a_reader_during_a_load_writes_nothing_and_says_the_load_is_running(
         assert reader.returncode == 0, reader.stderr
     assert finish(running)[0] == 0
     assert "warning" not in run("findings", "--db", ledger_url).stderr
-    index_is_sound(ledger_url)
-    assert run("verify", "--db", ledger_url).returncode == 0
+    assert_whole(ledger_url)
 
 
 def test_a_killed_load_is_reported_until_the_folder_is_loaded_again(
@@ -143,5 +149,4 @@ def test_a_killed_load_is_reported_until_the_folder_is_loaded_again(
     assert resumed.returncode == 0, resumed.stderr
     after = run("findings", "--db", ledger_url)
     assert "warning" not in after.stderr
-    index_is_sound(ledger_url)
-    assert run("verify", "--db", ledger_url).returncode == 0
+    assert_whole(ledger_url)

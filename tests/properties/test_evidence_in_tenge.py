@@ -6,17 +6,15 @@ from __future__ import annotations
 import csv
 import json
 import re
-import tempfile
-from pathlib import Path
+from typing import Any
 
 from hypothesis import given, settings
-from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from coloring.cli import app
 from coloring.domain.money import format_tiyn, parse_tiyn
-from coloring.pilot.generator import generate
 from coloring.projections.queries import EVIDENCE_AMOUNTS
+from pilot.generated import generated_folder, generator_args
 
 TENGE = re.compile(r"[0-9]+\.[0-9]{2}")
 
@@ -26,18 +24,12 @@ def tenge(text: str) -> str:
 
 
 @settings(max_examples=5, deadline=None)
-@given(
-    seed=st.integers(min_value=0, max_value=10_000),
-    farmers=st.integers(min_value=2, max_value=12),
-    misuse_rate=st.sampled_from([0.1, 0.5]),
-)
+@given(generator_args(farmers=(2, 12), misuse_rates=[0.1, 0.5]))
 def test_every_evidence_amount_is_tenge_with_two_decimals_as_recorded(
-    seed: int, farmers: int, misuse_rate: float
+    args: dict[str, Any],
 ) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "pilot"
-        generate(folder, seed=seed, farmers=farmers, misuse_rate=misuse_rate)
-        db = f"sqlite:///{Path(tmp) / 'ledger.db'}"
+    with generated_folder(args) as folder:
+        db = f"sqlite:///{folder.parent / 'ledger.db'}"
         assert CliRunner().invoke(app, ["load", str(folder), "--db", db]).exit_code == 0
         result = CliRunner().invoke(app, ["findings", "--format", "json", "--db", db])
         with (folder / "subsidies.csv").open() as f:

@@ -30,16 +30,8 @@ from hypothesis.stateful import (
 )
 
 from coloring.application import ColoringApplication, PaymentResult
+from coloring.domain import records
 from coloring.domain.aggregates import TaggedTenge
-from coloring.domain.records import (
-    ActRecord,
-    AllocationRecord,
-    ContractRecord,
-    LoanRecord,
-    PurchaseRecord,
-    RegistryRecord,
-    TransferRecord,
-)
 from coloring.domain.rules import ENFORCEABLE
 from coloring.domain.time import Instant
 from strategies import (
@@ -161,7 +153,9 @@ class LedgerMachine(RuleBasedStateMachine):
     def allocate(self, program_id: str, recipient: str, amount: int, hours: int) -> None:
         allocation_id = self.next_id("A")
         self.app.allocate(
-            AllocationRecord(allocation_id, program_id, "T", recipient, amount, self.tick(hours))
+            records.AllocationRecord(
+                allocation_id, program_id, "T", recipient, amount, self.tick(hours)
+            )
         )
         self.amounts[allocation_id] = amount
         self.deliver(program_id, recipient, [[allocation_id, 0, amount, ()]], None)
@@ -217,7 +211,7 @@ class LedgerMachine(RuleBasedStateMachine):
             refused, expected_kept = False, expected
         before = self.app.holdings(program_id)
         result: PaymentResult = self.app.pay(
-            TransferRecord(self.next_id("T"), at, program_id, payer, payee, amount)
+            records.TransferRecord(self.next_id("T"), at, program_id, payer, payee, amount)
         )
         assert result.applied is not refused
         assert result.findings == expected_kept
@@ -309,20 +303,17 @@ def test_the_ledger_behaves_like_a_dict_of_unit_queues(
 
 
 def apply(app: ColoringApplication, record: PlanRecord) -> PaymentResult | None:
-    if isinstance(record, AllocationRecord):
-        app.allocate(record)
-    elif isinstance(record, LoanRecord):
-        app.issue_loan(record)
-    elif isinstance(record, PurchaseRecord):
-        app.contract_purchase(record)
-    elif isinstance(record, ContractRecord):
-        app.sign_contract(record)
-    elif isinstance(record, ActRecord):
-        app.accept_act(record)
-    elif isinstance(record, RegistryRecord):
-        app.record_registry_fact(record)
-    else:
+    if isinstance(record, records.TransferRecord):
         return app.pay(record)
+    use_case: dict[type, Callable[[Any], object]] = {
+        records.AllocationRecord: app.allocate,
+        records.LoanRecord: app.issue_loan,
+        records.PurchaseRecord: app.contract_purchase,
+        records.ContractRecord: app.sign_contract,
+        records.ActRecord: app.accept_act,
+        records.RegistryRecord: app.record_registry_fact,
+    }
+    use_case[type(record)](record)
     return None
 
 
@@ -331,14 +322,14 @@ def payable_values(plan: list[PlanRecord]) -> dict[str, int]:
     payable: dict[str, int] = {}
     values: dict[str, int] = {}
     for r in plan:
-        if isinstance(r, LoanRecord):
+        if isinstance(r, records.LoanRecord):
             payable[r.loan_id] = r.amount
-        elif isinstance(r, PurchaseRecord):
+        elif isinstance(r, records.PurchaseRecord):
             payable[r.purchase_id] = sum(a.price for a in r.animals)
-        elif isinstance(r, ContractRecord):
+        elif isinstance(r, records.ContractRecord):
             values[r.contract_id] = r.value
             payable[r.contract_id] = 0
-        elif isinstance(r, ActRecord):
+        elif isinstance(r, records.ActRecord):
             accepted = payable[r.contract_id] + r.amount
             payable[r.contract_id] = min(values[r.contract_id], accepted)
     return payable
@@ -369,7 +360,7 @@ def test_what_a_document_has_been_paid_is_exactly_the_applied_payments_that_sett
         for record in plan:
             result = apply(app, record)
             if result is not None and result.applied and result.settles is not None:
-                assert isinstance(record, TransferRecord)
+                assert isinstance(record, records.TransferRecord)
                 assert result.settles == record.purpose_ref
                 paid[result.settles] += record.amount
         assert settled(app) == dict(paid)
@@ -398,7 +389,9 @@ def test_in_enforce_mode_a_refused_payment_never_moves_a_unit(plan: list[PlanRec
     try:
         for record in plan:
             before = (
-                (app.holdings("P1"), settled(app)) if isinstance(record, TransferRecord) else None
+                (app.holdings("P1"), settled(app))
+                if isinstance(record, records.TransferRecord)
+                else None
             )
             result = apply(app, record)
             if result is not None and not result.applied:
@@ -446,7 +439,7 @@ def test_pages_of_any_size_replay_to_the_live_state_and_judge_as_one_record_at_a
                     paged.store.flush()
             live = paged.holdings("P1")
         assert batched == singles
-        if any(isinstance(r, AllocationRecord) for r in plan):
+        if any(isinstance(r, records.AllocationRecord) for r in plan):
             replayed = reopen(paged)
             try:
                 assert replayed.holdings("P1") == live == one_by_one.holdings("P1")

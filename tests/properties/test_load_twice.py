@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import tempfile
 from pathlib import Path
+from typing import Any
 
 from hypothesis import given, settings
-from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from coloring.cli import app
-from coloring.pilot.generator import generate
+from pilot.generated import generated_folder, generator_args
 
 
 def run(*args: str) -> str:
@@ -27,24 +26,17 @@ def stored_events(db: Path) -> int:
 
 
 @settings(max_examples=5, deadline=None)
-@given(
-    seed=st.integers(min_value=0, max_value=10_000),
-    farmers=st.integers(min_value=1, max_value=12),
-    misuse_rate=st.sampled_from([0.0, 0.1, 0.5]),
-)
-def test_loading_a_generated_folder_twice_changes_nothing(
-    seed: int, farmers: int, misuse_rate: float
-) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "pilot"
-        generate(folder, seed=seed, farmers=farmers, misuse_rate=misuse_rate)
-        db = f"sqlite:///{Path(tmp) / 'ledger.db'}"
+@given(generator_args(farmers=(1, 12), misuse_rates=[0.0, 0.1, 0.5]))
+def test_loading_a_generated_folder_twice_changes_nothing(args: dict[str, Any]) -> None:
+    with generated_folder(args) as folder:
+        ledger = folder.parent / "ledger.db"
+        db = f"sqlite:///{ledger}"
         run("load", str(folder), "--db", db)
-        events = stored_events(Path(tmp) / "ledger.db")
+        events = stored_events(ledger)
         once = run("findings", "--format", "json", "--db", db)
         balances = run("balances", "--format", "json", "--db", db)
         run("load", str(folder), "--db", db)
-        assert stored_events(Path(tmp) / "ledger.db") == events
+        assert stored_events(ledger) == events
         assert run("findings", "--format", "json", "--db", db) == once
         assert run("balances", "--format", "json", "--db", db) == balances
         assert {(f["rule"], f["subject"]) for f in json.loads(once)} == {

@@ -1,12 +1,38 @@
-"""Read an 8-bit RGB or RGBA PNG (what Chromium's screenshots are) with zlib and struct, so the
-tests can say a picture is not blank without an imaging library."""
+"""Take a page's picture with headless Chromium, and read an 8-bit RGB or RGBA PNG (what its
+screenshots are) with zlib and struct, so the tests can say a picture is not blank without an
+imaging library."""
 
 from __future__ import annotations
 
 import struct
+import subprocess
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+
+from coloring.report.export import FLAGS, chromium
+
+
+def screenshot(page: Path, png: Path, window: str) -> subprocess.CompletedProcess[str]:
+    """Chromium's picture of `page` in a `window` ("width,height"), offline, with a profile of
+    its own beside `png` and every console message logged to stderr."""
+    browser = chromium()
+    assert browser is not None
+    return subprocess.run(
+        [
+            browser,
+            *FLAGS,
+            f"--user-data-dir={png.parent / 'profile'}",
+            f"--screenshot={png}",
+            f"--window-size={window}",
+            "--enable-logging=stderr",
+            "--v=0",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @dataclass(frozen=True)

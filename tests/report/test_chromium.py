@@ -3,17 +3,16 @@ without errors and paints a picture that is not blank; `--format png` writes rea
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 import typer
 from typer.testing import CliRunner
 
-from coloring.report.export import FLAGS, chromium
+from coloring.report.export import chromium
 
 from .conftest import Ledger
-from .pngs import Picture, read_png
+from .pngs import Picture, read_png, screenshot
 
 BROWSER = chromium()
 pytestmark = [
@@ -36,26 +35,11 @@ def not_blank(picture: Picture, least_colours: int = 12) -> None:
 def test_chromium_renders_the_report_offline_without_script_errors(
     example_ledger: Ledger, cli: typer.Typer, tmp_path: Path
 ) -> None:
-    assert BROWSER is not None
     out = tmp_path / "report.html"
     result = CliRunner().invoke(cli, ["report", "--db", example_ledger.url, "--out", str(out)])
     assert result.exit_code == 0, result.stderr
     png = tmp_path / "report.png"
-    done = subprocess.run(
-        [
-            BROWSER,
-            *FLAGS,
-            f"--user-data-dir={tmp_path / 'profile'}",
-            f"--screenshot={png}",
-            "--window-size=1400,3000",
-            "--enable-logging=stderr",
-            "--v=0",
-            out.as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = screenshot(out, png, "1400,3000")
     assert done.returncode == 0, done.stderr[-2000:]
     # Chromium logs every console message (console.error, uncaught exceptions, refused
     # fetches) as `INFO:CONSOLE(...)`; the page must log none.

@@ -7,17 +7,15 @@ from __future__ import annotations
 
 import json
 import re
-import tempfile
 from pathlib import Path
+from typing import Any
 
 from hypothesis import given, settings
-from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from coloring.application import ColoringApplication
 from coloring.cli import app
 from coloring.examples import example_folder
-from coloring.pilot.generator import generate
 from coloring.pilot.loader import load_folder
 from coloring.projections import queries
 from coloring.projections.runner import ProjectionRunner
@@ -26,6 +24,7 @@ from coloring.report.sankey import render_sankey
 from coloring.report.scope import Scope, programs
 from coloring.report.series import timelines
 from coloring.report.svg import STATE_COLOURS
+from pilot.generated import generated_folder, generator_args
 
 Split = dict[str, tuple[int, int, int]]  # program -> (spent, on purpose, with findings)
 
@@ -118,18 +117,12 @@ def test_report_and_replay_split_the_example_folders_spending_alike(tmp_path: Pa
 
 
 @settings(max_examples=4, deadline=None)
-@given(
-    seed=st.integers(min_value=0, max_value=10_000),
-    farmers=st.integers(min_value=2, max_value=15),
-    misuse_rate=st.sampled_from([0.1, 0.3]),
-)
+@given(generator_args(farmers=(2, 15), misuse_rates=[0.1, 0.3]))
 def test_report_and_replay_split_a_generated_folders_spending_alike(
-    seed: int, farmers: int, misuse_rate: float
+    args: dict[str, Any],
 ) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "pilot"
-        generate(folder, seed=seed, farmers=farmers, misuse_rate=misuse_rate)
-        assert_one_answer(folder, Path(tmp))
+    with generated_folder(args) as folder:
+        assert_one_answer(folder, folder.parent)
 
 
 def test_the_sankey_paints_the_misused_part_red(tmp_path: Path) -> None:

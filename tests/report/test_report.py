@@ -38,6 +38,12 @@ def scope_at(ledger: Ledger, when: str | None) -> Scope:
     return Scope(t, programs(ledger.db))
 
 
+@pytest.fixture(params=INSTANTS)
+def scope(request: pytest.FixtureRequest, example_ledger: Ledger) -> Scope:
+    """The example ledger's programs at each of `INSTANTS` (None: at its latest instant)."""
+    return scope_at(example_ledger, request.param)
+
+
 def run(cli: typer.Typer, *args: str | Path) -> tuple[int, str]:
     result = CliRunner().invoke(cli, ["report", *map(str, args)])
     return result.exit_code, result.stderr
@@ -92,11 +98,9 @@ def test_every_finding_is_in_the_table_with_its_evidence(html: str, example_ledg
     assert explaining.explain_finding(example_ledger.db, first)[0] in html
 
 
-@pytest.mark.parametrize("when", INSTANTS)
 def test_the_flows_end_in_sinks_that_add_up_to_the_allocations(
-    example_ledger: Ledger, when: str | None
+    example_ledger: Ledger, scope: Scope
 ) -> None:
-    scope = scope_at(example_ledger, when)
     graph = flows(example_ledger.db, scope, top=2)
     held: dict[str, int] = {}
     for b in queries.balances(example_ledger.db, scope.t):
@@ -116,11 +120,9 @@ def test_the_flows_end_in_sinks_that_add_up_to_the_allocations(
         assert nodes == set(graph[p.program_id].nodes)
 
 
-@pytest.mark.parametrize("when", INSTANTS)
 def test_utilisation_states_add_up_to_the_allocated_amount_and_end_as_the_flows(
-    example_ledger: Ledger, when: str | None
+    example_ledger: Ledger, scope: Scope
 ) -> None:
-    scope = scope_at(example_ledger, when)
     lines = timelines(example_ledger.db, scope)
     graph = flows(example_ledger.db, scope)
     for p in scope.programs:
@@ -133,11 +135,9 @@ def test_utilisation_states_add_up_to_the_allocated_amount_and_end_as_the_flows(
             assert line.states[state][-1] == expected, (p.program_id, state)
 
 
-@pytest.mark.parametrize("when", INSTANTS)
 def test_deliveries_longer_than_the_limit_are_the_idle_findings(
-    example_ledger: Ledger, when: str | None
+    example_ledger: Ledger, scope: Scope
 ) -> None:
-    scope = scope_at(example_ledger, when)
     stayed = stays(example_ledger.db, scope)
     idle = queries.idle_findings(example_ledger.db, scope.t)
     for p in scope.programs:
@@ -149,9 +149,7 @@ def test_deliveries_longer_than_the_limit_are_the_idle_findings(
     assert sum(s.count for v in stayed.values() for s in v) == deliveries
 
 
-@pytest.mark.parametrize("when", INSTANTS)
-def test_the_risk_map_counts_every_finding_once(example_ledger: Ledger, when: str | None) -> None:
-    scope = scope_at(example_ledger, when)
+def test_the_risk_map_counts_every_finding_once(example_ledger: Ledger, scope: Scope) -> None:
     cells = risk(example_ledger.db, scope)
     found = queries.findings(example_ledger.db, scope.t)
     assert sum(n for c in cells.values() for n, _ in c.by_rule.values()) == len(found)

@@ -25,23 +25,18 @@ def test_livestock_observe_and_enforce_differ_as_pinned(run: Run, in_repo: Path)
     observe, enforce = compared(run, "scenarios/auyl-amanaty.yaml", "--modes")
     assert [observe["label"], enforce["label"]] == ["observe", "enforce"]
     o, e = observe["report"], enforce["report"]
-    assert by_rule(o) == {
+    observed = {
         "RELATED_PARTY": (1, 0),
         "UNREGISTERED_ANIMAL": (1, 0),
         "PAID_BEFORE_REREGISTRATION": (1, 0),
         "DUPLICATE_ANIMAL": (1, 0),
         "EARLY_DISPOSAL": (1, 0),
     }
+    assert by_rule(o) == observed
     # Programmable money refuses Dana's payment for a cow that is not hers yet: the money stays
     # with her and goes idle. It cannot see what the registry shows only later.
-    assert by_rule(e) == {
-        "IDLE_FUNDS": (1, 0),
-        "RELATED_PARTY": (1, 0),
-        "UNREGISTERED_ANIMAL": (1, 0),
-        "PAID_BEFORE_REREGISTRATION": (1, 1),
-        "DUPLICATE_ANIMAL": (1, 0),
-        "EARLY_DISPOSAL": (1, 0),
-    }
+    refused_and_idle = {"PAID_BEFORE_REREGISTRATION": (1, 1), "IDLE_FUNDS": (1, 0)}
+    assert by_rule(e) == observed | refused_and_idle
     money = ("misused", "blocked", "idle", "held", "spent")
     assert {k: o["programs"]["AA-2025"][k] for k in money} == {
         "misused": "2362000.00",

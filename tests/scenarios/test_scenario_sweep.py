@@ -4,7 +4,6 @@ figures as single replays; expectations reported per row, never an error exit.""
 from __future__ import annotations
 
 import json
-import subprocess
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -13,8 +12,8 @@ import pyarrow.parquet as pq
 import pytest
 from scenario_helpers import Run
 
-from coloring.report.export import FLAGS, chromium
-from report.pngs import read_png
+from coloring.report.export import chromium
+from report.pngs import read_png, screenshot
 
 LIVESTOCK = "scenarios/auyl-amanaty.yaml"
 GRID = ("--grid", "programs.AA-2025.max_idle_days=5,30,60", "--grid", "mode=observe,enforce")
@@ -115,23 +114,7 @@ def test_the_chart_paints_in_a_real_browser_offline(
     page = tmp_path / "sweep.html"
     assert run("sweep", LIVESTOCK, *GRID, "--chart", str(page)).exit_code == 0
     png = tmp_path / "sweep.png"
-    browser = chromium()
-    assert browser is not None
-    done = subprocess.run(
-        [
-            browser,
-            *FLAGS,
-            f"--user-data-dir={tmp_path / 'profile'}",
-            f"--screenshot={png}",
-            "--window-size=1200,1400",
-            "--enable-logging=stderr",
-            "--v=0",
-            page.as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = screenshot(page, png, "1200,1400")
     assert done.returncode == 0, done.stderr[-2000:]
     assert [line for line in done.stderr.splitlines() if "CONSOLE" in line] == []
     picture = read_png(png)

@@ -8,29 +8,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 from coloring.application import ColoringApplication, registry_key
+from coloring.domain import documents, records
 from coloring.domain.animals import Animal
-from coloring.domain.documents import (
-    Contract,
-    Loan,
-    Purchase,
-    PurchasedAnimal,
-    Subsidy,
-    purchased,
-)
 from coloring.domain.movements import Refused, Transferred
-from coloring.domain.records import (
-    ActRecord,
-    AllocationRecord,
-    AnimalRecord,
-    ContractRecord,
-    PurchaseRecord,
-    RegistryRecord,
-    TransferRecord,
-)
 from coloring.domain.registry import RegistryExtract, facts
 from strategies import (
     LIVESTOCK_ROUTE,
@@ -42,60 +27,36 @@ from strategies import (
     with_cast,
 )
 
+# Every document here is P1's, dated T0 in +05:00, the first event of its aggregate.
+ON_P1_AT_T0: dict[str, Any] = {"program_id": "P1", "at_us": T0.us, "at_offset": 300, "seq": 1}
 
-def new_loan(amount: int = 500) -> Loan:
-    return Loan(
-        document_id="L1",
-        program_id="P1",
-        lender="B",
-        borrower="F1",
-        amount=amount,
-        at_us=T0.us,
-        at_offset=300,
-        seq=1,
+
+def new_loan(amount: int = 500) -> documents.Loan:
+    return documents.Loan(document_id="L1", lender="B", borrower="F1", amount=amount, **ON_P1_AT_T0)
+
+
+def new_purchase(*prices: int) -> documents.Purchase:
+    animals = [[f"KZ{i}", "cow", price] for i, price in enumerate(prices)]
+    return documents.Purchase(
+        document_id="U1", buyer="F1", seller="S", animals=animals, **ON_P1_AT_T0
     )
 
 
-def new_purchase(*prices: int) -> Purchase:
-    return Purchase(
-        document_id="U1",
-        program_id="P1",
-        buyer="F1",
-        seller="S",
-        at_us=T0.us,
-        at_offset=300,
-        animals=[[f"KZ{i}", "cow", price] for i, price in enumerate(prices)],
-        seq=1,
+def new_subsidy() -> documents.Subsidy:
+    tractor = {"asset_id": "TR1", "asset_kind": "tractor", "asset_value": 1000}
+    return documents.Subsidy(
+        document_id="S1", applicant="F1", supplier="S", amount=300, **tractor, **ON_P1_AT_T0
     )
 
 
-def new_subsidy() -> Subsidy:
-    return Subsidy(
-        document_id="S1",
-        program_id="P1",
-        applicant="F1",
-        supplier="S",
-        asset_id="TR1",
-        asset_kind="tractor",
-        asset_value=1000,
-        amount=300,
-        at_us=T0.us,
-        at_offset=300,
-        seq=1,
-    )
-
-
-def new_contract(value: int, *acts: int) -> Contract:
-    contract = Contract(
+def new_contract(value: int, *acts: int) -> documents.Contract:
+    contract = documents.Contract(
         document_id="C1",
-        program_id="P1",
         customer="OP",
         contractor="F1",
         value=value,
-        at_us=T0.us,
-        at_offset=300,
         parent_contract_id=None,
-        seq=1,
+        **ON_P1_AT_T0,
     )
     for i, amount in enumerate(acts):
         # As an older ledger recorded acts: on the contract (new ones go to the program's page).
@@ -153,7 +114,7 @@ def test_a_purchase_without_animals_is_payable_zero() -> None:
 
 def test_animals_added_later_count_towards_the_purchases_payable_value() -> None:
     purchase = new_purchase(100)
-    purchase.add_animals([PurchasedAnimal("KZ9", "sheep", 40)], seq=2)
+    purchase.add_animals([documents.PurchasedAnimal("KZ9", "sheep", 40)], seq=2)
     assert purchase.payable() == 140
     assert purchase.animal_ids() == ["KZ0", "KZ9"]
 
@@ -215,15 +176,20 @@ def app() -> Iterator[ColoringApplication]:
     application = with_cast(
         ColoringApplication("sqlite:///:memory:"), "observe", program("P1", LIVESTOCK_ROUTE)
     )
-    application.allocate(AllocationRecord("A1", "P1", "T", "F1", 10_000, T0))
+    application.allocate(records.AllocationRecord("A1", "P1", "T", "F1", 10_000, T0))
     yield application
     application.close()
 
 
 def buy_one_cow(app: ColoringApplication, price: int = 400) -> None:
     app.contract_purchase(
-        PurchaseRecord(
-            "U1", "P1", "F1", "S", after(T0, hours=1), (AnimalRecord("U1", "KZ1", "cow", price),)
+        records.PurchaseRecord(
+            "U1",
+            "P1",
+            "F1",
+            "S",
+            after(T0, hours=1),
+            (records.AnimalRecord("U1", "KZ1", "cow", price),),
         )
     )
 
@@ -236,7 +202,9 @@ def test_a_purchases_animals_and_registry_rows_are_stored_as_arrays_and_read_bac
     app: ColoringApplication,
 ) -> None:
     buy_one_cow(app)
-    app.record_registry_fact(RegistryRecord("KZ1", "cow", "registered", "S", after(T0, days=1)))
+    app.record_registry_fact(
+        records.RegistryRecord("KZ1", "cow", "registered", "S", after(T0, days=1))
+    )
     app.store.flush()
     notifications = app.store.recorder.select_notifications(1, 1000)
     stored = {n.topic: json.loads(n.state) for n in notifications}
@@ -245,16 +213,24 @@ def test_a_purchases_animals_and_registry_rows_are_stored_as_arrays_and_read_bac
     assert contracted == [["KZ1", "cow", 400]]
     assert extract[0][1:5] == ["KZ1", "cow", "registered", "S"]
     read_back = {type(e): e for e in domain_events(app)}
-    assert purchased(read_back[Purchase.Contracted].animals) == [PurchasedAnimal("KZ1", "cow", 400)]
+    assert documents.purchased(read_back[documents.Purchase.Contracted].animals) == [
+        documents.PurchasedAnimal("KZ1", "cow", 400)
+    ]
     assert facts(read_back[RegistryExtract.Recorded].rows)[0].owner == "S"
 
 
 def test_an_animals_owner_at_a_past_instant_stays_readable_after_later_records(
     app: ColoringApplication,
 ) -> None:
-    app.record_registry_fact(RegistryRecord("KZ1", "cow", "registered", "S", after(T0, days=1)))
-    app.record_registry_fact(RegistryRecord("KZ1", "cow", "transferred", "F1", after(T0, days=2)))
-    app.record_registry_fact(RegistryRecord("KZ1", "cow", "exported", None, after(T0, days=3)))
+    app.record_registry_fact(
+        records.RegistryRecord("KZ1", "cow", "registered", "S", after(T0, days=1))
+    )
+    app.record_registry_fact(
+        records.RegistryRecord("KZ1", "cow", "transferred", "F1", after(T0, days=2))
+    )
+    app.record_registry_fact(
+        records.RegistryRecord("KZ1", "cow", "exported", None, after(T0, days=3))
+    )
     owners = [app.owner_of("KZ1", after(T0, days=d)) for d in range(4)]
     assert owners == [None, "S", "F1", None]
 
@@ -263,10 +239,14 @@ def test_a_registry_record_after_a_payment_does_not_change_that_payments_finding
     app: ColoringApplication,
 ) -> None:
     buy_one_cow(app)
-    app.record_registry_fact(RegistryRecord("KZ1", "cow", "registered", "S", after(T0, hours=2)))
-    paid = app.pay(TransferRecord("T1", after(T0, hours=3), "P1", "F1", "S", 400, "U1"))
+    app.record_registry_fact(
+        records.RegistryRecord("KZ1", "cow", "registered", "S", after(T0, hours=2))
+    )
+    paid = app.pay(records.TransferRecord("T1", after(T0, hours=3), "P1", "F1", "S", 400, "U1"))
     stored_before = transfer_events(app)["T1"]
-    app.record_registry_fact(RegistryRecord("KZ1", "cow", "transferred", "F1", after(T0, hours=4)))
+    app.record_registry_fact(
+        records.RegistryRecord("KZ1", "cow", "transferred", "F1", after(T0, hours=4))
+    )
     assert paid.findings == [("PAID_BEFORE_REREGISTRATION", 400)]
     assert transfer_events(app)["T1"] == stored_before
     assert app.owner_of("KZ1", after(T0, hours=3)) == "S"
@@ -276,11 +256,13 @@ def test_a_registry_record_after_a_refused_payment_does_not_apply_it() -> None:
     app = ColoringApplication("sqlite:///:memory:")
     try:
         with_cast(app, "enforce", program("P1", LIVESTOCK_ROUTE))
-        app.allocate(AllocationRecord("A1", "P1", "T", "F1", 1000, T0))
+        app.allocate(records.AllocationRecord("A1", "P1", "T", "F1", 1000, T0))
         buy_one_cow(app)
-        refused = app.pay(TransferRecord("T1", after(T0, hours=3), "P1", "F1", "S", 400, "U1"))
+        refused = app.pay(
+            records.TransferRecord("T1", after(T0, hours=3), "P1", "F1", "S", 400, "U1")
+        )
         app.record_registry_fact(
-            RegistryRecord("KZ1", "cow", "registered", "F1", after(T0, hours=4))
+            records.RegistryRecord("KZ1", "cow", "registered", "F1", after(T0, hours=4))
         )
         assert not refused.applied
         assert refused.findings == [("PAID_BEFORE_REREGISTRATION", 400)]
@@ -294,9 +276,13 @@ def test_a_payment_after_reregistration_to_the_buyer_is_not_paid_before_reregist
     app: ColoringApplication,
 ) -> None:
     buy_one_cow(app)
-    app.record_registry_fact(RegistryRecord("KZ1", "cow", "registered", "S", after(T0, hours=1)))
-    app.record_registry_fact(RegistryRecord("KZ1", "cow", "transferred", "F1", after(T0, hours=2)))
-    paid = app.pay(TransferRecord("T1", after(T0, hours=3), "P1", "F1", "S", 400, "U1"))
+    app.record_registry_fact(
+        records.RegistryRecord("KZ1", "cow", "registered", "S", after(T0, hours=1))
+    )
+    app.record_registry_fact(
+        records.RegistryRecord("KZ1", "cow", "transferred", "F1", after(T0, hours=2))
+    )
+    paid = app.pay(records.TransferRecord("T1", after(T0, hours=3), "P1", "F1", "S", 400, "U1"))
     assert paid.findings == []
     assert paid.settles == "U1"
 
@@ -304,11 +290,11 @@ def test_a_payment_after_reregistration_to_the_buyer_is_not_paid_before_reregist
 def test_a_payment_is_judged_against_the_acts_accepted_at_or_before_it(
     app: ColoringApplication,
 ) -> None:
-    app.sign_contract(ContractRecord("C1", "P1", "F1", "S", 1000, after(T0, hours=1)))
-    app.accept_act(ActRecord("X1", "C1", 300, after(T0, hours=2)))
-    first = app.pay(TransferRecord("T1", after(T0, hours=2), "P1", "F1", "S", 400, "C1"))
-    app.accept_act(ActRecord("X2", "C1", 900, after(T0, hours=3)))
-    second = app.pay(TransferRecord("T2", after(T0, hours=4), "P1", "F1", "S", 600, "C1"))
+    app.sign_contract(records.ContractRecord("C1", "P1", "F1", "S", 1000, after(T0, hours=1)))
+    app.accept_act(records.ActRecord("X1", "C1", 300, after(T0, hours=2)))
+    first = app.pay(records.TransferRecord("T1", after(T0, hours=2), "P1", "F1", "S", 400, "C1"))
+    app.accept_act(records.ActRecord("X2", "C1", 900, after(T0, hours=3)))
+    second = app.pay(records.TransferRecord("T2", after(T0, hours=4), "P1", "F1", "S", 600, "C1"))
     assert first.findings == [("OVERPAYMENT", 100)]
     assert second.findings == []
     assert transfer_events(app)["T1"].findings == [("OVERPAYMENT", 100)]  # type: ignore[attr-defined]
@@ -318,19 +304,19 @@ def test_a_purpose_ref_to_a_document_not_yet_dated_is_a_mismatch_then_a_match_on
     app: ColoringApplication,
 ) -> None:
     """7.13: a purpose_ref names a document only if it is dated at or before the payment."""
-    early = app.pay(TransferRecord("T1", after(T0, us=1), "P1", "F1", "S", 100, "U1"))
+    early = app.pay(records.TransferRecord("T1", after(T0, us=1), "P1", "F1", "S", 100, "U1"))
     buy_one_cow(app, price=400)
-    later = app.pay(TransferRecord("T2", after(T0, hours=2), "P1", "F1", "S", 100, "U1"))
+    later = app.pay(records.TransferRecord("T2", after(T0, hours=2), "P1", "F1", "S", 100, "U1"))
     assert early.findings == [("DOCUMENT_MISMATCH", 100)]
     assert later.settles == "U1"
 
 
 def test_registry_rows_recorded_by_the_run_are_recorded_as_one_by_one() -> None:
     rows = [
-        (RegistryRecord("KZ1", "cow", "registered", "S", after(T0, days=1)), 0, "f:2"),
-        (RegistryRecord("KZ1", "cow", "registered", "S", after(T0, days=1)), 1, "f:3"),
-        (RegistryRecord("KZ2", "cow", "disposed", "S", after(T0, days=2)), 0, "f:4"),
-        (RegistryRecord("KZ1", "cow", "transferred", "F1", after(T0, days=3)), 0, "f:5"),
+        (records.RegistryRecord("KZ1", "cow", "registered", "S", after(T0, days=1)), 0, "f:2"),
+        (records.RegistryRecord("KZ1", "cow", "registered", "S", after(T0, days=1)), 1, "f:3"),
+        (records.RegistryRecord("KZ2", "cow", "disposed", "S", after(T0, days=2)), 0, "f:4"),
+        (records.RegistryRecord("KZ1", "cow", "transferred", "F1", after(T0, days=3)), 0, "f:5"),
     ]
     stored = []
     for by_run in (False, True):

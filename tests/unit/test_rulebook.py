@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from payment_facts import facts
 
 from coloring.domain.rulebook import (
     ANIMAL_RULES,
@@ -30,10 +31,9 @@ from coloring.domain.rules import (
     PaymentFacts,
     judge_payment,
 )
-from coloring.domain.time import DAY_US
 from coloring.pilot.generator import RULES as PLANTED_RULES
 from coloring.rules_cli import markdown_table
-from strategies import HOUR_US, LIVESTOCK_ROUTE, T0
+from strategies import HOUR_US, T0
 
 # Section 5 of the contract, in its order; section 4's list of what enforce mode refuses.
 CONTRACT_RULES = [
@@ -127,24 +127,8 @@ NIGHT = RuleSpec(
 
 
 def night_facts(at_us: int, enforce: bool) -> PaymentFacts:
-    return PaymentFacts(
-        program_id="AA",
-        payer="OP",
-        payee="B",
-        payer_role="operator",
-        payee_role="bank",
-        amount=500,
-        at_us=at_us,
-        purpose_ref=None,
-        held=1000,
-        hops=frozenset(LIVESTOCK_ROUTE),
-        final_roles=frozenset({"seller"}),
-        expires_at_us=T0.us + 365 * DAY_US,
-        document=None,
-        related=lambda a, b: False,
-        units_held_before_by_payee=0,
-        enforce=enforce,
-    )
+    """A clean payment of 500, but at `at_us`."""
+    return facts(amount=500, at_us=at_us, enforce=enforce)
 
 
 def test_a_rule_added_as_one_entry_and_a_check_is_judged_refused_classified_and_reported() -> None:

@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+from payment_facts import EXPIRES, facts, paid
 
 from coloring.application import ColoringApplication
 from coloring.domain.records import (
@@ -28,13 +29,7 @@ from coloring.domain.rules import (
     Rule,
     judge_payment,
 )
-from strategies import CAST, LIVESTOCK_ROUTE, T0, after, program
-
-EXPIRES = after(T0, days=100).us
-
-
-def unrelated(a: str, b: str) -> bool:
-    return False
+from strategies import CAST, T0, after, program
 
 
 def related_pairs(*pairs: tuple[str, str]) -> Any:
@@ -42,89 +37,43 @@ def related_pairs(*pairs: tuple[str, str]) -> Any:
     return lambda a, b: frozenset((a, b)) in declared
 
 
-def facts(**changes: Any) -> PaymentFacts:
-    base = PaymentFacts(
-        program_id="P1",
-        payer="OP",
-        payee="B",
-        payer_role="operator",
-        payee_role="bank",
-        amount=100,
-        at_us=after(T0, days=1).us,
-        purpose_ref=None,
-        held=1000,
-        hops=frozenset(LIVESTOCK_ROUTE),
-        final_roles=frozenset({"seller"}),
-        expires_at_us=EXPIRES,
-        document=None,
-        related=unrelated,
-        units_held_before_by_payee=0,
-        enforce=False,
-    )
-    return replace(base, **changes)
+LOAN = DocumentFacts(
+    document_id="L1",
+    kind="loan",
+    program_id="P1",
+    payee="F1",
+    payer="B",
+    party=None,
+    payable=500,
+    paid=0,
+)
+"""Loan L1 of P1 from bank B to farmer F1, payable 500, nothing paid yet."""
 
 
 def loan(**changes: Any) -> DocumentFacts:
-    """Loan L1 of P1 from bank B to farmer F1, payable 500, nothing paid yet."""
-    base = DocumentFacts(
-        document_id="L1",
-        kind="loan",
-        program_id="P1",
-        payee="F1",
-        payer="B",
-        party=None,
-        payable=500,
-        paid=0,
-    )
-    return replace(base, **changes)
+    return replace(LOAN, **changes)
 
 
 def purchase(**changes: Any) -> DocumentFacts:
     """Purchase U1 of P1: farmer F1 buys from seller S two animals registered to F1."""
-    base = DocumentFacts(
-        document_id="U1",
-        kind="purchase",
-        program_id="P1",
-        payee="S",
-        payer="F1",
-        party="F1",
-        payable=400,
-        paid=0,
-        animal_owners=("F1", "F1"),
-    )
-    return replace(base, **changes)
+    bought = loan(document_id="U1", kind="purchase", payee="S", payer="F1", party="F1")
+    two_cows = replace(bought, payable=400, animal_owners=("F1", "F1"))
+    return replace(two_cows, **changes)
 
 
 def bank_to_farmer(**changes: Any) -> PaymentFacts:
     """B pays F1 under loan L1 (on route, matching)."""
-    base = facts(
-        payer="B",
-        payee="F1",
-        payer_role="bank",
-        payee_role="farmer",
-        purpose_ref="L1",
-        document=loan(),
-    )
-    return replace(base, **changes)
+    return replace(paid("B", "F1", purpose_ref="L1", document=loan()), **changes)
 
 
 def farmer_to_seller(**changes: Any) -> PaymentFacts:
     """F1 pays S under purchase U1 (on route, into the final role, matching)."""
-    base = facts(
-        payer="F1",
-        payee="S",
-        payer_role="farmer",
-        payee_role="seller",
-        purpose_ref="U1",
-        document=purchase(),
-    )
-    return replace(base, **changes)
+    return replace(paid("F1", "S", purpose_ref="U1", document=purchase()), **changes)
 
 
 def farmer_to_treasury(**changes: Any) -> PaymentFacts:
     """F1 returns units to the treasury T."""
-    base = facts(payer="F1", payee="T", payer_role="farmer", payee_role="treasury")
-    return replace(base, **changes)
+    return paid("F1", "T", **changes)
 
 
 def rules_of(findings: list[tuple[Rule, int]]) -> list[Rule]:
@@ -160,7 +109,7 @@ def test_units_paid_to_a_treasury_are_returned() -> None:
 
 
 def test_units_paid_to_a_role_absent_from_the_route_stay_held() -> None:
-    verdict = judge_payment(facts(payee="X", payee_role="school"))
+    verdict = judge_payment(paid("OP", "X"))
     assert verdict.outcome == HELD
 
 
@@ -191,10 +140,9 @@ def test_a_payer_holding_nothing_is_refused_for_insufficient_funds() -> None:
 def test_insufficient_funds_is_judged_first_and_alone(enforce: bool) -> None:
     """A payment that would break every other rule too carries only INSUFFICIENT_FUNDS."""
     verdict = judge_payment(
-        facts(
-            payee="S",
-            payee_role="seller",
-            payer_role="operator",
+        paid(
+            "OP",
+            "S",
             purpose_ref="NOPE",
             at_us=EXPIRES + 1,
             units_held_before_by_payee=5,
@@ -211,7 +159,7 @@ def test_insufficient_funds_is_judged_first_and_alone(enforce: bool) -> None:
 
 
 def test_a_hop_not_in_the_route_is_off_route() -> None:
-    verdict = judge_payment(facts(payee="F1", payee_role="farmer"))
+    verdict = judge_payment(paid("OP", "F1"))
     assert verdict.findings == [(Rule.OFF_ROUTE, 100)]
 
 
@@ -220,12 +168,12 @@ def test_a_hop_in_the_route_is_not_off_route() -> None:
 
 
 def test_a_hop_in_the_reverse_direction_of_the_route_is_off_route() -> None:
-    verdict = judge_payment(facts(payer="B", payee="OP", payer_role="bank", payee_role="operator"))
+    verdict = judge_payment(paid("B", "OP"))
     assert rules_of(verdict.findings) == [Rule.OFF_ROUTE]
 
 
 def test_a_payment_to_a_role_absent_from_the_route_is_off_route() -> None:
-    verdict = judge_payment(facts(payee="X", payee_role="school"))
+    verdict = judge_payment(paid("OP", "X"))
     assert rules_of(verdict.findings) == [Rule.OFF_ROUTE]
 
 
@@ -451,7 +399,7 @@ def test_related_to_is_not_transitive() -> None:
 # -- enforce mode -------------------------------------------------------------------------
 
 REFUSABLE = {
-    Rule.OFF_ROUTE: facts(payee="F1", payee_role="farmer"),
+    Rule.OFF_ROUTE: paid("OP", "F1"),
     Rule.MISSING_DOCUMENT: farmer_to_seller(purpose_ref=None, document=None),
     Rule.DOCUMENT_MISMATCH: bank_to_farmer(document=loan(payee="F2")),
     Rule.OVERPAYMENT: bank_to_farmer(amount=501),
@@ -480,16 +428,7 @@ def test_in_enforce_mode_a_breach_is_refused_for_that_rule(rule: Rule) -> None:
 
 
 def test_in_observe_mode_a_payment_carries_every_rule_it_breaks() -> None:
-    verdict = judge_payment(
-        facts(
-            payer="B",
-            payee="S",
-            payer_role="bank",
-            payee_role="seller",
-            at_us=EXPIRES + 1,
-            units_held_before_by_payee=3,
-        )
-    )
+    verdict = judge_payment(paid("B", "S", at_us=EXPIRES + 1, units_held_before_by_payee=3))
     assert not verdict.refused
     assert verdict.findings == [
         (Rule.OFF_ROUTE, 100),
@@ -523,9 +462,9 @@ def test_in_enforce_mode_a_breach_of_a_rule_that_is_not_enforced_is_applied(
 def test_a_refused_payment_carries_only_the_findings_it_was_refused_for() -> None:
     """OFF_ROUTE refuses it; ROUND_TRIP and RELATED_PARTY, not enforced, are left out."""
     verdict = judge_payment(
-        facts(
-            payee="F1",
-            payee_role="farmer",
+        paid(
+            "OP",
+            "F1",
             purpose_ref="L1",
             document=loan(payer="OP"),
             units_held_before_by_payee=10,
@@ -538,16 +477,7 @@ def test_a_refused_payment_carries_only_the_findings_it_was_refused_for() -> Non
 
 
 def test_a_payment_refused_for_several_rules_carries_each_of_them() -> None:
-    verdict = judge_payment(
-        facts(
-            payer="B",
-            payee="S",
-            payer_role="bank",
-            payee_role="seller",
-            at_us=EXPIRES + 1,
-            enforce=True,
-        )
-    )
+    verdict = judge_payment(paid("B", "S", at_us=EXPIRES + 1, enforce=True))
     assert verdict.refused
     assert set(rules_of(verdict.findings)) == {
         Rule.OFF_ROUTE,

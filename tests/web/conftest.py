@@ -13,6 +13,7 @@ from starlette.testclient import TestClient
 from coloring.application import ColoringApplication
 from coloring.pilot.generator import generate
 from coloring.pilot.loader import load_folder
+from coloring.projections import queries
 from coloring.projections.db import Database
 from coloring.projections.runner import ProjectionRunner
 from coloring.web.app import create_app
@@ -23,6 +24,12 @@ class Ledger:
     url: str
     folder: Path
     db: Database
+
+    def latest_us(self) -> int:
+        """The instant the pages default to: the ledger's latest."""
+        t = queries.latest_us(self.db)
+        assert t is not None
+        return t
 
 
 def generated(folder: Path, seed: int = 5) -> Path:

@@ -28,6 +28,13 @@ def links(html: str) -> list[str]:
     return [unescape(h) for h in re.findall(r'href="([^"]+)"', html)]
 
 
+def shown(client: TestClient, url: str, **params: str) -> str:
+    """The text of the page at `url`, which must be served (200)."""
+    page = client.get(url, params=params)
+    assert page.status_code == 200, url
+    return page.text
+
+
 def count_of(html: str) -> int:
     m = re.search(r'<p class="summary">([0-9,]+) findings?', html)
     assert m is not None, html
@@ -43,24 +50,21 @@ def total_of(html: str) -> str:
 def test_the_overview_lists_every_program_with_money_that_adds_up(
     client: TestClient, web_ledger: Ledger
 ) -> None:
-    page = client.get("/")
-    assert page.status_code == 200
-    t = queries.latest_us(web_ledger.db)
-    assert t is not None
+    page = shown(client, "/")
+    t = web_ledger.latest_us()
     totals = browse.program_totals(web_ledger.db, t)
     assert {p.program for p in totals} == {"AA-2025", "AGROLEASE-2025", "ROADS-2025"}
     for p in totals:
         assert p.allocated == p.spent + p.returned + p.held
-        assert EN.money(p.allocated) in page.text
-    assert page.text.count("<svg") >= 6  # flows, utilisation and idle time per program
+        assert EN.money(p.allocated) in page
+    assert page.count("<svg") >= 6  # flows, utilisation and idle time per program
 
 
 def test_every_overview_number_links_to_the_rows_that_sum_to_it(
     client: TestClient, web_ledger: Ledger
 ) -> None:
     page = client.get("/").text
-    t = queries.latest_us(web_ledger.db)
-    assert t is not None
+    t = web_ledger.latest_us()
     for p in browse.program_totals(web_ledger.db, t):
         for link, amount in (
             (f"/movements?program={p.program}&kind=allocation&status=applied", p.allocated),
@@ -74,10 +78,9 @@ def test_every_overview_number_links_to_the_rows_that_sum_to_it(
 
 def test_the_findings_page_lists_what_the_cli_lists(client: TestClient, web_ledger: Ledger) -> None:
     found = queries.findings(web_ledger.db)
-    page = client.get("/findings")
-    assert page.status_code == 200
-    assert count_of(page.text) == len(found)
-    assert f"/finding/{found[0].rule}/{found[0].subject}" in page.text
+    page = shown(client, "/findings")
+    assert count_of(page) == len(found)
+    assert f"/finding/{found[0].rule}/{found[0].subject}" in page
 
 
 @pytest.mark.parametrize(
@@ -163,8 +166,7 @@ def test_every_risk_map_cell_links_to_findings_that_add_up_to_it(
     client: TestClient, web_ledger: Ledger
 ) -> None:
     html = client.get("/risk").text
-    t = queries.latest_us(web_ledger.db)
-    assert t is not None
+    t = web_ledger.latest_us()
     cells = risk(web_ledger.db, Scope(t, programs(web_ledger.db, None, t)))
     cell_links = re.findall(r'<a class="cell" href="([^"]+)"', html)
     assert len(cell_links) == len(cells)
@@ -180,12 +182,11 @@ def test_a_finding_shows_its_rule_evidence_pilot_rows_and_units(
     client: TestClient, web_ledger: Ledger
 ) -> None:
     f = next(f for f in queries.findings(web_ledger.db) if f.rule == "OVERPAYMENT")
-    page = client.get(f"/finding/{f.rule}/{f.subject}")
-    assert page.status_code == 200
-    assert SPECS[Rule.OVERPAYMENT].explanation in unescape(page.text)
-    assert re.search(r"transfers\.csv:[0-9]+", page.text)
-    assert "Terms in force" in page.text
-    assert "/trace?unit=" in page.text
+    page = shown(client, f"/finding/{f.rule}/{f.subject}")
+    assert SPECS[Rule.OVERPAYMENT].explanation in unescape(page)
+    assert re.search(r"transfers\.csv:[0-9]+", page)
+    assert "Terms in force" in page
+    assert "/trace?unit=" in page
 
 
 def test_an_animal_finding_shows_the_purchase_row_it_came_from(
@@ -204,22 +205,19 @@ def test_an_unknown_finding_is_a_404(client: TestClient) -> None:
 def test_a_participant_page_shows_money_that_links_to_its_movements(
     client: TestClient, web_ledger: Ledger
 ) -> None:
-    page = client.get("/participant/BANK-001")
-    assert page.status_code == 200
-    t = queries.latest_us(web_ledger.db)
-    assert t is not None
+    page = shown(client, "/participant/BANK-001")
+    t = web_ledger.latest_us()
     for m in browse.money_of(web_ledger.db, "BANK-001", t):
         link = f"/movements?payee=BANK-001&program={m.program}&status=applied"
-        assert link.replace("&", "&amp;") in page.text
+        assert link.replace("&", "&amp;") in page
         assert total_of(client.get(link).text) == EN.money(m.received)
     assert client.get("/participant/NOBODY").status_code == 404
 
 
 def test_a_trace_shows_the_path_of_a_unit(client: TestClient, web_ledger: Ledger) -> None:
-    page = client.get("/trace", params={"unit": "AL-00001#0"})
-    assert page.status_code == 200
+    page = shown(client, "/trace", unit="AL-00001#0")
     steps = queries.trace(web_ledger.db, "AL-00001#0").steps
-    assert page.text.count("<tr><td") == len(steps)
+    assert page.count("<tr><td") == len(steps)
     assert client.get("/trace", params={"unit": "nonsense"}).status_code == 400
     assert client.get("/trace", params={"unit": "AL-99999#0"}).status_code == 404
 
@@ -240,8 +238,7 @@ def test_the_pages_speak_russian_and_kazakh_with_local_numbers(web_ledger: Ledge
     from coloring.web.app import create_app
 
     client = TestClient(create_app(web_ledger.url, "en"))
-    t = queries.latest_us(web_ledger.db)
-    assert t is not None
+    t = web_ledger.latest_us()
     allocated = browse.program_totals(web_ledger.db, t)[0].allocated
     ru = client.get("/?lang=ru").text
     assert "Обзор" in ru and "Нарушения" in ru
@@ -317,8 +314,7 @@ def test_the_excel_download_is_the_export_at_the_pages_instant(
 def test_a_participant_holds_what_it_received_less_what_it_spent_and_paid_on(
     web_ledger: Ledger,
 ) -> None:
-    t = queries.latest_us(web_ledger.db)
-    assert t is not None
+    t = web_ledger.latest_us()
     earlier = t - 200 * 86_400_000_000  # mid-year: money still on its way
     people = [
         p
