@@ -129,14 +129,14 @@ class Cursor:
         statement a row); returns the rows left over, fewer than a statement takes."""
         width = len(rows[0])
         per = SQLITE_VARIABLES // width
+        if per < 2 or len(rows) < per:
+            return rows
         whole = len(rows) - len(rows) % per
-        if per > 1 and whole:
-            one = "(" + ",".join("?" * width) + ")"
-            sql = f"INSERT INTO {target} VALUES " + ",".join([one] * per)
-            for i in range(0, whole, per):
-                self._raw.execute(sql, list(chain.from_iterable(rows[i : i + per])))
-            return rows[whole:]
-        return rows
+        one = "(" + ",".join("?" * width) + ")"
+        sql = f"INSERT INTO {target} VALUES " + ",".join([one] * per)
+        for i in range(0, whole, per):
+            self._raw.execute(sql, list(chain.from_iterable(rows[i : i + per])))
+        return rows[whole:]
 
     def add_by_key(
         self, table: str, column: str, key: str, deltas: Sequence[tuple[int, str]]
