@@ -5,8 +5,8 @@ movements' handlers are in `coloring.projections.foldmoney`), which only buffers
 `Fold.write` sends the page's changes to the database
 (`coloring.projections.pagewrite`), inside the runner's transaction. Handlers never read
 aggregates: everything comes from the events themselves. A page event's entries and registry
-rows are folded through the typed movements and facts of the domain, the same handlers as the
-per-record events of older ledgers.
+rows are folded through the typed movements and facts of the domain: the entries by the same
+handlers as the per-record events of older ledgers, an extract's rows in one loop of its own.
 """
 
 from __future__ import annotations
