@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from itertools import chain
 from typing import Any
 
 SqlValue = str | int | None
@@ -23,6 +24,11 @@ in place (`row[10] += amount`) before it is inserted. `Any`: its columns are its
 COPY_FROM = 8
 """Rows from which a plain INSERT goes to PostgreSQL as one COPY: a page's rows then cross as
 one stream instead of one statement each (fewer rows: the statements are as quick)."""
+
+SQLITE_VARIABLES = 999
+"""Values one multi-row INSERT binds on SQLite (the smallest limit a build of it may have): a
+page's plain inserts go as statements of as many rows as fit, not one statement a row, which
+SQLite steps, resets and binds again for each row (300,000 registry rows: 0.94 -> 0.63 CPU s)."""
 
 GROWN_FROM_PAGES = 8
 """Pages (8 kB) under which a table is not analysed for having doubled: reading it whole is
@@ -111,7 +117,26 @@ class Cursor:
             if plain is not None:
                 copy_rows(self._raw, plain, rows)
                 return
+        if not self.postgres and len(rows) > 1:
+            plain = plain_insert(sql)
+            if plain is not None:
+                rows = self._insert_many(plain, rows)
         self._raw.executemany(self._sql(sql), [tuple(r) for r in rows])
+
+    def _insert_many(self, target: str, rows: Sequence[Sequence[Any]]) -> Sequence[Sequence[Any]]:
+        """Add `rows` to `target` (`table` or `table (columns)`) on SQLite in statements of
+        as many rows as SQLITE_VARIABLES allows, in their order (so the same rowids as one
+        statement a row); returns the rows left over, fewer than a statement takes."""
+        width = len(rows[0])
+        per = SQLITE_VARIABLES // width
+        if per < 2 or len(rows) < per:
+            return rows
+        whole = len(rows) - len(rows) % per
+        one = "(" + ",".join("?" * width) + ")"
+        sql = f"INSERT INTO {target} VALUES " + ",".join([one] * per)
+        for i in range(0, whole, per):
+            self._raw.execute(sql, list(chain.from_iterable(rows[i : i + per])))
+        return rows[whole:]
 
     def add_by_key(
         self, table: str, column: str, key: str, deltas: Sequence[tuple[int, str]]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import NamedTuple
 
 from coloring.domain.rulebook import ANIMAL_RULES, SETTLEMENT_RULES, SUBSIDY_RULES, Rule
 from coloring.domain.time import DAY_US
@@ -16,8 +17,11 @@ from coloring.domain.time import DAY_US
 __all__ = ["ANIMAL_RULES", "SETTLEMENT_RULES", "SUBSIDY_RULES"]
 
 
-@dataclass(frozen=True, slots=True)
-class AnimalInPurchase:
+class AnimalInPurchase(NamedTuple):
+    """An animal as a purchase lists it, with the purchase's fields. Named tuples, this and
+    `RegistryFact`: judging every purchased animal makes one of each per row read, and a frozen
+    dataclass's init (a `setattr` per field) costs several times a tuple's."""
+
     purchase_id: str
     animal_id: str
     species: str
@@ -30,8 +34,7 @@ class AnimalInPurchase:
     seller: str
 
 
-@dataclass(frozen=True, slots=True)
-class RegistryFact:
+class RegistryFact(NamedTuple):
     seq: int
     at_us: int
     event: str

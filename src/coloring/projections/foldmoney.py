@@ -25,6 +25,10 @@ IDLE_LIMIT_CAP_US = 2**62
 capped so that arrival + limit stays a 64-bit integer in the database."""
 
 
+_LEFT_AS = {"spent": 3, "returned": 4}
+"""The `rm_allocations` column (by position) that a payment's outcome moves its units to."""
+
+
 class MoneyFold:
     """The buffers of one page of read-model changes, and the handlers of money movements."""
 
@@ -171,16 +175,14 @@ class MoneyFold:
         self.steps.append((program_id, e.payer, e.at_us, e.seq, -e.amount))
         if e.outcome == "held":
             self._deliver(program_id, e.transfer_id, e.payee, e.amount, e.at_us, e.at_offset, e.seq)
-        elif e.outcome in ("spent", "returned"):
-            column = 3 if e.outcome == "spent" else 4
-            per_allocation: dict[str, int] = defaultdict(int)
-            for alloc, start, end, _ in e.pieces:
-                per_allocation[alloc] += end - start
-            for alloc, units in per_allocation.items():
-                self.allocation_moves.append((alloc, column, units))
+        # Units out of their allocation's queue, summed per allocation by `write_page`.
+        column = _LEFT_AS.get(e.outcome)
+        unit_moves = self.rows["unit_moves"]
         for alloc, start, end, delivered_by in e.pieces:
+            if column is not None:
+                self.allocation_moves.append((alloc, column, end - start))
             self._depart(end - start, delivered_by, e.at_us)
-            self.rows["unit_moves"].append(
+            unit_moves.append(
                 (alloc, start, end, e.seq, e.at_us, e.at_offset, e.payee, e.transfer_id, e.outcome)
             )
         if e.settles is not None:

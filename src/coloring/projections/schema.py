@@ -129,6 +129,15 @@ FOLD_INDEXES = {
     "rm_subsidies (asset_kind)",
 }
 
+# Of those, the ones only judging documents reads: a bulk fold judges once, at its end
+# (`Fold.finish`, which creates them first), so its pages go without them too.
+JUDGING_INDEXES = {
+    "rm_purchase_animals (animal_id)",
+    "rm_purchase_animals (species)",
+    "rm_subsidies (asset_id)",
+    "rm_subsidies (asset_kind)",
+}
+
 # Deliveries not (yet) passed on within their limit: the only candidates for IDLE_FUNDS.
 PARTIAL_INDEXES = [
     "CREATE INDEX IF NOT EXISTS ix_rm_deliveries_unpassed ON rm_deliveries (at_us) "
@@ -218,12 +227,12 @@ def create_indexes(c: Cursor) -> None:
         c.execute(statement)
 
 
-def drop_query_indexes(c: Cursor) -> None:
-    """Drop the indexes only queries read, before a bulk fold: a B-tree built once from sorted
-    keys at the end costs a fraction of one kept up to date row by row. `create` (on the next
-    open) or `create_indexes` puts them back."""
+def drop_query_indexes(c: Cursor, keep: set[str] = FOLD_INDEXES) -> None:
+    """Drop the indexes only queries read (all but `keep`), before a fold from nothing: a
+    B-tree built once from sorted keys at the end costs a fraction of one kept up to date row
+    by row. `create` (on the next open) or `create_indexes` puts them back."""
     partial = [s.split(" IF NOT EXISTS ", 1)[1].split(" ", 1)[0] for s in PARTIAL_INDEXES]
-    for index in [name for name, spec in _indexes() if spec not in FOLD_INDEXES] + partial:
+    for index in [name for name, spec in _indexes() if spec not in keep] + partial:
         c.execute(f"DROP INDEX IF EXISTS {index}")
 
 
@@ -240,7 +249,7 @@ def _indexes() -> list[tuple[str, str]]:
 def start_bulk(c: Cursor) -> None:
     """Begin a bulk fold on empty read models: without the query indexes, and with the marker
     that leaves balance steps and document findings to its end."""
-    drop_query_indexes(c)
+    drop_query_indexes(c, FOLD_INDEXES - JUDGING_INDEXES)
     c.execute(
         "INSERT INTO rm_meta VALUES (?, '1') ON CONFLICT (key) DO NOTHING",
         (BULK,),
