@@ -154,8 +154,7 @@ class TaggedTenge(Aggregate):
     # -- commands --------------------------------------------------------------------------
 
     def allocate(self, r: AllocationRecord, outcome: str, seq: int) -> None:
-        """Issue the allocation's units to its recipient, delivered as a payment would deliver
-        them."""
+        """Issue the allocation's units to its recipient, as a payment would deliver them."""
         if not isinstance(r.amount, int) or r.amount <= 0:
             raise InvalidAmountError(r.amount)
         self._apply_live(
