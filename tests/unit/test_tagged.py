@@ -21,7 +21,9 @@ from coloring.domain.movements import (
     first_entry_seq,
     movements,
 )
+from coloring.domain.records import AllocationRecord, TransferRecord
 from coloring.domain.tagged import TaggedTenge
+from coloring.domain.time import Instant
 from coloring.store import LedgerStore
 
 AT = 1_700_000_000_000_000
@@ -38,13 +40,15 @@ def live_units() -> TaggedTenge:
     """Three allocations, payments that split and pass on pieces, a settled document and a
     refusal, recorded as one page."""
     units = TaggedTenge("P1", 0)
-    units.allocate("A1", "T", "OP", 1000, AT, 0, "held", 1)
-    units.allocate("A2", "T", "OP", 300, AT + 1, 0, "held", 2)
-    units.allocate("A3", "T", "F1", 50, AT + 2, 0, "spent", 3)
-    units.transfer("T1", "OP", "B", 1100, AT + 3, 300, None, None, "held", [], 4)
-    finding = [PaymentFinding("OVERPAYMENT", 40)]
-    units.transfer("T2", "B", "S", 900, AT + 4, 300, "L1", "L1", "spent", finding, 5)
-    units.refuse("T3", "B", "S", 999, AT + 5, 0, "L1", [PaymentFinding("INSUFFICIENT", 999)], 6)
+    units.allocate(AllocationRecord("A1", "P1", "T", "OP", 1000, Instant(AT, 0)), "held", 1)
+    units.allocate(AllocationRecord("A2", "P1", "T", "OP", 300, Instant(AT + 1, 0)), "held", 2)
+    units.allocate(AllocationRecord("A3", "P1", "T", "F1", 50, Instant(AT + 2, 0)), "spent", 3)
+    t1 = TransferRecord("T1", Instant(AT + 3, 300), "P1", "OP", "B", 1100)
+    t2 = TransferRecord("T2", Instant(AT + 4, 300), "P1", "B", "S", 900, "L1")
+    t3 = TransferRecord("T3", Instant(AT + 5, 0), "P1", "B", "S", 999, "L1")
+    units.transfer(t1, None, "held", [], 4)
+    units.transfer(t2, "L1", "spent", [PaymentFinding("OVERPAYMENT", 40)], 5)
+    units.refuse(t3, [PaymentFinding("INSUFFICIENT", 999)], 6)
     units.record_page()
     return units
 

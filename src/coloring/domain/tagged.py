@@ -26,6 +26,7 @@ from coloring.domain.movements import (
     as_movement,
     movements,
 )
+from coloring.domain.records import AllocationRecord, TransferRecord
 from coloring.domain.units import Piece, Queue, peek_prefix, take_prefix
 
 
@@ -152,102 +153,46 @@ class TaggedTenge(Aggregate):
 
     # -- commands --------------------------------------------------------------------------
 
-    def allocate(
-        self,
-        allocation_id: str,
-        payer: str,
-        recipient: str,
-        amount: int,
-        at_us: int,
-        at_offset: int,
-        outcome: str,
-        seq: int,
-    ) -> None:
-        """Issue `amount` units to the recipient, delivered as a payment would deliver them."""
-        if not isinstance(amount, int) or amount <= 0:
-            raise InvalidAmountError(amount)
+    def allocate(self, r: AllocationRecord, outcome: str, seq: int) -> None:
+        """Issue the allocation's units to its recipient, as a payment would deliver them."""
+        if not isinstance(r.amount, int) or r.amount <= 0:
+            raise InvalidAmountError(r.amount)
         self._apply_live(
             Allocated(
                 self.program_id,
                 seq,
-                allocation_id,
-                payer,
-                recipient,
-                amount,
-                at_us,
-                at_offset,
+                r.allocation_id,
+                r.payer,
+                r.recipient,
+                r.amount,
+                r.at.us,
+                r.at.offset_minutes,
                 outcome,
             )
         )
 
     def transfer(
         self,
-        transfer_id: str,
-        payer: str,
-        payee: str,
-        amount: int,
-        at_us: int,
-        at_offset: int,
-        purpose_ref: str | None,
+        r: TransferRecord,
         settles: str | None,
         outcome: str,
         findings: list[PaymentFinding],
         seq: int,
     ) -> list[MovedPiece]:
         """Apply a payment the application has judged; returns the pieces moved."""
-        if not isinstance(amount, int) or amount <= 0:
-            raise InvalidAmountError(amount)
-        if amount > self.held(payer):
-            raise InsufficientUnitsError(payer, self.program_id, amount, self.held(payer))
+        if not isinstance(r.amount, int) or r.amount <= 0:
+            raise InvalidAmountError(r.amount)
+        if r.amount > self.held(r.payer):
+            raise InsufficientUnitsError(r.payer, self.program_id, r.amount, self.held(r.payer))
         pieces = [
             MovedPiece(p.allocation_id, p.start, p.end, p.delivered_by)
-            for p in self.peek(payer, amount)
+            for p in self.peek(r.payer, r.amount)
         ]
-        self._apply_live(
-            Transferred(
-                self.program_id,
-                seq,
-                transfer_id,
-                payer,
-                payee,
-                amount,
-                at_us,
-                at_offset,
-                purpose_ref,
-                settles,
-                outcome,
-                pieces,
-                findings,
-            )
-        )
+        self._apply_live(Transferred(*self._payment(r, seq), settles, outcome, pieces, findings))
         return pieces
 
-    def refuse(
-        self,
-        transfer_id: str,
-        payer: str,
-        payee: str,
-        amount: int,
-        at_us: int,
-        at_offset: int,
-        purpose_ref: str | None,
-        findings: list[PaymentFinding],
-        seq: int,
-    ) -> None:
-        self._apply_live(
-            Refused(
-                self.program_id,
-                seq,
-                transfer_id,
-                payer,
-                payee,
-                amount,
-                at_us,
-                at_offset,
-                purpose_ref,
-                findings,
-            )
-        )
+    def refuse(self, r: TransferRecord, findings: list[PaymentFinding], seq: int) -> None:
+        self._apply_live(Refused(*self._payment(r, seq), findings))
 
     def accept_act(
         self, act_id: str, contract_id: str, amount: int, at_us: int, at_offset: int, seq: int
@@ -257,6 +202,22 @@ class TaggedTenge(Aggregate):
             raise InvalidAmountError(amount)
         self._apply_live(
             Accepted(self.program_id, seq, act_id, contract_id, amount, at_us, at_offset)
+        )
+
+    def _payment(
+        self, r: TransferRecord, seq: int
+    ) -> tuple[str, int, str, str, str, int, int, int, str | None]:
+        """What a payment's movement begins with, applied or refused (`movements._Payment`)."""
+        return (
+            self.program_id,
+            seq,
+            r.transfer_id,
+            r.payer,
+            r.payee,
+            r.amount,
+            r.at.us,
+            r.at.offset_minutes,
+            r.purpose_ref,
         )
 
     def record_page(self) -> list[Movement]:

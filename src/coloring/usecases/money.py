@@ -4,7 +4,6 @@ previous one (docs/architecture.md, "How a payment flows")."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from coloring.domain.acts import EarlyActs
 from coloring.domain.aggregates import Participant, Program, TaggedTenge
@@ -43,16 +42,7 @@ class Money(UseCase):
         self._participant(r.payer)
         seq = self.store._next_seq("movement", r.allocation_id, r, r.at, source)
         tagged = self._tagged(r.program_id, seq)
-        tagged.allocate(
-            allocation_id=r.allocation_id,
-            payer=r.payer,
-            recipient=r.recipient,
-            amount=r.amount,
-            at_us=r.at.us,
-            at_offset=r.at.offset_minutes,
-            outcome=_outcome(recipient.role, program),
-            seq=seq,
-        )
+        tagged.allocate(r, _outcome(recipient.role, program), seq)
         self._changed(tagged)
 
     def pay(self, r: TransferRecord, source: str = "api") -> PaymentResult:
@@ -89,21 +79,10 @@ class Money(UseCase):
             )
         )
         findings = [PaymentFinding(str(rule), amount) for rule, amount in verdict.findings]
-        common: dict[str, Any] = dict(
-            transfer_id=r.transfer_id,
-            payer=r.payer,
-            payee=r.payee,
-            amount=r.amount,
-            at_us=r.at.us,
-            at_offset=r.at.offset_minutes,
-            purpose_ref=r.purpose_ref,
-            findings=findings,
-            seq=seq,
-        )
         if verdict.refused:
-            tagged.refuse(**common)
+            tagged.refuse(r, findings, seq)
         else:
-            tagged.transfer(**common, settles=verdict.settles, outcome=verdict.outcome)
+            tagged.transfer(r, verdict.settles, verdict.outcome, findings, seq)
         self._changed(tagged)
         return PaymentResult(
             r.transfer_id,
