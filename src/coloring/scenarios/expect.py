@@ -3,7 +3,7 @@ that fails a line `file:line: expect.FIELD: expected X, actual Y` (the line of t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from coloring.domain.money import format_tiyn
@@ -29,12 +29,8 @@ class Failure:
         return f"{self.where}: {self.field}: expected {self.expected}, actual {self.actual}"
 
     def as_dict(self) -> dict[str, str]:
-        return {
-            "where": self.where,
-            "field": self.field,
-            "expected": self.expected,
-            "actual": self.actual,
-        }
+        # `where` already names the line; `line` is only the order of the failures.
+        return {k: v for k, v in asdict(self).items() if k != "line"}
 
 
 @dataclass

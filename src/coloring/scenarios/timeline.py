@@ -55,6 +55,13 @@ class Timeline:
         else:
             self.seen[kind][key] = ("timeline", i, name)
 
+    def between(self, kind: str, i: int, name: str, key: str, parties: dict[str, str]) -> None:
+        """A new movement or document: `key` not used before, and each of its parties (by the
+        step's field) declared."""
+        self.unique(kind, i, name, key)
+        for field, pid in parties.items():
+            self.party(i, field, pid)
+
     def record(
         self, i: int, step: Any, order: tuple[int, int, int]
     ) -> records.DatedRecord | records.TermsAmendment:
@@ -62,29 +69,15 @@ class Timeline:
         if isinstance(step, m.Allocate):
             return self.allocation(i, step)
         if isinstance(step, m.Lend):
-            self.unique("document", i, "lend", step.lend)
-            self.party(i, "from", step.lender)
-            self.party(i, "to", step.borrower)
+            parties = {"from": step.lender, "to": step.borrower}
+            self.between("document", i, "lend", step.lend, parties)
             return records.LoanRecord(
                 step.lend, self.program(i, step), step.lender, step.borrower, step.amount, at
             )
         if isinstance(step, m.Purchase):
             return self.purchase(i, step)
         if isinstance(step, m.ApproveSubsidy):
-            self.unique("document", i, "approve_subsidy", step.approve_subsidy)
-            self.party(i, "applicant", step.applicant)
-            self.party(i, "supplier", step.supplier)
-            return records.SubsidyRecord(
-                step.approve_subsidy,
-                self.program(i, step),
-                step.applicant,
-                step.supplier,
-                step.asset.id,
-                step.asset.kind,
-                step.asset.value,
-                step.amount,
-                at,
-            )
+            return self.subsidy(i, step)
         if isinstance(step, m.SignContract):
             return self.contract(i, step, order)
         if isinstance(step, m.AcceptAct):
@@ -102,9 +95,8 @@ class Timeline:
         return self.registry(i, step)
 
     def allocation(self, i: int, step: m.Allocate) -> records.AllocationRecord:
-        self.unique("movement", i, "allocate", step.allocate)
-        self.party(i, "from", step.payer)
-        self.party(i, "to", step.recipient)
+        parties = {"from": step.payer, "to": step.recipient}
+        self.between("movement", i, "allocate", step.allocate, parties)
         if step.payer in self.sc.participants and step.payer not in self.treasuries:
             self.issue(("timeline", i, "from"), "an allocation is paid by a treasury")
         if step.payer == step.recipient:
@@ -114,9 +106,8 @@ class Timeline:
         )
 
     def purchase(self, i: int, step: m.Purchase) -> records.PurchaseRecord:
-        self.unique("document", i, "purchase", step.purchase)
-        self.party(i, "buyer", step.buyer)
-        self.party(i, "seller", step.seller)
+        parties = {"buyer": step.buyer, "seller": step.seller}
+        self.between("document", i, "purchase", step.purchase, parties)
         listed: set[str] = set()
         for k, a in enumerate(step.animals):
             if a.id in listed:
@@ -127,6 +118,21 @@ class Timeline:
         )
         return records.PurchaseRecord(
             step.purchase, self.program(i, step), step.buyer, step.seller, step.at, animals
+        )
+
+    def subsidy(self, i: int, step: m.ApproveSubsidy) -> records.SubsidyRecord:
+        parties = {"applicant": step.applicant, "supplier": step.supplier}
+        self.between("document", i, "approve_subsidy", step.approve_subsidy, parties)
+        return records.SubsidyRecord(
+            step.approve_subsidy,
+            self.program(i, step),
+            step.applicant,
+            step.supplier,
+            step.asset.id,
+            step.asset.kind,
+            step.asset.value,
+            step.amount,
+            step.at,
         )
 
     def amendment(self, i: int, step: m.AmendTerms) -> records.TermsAmendment:
@@ -143,9 +149,8 @@ class Timeline:
     def contract(
         self, i: int, step: m.SignContract, order: tuple[int, int, int]
     ) -> records.ContractRecord:
-        self.unique("document", i, "sign_contract", step.sign_contract)
-        self.party(i, "customer", step.customer)
-        self.party(i, "contractor", step.contractor)
+        parties = {"customer": step.customer, "contractor": step.contractor}
+        self.between("document", i, "sign_contract", step.sign_contract, parties)
         program = self.program(i, step)
         if step.parent is not None:
             parent = self.contracts.get(step.parent)
