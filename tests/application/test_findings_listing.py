@@ -8,19 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rule_folders import (
-    EARLY_P1,
-    TO_BUYER,
-    aa,
-)
+from rule_folders import EARLY_P1, TO_BUYER, aa
 
-from pilot.builders import (
-    Folder,
-    balances,
-    brief,
-    db_for,
-    findings,
-)
+from pilot.builders import Folder, balances, brief, db_for, findings
 
 # -- output order --------------------------------------------------------------------------
 

@@ -21,13 +21,7 @@ from rule_folders import (
     with_loan,
 )
 
-from pilot.builders import (
-    Folder,
-    balances,
-    brief,
-    db_for,
-    findings,
-)
+from pilot.builders import Folder, balances, brief, db_for, findings
 
 # -- enforce mode --------------------------------------------------------------------------
 

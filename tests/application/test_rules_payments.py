@@ -23,14 +23,7 @@ from rule_folders import (
     with_loan,
 )
 
-from pilot.builders import (
-    Folder,
-    balances,
-    brief,
-    db_for,
-    findings,
-    rules_of,
-)
+from pilot.builders import Folder, balances, brief, db_for, findings, rules_of
 
 # -- INSUFFICIENT_FUNDS --------------------------------------------------------------------
 

@@ -8,18 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rule_folders import (
-    OPEN,
-    aa,
-    farmer_funded,
-    spend_at,
-)
+from rule_folders import OPEN, aa, farmer_funded, spend_at
 
-from pilot.builders import (
-    EXPIRES_AT,
-    brief,
-    findings,
-)
+from pilot.builders import EXPIRES_AT, brief, findings
 
 # -- SPENT_AFTER_EXPIRY --------------------------------------------------------------------
 
