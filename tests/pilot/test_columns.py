@@ -4,6 +4,7 @@ the definition of a valid row, the columns only read valid pages quicker."""
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from pydantic import ValidationError
 from coloring.domain.time import parse_instant
 from coloring.pilot.cells import parse_time
 from coloring.pilot.columns import BY_COLUMNS, Times, parse_times
+from coloring.pilot.contract import Row
 from strategies import TIME_TEXTS, csv_pages
 
 MODELS = sorted(BY_COLUMNS, key=lambda m: m.__name__)
@@ -31,6 +33,17 @@ def by_rows(model: type, page: list[dict[str, str]]) -> list[object] | None:
 def test_a_page_read_by_columns_is_the_page_read_by_rows(model: type, data: st.DataObject) -> None:
     page = data.draw(csv_pages(model))
     assert BY_COLUMNS[model].records(page) == by_rows(model, page)
+
+
+BY_POSITION = [m for m in MODELS if "to_record" not in vars(m)]
+
+
+@pytest.mark.parametrize("model", BY_POSITION, ids=lambda m: m.__name__)
+def test_a_row_read_by_position_has_its_records_fields_in_their_order(model: type[Row]) -> None:
+    """Both readers build these records from the row's fields by position; this is the check
+    that the positions mean the same fields (a row's time column is its record's `at`)."""
+    names = ["at" if name.endswith("_at") else name for name in model.model_fields]
+    assert [f.name for f in fields(model.record)][: len(names)] == names
 
 
 two = st.integers(0, 99)
