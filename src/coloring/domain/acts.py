@@ -14,20 +14,17 @@ from eventsourcing.domain import Aggregate, event
 
 from coloring.domain.aggregates import natural_id
 from coloring.domain.documents import AcceptedAct
+from coloring.domain.topics import TopicAggregate
 
 
-class EarlyActs(Aggregate):
+class EarlyActs(TopicAggregate):
     TOPIC = "coloring.EarlyActs"
 
-    class Created(Aggregate.Created):
-        TOPIC = "coloring.EarlyActs.Created"
-
-    class Opened(Created):
-        TOPIC = "coloring.EarlyActs.Opened"
+    class Opened(Aggregate.Created):
         contract_id: str
 
     class ActAccepted(AcceptedAct):
-        TOPIC = "coloring.EarlyActs.ActAccepted"
+        """An act of work accepted before its contract was signed."""
 
     @staticmethod
     def create_id(contract_id: str) -> UUID:

@@ -15,6 +15,7 @@ from eventsourcing.domain import Aggregate, event
 
 from coloring.domain.ids import natural_id
 from coloring.domain.tagged import InsufficientUnitsError, TaggedTenge
+from coloring.domain.topics import TopicAggregate
 
 __all__ = [
     "InsufficientUnitsError",
@@ -33,16 +34,12 @@ def final_roles(route: list[list[str]]) -> set[str]:
     return {b for _, b in route if b not in sources and b != "treasury"}
 
 
-class Ledger(Aggregate):
+class Ledger(TopicAggregate):
     """The ledger as a whole: the mode it was opened in (section 4)."""
 
     TOPIC = "coloring.Ledger"
 
-    class Created(Aggregate.Created):
-        TOPIC = "coloring.Ledger.Created"
-
-    class Opened(Created):
-        TOPIC = "coloring.Ledger.Opened"
+    class Opened(Aggregate.Created):
         mode: str
 
     @staticmethod
@@ -54,14 +51,10 @@ class Ledger(Aggregate):
         self.mode = mode
 
 
-class Participant(Aggregate):
+class Participant(TopicAggregate):
     TOPIC = "coloring.Participant"
 
-    class Created(Aggregate.Created):
-        TOPIC = "coloring.Participant.Created"
-
-    class Registered(Created):
-        TOPIC = "coloring.Participant.Registered"
+    class Registered(Aggregate.Created):
         participant_id: str
         name: str
         role: str
@@ -90,16 +83,12 @@ class Participant(Aggregate):
         self.related_to = list(related_to)
 
 
-class Program(Aggregate):
+class Program(TopicAggregate):
     """A colour: the terms every unit of this program is issued under."""
 
     TOPIC = "coloring.Program"
 
-    class Created(Aggregate.Created):
-        TOPIC = "coloring.Program.Created"
-
-    class Registered(Created):
-        TOPIC = "coloring.Program.Registered"
+    class Registered(Aggregate.Created):
         program_id: str
         name: str
         kind: str
@@ -146,7 +135,6 @@ class Program(Aggregate):
     class TermsAmended(Aggregate.Event):
         """The money's terms changed from `at` on: a new expiry and/or idle limit, and why."""
 
-        TOPIC = "coloring.Program.TermsAmended"
         program_id: str
         expires_at_us: int
         expires_at_offset: int

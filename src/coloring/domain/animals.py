@@ -11,22 +11,18 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from coloring.domain.aggregates import natural_id
+from coloring.domain.topics import TopicAggregate
 
 
-class Animal(Aggregate):
+class Animal(TopicAggregate):
     """One animal's history in the identification registry."""
 
     TOPIC = "coloring.Animal"
 
-    class Created(Aggregate.Created):
-        TOPIC = "coloring.Animal.Created"
-
-    class Attested(Created):
-        TOPIC = "coloring.Animal.Attested"
+    class Attested(Aggregate.Created):
         animal_id: str
 
     class FactRecorded(Aggregate.Event):
-        TOPIC = "coloring.Animal.FactRecorded"
         animal_id: str
         species: str
         registry_event: str

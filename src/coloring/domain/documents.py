@@ -15,9 +15,10 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from coloring.domain.aggregates import natural_id
+from coloring.domain.topics import TopicAggregate
 
 
-class Document(Aggregate):
+class Document(TopicAggregate):
     """Common shape: the payee and (where named) the payer a payment must match, and the party
     (buyer, applicant or customer) that RELATED_PARTY compares the payee with."""
 
@@ -60,11 +61,7 @@ class Loan(Document):
     TOPIC = "coloring.Loan"
     kind = "loan"
 
-    class Created(Aggregate.Created):
-        TOPIC = "coloring.Loan.Created"
-
-    class Issued(Created):
-        TOPIC = "coloring.Loan.Issued"
+    class Issued(Aggregate.Created):
         document_id: str
         program_id: str
         lender: str
@@ -121,11 +118,7 @@ class Purchase(Document):
     TOPIC = "coloring.Purchase"
     kind = "purchase"
 
-    class Created(Aggregate.Created):
-        TOPIC = "coloring.Purchase.Created"
-
-    class Contracted(Created):
-        TOPIC = "coloring.Purchase.Contracted"
+    class Contracted(Aggregate.Created):
         document_id: str
         program_id: str
         buyer: str
@@ -138,7 +131,6 @@ class Purchase(Document):
     class AnimalsAdded(Aggregate.Event):
         """Animals of a purchase recorded in a later load (purchase_animals is undated)."""
 
-        TOPIC = "coloring.Purchase.AnimalsAdded"
         purchase_id: str
         animals: Sequence[AnimalArray]
         seq: int
@@ -176,11 +168,7 @@ class Subsidy(Document):
     TOPIC = "coloring.Subsidy"
     kind = "subsidy"
 
-    class Created(Aggregate.Created):
-        TOPIC = "coloring.Subsidy.Created"
-
-    class Approved(Created):
-        TOPIC = "coloring.Subsidy.Approved"
+    class Approved(Aggregate.Created):
         document_id: str
         program_id: str
         applicant: str
@@ -233,11 +221,7 @@ class Contract(Document):
     TOPIC = "coloring.Contract"
     kind = "contract"
 
-    class Created(Aggregate.Created):
-        TOPIC = "coloring.Contract.Created"
-
-    class Signed(Created):
-        TOPIC = "coloring.Contract.Signed"
+    class Signed(Aggregate.Created):
         document_id: str
         program_id: str
         customer: str
@@ -249,7 +233,7 @@ class Contract(Document):
         seq: int
 
     class ActAccepted(AcceptedAct):
-        TOPIC = "coloring.Contract.ActAccepted"
+        """An act of work accepted under this contract, as older ledgers recorded it."""
 
     @event(Signed)
     def __init__(

@@ -7,21 +7,18 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from coloring.domain.aggregates import natural_id
+from coloring.domain.topics import TopicAggregate
 
 
-class PriceList(Aggregate):
+class PriceList(TopicAggregate):
     """Reference prices (undated data: they apply by `valid_from`)."""
 
     TOPIC = "coloring.PriceList"
 
-    class Created(Aggregate.Created):
-        TOPIC = "coloring.PriceList.Created"
-
-    class Opened(Created):
-        TOPIC = "coloring.PriceList.Opened"
+    class Opened(Aggregate.Created):
+        """The one price list opened (its prices are quoted one by one)."""
 
     class PriceQuoted(Aggregate.Event):
-        TOPIC = "coloring.PriceList.PriceQuoted"
         item: str
         region: str
         price: int

@@ -18,6 +18,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from coloring.domain.aggregates import natural_id
+from coloring.domain.topics import TopicAggregate
 
 OWNING_EVENTS = ("registered", "transferred")
 """Registry events after which the animal has an owner; after the others it has none."""
@@ -55,16 +56,12 @@ def first_seq(rows: Sequence[FactArray]) -> int:
 _tuple = tuple.__new__
 
 
-class RegistryExtract(Aggregate):
+class RegistryExtract(TopicAggregate):
     """One page of registry rows, in record order."""
 
     TOPIC = "coloring.RegistryExtract"
 
-    class Created(Aggregate.Created):
-        TOPIC = "coloring.RegistryExtract.Created"
-
-    class Recorded(Created):
-        TOPIC = "coloring.RegistryExtract.Recorded"
+    class Recorded(Aggregate.Created):
         rows: Sequence[FactArray]
 
     @staticmethod

@@ -27,6 +27,7 @@ from coloring.domain.movements import (
     movements,
 )
 from coloring.domain.records import AllocationRecord, TransferRecord
+from coloring.domain.topics import TopicAggregate
 from coloring.domain.units import Piece, Queue, peek_prefix, take_prefix
 
 
@@ -55,7 +56,7 @@ class _PerRecordPayment(_PerRecordEvent):
     purpose_ref: str | None
 
 
-class TaggedTenge(Aggregate):
+class TaggedTenge(TopicAggregate):
     """Every unit of one program: per holder a FIFO queue of pieces, per document what it was paid.
 
     Units reaching a final role are spent and units paid to a treasury are returned: both leave
@@ -64,11 +65,7 @@ class TaggedTenge(Aggregate):
 
     TOPIC = "coloring.TaggedTenge"
 
-    class Created(Aggregate.Created):
-        TOPIC = "coloring.TaggedTenge.Created"
-
-    class Opened(Created):
-        TOPIC = "coloring.TaggedTenge.Opened"
+    class Opened(Aggregate.Created):
         program_id: str
         seq: int
 
@@ -78,7 +75,6 @@ class TaggedTenge(Aggregate):
         On replay the entries are applied in order; the live aggregate applied each one while
         it was judged (judging a payment needs the state after the previous one)."""
 
-        TOPIC = "coloring.TaggedTenge.PaymentsRecorded"
         program_id: str
         entries: list[JsonEntry]  # `movements` reads them as typed movements
 
@@ -91,7 +87,6 @@ class TaggedTenge(Aggregate):
     # reads and that a replay applies as a page's entry would be applied.
 
     class UnitsAllocated(_PerRecordEvent):
-        TOPIC = "coloring.TaggedTenge.UnitsAllocated"
         allocation_id: str
         payer: str
         recipient: str
@@ -105,7 +100,6 @@ class TaggedTenge(Aggregate):
             return as_movement(Allocated, self)
 
     class UnitsTransferred(_PerRecordPayment):
-        TOPIC = "coloring.TaggedTenge.UnitsTransferred"
         settles: str | None
         outcome: str
         pieces: list[list[str | int]]
@@ -116,7 +110,6 @@ class TaggedTenge(Aggregate):
             return as_movement(Transferred, self)
 
     class TransferRefused(_PerRecordPayment):
-        TOPIC = "coloring.TaggedTenge.TransferRefused"
         findings: list[list[str | int]]
         seq: int
 
