@@ -73,10 +73,24 @@ def road_contract(tmp_path: Path, value: str = "1000") -> Folder:
     )
 
 
+def subcontracted(tmp_path: Path) -> Folder:
+    """`road_contract` and its subcontract K2: C orders 300.00 from SC, signed with K1."""
+    return road_contract(tmp_path).contracts(
+        ("K2", "ROAD", "C", "SC", "300", "2025-01-01T10:00", "K1")
+    )
+
+
 def subsidy_world(tmp_path: Path) -> Folder:
     """SUB: 1000.00 with the operator from 2025-01-01 10:00."""
     return Folder(tmp_path / "pilot").allocations(
         ("AL1", "SUB", "T", "OP", "1000", "2025-01-01T10:00")
+    )
+
+
+def tractor_subsidised(tmp_path: Path, approved_at: str = "2025-01-01T10:00") -> Folder:
+    """`subsidy_world` and subsidy S1 of 200.00 to LC for tractor TR1 (1000.00) from SU."""
+    return subsidy_world(tmp_path).subsidies(
+        ("S1", "SUB", "LC", "SU", "TR1", "tractor", "1000", "200", approved_at)
     )
 
 

@@ -67,6 +67,14 @@ def allocate(
     app.allocate(AllocationRecord(allocation_id, program_id, "T", recipient, amount, at(hours)))
 
 
+def paid_down_to_the_farmer(app: ColoringApplication) -> None:
+    """A1 allocates 1000 to OP at hour 0; T1 pays 600 of it to B at hour 1, T2 500 of those on
+    to F1 at hour 2."""
+    allocate(app, "A1", 0, "OP", 1000)
+    pay(app, "T1", 1, "OP", "B", 600)
+    pay(app, "T2", 2, "B", "F1", 500)
+
+
 def path_of(app: ColoringApplication, allocation_id: str, unit: int) -> list[tuple[str, str, str]]:
     """Every delivery of unit `allocation_id#unit`, oldest first: (delivery id, from, to)."""
     path = []
@@ -188,9 +196,9 @@ class TestLedger:
     def test_every_allocation_keeps_held_plus_spent_plus_returned_equal_to_its_amount(
         self, app: ColoringApplication
     ) -> None:
-        allocate(app, "A1", 0, "OP", 1000)
-        allocate(app, "A2", 0, "S", 300)
-        allocate(app, "A3", 1, "OP", 200)
+        allocations = (("A1", 0, "OP", 1000), ("A2", 0, "S", 300), ("A3", 1, "OP", 200))
+        for allocation in allocations:
+            allocate(app, *allocation)
         pay(app, "T1", 2, "OP", "B", 1100)
         pay(app, "T2", 3, "B", "F1", 900)
         pay(app, "T3", 4, "F1", "S", 850)
@@ -201,7 +209,7 @@ class TestLedger:
             for alloc, start, end, *_ in queue:
                 held[alloc] += end - start
         totals = unit_outcomes(app)
-        for alloc, amount in {"A1": 1000, "A2": 300, "A3": 200}.items():
+        for alloc, _, _, amount in allocations:
             spent, returned = totals[alloc]["spent"], totals[alloc]["returned"]
             assert totals[alloc]["amount"] == amount
             assert held[alloc] + spent + returned == amount, alloc
@@ -210,9 +218,7 @@ class TestLedger:
     def test_a_units_whole_path_can_be_read_back_from_the_events(
         self, app: ColoringApplication
     ) -> None:
-        allocate(app, "A1", 0, "OP", 1000)
-        pay(app, "T1", 1, "OP", "B", 600)
-        pay(app, "T2", 2, "B", "F1", 500)
+        paid_down_to_the_farmer(app)
         pay(app, "T3", 3, "F1", "S", 400)
         assert path_of(app, "A1", 5) == [
             ("A1", "T", "OP"),
@@ -226,9 +232,7 @@ class TestLedger:
     def test_a_held_units_previous_holders_can_be_read_from_its_piece(
         self, app: ColoringApplication
     ) -> None:
-        allocate(app, "A1", 0, "OP", 1000)
-        pay(app, "T1", 1, "OP", "B", 600)
-        pay(app, "T2", 2, "B", "F1", 500)
+        paid_down_to_the_farmer(app)
         assert app.holdings("P1")["F1"] == [["A1", 0, 500, "T2", ["OP", "B"]]]
 
     # -- modes -------------------------------------------------------------------------
@@ -295,9 +299,7 @@ class TestLedger:
     def test_state_rebuilt_from_a_snapshot_and_later_events_equals_live_state(
         self, app: ColoringApplication
     ) -> None:
-        allocate(app, "A1", 0, "OP", 1000)
-        pay(app, "T1", 1, "OP", "B", 600)
-        pay(app, "T2", 2, "B", "F1", 500)
+        paid_down_to_the_farmer(app)
         app.store.snapshot_units()
         pay(app, "T3", 3, "F1", "B", 120)
         pay(app, "T4", 4, "B", "F1", 200)
@@ -313,9 +315,7 @@ class TestLedger:
     ) -> None:
         """`[allocation, start, end, delivered_by, previous holders]` in a `deque`: the format
         of every snapshot written so far, which the units read back (`Piece.of`)."""
-        allocate(app, "A1", 0, "OP", 1000)
-        pay(app, "T1", 1, "OP", "B", 600)
-        pay(app, "T2", 2, "B", "F1", 500)
+        paid_down_to_the_farmer(app)
         app.store.snapshot_units()
         assert app.store.snapshots is not None
         (stored,) = app.store.snapshots.recorder.select_events(

@@ -17,7 +17,7 @@ from rule_folders import (
     farmer_funded,
     pay_for_cow,
     road_contract,
-    subsidy_world,
+    tractor_subsidised,
     with_loan,
 )
 
@@ -150,10 +150,8 @@ def test_a_loan_comes_before_a_payment_at_the_same_instant(tmp_path: Path) -> No
 
 
 def test_a_subsidy_comes_before_a_payment_at_the_same_instant(tmp_path: Path) -> None:
-    folder = (
-        subsidy_world(tmp_path)
-        .subsidies(("S1", "SUB", "LC", "SU", "TR1", "tractor", "1000", "200", "2025-01-02T10:00"))
-        .transfers(("X1", "2025-01-02T10:00", "SUB", "OP", "SU", "200", "S1"))
+    folder = tractor_subsidised(tmp_path, approved_at="2025-01-02T10:00").transfers(
+        ("X1", "2025-01-02T10:00", "SUB", "OP", "SU", "200", "S1")
     )
     assert findings(folder.write()) == []
 

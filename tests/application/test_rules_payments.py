@@ -19,7 +19,7 @@ from rule_folders import (
     farmer_funded,
     pay_for_cow,
     road_contract,
-    subsidy_world,
+    tractor_subsidised,
     with_loan,
 )
 
@@ -71,15 +71,11 @@ def test_a_payment_beyond_the_payers_holdings_in_its_program_is_only_insufficien
 
 
 def test_a_refused_payment_does_not_deliver_units_to_pay_on_with(tmp_path: Path) -> None:
-    folder = (
-        aa(tmp_path)
-        .transfers(
-            ("X1", "2025-01-02T10:00", "AA", "OP", "B", "1500", ""),
-            ("X2", "2025-01-02T11:00", "AA", "B", "F", "1", ""),
-        )
-        .write()
+    folder = aa(tmp_path).transfers(
+        ("X1", "2025-01-02T10:00", "AA", "OP", "B", "1500", ""),
+        ("X2", "2025-01-02T11:00", "AA", "B", "F", "1", ""),
     )
-    assert [(f["rule"], f["subject"]) for f in findings(folder)] == [
+    assert [(f["rule"], f["subject"]) for f in findings(folder.write())] == [
         ("INSUFFICIENT_FUNDS", "X1"),
         ("INSUFFICIENT_FUNDS", "X2"),
     ]
@@ -117,16 +113,12 @@ def test_units_paid_to_a_role_absent_from_the_route_stay_coloured(tmp_path: Path
 
 
 def test_units_paid_to_a_role_absent_from_the_route_can_go_idle(tmp_path: Path) -> None:
-    folder = (
-        aa(tmp_path)
-        .transfers(
-            ("X1", "2025-01-02T10:00", "AA", "OP", "SU", "100", ""),
-            ("X2", "2025-01-02T10:00", "AA", "OP", "B", "900", ""),
-            ("X3", "2025-01-02T11:00", "AA", "B", "T", "900", ""),
-        )
-        .write()
+    folder = aa(tmp_path).transfers(
+        ("X1", "2025-01-02T10:00", "AA", "OP", "SU", "100", ""),
+        ("X2", "2025-01-02T10:00", "AA", "OP", "B", "900", ""),
+        ("X3", "2025-01-02T11:00", "AA", "B", "T", "900", ""),
     )
-    found = findings(folder, "--rule", "IDLE_FUNDS", "--as-of", "2025-03-01")
+    found = findings(folder.write(), "--rule", "IDLE_FUNDS", "--as-of", "2025-03-01")
     assert brief(found) == [("IDLE_FUNDS", "X1", "AA", "100.00", "2025-02-01T10:00:00+05:00", OPEN)]
 
 
@@ -223,13 +215,10 @@ def test_a_document_dated_at_the_payment_instant_is_known_to_it(tmp_path: Path) 
 
 
 def test_a_subsidy_names_no_payer_so_any_payer_matches(tmp_path: Path) -> None:
-    folder = (
-        subsidy_world(tmp_path)
-        .subsidies(("S1", "SUB", "LC", "SU", "TR1", "tractor", "1000", "200", "2025-01-01T10:00"))
-        .transfers(("X1", "2025-01-02T10:00", "SUB", "OP", "SU", "200", "S1"))
-        .write()
+    folder = tractor_subsidised(tmp_path).transfers(
+        ("X1", "2025-01-02T10:00", "SUB", "OP", "SU", "200", "S1")
     )
-    assert findings(folder) == []
+    assert findings(folder.write()) == []
 
 
 def test_a_mismatched_payment_does_not_count_towards_the_document(tmp_path: Path) -> None:
@@ -284,13 +273,10 @@ def test_a_purchase_is_payable_up_to_the_sum_of_its_animal_prices(tmp_path: Path
 
 
 def test_a_subsidy_is_payable_up_to_its_amount(tmp_path: Path) -> None:
-    folder = (
-        subsidy_world(tmp_path)
-        .subsidies(("S1", "SUB", "LC", "SU", "TR1", "tractor", "1000", "200", "2025-01-01T10:00"))
-        .transfers(("X1", "2025-01-02T10:00", "SUB", "OP", "SU", "200.01", "S1"))
-        .write()
+    folder = tractor_subsidised(tmp_path).transfers(
+        ("X1", "2025-01-02T10:00", "SUB", "OP", "SU", "200.01", "S1")
     )
-    assert brief(findings(folder)) == [
+    assert brief(findings(folder.write())) == [
         ("OVERPAYMENT", "X1", "SUB", "0.01", "2025-01-02T10:00:00+05:00", OPEN)
     ]
 
@@ -342,15 +328,17 @@ def test_a_contract_is_payable_up_to_its_value_and_the_acts_accepted_by_each_pay
 # -- ROUND_TRIP ----------------------------------------------------------------------------
 
 
-def test_units_paid_back_to_a_participant_who_held_them_are_a_round_trip(tmp_path: Path) -> None:
-    folder = (
-        aa(tmp_path)
-        .transfers(
-            ("X1", "2025-01-02T10:00", "AA", "OP", "B", "600", ""),
-            ("X2", "2025-01-03T10:00", "AA", "B", "OP", "100", ""),
-        )
-        .write()
+def paid_back(folder: Folder) -> Folder:
+    """X1: the operator pays 600.00 to the bank on 2025-01-02; X2: the bank pays 100.00 to the
+    operator on 2025-01-03."""
+    return folder.transfers(
+        ("X1", "2025-01-02T10:00", "AA", "OP", "B", "600", ""),
+        ("X2", "2025-01-03T10:00", "AA", "B", "OP", "100", ""),
     )
+
+
+def test_units_paid_back_to_a_participant_who_held_them_are_a_round_trip(tmp_path: Path) -> None:
+    folder = paid_back(aa(tmp_path)).write()
     assert brief(findings(folder, "--rule", "ROUND_TRIP")) == [
         ("ROUND_TRIP", "X2", "AA", "100.00", "2025-01-03T10:00:00+05:00", OPEN)
     ]
@@ -366,15 +354,9 @@ def test_a_round_trip_is_found_several_hops_later(tmp_path: Path) -> None:
 
 
 def test_other_units_paid_to_a_former_holder_are_no_round_trip(tmp_path: Path) -> None:
-    folder = (
-        aa(tmp_path)
-        .allocations(("AL2", "AA", "T", "B", "100", "2025-01-01T09:00"))
-        .transfers(
-            ("X1", "2025-01-02T10:00", "AA", "OP", "B", "600", ""),
-            ("X2", "2025-01-03T10:00", "AA", "B", "OP", "100", ""),
-        )
-        .write()
-    )
+    """The bank's first 100.00 are AL2's, which the operator never held."""
+    held_first = aa(tmp_path).allocations(("AL2", "AA", "T", "B", "100", "2025-01-01T09:00"))
+    folder = paid_back(held_first).write()
     assert rules_of(findings(folder), "X2") == ["OFF_ROUTE"]
 
 
@@ -416,10 +398,8 @@ def test_the_related_payer_test_applies_to_an_unknown_document(tmp_path: Path) -
 
 
 def test_a_payee_related_to_the_subsidy_applicant_is_related_party(tmp_path: Path) -> None:
-    folder = subsidy_world(tmp_path).participants({"participant_id": "LC", "related_to": "SU"})
-    folder.subsidies(
-        ("S1", "SUB", "LC", "SU", "TR1", "tractor", "1000", "200", "2025-01-01T10:00")
-    ).transfers(("X1", "2025-01-02T10:00", "SUB", "OP", "SU", "200", "S1"))
+    folder = tractor_subsidised(tmp_path).participants({"participant_id": "LC", "related_to": "SU"})
+    folder.transfers(("X1", "2025-01-02T10:00", "SUB", "OP", "SU", "200", "S1"))
     assert brief(findings(folder.write())) == [
         ("RELATED_PARTY", "X1", "SUB", "200.00", "2025-01-02T10:00:00+05:00", OPEN)
     ]

@@ -44,15 +44,11 @@ def test_a_return_to_a_treasury_after_expiry_is_allowed(tmp_path: Path) -> None:
 
 
 def test_units_held_at_expiry_are_unreturned_per_program_and_holder(tmp_path: Path) -> None:
-    folder = (
-        aa(tmp_path)
-        .transfers(
-            ("X1", "2025-12-01T10:00", "AA", "OP", "B", "400", ""),
-            ("X2", "2026-01-10T10:00", "AA", "OP", "T", "600", ""),
-        )
-        .write()
+    folder = aa(tmp_path).transfers(
+        ("X1", "2025-12-01T10:00", "AA", "OP", "B", "400", ""),
+        ("X2", "2026-01-10T10:00", "AA", "OP", "T", "600", ""),
     )
-    assert brief(findings(folder, "--rule", "UNRETURNED_AFTER_EXPIRY")) == [
+    assert brief(findings(folder.write(), "--rule", "UNRETURNED_AFTER_EXPIRY")) == [
         ("UNRETURNED_AFTER_EXPIRY", "AA/B", "AA", "400.00", EXPIRES_AT, OPEN),
         ("UNRETURNED_AFTER_EXPIRY", "AA/OP", "AA", "600.00", EXPIRES_AT, OPEN),
     ]
@@ -187,15 +183,11 @@ def test_idle_funds_follow_the_units_first_in_first_out(tmp_path: Path) -> None:
 
 
 def test_units_returned_to_a_treasury_or_spent_are_never_idle(tmp_path: Path) -> None:
-    folder = (
-        farmer_funded(tmp_path)
-        .transfers(
-            ("X1", "2025-01-02T10:00", "AA", "F", "S", "600", ""),
-            ("X2", "2025-01-02T10:00", "AA", "F", "T", "400", ""),
-        )
-        .write()
+    folder = farmer_funded(tmp_path).transfers(
+        ("X1", "2025-01-02T10:00", "AA", "F", "S", "600", ""),
+        ("X2", "2025-01-02T10:00", "AA", "F", "T", "400", ""),
     )
-    assert findings(folder, "--rule", "IDLE_FUNDS", "--as-of", "2025-06-01") == []
+    assert findings(folder.write(), "--rule", "IDLE_FUNDS", "--as-of", "2025-06-01") == []
 
 
 def test_the_idle_limit_is_the_programs(tmp_path: Path) -> None:

@@ -41,14 +41,17 @@ def story(tmp_path: Path, amendment: tuple[str, ...], *transfers: tuple[str, ...
     return db
 
 
+def extended(tmp_path: Path, at: str, expires_at: str, paid_at: str, amount: str) -> str:
+    """A `story`: AA's expiry moved at `at` to `expires_at` by order 17, then M1, the operator
+    paying `amount` to the bank at `paid_at`."""
+    amendment = ("--at", at, "--expires-at", expires_at, "--reason", "order 17")
+    return story(tmp_path, amendment, ("M1", paid_at, "AA", "OP", "B", amount, ""))
+
+
 def test_a_payment_after_the_registered_expiry_but_within_an_extension_is_not_late(
     tmp_path: Path,
 ) -> None:
-    db = story(
-        tmp_path,
-        ("--at", "2025-06-01", "--expires-at", "2026-06-30", "--reason", "order 17"),
-        ("M1", "2026-01-10", "AA", "OP", "B", "500", ""),
-    )
+    db = extended(tmp_path, "2025-06-01", "2026-06-30", paid_at="2026-01-10", amount="500")
     assert [f["rule"] for f in findings(None, "--rule", "SPENT_AFTER_EXPIRY", db=db)] == []
 
     unamended = f"sqlite:///{tmp_path / 'unamended.db'}"
@@ -85,11 +88,7 @@ def test_each_delivery_keeps_the_idle_limit_it_arrived_under(tmp_path: Path) -> 
 def test_unreturned_money_is_judged_against_the_expiry_in_force_at_the_evaluation_instant(
     tmp_path: Path,
 ) -> None:
-    db = story(
-        tmp_path,
-        ("--at", "2025-12-01", "--expires-at", "2026-03-31", "--reason", "order 17"),
-        ("M1", "2026-01-15", "AA", "OP", "B", "100", ""),
-    )
+    db = extended(tmp_path, "2025-12-01", "2026-03-31", paid_at="2026-01-15", amount="100")
     assert findings(None, "--rule", "UNRETURNED_AFTER_EXPIRY", db=db) == []
     late = findings(None, "--rule", "UNRETURNED_AFTER_EXPIRY", "--as-of", "2026-04-01", db=db)
     assert [(f["subject"], f["amount"], f["at"]) for f in late] == [

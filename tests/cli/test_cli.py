@@ -17,7 +17,7 @@ from typer.models import CommandInfo
 
 from coloring.cli import app
 from coloring.readcli import answer
-from pilot.builders import Folder, count_rows, db_for, load, run, sqlite_path
+from pilot.builders import Folder, count_rows, cow_bought_twice, db_for, load, run, sqlite_path
 
 
 def command_name(command: CommandInfo) -> str:
@@ -34,29 +34,7 @@ def messages(stderr: str) -> list[str]:
 def example(root: Path) -> Folder:
     """A small livestock season: a loan, two purchases of one cow, payments with an
     overpayment, a refused payment and a late return."""
-    return (
-        Folder(root)
-        .participants({"participant_id": "F", "related_to": "S2"})
-        .participants(("S2", "Seller two", "seller", "Akmola", ""))
-        .reference_prices(("cow", "*", "300", "2024-01-01"))
-        .allocations(("AL1", "AA", "T", "OP", "1000", "2025-01-01"))
-        .loans(("L1", "AA", "B", "F", "500", "2025-01-02"))
-        .purchases(("P1", "AA", "F", "S", "2025-01-03"), ("P2", "AA", "F", "S2", "2025-01-04"))
-        .purchase_animals(("P1", "KZ1", "cow", "400"), ("P2", "KZ1", "cow", "100"))
-        .registry(
-            ("KZ1", "cow", "registered", "S", "2025-01-03"),
-            ("KZ1", "cow", "transferred", "F", "2025-01-07"),
-            ("KZ1", "cow", "exported", "", "2025-02-01"),
-        )
-        .transfers(
-            ("T1", "2025-01-04", "AA", "OP", "B", "600", ""),
-            ("T2", "2025-01-05", "AA", "B", "F", "500", "L1"),
-            ("T3", "2025-01-06", "AA", "F", "S", "400", "P1"),
-            ("T4", "2025-01-08", "AA", "F", "S", "50", "P1"),
-            ("T5", "2025-01-08", "AA", "F", "S", "500", "P1"),
-            ("T6", "2025-03-08", "AA", "OP", "T", "400", ""),
-        )
-    )
+    return cow_bought_twice(root).transfers(("T6", "2025-03-08", "AA", "OP", "T", "400", ""))
 
 
 EXAMPLE_FINDINGS = [

@@ -13,8 +13,8 @@ by column name (missing columns are written empty; extra keys become extra colum
 the reader). `participants` and `programs` start from a standard cast and three programs; a
 row with an id the defaults already hold replaces those cells (a dict) or the whole row (a
 tuple). `Folder.part` cuts a folder by time (for several loads); `season` is a ready-made
-folder with every file and most rules. Import as `from pilot.builders import ...` (`tests/`
-is on `sys.path`).
+folder with every file and most rules, grown from `cow_bought_twice` (also the CLI tests'
+example). Import as `from pilot.builders import ...` (`tests/` is on `sys.path`).
 """
 
 from __future__ import annotations
@@ -181,51 +181,62 @@ class Folder:
         return self.path
 
 
-def season(root: Path) -> Folder:
-    """Three programs over January to March with findings of most rules on both sides of
-    2025-02-01 (documents paid across the split, an act and a subcontract after it, an export
-    after it that makes an earlier purchase an early disposal)."""
+def cow_bought_twice(
+    root: Path, payments: tuple[str, str, str, str, str] = ("T1", "T2", "T3", "T4", "T5")
+) -> Folder:
+    """AA: 1000.00 allocated to the operator, loan L1 of 500.00 from the bank to the farmer, and
+    cow KZ1 bought twice: from S for 400.00 (above the reference price of 300.00) and then from
+    S2, the farmer's relative, for 100.00; KZ1 passes to the farmer and is exported on
+    2025-02-01. The `payments`, in order: 600.00 from the operator to the bank, the loan's
+    500.00 on to the farmer, then for P1 400.00, 50.00 (an overpayment) and 500.00 (beyond
+    what the farmer holds)."""
+    to_bank, loan, paid, overpaid, refused = payments
     return (
         Folder(root)
         .participants({"participant_id": "F", "related_to": "S2"})
         .participants(("S2", "Seller two", "seller", "Akmola", ""))
         .reference_prices(("cow", "*", "300", "2024-01-01"))
-        .allocations(
-            ("AL1", "AA", "T", "OP", "1000", "2025-01-01"),
-            ("AL2", "SUB", "T", "OP", "1000", "2025-01-01"),
-            ("AL3", "ROAD", "T", "OP", "2000", "2025-01-01"),
-        )
+        .allocations(("AL1", "AA", "T", "OP", "1000", "2025-01-01"))
         .loans(("L1", "AA", "B", "F", "500", "2025-01-02"))
-        .contracts(
-            ("K1", "ROAD", "OP", "C", "1000", "2025-01-02", ""),
-            ("K2", "ROAD", "C", "SC", "200", "2025-02-05", "K1"),
-        )
-        .purchases(
-            ("P1", "AA", "F", "S", "2025-01-03"),
-            ("P2", "AA", "F", "S2", "2025-01-04"),
-            ("P3", "AA", "F", "S", "2025-02-03"),
-        )
-        .purchase_animals(
-            ("P1", "KZ1", "cow", "400"),
-            ("P2", "KZ1", "cow", "100"),
-            ("P3", "KZ3", "cow", "200"),
-        )
+        .purchases(("P1", "AA", "F", "S", "2025-01-03"), ("P2", "AA", "F", "S2", "2025-01-04"))
+        .purchase_animals(("P1", "KZ1", "cow", "400"), ("P2", "KZ1", "cow", "100"))
         .registry(
             ("KZ1", "cow", "registered", "S", "2025-01-03"),
             ("KZ1", "cow", "transferred", "F", "2025-01-07"),
             ("KZ1", "cow", "exported", "", "2025-02-01"),
         )
+        .transfers(
+            (to_bank, "2025-01-04", "AA", "OP", "B", "600", ""),
+            (loan, "2025-01-05", "AA", "B", "F", "500", "L1"),
+            (paid, "2025-01-06", "AA", "F", "S", "400", "P1"),
+            (overpaid, "2025-01-08", "AA", "F", "S", "50", "P1"),
+            (refused, "2025-01-08", "AA", "F", "S", "500", "P1"),
+        )
+    )
+
+
+def season(root: Path) -> Folder:
+    """Three programs over January to March with findings of most rules on both sides of
+    2025-02-01 (documents paid across the split, an act and a subcontract after it, an export
+    after it that makes an earlier purchase an early disposal)."""
+    return (
+        cow_bought_twice(root, ("M1", "M2", "X3", "X4", "X5"))
+        .allocations(
+            ("AL2", "SUB", "T", "OP", "1000", "2025-01-01"),
+            ("AL3", "ROAD", "T", "OP", "2000", "2025-01-01"),
+        )
+        .contracts(
+            ("K1", "ROAD", "OP", "C", "1000", "2025-01-02", ""),
+            ("K2", "ROAD", "C", "SC", "200", "2025-02-05", "K1"),
+        )
+        .purchases(("P3", "AA", "F", "S", "2025-02-03"))
+        .purchase_animals(("P3", "KZ3", "cow", "200"))
         .subsidies(
             ("S1", "SUB", "LC", "SU", "TR1", "tractor", "1000", "300", "2025-01-10"),
             ("S2", "SUB", "LC", "SU", "TR1", "tractor", "1000", "100", "2025-02-10"),
         )
         .acts(("A1", "K1", "400", "2025-01-20"), ("A2", "K1", "400", "2025-02-20"))
         .transfers(
-            ("M1", "2025-01-04", "AA", "OP", "B", "600", ""),
-            ("M2", "2025-01-05", "AA", "B", "F", "500", "L1"),
-            ("X3", "2025-01-06", "AA", "F", "S", "400", "P1"),
-            ("X4", "2025-01-08", "AA", "F", "S", "50", "P1"),
-            ("X5", "2025-01-08", "AA", "F", "S", "500", "P1"),
             ("Y1", "2025-01-15", "SUB", "OP", "SU", "300", "S1"),
             ("Z1", "2025-01-25", "ROAD", "OP", "C", "500", "K1"),
             ("Z2", "2025-02-25", "ROAD", "OP", "C", "300", "K1"),

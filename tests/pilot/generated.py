@@ -9,11 +9,12 @@ own rather than in `tmp_path`; the ledger can go beside it, in `folder.parent`.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coloring.examples import example_folder
@@ -35,6 +36,19 @@ def generator_args(
             "misuse_rate": st.sampled_from(misuse_rates),
         }
     )
+
+
+def given_generator_args(
+    max_examples: int, farmers: tuple[int, int], misuse_rates: Sequence[float]
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Run the test on `max_examples` draws of `generator_args`, with no deadline: one example
+    generates and loads a whole folder."""
+
+    def decorate(test: Callable[..., None]) -> Callable[..., None]:
+        strategy = generator_args(farmers, misuse_rates)
+        return settings(max_examples=max_examples, deadline=None)(given(strategy)(test))
+
+    return decorate
 
 
 @contextmanager

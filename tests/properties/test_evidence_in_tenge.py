@@ -8,13 +8,12 @@ import json
 import re
 from typing import Any
 
-from hypothesis import given, settings
 from typer.testing import CliRunner
 
 from coloring.cli import app
 from coloring.domain.money import format_tiyn, parse_tiyn
 from coloring.projections.queries import EVIDENCE_AMOUNTS
-from pilot.generated import generated_folder, generator_args
+from pilot.generated import generated_folder, given_generator_args
 
 TENGE = re.compile(r"[0-9]+\.[0-9]{2}")
 
@@ -23,8 +22,7 @@ def tenge(text: str) -> str:
     return format_tiyn(parse_tiyn(text))
 
 
-@settings(max_examples=5, deadline=None)
-@given(generator_args(farmers=(2, 12), misuse_rates=[0.1, 0.5]))
+@given_generator_args(5, farmers=(2, 12), misuse_rates=[0.1, 0.5])
 def test_every_evidence_amount_is_tenge_with_two_decimals_as_recorded(
     args: dict[str, Any],
 ) -> None:

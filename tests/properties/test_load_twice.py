@@ -7,11 +7,10 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from hypothesis import given, settings
 from typer.testing import CliRunner
 
 from coloring.cli import app
-from pilot.generated import generated_folder, generator_args
+from pilot.generated import generated_folder, given_generator_args
 
 
 def run(*args: str) -> str:
@@ -25,8 +24,7 @@ def stored_events(db: Path) -> int:
         return int(c.execute("SELECT COUNT(*) FROM stored_events").fetchone()[0])
 
 
-@settings(max_examples=5, deadline=None)
-@given(generator_args(farmers=(1, 12), misuse_rates=[0.0, 0.1, 0.5]))
+@given_generator_args(5, farmers=(1, 12), misuse_rates=[0.0, 0.1, 0.5])
 def test_loading_a_generated_folder_twice_changes_nothing(args: dict[str, Any]) -> None:
     with generated_folder(args) as folder:
         ledger = folder.parent / "ledger.db"

@@ -10,7 +10,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-from hypothesis import given, settings
 from typer.testing import CliRunner
 
 from coloring.application import ColoringApplication
@@ -24,7 +23,7 @@ from coloring.report.sankey import render_sankey
 from coloring.report.scope import Scope, programs
 from coloring.report.series import timelines
 from coloring.report.svg import STATE_COLOURS
-from pilot.generated import generated_folder, generator_args
+from pilot.generated import generated_folder, given_generator_args
 
 Split = dict[str, tuple[int, int, int]]  # program -> (spent, on purpose, with findings)
 
@@ -116,8 +115,7 @@ def test_report_and_replay_split_the_example_folders_spending_alike(tmp_path: Pa
     assert split["AA-2025"][2] > 0
 
 
-@settings(max_examples=4, deadline=None)
-@given(generator_args(farmers=(2, 15), misuse_rates=[0.1, 0.3]))
+@given_generator_args(4, farmers=(2, 15), misuse_rates=[0.1, 0.3])
 def test_report_and_replay_split_a_generated_folders_spending_alike(
     args: dict[str, Any],
 ) -> None:
