@@ -283,13 +283,16 @@ class Fold(MoneyFold):
         self._reset()
 
     def finish(self, c: Cursor) -> None:
-        """End a bulk fold: each holder's balance after every movement, summed in one window
-        query over the movements, and every purchased animal and subsidised asset judged
-        once, instead of page by page (the same rows: the steps are in the movements' order,
-        and a document's findings depend on the whole record only). The indexes its pages
-        went without are created first: judging reads some of them."""
+        """End a bulk fold: every purchased animal and subsidised asset judged once, instead
+        of page by page (the same rows: a document's findings depend on the whole record
+        only). The indexes its pages went without are created first: judging reads some of
+        them."""
         schema.create_indexes(c)
-        c.execute(schema.BACKFILL_BALANCE_STEPS)
+        if schema.steps_left_to_end(c):
+            # Begun by an older version, whose pages wrote no balance steps: all of them, in
+            # the movements' order, replace those of the pages folded since.
+            c.execute("DELETE FROM rm_balance_steps")
+            c.execute(schema.BACKFILL_BALANCE_STEPS)
         judge_all(c, self.reference)
         schema.end_bulk(c)
         self.bulk = False
