@@ -167,33 +167,33 @@ def movements(program_id: str, entries: Sequence[JsonEntry]) -> Iterator[Movemen
     as arrays: they become their named tuples here, once, so a movement read from the log
     equals the one the live aggregate applied."""
     # Typed once per page, not checked per field: the entries are the ones `to_entry` wrote,
-    # and a check of each field would cost every fold and every replay.
+    # and a check of each field would cost every fold and every replay. Each is unpacked (which
+    # checks its length) into the tuple of its movement, without the argument parsing of the
+    # named tuple's constructor (a payment: 0.6 against 2.4 us).
     for entry in cast("list[_Row]", entries):
         if entry[0] == "transferred":
             _, seq, tid, payer, payee, amount, at_us, offset, ref, settles, outcome, ps, fs = entry
-            yield Transferred(
-                program_id,
-                seq,
-                tid,
-                payer,
-                payee,
-                amount,
-                at_us,
-                offset,
-                ref,
-                settles,
-                outcome,
-                [_tuple(MovedPiece, p) for p in ps],
-                [_tuple(PaymentFinding, f) for f in fs] if fs else [],
-            )
+            pieces = [_tuple(MovedPiece, p) for p in ps]
+            found = [_tuple(PaymentFinding, f) for f in fs] if fs else []
+            yield _tuple(
+                Transferred,
+                (program_id, seq, tid, payer, payee, amount, at_us, offset, ref, settles, outcome,
+                 pieces, found),
+            )  # fmt: skip
         elif entry[0] == "refused":
             _, seq, tid, payer, payee, amount, at_us, offset, ref, fs = entry
             found = [_tuple(PaymentFinding, f) for f in fs]
-            yield Refused(program_id, seq, tid, payer, payee, amount, at_us, offset, ref, found)
+            yield _tuple(
+                Refused, (program_id, seq, tid, payer, payee, amount, at_us, offset, ref, found)
+            )
         elif entry[0] == "allocated":
-            yield Allocated(program_id, *entry[1:])
+            _, seq, aid, payer, recipient, amount, at_us, offset, outcome = entry
+            yield _tuple(
+                Allocated, (program_id, seq, aid, payer, recipient, amount, at_us, offset, outcome)
+            )
         elif entry[0] == "accepted":
-            yield Accepted(program_id, *entry[1:])
+            _, seq, act_id, contract_id, amount, at_us, offset = entry
+            yield _tuple(Accepted, (program_id, seq, act_id, contract_id, amount, at_us, offset))
         else:
             # A kind no code writes (a damaged page): never read as another kind.
             raise KeyError(entry[0])
