@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from coloring.projections.db import Cursor
@@ -35,6 +36,10 @@ INSERTS = {
 }
 
 
+_HOLDER = itemgetter(0, 1)
+"""The (program, holder) of a balance step."""
+
+
 def write_holdings(
     c: Cursor,
     steps: list[tuple[str, str, int, int, int]],
@@ -46,7 +51,7 @@ def write_holdings(
     from the database once, and is a holder already."""
     if not steps:
         return
-    new = sorted({(p, h) for p, h, *_ in steps if (p, h) not in known})
+    new = sorted({key for key in map(_HOLDER, steps) if key not in known})
     programs = sorted({p for p, _ in new})
     program_marks = ",".join("?" * len(programs))
     for chunk in chunks(sorted({h for _, h in new})):
