@@ -112,6 +112,7 @@ class Transferred(_TransferredFields, _Entry):
 
 
 class _RefusedFields(NamedTuple):
+    # The first nine of `_TransferredFields` again: a named tuple inherits no fields.
     program_id: str
     seq: int
     transfer_id: str
