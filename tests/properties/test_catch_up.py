@@ -178,3 +178,28 @@ def test_a_rebuild_cut_short_is_completed_by_the_next_catch_up(
         assert snapshot(runner) == rebuilt
     finally:
         app.close()
+
+
+def test_a_bulk_fold_begun_with_its_balance_steps_left_to_its_end_gets_them_all_at_its_end(
+    copies: Iterator[str], rebuilt: dict[str, Any]
+) -> None:
+    """A rebuild cut short in its last page by a version whose pages wrote no balance steps
+    (its marker says so), completed by this one, whose pages write them: the end derives
+    every step once."""
+    app = ColoringApplication(next(copies))
+    try:
+        runner = ProjectionRunner(app.store)
+        last = runner.pending()
+        with crashing_in_page(last), pytest.raises(Crash):
+            runner.rebuild(page_size=1)
+        with runner.db.transaction() as c:
+            assert c.query("SELECT COUNT(*) FROM rm_balance_steps")[0][0], "no page wrote steps"
+            c.execute("DELETE FROM rm_balance_steps")
+            c.execute(
+                "UPDATE rm_meta SET value = ? WHERE key = ?",
+                (schema.BULK_STEPS_AT_END, schema.BULK),
+            )
+        runner.run()
+        assert snapshot(runner) == rebuilt
+    finally:
+        app.close()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import fields
 from datetime import UTC, datetime
 from typing import Any
 
@@ -73,7 +72,7 @@ def per_record_events(units: TaggedTenge) -> list[CanMutateAggregate[Any]]:
         "refused": TaggedTenge.TransferRefused,
     }
     for version, m in enumerate(movements(units.program_id, page.entries), start=2):
-        named = {f.name: getattr(m, f.name) for f in fields(m)}
+        named = m._asdict()
         for k in ("pieces", "findings"):
             if k in named:
                 named[k] = [list(x) for x in named[k]]

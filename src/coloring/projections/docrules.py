@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from operator import itemgetter
 from typing import NamedTuple
 
 from coloring.domain.rulebook import ANIMAL_RULES, SETTLEMENT_RULES, SUBSIDY_RULES, Rule
@@ -39,6 +40,11 @@ class RegistryFact(NamedTuple):
     at_us: int
     event: str
     owner: str | None
+
+
+# Each sorts by (at_us, seq), by position: `AnimalInPurchase` 4 and 6, `RegistryFact` 1 and 0.
+_PURCHASE_ORDER = itemgetter(4, 6)
+_FACT_ORDER = itemgetter(1, 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,8 +128,10 @@ def animal_findings(
 ) -> list[DocFinding]:
     """Every animal rule for one animal id over all purchases that list it."""
     out: list[DocFinding] = []
-    facts = sorted(history, key=lambda f: (f.at_us, f.seq))
-    purchases = sorted(animal, key=lambda a: (a.at_us, a.seq))
+    # Most animals are in one purchase with a fact or two: sorted by C keys, and only when
+    # there is an order to make (a rebuild judges every purchased animal).
+    facts = sorted(history, key=_FACT_ORDER) if len(history) > 1 else history
+    purchases = sorted(animal, key=_PURCHASE_ORDER) if len(animal) > 1 else animal
     for i, a in enumerate(purchases):
         term = data.terms[a.program_id]
         if i > 0:
@@ -132,17 +140,20 @@ def animal_findings(
                     Rule.DUPLICATE_ANIMAL, a, a.at_us, earlier_purchase=purchases[0].purchase_id
                 )
             )
-        known = [f for f in facts if f.at_us <= a.at_us]
-        if not known:
+        last_known = None
+        for f in facts:
+            if f.at_us <= a.at_us:
+                last_known = f
+        if last_known is None:
             out.append(_on_animal(Rule.UNREGISTERED_ANIMAL, a, a.at_us))
-        elif known[-1].owner != a.seller:
+        elif last_known.owner != a.seller:
             out.append(
                 _on_animal(
                     Rule.SELLER_NOT_OWNER,
                     a,
                     a.at_us,
-                    registry_seq=known[-1].seq,
-                    registered_owner=known[-1].owner,
+                    registry_seq=last_known.seq,
+                    registered_owner=last_known.owner,
                 )
             )
         if term.retention_days is not None:

@@ -5,14 +5,16 @@ movements' handlers are in `coloring.projections.foldmoney`), which only buffers
 `Fold.write` sends the page's changes to the database
 (`coloring.projections.pagewrite`), inside the runner's transaction. Handlers never read
 aggregates: everything comes from the events themselves. A page event's entries and registry
-rows are folded through the typed movements and facts of the domain: the entries by the same
-handlers as the per-record events of older ledgers, an extract's rows in one loop of its own.
+entries are folded through the typed movements of the domain, by the same handlers as the
+per-record events of older ledgers; an extract's rows in one loop of their own, unpacked as
+the domain's `RegistryFact` is.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from fractions import Fraction
+from typing import cast
 
 from coloring.domain.acts import EarlyActs
 from coloring.domain.aggregates import Ledger, Participant, Program, final_roles
@@ -26,7 +28,7 @@ from coloring.domain.documents import (
     purchased,
 )
 from coloring.domain.prices import PriceList
-from coloring.domain.registry import RegistryExtract, RegistryFact, facts
+from coloring.domain.registry import RegistryExtract, RegistryFact
 from coloring.domain.tagged import TaggedTenge
 from coloring.projections import schema
 from coloring.projections.db import Cursor, PendingRow
@@ -258,7 +260,12 @@ class Fold(MoneyFold):
         most of a log's records."""
         rows, animals = self.rows["registry"], self.animals
         latest = self.latest_us
-        for seq, animal_id, species, event, owner, at_us, at_offset in facts(e.rows):
+        # Unpacked from the stored arrays, in the fields' order of `RegistryFact`: a fact
+        # made of each only to be unpacked doubled the fold's apply of 303,577 registry rows
+        # (0.49 against 0.30 CPU s).
+        for seq, animal_id, species, event, owner, at_us, at_offset in cast(
+            "list[RegistryFact]", e.rows
+        ):
             rows.append((animal_id, seq, at_us, at_offset, event, owner, species))
             animals.add(animal_id)
             if latest is None or at_us > latest:
@@ -283,13 +290,16 @@ class Fold(MoneyFold):
         self._reset()
 
     def finish(self, c: Cursor) -> None:
-        """End a bulk fold: each holder's balance after every movement, summed in one window
-        query over the movements, and every purchased animal and subsidised asset judged
-        once, instead of page by page (the same rows: the steps are in the movements' order,
-        and a document's findings depend on the whole record only). The indexes its pages
-        went without are created first: judging reads some of them."""
+        """End a bulk fold: every purchased animal and subsidised asset judged once, instead
+        of page by page (the same rows: a document's findings depend on the whole record
+        only). The indexes its pages went without are created first: judging reads some of
+        them."""
         schema.create_indexes(c)
-        c.execute(schema.BACKFILL_BALANCE_STEPS)
+        if schema.steps_left_to_end(c):
+            # Begun by an older version, whose pages wrote no balance steps: all of them, in
+            # the movements' order, replace those of the pages folded since.
+            c.execute("DELETE FROM rm_balance_steps")
+            c.execute(schema.BACKFILL_BALANCE_STEPS)
         judge_all(c, self.reference)
         schema.end_bulk(c)
         self.bulk = False

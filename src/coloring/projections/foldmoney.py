@@ -165,26 +165,27 @@ class MoneyFold:
                 n,
             )
         )
-        self._payment_findings(
-            e, e.program_id, "open" if status == "applied" else "refused", n, entry
-        )
+        if e.findings:
+            self._payment_findings(
+                e, e.program_id, "open" if status == "applied" else "refused", n, entry
+            )
 
     def on_units_transferred(self, e: Transferred, n: int, entry: int | None = None) -> None:
         self._payment(e, n, "applied", e.outcome, e.settles, entry)
-        program_id = e.program_id
-        self.steps.append((program_id, e.payer, e.at_us, e.seq, -e.amount))
-        if e.outcome == "held":
-            self._deliver(program_id, e.transfer_id, e.payee, e.amount, e.at_us, e.at_offset, e.seq)
+        program_id, seq, at_us, outcome = e.program_id, e.seq, e.at_us, e.outcome
+        self.steps.append((program_id, e.payer, at_us, seq, -e.amount))
+        if outcome == "held":
+            self._deliver(program_id, e.transfer_id, e.payee, e.amount, at_us, e.at_offset, seq)
         # Units out of their allocation's queue, summed per allocation by `write_page`.
-        column = _LEFT_AS.get(e.outcome)
+        column = _LEFT_AS.get(outcome)
         unit_moves = self.rows["unit_moves"]
+        # What every piece's row ends with: the pieces of a payment moved together.
+        moved = (seq, at_us, e.at_offset, e.payee, e.transfer_id, outcome)
         for alloc, start, end, delivered_by in e.pieces:
             if column is not None:
                 self.allocation_moves.append((alloc, column, end - start))
-            self._depart(end - start, delivered_by, e.at_us)
-            unit_moves.append(
-                (alloc, start, end, e.seq, e.at_us, e.at_offset, e.payee, e.transfer_id, e.outcome)
-            )
+            self._depart(end - start, delivered_by, at_us)
+            unit_moves.append((alloc, start, end, *moved))
         if e.settles is not None:
             document = self.page_documents.get(e.settles)
             if document is None:
@@ -207,8 +208,6 @@ class MoneyFold:
     def _payment_findings(
         self, e: Transferred | Refused, program_id: str, status: str, n: int, entry: int | None
     ) -> None:
-        if not e.findings:
-            return
         # The payment's address in the log: its event, and its entry when that is a page.
         address: dict[str, str | int] = {"transfer": e.transfer_id, "notification": n}
         if entry is not None:

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from coloring.projections.db import Cursor
@@ -35,20 +36,22 @@ INSERTS = {
 }
 
 
+_HOLDER = itemgetter(0, 1)
+"""The (program, holder) of a balance step."""
+
+
 def write_holdings(
     c: Cursor,
     steps: list[tuple[str, str, int, int, int]],
     known: dict[tuple[str, str], int],
-    bulk: bool = False,
 ) -> None:
     """Each changed balance after each movement of the page (rm_balance_steps), from the
     balances before it, and the balances after the page (rm_holdings). `known`: the balances
     this fold has written (it is the only writer while it lives), so each holder's is read
-    from the database once, and is a holder already. `bulk`: the steps are left to the end of
-    the bulk fold (`Fold.finish`), only the balances after the page are written."""
+    from the database once, and is a holder already."""
     if not steps:
         return
-    new = sorted({(p, h) for p, h, *_ in steps if (p, h) not in known})
+    new = sorted({key for key in map(_HOLDER, steps) if key not in known})
     programs = sorted({p for p, _ in new})
     program_marks = ",".join("?" * len(programs))
     for chunk in chunks(sorted({h for _, h in new})):
@@ -62,17 +65,12 @@ def write_holdings(
     for key in new:
         known.setdefault(key, 0)
     after: dict[tuple[str, str], int] = {}
-    if bulk:
-        for p, h, _, _, delta in steps:
-            key = (p, h)
-            after[key] = known[key] = known[key] + delta
-    else:
-        rows = []
-        for p, h, at_us, seq, delta in steps:
-            key = (p, h)
-            held = after[key] = known[key] = known[key] + delta
-            rows.append((p, h, at_us, seq, held))
-        c.executemany("INSERT INTO rm_balance_steps VALUES (?,?,?,?,?)", rows)
+    rows = []
+    for p, h, at_us, seq, delta in steps:
+        key = (p, h)
+        held = after[key] = known[key] = known[key] + delta
+        rows.append((p, h, at_us, seq, held))
+    c.executemany("INSERT INTO rm_balance_steps VALUES (?,?,?,?,?)", rows)
     c.executemany(
         "INSERT INTO rm_holders VALUES (?,?) ON CONFLICT (program_id, participant_id) DO NOTHING",
         new,
@@ -131,7 +129,7 @@ def write_page(c: Cursor, fold: Fold) -> None:
         "WHERE allocation_id = ?",
         [(u, u, a) for (a, col), u in moves.items() if col == 4],
     )
-    write_holdings(c, fold.steps, fold.balances, fold.bulk)
+    write_holdings(c, fold.steps, fold.balances)
     departed: dict[tuple[str, int], int] = defaultdict(int)
     for units, delivery_id, at_us in fold.departures:
         departed[(delivery_id, at_us)] += units
