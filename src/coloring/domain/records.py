@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from typing import get_args
 
 from coloring.domain.time import Instant
 
@@ -189,6 +190,9 @@ class TermsAmendment:
     max_idle_days: int | None = None
 
 
+# Section 3: at one instant, allocations, loans, subsidies, contracts, purchases, registry,
+# acts, transfers; within a file, row order. The union lists the kinds in that order and
+# `DATED_ORDER` numbers them from it, so the order is written once.
 DatedRecord = (
     AllocationRecord
     | LoanRecord
@@ -199,19 +203,7 @@ DatedRecord = (
     | ActRecord
     | TransferRecord
 )
-
-# Section 3: at one instant, allocations, loans, subsidies, contracts, purchases, registry,
-# acts, transfers; within a file, row order.
-DATED_ORDER: dict[type, int] = {
-    AllocationRecord: 0,
-    LoanRecord: 1,
-    SubsidyRecord: 2,
-    ContractRecord: 3,
-    PurchaseRecord: 4,
-    RegistryRecord: 5,
-    ActRecord: 6,
-    TransferRecord: 7,
-}
+DATED_ORDER: dict[type, int] = {kind: rank for rank, kind in enumerate(get_args(DatedRecord))}
 
 PILOT_RECORDS: tuple[type, ...] = (
     ActRecord,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -37,15 +37,8 @@ class Seal:
     sealed_at: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "format": SEAL_FORMAT,
-            "position": self.position,
-            "chain_hash": self.chain_hash,
-            "size": self.size,
-            "merkle_root": self.merkle_root,
-            "first_position": self.first_position,
-            "sealed_at": self.sealed_at,
-        }
+        """The seal file's object, led by its format as every seal written so far."""
+        return {"format": SEAL_FORMAT, **asdict(self)}
 
 
 def now_utc() -> str:

@@ -170,15 +170,22 @@ def _heat(share: float) -> str:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
+def at_risk_by_region(cells: dict[tuple[str, str], RiskCell]) -> dict[str, int]:
+    """Money at risk per region, the most first (ties by name): the risk map's rows, in the
+    report's chart and on the web page alike."""
+    per_region: dict[str, int] = {}
+    for (region, _), cell in cells.items():
+        per_region[region] = per_region.get(region, 0) + cell.at_risk
+    return {r: per_region[r] for r in sorted(per_region, key=lambda r: (-per_region[r], r))}
+
+
 def render_risk(
     cells: dict[tuple[str, str], RiskCell], programs: list[str], label: str, most: int = 40
 ) -> str:
     if not cells:
         return empty(WIDTH, 160, label, "no findings by the instant")
-    per_region: dict[str, int] = {}
-    for (region, _), each in cells.items():
-        per_region[region] = per_region.get(region, 0) + each.at_risk
-    regions = sorted(per_region, key=lambda r: (-per_region[r], r))[:most]
+    per_region = at_risk_by_region(cells)
+    regions = list(per_region)[:most]
     left, upper, row = 180, 48, 36
     cell_w = min(240.0, (WIDTH - left - 20) / max(1, len(programs)))
     height = upper + row * len(regions) + 40

@@ -16,6 +16,7 @@ from coloring.projections import browse, explaining, queries
 from coloring.projections.db import Database
 from coloring.projections.runner import ProjectionRunner
 from coloring.report.build import charts
+from coloring.report.charts import at_risk_by_region
 from coloring.report.scope import Scope, programs
 from coloring.report.series import risk, timelines
 from coloring.web.app import PageError, Site, View
@@ -178,13 +179,10 @@ def risk_map(v: View) -> tuple[str, dict[str, Any]]:
         return "risk.html", {"regions": [], "programs": [], "cells": {}}
     scope = Scope(t, programs(v.db, None, t))
     cells = risk(v.db, scope)
-    per_region: dict[str, int] = {}
-    for (region, _), cell in cells.items():
-        per_region[region] = per_region.get(region, 0) + cell.at_risk
-    regions = sorted(per_region, key=lambda r: (-per_region[r], r))
+    per_region = at_risk_by_region(cells)
     peak = max((c.at_risk for c in cells.values()), default=0) or 1
     return "risk.html", {
-        "regions": regions,
+        "regions": list(per_region),
         "programs": [p.program_id for p in scope.programs],
         "cells": cells,
         "peak": peak,
