@@ -54,9 +54,19 @@ def _canonical(cls: type) -> Callable[[Any], str]:
     one f-string, instants written in place."""
     parts = []
     for f in fields(cls):
-        if f.repr:
-            value = f"_instant_repr(o.{f.name})" if "Instant" in str(f.type) else f"o.{f.name}!r"
-            parts.append(f"{f.name}={{{value}}}")
+        if not f.repr:
+            continue
+        if str(f.type) == "Instant":
+            # Written in place: every record's instant, a call less (`_instant_repr` is for
+            # the optional ones).
+            value = (
+                f"Instant(us={{o.{f.name}.us!r}}, offset_minutes={{o.{f.name}.offset_minutes!r}})"
+            )
+        elif "Instant" in str(f.type):
+            value = f"{{_instant_repr(o.{f.name})}}"
+        else:
+            value = f"{{o.{f.name}!r}}"
+        parts.append(f"{f.name}={value}")
     namespace: dict[str, Any] = {"_instant_repr": _instant_repr}
     exec(f"def make(o): return f'{cls.__qualname__}({', '.join(parts)})'", namespace)
     made: Callable[[Any], str] = namespace["make"]

@@ -171,16 +171,17 @@ class TaggedTenge(TopicAggregate):
         outcome: str,
         findings: list[PaymentFinding],
         seq: int,
+        peeked: list[Piece] | None = None,
     ) -> list[MovedPiece]:
-        """Apply a payment the application has judged; returns the pieces moved."""
+        """Apply a payment the application has judged; returns the pieces moved. `peeked`: what
+        `peek(r.payer, r.amount)` gave the judging, if it asked (nothing changed since)."""
         if not isinstance(r.amount, int) or r.amount <= 0:
             raise InvalidAmountError(r.amount)
         if r.amount > self.held(r.payer):
             raise InsufficientUnitsError(r.payer, self.program_id, r.amount, self.held(r.payer))
-        pieces = [
-            MovedPiece(p.allocation_id, p.start, p.end, p.delivered_by)
-            for p in self.peek(r.payer, r.amount)
-        ]
+        if peeked is None:
+            peeked = self.peek(r.payer, r.amount)
+        pieces = [MovedPiece(p.allocation_id, p.start, p.end, p.delivered_by) for p in peeked]
         self._apply_live(Transferred(*self._payment(r, seq), settles, outcome, pieces, findings))
         return pieces
 

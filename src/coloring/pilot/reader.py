@@ -20,6 +20,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import ValidationError
 
 from coloring.domain import records
+from coloring.pilot.build import maker
 from coloring.pilot.checks import EMPTY_LEDGER, Checker, LedgerView
 from coloring.pilot.columns import BY_COLUMNS
 from coloring.pilot.contract import FILES, REQUIRED_FILES, FileSpec
@@ -51,6 +52,10 @@ class Sourced(Generic[R]):
     @property
     def where(self) -> str:
         return f"{self.file}:{self.line}"
+
+
+_sourced = maker(Sourced)
+"""`Sourced(...)` for each dated record of a folder, without the frozen dataclass's `__init__`."""
 
 
 ANIMALS_FILE = "purchase_animals.csv"
@@ -163,11 +168,12 @@ class PilotFolder:
         file_of = {f.rank: f.name for f in self._files}
         purchases = DATED_FILES["purchases.csv"]
         attach = self._animals.attach
+        sourced = _sourced
         for _us, rank, line, record in heapq.merge(*(f.keyed(release) for f in self._files)):
             if rank == purchases:
                 assert isinstance(record, records.PurchaseRecord)
                 record = attach(record)
-            yield Sourced(record, file_of[rank], line)
+            yield sourced(record, file_of[rank], line)
 
     def animal_source(self, purchase_id: str, animal_id: str) -> Sourced[records.AnimalRecord]:
         """The row of purchase_animals.csv that lists `animal_id` for `purchase_id` (of this

@@ -24,6 +24,7 @@ from typing import Any
 
 from coloring.domain import records
 from coloring.domain.time import Instant
+from coloring.pilot.build import maker
 from coloring.pilot.columns import Times
 
 __all__ = ["DATED_FILES", "DatedFile", "Keyed", "Shared"]
@@ -53,6 +54,11 @@ _RECORDS: dict[str, type] = {
 
 DATED_FILES: dict[str, int] = {name: records.DATED_ORDER[t] for name, t in _RECORDS.items()}
 """The dated files and their rank among the records of one instant (section 3)."""
+
+# Each file's records and their instants, built without the frozen dataclasses' __init__
+# (`pilot.build`): a load builds every record of the folder here.
+_MAKE: dict[str, Any] = {name: maker(t) for name, t in _RECORDS.items()}
+_instant = maker(Instant)
 
 _FEW_TEXTS = frozenset({"species", "event", "asset_kind"})
 """Columns of a few distinct texts, stored once each like participant and program ids."""
@@ -275,8 +281,8 @@ class DatedFile:
 
     def _records(self, page: _Page) -> Iterator[Any]:
         columns: list[Any] = page.values()
-        columns[self._time] = map(Instant, page.us, page.offsets)
-        return map(_RECORDS[self.name], *columns)
+        columns[self._time] = map(_instant, page.us, page.offsets)
+        return map(_MAKE[self.name], *columns)
 
     def _live_pages(self) -> Iterator[_Page]:
         """Every page, read back one at a time (none may have been released)."""
@@ -296,13 +302,13 @@ class DatedFile:
         order = sorted(range(len(every_us)), key=every_us.__getitem__)
         del every_us
         rank = self.rank
-        make = _RECORDS[self.name]
+        make = _MAKE[self.name]
         columns = [page.values() for page in pages]
         for n in order:
             p = bisect_right(starts, n) - 1
             page, i = pages[p], n - starts[p]
             values = [
-                c[i] if c is not None else Instant(page.us[i], page.offsets[i]) for c in columns[p]
+                c[i] if c is not None else _instant(page.us[i], page.offsets[i]) for c in columns[p]
             ]
             yield page.us[i], rank, page.lines[i], make(*values)
         if release:

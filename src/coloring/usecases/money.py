@@ -56,8 +56,10 @@ class Money(UseCase):
         hops, final = self._route(program)
         held = tagged.held(r.payer)
         before = 0
-        if r.amount <= held and payee.role != "treasury":
-            before = held_by_before(tagged.peek(r.payer, r.amount), r.payee)
+        # The pieces the payment would move: judged (a round trip) and then moved.
+        peeked = tagged.peek(r.payer, r.amount) if r.amount <= held else None
+        if peeked is not None and payee.role != "treasury":
+            before = held_by_before(peeked, r.payee)
         verdict: Verdict = judge_payment(
             PaymentFacts(
                 program_id=r.program_id,
@@ -82,7 +84,7 @@ class Money(UseCase):
         if verdict.refused:
             tagged.refuse(r, findings, seq)
         else:
-            tagged.transfer(r, verdict.settles, verdict.outcome, findings, seq)
+            tagged.transfer(r, verdict.settles, verdict.outcome, findings, seq, peeked)
         self._changed(tagged)
         return PaymentResult(
             r.transfer_id,
