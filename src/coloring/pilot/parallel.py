@@ -176,14 +176,14 @@ def _receive(k: int, process: Any, receiving: Connection) -> tuple[str, Any]:
     return message
 
 
-def _write(store: LedgerStore, parts: list[tuple[list[tuple[int, Any]], list[Any]]]) -> None:
+def _write(store: LedgerStore, parts: list[tuple[list[tuple[int, Any, Any]], list[Any]]]) -> None:
     """One batch of the one load: the workers' events in its order (record order, ties in the
     order the one load first touched their aggregates), its index rows in `seq` order, and the
     read models, in one transaction."""
     keyed = sorted(
         (e for events, _ in parts for e in events), key=lambda ke: (_recording_order(ke[1]), ke[0])
     )
-    events = [e for _, e in keyed]
+    events = [e for _, e, _ in keyed]
     rows = list(heapq.merge(*(rows for _, rows in parts), key=lambda row: row[3]))
     if not events and not rows:
         return
@@ -192,7 +192,8 @@ def _write(store: LedgerStore, parts: list[tuple[list[tuple[int, Any]], list[Any
     if inline is not None:
         kwargs["project"] = lambda c, ids: inline(c, events, ids)
     try:
-        store.events.put(events, **kwargs)
+        # Encoded by the workers (`_Outbox`): what the event store's `put` would do here.
+        store.recorder.insert_events([stored for _, _, stored in keyed], **kwargs)
     except IntegrityError as e:
         raise DuplicateRecordError(
             f"a record of this batch is already in the ledger ({e}); "
@@ -206,11 +207,12 @@ def _write(store: LedgerStore, parts: list[tuple[list[tuple[int, Any]], list[Any
 
 class _Outbox:
     """A worker's store sends instead of writing: its batches' events (each with the `seq` at
-    which the batch first touched its aggregate) and index rows, and its snapshots."""
+    which the batch first touched its aggregate, and encoded as stored: the encoding is a fair
+    part of the writer's work) and index rows, and its snapshots."""
 
     def __init__(self, store: LedgerStore) -> None:
         self.store = store
-        self.events: list[tuple[int, Any]] = []
+        self.events: list[tuple[int, Any, Any]] = []
         self.rows: list[Any] = []
         self.snapshots: list[Any] = []
         self.touched: dict[int, int] = {}
@@ -225,8 +227,8 @@ class _Outbox:
         store.snapshots = _Sink(store.snapshots, self.snapshots.extend)  # type: ignore[assignment]
 
     def _put(self, events: list[Any], records: Sequence[Any] = (), **_: Any) -> None:
-        touched = self.touched
-        self.events += [(touched.get(e.originator_id.int, 0), e) for e in events]
+        touched, encoded = self.touched, self.store.mapper.to_stored_event
+        self.events += [(touched.get(e.originator_id.int, 0), e, encoded(e)) for e in events]
         self.rows += records
         touched.clear()
 
