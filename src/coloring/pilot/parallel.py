@@ -107,7 +107,7 @@ def split(pilot: PilotFolder, jobs: int) -> tuple[dict[str, int], int, dict[str,
 
 
 def recorder(jobs: int) -> Callable[..., None]:
-    """The second pass of `load_folder` (`loader.record`'s place) with `jobs` workers."""
+    """The second pass of `load_folder`, in place of `loader._record`, with `jobs` workers."""
 
     def record(app: ColoringApplication, folder: Path, pilot: PilotFolder, *rest: Any) -> None:
         plan, summary, progress = rest  # as `loader` calls its own second pass
@@ -121,7 +121,10 @@ def recorder(jobs: int) -> Callable[..., None]:
         try:
             for k in range(jobs):
                 receiving, sending = context.Pipe(duplex=False)
-                process = context.Process(target=_work, args=(k, job, sending), daemon=True)
+                inherited = [r for _, r in workers] + [receiving]
+                process = context.Process(
+                    target=_work, args=(k, job, sending, inherited), daemon=True
+                )
                 process.start()
                 sending.close()  # the worker's end: its death is then the pipe's end here
                 workers.append((process, receiving))
@@ -248,11 +251,15 @@ class _Sink:
         return getattr(self._store, name)
 
 
-def _work(k: int, job: _Job, sending: Connection) -> None:
+def _work(k: int, job: _Job, sending: Connection, inherited: list[Connection]) -> None:
     """A worker: the whole folder, its programs applied and the others' shadowed; never
     returns (a forked child must not run the parent's exit handlers, which would close the
     parent's connections)."""
     code = 0
+    # The pipes' reading ends are the parent's alone: were one open here, a worker would block
+    # for ever on a full pipe after the parent died, instead of failing to send.
+    for receiving in inherited:
+        receiving.close()
     try:
         _worker_load(k, job, sending)
     except BaseException as e:
