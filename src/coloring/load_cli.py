@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -28,6 +29,15 @@ def load(
         ),
     ] = None,
     wait: WaitOption = 0.0,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs",
+            min=1,
+            help="Judge the folder's programs in this many processes (PostgreSQL only); the "
+            "ledger is the same as with one.",
+        ),
+    ] = 1,
 ) -> None:
     """Record a pilot folder in the ledger: all errors at once, nothing recorded from a refused
     folder.
@@ -40,16 +50,32 @@ def load(
 
     if mode is not None and mode not in ("observe", "enforce"):
         fail(f"--mode must be observe or enforce, not {mode!r}", 2)
+    if jobs > 1:
+        _require_postgres(db, jobs)
     sink = ErrorSink()
     with taken(folder, sink) as copy:
         if copy is None:
             _refused(folder, str(PilotInputError(sink.errors)))
-        _load(folder, copy, db, mode, wait)
+        _load(folder, copy, db, mode, wait, jobs)
         changed = copy.changed_since()
     if changed:
         warn(
             f"{', '.join(changed)} changed during the load: the ledger holds the folder as it "
             "was when the load began; load it again to record the change"
+        )
+
+
+def _require_postgres(db: str | None, jobs: int) -> None:
+    """Several processes judge a load only into PostgreSQL: a SQLite ledger has one writer
+    and its batches are written faster than two processes would judge them on this machine's
+    two cores (docs/scale.md)."""
+    from coloring.dburl import database_url
+
+    if not database_url(db).startswith(("postgresql:", "postgres:")):
+        fail(
+            f"--jobs {jobs} needs a PostgreSQL ledger (--db postgresql://...); a SQLite ledger "
+            "is loaded by one process: use --jobs 1 (the default)",
+            2,
         )
 
 
@@ -67,7 +93,9 @@ def _refused(folder: Path, errors: str, committed: int = 0) -> NoReturn:
     raise typer.Exit(2)
 
 
-def _load(folder: Path, copy: TakenFolder, db: str | None, mode: str | None, wait: float) -> None:
+def _load(
+    folder: Path, copy: TakenFolder, db: str | None, mode: str | None, wait: float, jobs: int
+) -> None:
     from coloring import loads
     from coloring.domain.errors import ColoringError
     from coloring.pilot.loader import LoadRefusedError, load_folder
@@ -93,7 +121,9 @@ def _load(folder: Path, copy: TakenFolder, db: str | None, mode: str | None, wai
         store.inline = InlineProjection(runner)
         try:
             runner.run()  # the ledger's totals are checked against the read models
-            summary = load_folder(application, folder, mode, progress, read_from=copy.path)
+            summary = load_folder(
+                application, folder, mode, progress, read_from=copy.path, record=_recorder(jobs)
+            )
             if runner.pending() >= 20000:
                 bar.start()
                 projecting = bar.add_task("projecting", total=runner.pending())
@@ -122,6 +152,15 @@ def _load(folder: Path, copy: TakenFolder, db: str | None, mode: str | None, wai
         loads.finish(runner.db, load_id, "loaded")
         found = Counter(f.rule for f in queries.findings(runner.db))
     _print_summary(folder, summary, found)
+
+
+def _recorder(jobs: int) -> Callable[..., None] | None:
+    """The second pass of a load in `jobs` processes (None: the one load's own)."""
+    if jobs == 1:
+        return None
+    from coloring.pilot.parallel import recorder
+
+    return recorder(jobs)
 
 
 def _print_summary(folder: Path, summary: LoadSummary, found: Counter[str]) -> None:

@@ -229,6 +229,7 @@ def load_folder(
     mode: str | None = None,
     progress: Callable[[str, int, int], None] | None = None,
     read_from: Path | None = None,
+    record: Callable[..., None] | None = None,
 ) -> LoadSummary:
     """Load one pilot folder. Raises PilotInputError or LoadRefusedError and records nothing
     when the folder cannot be loaded.
@@ -236,7 +237,8 @@ def load_folder(
     Two passes over the folder's dated records, kept by the reading, in the spec's order: the
     first finds what is already recorded (skipped on a ledger empty at the start), the second
     applies the rest. `read_from` is where the folder's files are read (a private copy of
-    `folder`, see `intake`); records name `folder` as their source.
+    `folder`, see `intake`); records name `folder` as their source. `record` replaces the
+    second pass (`parallel.recorder`: the same records, judged in several processes).
     """
     current = app.mode()
     if current is not None and mode is not None and mode != current:
@@ -246,7 +248,7 @@ def load_folder(
     plan = _checked_plan(store, pilot)
     summary = LoadSummary(skipped=plan.skipped)
     summary.mode = app.open_ledger(mode)
-    _record(app, folder, pilot, plan, summary, progress)
+    (record or _record)(app, folder, pilot, plan, summary, progress)
     store.snapshot_units()
     return summary
 
@@ -295,6 +297,11 @@ _UNDATED_FILES = (
 )
 
 
+def record_total(pilot: PilotFolder, plan: _Plan) -> int:
+    """The records the second pass goes through (for its progress)."""
+    return len(plan.undated) + sum(n for f, n in pilot.count().items() if f not in _UNDATED_FILES)
+
+
 def _record(
     app: ColoringApplication,
     folder: Path,
@@ -307,7 +314,7 @@ def _record(
     every `BATCH` records."""
     store = app.store
     undated = plan.undated
-    total = len(undated) + sum(n for f, n in pilot.count().items() if f not in _UNDATED_FILES)
+    total = record_total(pilot, plan)
     done = 0
 
     def tick() -> None:

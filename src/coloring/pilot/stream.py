@@ -15,6 +15,7 @@ rows of one instant stay in row order).
 
 from __future__ import annotations
 
+import os
 import pickle
 import tempfile
 from array import array
@@ -192,8 +193,11 @@ class _PageFile:
     def page(self, name: str, n: int) -> _Page:
         if self.released[n]:
             raise RuntimeError(f"{name}: its records were released")
-        self._file.seek(self._places[2 * n])
-        page: _Page = pickle.loads(self._file.read(self._places[2 * n + 1]))
+        # Read at its offset, not through the file's position: the workers of a parallel load
+        # (`parallel`) are forked after the reading and share this file and its position.
+        self._file.flush()
+        data = os.pread(self._file.fileno(), self._places[2 * n + 1], self._places[2 * n])
+        page: _Page = pickle.loads(data)
         return page
 
     def release(self, n: int) -> None:
