@@ -7,13 +7,14 @@ References may also name records of earlier loads, through the `LedgerView`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Protocol
 
 from coloring.domain.records import ContractRecord, Role
 from coloring.pilot.cells import is_id, split_id_list
 from coloring.pilot.contract import DOCUMENT_FILES, FILES
 from coloring.pilot.csvfile import CsvRow
+from coloring.pilot.digests import Digests
 from coloring.pilot.errors import ErrorSink
 
 _FILES_CHECKED_BY_ROW = (
@@ -24,6 +25,10 @@ _FILES_CHECKED_BY_ROW = (
     "contracts.csv",
 )
 """The files whose rows `Checker.row` checks beyond their id and references (keep in step)."""
+
+_NAMED_BY_NO_FILE = ("transfers.csv", "acts.csv")
+"""Files whose ids no other file names: only duplicates are looked for, so their ids can be
+kept as digests (millions in a large folder)."""
 
 _DOCUMENT_IDS = "document ids are unique across loans, purchases, subsidies and contracts"
 
@@ -69,11 +74,20 @@ EMPTY_LEDGER: LedgerView = _EmptyLedger()
 class Checker:
     """Feed it every row, file by file, in dependency order (see `reader.READ_ORDER`)."""
 
-    def __init__(self, ledger: LedgerView, sink: ErrorSink) -> None:
+    def __init__(
+        self, ledger: LedgerView, sink: ErrorSink, digest: Callable[[str], int] = hash
+    ) -> None:
         self.ledger = ledger
         self.sink = sink
-        self.ids: dict[str, dict[str, int]] = {name: {} for name in FILES}
+        self.ids: dict[str, dict[str, int]] = {
+            name: {} for name in FILES if name not in _NAMED_BY_NO_FILE
+        }
         """Per file: the ids seen (line of first use), also of rows with other errors."""
+        self._digest = digest
+        self.digests = {name: Digests(digest) for name in _NAMED_BY_NO_FILE}
+        """The ids seen of the files no other file names, as digests."""
+        self._unsure: dict[str, list[tuple[int, str]]] = {}
+        """Per file: (line, id) of the good rows whose id's digest was seen before."""
         self.unusable: set[str] = set()
         """Files missing when required, or with a broken header: references to their records
         are not checked (that would only repeat the file's own error many times)."""
@@ -151,34 +165,45 @@ class Checker:
         value = row.cells.get(column)
         if value is None or not is_id(value):
             return
-        seen = self.ids[file]
-        first = seen.get(value)
-        if first is not None:
-            if not row.broken:
-                self.sink.add(
-                    file, row.line, column, f"duplicate {column} {value!r} (first on line {first})"
-                )
-            return
-        seen[value] = row.line
-        if row.broken:
-            return
+        digests = self.digests.get(file)
+        if digests is not None:
+            if not digests.add(value):
+                if not row.broken:
+                    self._unsure.setdefault(file, []).append((row.line, value))
+                return
+        else:
+            seen = self.ids[file]
+            first = seen.get(value)
+            if first is not None:
+                if not row.broken:
+                    self._duplicate(file, row.line, column, value, first)
+                return
+            seen[value] = row.line
+        if not row.broken:
+            self._new_id(file, row.line, column, value)
+
+    def _duplicate(self, file: str, line: int, column: str, value: str, first: int) -> None:
+        self.sink.add(file, line, column, f"duplicate {column} {value!r} (first on line {first})")
+
+    def _new_id(self, file: str, line: int, column: str, value: str) -> None:
+        """The checks of a row's id used for the first time in its file."""
         kind = DOCUMENT_FILES.get(file)
         if kind is not None:
             earlier = self.documents.get(value)
             if earlier is not None:
                 self.sink.add(
                     file,
-                    row.line,
+                    line,
                     column,
                     f"{value!r} is already used by {earlier[0]}:{earlier[1]} ({_DOCUMENT_IDS})",
                 )
             else:
-                self.documents[value] = (file, row.line)
+                self.documents[value] = (file, line)
                 known = self._ledger_kind(value)
                 if known is not None and known != kind:
                     self.sink.add(
                         file,
-                        row.line,
+                        line,
                         column,
                         f"{value!r} is already a {known} in the ledger ({_DOCUMENT_IDS})",
                     )
@@ -187,11 +212,37 @@ class Checker:
             if allocation_line is not None:
                 self.sink.add(
                     file,
-                    row.line,
+                    line,
                     column,
                     f"{value!r} is already an allocation_id (allocations.csv:{allocation_line});"
                     " allocation and transfer ids share one namespace",
                 )
+
+    def recheck(self, file: str, rows: Iterable[CsvRow]) -> None:
+        """Settle the rows of `file` whose id's digest was seen before, from the file's `rows`
+        read again: a duplicate if an earlier row has the very id, else (the digests collided)
+        a new id. Their errors come after the file's others, which is the order of a reading
+        with every id kept: errors are sorted by cell, and only these checks report on an id
+        cell that `is_id` accepts."""
+        unsure = self._unsure.pop(file, None)
+        if unsure is None:
+            return
+        column = FILES[file].id_column
+        assert column is not None
+        wanted = {value for _, value in unsure}
+        first: dict[str, int] = {}
+        for row in rows:
+            value = row.cells.get(column)
+            if value in wanted and value not in first:
+                first[value] = row.line
+                if len(first) == len(wanted):
+                    break
+        for line, value in unsure:
+            earliest = first.get(value, line)
+            if earliest < line:
+                self._duplicate(file, line, column, value, earliest)
+            else:
+                self._new_id(file, line, column, value)
 
     def _participant(self, file: str, line: int, column: str, participant_id: str) -> None:
         if participant_id in self.ids["participants.csv"] or "participants.csv" in self.unusable:
@@ -278,7 +329,7 @@ class Checker:
         if file == "purchase_animals.csv":
             self.animals = {}
         elif file == "acts.csv":  # act ids are named by no other file
-            self.ids[file] = {}
+            self.digests[file] = Digests(self._digest)
 
     def end_participants(self) -> None:
         known_here = self.ids["participants.csv"]
