@@ -81,28 +81,28 @@ class _Animals:
     animals: their ids are kept as one run of UTF-8 and their prices as 64-bit integers (~50
     bytes a row instead of ~130 as strings and ints)."""
 
-    __slots__ = ("_big_prices", "_ends", "_ids", "_prices", "lines", "slots", "species")
+    __slots__ = ("_big_prices", "_bounds", "_ids", "_prices", "lines", "slots", "species")
 
     def __init__(self) -> None:
         self._ids = bytearray()
-        self._ends = array("q")
-        """Slot -> where its animal id ends in `_ids` (it starts where the slot before ends)."""
+        self._bounds = array("q", [0])
+        """Slot `i`'s animal id is `_ids[_bounds[i]:_bounds[i + 1]]`."""
         self.species: list[str] = []
         self._prices = array("q")
         self._big_prices: dict[int, int] = {}
-        """Slot -> its price, for a price beyond 64 bits (its slot in `_prices` holds 0)."""
+        """Slot -> its price, for a price beyond 64 bits (its slot in `_prices` is unused)."""
         self.lines = array("q")
         self.slots: dict[str, array[int]] = {}
         """purchase_id -> slots of its rows."""
 
     def add(self, record: records.AnimalRecord, line: int, shared: Shared) -> None:
-        slot = len(self._ends)
+        slot = len(self.lines)
         slots = self.slots.get(record.purchase_id)
         if slots is None:
             slots = self.slots[record.purchase_id] = array("q")
         slots.append(slot)
         self._ids += record.animal_id.encode("utf-8", "surrogatepass")
-        self._ends.append(len(self._ids))
+        self._bounds.append(len(self._ids))
         self.species.append(shared[record.species])
         try:
             self._prices.append(record.price)
@@ -111,21 +111,13 @@ class _Animals:
             self._big_prices[slot] = record.price
         self.lines.append(line)
 
-    def animal_id(self, slot: int) -> str:
-        start = self._ends[slot - 1] if slot else 0
-        return self._ids[start : self._ends[slot]].decode("utf-8", "surrogatepass")
-
-    def price(self, slot: int) -> int:
-        price = self._prices[slot]
-        return price if price or not self._big_prices else self._big_prices.get(slot, 0)
-
-    def _record(self, purchase_id: str, slot: int) -> records.AnimalRecord:
-        return records.AnimalRecord(
-            purchase_id, self.animal_id(slot), self.species[slot], self.price(slot)
-        )
+    def record(self, purchase_id: str, slot: int) -> records.AnimalRecord:
+        bounds, price = self._bounds, self._big_prices.get(slot, self._prices[slot])
+        animal_id = self._ids[bounds[slot] : bounds[slot + 1]].decode("utf-8", "surrogatepass")
+        return records.AnimalRecord(purchase_id, animal_id, self.species[slot], price)
 
     def _sourced(self, purchase_id: str, slot: int) -> Sourced[records.AnimalRecord]:
-        return Sourced(self._record(purchase_id, slot), ANIMALS_FILE, self.lines[slot])
+        return Sourced(self.record(purchase_id, slot), ANIMALS_FILE, self.lines[slot])
 
     def of(self, purchase_id: str) -> Iterator[Sourced[records.AnimalRecord]]:
         """The rows of one purchase, in file order."""
@@ -134,17 +126,26 @@ class _Animals:
 
     def source(self, purchase_id: str, animal_id: str) -> Sourced[records.AnimalRecord]:
         for slot in self.slots.get(purchase_id, ()):
-            if self.animal_id(slot) == animal_id:
-                return self._sourced(purchase_id, slot)
+            sourced = self._sourced(purchase_id, slot)
+            if sourced.record.animal_id == animal_id:
+                return sourced
         raise KeyError((purchase_id, animal_id))
+
+    def priced(self) -> Iterator[tuple[int, str, int]]:
+        """(line, purchase_id/animal_id, price) of every row, by purchase: no record built."""
+        ids, bounds, prices, big = self._ids, self._bounds, self._prices, self._big_prices
+        for purchase_id, slots in self.slots.items():
+            for slot in slots:
+                animal_id = ids[bounds[slot] : bounds[slot + 1]].decode("utf-8", "surrogatepass")
+                yield self.lines[slot], f"{purchase_id}/{animal_id}", big.get(slot, prices[slot])
 
     def attach(self, purchase: records.PurchaseRecord) -> records.PurchaseRecord:
         """The purchase with its animals (file order), if the file lists any."""
         slots = self.slots.get(purchase.purchase_id)
         if slots is None:
             return purchase
-        p = purchase.purchase_id
-        animals = tuple(self._record(p, slot) for slot in slots)
+        p, record = purchase.purchase_id, self.record
+        animals = tuple(record(p, slot) for slot in slots)
         return records.PurchaseRecord(
             p, purchase.program_id, purchase.buyer, purchase.seller, purchase.at, animals
         )
@@ -204,11 +205,7 @@ class PilotFolder:
 
     def animal_prices(self) -> Iterator[tuple[int, str, int]]:
         """(line, purchase_id/animal_id, price) of every row of purchase_animals.csv."""
-        animals = self._animals
-        for purchase_id, slots in animals.slots.items():
-            for slot in slots:
-                key = f"{purchase_id}/{animals.animal_id(slot)}"
-                yield animals.lines[slot], key, animals.price(slot)
+        return self._animals.priced()
 
     def count(self) -> dict[str, int]:
         """Records per file name, for the files present in the folder."""
