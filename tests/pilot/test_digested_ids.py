@@ -97,9 +97,19 @@ def test_the_errors_are_the_same_with_every_digest_colliding(
         "transfers": transfers("X1", "A1", "X2", "X1", "A1", "X3"),
         "contracts": CONTRACTS,
         "acts": ACTS + "AC1,C1,1,2025-01-02\nAC2,C1,1,2025-01-02\nAC1,C9,1,2025-01-03\n",
+        "purchases": "purchase_id,program_id,buyer,seller,contracted_at\n"
+        "U1,P1,F1,S1,2025-01-02\nU2,P1,F1,S1,2025-01-02\n",
+        "purchase_animals": "purchase_id,animal_id,species,price\n"
+        "U1,KZ1,cow,1\nU2,KZ1,cow,1\nU1,KZ2,cow,1\nU1,KZ1,cow,2\nU2,KZ1\nU2,KZ1,cow,3\n",
     }
     (tmp_path / "whole").mkdir()
     (tmp_path / "colliding").mkdir()
     whole = errors(tmp_path / "whole", **files)
+    assert [e for e in whole if "listed twice" in e] == [
+        "purchase_animals.csv:5: animal_id: animal 'KZ1' is listed twice for purchase 'U1'"
+        " (first on line 2)",
+        "purchase_animals.csv:7: animal_id: animal 'KZ1' is listed twice for purchase 'U2'"
+        " (first on line 3)",
+    ]
     monkeypatch.setattr(reader, "Checker", partial(Checker, digest=one_digest))
     assert errors(tmp_path / "colliding", **files) == whole

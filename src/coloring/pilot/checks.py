@@ -7,7 +7,7 @@ References may also name records of earlier loads, through the `LedgerView`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Protocol
 
 from coloring.domain.records import ContractRecord, Role
@@ -28,7 +28,9 @@ _FILES_CHECKED_BY_ROW = (
 
 _NAMED_BY_NO_FILE = ("transfers.csv", "acts.csv")
 """Files whose ids no other file names: only duplicates are looked for, so their ids can be
-kept as digests (millions in a large folder)."""
+kept as digests (millions in a large folder), as can the (purchase, animal) pairs."""
+
+_ANIMALS = "purchase_animals.csv"
 
 _DOCUMENT_IDS = "document ids are unique across loans, purchases, subsidies and contracts"
 
@@ -75,7 +77,7 @@ class Checker:
     """Feed it every row, file by file, in dependency order (see `reader.READ_ORDER`)."""
 
     def __init__(
-        self, ledger: LedgerView, sink: ErrorSink, digest: Callable[[str], int] = hash
+        self, ledger: LedgerView, sink: ErrorSink, digest: Callable[[Hashable], int] = hash
     ) -> None:
         self.ledger = ledger
         self.sink = sink
@@ -84,16 +86,16 @@ class Checker:
         }
         """Per file: the ids seen (line of first use), also of rows with other errors."""
         self._digest = digest
-        self.digests = {name: Digests(digest) for name in _NAMED_BY_NO_FILE}
-        """The ids seen of the files no other file names, as digests."""
-        self._unsure: dict[str, list[tuple[int, str]]] = {}
-        """Per file: (line, id) of the good rows whose id's digest was seen before."""
+        self.digests = {name: Digests(digest) for name in (*_NAMED_BY_NO_FILE, _ANIMALS)}
+        """The ids seen of the files no other file names, the (purchase, animal) pairs of
+        purchase_animals.csv, as digests."""
+        self._unsure: dict[str, list[tuple[int, str | tuple[str, str]]]] = {}
+        """Per file: (line, id or pair) of the good rows whose digest was seen before."""
         self.unusable: set[str] = set()
         """Files missing when required, or with a broken header: references to their records
         are not checked (that would only repeat the file's own error many times)."""
         self.roles: dict[str, str] = {}
         self.documents: dict[str, tuple[str, int]] = {}
-        self.animals: dict[tuple[str, str], int] = {}
         self._related: list[tuple[int, str]] = []
         self._parents: list[tuple[int, str]] = []
         self._ledger_roles: dict[str, str | None] = {}
@@ -219,30 +221,47 @@ class Checker:
                 )
 
     def recheck(self, file: str, rows: Iterable[CsvRow]) -> None:
-        """Settle the rows of `file` whose id's digest was seen before, from the file's `rows`
-        read again: a duplicate if an earlier row has the very id, else (the digests collided)
-        a new id. Their errors come after the file's others, which is the order of a reading
-        with every id kept: errors are sorted by cell, and only these checks report on an id
-        cell that `is_id` accepts."""
+        """Settle the rows of `file` whose digest was seen before, from the file's `rows` read
+        again: a duplicate if an earlier row has the very id (or pair), else (the digests
+        collided) a new one. Their errors come after the file's others, which is the order of
+        a reading with every id kept: errors are sorted by cell, and only these checks report
+        on an id cell that `is_id` accepts."""
         unsure = self._unsure.pop(file, None)
         if unsure is None:
             return
-        column = FILES[file].id_column
-        assert column is not None
-        wanted = {value for _, value in unsure}
-        first: dict[str, int] = {}
+        wanted = {key for _, key in unsure}
+        first: dict[str | tuple[str, str], int] = {}
         for row in rows:
-            value = row.cells.get(column)
-            if value in wanted and value not in first:
-                first[value] = row.line
+            key = self._key(file, row)
+            if key in wanted and key not in first:
+                first[key] = row.line
                 if len(first) == len(wanted):
                     break
-        for line, value in unsure:
-            earliest = first.get(value, line)
-            if earliest < line:
-                self._duplicate(file, line, column, value, earliest)
+        for line, key in unsure:
+            earliest = first.get(key, line)
+            if isinstance(key, tuple):
+                if earliest < line:
+                    self.sink.add(
+                        file,
+                        line,
+                        "animal_id",
+                        f"animal {key[1]!r} is listed twice for purchase {key[0]!r}"
+                        f" (first on line {earliest})",
+                    )
+            elif earliest < line:
+                self._duplicate(file, line, str(FILES[file].id_column), key, earliest)
             else:
-                self._new_id(file, line, column, value)
+                self._new_id(file, line, str(FILES[file].id_column), key)
+
+    @staticmethod
+    def _key(file: str, row: CsvRow) -> str | tuple[str, str] | None:
+        """What `row` gave `Digests.add`: its id, or for an animal (of a good row) the pair."""
+        if file != _ANIMALS:
+            return row.cells.get(str(FILES[file].id_column))
+        purchase_id, animal_id = row.cells.get("purchase_id"), row.cells.get("animal_id")
+        if row.broken or purchase_id is None or animal_id is None:
+            return None
+        return (purchase_id, animal_id)
 
     def _participant(self, file: str, line: int, column: str, participant_id: str) -> None:
         if participant_id in self.ids["participants.csv"] or "participants.csv" in self.unusable:
@@ -311,24 +330,15 @@ class Checker:
         self._document(file, row.line, "purchase_id", purchase_id, "purchases.csv")
         if animal_id is None or not is_id(animal_id):
             return
-        first = self.animals.setdefault((purchase_id, animal_id), row.line)
-        if first != row.line:
-            self.sink.add(
-                file,
-                row.line,
-                "animal_id",
-                f"animal {animal_id!r} is listed twice for purchase {purchase_id!r}"
-                f" (first on line {first})",
-            )
+        if not self.digests[file].add((purchase_id, animal_id)):
+            self._unsure.setdefault(file, []).append((row.line, (purchase_id, animal_id)))
 
     # -- after a file
 
     def end_file(self, file: str) -> None:
         """Forget what no later file needs (see `reader.READ_ORDER`): a large folder has
         hundreds of thousands of animals and acts."""
-        if file == "purchase_animals.csv":
-            self.animals = {}
-        elif file == "acts.csv":  # act ids are named by no other file
+        if file in self.digests:  # named by no later file
             self.digests[file] = Digests(self._digest)
 
     def end_participants(self) -> None:

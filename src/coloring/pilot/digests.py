@@ -1,4 +1,4 @@
-"""A set of strings kept as 64-bit digests, for ids that only their own file names.
+"""A set of strings (or pairs) kept as 64-bit digests, for ids that only their own file names.
 
 A folder of 10M payments has ~14M transfer and act ids; as a `dict` of strings they would hold
 ~130 bytes each to the end of their file, as digests in an open-addressed `array` 11-22. A
@@ -9,7 +9,7 @@ exactly (see `Checker.recheck`), so that a collision neither invents nor hides a
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 
 _EMPTY = 0
 _FIRST_SIZE = 1 << 12
@@ -21,15 +21,15 @@ class Digests:
 
     __slots__ = ("_digest", "_mask", "_table", "count")
 
-    def __init__(self, digest: Callable[[str], int] = hash) -> None:
+    def __init__(self, digest: Callable[[Hashable], int] = hash) -> None:
         self._digest = digest
         """Any function to 64 bits; tests give one that collides."""
         self._table = array("q", [_EMPTY]) * _FIRST_SIZE
         self._mask = _FIRST_SIZE - 1
         self.count = 0
 
-    def add(self, value: str) -> bool:
-        """Add `value`; False if a string of its digest was added before (perhaps this one)."""
+    def add(self, value: Hashable) -> bool:
+        """Add `value`; False if a value of its digest was added before (perhaps this one)."""
         d = self._digest(value) or 1  # 0 marks an empty slot
         table, mask = self._table, self._mask
         i = d & mask
