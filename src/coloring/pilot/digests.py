@@ -19,13 +19,14 @@ class Digests:
     """Digests of the strings added, in a table of linear probing at most 3/4 full (a new
     digest probes ~8 slots then, each a few bytecodes)."""
 
-    __slots__ = ("_digest", "_mask", "_table", "count")
+    __slots__ = ("_digest", "_limit", "_mask", "_table", "count")
 
     def __init__(self, digest: Callable[[Hashable], int] = hash) -> None:
         self._digest = digest
         """Any function to 64 bits; tests give one that collides."""
         self._table = array("q", [_EMPTY]) * _FIRST_SIZE
         self._mask = _FIRST_SIZE - 1
+        self._limit = 3 * _FIRST_SIZE // 4
         self.count = 0
 
     def add(self, value: Hashable) -> bool:
@@ -33,16 +34,15 @@ class Digests:
         d = self._digest(value) or 1  # 0 marks an empty slot
         table, mask = self._table, self._mask
         i = d & mask
-        while True:
-            slot = table[i]
-            if slot == _EMPTY:
-                break
+        slot = table[i]
+        while slot:
             if slot == d:
                 return False
             i = (i + 1) & mask
+            slot = table[i]
         table[i] = d
         self.count += 1
-        if 4 * self.count > 3 * len(table):
+        if self.count > self._limit:
             self._grow()
         return True
 
@@ -50,9 +50,9 @@ class Digests:
         old = self._table
         self._table = table = array("q", [_EMPTY]) * (2 * len(old))
         self._mask = mask = len(table) - 1
-        for d in old:
-            if d != _EMPTY:
-                i = d & mask
-                while table[i] != _EMPTY:
-                    i = (i + 1) & mask
-                table[i] = d
+        self._limit = 3 * len(table) // 4
+        for d in filter(None, old):  # the digests, skipping the empty slots in C
+            i = d & mask
+            while table[i]:
+                i = (i + 1) & mask
+            table[i] = d
