@@ -7,13 +7,14 @@ References may also name records of earlier loads, through the `LedgerView`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Protocol
 
 from coloring.domain.records import ContractRecord, Role
 from coloring.pilot.cells import is_id, split_id_list
 from coloring.pilot.contract import DOCUMENT_FILES, FILES
 from coloring.pilot.csvfile import CsvRow
+from coloring.pilot.digests import Digests
 from coloring.pilot.errors import ErrorSink
 
 _FILES_CHECKED_BY_ROW = (
@@ -24,6 +25,12 @@ _FILES_CHECKED_BY_ROW = (
     "contracts.csv",
 )
 """The files whose rows `Checker.row` checks beyond their id and references (keep in step)."""
+
+_NAMED_BY_NO_FILE = ("transfers.csv", "acts.csv")
+"""Files whose ids no other file names: only duplicates are looked for, so their ids can be
+kept as digests (millions in a large folder), as can the (purchase, animal) pairs."""
+
+_ANIMALS = "purchase_animals.csv"
 
 _DOCUMENT_IDS = "document ids are unique across loans, purchases, subsidies and contracts"
 
@@ -69,17 +76,26 @@ EMPTY_LEDGER: LedgerView = _EmptyLedger()
 class Checker:
     """Feed it every row, file by file, in dependency order (see `reader.READ_ORDER`)."""
 
-    def __init__(self, ledger: LedgerView, sink: ErrorSink) -> None:
+    def __init__(
+        self, ledger: LedgerView, sink: ErrorSink, digest: Callable[[Hashable], int] = hash
+    ) -> None:
         self.ledger = ledger
         self.sink = sink
-        self.ids: dict[str, dict[str, int]] = {name: {} for name in FILES}
+        self.ids: dict[str, dict[str, int]] = {
+            name: {} for name in FILES if name not in _NAMED_BY_NO_FILE
+        }
         """Per file: the ids seen (line of first use), also of rows with other errors."""
+        self._digest = digest
+        self.digests = {name: Digests(digest) for name in (*_NAMED_BY_NO_FILE, _ANIMALS)}
+        """The ids seen of the files no other file names, the (purchase, animal) pairs of
+        purchase_animals.csv, as digests."""
+        self._unsure: dict[str, list[tuple[int, str | tuple[str, str]]]] = {}
+        """Per file: (line, id or pair) of the good rows whose digest was seen before."""
         self.unusable: set[str] = set()
         """Files missing when required, or with a broken header: references to their records
         are not checked (that would only repeat the file's own error many times)."""
         self.roles: dict[str, str] = {}
         self.documents: dict[str, tuple[str, int]] = {}
-        self.animals: dict[tuple[str, str], int] = {}
         self._related: list[tuple[int, str]] = []
         self._parents: list[tuple[int, str]] = []
         self._ledger_roles: dict[str, str | None] = {}
@@ -151,34 +167,45 @@ class Checker:
         value = row.cells.get(column)
         if value is None or not is_id(value):
             return
-        seen = self.ids[file]
-        first = seen.get(value)
-        if first is not None:
-            if not row.broken:
-                self.sink.add(
-                    file, row.line, column, f"duplicate {column} {value!r} (first on line {first})"
-                )
-            return
-        seen[value] = row.line
-        if row.broken:
-            return
+        digests = self.digests.get(file)
+        if digests is not None:
+            if not digests.add(value):
+                if not row.broken:
+                    self._unsure.setdefault(file, []).append((row.line, value))
+                return
+        else:
+            seen = self.ids[file]
+            first = seen.get(value)
+            if first is not None:
+                if not row.broken:
+                    self._duplicate(file, row.line, column, value, first)
+                return
+            seen[value] = row.line
+        if not row.broken:
+            self._new_id(file, row.line, column, value)
+
+    def _duplicate(self, file: str, line: int, column: str, value: str, first: int) -> None:
+        self.sink.add(file, line, column, f"duplicate {column} {value!r} (first on line {first})")
+
+    def _new_id(self, file: str, line: int, column: str, value: str) -> None:
+        """The checks of a row's id used for the first time in its file."""
         kind = DOCUMENT_FILES.get(file)
         if kind is not None:
             earlier = self.documents.get(value)
             if earlier is not None:
                 self.sink.add(
                     file,
-                    row.line,
+                    line,
                     column,
                     f"{value!r} is already used by {earlier[0]}:{earlier[1]} ({_DOCUMENT_IDS})",
                 )
             else:
-                self.documents[value] = (file, row.line)
+                self.documents[value] = (file, line)
                 known = self._ledger_kind(value)
                 if known is not None and known != kind:
                     self.sink.add(
                         file,
-                        row.line,
+                        line,
                         column,
                         f"{value!r} is already a {known} in the ledger ({_DOCUMENT_IDS})",
                     )
@@ -187,11 +214,54 @@ class Checker:
             if allocation_line is not None:
                 self.sink.add(
                     file,
-                    row.line,
+                    line,
                     column,
                     f"{value!r} is already an allocation_id (allocations.csv:{allocation_line});"
                     " allocation and transfer ids share one namespace",
                 )
+
+    def recheck(self, file: str, rows: Iterable[CsvRow]) -> None:
+        """Settle the rows of `file` whose digest was seen before, from the file's `rows` read
+        again: a duplicate if an earlier row has the very id (or pair), else (the digests
+        collided) a new one. Their errors come after the file's others, which is the order of
+        a reading with every id kept: errors are sorted by cell, and only these checks report
+        on an id cell that `is_id` accepts."""
+        unsure = self._unsure.pop(file, None)
+        if unsure is None:
+            return
+        wanted = {key for _, key in unsure}
+        first: dict[str | tuple[str, str], int] = {}
+        for row in rows:
+            key = self._key(file, row)
+            if key in wanted and key not in first:
+                first[key] = row.line
+                if len(first) == len(wanted):
+                    break
+        for line, key in unsure:
+            earliest = first.get(key, line)
+            if isinstance(key, tuple):
+                if earliest < line:
+                    self.sink.add(
+                        file,
+                        line,
+                        "animal_id",
+                        f"animal {key[1]!r} is listed twice for purchase {key[0]!r}"
+                        f" (first on line {earliest})",
+                    )
+            elif earliest < line:
+                self._duplicate(file, line, str(FILES[file].id_column), key, earliest)
+            else:
+                self._new_id(file, line, str(FILES[file].id_column), key)
+
+    @staticmethod
+    def _key(file: str, row: CsvRow) -> str | tuple[str, str] | None:
+        """What `row` gave `Digests.add`: its id, or for an animal (of a good row) the pair."""
+        if file != _ANIMALS:
+            return row.cells.get(str(FILES[file].id_column))
+        purchase_id, animal_id = row.cells.get("purchase_id"), row.cells.get("animal_id")
+        if row.broken or purchase_id is None or animal_id is None:
+            return None
+        return (purchase_id, animal_id)
 
     def _participant(self, file: str, line: int, column: str, participant_id: str) -> None:
         if participant_id in self.ids["participants.csv"] or "participants.csv" in self.unusable:
@@ -260,25 +330,16 @@ class Checker:
         self._document(file, row.line, "purchase_id", purchase_id, "purchases.csv")
         if animal_id is None or not is_id(animal_id):
             return
-        first = self.animals.setdefault((purchase_id, animal_id), row.line)
-        if first != row.line:
-            self.sink.add(
-                file,
-                row.line,
-                "animal_id",
-                f"animal {animal_id!r} is listed twice for purchase {purchase_id!r}"
-                f" (first on line {first})",
-            )
+        if not self.digests[file].add((purchase_id, animal_id)):
+            self._unsure.setdefault(file, []).append((row.line, (purchase_id, animal_id)))
 
     # -- after a file
 
     def end_file(self, file: str) -> None:
         """Forget what no later file needs (see `reader.READ_ORDER`): a large folder has
         hundreds of thousands of animals and acts."""
-        if file == "purchase_animals.csv":
-            self.animals = {}
-        elif file == "acts.csv":  # act ids are named by no other file
-            self.ids[file] = {}
+        if file in self.digests:  # named by no later file
+            self.digests[file] = Digests(self._digest)
 
     def end_participants(self) -> None:
         known_here = self.ids["participants.csv"]

@@ -1,0 +1,58 @@
+"""A set of strings (or pairs) kept as 64-bit digests, for ids that only their own file names.
+
+A folder of 10M payments has ~14M transfer and act ids; as a `dict` of strings they would hold
+~130 bytes each to the end of their file, as digests in an open-addressed `array` 11-22. A
+digest can collide, so `add` answers "new" or "perhaps seen": the caller settles the second
+exactly (see `Checker.recheck`), so that a collision neither invents nor hides an error.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable, Hashable
+
+_EMPTY = 0
+_FIRST_SIZE = 1 << 12
+
+
+class Digests:
+    """Digests of the strings added, in a table of linear probing at most 3/4 full (a new
+    digest probes ~8 slots then, each a few bytecodes)."""
+
+    __slots__ = ("_digest", "_limit", "_mask", "_table", "count")
+
+    def __init__(self, digest: Callable[[Hashable], int] = hash) -> None:
+        self._digest = digest
+        """Any function to 64 bits; tests give one that collides."""
+        self._table = array("q", [_EMPTY]) * _FIRST_SIZE
+        self._mask = _FIRST_SIZE - 1
+        self._limit = 3 * _FIRST_SIZE // 4
+        self.count = 0
+
+    def add(self, value: Hashable) -> bool:
+        """Add `value`; False if a value of its digest was added before (perhaps this one)."""
+        d = self._digest(value) or 1  # 0 marks an empty slot
+        table, mask = self._table, self._mask
+        i = d & mask
+        slot = table[i]
+        while slot:
+            if slot == d:
+                return False
+            i = (i + 1) & mask
+            slot = table[i]
+        table[i] = d
+        self.count += 1
+        if self.count > self._limit:
+            self._grow()
+        return True
+
+    def _grow(self) -> None:
+        old = self._table
+        self._table = table = array("q", [_EMPTY]) * (2 * len(old))
+        self._mask = mask = len(table) - 1
+        self._limit = 3 * len(table) // 4
+        for d in filter(None, old):  # the digests, skipping the empty slots in C
+            i = d & mask
+            while table[i]:
+                i = (i + 1) & mask
+            table[i] = d
