@@ -100,6 +100,13 @@ def test_a_command_imports_its_own_module_and_not_the_others(tmp_path: Path) -> 
     assert not [m for m in imported if m.startswith((*others, "psycopg", "jinja2"))]
 
 
+def test_options_typer_would_hand_back_unchanged_do_not_import_pydantic(tmp_path: Path) -> None:
+    folder = small(tmp_path / "f")
+    load(folder)
+    imported = modules_after("--lang", "ru", "verify", "--format", "json", "--db", db_for(folder))
+    assert not [m for m in imported if m.startswith("pydantic")]
+
+
 def test_a_question_on_a_sqlite_ledger_imports_no_postgresql_driver(tmp_path: Path) -> None:
     folder = small(tmp_path / "f")
     load(folder)
