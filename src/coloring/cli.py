@@ -2,50 +2,88 @@
 kind (`load_cli`, `questions_cli`, `programs_cli`, `rules_cli`, the integrity, report,
 scenario, web and export commands); what they share is `cli_ledger`'s. Data goes to stdout;
 messages and progress to stderr. Exit 0 ok, 1 a failed check or domain error, 2 bad input or
-usage."""
+usage.
+
+A command's module is imported, and made into a click command, only when that command runs or
+a help or a shell completion lists it: `coloring rebuild` does not import the report, web,
+scenario and export modules (nor build their options)."""
 
 from __future__ import annotations
 
 import gc
 import sys
+from importlib import import_module
+from typing import Any
 
 import typer
 
 from coloring.cli_help import PlainHelpGroup, register_options
 from coloring.cli_ledger import err, fail, ledger, out, reading, warn
-from coloring.export.commands import register as register_export
 from coloring.i18n import _
-from coloring.integrity.commands import register as register_integrity
-from coloring.load_cli import generate, load
-from coloring.programs_cli import register as register_programs
-from coloring.questions_cli import balances, demo, explain, findings, trace
-from coloring.report.commands import register as register_report
-from coloring.rules_cli import register as register_rules
-from coloring.scenarios.commands import register as register_scenarios
-from coloring.web.commands import register as register_serve
 
 # The commands of other modules open ledgers and report errors through these names.
 __all__ = ["app", "err", "fail", "ledger", "main", "out", "reading", "warn"]
+
+COMMANDS = {
+    "load": "coloring.load_cli:load",
+    "findings": "coloring.questions_cli:findings",
+    "explain": "coloring.questions_cli:explain",
+    "trace": "coloring.questions_cli:trace",
+    "balances": "coloring.questions_cli:balances",
+    "generate": "coloring.load_cli:generate",
+    "demo": "coloring.questions_cli:demo",
+    "verify": "coloring.integrity.commands:verify",
+    "rebuild": "coloring.integrity.commands:rebuild",
+    "seal": "coloring.integrity.commands:seal",
+    "prove": "coloring.integrity.commands:prove",
+    "check-proof": "coloring.integrity.commands:check_proof_command",
+    "migrate": "coloring.integrity.commands:migrate",
+    "programs": "coloring.programs_cli:programs",
+    "amend": "coloring.programs_cli:amend",
+    "report": "coloring.report.commands:report",
+    "rules": "coloring.rules_cli:rules",
+    "replay": "coloring.scenarios.commands:replay_command",
+    "compare": "coloring.scenarios.commands:compare_command",
+    "sweep": "coloring.scenarios.sweep_commands:sweep_command",
+    "serve": "coloring.web.commands:serve",
+    "export": "coloring.export.commands:export",
+}
+"""Every command, in the order `coloring --help` lists them, and the function that runs it."""
+
+
+class LazyCommands(PlainHelpGroup):
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name in COMMANDS and cmd_name not in self.commands:
+            module, function = COMMANDS[cmd_name].split(":")
+            one = typer.Typer()
+            one.command(name=cmd_name)(getattr(import_module(module), function))
+            self.commands[cmd_name] = typer.main.get_command_from_info(
+                one.registered_commands[0],
+                pretty_exceptions_short=app.pretty_exceptions_short,
+                rich_markup_mode=app.rich_markup_mode,
+            )
+        return super().get_command(ctx, cmd_name)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        # typer suggests the commands a mistyped name may mean from those already made
+        if args and args[0] not in COMMANDS:
+            for name in COMMANDS:
+                self.get_command(ctx, name)
+        return super().resolve_command(ctx, args)
+
 
 app = typer.Typer(
     help="An event-sourced ledger of coloured budget money: load pilot data, find misuse, "
     "trace every tagged tiyn.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    cls=PlainHelpGroup,
+    cls=LazyCommands,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-for command in (load, findings, explain, trace, balances, generate, demo):
-    app.command()(command)
 register_options(app)
-register_integrity(app)
-register_programs(app)
-register_report(app)
-register_rules(app)
-register_scenarios(app)
-register_serve(app)
-register_export(app)
 
 
 def main() -> None:

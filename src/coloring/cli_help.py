@@ -3,14 +3,24 @@
 Typer labels every option with its Python type (`<str>`, `<bool>`, `<list[Path]>`), which means
 nothing to an auditor. Here a flag shows no label, a choice its words (`table|json|csv`), any
 other option a word for what it takes (TEXT, INTEGER, NUMBER, PATH), an argument only its name.
+
+Typer also converts every value with a pydantic `TypeAdapter`, and importing pydantic for that
+costs more than importing the whole command line (291 M instructions of a `coloring rebuild`).
+A value typer would hand back unchanged (an option not given, a text for a text option, the
+declared default) is taken as it is, a choice is matched by typer's own function; any other
+value, and any refused one, goes through typer's conversion and its messages.
 """
 
 from __future__ import annotations
 
+from contextlib import suppress
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer._coercion import RuntimeParam, TypeDescriptor, build_runtime_param
+from typer._param_types import choice_coercion_annotation, coerce_cli_choice
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from coloring import __version__
@@ -19,7 +29,42 @@ from coloring.i18n import Lang, UnknownLanguageError, use
 WORDS = {int: "INTEGER", float: "NUMBER", Path: "PATH", str: "TEXT"}
 
 
+@dataclass(frozen=True)
+class _AsGiven(RuntimeParam):
+    descriptor: TypeDescriptor
+
+    def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+        if self.parameter_info.parser is None:
+            if (value is param.default and type(value) is self.annotation) or (
+                type(value) is str and self.annotation is str
+            ):
+                return value
+            choice = choice_coercion_annotation(self.annotation, self.parameter_info)
+            if choice is not None:
+                # typer's own choice matching; a value it refuses is worded by typer below
+                with suppress(ValueError):
+                    return coerce_cli_choice(
+                        value, choices=choice[0], case_sensitive=choice[1], ctx=ctx
+                    )
+        return build_runtime_param(self.descriptor)._coerce_value(value, param=param, ctx=ctx)
+
+
+def _runtime_param(param: Any) -> RuntimeParam:
+    """A parameter's conversion: only what typer would change (see the module's doc)."""
+    described = param.type_descriptor
+    if param._runtime_param is None:
+        if described.file_annotation is None:
+            param._runtime_param = _AsGiven(
+                described.parameter_info, described.annotation, described
+            )
+        else:
+            param._runtime_param = build_runtime_param(described)
+    return param._runtime_param  # type: ignore[no-any-return]
+
+
 class PlainOption(TyperOption):
+    get_runtime_param = _runtime_param
+
     def display_type_rich(self, ctx: Any) -> str | None:
         if self.metavar is not None:
             return self.metavar
@@ -37,6 +82,8 @@ class PlainOption(TyperOption):
 
 
 class PlainArgument(TyperArgument):
+    get_runtime_param = _runtime_param
+
     def display_type_rich(self, ctx: Any) -> str | None:
         return None
 
@@ -65,15 +112,15 @@ def plain(command: Any) -> None:
 
 
 class PlainHelpGroup(TyperGroup):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        plain(self)
+
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         command = super().get_command(ctx, cmd_name)
         if command is not None:
             plain(command)
         return command
-
-    def format_help(self, ctx: Any, formatter: Any) -> None:
-        plain(self)
-        super().format_help(ctx, formatter)
 
 
 def _print_version(value: bool) -> None:

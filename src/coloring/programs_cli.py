@@ -1,7 +1,8 @@
 """`coloring programs` and `coloring amend`: a program's money terms and their history.
 
-`cli.py` adds them with `register(app)`; they use the CLI's own ledger opening (catch-up,
-errors to exit codes), imported when a command runs so that `cli.py` may import this module.
+`cli.py` imports this module when one of them runs (`register(app)` adds them to another typer
+app); they use the CLI's own ledger opening (catch-up, errors to exit codes), imported when a
+command runs.
 """
 
 from __future__ import annotations

@@ -17,7 +17,8 @@ runner = CliRunner()
 
 def _commands() -> list[tuple[str, object]]:
     group = typer.main.get_command(app)
-    return sorted(group.commands.items())  # type: ignore[attr-defined]
+    ctx = typer.Context(group)
+    return sorted((name, group.get_command(ctx, name)) for name in group.list_commands(ctx))  # type: ignore[attr-defined]
 
 
 def test_every_command_and_every_option_and_argument_has_help() -> None:

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from importlib import import_module
 from pathlib import Path
 
 import pytest
+import typer
 
 from coloring.application import ColoringApplication
+from coloring.cli import COMMANDS
 from coloring.domain.records import ParticipantRecord
 from coloring.readside import current_read_models
 from pilot.builders import Folder, db_for, load, run
@@ -56,6 +59,79 @@ def test_a_question_on_current_read_models_imports_neither_event_store_nor_domai
     for command in (("findings",), ("balances",), ("programs",), report):
         imported = modules_after(*command, "--db", db_for(folder))
         assert not [m for m in imported if m.startswith(HEAVY)], command
+
+
+COMMAND_MODULES = (
+    "coloring.load_cli",
+    "coloring.questions_cli",
+    "coloring.programs_cli",
+    "coloring.rules_cli",
+    "coloring.integrity",
+    "coloring.report",
+    "coloring.scenarios",
+    "coloring.web",
+    "coloring.export",
+    "coloring.pilot",
+)
+LIBRARIES = ("eventsourcing", "psycopg", "pydantic", "jinja2", "babel", "pyarrow", "xlsxwriter")
+
+
+def imported_by(statement: str) -> set[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", f"import sys\n{statement}\nprint('\\n'.join(sys.modules))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return set(done.stdout.split())
+
+
+def test_importing_the_command_line_imports_no_command_module_and_no_heavy_library() -> None:
+    imported = imported_by("import coloring.cli")
+    assert not [m for m in imported if m.startswith((*COMMAND_MODULES, *HEAVY, *LIBRARIES))]
+
+
+def test_a_command_imports_its_own_module_and_not_the_others(tmp_path: Path) -> None:
+    folder = small(tmp_path / "f")
+    load(folder)
+    imported = modules_after("rebuild", "--db", db_for(folder))
+    assert "coloring.integrity.commands" in imported
+    others = ("coloring.report", "coloring.scenarios", "coloring.web", "coloring.export")
+    assert not [m for m in imported if m.startswith((*others, "psycopg", "jinja2"))]
+
+
+def test_options_typer_would_hand_back_unchanged_do_not_import_pydantic(tmp_path: Path) -> None:
+    folder = small(tmp_path / "f")
+    load(folder)
+    imported = modules_after("--lang", "ru", "verify", "--format", "json", "--db", db_for(folder))
+    assert not [m for m in imported if m.startswith("pydantic")]
+
+
+def test_a_question_on_a_sqlite_ledger_imports_no_postgresql_driver(tmp_path: Path) -> None:
+    folder = small(tmp_path / "f")
+    load(folder)
+    for command in (("findings",), ("balances",), ("trace", "AL1#0")):
+        imported = modules_after(*command, "--db", db_for(folder))
+        assert not [m for m in imported if m.startswith("psycopg")], command
+
+
+def test_every_command_a_module_registers_is_in_the_command_lines_table() -> None:
+    listed = {name: where.split(":") for name, where in COMMANDS.items()}
+    for module in (
+        "coloring.integrity.commands",
+        "coloring.programs_cli",
+        "coloring.report.commands",
+        "coloring.rules_cli",
+        "coloring.scenarios.commands",
+        "coloring.web.commands",
+        "coloring.export.commands",
+    ):
+        one = typer.Typer()
+        import_module(module).register(one)
+        for info in one.registered_commands:
+            assert info.name is not None and info.callback is not None
+            where, function = listed[info.name]
+            assert getattr(import_module(where), function) is info.callback, info.name
 
 
 def test_help_imports_neither_event_store_nor_domain() -> None:

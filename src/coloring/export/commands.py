@@ -1,6 +1,6 @@
 """`coloring export`: the read models as Parquet or JSON files, or an xlsx workbook.
-`cli.py` adds it with `register(app)`; the CLI's ledger opening (catch-up, errors to exit
-codes) is imported when the command runs."""
+`cli.py` imports this module when it runs (`register(app)` adds it to another typer app); the
+CLI's ledger opening (catch-up, errors to exit codes) is imported when the command runs."""
 
 from __future__ import annotations
 

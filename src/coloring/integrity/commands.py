@@ -1,6 +1,6 @@
 """`coloring verify`, `rebuild`, `seal`, `prove`, `check-proof` and `migrate`: the evidence an
-auditor can rely on. `cli.py` adds them with `register(app)`; they use the CLI's ledger opening
-(imported when a command runs, so that `cli.py` may import this module)."""
+auditor can rely on. `cli.py` imports this module when one of them runs (`register(app)` adds
+them to another typer app); they use the CLI's ledger opening, imported when a command runs."""
 
 from __future__ import annotations
 

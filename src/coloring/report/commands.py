@@ -1,6 +1,6 @@
-"""The `report` command. `cli.py` adds it with `register(app)`; it uses the CLI's own ledger
-opening (catch-up with progress, errors to exit codes), imported when the command runs so that
-`cli.py` may import this module at its top."""
+"""The `report` command. `cli.py` imports this module when it runs (`register(app)` adds it to
+another typer app); it uses the CLI's own ledger opening (catch-up with progress, errors to exit
+codes), imported when the command runs."""
 
 from __future__ import annotations
 

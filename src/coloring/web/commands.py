@@ -1,4 +1,5 @@
-"""The `serve` command. `cli.py` adds it with `register(app)`."""
+"""The `serve` command. `cli.py` imports this module when it runs (`register(app)` adds it to
+another typer app)."""
 
 from __future__ import annotations
 
