@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from coloring.domain.records import AnimalRecord, PurchaseRecord
 from coloring.domain.time import parse_instant
-from coloring.pilot.reader import _Animals
+from coloring.pilot.animals import Animals
 from coloring.pilot.stream import Shared
 
 
 def test_animals_come_back_with_their_ids_prices_and_lines_whatever_their_size() -> None:
-    animals = _Animals()
+    animals = Animals()
     rows = [
         AnimalRecord("P1", "KZ0000000001", "cow", 421_500_00),
         AnimalRecord("P2", "ЖК-1", "bull", 2**70),

@@ -8,7 +8,6 @@ References may also name records of earlier loads, through the `LedgerView`.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Mapping
-from typing import Protocol
 
 from coloring.domain.records import ContractRecord, Role
 from coloring.pilot.cells import is_id, split_id_list
@@ -16,6 +15,7 @@ from coloring.pilot.contract import DOCUMENT_FILES, FILES
 from coloring.pilot.csvfile import CsvRow
 from coloring.pilot.digests import Digests
 from coloring.pilot.errors import ErrorSink
+from coloring.pilot.ledgerview import LedgerView
 
 _FILES_CHECKED_BY_ROW = (
     "participants.csv",
@@ -33,44 +33,6 @@ kept as digests (millions in a large folder), as can the (purchase, animal) pair
 _ANIMALS = "purchase_animals.csv"
 
 _DOCUMENT_IDS = "document ids are unique across loans, purchases, subsidies and contracts"
-
-
-class LedgerView(Protocol):
-    """What the ledger already holds from earlier loads."""
-
-    def participant_role(self, participant_id: str) -> str | None: ...
-
-    def program_exists(self, program_id: str) -> bool: ...
-
-    def document_kind(self, document_id: str) -> str | None:
-        """`"loan"`, `"purchase"`, `"subsidy"`, `"contract"` or None."""
-        ...
-
-    def contract_terms(self, contract_id: str) -> tuple[str, str] | None:
-        """(program_id, contractor) of a recorded contract."""
-        ...
-
-    def movement_id_exists(self, allocation_or_transfer_id: str) -> bool: ...
-
-
-class _EmptyLedger:
-    def participant_role(self, participant_id: str) -> str | None:
-        return None
-
-    def program_exists(self, program_id: str) -> bool:
-        return False
-
-    def document_kind(self, document_id: str) -> str | None:
-        return None
-
-    def contract_terms(self, contract_id: str) -> tuple[str, str] | None:
-        return None
-
-    def movement_id_exists(self, allocation_or_transfer_id: str) -> bool:
-        return False
-
-
-EMPTY_LEDGER: LedgerView = _EmptyLedger()
 
 
 class Checker:

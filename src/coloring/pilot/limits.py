@@ -17,8 +17,9 @@ from collections.abc import Iterator
 
 from eventsourcing.persistence import PersistenceError
 
+from coloring.pilot.animals import ANIMALS_FILE
 from coloring.pilot.errors import InputError
-from coloring.pilot.reader import ANIMALS_FILE, PilotFolder
+from coloring.pilot.reader import PilotFolder
 from coloring.projections import extracts
 from coloring.projections.db import Database
 from coloring.store import LedgerStore

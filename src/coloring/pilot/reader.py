@@ -11,21 +11,22 @@ yields them, each sourced (`file:line`), in the order of section 3. No file is r
 from __future__ import annotations
 
 import heapq
-from array import array
 from collections.abc import Iterator
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from pydantic import ValidationError
 
 from coloring.domain import records
-from coloring.pilot.build import maker
-from coloring.pilot.checks import EMPTY_LEDGER, Checker, LedgerView
+from coloring.pilot.animals import ANIMALS_FILE, Animals
+from coloring.pilot.checks import Checker
 from coloring.pilot.columns import BY_COLUMNS
 from coloring.pilot.contract import FILES, REQUIRED_FILES, FileSpec
 from coloring.pilot.csvfile import CsvFile, CsvRow, RawPage, raw_pages
 from coloring.pilot.errors import ErrorSink, InputError, PilotInputError
+from coloring.pilot.ledgerview import EMPTY_LEDGER, LedgerView
+from coloring.pilot.sourced import Sourced, make_sourced
 from coloring.pilot.stream import DATED_FILES, DatedFile, Shared
 
 __all__ = [
@@ -38,27 +39,6 @@ __all__ = [
     "read_folder",
 ]
 
-R = TypeVar("R", covariant=True)
-
-
-@dataclass(frozen=True, slots=True)
-class Sourced(Generic[R]):
-    """A record and the place it comes from."""
-
-    record: R
-    file: str
-    line: int
-
-    @property
-    def where(self) -> str:
-        return f"{self.file}:{self.line}"
-
-
-_sourced = maker(Sourced)
-"""`Sourced(...)` for each dated record of a folder, without the frozen dataclass's `__init__`."""
-
-
-ANIMALS_FILE = "purchase_animals.csv"
 
 READ_ORDER = (
     "participants.csv",
@@ -80,82 +60,6 @@ assert sorted(READ_ORDER) == sorted(FILES)
 assert set(DATED_FILES) < set(FILES)
 
 
-class _Animals:
-    """The rows of purchase_animals.csv, compactly: one slot per row in parallel columns, and
-    for each purchase the slots of its rows, in file order. A folder of 10M payments has ~6M
-    animals: their ids are kept as one run of UTF-8 and their prices as 64-bit integers (~50
-    bytes a row instead of ~130 as strings and ints)."""
-
-    __slots__ = ("_big_prices", "_bounds", "_ids", "_prices", "lines", "slots", "species")
-
-    def __init__(self) -> None:
-        self._ids = bytearray()
-        self._bounds = array("q", [0])
-        """Slot `i`'s animal id is `_ids[_bounds[i]:_bounds[i + 1]]`."""
-        self.species: list[str] = []
-        self._prices = array("q")
-        self._big_prices: dict[int, int] = {}
-        """Slot -> its price, for a price beyond 64 bits (its slot in `_prices` is unused)."""
-        self.lines = array("q")
-        self.slots: dict[str, array[int]] = {}
-        """purchase_id -> slots of its rows."""
-
-    def add(self, record: records.AnimalRecord, line: int, shared: Shared) -> None:
-        slot = len(self.lines)
-        slots = self.slots.get(record.purchase_id)
-        if slots is None:
-            slots = self.slots[record.purchase_id] = array("q")
-        slots.append(slot)
-        self._ids += record.animal_id.encode("utf-8", "surrogatepass")
-        self._bounds.append(len(self._ids))
-        self.species.append(shared[record.species])
-        try:
-            self._prices.append(record.price)
-        except OverflowError:
-            self._prices.append(0)
-            self._big_prices[slot] = record.price
-        self.lines.append(line)
-
-    def record(self, purchase_id: str, slot: int) -> records.AnimalRecord:
-        bounds, price = self._bounds, self._big_prices.get(slot, self._prices[slot])
-        animal_id = self._ids[bounds[slot] : bounds[slot + 1]].decode("utf-8", "surrogatepass")
-        return records.AnimalRecord(purchase_id, animal_id, self.species[slot], price)
-
-    def _sourced(self, purchase_id: str, slot: int) -> Sourced[records.AnimalRecord]:
-        return Sourced(self.record(purchase_id, slot), ANIMALS_FILE, self.lines[slot])
-
-    def of(self, purchase_id: str) -> Iterator[Sourced[records.AnimalRecord]]:
-        """The rows of one purchase, in file order."""
-        for slot in self.slots.get(purchase_id, ()):
-            yield self._sourced(purchase_id, slot)
-
-    def source(self, purchase_id: str, animal_id: str) -> Sourced[records.AnimalRecord]:
-        for slot in self.slots.get(purchase_id, ()):
-            sourced = self._sourced(purchase_id, slot)
-            if sourced.record.animal_id == animal_id:
-                return sourced
-        raise KeyError((purchase_id, animal_id))
-
-    def priced(self) -> Iterator[tuple[int, str, int]]:
-        """(line, purchase_id/animal_id, price) of every row, by purchase: no record built."""
-        ids, bounds, prices, big = self._ids, self._bounds, self._prices, self._big_prices
-        for purchase_id, slots in self.slots.items():
-            for slot in slots:
-                animal_id = ids[bounds[slot] : bounds[slot + 1]].decode("utf-8", "surrogatepass")
-                yield self.lines[slot], f"{purchase_id}/{animal_id}", big.get(slot, prices[slot])
-
-    def attach(self, purchase: records.PurchaseRecord) -> records.PurchaseRecord:
-        """The purchase with its animals (file order), if the file lists any."""
-        slots = self.slots.get(purchase.purchase_id)
-        if slots is None:
-            return purchase
-        p, record = purchase.purchase_id, self.record
-        animals = tuple(record(p, slot) for slot in slots)
-        return records.PurchaseRecord(
-            p, purchase.program_id, purchase.buyer, purchase.seller, purchase.at, animals
-        )
-
-
 class PilotFolder:
     """The records of one pilot folder, each with its `file:line`.
 
@@ -168,7 +72,7 @@ class PilotFolder:
         programs: list[Sourced[records.ProgramRecord]],
         reference_prices: list[Sourced[records.ReferencePriceRecord]],
         extra_animals: list[Sourced[records.AnimalRecord]],
-        animals: _Animals,
+        animals: Animals,
         files: list[DatedFile],
         counts: dict[str, int],
     ) -> None:
@@ -190,7 +94,7 @@ class PilotFolder:
         file_of = {f.rank: f.name for f in self._files}
         purchases = DATED_FILES["purchases.csv"]
         attach = self._animals.attach
-        sourced = _sourced
+        sourced = make_sourced
         for _us, rank, line, record in heapq.merge(*(f.keyed(release) for f in self._files)):
             if rank == purchases:
                 assert isinstance(record, records.PurchaseRecord)
@@ -334,7 +238,7 @@ def _scan(folder: Path, sink: ErrorSink) -> dict[str, Path]:
 
 
 def _read_file(
-    name: str, path: Path, checker: Checker, sink: ErrorSink, shared: Shared, animals: _Animals
+    name: str, path: Path, checker: Checker, sink: ErrorSink, shared: Shared, animals: Animals
 ) -> tuple[DatedFile | None, list[Sourced[Any]], int]:
     """Read and check one file of the folder page by page. Returns the dated file's columns (for
     `PilotFolder.dated()`), or the undated records with their sources (animals go to `animals`
@@ -378,7 +282,7 @@ def read_folder(folder: Path, ledger: LedgerView = EMPTY_LEDGER) -> PilotFolder:
     checker = Checker(ledger, sink)
     undated: dict[str, list[Sourced[Any]]] = {}
     files: list[DatedFile] = []
-    animals = _Animals()
+    animals = Animals()
     contracts: dict[str, tuple[records.ContractRecord, int]] = {}
     counts: dict[str, int] = {}
     shared = Shared()
