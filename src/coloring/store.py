@@ -59,7 +59,7 @@ class QueueAsList(Transcoding):
         return deque(map(Piece.of, data))
 
 
-def _recording_order(e: Any) -> tuple[int, int, int]:
+def recording_order(e: Any) -> tuple[int, int, int]:
     """Record order (`seq`), with the batch's pages (each program's money movements, the
     registry extract) after its other events: a page holds the whole batch's rows, some of which
     concern documents recorded within the batch, and whoever folds the log must have seen those
@@ -162,7 +162,7 @@ class LedgerStore(Application[UUID]):
         if self._registry_page:
             page, self._registry_page = self._registry_page, []
             events.extend(RegistryExtract(rows=page).collect_events())
-        events.sort(key=_recording_order)
+        events.sort(key=recording_order)
         rows, self._index = self._index, []
         dirty, self._dirty = self._dirty, {}
         self._changed_units.update(i for i, a in dirty.items() if isinstance(a, TaggedTenge))

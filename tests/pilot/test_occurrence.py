@@ -11,7 +11,7 @@ from typing import Any, cast
 
 from coloring.domain.records import RegistryRecord
 from coloring.domain.time import parse_instant
-from coloring.pilot.loader import _Plan
+from coloring.pilot.loader import LoadPlan
 
 
 def row(animal: str, at: str, owner: str | None = "SEL-1") -> RegistryRecord:
@@ -39,7 +39,7 @@ def test_equal_rows_of_one_instant_are_numbered_in_turn_and_others_are_first() -
         row("KZ1", "2025-01-01T11:00"),
         row("KZ1", "2025-01-02T10:00"),
     ]
-    plan = _Plan(cast(Any, None))
+    plan = LoadPlan(cast(Any, None))
 
     numbers = [plan.occurrence(r) for r in rows]
 
@@ -48,7 +48,7 @@ def test_equal_rows_of_one_instant_are_numbered_in_turn_and_others_are_first() -
 
 def test_a_new_pass_numbers_the_same_rows_again_from_zero() -> None:
     rows = [row("KZ1", "2025-01-01T10:00"), row("KZ1", "2025-01-01T10:00")]
-    plan = _Plan(cast(Any, None))
+    plan = LoadPlan(cast(Any, None))
     first = [plan.occurrence(r) for r in rows]
 
     plan.restart()

@@ -101,7 +101,7 @@ def _kind_key(record: Any, occurrence: int) -> tuple[str, str]:
     return kind, getattr(record, f"{kind}_id")
 
 
-class _Plan:
+class LoadPlan:
     """Which records of the folder are already recorded, and the errors that forbid loading it.
 
     Dated records are identified by their position in `PilotFolder.dated()`, which yields the
@@ -253,10 +253,10 @@ def load_folder(
     return summary
 
 
-def _checked_plan(store: LedgerStore, pilot: PilotFolder) -> _Plan:
+def _checked_plan(store: LedgerStore, pilot: PilotFolder) -> LoadPlan:
     """The first pass: what of the folder the ledger holds already, and every error that
     forbids loading it (raised together as `LoadRefusedError`)."""
-    plan = _Plan(store)
+    plan = LoadPlan(store)
     undated_items = [*pilot.participants, *pilot.programs, *pilot.reference_prices]
     plan.undated_occurrences = [plan.occurrence(s.record) for s in undated_items]
     plan.undated = [
@@ -297,7 +297,7 @@ _UNDATED_FILES = (
 )
 
 
-def record_total(pilot: PilotFolder, plan: _Plan) -> int:
+def record_total(pilot: PilotFolder, plan: LoadPlan) -> int:
     """The records the second pass goes through (for its progress)."""
     return len(plan.undated) + sum(n for f, n in pilot.count().items() if f not in _UNDATED_FILES)
 
@@ -306,7 +306,7 @@ def _record(
     app: ColoringApplication,
     folder: Path,
     pilot: PilotFolder,
-    plan: _Plan,
+    plan: LoadPlan,
     summary: LoadSummary,
     progress: Callable[[str, int, int], None] | None,
 ) -> None:
@@ -351,4 +351,12 @@ def _record(
     apply.count()
 
 
-__all__ = ["LoadRefusedError", "LoadSummary", "PilotInputError", "load_folder"]
+__all__ = [
+    "BATCH",
+    "LoadPlan",
+    "LoadRefusedError",
+    "LoadSummary",
+    "PilotInputError",
+    "load_folder",
+    "record_total",
+]

@@ -38,9 +38,9 @@ from coloring.domain.documents import Document
 from coloring.domain.errors import ColoringError, DuplicateRecordError, StorageError
 from coloring.domain.registry import OWNING_EVENTS
 from coloring.pilot.applier import RECORDED_BY, Applier
-from coloring.pilot.loader import BATCH, LoadSummary, _Plan, record_total
+from coloring.pilot.loader import BATCH, LoadPlan, LoadSummary, record_total
 from coloring.pilot.reader import PilotFolder, Sourced
-from coloring.store import LedgerStore, _recording_order
+from coloring.store import LedgerStore, recording_order
 
 _DOCUMENTS = (
     records.LoanRecord,
@@ -70,7 +70,7 @@ class _Job:
     db_url: str
     folder: Path
     pilot: PilotFolder
-    plan: _Plan
+    plan: LoadPlan
     owner: dict[str, int]
     shared: int
     contracts: dict[str, str]
@@ -184,7 +184,7 @@ def _write(store: LedgerStore, parts: list[tuple[list[tuple[int, Any, Any]], lis
     order the one load first touched their aggregates), its index rows in `seq` order, and the
     read models, in one transaction."""
     keyed = sorted(
-        (e for events, _ in parts for e in events), key=lambda ke: (_recording_order(ke[1]), ke[0])
+        (e for events, _ in parts for e in events), key=lambda ke: (recording_order(ke[1]), ke[0])
     )
     events = [e for _, e, _ in keyed]
     rows = list(heapq.merge(*(rows for _, rows in parts), key=lambda row: row[3]))
