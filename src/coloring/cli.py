@@ -51,15 +51,22 @@ COMMANDS = {
 """Every command, in the order `coloring --help` lists them, and the function that runs it."""
 
 
+def register(app: typer.Typer, *names: str) -> None:
+    """Add these commands (every command if none is named) to a typer app, as `coloring` has
+    them; each command's module is imported now."""
+    for name in names or COMMANDS:
+        module, function = COMMANDS[name].split(":")
+        app.command(name=name)(getattr(import_module(module), function))
+
+
 class LazyCommands(PlainHelpGroup):
     def list_commands(self, ctx: Any) -> list[str]:
         return list(COMMANDS)
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         if cmd_name in COMMANDS and cmd_name not in self.commands:
-            module, function = COMMANDS[cmd_name].split(":")
             one = typer.Typer()
-            one.command(name=cmd_name)(getattr(import_module(module), function))
+            register(one, cmd_name)
             self.commands[cmd_name] = typer.main.get_command_from_info(
                 one.registered_commands[0],
                 pretty_exceptions_short=app.pretty_exceptions_short,

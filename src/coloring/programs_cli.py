@@ -1,8 +1,8 @@
 """`coloring programs` and `coloring amend`: a program's money terms and their history.
 
-`cli.py` imports this module when one of them runs (`register(app)` adds them to another typer
-app); they use the CLI's own ledger opening (catch-up, errors to exit codes), imported when a
-command runs.
+`cli.py` imports this module when one of them runs (`cli.register(app, "programs", "amend")`
+adds them to another typer app); they use the CLI's own ledger opening (catch-up, errors to exit
+codes), imported when a command runs.
 """
 
 from __future__ import annotations
@@ -15,11 +15,6 @@ from coloring.cli_choices import Format
 from coloring.cli_options import DbOption, WaitOption
 from coloring.domain.time import Instant, InvalidTimeError, parse_instant
 from coloring.i18n import _
-
-
-def register(app: typer.Typer) -> None:
-    app.command(name="programs")(programs)
-    app.command(name="amend")(amend)
 
 
 def _instant(text: str, option: str) -> Instant:

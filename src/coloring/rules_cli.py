@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
-from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
@@ -14,27 +13,17 @@ if TYPE_CHECKING:
     from coloring.domain.rulebook import RuleSpec
 
 
-class RulesFormat(StrEnum):
-    table = "table"
-    json = "json"
-    markdown = "markdown"
-
-
-def register(app: typer.Typer) -> None:
-    app.command(name="rules")(rules)
-
-
 def rules(
     fmt: Annotated[
-        RulesFormat,
+        Literal["table", "json", "markdown"],
         typer.Option("--format", help="table, json, or markdown (the table in the docs)."),
-    ] = RulesFormat.table,
+    ] = "table",
 ) -> None:
     """The 18 misuse rules: when each is judged, whether enforce mode refuses it, what its
     findings name, and what it means."""
     from coloring.domain.rulebook import RULEBOOK
 
-    if fmt is RulesFormat.json:
+    if fmt == "json":
         rows = [
             {
                 "rule": str(s.code),
@@ -49,7 +38,7 @@ def rules(
         ]
         sys.stdout.write(json.dumps(rows, indent=1, ensure_ascii=False) + "\n")
         return
-    if fmt is RulesFormat.markdown:
+    if fmt == "markdown":
         sys.stdout.write(markdown_table())
         return
     from rich.table import Table

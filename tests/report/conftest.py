@@ -10,11 +10,11 @@ import pytest
 import typer
 
 from coloring.application import ColoringApplication
+from coloring.cli import register
 from coloring.examples import example_folder
 from coloring.pilot.loader import load_folder
 from coloring.projections.db import Database
 from coloring.projections.runner import ProjectionRunner
-from coloring.report.commands import register
 
 
 @dataclass(frozen=True)
@@ -44,5 +44,5 @@ def cli() -> typer.Typer:
     def main() -> None:
         """coloring"""
 
-    register(app)
+    register(app, "report")
     return app

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from typer.testing import Result
 
-from coloring.scenarios.commands import register
+from coloring.cli import register
 
 REPO = Path(__file__).resolve().parents[2]
 SCENARIOS = REPO / "scenarios"
@@ -18,7 +18,7 @@ Write = Callable[[str, str], Path]
 
 
 def scenario_app() -> typer.Typer:
-    """A local typer app with `replay` and `compare`, as `coloring.cli` wires them."""
+    """A local typer app with `replay`, `compare` and `sweep`, as `coloring.cli` wires them."""
     app = typer.Typer()
-    register(app)
+    register(app, "replay", "compare", "sweep")
     return app

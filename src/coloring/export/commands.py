@@ -1,32 +1,21 @@
 """`coloring export`: the read models as Parquet or JSON files, or an xlsx workbook.
-`cli.py` imports this module when it runs (`register(app)` adds it to another typer app); the
-CLI's ledger opening (catch-up, errors to exit codes) is imported when the command runs."""
+`cli.py` imports this module when it runs (`cli.register(app, "export")` adds it to another
+typer app); the CLI's ledger opening (catch-up, errors to exit codes) is imported when the
+command runs."""
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
 from coloring.cli_options import AsOfOption, DbOption
 
 
-class ExportFormat(StrEnum):
-    parquet = "parquet"
-    json = "json"
-    xlsx = "xlsx"
-
-
-def register(app: typer.Typer) -> None:
-    """Add `coloring export` to the command line."""
-    app.command(name="export")(export)
-
-
 def export(
     fmt: Annotated[
-        ExportFormat,
+        Literal["parquet", "json", "xlsx"],
         typer.Option(
             "--format",
             help="parquet or json: a folder of tables (findings, movements, balance_steps, "
@@ -53,22 +42,22 @@ def export(
     from coloring.export.xlsx import write_workbook
 
     instant_us(as_of, "--as-of")  # bad text exits 2 before anything is opened
-    if fmt is ExportFormat.xlsx:
+    if fmt == "xlsx":
         if out.is_dir():
             fail(f"--out {out}: is a folder; name the workbook to write, e.g. {out}/ledger.xlsx", 2)
     elif out.exists() and not out.is_dir():
-        fail(f"--out {out}: is a file; {fmt.value} tables are written into a folder", 2)
+        fail(f"--out {out}: is a file; {fmt} tables are written into a folder", 2)
     with ledger(db) as (application, runner):
         answers = Ledger.over(application, runner)
         try:
-            if fmt is ExportFormat.xlsx:
+            if fmt == "xlsx":
                 write_workbook(answers, out, as_of=as_of)
                 written = [out]
-            elif fmt is ExportFormat.parquet:
+            elif fmt == "parquet":
                 written = write_parquet(answers, out, as_of)
             else:
                 written = write_json(answers, out, as_of)
         except OSError as e:
             fail(f"--out {out}: cannot write ({e.strerror or e}); choose a writable place", 2)
-    shown = out if fmt is ExportFormat.xlsx else f"{out}/ ({', '.join(p.name for p in written)})"
+    shown = out if fmt == "xlsx" else f"{out}/ ({', '.join(p.name for p in written)})"
     err.print(f"wrote {shown}", highlight=False)

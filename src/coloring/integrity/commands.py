@@ -1,6 +1,7 @@
 """`coloring verify`, `rebuild`, `seal`, `prove`, `check-proof` and `migrate`: the evidence an
-auditor can rely on. `cli.py` imports this module when one of them runs (`register(app)` adds
-them to another typer app); they use the CLI's ledger opening, imported when a command runs."""
+auditor can rely on. `cli.py` imports this module when one of them runs (`cli.register(app,
+"verify", ...)` adds them to another typer app); they use the CLI's ledger opening, imported
+when a command runs."""
 
 from __future__ import annotations
 
@@ -42,15 +43,6 @@ SealOption = Annotated[
 class VerifyFormat(StrEnum):
     text = "text"
     json = "json"
-
-
-def register(app: typer.Typer) -> None:
-    app.command(name="verify")(verify)
-    app.command(name="rebuild")(rebuild)
-    app.command(name="seal")(seal)
-    app.command(name="prove")(prove)
-    app.command(name="check-proof")(check_proof_command)
-    app.command(name="migrate")(migrate)
 
 
 def _seal(path: Path | None) -> Seal | None:

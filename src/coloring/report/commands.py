@@ -1,12 +1,11 @@
-"""The `report` command. `cli.py` imports this module when it runs (`register(app)` adds it to
-another typer app); it uses the CLI's own ledger opening (catch-up with progress, errors to exit
-codes), imported when the command runs."""
+"""The `report` command. `cli.py` imports this module when it runs (`cli.register(app,
+"report")` adds it to another typer app); it uses the CLI's own ledger opening (catch-up with
+progress, errors to exit codes), imported when the command runs."""
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
@@ -15,16 +14,6 @@ from coloring.i18n import Lang
 
 if TYPE_CHECKING:
     from coloring.report.build import Chart
-
-
-class ChartFormat(StrEnum):
-    svg = "svg"
-    png = "png"
-
-
-def register(app: typer.Typer) -> None:
-    """Add `coloring report` to the command line."""
-    app.command(name="report")(report)
 
 
 def report(
@@ -46,7 +35,7 @@ def report(
         ),
     ] = None,
     fmt: Annotated[
-        ChartFormat | None,
+        Literal["svg", "png"] | None,
         typer.Option(
             "--format",
             help="Also write each chart next to the HTML as <stem>-<chart>.svg (svg), "
@@ -118,7 +107,7 @@ def report(
             _("wrote {n} SVG chart(s): {stem}-*.svg").format(n=len(svgs), stem=out.stem),
             highlight=False,
         )
-    if fmt is ChartFormat.png:
+    if fmt == "png":
         _write_pngs(out, made.charts)
 
 

@@ -1,9 +1,10 @@
 """`coloring replay` and `coloring compare`: scenario files in, reports out.
 
-`register(app)` adds them (and `sweep`) to a typer app. Data goes to stdout, messages to
-stderr; exit 0 ok, 1 a failed expectation of the scenario as written or a domain error, 2 a bad
-scenario or bad usage. A what-if (`--set`, `--mode`, `--as-of`) changes what the scenario
-describes, so its failed expectations are reported but exit 0 unless `--check` asks otherwise.
+`cli.register(app, "replay", "compare")` adds them to another typer app. Data goes to stdout,
+messages to stderr; exit 0 ok, 1 a failed expectation of the scenario as written or a domain
+error, 2 a bad scenario or bad usage. A what-if (`--set`, `--mode`, `--as-of`) changes what the
+scenario describes, so its failed expectations are reported but exit 0 unless `--check` asks
+otherwise.
 """
 
 from __future__ import annotations
@@ -214,12 +215,3 @@ def compare_command(
     labels = [v[0] for v in variants]
     render = compare_json if fmt is ReportFormat.json else compare_text
     sys.stdout.write(render(title, labels, reports))
-
-
-def register(app: typer.Typer) -> None:
-    """Add `replay`, `compare` and `sweep` to a typer app."""
-    from coloring.scenarios.sweep_commands import sweep_command
-
-    app.command("replay")(replay_command)
-    app.command("compare")(compare_command)
-    app.command("sweep")(sweep_command)

@@ -1,5 +1,5 @@
-"""The `serve` command. `cli.py` imports this module when it runs (`register(app)` adds it to
-another typer app)."""
+"""The `serve` command. `cli.py` imports this module when it runs (`cli.register(app, "serve")`
+adds it to another typer app)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,6 @@ import typer
 
 from coloring.cli_options import DbOption
 from coloring.i18n import Lang, _
-
-
-def register(app: typer.Typer) -> None:
-    """Add `coloring serve` to the command line."""
-    app.command(name="serve")(serve)
 
 
 def serve(
