@@ -19,22 +19,20 @@ if TYPE_CHECKING:
 
 __all__ = ["Issue", "Loaded", "Outcome", "Report", "ScenarioError", "check", "load", "replay"]
 
-_HOMES = {
-    "Outcome": "expect",
-    "check": "expect",
-    "Loaded": "replay",
-    "load": "replay",
-    "replay": "replay",
-    "Report": "report",
-    "Issue": "source",
-    "ScenarioError": "source",
+# Each module and the names it exports, as the imports above; imported on first use.
+_EXPORTS = {
+    "expect": ("Outcome", "check"),
+    "replay": ("Loaded", "load", "replay"),
+    "report": ("Report",),
+    "source": ("Issue", "ScenarioError"),
 }
+_HOME = {name: home for home, names in _EXPORTS.items() for name in names}
 
 
 def __getattr__(name: str) -> Any:
     # Imported on first use: the command line imports `coloring.scenarios.commands`, and so
     # this package, at every start; the scenario modules take a fifth of a second to import.
-    home = _HOMES.get(name)
+    home = _HOME.get(name)
     if home is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     return getattr(import_module(f"coloring.scenarios.{home}"), name)
