@@ -27,9 +27,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from coloring.closing import Closing
 from coloring.domain.errors import ColoringError, DatabaseUnavailableError
 from coloring.persistence import database_url, postgres_connect, sqlite_file
 
@@ -73,7 +73,7 @@ def _describe(holder: Holder | None) -> str:
     return holder.describe() if holder is not None else "another process"
 
 
-class WriteLock:
+class WriteLock(Closing):
     """The ledger's write lock. `acquire()` takes it (or raises `LedgerBusyError`),
     `try_acquire()` takes it only if it is free now, `release()` lets it go."""
 
@@ -129,6 +129,8 @@ class WriteLock:
             self._conn = None
         self.held = False
 
+    close = release  # the end of a `with` block
+
     def remove_file(self) -> None:
         """Remove the SQLite lock file, if this process created it and it is still that file;
         called while the lock is held, just before `release()`."""
@@ -150,14 +152,6 @@ class WriteLock:
             return Holder(**data) if isinstance(data, dict) else None
         except (OSError, ValueError, TypeError):
             return None
-
-    def __enter__(self) -> WriteLock:
-        return self
-
-    def __exit__(
-        self, t: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.release()
 
     # -- SQLite ------------------------------------------------------------------------
 

@@ -9,11 +9,12 @@ from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from os import PathLike
 from pathlib import Path
-from types import SimpleNamespace, TracebackType
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, cast
 
 from coloring.api import results
 from coloring.api.results import Rows, aware, offset_minutes, tenge
+from coloring.closing import Closing
 from coloring.domain.rules import Rule
 from coloring.domain.time import (
     DAY_US,
@@ -116,7 +117,7 @@ def _rules(rule: str | Iterable[str] | None) -> tuple[str, ...]:
     return chosen
 
 
-class Ledger:
+class Ledger(Closing):
     """A ledger database (SQLite or PostgreSQL URL). Use as a context manager or `close()`."""
 
     def __init__(self, url: str | None = None, *, catch_up: bool = True) -> None:
@@ -153,14 +154,6 @@ class Ledger:
         ledger._app, ledger._owned, ledger._catch_up = cast(Any, None), False, False
         ledger._runner = cast(Any, SimpleNamespace(db=db))
         return ledger
-
-    def __enter__(self) -> Ledger:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
 
     def close(self) -> None:
         if self._owned:
