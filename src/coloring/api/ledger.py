@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
+from itertools import starmap
 from os import PathLike
 from pathlib import Path
 from types import SimpleNamespace
@@ -295,13 +296,8 @@ class Ledger(Closing):
         return tuple(explaining.explain(self._db(), rule, subject, instant_us(as_of)))
 
     def participants(self) -> Rows[results.Participant]:
-        return Rows(
-            results.Participant,
-            (
-                results.Participant(p.participant, p.name, p.role, p.region)
-                for p in extracts.participants(self._db()).values()
-            ),
-        )
+        rows = extracts.participants(self._db())
+        return Rows(results.Participant, starmap(results.Participant, rows))
 
     def movements(self, *, as_of: When = None) -> Rows[results.Movement]:
         """Every allocation and payment (applied or refused) up to `as_of`, in ledger order."""

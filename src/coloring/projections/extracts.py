@@ -18,14 +18,6 @@ T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
-class Participant:
-    participant: str
-    name: str
-    role: str
-    region: str | None
-
-
-@dataclass(frozen=True, slots=True)
 class ProgramTotals:
     """Money of one program at an instant (tiyn): allocated = spent + returned + held, and
     spent = on_purpose + misused (money by verdict, `projections.verdict`)."""
@@ -109,13 +101,15 @@ def amount_sums(db: Database) -> dict[str, int]:
     return {kind: int(db.query(sql)[0][0]) for kind, sql in AMOUNT_SUMS.items()}
 
 
-def participants(db: Database) -> dict[str, Participant]:
-    return {
-        pid: Participant(pid, name, role, region or None)
+def participants(db: Database) -> list[tuple[str, str, str, str | None]]:
+    """Each participant's id, name, role and region (None for none), by id: the fields, in
+    order, of the public `coloring.api.Participant`."""
+    return [
+        (pid, name, role, region or None)
         for pid, name, role, region in db.query(
             "SELECT participant_id, name, role, region FROM rm_participants ORDER BY participant_id"
         )
-    }
+    ]
 
 
 def regions(db: Database) -> dict[str, str | None]:

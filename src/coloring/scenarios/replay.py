@@ -107,7 +107,7 @@ def replay(loaded: Loaded, db_url: str | None = None) -> Report:
             overrides=loaded.overrides,
         )
         report.planted = planted
-        report.regions = {p: q.region for p, q in extracts.participants(runner.db).items()}
+        report.regions = extracts.regions(runner.db)
         return report
     finally:
         app.close()
