@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from coloring.projections import browse, queries
 from coloring.projections.db import Database
+from coloring.web.paging import Page, page_count
 
 PAGE = 50
 NO_REGION = "-"
@@ -27,13 +28,10 @@ class Narrowing:
 
 
 @dataclass(frozen=True)
-class FindingsPage:
-    rows: list[tuple[queries.Finding, str]]  # the finding and its region
-    total: int
-    amount: int
+class FindingsPage(Page[tuple[queries.Finding, str]]):
+    """Each row is a finding and its region."""
+
     at_risk: int  # each subject once, at its largest amount (as the risk map counts)
-    page: int
-    pages: int
 
 
 def region_of(f: queries.Finding, regions: dict[str, browse.Participant]) -> str:
@@ -84,13 +82,13 @@ def findings_page(
     top: dict[tuple[str, str], int] = {}
     for f, _region in rows:
         top[(f.program, f.subject)] = max(top.get((f.program, f.subject), 0), f.amount)
-    pages = max(1, -(-len(rows) // size))
+    pages = page_count(len(rows), size)
     page = min(max(1, page), pages)
     return FindingsPage(
-        rows[(page - 1) * size : page * size],
-        len(rows),
-        sum(f.amount for f, _ in rows),
-        sum(top.values()),
-        page,
-        pages,
+        rows=rows[(page - 1) * size : page * size],
+        total=len(rows),
+        amount=sum(f.amount for f, _ in rows),
+        at_risk=sum(top.values()),
+        page=page,
+        pages=pages,
     )

@@ -27,6 +27,7 @@ from coloring.web.findings import (
     findings_page,
     first_participants,
 )
+from coloring.web.paging import Page, page_count
 
 MOVEMENTS_PAGE = 50
 STATUSES = ("open", "refused")
@@ -196,18 +197,11 @@ def movements(v: View) -> tuple[str, dict[str, Any]]:
     t = _need_instant(v)
     chosen = {key: q[key] for key in browse.MOVEMENT_FILTERS if q.get(key)}
     page = _page(v)
-    rows, count, total = browse.movements(
+    rows, total, amount = browse.movements(
         v.db, t, chosen, MOVEMENTS_PAGE, (page - 1) * MOVEMENTS_PAGE
     )
-    pages = max(1, -(-count // MOVEMENTS_PAGE))
-    return "movements.html", {
-        "rows": rows,
-        "count": count,
-        "total": total,
-        "page": page,
-        "pages": pages,
-        "chosen": chosen,
-    }
+    found = Page(rows, total, amount, page, page_count(total, MOVEMENTS_PAGE))
+    return "movements.html", {"found": found, "chosen": chosen}
 
 
 def balances(v: View) -> tuple[str, dict[str, Any]]:
