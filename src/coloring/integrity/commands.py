@@ -8,9 +8,8 @@ from __future__ import annotations
 import json
 import sys
 from bisect import bisect_left
-from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
@@ -40,11 +39,6 @@ SealOption = Annotated[
 ]
 
 
-class VerifyFormat(StrEnum):
-    text = "text"
-    json = "json"
-
-
 def _seal(path: Path | None) -> Seal | None:
     return None if path is None else _read_seal(path)
 
@@ -62,8 +56,9 @@ def verify(
     db: DbOption = None,
     seal_file: SealOption = None,
     fmt: Annotated[
-        VerifyFormat, typer.Option("--format", help="text (one finding a line) or json.")
-    ] = VerifyFormat.text,
+        Literal["text", "json"],
+        typer.Option("--format", help="text (one finding a line) or json."),
+    ] = "text",
 ) -> None:
     """Check the ledger as an auditor would: the hash chain from the first event (and the seal),
     every aggregate replayed from its events and compared with the stored snapshots, no holder
@@ -74,7 +69,7 @@ def verify(
     sealed = _seal(seal_file)
     with ledger(db, catch_up=False) as (app, runner):
         result = audit(app.store, runner, sealed)
-    if fmt is VerifyFormat.json:
+    if fmt == "json":
         sys.stdout.write(json.dumps(_as_dict(result, sealed), indent=1) + "\n")
     else:
         for problem in result.problems:

@@ -13,9 +13,8 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Literal, NoReturn
 
 import typer
 
@@ -23,11 +22,6 @@ from coloring.domain.records import Mode
 
 if TYPE_CHECKING:
     from coloring.scenarios.report import Report
-
-
-class ReportFormat(StrEnum):
-    text = "text"
-    json = "json"
 
 
 SetOption = Annotated[
@@ -46,7 +40,7 @@ AsOfOption = Annotated[
     ),
 ]
 FormatOption = Annotated[
-    ReportFormat,
+    Literal["text", "json"],
     typer.Option("--format", help="text for people, json (one object) for programs."),
 ]
 
@@ -107,7 +101,7 @@ def replay_command(
     ] = None,
     set_: SetOption = None,
     as_of: AsOfOption = None,
-    fmt: FormatOption = ReportFormat.text,
+    fmt: FormatOption = "text",
     strict: Annotated[
         bool | None,
         typer.Option(
@@ -132,13 +126,13 @@ def replay_command(
         loaded = load(scenario, set_ or (), labelled)
         report = replay(loaded, db)
         outcome = check(loaded.doc, loaded.scenario.expect, report)
-    render = report_json if fmt is ReportFormat.json else report_text
+    render = report_json if fmt == "json" else report_text
     sys.stdout.write(render(report, outcome))
     _say(f"replayed {scenario} in {time.monotonic() - started:.1f} s")
     if db is not None:
         _say(f"the ledger is kept in {db}: try `coloring findings --db {db}`")
     if not outcome.ok:
-        if fmt is ReportFormat.json:
+        if fmt == "json":
             for failure in outcome.failures:
                 _say(str(failure))
         what_if = bool(loaded.overrides)
@@ -171,7 +165,7 @@ def compare_command(
         bool, typer.Option("--modes", help="The same scenario in observe and in enforce mode.")
     ] = False,
     as_of: AsOfOption = None,
-    fmt: FormatOption = ReportFormat.text,
+    fmt: FormatOption = "text",
 ) -> None:
     """Replay two variants side by side, baseline first: findings by rule, money blocked versus
     misused, utilisation, idle days; change = variant minus baseline. The baseline is the first
@@ -213,5 +207,5 @@ def compare_command(
         _say(f"replayed {label}")
     title = " vs ".join(dict.fromkeys(str(p) for p in scenarios))
     labels = [v[0] for v in variants]
-    render = compare_json if fmt is ReportFormat.json else compare_text
+    render = compare_json if fmt == "json" else compare_text
     sys.stdout.write(render(title, labels, reports))

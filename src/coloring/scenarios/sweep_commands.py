@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import sys
 import time
-from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
@@ -14,13 +13,6 @@ from coloring.scenarios.commands import _errors, _fail, _say
 
 if TYPE_CHECKING:
     from coloring.scenarios.sweep import Row
-
-
-class SweepFormat(StrEnum):
-    text = "text"
-    json = "json"
-    csv = "csv"
-    parquet = "parquet"
 
 
 def sweep_command(
@@ -46,9 +38,10 @@ def sweep_command(
             "--jobs", min=1, help="Replays at a time, in separate processes (default: CPUs)."
         ),
     ] = None,
-    fmt: Annotated[SweepFormat, typer.Option("--format", help="The table's format.")] = (
-        SweepFormat.text
-    ),
+    fmt: Annotated[
+        Literal["text", "json", "csv", "parquet"],
+        typer.Option("--format", help="The table's format."),
+    ] = "text",
     out: Annotated[
         Path | None,
         typer.Option("--out", help="Write the table here instead of stdout (needed for parquet)."),
@@ -66,7 +59,7 @@ def sweep_command(
     from coloring.scenarios import sweep_render
     from coloring.scenarios.sweep import default_jobs, parse_grid, sweep
 
-    if fmt is SweepFormat.parquet and out is None:
+    if fmt == "parquet" and out is None:
         _fail("--format parquet writes a file: give --out FILE.parquet", 2)
     for target in (out, chart):
         if target is not None and not target.parent.is_dir():
@@ -87,15 +80,15 @@ def sweep_command(
 
         rows = sweep(scenario, axes, workers, set_ or (), done)
     title = str(scenario)
-    if fmt is SweepFormat.parquet:
+    if fmt == "parquet":
         assert out is not None
         with replacing(out, folder=False) as scratch:
             sweep_render.write_parquet(scratch, axes, rows)
     else:
         rendered = {
-            SweepFormat.text: lambda: sweep_render.text(title, axes, rows),
-            SweepFormat.json: lambda: sweep_render.as_json(title, axes, rows),
-            SweepFormat.csv: lambda: sweep_render.as_csv(axes, rows),
+            "text": lambda: sweep_render.text(title, axes, rows),
+            "json": lambda: sweep_render.as_json(title, axes, rows),
+            "csv": lambda: sweep_render.as_csv(axes, rows),
         }[fmt]()
         if out is None:
             sys.stdout.write(rendered)
