@@ -10,22 +10,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from coloring.report import svg
 from coloring.report.flows import SINKS, Flows, Link, totals
 from coloring.report.scope import Program
-from coloring.report.svg import (
-    MUTED,
-    ROLE_COLOURS,
-    STATE_COLOURS,
-    document,
-    empty,
-    esc,
-    exact,
-    f1,
-    grouped,
-    rect,
-    tenge,
-    text,
-)
+from coloring.report.svg import f1  # bare: the band paths below are built of it
 
 WIDTH = 1100
 NODE = 14
@@ -39,8 +27,8 @@ HALO = ' paint-order="stroke" stroke="#ffffff" stroke-width="3" stroke-linejoin=
 
 def colour(f: Flows, key: str) -> str:
     if key in SINKS:
-        return STATE_COLOURS[SINKS[key]]
-    return ROLE_COLOURS.get(f.nodes[key].role, ROLE_COLOURS["other"])
+        return svg.STATE_COLOURS[SINKS[key]]
+    return svg.ROLE_COLOURS.get(f.nodes[key].role, svg.ROLE_COLOURS["other"])
 
 
 def columns(f: Flows, program: Program) -> dict[str, int]:
@@ -73,7 +61,7 @@ def columns(f: Flows, program: Program) -> dict[str, int]:
 def render_sankey(f: Flows, program: Program, label: str) -> str:
     links = [link for link in f.links if link.amount > 0]
     if not links:
-        return empty(WIDTH, 160, label, "no money moved in this program by the instant")
+        return svg.empty(WIDTH, 160, label, "no money moved in this program by the instant")
     io = totals(f)
     value = {k: max(io.get(k, (0, 0))) for k in f.nodes}
     col = columns(f, program)
@@ -113,18 +101,18 @@ def render_sankey(f: Flows, program: Program, label: str) -> str:
         if k not in y:
             continue
         node = f.nodes[k]
-        tip = f"{node.label}: {exact(value[k])}" + (f" ({node.detail})" if node.detail else "")
-        body.append(rect(x[k], y[k], NODE, h[k], colour(f, k), tip))
+        tip = f"{node.label}: {svg.exact(value[k])}" + (f" ({node.detail})" if node.detail else "")
+        body.append(svg.rect(x[k], y[k], NODE, h[k], colour(f, k), tip))
         body.append(
-            text(
+            svg.text(
                 x[k] + NODE + 4,
                 y[k] + h[k] / 2 + 4,
-                f"{node.label} {tenge(value[k])}",
+                f"{node.label} {svg.tenge(value[k])}",
                 size=11,
                 extra=HALO,
             )
         )
-    return document(WIDTH, height, body, label)
+    return svg.document(WIDTH, height, body, label)
 
 
 def _barycentre(key: str, links: list[Link], y: dict[str, float], h: dict[str, float]) -> float:
@@ -146,7 +134,7 @@ def _headers(f: Flows, col: dict[str, int], x: dict[str, float], n_cols: int) ->
         if name not in roles[c]:
             roles[c].append(name)
     return [
-        text(where[c], 18, " / ".join(roles[c]), size=11, extra=f' fill="{MUTED}"')
+        svg.text(where[c], 18, " / ".join(roles[c]), size=11, extra=f' fill="{svg.MUTED}"')
         for c in range(n_cols)
         if c in where
     ]
@@ -181,14 +169,14 @@ def _bands(
         )
         source, target = f.nodes[link.source].label, f.nodes[link.target].label
         if link.target in ("=held", "=idle"):
-            tip = f"{source}: {exact(link.amount)} {target} at the instant"
+            tip = f"{source}: {svg.exact(link.amount)} {target} at the instant"
         else:
-            tip = f"{source} \u2192 {target}: {exact(link.amount)} in " + (
-                f"{grouped(link.count)} payment(s)"
+            tip = f"{source} \u2192 {target}: {svg.exact(link.amount)} in " + (
+                f"{svg.grouped(link.count)} payment(s)"
             )
         fill = colour(f, link.target if link.target in SINKS else link.source)
         out.append(
             f'<path class="band" d="{d}" fill="{fill}" fill-opacity="0.42">'
-            f"<title>{esc(tip)}</title></path>"
+            f"<title>{svg.esc(tip)}</title></path>"
         )
     return out
