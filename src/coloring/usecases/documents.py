@@ -89,13 +89,7 @@ class Documents(UseCase):
             return
         early = self.store.get(EarlyActs.create_id(r.contract_id))
         contract = early if isinstance(early, EarlyActs) else EarlyActs(r.contract_id)
-        contract.accept_act(
-            act_id=r.act_id,
-            amount=r.amount,
-            at_us=r.at.us,
-            at_offset=r.at.offset_minutes,
-            seq=seq,
-        )
+        contract.accept_act(r.act_id, r.amount, r.at.us, r.at.offset_minutes, seq)
         self._changed(contract)
 
     def record_registry_fact(
