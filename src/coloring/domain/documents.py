@@ -61,8 +61,8 @@ def roles(e: DocumentCreated) -> Roles:
 class Document(TopicAggregate):
     """A document of any kind, as a payment sees it (`Roles`)."""
 
-    kind = ""
-    if TYPE_CHECKING:
+    if TYPE_CHECKING:  # kept of the created event (`_keep`)
+        kind: str
         document_id: str
         program_id: str
         at_us: int
@@ -201,7 +201,7 @@ class Contract(Document):
     """A contract (or subcontract) and the acts of work accepted under it."""
 
     TOPIC = "coloring.Contract"
-    accepted = 0
+    accepted = 0  # acts accepted on the contract itself, as older ledgers recorded them
 
     class Signed(DocumentCreated):
         customer: str
