@@ -32,25 +32,27 @@ ON_P1_AT_T0: dict[str, Any] = {"program_id": "P1", "at_us": T0.us, "at_offset": 
 
 
 def new_loan(amount: int = 500) -> documents.Loan:
-    return documents.Loan(document_id="L1", lender="B", borrower="F1", amount=amount, **ON_P1_AT_T0)
+    return documents.Loan.record(
+        document_id="L1", lender="B", borrower="F1", amount=amount, **ON_P1_AT_T0
+    )
 
 
 def new_purchase(*prices: int) -> documents.Purchase:
     animals = [[f"KZ{i}", "cow", price] for i, price in enumerate(prices)]
-    return documents.Purchase(
+    return documents.Purchase.record(
         document_id="U1", buyer="F1", seller="S", animals=animals, **ON_P1_AT_T0
     )
 
 
 def new_subsidy() -> documents.Subsidy:
     tractor = {"asset_id": "TR1", "asset_kind": "tractor", "asset_value": 1000}
-    return documents.Subsidy(
+    return documents.Subsidy.record(
         document_id="S1", applicant="F1", supplier="S", amount=300, **tractor, **ON_P1_AT_T0
     )
 
 
 def new_contract(value: int, *acts: int) -> documents.Contract:
-    contract = documents.Contract(
+    contract = documents.Contract.record(
         document_id="C1",
         customer="OP",
         contractor="F1",

@@ -9,7 +9,7 @@ payment itself is atomic. Registry facts (`coloring.domain.registry`) and refere
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Self, cast
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -18,76 +18,91 @@ from coloring.domain.aggregates import natural_id
 from coloring.domain.topics import TopicAggregate
 
 
-class Document(TopicAggregate):
-    """Common shape: the payee and (where named) the payer a payment must match, and the party
-    (buyer, applicant or customer) that RELATED_PARTY compares the payee with."""
+class DocumentCreated(Aggregate.Created):
+    """The created event of a document, whatever its kind: each kind's adds its parties, terms
+    and instant, in the order its ledgers hold them."""
 
-    kind = ""
+    document_id: str
+    program_id: str
     if TYPE_CHECKING:
+        at_us: int  # every kind's, in its place
+
+    def apply(self, document: Document) -> None:
+        """Called by the library when the event is recorded and on every replay."""
+        document._keep(self)
+
+
+class Roles(NamedTuple):
+    """What a kind of document is to a payment: its name, the payee and (where named) the payer
+    a payment must match, the party (buyer, applicant or customer) that RELATED_PARTY compares
+    the payee with, and the value (a purchase's: its animals' prices)."""
+
+    kind: str
+    payee: str
+    payer: str | None
+    party: str | None
+    value: int
+
+
+def roles(e: DocumentCreated) -> Roles:
+    """Each kind's roles from its created event: the one place the kinds differ in."""
+    match e:
+        case Loan.Issued():
+            return Roles("loan", e.borrower, e.lender, None, e.amount)
+        case Purchase.Contracted():
+            return Roles("purchase", e.seller, e.buyer, e.buyer, _value(purchased(e.animals)))
+        case Subsidy.Approved():
+            return Roles("subsidy", e.supplier, None, e.applicant, e.amount)
+        case Contract.Signed():
+            return Roles("contract", e.contractor, e.customer, e.customer, e.value)
+    raise TypeError(f"not a document's created event: {e!r}")
+
+
+class Document(TopicAggregate):
+    """A document of any kind, as a payment sees it (`Roles`)."""
+
+    if TYPE_CHECKING:  # kept of the created event (`_keep`)
+        kind: str
         document_id: str
         program_id: str
         at_us: int
         payee: str
         payer: str | None
         party: str | None
+        value: int
 
     @staticmethod
     def create_id(document_id: str) -> UUID:
         return natural_id("documents", document_id)
 
-    def _keep(
-        self,
-        document_id: str,
-        program_id: str,
-        at_us: int,
-        payee: str,
-        payer: str | None = None,
-        party: str | None = None,
-    ) -> None:
-        """What every kind keeps of its created event: which of its own parties is the payee,
-        the payer and the related party are the kind's to say."""
-        self.document_id = document_id
-        self.program_id = program_id
-        self.at_us = at_us
-        self.payee = payee
-        self.payer = payer
-        self.party = party
+    @classmethod
+    def record(cls, **fields: Any) -> Self:
+        """A new document of this kind, from the fields of the one created event it declares."""
+        (created,) = (
+            e for e in vars(cls).values() if isinstance(e, type) and issubclass(e, DocumentCreated)
+        )
+        return cls._create(created, **fields)
+
+    def _keep(self, e: DocumentCreated) -> None:
+        """What every kind keeps of its created event."""
+        self.document_id, self.program_id, self.at_us = e.document_id, e.program_id, e.at_us
+        self.kind, self.payee, self.payer, self.party, self.value = roles(e)
 
     def payable(self) -> int:
-        raise NotImplementedError
+        """The document's value (a contract's is capped by the acts accepted so far)."""
+        return self.value
 
 
 class Loan(Document):
     TOPIC = "coloring.Loan"
-    kind = "loan"
 
-    class Issued(Aggregate.Created):
-        document_id: str
-        program_id: str
+    class Issued(DocumentCreated):
         lender: str
         borrower: str
         amount: int
         at_us: int
         at_offset: int
         seq: int
-
-    @event(Issued)
-    def __init__(
-        self,
-        document_id: str,
-        program_id: str,
-        lender: str,
-        borrower: str,
-        amount: int,
-        at_us: int,
-        at_offset: int,
-        seq: int,
-    ) -> None:
-        self._keep(document_id, program_id, at_us, payee=borrower, payer=lender)
-        self.amount = amount
-
-    def payable(self) -> int:
-        return self.amount
 
 
 class PurchasedAnimal(NamedTuple):
@@ -108,25 +123,32 @@ def purchased(animals: Sequence[AnimalArray]) -> list[PurchasedAnimal]:
     return [_tuple(PurchasedAnimal, a) for a in animals]
 
 
+def _value(animals: list[PurchasedAnimal]) -> int:
+    return sum(a.price for a in animals)
+
+
 # A named tuple from a JSON array without its constructor's argument parsing (as `movements`).
 _tuple = tuple.__new__
 
 
 class Purchase(Document):
-    """A livestock purchase and its animals, in file order."""
+    """A livestock purchase and its animals, in file order: its value is their prices'."""
 
     TOPIC = "coloring.Purchase"
-    kind = "purchase"
+    if TYPE_CHECKING:
+        animals: list[PurchasedAnimal]
 
-    class Contracted(Aggregate.Created):
-        document_id: str
-        program_id: str
+    class Contracted(DocumentCreated):
         buyer: str
         seller: str
         at_us: int
         at_offset: int
         animals: Sequence[AnimalArray]
         seq: int
+
+        def apply(self, document: Document) -> None:
+            cast(Purchase, document).animals = purchased(self.animals)  # in file order
+            super().apply(document)
 
     class AnimalsAdded(Aggregate.Event):
         """Animals of a purchase recorded in a later load (purchase_animals is undated)."""
@@ -135,30 +157,14 @@ class Purchase(Document):
         animals: Sequence[AnimalArray]
         seq: int
 
-    @event(Contracted)
-    def __init__(
-        self,
-        document_id: str,
-        program_id: str,
-        buyer: str,
-        seller: str,
-        at_us: int,
-        at_offset: int,
-        animals: Sequence[AnimalArray],
-        seq: int,
-    ) -> None:
-        self._keep(document_id, program_id, at_us, payee=seller, payer=buyer, party=buyer)
-        self.animals = purchased(animals)
-
     def add_animals(self, animals: list[PurchasedAnimal], seq: int) -> None:
         self._animals_added(purchase_id=self.document_id, animals=animals, seq=seq)
 
     @event(AnimalsAdded)
     def _animals_added(self, purchase_id: str, animals: Sequence[AnimalArray], seq: int) -> None:
-        self.animals.extend(purchased(animals))
-
-    def payable(self) -> int:
-        return sum(a.price for a in self.animals)
+        added = purchased(animals)
+        self.animals.extend(added)
+        self.value += _value(added)
 
     def animal_ids(self) -> list[str]:
         return [a.animal_id for a in self.animals]
@@ -166,11 +172,8 @@ class Purchase(Document):
 
 class Subsidy(Document):
     TOPIC = "coloring.Subsidy"
-    kind = "subsidy"
 
-    class Approved(Aggregate.Created):
-        document_id: str
-        program_id: str
+    class Approved(DocumentCreated):
         applicant: str
         supplier: str
         asset_id: str
@@ -180,27 +183,6 @@ class Subsidy(Document):
         at_us: int
         at_offset: int
         seq: int
-
-    @event(Approved)
-    def __init__(
-        self,
-        document_id: str,
-        program_id: str,
-        applicant: str,
-        supplier: str,
-        asset_id: str,
-        asset_kind: str,
-        asset_value: int,
-        amount: int,
-        at_us: int,
-        at_offset: int,
-        seq: int,
-    ) -> None:
-        self._keep(document_id, program_id, at_us, payee=supplier, party=applicant)
-        self.amount = amount
-
-    def payable(self) -> int:
-        return self.amount
 
 
 class AcceptedAct(Aggregate.Event):
@@ -219,11 +201,9 @@ class Contract(Document):
     """A contract (or subcontract) and the acts of work accepted under it."""
 
     TOPIC = "coloring.Contract"
-    kind = "contract"
+    accepted = 0  # acts accepted on the contract itself, as older ledgers recorded them
 
-    class Signed(Aggregate.Created):
-        document_id: str
-        program_id: str
+    class Signed(DocumentCreated):
         customer: str
         contractor: str
         value: int
@@ -234,23 +214,6 @@ class Contract(Document):
 
     class ActAccepted(AcceptedAct):
         """An act of work accepted under this contract, as older ledgers recorded it."""
-
-    @event(Signed)
-    def __init__(
-        self,
-        document_id: str,
-        program_id: str,
-        customer: str,
-        contractor: str,
-        value: int,
-        at_us: int,
-        at_offset: int,
-        parent_contract_id: str | None,
-        seq: int,
-    ) -> None:
-        self._keep(document_id, program_id, at_us, payee=contractor, payer=customer, party=customer)
-        self.value = value
-        self.accepted = 0
 
     # No command: an act on a signed contract is recorded in its program's page
     # (`TaggedTenge.accept_act`); older ledgers recorded it here, and it still replays.

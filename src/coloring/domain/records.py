@@ -116,7 +116,10 @@ class PurchaseRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class SubsidyRecord:
+class SubsidyFields:
+    """A subsidy's fields but its instant: what its record and the row the subsidy rules judge
+    (`projections.docrules.SubsidyDoc`, with the instant as stored) both hold."""
+
     subsidy_id: str
     program_id: str
     applicant: str
@@ -125,6 +128,10 @@ class SubsidyRecord:
     asset_kind: str
     asset_value: int
     amount: int
+
+
+@dataclass(frozen=True, slots=True)
+class SubsidyRecord(SubsidyFields):
     at: Instant
 
 

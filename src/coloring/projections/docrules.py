@@ -7,11 +7,13 @@ carries `known_us`: the instant from which it is visible to time travel (`--as-o
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from operator import itemgetter
 from typing import NamedTuple
 
+from coloring.domain.records import SubsidyFields
 from coloring.domain.rulebook import ANIMAL_RULES, SETTLEMENT_RULES, SUBSIDY_RULES, Rule
 from coloring.domain.time import DAY_US
 
@@ -48,15 +50,10 @@ _FACT_ORDER = itemgetter(1, 0)
 
 
 @dataclass(frozen=True, slots=True)
-class SubsidyDoc:
-    subsidy_id: str
-    program_id: str
-    applicant: str
-    supplier: str
-    asset_id: str
-    asset_kind: str
-    asset_value: int
-    amount: int
+class SubsidyDoc(SubsidyFields):
+    """A subsidy as the read model keeps it: its record's fields, its instant as stored, and
+    its sequence number."""
+
     at_us: int
     at_offset: int
     seq: int
@@ -135,52 +132,35 @@ def animal_findings(
     for i, a in enumerate(purchases):
         term = data.terms[a.program_id]
         if i > 0:
-            out.append(
-                _on_animal(
-                    Rule.DUPLICATE_ANIMAL, a, a.at_us, earlier_purchase=purchases[0].purchase_id
-                )
-            )
+            earlier = {"earlier_purchase": purchases[0].purchase_id}
+            out.append(_on_animal(Rule.DUPLICATE_ANIMAL, a, a.at_us, earlier))
         last_known = None
         for f in facts:
             if f.at_us <= a.at_us:
                 last_known = f
         if last_known is None:
-            out.append(_on_animal(Rule.UNREGISTERED_ANIMAL, a, a.at_us))
+            out.append(_on_animal(Rule.UNREGISTERED_ANIMAL, a, a.at_us, {}))
         elif last_known.owner != a.seller:
-            out.append(
-                _on_animal(
-                    Rule.SELLER_NOT_OWNER,
-                    a,
-                    a.at_us,
-                    registry_seq=last_known.seq,
-                    registered_owner=last_known.owner,
-                )
-            )
+            owner = {"registry_seq": last_known.seq, "registered_owner": last_known.owner}
+            out.append(_on_animal(Rule.SELLER_NOT_OWNER, a, a.at_us, owner))
         if term.retention_days is not None:
             departure = _early_departure(facts, a, term.retention_days)
             if departure is not None:
                 arrived, left = departure
-                out.append(
-                    _on_animal(
-                        Rule.EARLY_DISPOSAL,
-                        a,
-                        left.at_us,
-                        registered_seq=arrived.seq,
-                        left_seq=left.seq,
-                        left_by=left.event,
-                    )
-                )
+                moved = {"registered_seq": arrived.seq, "left_seq": left.seq, "left_by": left.event}
+                out.append(_on_animal(Rule.EARLY_DISPOSAL, a, left.at_us, moved))
         reference = reference_price(data.book, a.species, data.regions.get(a.buyer), a.at_us)
         if reference is not None and above_reference(
             a.price, reference, term.price_tolerance_percent
         ):
-            out.append(
-                _on_animal(Rule.PRICE_ABOVE_REFERENCE, a, a.at_us, reference_price=reference)
-            )
+            priced = {"reference_price": reference}
+            out.append(_on_animal(Rule.PRICE_ABOVE_REFERENCE, a, a.at_us, priced))
     return out
 
 
-def _on_animal(rule: Rule, a: AnimalInPurchase, known_us: int, **evidence: object) -> DocFinding:
+def _on_animal(
+    rule: Rule, a: AnimalInPurchase, known_us: int, evidence: Mapping[str, object]
+) -> DocFinding:
     return DocFinding(
         rule,
         f"{a.purchase_id}/{a.animal_id}",
@@ -195,7 +175,7 @@ def _on_animal(rule: Rule, a: AnimalInPurchase, known_us: int, **evidence: objec
     )
 
 
-def _on_subsidy(rule: Rule, s: SubsidyDoc, **evidence: object) -> DocFinding:
+def _on_subsidy(rule: Rule, s: SubsidyDoc, evidence: Mapping[str, object]) -> DocFinding:
     return DocFinding(
         rule,
         s.subsidy_id,
@@ -236,26 +216,18 @@ def subsidy_findings(
     for i, s in enumerate(ordered):
         term = data.terms[s.program_id]
         if i > 0:
-            out.append(_on_subsidy(Rule.DOUBLE_SUBSIDY, s, earlier_subsidy=ordered[0].subsidy_id))
+            earlier = {"earlier_subsidy": ordered[0].subsidy_id}
+            out.append(_on_subsidy(Rule.DOUBLE_SUBSIDY, s, earlier))
         cap = term.subsidy_cap_percent
         if cap is not None and s.amount * 100 > cap * s.asset_value:
-            out.append(
-                _on_subsidy(
-                    Rule.SUBSIDY_OVER_CAP, s, cap_percent=str(cap), asset_value=s.asset_value
-                )
-            )
+            capped = {"cap_percent": str(cap), "asset_value": s.asset_value}
+            out.append(_on_subsidy(Rule.SUBSIDY_OVER_CAP, s, capped))
         reference = reference_price(data.book, s.asset_kind, data.regions.get(s.applicant), s.at_us)
         if reference is not None and above_reference(
             s.asset_value, reference, term.price_tolerance_percent
         ):
-            out.append(
-                _on_subsidy(
-                    Rule.PRICE_ABOVE_REFERENCE,
-                    s,
-                    reference_price=reference,
-                    asset_value=s.asset_value,
-                )
-            )
+            priced = {"reference_price": reference, "asset_value": s.asset_value}
+            out.append(_on_subsidy(Rule.PRICE_ABOVE_REFERENCE, s, priced))
     return out
 
 

@@ -3,7 +3,8 @@ contracts and their acts) and the registry rows the document rules read."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from dataclasses import fields
 from functools import partial
 
 from coloring.domain import records
@@ -31,25 +32,16 @@ class Documents(UseCase):
 
     def issue_loan(self, r: records.LoanRecord, source: str = "api") -> None:
         require_positive(r.amount)
-        seq = self._new_document(r.loan_id, r.program_id, (r.lender, r.borrower), r, source)
-        self._record_document(
-            Loan, r.loan_id, r, seq, lender=r.lender, borrower=r.borrower, amount=r.amount
-        )
+        self._record_document(Loan, r.loan_id, r, (r.lender, r.borrower), source)
 
     def contract_purchase(self, r: records.PurchaseRecord, source: str = "api") -> None:
         require_positive(*(a.price for a in r.animals))
-        seq = self._new_document(r.purchase_id, r.program_id, (r.buyer, r.seller), r, source)
+        animals = [PurchasedAnimal(a.animal_id, a.species, a.price) for a in r.animals]
+        seq = self._record_document(
+            Purchase, r.purchase_id, r, (r.buyer, r.seller), source, animals=animals
+        )
         for animal in r.animals:
             self._index_animal(animal, seq, source)
-        self._record_document(
-            Purchase,
-            r.purchase_id,
-            r,
-            seq,
-            buyer=r.buyer,
-            seller=r.seller,
-            animals=[PurchasedAnimal(a.animal_id, a.species, a.price) for a in r.animals],
-        )
 
     def add_animals(self, animals: Sequence[records.AnimalRecord], source: str = "api") -> None:
         """Animals of a purchase recorded earlier (purchase_animals.csv is undated)."""
@@ -72,35 +64,13 @@ class Documents(UseCase):
 
     def approve_subsidy(self, r: records.SubsidyRecord, source: str = "api") -> None:
         require_positive(r.amount, r.asset_value)
-        seq = self._new_document(r.subsidy_id, r.program_id, (r.applicant, r.supplier), r, source)
-        self._record_document(
-            Subsidy,
-            r.subsidy_id,
-            r,
-            seq,
-            applicant=r.applicant,
-            supplier=r.supplier,
-            asset_id=r.asset_id,
-            asset_kind=r.asset_kind,
-            asset_value=r.asset_value,
-            amount=r.amount,
-        )
+        self._record_document(Subsidy, r.subsidy_id, r, (r.applicant, r.supplier), source)
 
     def sign_contract(self, r: records.ContractRecord, source: str = "api") -> None:
         require_positive(r.value)
         # The parent is not looked up: a subcontract may be signed before its parent (or listed
         # before it at one instant), and the reader has checked that the parent exists.
-        seq = self._new_document(r.contract_id, r.program_id, (r.customer, r.contractor), r, source)
-        self._record_document(
-            Contract,
-            r.contract_id,
-            r,
-            seq,
-            customer=r.customer,
-            contractor=r.contractor,
-            value=r.value,
-            parent_contract_id=r.parent_contract_id,
-        )
+        self._record_document(Contract, r.contract_id, r, (r.customer, r.contractor), source)
 
     def accept_act(self, r: records.ActRecord, source: str = "api") -> None:
         """Record an accepted act, in the page of the contract's program. An act dated before its
@@ -119,13 +89,7 @@ class Documents(UseCase):
             return
         early = self.store.get(EarlyActs.create_id(r.contract_id))
         contract = early if isinstance(early, EarlyActs) else EarlyActs(r.contract_id)
-        contract.accept_act(
-            act_id=r.act_id,
-            amount=r.amount,
-            at_us=r.at.us,
-            at_offset=r.at.offset_minutes,
-            seq=seq,
-        )
+        contract.accept_act(r.act_id, r.amount, r.at.us, r.at.offset_minutes, seq)
         self._changed(contract)
 
     def record_registry_fact(
@@ -160,24 +124,30 @@ class Documents(UseCase):
 
     def _record_document(
         self,
-        kind: Callable[..., Document],
+        kind: type[Document],
         document_id: str,
         r: DocumentRecord,
-        seq: int,
-        **terms: object,
-    ) -> None:
-        """Record a checked new document: its id, program, instant and sequence number, and the
-        parties and terms of its kind."""
+        parties: tuple[str, str],
+        source: str,
+        **converted: object,
+    ) -> int:
+        """Check and record a new document; returns its sequence number. Its created event
+        holds the record's fields by name, in every kind's ledgers: the id as `document_id`,
+        the instant `at` as `at_us` and `at_offset`, and the sequence number last; `converted`
+        gives a field the event holds in another form (a purchase's animals)."""
+        seq = self._new_document(document_id, r.program_id, parties, r, source)
+        terms = {f.name: getattr(r, f.name) for f in fields(r)[1:]}  # after the id
+        at = terms.pop("at")
         self._changed(
-            kind(
+            kind.record(
                 document_id=document_id,
-                program_id=r.program_id,
-                at_us=r.at.us,
-                at_offset=r.at.offset_minutes,
+                **(terms | converted),
+                at_us=at.us,
+                at_offset=at.offset_minutes,
                 seq=seq,
-                **terms,
             )
         )
+        return seq
 
     def _index_animal(self, animal: records.AnimalRecord, seq: int, source: str) -> None:
         self.store._index.append(
