@@ -8,6 +8,7 @@ atomic (docs/architecture.md). A batch's movements are recorded as one page even
 from __future__ import annotations
 
 from collections import deque
+from typing import Any, ClassVar, Generic, cast, get_args, get_origin
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -18,6 +19,8 @@ from coloring.domain.movements import (
     Accepted,
     Allocated,
     JsonEntry,
+    JsonValue,
+    M,
     MovedPiece,
     Movement,
     PaymentFinding,
@@ -31,29 +34,27 @@ from coloring.domain.topics import TopicAggregate
 from coloring.domain.units import Piece, Queue, peek_prefix, take_prefix
 
 
-class _PerRecordEvent(Aggregate.Event):
+class _PerRecordEvent(Aggregate.Event, Generic[M]):
     """One movement as a ledger written before pages recorded it (see `TaggedTenge`'s note on
-    the per-record events); the base of those events, with no topic of its own."""
+    the per-record events); the base of those events, with no topic of its own. Each subclass
+    names its movement (`_PerRecordEvent[Allocated]`) and has that movement's fields, by name,
+    as the JSON values stored: the movement's named tuple declares them once."""
 
     program_id: str
+    _movement: ClassVar[type[Movement]]
 
-    def movement(self) -> Movement:
-        raise NotImplementedError
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        for base in cls.__dict__.get("__orig_bases__", ()):
+            if get_origin(base) is _PerRecordEvent:
+                (cls._movement,) = get_args(base)
+                cls.__annotations__ = dict.fromkeys(cls._movement._fields, JsonValue)
+        super().__init_subclass__(**kwargs)
+
+    def movement(self) -> M:
+        return as_movement(cast("type[M]", self._movement), self)
 
     def apply(self, aggregate: TaggedTenge) -> None:
         aggregate._apply(self.movement())
-
-
-class _PerRecordPayment(_PerRecordEvent):
-    """The fields a per-record payment event begins with, applied or refused."""
-
-    transfer_id: str
-    payer: str
-    payee: str
-    amount: int
-    at_us: int
-    at_offset: int
-    purpose_ref: str | None
 
 
 class TaggedTenge(TopicAggregate):
@@ -86,36 +87,15 @@ class TaggedTenge(TopicAggregate):
     # delivered_by]`, `[rule, amount]`); `movement()` gives the typed movement that the fold
     # reads and that a replay applies as a page's entry would be applied.
 
-    class UnitsAllocated(_PerRecordEvent):
-        allocation_id: str
-        payer: str
-        recipient: str
-        amount: int
-        at_us: int
-        at_offset: int
-        outcome: str
-        seq: int
+    class UnitsAllocated(_PerRecordEvent[Allocated]):
+        """An allocation."""
 
-        def movement(self) -> Allocated:
-            return as_movement(Allocated, self)
+    class UnitsTransferred(_PerRecordEvent[Transferred]):
+        """A payment applied."""
 
-    class UnitsTransferred(_PerRecordPayment):
-        settles: str | None
-        outcome: str
-        pieces: list[list[str | int]]
-        findings: list[list[str | int]]
-        seq: int
-
-        def movement(self) -> Transferred:
-            return as_movement(Transferred, self)
-
-    class TransferRefused(_PerRecordPayment):
-        findings: list[list[str | int]]
-        seq: int
-
-        def movement(self) -> Refused:
-            """Nothing moves on replay (`_apply` passes a refusal by): it is history, not state."""
-            return as_movement(Refused, self)
+    class TransferRefused(_PerRecordEvent[Refused]):
+        """A payment refused: nothing moves on replay (`_apply` passes a refusal by), it is
+        history, not state."""
 
     @staticmethod
     def create_id(program_id: str) -> UUID:
