@@ -124,7 +124,7 @@ class Program(TopicAggregate):
         self.name = name
         self.kind = kind
         self.route = [list(hop) for hop in route]
-        self._terms(expires_at_us, expires_at_offset, max_idle_days)
+        self._set_terms(expires_at_us, expires_at_offset, max_idle_days)
         self.subsidy_cap_percent = subsidy_cap_percent
         self.retention_days = retention_days
         self.price_tolerance_percent = price_tolerance_percent
@@ -155,10 +155,10 @@ class Program(TopicAggregate):
         seq: int,
     ) -> None:
         # Validated by the application (ColoringApplication.amend_program): this body replays.
-        self._terms(expires_at_us, expires_at_offset, max_idle_days)
+        self._set_terms(expires_at_us, expires_at_offset, max_idle_days)
         self.amendments += 1
 
-    def _terms(self, expires_at_us: int, expires_at_offset: int, max_idle_days: int) -> None:
+    def _set_terms(self, expires_at_us: int, expires_at_offset: int, max_idle_days: int) -> None:
         """The terms in force, which the registration sets and each amendment changes: when
         the money expires and how long it may stay idle."""
         self.expires_at_us = expires_at_us
