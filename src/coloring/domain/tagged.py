@@ -8,7 +8,7 @@ atomic (docs/architecture.md). A batch's movements are recorded as one page even
 from __future__ import annotations
 
 from collections import deque
-from typing import Any, ClassVar, Generic, cast, get_args, get_origin
+from typing import cast
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -19,7 +19,6 @@ from coloring.domain.movements import (
     Accepted,
     Allocated,
     JsonEntry,
-    JsonValue,
     M,
     MovedPiece,
     Movement,
@@ -29,29 +28,22 @@ from coloring.domain.movements import (
     as_movement,
     movements,
 )
+from coloring.domain.perrecord import PerRecordEvent
 from coloring.domain.records import AllocationRecord, TransferRecord
 from coloring.domain.topics import TopicAggregate
 from coloring.domain.units import Piece, Queue, peek_prefix, take_prefix
 
 
-class _PerRecordEvent(Aggregate.Event, Generic[M]):
+class _PerRecordEvent(PerRecordEvent[M]):
     """One movement as a ledger written before pages recorded it (see `TaggedTenge`'s note on
     the per-record events); the base of those events, with no topic of its own. Each subclass
     names its movement (`_PerRecordEvent[Allocated]`) and has that movement's fields, by name,
     as the JSON values stored: the movement's named tuple declares them once."""
 
     program_id: str
-    _movement: ClassVar[type[Movement]]
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        for base in cls.__dict__.get("__orig_bases__", ()):
-            if get_origin(base) is _PerRecordEvent:
-                (cls._movement,) = get_args(base)
-                cls.__annotations__ = dict.fromkeys(cls._movement._fields, JsonValue)
-        super().__init_subclass__(**kwargs)
 
     def movement(self) -> M:
-        return as_movement(cast("type[M]", self._movement), self)
+        return as_movement(cast("type[M]", self._row), self)
 
     def apply(self, aggregate: TaggedTenge) -> None:
         aggregate._apply(self.movement())
