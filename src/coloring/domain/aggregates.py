@@ -13,7 +13,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from coloring.domain.ids import natural_id
+from coloring.domain.ids import natural_id, natural_key
 from coloring.domain.tagged import InsufficientUnitsError, TaggedTenge
 from coloring.domain.topics import TopicAggregate
 
@@ -62,9 +62,7 @@ class Participant(TopicAggregate):
         related_to: list[str]
         seq: int
 
-    @staticmethod
-    def create_id(participant_id: str) -> UUID:
-        return natural_id("participants", participant_id)
+    create_id = natural_key("participants", "participant_id")
 
     @event(Registered)
     def __init__(
@@ -101,9 +99,7 @@ class Program(TopicAggregate):
         price_tolerance_percent: str
         seq: int
 
-    @staticmethod
-    def create_id(program_id: str) -> UUID:
-        return natural_id("programs", program_id)
+    create_id = natural_key("programs", "program_id")
 
     @event(Registered)
     def __init__(

@@ -6,11 +6,9 @@ events still replay and fold, so their class and topics stay.
 
 from __future__ import annotations
 
-from uuid import UUID
-
 from eventsourcing.domain import Aggregate, event
 
-from coloring.domain.aggregates import natural_id
+from coloring.domain.ids import natural_key
 from coloring.domain.perrecord import PerRecordEvent
 from coloring.domain.registry import RegistryFact
 from coloring.domain.topics import TopicAggregate
@@ -37,9 +35,7 @@ class Animal(TopicAggregate):
             aggregate.owner = fact.owner
             aggregate.history.append((fact.at_us, fact.registry_event, fact.owner))
 
-    @staticmethod
-    def create_id(animal_id: str) -> UUID:
-        return natural_id("animals", animal_id)
+    create_id = natural_key("animals", "animal_id")
 
     @event(Attested)
     def __init__(self, animal_id: str) -> None:

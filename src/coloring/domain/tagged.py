@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from collections import deque
 from typing import cast
-from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from coloring.domain.errors import InvalidAmountError
-from coloring.domain.ids import natural_id
+from coloring.domain.ids import natural_key
 from coloring.domain.movements import (
     Accepted,
     Allocated,
@@ -89,9 +88,7 @@ class TaggedTenge(TopicAggregate):
         """A payment refused: nothing moves on replay (`_apply` passes a refusal by), it is
         history, not state."""
 
-    @staticmethod
-    def create_id(program_id: str) -> UUID:
-        return natural_id("tagged-tenge", program_id)
+    create_id = natural_key("tagged-tenge", "program_id")
 
     @event(Opened)
     def __init__(self, program_id: str, seq: int) -> None:
