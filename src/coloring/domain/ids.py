@@ -21,9 +21,8 @@ def natural_key(kind: str, field: str) -> staticmethod[[str], UUID]:
     application calls it with the key alone (`Program.create_id(program_id)`).
     """
 
-    def create_id(*key: str, **named: str) -> UUID:
-        (value,) = key or named.values()
-        return natural_id(kind, value)
+    def create_id(key: str | None = None, /, **named: str) -> UUID:
+        return natural_id(kind, named[field] if key is None else key)
 
     create_id.__signature__ = Signature(  # type: ignore[attr-defined]
         [Parameter(field, Parameter.POSITIONAL_OR_KEYWORD, annotation=str)],
