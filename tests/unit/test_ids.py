@@ -17,10 +17,10 @@ from coloring.domain.aggregates import Ledger, Participant, Program, TaggedTenge
 from coloring.domain.animals import Animal
 from coloring.domain.documents import Loan
 from coloring.domain.prices import PriceList
-from coloring.domain.registry import RegistryExtract
+from coloring.domain.registry import RegistryExtract, RegistryFact
 from strategies import program
 
-ROWS = [[7, "KZ1", "cow", "registered", "F1", 0, 0]]
+ROWS = [RegistryFact(7, "KZ1", "cow", "registered", "F1", 0, 0)]
 
 # (an aggregate created by its constructor, its id looked up by the application, the id)
 CASES: list[tuple[Callable[[], Aggregate], Callable[[], UUID], str]] = [
