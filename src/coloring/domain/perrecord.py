@@ -20,7 +20,7 @@ Row = TypeVar("Row", bound=tuple[Any, ...])
 
 
 class PerRecordEvent(Aggregate.Event, Generic[Row]):
-    """An event with the fields of the named tuple its class names (`PerRecordEvent[Fact]`),
+    """An event with the fields of the named tuple its class names (`PerRecordEvent[RegistryFact]`),
     as the JSON values stored. The base of those events, with no topic of its own."""
 
     _row: ClassVar[Any]  # the named tuple class

@@ -36,8 +36,8 @@ from coloring.domain.units import Piece, Queue, peek_prefix, take_prefix
 class _PerRecordEvent(PerRecordEvent[M]):
     """One movement as a ledger written before pages recorded it (see `TaggedTenge`'s note on
     the per-record events); the base of those events, with no topic of its own. Each subclass
-    names its movement (`_PerRecordEvent[Allocated]`) and has that movement's fields, by name,
-    as the JSON values stored: the movement's named tuple declares them once."""
+    names its movement (`_PerRecordEvent[Allocated]`) and has that movement's fields, by name
+    (`coloring.domain.perrecord`); `movement()` reads it as the page's entry would be read."""
 
     program_id: str
 
