@@ -5,26 +5,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-
-class Format(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-
-
-class Status(StrEnum):
-    open = "open"
-    refused = "refused"
-
-
-class SortKey(StrEnum):
-    at = "at"
-    amount = "amount"
-
-
-class GroupKey(StrEnum):
-    rule = "rule"
-    program = "program"
-    region = "region"
-    participant = "participant"
-    status = "status"
+# Each choice is written once: a StrEnum made from names takes each name as its value.
+Format = StrEnum("Format", "table json csv")
+Status = StrEnum("Status", "open refused")
+SortKey = StrEnum("SortKey", "at amount")
+GroupKey = StrEnum("GroupKey", "rule program region participant status")

@@ -16,7 +16,7 @@ from coloring.application import ColoringApplication, registry_key
 from coloring.domain import documents, records
 from coloring.domain.animals import Animal
 from coloring.domain.movements import Refused, Transferred
-from coloring.domain.registry import RegistryExtract, facts
+from coloring.domain.registry import RegistryExtract, RegistryFact, facts
 from strategies import (
     LIVESTOCK_ROUTE,
     T0,
@@ -83,15 +83,8 @@ def new_animal(*facts: tuple[int, str, str | None]) -> Animal:
 def record_fact(animal: Animal, fact: tuple[int, str, str | None], seq: int) -> None:
     """As an older ledger recorded a registry row: on the animal (new ones go to extracts)."""
     at_us, event, owner = fact
-    animal._fact_recorded(
-        animal_id=animal.animal_id,
-        species="cow",
-        registry_event=event,
-        owner=owner,
-        at_us=at_us,
-        at_offset=300,
-        seq=seq,
-    )
+    row = RegistryFact(seq, animal.animal_id, "cow", event, owner, at_us, 300)
+    animal.trigger_event(Animal.FactRecorded, **row._asdict())
 
 
 # -- payable values and parties -------------------------------------------------------------

@@ -8,12 +8,10 @@ contract counts them with the contract's own (`coloring.usecases.money.Money._do
 
 from __future__ import annotations
 
-from uuid import UUID
-
 from eventsourcing.domain import Aggregate, event
 
-from coloring.domain.aggregates import natural_id
 from coloring.domain.documents import AcceptedAct
+from coloring.domain.ids import natural_key
 from coloring.domain.topics import TopicAggregate
 
 
@@ -26,9 +24,7 @@ class EarlyActs(TopicAggregate):
     class ActAccepted(AcceptedAct):
         """An act of work accepted before its contract was signed."""
 
-    @staticmethod
-    def create_id(contract_id: str) -> UUID:
-        return natural_id("early-acts", contract_id)
+    create_id = natural_key("early-acts", "contract_id")
 
     @event(Opened)
     def __init__(self, contract_id: str) -> None:

@@ -13,7 +13,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from coloring.domain.ids import natural_id
+from coloring.domain.ids import natural_id, natural_key
 from coloring.domain.tagged import InsufficientUnitsError, TaggedTenge
 from coloring.domain.topics import TopicAggregate
 
@@ -62,9 +62,7 @@ class Participant(TopicAggregate):
         related_to: list[str]
         seq: int
 
-    @staticmethod
-    def create_id(participant_id: str) -> UUID:
-        return natural_id("participants", participant_id)
+    create_id = natural_key("participants", "participant_id")
 
     @event(Registered)
     def __init__(
@@ -101,9 +99,7 @@ class Program(TopicAggregate):
         price_tolerance_percent: str
         seq: int
 
-    @staticmethod
-    def create_id(program_id: str) -> UUID:
-        return natural_id("programs", program_id)
+    create_id = natural_key("programs", "program_id")
 
     @event(Registered)
     def __init__(
@@ -124,9 +120,7 @@ class Program(TopicAggregate):
         self.name = name
         self.kind = kind
         self.route = [list(hop) for hop in route]
-        self.expires_at_us = expires_at_us
-        self.expires_at_offset = expires_at_offset
-        self.max_idle_days = max_idle_days
+        self._set_terms(expires_at_us, expires_at_offset, max_idle_days)
         self.subsidy_cap_percent = subsidy_cap_percent
         self.retention_days = retention_days
         self.price_tolerance_percent = price_tolerance_percent
@@ -157,10 +151,15 @@ class Program(TopicAggregate):
         seq: int,
     ) -> None:
         # Validated by the application (ColoringApplication.amend_program): this body replays.
+        self._set_terms(expires_at_us, expires_at_offset, max_idle_days)
+        self.amendments += 1
+
+    def _set_terms(self, expires_at_us: int, expires_at_offset: int, max_idle_days: int) -> None:
+        """The terms in force, which the registration sets and each amendment changes: when
+        the money expires and how long it may stay idle."""
         self.expires_at_us = expires_at_us
         self.expires_at_offset = expires_at_offset
         self.max_idle_days = max_idle_days
-        self.amendments += 1
 
     @property
     def hops(self) -> set[tuple[str, str]]:

@@ -6,11 +6,11 @@ events still replay and fold, so their class and topics stay.
 
 from __future__ import annotations
 
-from uuid import UUID
-
 from eventsourcing.domain import Aggregate, event
 
-from coloring.domain.aggregates import natural_id
+from coloring.domain.ids import natural_key
+from coloring.domain.perrecord import PerRecordEvent
+from coloring.domain.registry import RegistryFact
 from coloring.domain.topics import TopicAggregate
 
 
@@ -22,37 +22,23 @@ class Animal(TopicAggregate):
     class Attested(Aggregate.Created):
         animal_id: str
 
-    class FactRecorded(Aggregate.Event):
-        animal_id: str
-        species: str
-        registry_event: str
-        owner: str | None
-        at_us: int
-        at_offset: int
-        seq: int
+    class FactRecorded(PerRecordEvent[RegistryFact]):
+        """A registry row: the fields of the extract's row, by name (`fact()` reads it as one).
+        No command records it any more: new rows are recorded in extracts; older ledgers
+        recorded them here, and they still replay."""
 
-    @staticmethod
-    def create_id(animal_id: str) -> UUID:
-        return natural_id("animals", animal_id)
+        def fact(self) -> RegistryFact:
+            return self.row()
+
+        def apply(self, aggregate: Animal) -> None:
+            fact = self.fact()
+            aggregate.owner = fact.owner
+            aggregate.history.append((fact.at_us, fact.registry_event, fact.owner))
+
+    create_id = natural_key("animals", "animal_id")
 
     @event(Attested)
     def __init__(self, animal_id: str) -> None:
         self.animal_id = animal_id
         self.owner: str | None = None
         self.history: list[tuple[int, str, str | None]] = []
-
-    # No command: new registry rows are recorded in extracts; older ledgers recorded them
-    # here, and they still replay.
-    @event(FactRecorded)
-    def _fact_recorded(
-        self,
-        animal_id: str,
-        species: str,
-        registry_event: str,
-        owner: str | None,
-        at_us: int,
-        at_offset: int,
-        seq: int,
-    ) -> None:
-        self.owner = owner
-        self.history.append((at_us, registry_event, owner))

@@ -4,8 +4,9 @@ A page event holds a program's allocations, payments, refusals and accepted acts
 contract may be paid) of one batch as compact lists
 (`to_entry`), in the order they were applied; each movement stays addressable as (event, index).
 These typed forms are what the aggregate applies, what the projections fold and what tests read:
-they have the fields the per-record events (`UnitsAllocated`, `UnitsTransferred`,
-`TransferRefused`) had, so old and new ledgers fold through the same handlers.
+they have the fields of the per-record events of older ledgers (`UnitsAllocated`,
+`UnitsTransferred`, `TransferRefused`, which take them from here), so old and new ledgers fold
+through the same handlers.
 """
 
 from __future__ import annotations

@@ -13,41 +13,18 @@ from typing import get_args
 
 from coloring.domain.time import Instant
 
-
-class Role(StrEnum):
-    TREASURY = "treasury"
-    OPERATOR = "operator"
-    BANK = "bank"
-    FARMER = "farmer"
-    SELLER = "seller"
-    LEASING_COMPANY = "leasing_company"
-    DEALER = "dealer"
-    CONTRACTOR = "contractor"
-    SUBCONTRACTOR = "subcontractor"
-    SUPPLIER = "supplier"
-    SCHOOL = "school"
-    OTHER = "other"
-
-
+# The contract's words for roles, program kinds, registry events and ledger modes, each written
+# once: a StrEnum made from names takes each name in lower case as its value (`Role.FARMER` is
+# "farmer").
+Role = StrEnum(
+    "Role",
+    "TREASURY OPERATOR BANK FARMER SELLER LEASING_COMPANY DEALER CONTRACTOR SUBCONTRACTOR "
+    "SUPPLIER SCHOOL OTHER",
+)
 ROLES = frozenset(r.value for r in Role)
-
-
-class ProgramKind(StrEnum):
-    LIVESTOCK = "livestock"
-    SUBSIDY = "subsidy"
-    CONTRACT = "contract"
-
-
-class RegistryEvent(StrEnum):
-    REGISTERED = "registered"
-    TRANSFERRED = "transferred"
-    DISPOSED = "disposed"
-    EXPORTED = "exported"
-
-
-class Mode(StrEnum):
-    OBSERVE = "observe"
-    ENFORCE = "enforce"
+ProgramKind = StrEnum("ProgramKind", "LIVESTOCK SUBSIDY CONTRACT")
+RegistryEvent = StrEnum("RegistryEvent", "REGISTERED TRANSFERRED DISPOSED EXPORTED")
+Mode = StrEnum("Mode", "OBSERVE ENFORCE")
 
 
 DEFAULT_PRICE_TOLERANCE = Decimal(20)

@@ -8,16 +8,17 @@ atomic (docs/architecture.md). A batch's movements are recorded as one page even
 from __future__ import annotations
 
 from collections import deque
-from uuid import UUID
+from typing import cast
 
 from eventsourcing.domain import Aggregate, event
 
 from coloring.domain.errors import InvalidAmountError
-from coloring.domain.ids import natural_id
+from coloring.domain.ids import natural_key
 from coloring.domain.movements import (
     Accepted,
     Allocated,
     JsonEntry,
+    M,
     MovedPiece,
     Movement,
     PaymentFinding,
@@ -26,34 +27,25 @@ from coloring.domain.movements import (
     as_movement,
     movements,
 )
+from coloring.domain.perrecord import PerRecordEvent
 from coloring.domain.records import AllocationRecord, TransferRecord
 from coloring.domain.topics import TopicAggregate
 from coloring.domain.units import Piece, Queue, peek_prefix, take_prefix
 
 
-class _PerRecordEvent(Aggregate.Event):
+class _PerRecordEvent(PerRecordEvent[M]):
     """One movement as a ledger written before pages recorded it (see `TaggedTenge`'s note on
-    the per-record events); the base of those events, with no topic of its own."""
+    the per-record events); the base of those events, with no topic of its own. Each subclass
+    names its movement (`_PerRecordEvent[Allocated]`) and has that movement's fields, by name
+    (`coloring.domain.perrecord`); `movement()` reads it as the page's entry would be read."""
 
     program_id: str
 
-    def movement(self) -> Movement:
-        raise NotImplementedError
+    def movement(self) -> M:
+        return as_movement(cast("type[M]", self._row), self)
 
     def apply(self, aggregate: TaggedTenge) -> None:
         aggregate._apply(self.movement())
-
-
-class _PerRecordPayment(_PerRecordEvent):
-    """The fields a per-record payment event begins with, applied or refused."""
-
-    transfer_id: str
-    payer: str
-    payee: str
-    amount: int
-    at_us: int
-    at_offset: int
-    purpose_ref: str | None
 
 
 class TaggedTenge(TopicAggregate):
@@ -86,40 +78,17 @@ class TaggedTenge(TopicAggregate):
     # delivered_by]`, `[rule, amount]`); `movement()` gives the typed movement that the fold
     # reads and that a replay applies as a page's entry would be applied.
 
-    class UnitsAllocated(_PerRecordEvent):
-        allocation_id: str
-        payer: str
-        recipient: str
-        amount: int
-        at_us: int
-        at_offset: int
-        outcome: str
-        seq: int
+    class UnitsAllocated(_PerRecordEvent[Allocated]):
+        """An allocation."""
 
-        def movement(self) -> Allocated:
-            return as_movement(Allocated, self)
+    class UnitsTransferred(_PerRecordEvent[Transferred]):
+        """A payment applied."""
 
-    class UnitsTransferred(_PerRecordPayment):
-        settles: str | None
-        outcome: str
-        pieces: list[list[str | int]]
-        findings: list[list[str | int]]
-        seq: int
+    class TransferRefused(_PerRecordEvent[Refused]):
+        """A payment refused: nothing moves on replay (`_apply` passes a refusal by), it is
+        history, not state."""
 
-        def movement(self) -> Transferred:
-            return as_movement(Transferred, self)
-
-    class TransferRefused(_PerRecordPayment):
-        findings: list[list[str | int]]
-        seq: int
-
-        def movement(self) -> Refused:
-            """Nothing moves on replay (`_apply` passes a refusal by): it is history, not state."""
-            return as_movement(Refused, self)
-
-    @staticmethod
-    def create_id(program_id: str) -> UUID:
-        return natural_id("tagged-tenge", program_id)
+    create_id = natural_key("tagged-tenge", "program_id")
 
     @event(Opened)
     def __init__(self, program_id: str, seq: int) -> None:

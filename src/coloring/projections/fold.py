@@ -40,8 +40,6 @@ from coloring.projections.foldmoney import MoneyFold
 from coloring.projections.judging import Judged, judge_all
 from coloring.projections.pagewrite import write_page
 
-Fact = RegistryFact | Animal.FactRecorded
-"""A registry row of an extract and the per-record event of older ledgers."""
 DocumentEvent = Loan.Issued | Purchase.Contracted | Subsidy.Approved | Contract.Signed
 
 
@@ -123,7 +121,7 @@ class Fold(MoneyFold):
             case TaggedTenge.TransferRefused():
                 self.on_transfer_refused(event.movement(), n)
             case Animal.FactRecorded():
-                self.on_fact_recorded(event)
+                self.on_fact_recorded(event.fact())
 
     def on_participant_registered(self, e: Participant.Registered) -> None:
         self.reference.regions[e.participant_id] = e.region
@@ -272,7 +270,7 @@ class Fold(MoneyFold):
                 latest = at_us
         self.latest_us = latest
 
-    def on_fact_recorded(self, e: Fact) -> None:
+    def on_fact_recorded(self, e: RegistryFact) -> None:
         self._dated(e.at_us)
         self.animals.add(e.animal_id)
         self.rows["registry"].append(
