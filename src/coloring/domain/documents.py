@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, Self, cast
-from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from coloring.domain.aggregates import natural_id
+from coloring.domain.ids import natural_key
 from coloring.domain.topics import TopicAggregate
 
 
@@ -71,9 +70,7 @@ class Document(TopicAggregate):
         party: str | None
         value: int
 
-    @staticmethod
-    def create_id(document_id: str) -> UUID:
-        return natural_id("documents", document_id)
+    create_id = natural_key("documents", "document_id")
 
     @classmethod
     def record(cls, **fields: Any) -> Self:
