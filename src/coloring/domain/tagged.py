@@ -170,7 +170,7 @@ class TaggedTenge(TopicAggregate):
     def _payment(
         self, r: TransferRecord, seq: int
     ) -> tuple[str, int, str, str, str, int, int, int, str | None]:
-        """What a payment's movement begins with, applied or refused (`movements._Payment`)."""
+        """The first nine fields of a payment's movement, applied (`Transferred`) or refused."""
         return (
             self.program_id,
             seq,
