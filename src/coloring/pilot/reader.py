@@ -200,6 +200,27 @@ def _pages(csv_file: CsvFile, checker: Checker, name: str) -> Iterator[list[CsvR
         yield page
 
 
+def _checked_pages(
+    csv_file: CsvFile, checker: Checker, name: str
+) -> Iterator[list[CsvRow] | RawPage]:
+    """The file's rows that are whole, in pages, each row seen by the checker in the file's
+    order: a page of usual rows comes as a `RawPage`, checked by columns (`Checker.page`),
+    without a `CsvRow` nor a dict per row."""
+    checks = checker.checks_rows(name)
+    for page in raw_pages(csv_file, PAGE, broken=checks):
+        if isinstance(page, RawPage):
+            if checks:
+                checker.page(name, page)
+            yield page
+            continue
+        if checks:
+            for row in page:
+                checker.row(name, row)
+        whole = [row for row in page if not row.broken]
+        if whole:
+            yield whole
+
+
 def _share(spec: FileSpec, page: list[CsvRow], shared: Shared) -> None:
     """Store the cells of the spec's shared columns (the same few parties and programs, row
     after row) once, in `shared`."""
@@ -310,8 +331,8 @@ def _read_file(
     csv_file = CsvFile(path, spec, sink)
     n = 0
     pages: Iterator[list[CsvRow] | RawPage]
-    if dated is not None and not spec.shared_columns and not checker.checks_rows(name):
-        pages = raw_pages(csv_file, PAGE)
+    if dated is not None:
+        pages = _checked_pages(csv_file, checker, name)
     else:
         pages = _pages(csv_file, checker, name)
     for page in pages:
