@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -161,15 +161,23 @@ class LoadPlan:
 
     def registry_occurrence(self, record: records.RegistryRecord) -> int:
         """`occurrence` of a registry row."""
-        us = record.at.us
-        if us != self._registry_us:
-            self._registry_rows.clear()
-            self._registry_us = us
-        identity = (record.animal_id, record.event, record.owner, record.species)
-        counts = self._registry_rows
-        n = counts.get(identity, 0)
-        counts[identity] = n + 1
-        return n
+        return self.registry_occurrences((record,))[0]
+
+    def registry_occurrences(self, rows: Iterable[records.RegistryRecord]) -> list[int]:
+        """`occurrence` of each of these registry rows, in turn."""
+        counts, last = self._registry_rows, self._registry_us
+        found = []
+        for r in rows:
+            us = r.at.us
+            if us != last:
+                counts.clear()
+                last = us
+            identity = (r.animal_id, r.event, r.owner, r.species)
+            n = counts.get(identity, 0)
+            counts[identity] = n + 1
+            found.append(n)
+        self._registry_us = last
+        return found
 
     def recorded_among(self, items: list[tuple[tuple[str, str], Sourced[Any]]]) -> list[bool]:
         """For each item: recorded already with the same content (True), or new (False); a
@@ -393,7 +401,7 @@ def _record_run(
     while start < len(rows):
         stop = min(len(rows), start + BATCH - i % BATCH)
         part = rows[start:stop]
-        occurrences = list(map(plan.registry_occurrence, part))
+        occurrences = plan.registry_occurrences(part)
         known = None if plan.fresh else plan.recorded[i : i + len(part)]
         apply.registry(run.file, lines[start:stop], part, occurrences, known)
         first, i = i, i + len(part)
