@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -84,6 +84,28 @@ class Applier:
         if self.registry_run:
             self.drain()
         self.by_type[t](r, where, occurrence)
+
+    def registry(
+        self,
+        file: str,
+        lines: Sequence[int],
+        rows: list[records.RegistryRecord],
+        occurrences: list[int],
+        known: Sequence[int] | None = None,
+    ) -> None:
+        """Registry rows of `file` that follow each other in record order, each with its line
+        and occurrence, as many calls of this object would take them; `known` flags the rows
+        recorded already (left out)."""
+        prefix = f"{self.prefix}{file}:"
+        run = zip(rows, occurrences, [f"{prefix}{line}" for line in lines], strict=True)
+        waiting = self.registry_run
+        before = len(waiting)
+        if known is None:
+            waiting.extend(run)
+        else:
+            waiting.extend(row for row, flag in zip(run, known, strict=True) if not flag)
+        if len(waiting) > before:
+            self.types[records.RegistryRecord] += len(waiting) - before
 
     def drain(self) -> None:
         """Record the registry rows waiting: before any other record (which may read them) and

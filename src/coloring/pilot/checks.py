@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Mapping
 
 from coloring.domain.records import ContractRecord, Role
-from coloring.pilot.cells import is_id, split_id_list
+from coloring.pilot.cells import ID_RE, is_id, split_id_list
 from coloring.pilot.contract import DOCUMENT_FILES, FILES
-from coloring.pilot.csvfile import CsvRow
+from coloring.pilot.csvfile import CsvRow, RawPage
 from coloring.pilot.digests import Digests
 from coloring.pilot.errors import ErrorSink
 from coloring.pilot.ledgerview import LedgerView
@@ -31,6 +31,8 @@ _NAMED_BY_NO_FILE = ("transfers.csv", "acts.csv")
 kept as digests (millions in a large folder), as can the (purchase, animal) pairs."""
 
 _ANIMALS = "purchase_animals.csv"
+
+_id_match = ID_RE.fullmatch
 
 _DOCUMENT_IDS = "document ids are unique across loans, purchases, subsidies and contracts"
 
@@ -119,32 +121,76 @@ class Checker:
         elif file == "acts.csv":
             value = cells.get("contract_id")
             if value is not None and is_id(value):
-                self._document(file, line, "contract_id", value, "contracts.csv")
+                self._contract(file, line, "contract_id", value)
         elif file == "contracts.csv":
             value = cells.get("parent_contract_id")
             if value is not None and is_id(value):
                 self._parents.append((line, value))
 
+    def page(self, file: str, page: RawPage) -> None:
+        """`row` of each row of a page of usual rows (`csvfile.RawPage`: plain text, as many
+        cells as the header, no required cell empty), by columns: a reference found among the
+        folder's ids is settled for the whole column at once, and only the others are looked
+        at one by one. The errors are `row`'s, in its order once sorted by cell (as
+        `PilotInputError` does): no check here gives one cell two errors."""
+        if file in _FILES_CHECKED_BY_ROW and file != "acts.csv":  # acts': a reference, below
+            for row in page.as_rows():
+                self.row(file, row)
+            return
+        spec = FILES[file]
+        at = {column: i for i, column in enumerate(page.header)}
+        lines, rows = page.lines, page.rows
+        if spec.id_column is not None:
+            k = at[spec.id_column]  # an id column is required: the header has it
+            own = self._own_value
+            for line, value in zip(lines, [row[k] for row in rows], strict=True):
+                if _id_match(value) is not None:
+                    own(file, spec.id_column, line, value, False)
+        refs: list[tuple[str, Callable[[str, int, str, str], None], str]] = [
+            (column, self._participant, "participants.csv") for column in spec.participant_columns
+        ]
+        if spec.program_column is not None:
+            refs.append((spec.program_column, self._program, "programs.csv"))
+        if file == "acts.csv":
+            refs.append(("contract_id", self._contract, "contracts.csv"))
+        for column, check, source in refs:
+            place = at.get(column)
+            if place is None:
+                continue
+            values = [row[place] for row in rows]
+            known = self.ids[source]
+            # Each distinct value looked up once (a difference with `known` would go through
+            # all of it); "" is an empty optional cell.
+            unknown = {value for value in set(values) if value not in known and value}
+            if unknown:
+                for line, value in zip(lines, values, strict=True):
+                    if value in unknown and _id_match(value) is not None:
+                        check(file, line, column, value)
+
     def _own_id(self, file: str, column: str, row: CsvRow) -> None:
         value = row.cells.get(column)
-        if value is None or not is_id(value):
-            return
+        if value is not None and is_id(value):
+            self._own_value(file, column, row.line, value, row.broken)
+
+    def _own_value(self, file: str, column: str, line: int, value: str, broken: bool) -> None:
+        """The checks of an id in its own file's `column`, on `line` (a row `broken` only
+        registers its id)."""
         digests = self.digests.get(file)
         if digests is not None:
             if not digests.add(value):
-                if not row.broken:
-                    self._unsure.setdefault(file, []).append((row.line, value))
+                if not broken:
+                    self._unsure.setdefault(file, []).append((line, value))
                 return
         else:
             seen = self.ids[file]
             first = seen.get(value)
             if first is not None:
-                if not row.broken:
-                    self._duplicate(file, row.line, column, value, first)
+                if not broken:
+                    self._duplicate(file, line, column, value, first)
                 return
-            seen[value] = row.line
-        if not row.broken:
-            self._new_id(file, row.line, column, value)
+            seen[value] = line
+        if not broken:
+            self._new_id(file, line, column, value)
 
     def _duplicate(self, file: str, line: int, column: str, value: str, first: int) -> None:
         self.sink.add(file, line, column, f"duplicate {column} {value!r} (first on line {first})")
@@ -236,6 +282,9 @@ class Checker:
             return
         if not self._ledger_program(program_id):
             self._unknown(file, line, column, "program", program_id, "programs.csv")
+
+    def _contract(self, file: str, line: int, column: str, contract_id: str) -> None:
+        self._document(file, line, column, contract_id, "contracts.csv")
 
     def _document(self, file: str, line: int, column: str, doc_id: str, source: str) -> None:
         """`doc_id` must name a document of the `source` file, of this folder or the ledger."""

@@ -209,9 +209,11 @@ class RawPage:
         ]
 
 
-def raw_pages(csv_file: CsvFile, size: int) -> Iterator[list[CsvRow] | RawPage]:
-    """The whole rows of a file that no check reads row by row, in pages of `size`: a page
-    of usual rows only as a `RawPage`, any other as `CsvRow`s in the file's order."""
+def raw_pages(
+    csv_file: CsvFile, size: int, broken: bool = False
+) -> Iterator[list[CsvRow] | RawPage]:
+    """The whole rows of a file, in pages of `size`: a page of usual rows only as a `RawPage`,
+    any other as `CsvRow`s in the file's order, with its broken rows if `broken`."""
     lines: list[int] = []
     rows: list[list[str]] = []
     others: list[CsvRow] = []
@@ -219,7 +221,7 @@ def raw_pages(csv_file: CsvFile, size: int) -> Iterator[list[CsvRow] | RawPage]:
         if isinstance(item, tuple):
             lines.append(item[0])
             rows.append(item[1])
-        elif not item.broken:
+        elif broken or not item.broken:
             others.append(item)
         if len(lines) + len(others) == size:
             yield _page(csv_file.header, lines, rows, others)

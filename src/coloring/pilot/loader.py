@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,14 @@ from coloring.domain.documents import Contract, Document
 from coloring.domain.errors import ColoringError
 from coloring.pilot.applier import Applier
 from coloring.pilot.limits import check_totals
-from coloring.pilot.reader import InputError, PilotFolder, PilotInputError, Sourced, read_folder
+from coloring.pilot.reader import (
+    InputError,
+    PilotFolder,
+    PilotInputError,
+    RegistryRun,
+    Sourced,
+    read_folder,
+)
 from coloring.store import LedgerStore
 
 BATCH = 5000
@@ -142,21 +149,35 @@ class LoadPlan:
         """How many records of the same key came before this one in this pass: registry rows
         and reference prices have no id, their key is their content and this occurrence
         (`registry_key`, `price_key`). Records with an id are always the first."""
+        if isinstance(record, records.RegistryRecord):
+            return self.registry_occurrence(record)
         if isinstance(record, records.ReferencePriceRecord):
-            identity: Any = (record.item, record.region, record.valid_from.us)
-            counts = self._occurrences
-        elif isinstance(record, records.RegistryRecord):
-            us = record.at.us
-            if us != self._registry_us:
-                self._registry_rows.clear()
-                self._registry_us = us
-            identity = (record.animal_id, record.event, record.owner, record.species)
-            counts = self._registry_rows
-        else:
-            return 0
-        n = counts[identity]
-        counts[identity] = n + 1
-        return n
+            identity = (record.item, record.region, record.valid_from.us)
+            # `get`, not the Counter's item: a key not there goes through its `__missing__`.
+            n = self._occurrences.get(identity, 0)
+            self._occurrences[identity] = n + 1
+            return n
+        return 0
+
+    def registry_occurrence(self, record: records.RegistryRecord) -> int:
+        """`occurrence` of a registry row."""
+        return self.registry_occurrences((record,))[0]
+
+    def registry_occurrences(self, rows: Iterable[records.RegistryRecord]) -> list[int]:
+        """`occurrence` of each of these registry rows, in turn."""
+        counts, last = self._registry_rows, self._registry_us
+        found = []
+        for r in rows:
+            us = r.at.us
+            if us != last:
+                counts.clear()
+                last = us
+            identity = (r.animal_id, r.event, r.owner, r.species)
+            n = counts.get(identity, 0)
+            counts[identity] = n + 1
+            found.append(n)
+        self._registry_us = last
+        return found
 
     def recorded_among(self, items: list[tuple[tuple[str, str], Sourced[Any]]]) -> list[bool]:
         """For each item: recorded already with the same content (True), or new (False); a
@@ -333,13 +354,27 @@ def _record(
             app.add_animals(plan.late_animals, source=str(folder))
             summary.records["purchase_animal"] += len(plan.late_animals)
         plan.restart()
-        occurrence = plan.occurrence
+        registry_occurrence = plan.registry_occurrence
         recorded = plan.recorded
         fresh = plan.fresh
-        for i, item in enumerate(pilot.dated(release=True), start=1):
-            n = occurrence(item.record) if type(item.record) is records.RegistryRecord else 0
+        i = 0  # dated records gone through
+
+        def moved(first: int, last: int) -> None:
+            """Progress past the dated records `first + 1` to `last`."""
+            if progress is not None:
+                start = done + first + 1000 - (done + first) % 1000
+                for n in range(start, done + last + 1, 1000):
+                    progress("recording", n, total)
+
+        for dated in pilot.runs(release=True):
+            if isinstance(dated, RegistryRun):
+                i = _record_run(dated, i, plan, apply, store, moved)
+                continue
+            i += 1
+            r = dated.record
+            n = registry_occurrence(r) if type(r) is records.RegistryRecord else 0
             if fresh or not recorded[i - 1]:
-                apply(item, n)
+                apply(dated, n)
             if i % BATCH == 0:
                 apply.drain()
                 store.flush()
@@ -349,6 +384,33 @@ def _record(
         if progress is not None:
             progress("recording", total, total)
     apply.count()
+
+
+def _record_run(
+    run: RegistryRun,
+    i: int,
+    plan: LoadPlan,
+    apply: Applier,
+    store: LedgerStore,
+    moved: Callable[[int, int], None],
+) -> int:
+    """Apply a run of registry rows that follows the `i`th dated record, as `_record` applies
+    the records one by one: each batch's part, then its save where the batch ends. Returns
+    the dated records gone through after it."""
+    lines, rows, start = run.lines, run.rows, 0
+    while start < len(rows):
+        stop = min(len(rows), start + BATCH - i % BATCH)
+        part = rows[start:stop]
+        occurrences = plan.registry_occurrences(part)
+        known = None if plan.fresh else plan.recorded[i : i + len(part)]
+        apply.registry(run.file, lines[start:stop], part, occurrences, known)
+        first, i = i, i + len(part)
+        if i % BATCH == 0:
+            apply.drain()
+            store.flush()
+        moved(first, i)
+        start = stop
+    return i
 
 
 __all__ = [

@@ -283,6 +283,18 @@ class DatedFile:
             for us, line, record in zip(page.us, page.lines, self._records(page), strict=True):
                 yield us, rank, line, record
 
+    def pages(self, release: bool = False) -> Iterator[tuple[array[int], Sequence[int], list[Any]]]:
+        """(instants in microseconds, lines, records) of each page in turn, for a file whose
+        rows are in time order (`in_order`): what `keyed()` yields, a page at a time, for a
+        reader that takes the rows in runs (`reader.PilotFolder.runs`)."""
+        assert self.in_order
+        pages = self._pages
+        for n in range(len(pages)):
+            page = pages.page(self.name, n)
+            if release:
+                pages.release(n)
+            yield page.us, page.lines, list(self._records(page))
+
     def _records(self, page: _Page) -> Iterator[Any]:
         columns: list[Any] = page.values()
         columns[self._time] = map(_instant, page.us, page.offsets)

@@ -1,0 +1,143 @@
+"""Reading by columns gives what reading row by row gives: `PilotFolder.runs()` the records of
+`dated()` in its order, and `Checker.page` the errors of `Checker.row`."""
+
+from __future__ import annotations
+
+import csv
+import random
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from coloring.pilot.checks import Checker
+from coloring.pilot.csvfile import RawPage
+from coloring.pilot.reader import PilotFolder, PilotInputError, RegistryRun, read_folder
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "akmola-small"
+
+
+def _rows(path: Path) -> list[list[str]]:
+    with path.open(newline="") as f:
+        return list(csv.reader(f))
+
+
+def _write(path: Path, rows: list[list[str]]) -> None:
+    with path.open("w", newline="") as f:
+        csv.writer(f).writerows(rows)
+
+
+def _flat(items: Any) -> list[tuple[str, int, Any]]:
+    flat: list[tuple[str, int, Any]] = []
+    for item in items:
+        if isinstance(item, RegistryRun):
+            flat.extend((item.file, line, r) for line, r in zip(item.lines, item.rows, strict=True))
+        else:
+            flat.append((item.file, item.line, item.record))
+    return flat
+
+
+def _folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "folder"
+    shutil.copytree(EXAMPLE, folder)
+    return folder
+
+
+def _same_order(pilot: PilotFolder) -> list[Any]:
+    runs = list(pilot.runs())
+    assert _flat(runs) == _flat(pilot.dated())
+    return runs
+
+
+def test_registry_runs_hold_the_records_of_dated_in_its_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("coloring.pilot.reader.PAGE", 7)  # runs that cross pages
+    runs = _same_order(read_folder(_folder(tmp_path)))
+    assert any(isinstance(r, RegistryRun) and len(r.rows) > 1 for r in runs)
+
+
+def test_registry_rows_at_the_instants_of_other_files_come_between_them_by_file_rank(
+    tmp_path: Path,
+) -> None:
+    folder = _folder(tmp_path)
+    # Purchases rank before the registry, acts and transfers after it.
+    instants = []
+    for name, column in (("purchases.csv", "contracted_at"), ("acts.csv", "accepted_at")):
+        header, *rows = _rows(folder / name)
+        instants += [row[header.index(column)] for row in rows]
+    instants += [row[1] for row in _rows(folder / "transfers.csv")[1:]]
+    instants.sort()
+    header, *rows = _rows(folder / "registry.csv")
+    at = header.index("at")
+    for n, row in enumerate(rows):
+        row[at] = instants[n * len(instants) // len(rows)]
+    _write(folder / "registry.csv", [header, *rows])
+    runs = _same_order(read_folder(folder))
+    assert any(isinstance(r, RegistryRun) for r in runs)
+
+
+def test_a_registry_out_of_time_order_comes_row_by_row(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    header, *rows = _rows(folder / "registry.csv")
+    random.Random(3).shuffle(rows)
+    _write(folder / "registry.csv", [header, *rows])
+    runs = _same_order(read_folder(folder))
+    assert not any(isinstance(r, RegistryRun) for r in runs)
+
+
+def _broken(folder: Path, seed: int) -> None:
+    """Ids made duplicate, clashing, unknown or malformed, cells emptied, rows cut or copied."""
+    rnd = random.Random(seed)
+    names = ["transfers.csv", "acts.csv", "loans.csv", "purchases.csv", "allocations.csv"]
+    files = {name: _rows(folder / name) for name in names}
+    ids = [row[0] for rows in files.values() for row in rows[1:]]
+    for _ in range(rnd.randint(10, 40)):
+        rows = files[rnd.choice(names)]
+        i = rnd.randrange(1, len(rows))
+        row = rows[i]
+        c = rnd.randrange(len(row))
+        change = rnd.randrange(6)
+        if change == 0:
+            row[c] = rnd.choice(ids)
+        elif change == 1:  # a reference most often
+            row[rnd.choice([c, min(len(row) - 1, rnd.randrange(1, 5))])] = (
+                f"NOPE-{rnd.randrange(3)}"
+            )
+        elif change == 2:
+            row[c] = rnd.choice(["bad id!", "", " ", "T-\u00e9"])
+        elif change == 3:
+            rows[i] = row[:-1]
+        elif change == 4:
+            rows.insert(rnd.randrange(1, len(rows)), list(row))
+        else:
+            row[0] = rnd.choice(ids)
+    for name, rows in files.items():
+        _write(folder / name, rows)
+
+
+def _errors(folder: Path) -> str:
+    try:
+        read_folder(folder)
+    except PilotInputError as e:
+        return str(e)
+    return ""
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_checking_pages_by_columns_gives_the_errors_of_checking_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    folder = _folder(tmp_path)
+    _broken(folder, seed)
+    monkeypatch.setattr("coloring.pilot.reader.PAGE", 50)
+    by_columns = _errors(folder)
+
+    def by_rows(self: Checker, file: str, page: RawPage) -> None:
+        for row in page.as_rows():
+            self.row(file, row)
+
+    monkeypatch.setattr(Checker, "page", by_rows)
+    assert by_columns == _errors(folder)
+    assert by_columns
