@@ -2,7 +2,9 @@
 
 Commands are applied to aggregates held here and saved in batches: every pending event, in the
 order the records were applied (their `seq`), together with the record index rows, in one
-transaction per batch. Outside `batch()` each command saves at once.
+transaction per batch. Outside `batch()` each command saves at once. A store told to
+`hand_over` gives each batch to a callback instead, for another store to `write`
+(`coloring.handover`: the workers of `load --jobs N`).
 """
 
 from __future__ import annotations
