@@ -2,13 +2,15 @@
 
 Commands are applied to aggregates held here and saved in batches: every pending event, in the
 order the records were applied (their `seq`), together with the record index rows, in one
-transaction per batch. Outside `batch()` each command saves at once.
+transaction per batch. Outside `batch()` each command saves at once. A store told to
+`hand_over` gives each batch to a callback instead, for another store to `write`
+(`coloring.handover`: the workers of `load --jobs N`).
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict, deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import islice
 from typing import Any, cast
@@ -16,7 +18,13 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate, Snapshot
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, PersistenceError, Transcoding
+from eventsourcing.persistence import (
+    IntegrityError,
+    JSONTranscoder,
+    PersistenceError,
+    StoredEvent,
+    Transcoding,
+)
 
 from coloring.domain.aggregates import Ledger, Program, TaggedTenge
 
@@ -29,12 +37,13 @@ from coloring.domain.errors import (
     StorageError,
     TimeOrderError,
 )
-from coloring.domain.movements import first_entry_seq
 from coloring.domain.prices import PriceList
-from coloring.domain.registry import OWNING_EVENTS, RegistryExtract, RegistryFact, first_seq
+from coloring.domain.registry import OWNING_EVENTS, RegistryExtract, RegistryFact
 from coloring.domain.time import Instant
 from coloring.domain.units import Piece, PieceRow, Queue
-from coloring.persistence import RECORDS_TABLE, check_database, database_url, environment_for
+from coloring.handover import Batch, HandedEvent, IndexRow, Start, recording_order
+from coloring.persistence import check_database, database_url, environment_for
+from coloring.recordindex import RecordIndex
 from coloring.recordkeys import digest
 
 CACHE_SIZE = 100_000
@@ -57,31 +66,6 @@ class QueueAsList(Transcoding):
 
     def decode(self, data: list[PieceRow]) -> Queue:
         return deque(map(Piece.of, data))
-
-
-def recording_order(e: Any) -> tuple[int, int, int]:
-    """Record order (`seq`), with the batch's pages (each program's money movements, the
-    registry extract) after its other events: a page holds the whole batch's rows, some of which
-    concern documents recorded within the batch, and whoever folds the log must have seen those
-    first."""
-    if isinstance(e, TaggedTenge.PaymentsRecorded):
-        return (1, first_entry_seq(e.entries), e.originator_version)
-    if isinstance(e, RegistryExtract.Recorded):
-        return (1, first_seq(e.rows), 0)
-    return (0, getattr(e, "seq", 0), e.originator_version)
-
-
-def registry_rows_sql(postgres: bool) -> str:
-    """The record index's rows of one animal's registry facts: its keys run from `animal_id +
-    "\x1f"` to `animal_id + " "` (ids hold no character below \x20). PostgreSQL compares them
-    as bytes (`~>=~`, `~<~`), which its index of registry keys serves whatever the database's
-    collation: `LIKE 'id\x1f%'` scanned the whole table under C.UTF-8 (762 ms a look-up at 1M
-    payments; 0.08 ms with the range)."""
-    more, less, mark = ("~>=~", "~<~", "%s") if postgres else (">=", "<", "?")
-    return (
-        f"SELECT key, seq FROM {RECORDS_TABLE} WHERE kind = 'registry' "
-        f"AND key {more} {mark} AND key {less} {mark}"
-    )
 
 
 class LedgerStore(Application[UUID]):
@@ -110,11 +94,18 @@ class LedgerStore(Application[UUID]):
         self._cache: OrderedDict[int, Aggregate | None] = OrderedDict()
         self._evicted: set[int] = set()
         self._dirty: dict[int, Aggregate] = {}
-        self._index: list[tuple[Any, ...]] = []
+        self._index: list[IndexRow] = []
         self._in_batch = False
         self._changed_units: set[int] = set()
-        self._snapshotted = self._snapshot_ids()
-        seq, latest = self._index_position()
+        self._record_index = RecordIndex(
+            self.recorder.datastore,  # type: ignore[attr-defined]
+            postgres="postgres" in self.db_url,
+        )
+        # The aggregates that have a snapshot (the units, `snapshot_units`), read once.
+        snapshots = self.snapshots.recorder if self.snapshots is not None else None
+        table = getattr(snapshots, "events_table_name", None)
+        self._snapshotted = self._record_index.originators(table) if table else set()
+        seq, latest = self._record_index.position()
         self.seq = seq
         self.latest_us = latest
         self._fresh = seq == 0 and self.recorder.max_notification_id() is None
@@ -130,6 +121,10 @@ class LedgerStore(Application[UUID]):
         self._owners_whole = True
         # Each program's route as payments are judged by it (programs are never re-registered).
         self._routes: dict[str, tuple[frozenset[tuple[str, str]], frozenset[str]]] = {}
+        # A store told to `hand_over` its batches: whom to, and the record counter when this
+        # batch first touched each aggregate.
+        self._receiver: Callable[[Batch], None] | None = None
+        self._touched: dict[int, int] = {}
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -166,27 +161,82 @@ class LedgerStore(Application[UUID]):
         rows, self._index = self._index, []
         dirty, self._dirty = self._dirty, {}
         self._changed_units.update(i for i, a in dirty.items() if isinstance(a, TaggedTenge))
+        stored = list(map(self.mapper.to_stored_event, events))
+        if self._receiver is not None:
+            touched, self._touched = self._touched, {}
+            firsts = [touched.get(e.originator_id.int, 0) for e in events]
+            self._receiver(Batch(list(map(HandedEvent, firsts, events, stored)), rows))
+            return
         try:
-            # The event store's public `put` rather than save(): the events are already
-            # collected and ordered, and save()'s per-object protocol checks cost more than the
-            # insert. The keywords reach the recorder (coloring.persistence), which writes the
-            # index rows and the read models in the events' transaction.
-            kwargs: dict[str, Any] = {"records": rows}
-            inline = self.inline
-            if inline is not None:
-                kwargs["project"] = lambda c, ids: inline(c, events, ids)
-            self.events.put(events, **kwargs)
-            self._shrink()
-            self._shrink_owners()
-        except IntegrityError as e:
+            self._insert(events, stored, rows)
+        except (DuplicateRecordError, StorageError):
             self._forget(dirty)
+            raise
+        self._shrink()
+        self._shrink_owners()
+
+    def _insert(self, events: list[Any], stored: list[StoredEvent], rows: list[IndexRow]) -> None:
+        """Write a batch in one transaction: its events, encoded as `stored`, with their index
+        rows, chain links and read models."""
+        # The recorder's insert rather than save(): the events are already collected and
+        # ordered, and save()'s per-object protocol checks cost more than the insert. The
+        # keywords reach the recorder (coloring.persistence), which writes the index rows and
+        # the read models in the events' transaction.
+        kwargs: dict[str, Any] = {"records": rows}
+        inline = self.inline
+        if inline is not None:
+            kwargs["project"] = lambda c, ids: inline(c, events, ids)
+        try:
+            self.recorder.insert_events(stored, **kwargs)
+        except IntegrityError as e:
             raise DuplicateRecordError(
                 f"a record of this batch is already in the ledger ({e}); "
                 "load the same folder again to resume, or use a fresh ledger"
             ) from None
         except PersistenceError as e:
-            self._forget(dirty)
             raise StorageError(f"the event store refused the batch: {e}") from None
+
+    # -- batches handed over: judged by one store, written by another ------------------
+
+    def start(self) -> Start:
+        """Where a store that is to hand its batches over to this one begins."""
+        return Start(self.seq, self.latest_us, self._fresh, self._mode)
+
+    def hand_over(self, receiver: Callable[[Batch], None], start: Start) -> None:
+        """From `start` on (another store's `start()`), hand every batch and the units'
+        snapshots to `receiver` instead of writing them (`coloring.handover`). Nothing is
+        forgotten from memory then: what this store forgot would be read back from a database
+        the writer may not have written it to yet."""
+        self.seq, self.latest_us = start.seq, start.latest_us
+        self._fresh, self._mode = start.fresh, start.mode
+        self._receiver = receiver
+
+    def write(self, batch: Batch) -> None:
+        """Write a batch that stores handing theirs over judged (merged: `Batch.merged`) as
+        `flush` writes its own, then its snapshots."""
+        if batch.events or batch.rows:
+            events = [e.event for e in batch.events]
+            self._insert(events, [e.stored for e in batch.events], batch.rows)
+        if batch.rows:
+            self.seq = max(self.seq, batch.rows[-1][3])
+        self._put_snapshots(batch.snapshots)
+
+    def note_owner(self, animal_id: str, owner: str | None) -> None:
+        """An animal's owner now, per a registry row that another store records."""
+        self._owners[animal_id] = owner
+
+    @contextmanager
+    def unsaved(self) -> Iterator[None]:
+        """Commands applied inside change the aggregates in memory and save nothing: the
+        index rows they add are dropped, and so are the events of aggregates they newly make
+        pending (a record that another store records, whose effects this one must see)."""
+        mark = len(self._index)
+        before = set(self._dirty)
+        yield
+        del self._index[mark:]
+        for key in set(self._dirty) - before:
+            self._dirty.pop(key).collect_events()
+            self._touched.pop(key, None)
 
     def _forget(self, aggregates: dict[int, Aggregate]) -> None:
         """After a refused save: drop the unsaved state and read the store again from now on."""
@@ -199,7 +249,7 @@ class LedgerStore(Application[UUID]):
         self._owners.clear()
         self._owners_whole = True
         self._routes.clear()
-        self.seq, self.latest_us = self._index_position()
+        self.seq, self.latest_us = self._record_index.position()
 
     def snapshot_units(self) -> int:
         """Snapshot the units of every program this session changed, so that the next load
@@ -210,11 +260,17 @@ class LedgerStore(Application[UUID]):
             for a in self._pinned.values()
             if isinstance(a, TaggedTenge) and a.id.int in self._changed_units
         ]
+        if self._receiver is not None:
+            self._receiver(Batch(snapshots=taken))
+        else:
+            self._put_snapshots(taken)
+        self._changed_units.clear()
+        return len(taken)
+
+    def _put_snapshots(self, taken: list[Snapshot]) -> None:
         if taken and self.snapshots is not None:
             self.snapshots.put(taken)
             self._snapshotted.update(a.originator_id.int for a in taken)
-        self._changed_units.clear()
-        return len(taken)
 
     def _discard(self) -> None:
         dirty, self._dirty = self._dirty, {}
@@ -266,20 +322,11 @@ class LedgerStore(Application[UUID]):
             aggregate = e.mutate(aggregate)
         return cast(Aggregate | None, aggregate)
 
-    def _snapshot_ids(self) -> set[int]:
-        """The aggregates that have a snapshot (the units, `snapshot_units`), read once."""
-        if self.snapshots is None:
-            return set()
-        table = self.snapshots.recorder.events_table_name  # type: ignore[attr-defined]
-        with self.recorder.datastore.transaction(commit=False) as c:  # type: ignore[attr-defined]
-            c.execute(f"SELECT DISTINCT originator_id FROM {table}")
-            rows = c.fetchall()
-        values = [next(iter(r.values())) if isinstance(r, dict) else r[0] for r in rows]
-        return {UUID(str(v)).int for v in values}
-
     def _touch(self, aggregate: Aggregate) -> None:
         self._remember(aggregate.id, aggregate)
         self._dirty[aggregate.id.int] = aggregate
+        if self._receiver is not None:
+            self._touched.setdefault(aggregate.id.int, self.seq)
 
     def _remember(self, aggregate_id: UUID, aggregate: Aggregate | None) -> None:
         key = aggregate_id.int
@@ -352,12 +399,7 @@ class LedgerStore(Application[UUID]):
         the record index (written with the events, whatever their grain) and, with `pending`,
         this batch."""
         prefix = animal_id + "\x1f"
-        sql = registry_rows_sql(postgres="postgres" in self.db_url)
-        params = (prefix, animal_id + "\x20")
-        with self.recorder.datastore.transaction(commit=False) as c:  # type: ignore[attr-defined]
-            c.execute(sql, params)
-            rows = [list(r.values()) if isinstance(r, dict) else list(r) for r in c.fetchall()]
-        keyed = [(int(seq), key) for key, seq in rows]
+        keyed = self._record_index.registry_keys(animal_id)
         if pending:
             keyed += [
                 (row[3], row[1])
@@ -370,28 +412,6 @@ class LedgerStore(Application[UUID]):
             history.append((int(at_us), event, (owner or None) if event in OWNING_EVENTS else None))
         return history
 
-    def _index_position(self) -> tuple[int, int]:
-        with self.recorder.datastore.transaction(commit=False) as c:  # type: ignore[attr-defined]
-            c.execute(f"SELECT MAX(seq) AS max_seq, MAX(at_us) AS max_at FROM {RECORDS_TABLE}")
-            row = c.fetchone()
-        values = list(row.values()) if isinstance(row, dict) else list(row)
-        return int(values[0] or 0), int(values[1] if values[1] is not None else -(2**62))
-
     def lookup(self, kind: str, keys: Sequence[str]) -> dict[str, tuple[str, str]]:
         """Index entries (digest, source) for these keys of one kind of record."""
-        found: dict[str, tuple[str, str]] = {}
-        placeholder = "%s" if "postgres" in self.db_url else "?"
-        keys = list(keys)
-        with self.recorder.datastore.transaction(commit=False) as c:  # type: ignore[attr-defined]
-            for i in range(0, len(keys), 500):
-                chunk = keys[i : i + 500]
-                marks = ",".join([placeholder] * len(chunk))
-                c.execute(
-                    f"SELECT key, digest, source FROM {RECORDS_TABLE} "
-                    f"WHERE kind = {placeholder} AND key IN ({marks})",
-                    [kind, *chunk],
-                )
-                for row in c.fetchall():
-                    values = list(row.values()) if isinstance(row, dict) else list(row)
-                    found[values[0]] = (values[1], values[2])
-        return found
+        return self._record_index.lookup(kind, keys)

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 import psycopg
 import pytest
 
+import coloring.recordindex
 import coloring.store
 from coloring.application import ColoringApplication
 from coloring.domain.records import (
@@ -99,7 +100,7 @@ def test_on_postgresql_one_animals_registry_rows_are_read_through_an_index() -> 
         app.record_registry_fact(RegistryRecord("KZ1", "cow", "registered", "S", T0))
     finally:
         app.close()
-    sql = coloring.store.registry_rows_sql(postgres=True)
+    sql = coloring.recordindex.registry_rows_sql(postgres=True)
     with psycopg.connect(POSTGRES_URL) as conn:
         # The planner's choice on a table of one row says nothing; whether it can use an
         # index is what decides a look-up on a table of millions.

@@ -18,29 +18,25 @@ again completes (`loads`). docs/scale.md, "Loading programs in parallel", says w
 from __future__ import annotations
 
 import contextlib
-import heapq
 import multiprocessing
 import os
-import sys
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from eventsourcing.persistence import IntegrityError, PersistenceError
-
-import coloring.store
 from coloring.application import ColoringApplication
 from coloring.domain import records
 from coloring.domain.documents import Document
-from coloring.domain.errors import ColoringError, DuplicateRecordError, StorageError
+from coloring.domain.errors import ColoringError
 from coloring.domain.registry import OWNING_EVENTS
+from coloring.handover import Batch, Start
 from coloring.pilot.applier import RECORDED_BY, Applier
 from coloring.pilot.loader import BATCH, LoadPlan, LoadSummary, record_total
 from coloring.pilot.reader import PilotFolder, Sourced
-from coloring.store import LedgerStore, recording_order
+from coloring.store import LedgerStore
 
 _DOCUMENTS = (
     records.LoanRecord,
@@ -74,10 +70,7 @@ class _Job:
     owner: dict[str, int]
     shared: int
     contracts: dict[str, str]
-    seq: int
-    latest_us: int
-    fresh: bool
-    mode: str
+    start: Start
 
 
 def split(pilot: PilotFolder, jobs: int) -> tuple[dict[str, int], int, dict[str, str]]:
@@ -113,8 +106,7 @@ def recorder(jobs: int) -> Callable[..., None]:
         plan, summary, progress = rest  # as `loader` calls its own second pass
         store = app.store
         owner, shared, contracts = split(pilot, jobs)
-        start = (store.seq, store.latest_us, store._fresh, summary.mode)
-        job = _Job(store.db_url, folder, pilot, plan, owner, shared, contracts, *start)
+        job = _Job(store.db_url, folder, pilot, plan, owner, shared, contracts, store.start())
         total = record_total(pilot, plan)
         context = multiprocessing.get_context("fork")
         workers: list[tuple[Any, Connection]] = []
@@ -153,14 +145,12 @@ def _write_batches(
         parts = [_receive(k, process, receiving) for k, (process, receiving) in enumerate(workers)]
         if parts[0][0] == "done":
             break
-        _write(store, [p[1] for p in parts])
+        store.write(Batch.merged([batch for _, batch in parts]))
         done = min(done + BATCH, total)
         if progress is not None:
             progress("recording", done, total)
-    snapshots = [s for p in parts for s in p[1][1]]
-    if snapshots and store.snapshots is not None:
-        store.snapshots.put(snapshots)
-    for _, (counts, _snapshots, applied, refused) in parts:
+    store.write(Batch.merged([last for _, (last, _counts) in parts]))
+    for _, (_last, (counts, applied, refused)) in parts:
         summary.records.update(counts)
         summary.applied += applied
         summary.refused += refused
@@ -179,76 +169,18 @@ def _receive(k: int, process: Any, receiving: Connection) -> tuple[str, Any]:
     return message
 
 
-def _write(store: LedgerStore, parts: list[tuple[list[tuple[int, Any, Any]], list[Any]]]) -> None:
-    """One batch of the one load: the workers' events in its order (record order, ties in the
-    order the one load first touched their aggregates), its index rows in `seq` order, and the
-    read models, in one transaction."""
-    keyed = sorted(
-        (e for events, _ in parts for e in events), key=lambda ke: (recording_order(ke[1]), ke[0])
-    )
-    events = [e for _, e, _ in keyed]
-    rows = list(heapq.merge(*(rows for _, rows in parts), key=lambda row: row[3]))
-    if not events and not rows:
-        return
-    kwargs: dict[str, Any] = {"records": rows}
-    inline = store.inline
-    if inline is not None:
-        kwargs["project"] = lambda c, ids: inline(c, events, ids)
-    try:
-        # Encoded by the workers (`_Outbox`): what the event store's `put` would do here.
-        store.recorder.insert_events([stored for _, _, stored in keyed], **kwargs)
-    except IntegrityError as e:
-        raise DuplicateRecordError(
-            f"a record of this batch is already in the ledger ({e}); "
-            "load the same folder again to resume, or use a fresh ledger"
-        ) from None
-    except PersistenceError as e:
-        raise StorageError(f"the event store refused the batch: {e}") from None
-    if rows:
-        store.seq = max(store.seq, rows[-1][3])
-
-
 class _Outbox:
-    """A worker's store sends instead of writing: its batches' events (each with the `seq` at
-    which the batch first touched its aggregate, and encoded as stored: the encoding is a fair
-    part of the writer's work) and index rows, and its snapshots."""
+    """What a worker's store hands over (`LedgerStore.hand_over`) until it is sent."""
 
-    def __init__(self, store: LedgerStore) -> None:
-        self.store = store
-        self.events: list[tuple[int, Any, Any]] = []
-        self.rows: list[Any] = []
-        self.snapshots: list[Any] = []
-        self.touched: dict[int, int] = {}
-        touch = store._touch
+    def __init__(self) -> None:
+        self.pending = Batch()
 
-        def touching(aggregate: Any) -> None:
-            self.touched.setdefault(aggregate.id.int, store.seq)
-            touch(aggregate)
+    def add(self, batch: Batch) -> None:
+        self.pending.add(batch)
 
-        store._touch = touching  # type: ignore[method-assign]
-        store.events = _Sink(store.events, self._put)  # type: ignore[assignment]
-        store.snapshots = _Sink(store.snapshots, self.snapshots.extend)  # type: ignore[assignment]
-
-    def _put(self, events: list[Any], records: Sequence[Any] = (), **_: Any) -> None:
-        touched, encoded = self.touched, self.store.mapper.to_stored_event
-        self.events += [(touched.get(e.originator_id.int, 0), e, encoded(e)) for e in events]
-        self.rows += records
-        touched.clear()
-
-    def send(self, sending: Connection) -> None:
-        sending.send(("batch", (self.events, self.rows)))
-        self.events, self.rows = [], []
-
-
-class _Sink:
-    """An event or snapshot store whose `put` goes elsewhere; reading is the store's."""
-
-    def __init__(self, store: Any, put: Callable[..., None]) -> None:
-        self._store = store
-        self.put = put
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._store, name)
+    def take(self) -> Batch:
+        taken, self.pending = self.pending, Batch()
+        return taken
 
 
 def _work(k: int, job: _Job, sending: Connection, inherited: list[Connection]) -> None:
@@ -272,19 +204,13 @@ def _work(k: int, job: _Job, sending: Connection, inherited: list[Connection]) -
 
 
 def _worker_load(k: int, job: _Job, sending: Connection) -> None:
-    # Nothing is forgotten from memory: what this worker forgot would be read back from a
-    # database the parent may not have written it to yet (its own batches are sent ahead).
-    coloring.store.CACHE_SIZE = coloring.store.OWNERS_SIZE = sys.maxsize
     app = ColoringApplication(job.db_url)
     store = app.store
-    store.seq = job.seq
-    store.latest_us = job.latest_us
-    store._fresh = job.fresh
-    store._mode = job.mode
-    outbox = _Outbox(store)
+    outbox = _Outbox()
+    store.hand_over(outbox.add, job.start)
     summary = LoadSummary()
     apply = Applier(app, job.folder, summary)
-    shadow = _Shadow(app, job, apply, outbox)
+    shadow = _Shadow(app, job, apply)
     plan = job.plan
     mine = k == job.shared
     with store.batch():
@@ -306,12 +232,13 @@ def _worker_load(k: int, job: _Job, sending: Connection) -> None:
             if i % BATCH == 0:
                 apply.drain()
                 store.flush()
-                outbox.send(sending)
+                sending.send(("batch", outbox.take()))
         apply.drain()
-    outbox.send(sending)
+    sending.send(("batch", outbox.take()))
     apply.count()
     store.snapshot_units()
-    sending.send(("done", (summary.records, outbox.snapshots, summary.applied, summary.refused)))
+    counts = (summary.records, summary.applied, summary.refused)
+    sending.send(("done", (outbox.take(), counts)))
 
 
 def _add_animals(
@@ -335,12 +262,11 @@ class _Shadow:
     """Another worker's record, as this worker must see it: its `seq` and instant always; a
     registry row's owner; a document or reference record applied in memory and not sent."""
 
-    def __init__(self, app: ColoringApplication, job: _Job, apply: Applier, outbox: _Outbox):
+    def __init__(self, app: ColoringApplication, job: _Job, apply: Applier):
         self.app = app
         self.store = app.store
         self.job = job
         self.apply = apply
-        self.outbox = outbox
         self.prefix = f"{job.folder}/"
 
     def owner_of(self, r: Any) -> int:
@@ -366,18 +292,12 @@ class _Shadow:
         store.seq += 1
         store.latest_us = r.at.us
         if t is records.RegistryRecord:
-            store._owners[r.animal_id] = r.owner if r.event in OWNING_EVENTS else None
+            store.note_owner(r.animal_id, r.owner if r.event in OWNING_EVENTS else None)
 
     def _in_memory(self, r: Any, where: str, occurrence: int) -> None:
-        """Apply the record with its use case, then drop what it would save."""
-        store = self.store
-        mark = len(store._index)
-        before = set(store._dirty)
-        if type(r) is records.ReferencePriceRecord:
-            self.app.quote_price(r, occurrence=occurrence, source=where)
-        else:
-            RECORDED_BY[type(r)](self.app, r, where)
-        del store._index[mark:]
-        for key in set(store._dirty) - before:
-            store._dirty.pop(key).collect_events()
-            self.outbox.touched.pop(key, None)
+        """Apply the record with its use case, saving nothing of it."""
+        with self.store.unsaved():
+            if type(r) is records.ReferencePriceRecord:
+                self.app.quote_price(r, occurrence=occurrence, source=where)
+            else:
+                RECORDED_BY[type(r)](self.app, r, where)

@@ -178,9 +178,13 @@ def _exists(c: Cursor, table: str) -> bool:
 
 def _columns(c: Cursor, table: str) -> set[str]:
     if c.postgres:
+        # The catalog, not `information_schema.columns`: that view (privileges, types, domains)
+        # cost ~12-23 ms of the server's time a question, this ~1 ms, in every read command's
+        # start (`is_complete`).
         sql = (
-            "SELECT column_name FROM information_schema.columns "
-            "WHERE table_schema = current_schema() AND table_name = ?"
+            "SELECT a.attname FROM pg_attribute a JOIN pg_class t ON t.oid = a.attrelid "
+            "WHERE t.relnamespace = current_schema()::regnamespace AND t.relname = ? "
+            "AND a.attnum > 0 AND NOT a.attisdropped"
         )
     else:
         sql = "SELECT name FROM pragma_table_info(?)"

@@ -1,0 +1,38 @@
+"""Whether the read models are complete is asked of each database's own catalog: a column
+added after ledgers were written without it counts as missing until `create` adds it back,
+whatever traces of it the catalog keeps (PostgreSQL keeps a dropped column as a hidden one)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from coloring.application import ColoringApplication
+from coloring.projections import schema
+from coloring.projections.db import Database
+from coloring.projections.runner import ProjectionRunner
+
+
+@pytest.fixture
+def read_models(db_url: str) -> Iterator[Database]:
+    """A new ledger's read models, as its projection runner creates them."""
+    app = ColoringApplication(db_url)
+    try:
+        yield ProjectionRunner(app.store).db
+    finally:
+        app.close()
+
+
+def test_a_dropped_added_column_leaves_the_read_models_incomplete_until_create(
+    read_models: Database,
+) -> None:
+    with read_models.transaction() as c:
+        assert schema.is_complete(c)
+        c.execute("ALTER TABLE rm_findings DROP COLUMN shown")
+    with read_models.transaction() as c:
+        assert not schema.is_complete(c)
+        schema.create(c)
+    with read_models.transaction(commit=False) as c:
+        assert schema.is_complete(c)
+        assert c.query("SELECT shown FROM rm_findings") == []
