@@ -9,7 +9,7 @@ transaction per batch. Outside `batch()` each command saves at once. A store tol
 
 from __future__ import annotations
 
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import islice
@@ -23,7 +23,6 @@ from eventsourcing.persistence import (
     JSONTranscoder,
     PersistenceError,
     StoredEvent,
-    Transcoding,
 )
 
 from coloring.domain.aggregates import Ledger, Program, TaggedTenge
@@ -40,11 +39,11 @@ from coloring.domain.errors import (
 from coloring.domain.prices import PriceList
 from coloring.domain.registry import OWNING_EVENTS, RegistryExtract, RegistryFact
 from coloring.domain.time import Instant
-from coloring.domain.units import Piece, PieceRow, Queue
 from coloring.handover import Batch, HandedEvent, IndexRow, Start, recording_order
 from coloring.persistence import check_database, database_url, environment_for
 from coloring.recordindex import RecordIndex
 from coloring.recordkeys import digest
+from coloring.transcodings import QueueAsList
 
 CACHE_SIZE = 100_000
 
@@ -52,20 +51,6 @@ OWNERS_SIZE = 500_000
 """Animals whose owner now is kept in memory (about 100 bytes each); beyond it, the earlier
 half is forgotten after a batch is saved and read back from the record index when asked. Kept
 for every animal, the owners of a 10M-payment folder's ~5.9M animals held ~650 MB."""
-
-
-class QueueAsList(Transcoding):
-    """A unit queue (the only deque an aggregate holds) in a snapshot: the JSON array of its
-    pieces' arrays, under the name `deque` that snapshots have always been written with."""
-
-    type = deque
-    name = "deque"
-
-    def encode(self, obj: Queue) -> list[PieceRow]:
-        return [piece.row() for piece in obj]
-
-    def decode(self, data: list[PieceRow]) -> Queue:
-        return deque(map(Piece.of, data))
 
 
 class LedgerStore(Application[UUID]):
@@ -284,7 +269,7 @@ class LedgerStore(Application[UUID]):
 
     def get(self, aggregate_id: UUID) -> Aggregate | None:
         """The aggregate, as in use here or else as stored (None: not in the ledger). Public:
-        the use cases change what it returns, others (the loader's `LedgerView`) only read."""
+        the use cases change what it returns, others (the loader's `StoredLedger`) only read."""
         key = aggregate_id.int
         pinned = self._pinned.get(key)
         if pinned is not None:

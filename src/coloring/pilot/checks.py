@@ -16,6 +16,7 @@ from coloring.pilot.csvfile import CsvRow, RawPage
 from coloring.pilot.digests import Digests
 from coloring.pilot.errors import ErrorSink
 from coloring.pilot.ledgerview import LedgerView
+from coloring.pilot.subcontracts import cycles
 
 _FILES_CHECKED_BY_ROW = (
     "participants.csv",
@@ -399,31 +400,5 @@ class Checker:
                     f"parent contract {parent_id!r} belongs to program {program_id!r},"
                     f" not {child.program_id!r}: a subcontract stays in its parent's program",
                 )
-        self._cycles(records)
-
-    def _cycles(self, records: Mapping[str, tuple[ContractRecord, int]]) -> None:
-        parent_of = {
-            c.contract_id: c.parent_contract_id
-            for c, _ in records.values()
-            if c.parent_contract_id is not None and c.parent_contract_id in records
-        }
-        done: set[str] = set()
-        for start in parent_of:
-            path: list[str] = []
-            on_path: dict[str, int] = {}
-            node: str | None = start
-            while node is not None and node not in done and node not in on_path:
-                on_path[node] = len(path)
-                path.append(node)
-                node = parent_of.get(node)
-            if node is not None and node in on_path:
-                cycle = path[on_path[node] :]
-                for i, member in enumerate(cycle):
-                    chain = [*cycle[i:], *cycle[:i], member]
-                    self.sink.add(
-                        "contracts.csv",
-                        records[member][1],
-                        "parent_contract_id",
-                        f"contract {member!r} is its own ancestor ({' > '.join(chain)})",
-                    )
-            done.update(path)
+        for member, message in cycles(records):
+            self.sink.add(file, records[member][1], "parent_contract_id", message)

@@ -18,8 +18,6 @@ from typing import Any
 
 from coloring.application import ColoringApplication, digest, price_key, registry_key
 from coloring.domain import records
-from coloring.domain.aggregates import Participant, Program
-from coloring.domain.documents import Contract, Document
 from coloring.domain.errors import ColoringError
 from coloring.pilot.applier import Applier
 from coloring.pilot.limits import check_totals
@@ -31,6 +29,7 @@ from coloring.pilot.reader import (
     Sourced,
     read_folder,
 )
+from coloring.pilot.stored import StoredLedger
 from coloring.store import LedgerStore
 
 BATCH = 5000
@@ -42,31 +41,6 @@ class LoadRefusedError(ColoringError):
     def __init__(self, errors: list[InputError]) -> None:
         self.errors = errors
         super().__init__("\n".join(str(e) for e in errors))
-
-
-class LedgerView:
-    """What the ledger already holds, as the CSV reader asks it."""
-
-    def __init__(self, store: LedgerStore) -> None:
-        self.store = store
-
-    def participant_role(self, participant_id: str) -> str | None:
-        p = self.store.get(Participant.create_id(participant_id))
-        return p.role if isinstance(p, Participant) else None
-
-    def program_exists(self, program_id: str) -> bool:
-        return isinstance(self.store.get(Program.create_id(program_id)), Program)
-
-    def document_kind(self, document_id: str) -> str | None:
-        d = self.store.get(Document.create_id(document_id))
-        return d.kind if isinstance(d, Document) else None
-
-    def contract_terms(self, contract_id: str) -> tuple[str, str] | None:
-        c = self.store.get(Document.create_id(contract_id))
-        return (c.program_id, c.payee) if isinstance(c, Contract) else None
-
-    def movement_id_exists(self, movement_id: str) -> bool:
-        return bool(self.store.lookup("movement", [movement_id]))
 
 
 @dataclass
@@ -265,7 +239,7 @@ def load_folder(
     if current is not None and mode is not None and mode != current:
         app.open_ledger(mode)  # raises LedgerModeError with the explanation
     store = app.store
-    pilot = read_folder(read_from or folder, LedgerView(store))
+    pilot = read_folder(read_from or folder, StoredLedger(store))
     plan = _checked_plan(store, pilot)
     summary = LoadSummary(skipped=plan.skipped)
     summary.mode = app.open_ledger(mode)
