@@ -63,6 +63,20 @@ def test_a_reopened_ledger_finds_owners_in_the_record_index_and_judges_with_them
             assert again.owner_of("KZ_1", after(T0, hours=5)) == "F1"
 
 
+def test_a_purchase_recorded_outside_a_batch_saves_its_animals_index_rows_with_it(
+    db_url: str,
+) -> None:
+    """The command saves at once (no batch): its animals' index rows go in the same save, not
+    with whatever command comes next."""
+    with _funded_ledger(db_url) as app:
+        animals = (AnimalRecord("U1", "KZ1", "cow", 400), AnimalRecord("U1", "KZ2", "cow", 500))
+        app.contract_purchase(PurchaseRecord("U1", "P1", "F1", "S", after(T0, hours=3), animals))
+        assert app.store._index == []
+        with reopened(app) as again:
+            found = again.store._record_index.lookup("purchase_animal", ["U1/KZ1", "U1/KZ2"])
+            assert sorted(found) == ["U1/KZ1", "U1/KZ2"]
+
+
 def _paid_after_many_registrations(db_url: str) -> list[tuple[str, int]]:
     with _funded_ledger(db_url) as app:
         app.record_registry_fact(

@@ -37,11 +37,9 @@ class Documents(UseCase):
     def contract_purchase(self, r: records.PurchaseRecord, source: str = "api") -> None:
         require_positive(*(a.price for a in r.animals))
         animals = [PurchasedAnimal(a.animal_id, a.species, a.price) for a in r.animals]
-        seq = self._record_document(
-            Purchase, r.purchase_id, r, (r.buyer, r.seller), source, animals=animals
+        self._record_document(
+            Purchase, r.purchase_id, r, (r.buyer, r.seller), source, r.animals, animals=animals
         )
-        for animal in r.animals:
-            self._index_animal(animal, seq, source)
 
     def add_animals(self, animals: Sequence[records.AnimalRecord], source: str = "api") -> None:
         """Animals of a purchase recorded earlier (purchase_animals.csv is undated)."""
@@ -129,13 +127,18 @@ class Documents(UseCase):
         r: DocumentRecord,
         parties: tuple[str, str],
         source: str,
+        indexed: Sequence[records.AnimalRecord] = (),
         **converted: object,
-    ) -> int:
-        """Check and record a new document; returns its sequence number. Its created event
-        holds the record's fields by name, in every kind's ledgers: the id as `document_id`,
-        the instant `at` as `at_us` and `at_offset`, and the sequence number last; `converted`
-        gives a field the event holds in another form (a purchase's animals)."""
+    ) -> None:
+        """Check and record a new document, with the index rows of its animals (`indexed`, a
+        purchase's), added before the document is saved so that outside a batch they are saved
+        with it. Its created event holds the record's fields by name, in every kind's ledgers:
+        the id as `document_id`, the instant `at` as `at_us` and `at_offset`, and the sequence
+        number last; `converted` gives a field the event holds in another form (a purchase's
+        animals)."""
         seq = self._new_document(document_id, r.program_id, parties, r, source)
+        for animal in indexed:
+            self._index_animal(animal, seq, source)
         terms = {f.name: getattr(r, f.name) for f in fields(r)[1:]}  # after the id
         at = terms.pop("at")
         self._changed(
@@ -147,7 +150,6 @@ class Documents(UseCase):
                 seq=seq,
             )
         )
-        return seq
 
     def _index_animal(self, animal: records.AnimalRecord, seq: int, source: str) -> None:
         self.store._index.append(
