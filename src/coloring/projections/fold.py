@@ -26,6 +26,7 @@ from coloring.domain.documents import (
     PurchasedAnimal,
     Subsidy,
     purchased,
+    roles,
 )
 from coloring.domain.prices import PriceList
 from coloring.domain.registry import RegistryExtract, RegistryFact
@@ -177,18 +178,9 @@ class Fold(MoneyFold):
 
     # -- documents and registry ----------------------------------------------------------
 
-    def _document(
-        self,
-        e: DocumentEvent,
-        kind: str,
-        payer: str | None,
-        payee: str,
-        party: str | None,
-        value: int,
-        accepted: int | None,
-        parent: str | None = None,
-    ) -> None:
+    def _document(self, e: DocumentEvent, accepted: int | None, parent: str | None = None) -> None:
         self._dated(e.at_us)
+        kind, payee, payer, party, value = roles(e)
         # The `rm_documents` row, kept so the page can complete it.
         row: PendingRow = [
             e.document_id,
@@ -209,13 +201,11 @@ class Fold(MoneyFold):
         self.rows["documents"].append(row)
 
     def on_loan_issued(self, e: Loan.Issued, n: int) -> None:
-        self._document(e, "loan", e.lender, e.borrower, None, e.amount, None)
+        self._document(e, None)
 
     def on_purchase_contracted(self, e: Purchase.Contracted, n: int) -> None:
-        animals = purchased(e.animals)
-        value = sum(a.price for a in animals)
-        self._document(e, "purchase", e.buyer, e.seller, e.buyer, value, None)
-        self._animals(e.document_id, animals, e.seq)
+        self._document(e, None)
+        self._animals(e.document_id, purchased(e.animals), e.seq)
 
     def on_animals_added(self, e: Purchase.AnimalsAdded, n: int) -> None:
         animals = purchased(e.animals)
@@ -229,7 +219,7 @@ class Fold(MoneyFold):
             self.rows["purchase_animals"].append((purchase_id, animal_id, species, price, seq))
 
     def on_subsidy_approved(self, e: Subsidy.Approved, n: int) -> None:
-        self._document(e, "subsidy", None, e.supplier, e.applicant, e.amount, None)
+        self._document(e, None)
         self.assets.add(e.asset_id)
         self.rows["subsidies"].append(
             (
@@ -249,9 +239,7 @@ class Fold(MoneyFold):
 
     def on_contract_signed(self, e: Contract.Signed, n: int) -> None:
         self.signed.add(e.document_id)
-        self._document(
-            e, "contract", e.customer, e.contractor, e.customer, e.value, 0, e.parent_contract_id
-        )
+        self._document(e, 0, e.parent_contract_id)
 
     def on_registry_extract(self, e: RegistryExtract.Recorded, n: int) -> None:
         """As `on_fact_recorded` for each row, in one loop: an extract of a region's herd holds
