@@ -221,11 +221,13 @@ class LedgerStore(Application[UUID]):
         pending (a record that another store records, whose effects this one must see)."""
         mark = len(self._index)
         before = set(self._dirty)
-        yield
-        del self._index[mark:]
-        for key in set(self._dirty) - before:
-            self._dirty.pop(key).collect_events()
-            self._touched.pop(key, None)
+        try:
+            yield
+        finally:
+            del self._index[mark:]
+            for key in set(self._dirty) - before:
+                self._dirty.pop(key).collect_events()
+                self._touched.pop(key, None)
 
     def _forget(self, aggregates: dict[int, Aggregate]) -> None:
         """After a refused save: drop the unsaved state and read the store again from now on."""
