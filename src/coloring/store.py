@@ -198,12 +198,16 @@ class LedgerStore(Application[UUID]):
 
     def write(self, batch: Batch) -> None:
         """Write a batch that stores handing theirs over judged (merged: `Batch.merged`) as
-        `flush` writes its own, then its snapshots."""
+        `flush` writes its own, then its snapshots; the record counter and the latest instant
+        move on as if this store had judged it."""
         if batch.events or batch.rows:
             events = [e.event for e in batch.events]
             self._insert(events, [e.stored for e in batch.events], batch.rows)
+            self._fresh = False  # the ledger holds aggregates this store never had in use
         if batch.rows:
             self.seq = max(self.seq, batch.rows[-1][3])
+            dated = [row[4] for row in batch.rows if row[4] is not None]
+            self.latest_us = max([self.latest_us, *dated])
         self._put_snapshots(batch.snapshots)
 
     def note_owner(self, animal_id: str, owner: str | None) -> None:
@@ -217,11 +221,13 @@ class LedgerStore(Application[UUID]):
         pending (a record that another store records, whose effects this one must see)."""
         mark = len(self._index)
         before = set(self._dirty)
-        yield
-        del self._index[mark:]
-        for key in set(self._dirty) - before:
-            self._dirty.pop(key).collect_events()
-            self._touched.pop(key, None)
+        try:
+            yield
+        finally:
+            del self._index[mark:]
+            for key in set(self._dirty) - before:
+                self._dirty.pop(key).collect_events()
+                self._touched.pop(key, None)
 
     def _forget(self, aggregates: dict[int, Aggregate]) -> None:
         """After a refused save: drop the unsaved state and read the store again from now on."""

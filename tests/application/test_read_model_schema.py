@@ -36,3 +36,16 @@ def test_a_dropped_added_column_leaves_the_read_models_incomplete_until_create(
     with read_models.transaction(commit=False) as c:
         assert schema.is_complete(c)
         assert c.query("SELECT shown FROM rm_findings") == []
+
+
+def test_columns_are_found_in_a_schema_whose_name_needs_quotes(read_models: Database) -> None:
+    """A search path to a schema named in mixed case (or with a space): its name as text, not
+    as an identifier that would be folded to lower case."""
+    with read_models.transaction(commit=False) as c:
+        if not c.postgres:
+            pytest.skip("SQLite has no schemas")
+        c.execute('CREATE SCHEMA "Mixed Case"')
+        c.execute('SET LOCAL search_path = "Mixed Case"')
+        c.execute("CREATE TABLE rm_probe (kept INTEGER, dropped INTEGER)")
+        c.execute("ALTER TABLE rm_probe DROP COLUMN dropped")
+        assert schema._columns(c, "rm_probe") == {"kept"}

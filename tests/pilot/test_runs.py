@@ -4,16 +4,23 @@
 from __future__ import annotations
 
 import csv
+import json
 import random
 import shutil
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from coloring.application import ColoringApplication
+from coloring.handover import Batch
 from coloring.pilot.checks import Checker
 from coloring.pilot.csvfile import RawPage
+from coloring.pilot.loader import load_folder
 from coloring.pilot.reader import PilotFolder, PilotInputError, RegistryRun, read_folder
+from coloring.pilot.stored import StoredLedger
+from coloring.store import LedgerStore
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "akmola-small"
 
@@ -141,3 +148,94 @@ def test_checking_pages_by_columns_gives_the_errors_of_checking_rows(
     monkeypatch.setattr(Checker, "page", by_rows)
     assert by_columns == _errors(folder)
     assert by_columns
+
+
+def _ledger(db: Path) -> tuple[list[Any], list[Any]]:
+    """The stored events (all but their time of writing) and the record index, in order."""
+    with sqlite3.connect(db) as c:
+        events = c.execute(
+            "SELECT originator_id, originator_version, topic, state FROM stored_events"
+            " ORDER BY rowid"
+        ).fetchall()
+        index = c.execute("SELECT * FROM ledger_records ORDER BY seq, kind, key").fetchall()
+    kept = []
+    for oid, version, topic, state in events:
+        body = json.loads(state)
+        body.pop("timestamp", None)
+        kept.append((oid, version, topic, body))
+    return kept, index
+
+
+def _load(folder: Path, db: Path) -> list[tuple[str, int, int]]:
+    ticks: list[tuple[str, int, int]] = []
+    app = ColoringApplication(f"sqlite:///{db}")
+    load_folder(app, folder, progress=lambda *tick: ticks.append(tick))
+    return ticks
+
+
+@pytest.mark.parametrize("batch", [7, 50])
+def test_a_load_by_registry_runs_writes_the_ledger_of_a_load_row_by_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch: int
+) -> None:
+    """Runs cut at batch boundaries (every `batch` dated records): the same events, index rows
+    and progress as when every record comes alone."""
+    folder = _folder(tmp_path)
+    monkeypatch.setattr("coloring.pilot.loader.BATCH", batch)
+    monkeypatch.setattr("coloring.pilot.reader.PAGE", 5)
+    by_runs = _load(folder, tmp_path / "runs.db")
+    with monkeypatch.context() as m:
+        m.setattr(PilotFolder, "runs", PilotFolder.dated)
+        by_rows = _load(folder, tmp_path / "rows.db")
+    assert _ledger(tmp_path / "runs.db") == _ledger(tmp_path / "rows.db")
+    assert by_runs == by_rows
+
+
+@pytest.mark.parametrize("saved", [3, 9, 20])
+def test_a_load_stopped_within_a_registry_run_is_completed_by_loading_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, saved: int
+) -> None:
+    folder = _folder(tmp_path)
+    monkeypatch.setattr("coloring.pilot.loader.BATCH", 7)
+    _load(folder, tmp_path / "whole.db")
+    flush = LedgerStore.flush
+    calls = 0
+
+    def stopping(store: LedgerStore) -> None:
+        nonlocal calls
+        calls += 1
+        if calls > saved:
+            raise KeyboardInterrupt
+        flush(store)
+
+    with monkeypatch.context() as m:
+        m.setattr(LedgerStore, "flush", stopping)
+        with pytest.raises(KeyboardInterrupt):
+            _load(folder, tmp_path / "resumed.db")
+    partial = _ledger(tmp_path / "resumed.db")
+    assert 0 < len(partial[1]) < len(_ledger(tmp_path / "whole.db")[1])
+    _load(folder, tmp_path / "resumed.db")
+    whole, resumed = _ledger(tmp_path / "whole.db"), _ledger(tmp_path / "resumed.db")
+    assert resumed[1] == whole[1]
+    assert resumed[0] == whole[0]
+
+
+def test_batches_handed_over_and_written_by_another_store_make_the_ledger_of_one_load(
+    tmp_path: Path,
+) -> None:
+    """`LedgerStore.hand_over` and `write` (the parallel load's seam) with one judging store:
+    the writer's ledger, record counter and latest instant are those of a load of its own."""
+    folder = _folder(tmp_path)
+    _load(folder, tmp_path / "one.db")
+    one = ColoringApplication(f"sqlite:///{tmp_path / 'one.db'}").store
+    writer = ColoringApplication(f"sqlite:///{tmp_path / 'two.db'}").store
+    judge = ColoringApplication(f"sqlite:///{tmp_path / 'two.db'}")
+    batches: list[Batch] = []
+    judge.store.hand_over(batches.append, writer.start())
+    load_folder(judge, folder)
+    assert _ledger(tmp_path / "two.db") == ([], [])
+    for batch in batches:
+        writer.write(Batch.merged([batch]))
+    assert _ledger(tmp_path / "two.db") == _ledger(tmp_path / "one.db")
+    assert (writer.seq, writer.latest_us) == (one.seq, one.latest_us)
+    program = _rows(folder / "programs.csv")[1][0]
+    assert StoredLedger(writer).program_exists(program)

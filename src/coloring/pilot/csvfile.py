@@ -73,7 +73,7 @@ class CsvFile:
 
     def raw_rows(self) -> Iterator[CsvRow | Raw]:
         """The rows as iterating gives them, except the usual row, which comes as `Raw`: for
-        a file whose rows no check reads one by one (a registry extract), read by columns."""
+        a dated file, read (and checked, `Checker.page`) by columns."""
         return self._read(raw=True)
 
     def _read(self, raw: bool) -> Iterator[CsvRow | Raw]:
@@ -191,8 +191,8 @@ class CsvFile:
 
 
 class RawPage:
-    """A page of usual rows (`csvfile.Raw`) of a file whose rows no check reads one by one,
-    under the file's header: read by columns without a dict per row."""
+    """A page of usual rows (`csvfile.Raw`) of a dated file, under the file's header: read
+    and checked by columns without a dict per row."""
 
     __slots__ = ("header", "lines", "rows")
 

@@ -180,10 +180,12 @@ def _columns(c: Cursor, table: str) -> set[str]:
     if c.postgres:
         # The catalog, not `information_schema.columns`: that view (privileges, types, domains)
         # cost ~12-23 ms of the server's time a question, this ~1 ms, in every read command's
-        # start (`is_complete`).
+        # start (`is_complete`). The schema by its name as text: `current_schema()::regnamespace`
+        # reads it as an identifier, folded to lower case ("Mixed" -> no schema "mixed").
         sql = (
             "SELECT a.attname FROM pg_attribute a JOIN pg_class t ON t.oid = a.attrelid "
-            "WHERE t.relnamespace = current_schema()::regnamespace AND t.relname = ? "
+            "JOIN pg_namespace n ON n.oid = t.relnamespace "
+            "WHERE n.nspname = current_schema() AND t.relname = ? "
             "AND a.attnum > 0 AND NOT a.attisdropped"
         )
     else:
