@@ -181,6 +181,7 @@ def test_a_load_by_registry_runs_writes_the_ledger_of_a_load_row_by_row(
     and progress as when every record comes alone."""
     folder = _folder(tmp_path)
     monkeypatch.setattr("coloring.pilot.loader.BATCH", batch)
+    monkeypatch.setattr("coloring.pilot.loader.PROGRESS_EVERY", 3)
     monkeypatch.setattr("coloring.pilot.reader.PAGE", 5)
     by_runs = _load(folder, tmp_path / "runs.db")
     with monkeypatch.context() as m:
@@ -188,6 +189,12 @@ def test_a_load_by_registry_runs_writes_the_ledger_of_a_load_row_by_row(
         by_rows = _load(folder, tmp_path / "rows.db")
     assert _ledger(tmp_path / "runs.db") == _ledger(tmp_path / "rows.db")
     assert by_runs == by_rows
+    # Every third record reported once, then the end (whether or not it is a third's).
+    total = by_runs[-1][2]
+    assert [done for step, done, _ in by_runs if step == "recording"] == [
+        *range(3, total + 1, 3),
+        total,
+    ]
 
 
 @pytest.mark.parametrize("saved", [3, 9, 20])

@@ -34,6 +34,9 @@ from coloring.store import LedgerStore
 
 BATCH = 5000
 
+PROGRESS_EVERY = 1000
+"""Records between two progress reports of the second pass."""
+
 
 class LoadRefusedError(ColoringError):
     """The folder cannot be loaded into this ledger; `errors` say where and why."""
@@ -315,7 +318,7 @@ def _record(
     def tick() -> None:
         nonlocal done
         done += 1
-        if progress is not None and done % 1000 == 0:
+        if progress is not None and done % PROGRESS_EVERY == 0:
             progress("recording", done, total)
 
     apply = Applier(app, folder, summary)
@@ -336,8 +339,9 @@ def _record(
         def moved(first: int, last: int) -> None:
             """Progress past the dated records `first + 1` to `last`."""
             if progress is not None:
-                start = done + first + 1000 - (done + first) % 1000
-                for n in range(start, done + last + 1, 1000):
+                every = PROGRESS_EVERY
+                start = done + first + every - (done + first) % every
+                for n in range(start, done + last + 1, every):
                     progress("recording", n, total)
 
         for dated in pilot.runs(release=True):
@@ -352,7 +356,7 @@ def _record(
             if i % BATCH == 0:
                 apply.drain()
                 store.flush()
-            if progress is not None and (done + i) % 1000 == 0:
+            if progress is not None and (done + i) % PROGRESS_EVERY == 0:
                 progress("recording", done + i, total)
         apply.drain()
         if progress is not None:
