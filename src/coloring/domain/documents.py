@@ -49,7 +49,7 @@ def roles(e: DocumentCreated) -> Roles:
         case Loan.Issued():
             return Roles("loan", e.borrower, e.lender, None, e.amount)
         case Purchase.Contracted():
-            return Roles("purchase", e.seller, e.buyer, e.buyer, _value(purchased(e.animals)))
+            return Roles("purchase", e.seller, e.buyer, e.buyer, _value(e.animals))
         case Subsidy.Approved():
             return Roles("subsidy", e.supplier, None, e.applicant, e.amount)
         case Contract.Signed():
@@ -120,8 +120,10 @@ def purchased(animals: Sequence[AnimalArray]) -> list[PurchasedAnimal]:
     return [_tuple(PurchasedAnimal, a) for a in animals]
 
 
-def _value(animals: list[PurchasedAnimal]) -> int:
-    return sum(a.price for a in animals)
+def _value(animals: Sequence[AnimalArray]) -> int:
+    """The animals' prices summed, read in place: recording and replay make the named tuples
+    once, in `Contracted.apply`."""
+    return sum(cast(int, a[2]) for a in animals)
 
 
 # A named tuple from a JSON array without its constructor's argument parsing (as `movements`).
