@@ -225,6 +225,28 @@ def test_a_row_with_too_few_cells_is_an_error(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        (
+            {"transfers": 'transfer_id,at,program_id,payer,payee,amount,"purpose\nref"\n'},
+            "transfers.csv:1: purpose\\nref: unknown column",
+        ),
+        (
+            {"participants": PARTICIPANTS.encode() + b'Z1,"Caf\xe9\nAu\tLait",farmer\n'},
+            "participants.csv:9: name: 'Caf\\xe9\\nAu\\tLait' is not valid UTF-8",
+        ),
+        ({"notes\r\n.csv": "x\n"}, "notes\\r\\n.csv:0: -: not a file of the pilot contract"),
+    ],
+    ids=["column name", "cell of invalid UTF-8", "file name"],
+)
+def test_an_error_shows_line_breaks_and_tabs_escaped_so_it_stays_on_one_line(
+    tmp_path: Path, files: dict[str, str | bytes], expected: str
+) -> None:
+    [error] = errors(tmp_path, **files)
+    assert error.startswith(expected)
+
+
 # -- headers
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Protocol, cast
 
 from coloring.pilot.contract import FileSpec
-from coloring.pilot.errors import ErrorSink
+from coloring.pilot.errors import ErrorSink, shown
 
 _SURROGATE = re.compile("[\udc80-\udcff]")
 
@@ -34,11 +34,6 @@ class CsvRow:
     broken: bool = False
     """True when the row has the wrong number of cells: it is reported and only its id is
     still registered (so that references to it do not cascade into more errors)."""
-
-
-def _shown(text: str) -> str:
-    """Text with its undecodable bytes shown as \\xNN."""
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _bad_utf8(text: str) -> bool:
@@ -148,7 +143,7 @@ class CsvFile:
                     cells[column] = text
                 elif _bad_utf8(text):
                     self._error(
-                        start, column, f"'{_shown(text)}' is not valid UTF-8 (save as UTF-8)"
+                        start, column, f"'{shown(text)}' is not valid UTF-8 (save as UTF-8)"
                     )
                     bad.add(column)
                 elif _is_empty(text):
@@ -171,7 +166,7 @@ class CsvFile:
         seen: set[str] = set()
         for i, name in enumerate(row, start=1):
             if _bad_utf8(name):
-                self._error(line, _shown(name), "column name is not valid UTF-8 (save as UTF-8)")
+                self._error(line, name, "column name is not valid UTF-8 (save as UTF-8)")
                 ok = False
             elif _is_empty(name):
                 self._error(line, "-", f"column {i} of the header has no name")

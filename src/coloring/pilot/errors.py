@@ -7,6 +7,15 @@ from dataclasses import dataclass
 from coloring.domain.errors import ColoringError
 
 
+def shown(text: str) -> str:
+    """`text` as an error shows it: undecodable bytes as `\\xNN`, line breaks, tabs and other
+    unprintable characters as Python escapes, so that every error stays on its one line."""
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+
+
 @dataclass(frozen=True, slots=True)
 class InputError:
     """One problem in the input. `line` is the physical line where the record starts (header =
@@ -19,7 +28,7 @@ class InputError:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.column}: {self.reason}"
+        return f"{shown(self.file)}:{self.line}: {shown(self.column)}: {self.reason}"
 
 
 class PilotInputError(ColoringError):
