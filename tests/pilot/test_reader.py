@@ -250,10 +250,20 @@ def test_an_error_shows_line_breaks_and_tabs_escaped_so_it_stays_on_one_line(
 # -- headers
 
 
-def test_an_unknown_column_is_an_error_on_line_one_and_rows_are_skipped(tmp_path: Path) -> None:
-    text = "transfer_id,at,program_id,payer,payee,amount,note\nX1,bad,P1,F1,S1,1.234,x\n"
-    [error] = errors(tmp_path, transfers=text)
-    assert error.startswith("transfers.csv:1: note: unknown column (expected: transfer_id, at,")
+def test_an_unknown_column_is_an_error_on_line_one_and_the_rows_are_still_checked(
+    tmp_path: Path,
+) -> None:
+    """Section 2: all errors at once; the known columns are read as if the unknown one were
+    not there."""
+    text = "transfer_id,note,at,program_id,payer,payee,amount\nX1,x,bad,P1,F1,S1,1.234\nX1,y\n"
+    header, *rows = errors(tmp_path, transfers=text)
+    assert header.startswith("transfers.csv:1: note: unknown column (expected: transfer_id, at,")
+    assert rows == [
+        "transfers.csv:2: amount: '1.234' is not an amount in tenge with at most 2 fraction digits",
+        "transfers.csv:2: at: 'bad' is not a time of the form"
+        " YYYY-MM-DD[THH:MM[:SS[.ffffff]]][Z|+HH:MM]",
+        "transfers.csv:3: -: 2 cells, but the header has 7 columns (a quote or comma missing?)",
+    ]
 
 
 def test_a_missing_column_is_an_error_naming_it(tmp_path: Path) -> None:

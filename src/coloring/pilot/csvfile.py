@@ -51,7 +51,8 @@ line, as the CSV reader gave it: no `CsvRow` nor dict is made for it (`CsvFile.r
 
 class CsvFile:
     """One file of the folder. Iterate it for its rows; `header_ok` tells after iteration
-    whether the header was usable (if not, no rows were yielded), `header` what it is."""
+    whether the header was usable (if not, no rows were yielded), `header` its known columns
+    (the rows come without the cells of unknown ones)."""
 
     def __init__(self, path: Path, spec: FileSpec, sink: ErrorSink) -> None:
         self.path = path
@@ -83,6 +84,9 @@ class CsvFile:
 
     def _rows(self, reader: _Reader, raw: bool) -> Iterator[CsvRow | Raw]:
         header: list[str] | None = None
+        names: list[str] = []  # the header as written, unknown columns included
+        known: list[int] | None = None  # where the known columns are, when some are not
+        columns = self.spec.columns
         required = self.spec.required
         required_at: list[int] = []
         end = 0  # physical line on which the previous record ended
@@ -104,21 +108,33 @@ class CsvFile:
             if header is None:
                 if not self._header(row, start):
                     return
+                # An unknown column is reported (`_header`) but leaves the others readable:
+                # the rows are checked without it, so that all errors come at once.
+                names = row
+                if not all(name in columns for name in row):
+                    known = [i for i, name in enumerate(row) if name in columns]
+                    row = [row[i] for i in known]
                 header = row
                 self.header = header
                 self.header_ok = True
                 required_at = [i for i, column in enumerate(header) if column in required]
                 continue
-            if len(row) != len(header):
+            if len(row) != len(names):
                 self._error(
                     start,
                     "-",
-                    f"{len(row)} cells, but the header has {len(header)} columns"
+                    f"{len(row)} cells, but the header has {len(names)} columns"
                     " (a quote or comma missing?)",
                 )
-                cells = {c: t for c, t in zip(header, row, strict=False) if not _bad_utf8(t)}
+                cells = {
+                    c: t
+                    for c, t in zip(names, row, strict=False)
+                    if c in columns and not _bad_utf8(t)
+                }
                 yield CsvRow(start, cells, broken=True)
                 continue
+            if known is not None:
+                row = [row[i] for i in known]
             bad: set[str] = set()
             if "".join(row).isascii() and not any(map(str.isspace, row)):
                 # The usual row, quickly: plain text, each cell present or empty.
@@ -176,7 +192,6 @@ class CsvFile:
                 ok = False
             elif name not in known:
                 self._error(line, name, f"unknown column (expected: {expected})")
-                ok = False
             seen.add(name)
         for name in spec.columns:
             if name in spec.required and name not in seen:
