@@ -161,6 +161,13 @@ def test_quoted_cells_may_hold_commas_and_quotes(tmp_path: Path) -> None:
     assert pilot.participants[-1].record.name == 'Farm, "Aul" LLC'
 
 
+def test_a_cell_longer_than_the_csv_modules_default_limit_is_read(tmp_path: Path) -> None:
+    """RFC 4180 sets no length; Python's csv refuses cells over 131,072 characters unless told."""
+    name = "Aul " * 50_000
+    pilot = read(tmp_path, participants=PARTICIPANTS + f"Z1,{name},farmer\n")
+    assert pilot.participants[-1].record.name == name
+
+
 def test_a_quoted_cell_over_two_lines_keeps_the_next_line_number_right(tmp_path: Path) -> None:
     text = PARTICIPANTS + 'Z1,"two\nlines",farmer\nZ2,Next,farmr\n'
     assert errors(tmp_path, participants=text)[0].startswith(

@@ -19,6 +19,10 @@ from coloring.pilot.errors import ErrorSink, shown
 
 _SURROGATE = re.compile("[\udc80-\udcff]")
 
+# RFC 4180 sets no length on a cell (a related_to of 10,000 ids is 130,000 characters); the
+# csv module refuses cells over 131,072 characters unless told otherwise (a process setting).
+csv.field_size_limit(2**31 - 1)
+
 
 class _Reader(Protocol):
     line_num: int
