@@ -842,6 +842,37 @@ def test_an_amount_or_a_number_of_days_beyond_what_the_database_holds_is_an_inpu
     ]
 
 
+def test_leading_zeros_do_not_count_towards_the_size_of_an_amount_or_a_number_of_days(
+    tmp_path: Path,
+) -> None:
+    """Section 7.6: `[0-9]+`, whatever its length (Python's int() refuses 4,300 digits)."""
+    zeros = "0" * 5_000
+    programs = "program_id,name,kind,route,expires_at,max_idle_days\n"
+    programs += f"P1,x,livestock,treasury>operator,2026-01-01,{zeros}30\n"
+    pilot = read(
+        tmp_path, programs=programs, transfers=TRANSFERS + f"X1,2025-01-02,P1,O1,B1,{zeros}1.5,\n"
+    )
+    assert pilot.programs[0].record.max_idle_days == 30
+    assert [s.record.amount for s in pilot.dated()] == [150]
+
+
+def test_numbers_too_long_for_the_ledger_are_input_errors_not_a_crash(tmp_path: Path) -> None:
+    """Choice 9a: an amount, a number of days or a percentage of thousands of digits is refused
+    with the reason, where it once stopped the load with Python's own message or a traceback."""
+    nines = "9" * 5_000
+    programs = "program_id,name,kind,route,expires_at,max_idle_days,subsidy_cap_percent\n"
+    programs += f"P1,x,livestock,treasury>operator,2026-01-01,{nines},1{'0' * 5_000}\n"
+    found = errors(
+        tmp_path, programs=programs, transfers=TRANSFERS + f"X1,2025-01-02,P1,O1,B1,{nines},\n"
+    )
+    assert [e.split(": ")[:2] for e in found] == [
+        ["programs.csv:2", "max_idle_days"],
+        ["programs.csv:2", "subsidy_cap_percent"],
+        ["transfers.csv:2", "amount"],
+    ]
+    assert all(e.endswith("is more than the ledger records") for e in found)
+
+
 def test_rows_of_files_the_row_checker_skips_would_change_nothing_in_it() -> None:
     """`Checker.checks_rows` lets the reading skip `Checker.row` for some files: for those,
     `row` must find nothing and remember nothing, whatever the cells."""

@@ -10,6 +10,7 @@ _AMOUNT_RE = re.compile(r"([0-9]+)(?:\.([0-9]{1,2}))?")
 # A quadrillion tenge, thousands of times any budget: sums of such amounts still fit the 64-bit
 # integers of the databases, which a larger amount may not.
 MAX_TIYN = 10**17
+_WHOLE_DIGITS = len(str(MAX_TIYN // 100))
 
 
 class InvalidAmountTextError(ValueError):
@@ -23,7 +24,12 @@ def parse_tiyn(text: str) -> int:
         raise InvalidAmountTextError(
             f"{text!r} is not an amount in tenge with at most 2 fraction digits"
         )
-    tiyn = int(m[1]) * 100 + int((m[2] or "0").ljust(2, "0"))
+    whole = m[1].lstrip("0")
+    # More digits than the largest amount is above it; int() would refuse thousands of digits.
+    if len(whole) > _WHOLE_DIGITS:
+        tiyn = MAX_TIYN + 1
+    else:
+        tiyn = int(whole or "0") * 100 + int((m[2] or "0").ljust(2, "0"))
     if tiyn <= 0:
         raise InvalidAmountTextError(f"{text!r}: an amount must be greater than 0")
     if tiyn > MAX_TIYN:

@@ -21,6 +21,10 @@ from coloring.domain.time import MAX_DAYS, Instant, InvalidTimeError, parse_inst
 ID_RE = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 _DAYS_RE = re.compile(r"[0-9]+")
 _PERCENT_RE = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+_DAYS_DIGITS = len(str(MAX_DAYS))
+MAX_PERCENT_TEXT = 100
+"""A percentage is kept as written and read again as an exact fraction, which Python refuses
+past 4,300 digits; a hundred characters is far beyond any cap or tolerance."""
 
 ROLE_LIST = ", ".join(r.value for r in Role)
 KIND_LIST = ", ".join(k.value for k in ProgramKind)
@@ -90,14 +94,21 @@ def _full_form(text: str) -> Instant | None:
 def parse_days(text: str) -> int:
     if _DAYS_RE.fullmatch(text) is None:
         raise ValueError(f"{text!r} is not a whole number of days (0 or more)")
-    if int(text) > MAX_DAYS:
+    digits = text.lstrip("0") or "0"
+    # Compared by length first: int() refuses thousands of digits.
+    if len(digits) > _DAYS_DIGITS or int(digits) > MAX_DAYS:
         raise ValueError(f"{text!r}: more than {MAX_DAYS} days is more than the ledger records")
-    return int(text)
+    return int(digits)
 
 
 def parse_percent(text: str) -> Decimal:
     if _PERCENT_RE.fullmatch(text) is None:
         raise ValueError(f"{text!r} is not a percentage (a decimal number, 0 or more, e.g. 12.5)")
+    if len(text) > MAX_PERCENT_TEXT:
+        raise ValueError(
+            f"{text!r}: a percentage written with more than {MAX_PERCENT_TEXT} characters is more"
+            " than the ledger records"
+        )
     return Decimal(text)
 
 
