@@ -218,6 +218,16 @@ def test_a_non_utf8_byte_is_an_error_naming_its_cell(tmp_path: Path) -> None:
     ]
 
 
+def test_a_nul_character_is_an_error_naming_its_cell(tmp_path: Path) -> None:
+    """PostgreSQL cannot store U+0000 in text: refused on every ledger, so that a folder loads
+    the same into SQLite and PostgreSQL (it once loaded into one and failed in the other)."""
+    text = PARTICIPANTS + "Z1,Caf\x00e,farmer\nZ2,Caf\x00\xe9,farmer\n"
+    assert errors(tmp_path, participants=text) == [
+        "participants.csv:9: name: 'Caf\\x00e' holds a NUL character (U+0000)",
+        "participants.csv:10: name: 'Caf\\x00\xe9' holds a NUL character (U+0000)",
+    ]
+
+
 def test_a_malformed_quote_is_an_error_on_its_line(tmp_path: Path) -> None:
     text = TRANSFERS + '"X1"x,2025-01-02,P1,F1,S1,10,\nX2,2025-01-02,P1,F1,S1,1.001,\n'
     assert errors(tmp_path, transfers=text) == [

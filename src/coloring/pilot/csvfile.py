@@ -140,7 +140,8 @@ class CsvFile:
             if known is not None:
                 row = [row[i] for i in known]
             bad: set[str] = set()
-            if "".join(row).isascii() and not any(map(str.isspace, row)):
+            joined = "".join(row)
+            if joined.isascii() and "\x00" not in joined and not any(map(str.isspace, row)):
                 # The usual row, quickly: plain text, each cell present or empty.
                 if raw and all([row[i] for i in required_at]):
                     yield start, row
@@ -159,12 +160,16 @@ class CsvFile:
                 continue
             cells = {}
             for column, text in zip(header, row, strict=True):
-                if text and not text.isspace() and text.isascii():  # the usual case, first
-                    cells[column] = text
+                if text and not text.isspace() and text.isascii() and "\x00" not in text:
+                    cells[column] = text  # the usual case, first
                 elif _bad_utf8(text):
                     self._error(
                         start, column, f"'{shown(text)}' is not valid UTF-8 (save as UTF-8)"
                     )
+                    bad.add(column)
+                elif "\x00" in text:
+                    # PostgreSQL cannot store it: refused on every ledger alike.
+                    self._error(start, column, f"'{shown(text)}' holds a NUL character (U+0000)")
                     bad.add(column)
                 elif _is_empty(text):
                     if column in required:
