@@ -124,64 +124,62 @@ class CsvFile:
                 required_at = [i for i, column in enumerate(header) if column in required]
                 continue
             if len(row) != len(names):
-                self._error(
-                    start,
-                    "-",
-                    f"{len(row)} cells, but the header has {len(names)} columns"
-                    " (a quote or comma missing?)",
-                )
-                cells = {
-                    c: t
-                    for c, t in zip(names, row, strict=False)
-                    if c in columns and not _bad_utf8(t)
-                }
-                yield CsvRow(start, cells, broken=True)
+                yield self._broken(start, names, row)
                 continue
             if known is not None:
                 row = [row[i] for i in known]
-            bad: set[str] = set()
             joined = "".join(row)
             if joined.isascii() and "\x00" not in joined and not any(map(str.isspace, row)):
-                # The usual row, quickly: plain text, each cell present or empty.
+                # The usual row, quickly: plain text, each cell present.
                 if raw and all([row[i] for i in required_at]):
                     yield start, row
                     continue
                 if "" not in row:
-                    yield CsvRow(start, dict(zip(header, row, strict=True)), bad)
+                    yield CsvRow(start, dict(zip(header, row, strict=True)), set())
                     continue
-                cells = {}
-                for column, text in zip(header, row, strict=True):
-                    if text:
-                        cells[column] = text
-                    elif column in required:
-                        self._error(start, column, "a value is required")
-                        bad.add(column)
-                yield CsvRow(start, cells, bad)
-                continue
-            cells = {}
-            for column, text in zip(header, row, strict=True):
-                if text and not text.isspace() and text.isascii() and "\x00" not in text:
-                    cells[column] = text  # the usual case, first
-                elif _bad_utf8(text):
-                    self._error(
-                        start, column, f"'{shown(text)}' is not valid UTF-8 (save as UTF-8)"
-                    )
-                    bad.add(column)
-                elif "\x00" in text:
-                    # PostgreSQL cannot store it: refused on every ledger alike.
-                    self._error(start, column, f"'{shown(text)}' holds a NUL character (U+0000)")
-                    bad.add(column)
-                elif _is_empty(text):
-                    if column in required:
-                        self._error(start, column, "a value is required")
-                        bad.add(column)
-                else:
-                    cells[column] = text
-            yield CsvRow(start, cells, bad)
+            yield self._checked(start, header, row)
         if header is None and end == 0:
             self._error(1, "-", "the file is empty: expected a header row")
         elif header is None:
             self._error(1, "-", "the file has no header row, only blank lines")
+
+    def _broken(self, start: int, names: list[str], row: list[str]) -> CsvRow:
+        self._error(
+            start,
+            "-",
+            f"{len(row)} cells, but the header has {len(names)} columns"
+            " (a quote or comma missing?)",
+        )
+        cells = {
+            c: t
+            for c, t in zip(names, row, strict=False)
+            if c in self.spec.columns and not _bad_utf8(t)
+        }
+        return CsvRow(start, cells, broken=True)
+
+    def _checked(self, start: int, header: list[str], row: list[str]) -> CsvRow:
+        """A row that is not plain text with every cell present: each cell checked for its
+        bytes and blanks."""
+        required = self.spec.required
+        cells: dict[str, str] = {}
+        bad: set[str] = set()
+        for column, text in zip(header, row, strict=True):
+            if text and not text.isspace() and text.isascii() and "\x00" not in text:
+                cells[column] = text  # the usual case, first
+            elif _bad_utf8(text):
+                self._error(start, column, f"'{shown(text)}' is not valid UTF-8 (save as UTF-8)")
+                bad.add(column)
+            elif "\x00" in text:
+                # PostgreSQL cannot store it: refused on every ledger alike.
+                self._error(start, column, f"'{shown(text)}' holds a NUL character (U+0000)")
+                bad.add(column)
+            elif _is_empty(text):
+                if column in required:
+                    self._error(start, column, "a value is required")
+                    bad.add(column)
+            else:
+                cells[column] = text
+        return CsvRow(start, cells, bad)
 
     def _header(self, row: list[str], line: int) -> bool:
         spec = self.spec
