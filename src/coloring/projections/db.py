@@ -161,6 +161,23 @@ class Cursor:
             return
         self.executemany(f"UPDATE {table} SET {column} = {column} + ? WHERE {key} = ?", deltas)
 
+    @contextmanager
+    def deletes_unerased(self) -> Iterator[None]:
+        """On SQLite, what this block deletes is freed without first being overwritten with
+        zeros (`PRAGMA secure_delete`, which Debian's build of SQLite turns on), the setting
+        restored after. For deletes of rows the event log can give back (the read models): a
+        rebuild's clearing then writes no page of zeros to the write-ahead log (the 20k ledger:
+        14 MB, ~0.03 CPU s, most of it the system's)."""
+        if self.postgres:
+            yield
+            return
+        was = self.query("PRAGMA secure_delete")[0][0]
+        self.execute("PRAGMA secure_delete = 0")
+        try:
+            yield
+        finally:
+            self.execute(f"PRAGMA secure_delete = {int(was)}")
+
     def fetchall(self) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in self._raw.fetchall()]
 
