@@ -117,3 +117,16 @@ def test_amounts_added_by_key_reach_their_rows_only(scratch: Database, count: in
     finally:
         with scratch.transaction() as c:
             c.execute("DROP TABLE summed")
+
+
+def test_rows_deleted_unerased_are_gone_and_the_connection_erases_again_after(
+    scratch: Database,
+) -> None:
+    with scratch.transaction() as c:
+        c.executemany("INSERT INTO copied VALUES (?)", [(n,) for n in range(MANY)])
+    with scratch.transaction() as c:
+        erasing = None if c.postgres else c.query("PRAGMA secure_delete")
+        with c.deletes_unerased():
+            c.execute("DELETE FROM copied")
+        assert erasing is None or c.query("PRAGMA secure_delete") == erasing
+    assert scratch.query("SELECT n FROM copied") == []

@@ -8,10 +8,13 @@ translated for PostgreSQL.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import chain
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    import sqlite3
 
 SqlValue = str | int | None
 """A value of a read-model column or a query parameter: text, a 64-bit integer or NULL."""
@@ -102,6 +105,12 @@ class Cursor:
             raw.row_factory = tuple_row
         self._raw = raw
         self.postgres = postgres
+        # The sqlite3 cursor under the library's: rows are fetched from it as plain tuples
+        # (`_plain`), not as the `sqlite3.Row` the library's connections make, each of which
+        # was then copied into a tuple.
+        self._sqlite: sqlite3.Cursor | None = (
+            None if postgres else getattr(raw, "sqlite_cursor", raw)
+        )
 
     def _sql(self, sql: str) -> str:
         return sql.replace("?", "%s") if self.postgres else sql
@@ -161,14 +170,46 @@ class Cursor:
             return
         self.executemany(f"UPDATE {table} SET {column} = {column} + ? WHERE {key} = ?", deltas)
 
+    @contextmanager
+    def deletes_unerased(self) -> Iterator[None]:
+        """On SQLite, what this block deletes is freed without first being overwritten with
+        zeros (`PRAGMA secure_delete`, which Debian's build of SQLite turns on), the setting
+        restored after. For deletes of rows the event log can give back (the read models): a
+        rebuild's clearing then writes no page of zeros to the write-ahead log (the 20k ledger:
+        14 MB, ~0.03 CPU s, most of it the system's)."""
+        if self.postgres:
+            yield
+            return
+        was = self.query("PRAGMA secure_delete")[0][0]
+        self.execute("PRAGMA secure_delete = 0")
+        try:
+            yield
+        finally:
+            self.execute(f"PRAGMA secure_delete = {int(was)}")
+
     def fetchall(self) -> list[tuple[Any, ...]]:
+        if self._sqlite is not None:
+            rows: list[tuple[Any, ...]] = self._plain(self._sqlite.fetchall)
+            return rows
         return [tuple(r) for r in self._raw.fetchall()]
 
     def fetchone(self) -> tuple[Any, ...] | None:
+        if self._sqlite is not None:
+            row: tuple[Any, ...] | None = self._plain(self._sqlite.fetchone)
+            return row
         r = self._raw.fetchone()
         if r is None:
             return None
         return tuple(r)
+
+    def _plain(self, fetch: Callable[[], Any]) -> Any:
+        """What `fetch` gives with the rows as plain tuples; the cursor's factory back after."""
+        cursor = cast("sqlite3.Cursor", self._sqlite)
+        factory, cursor.row_factory = cursor.row_factory, None
+        try:
+            return fetch()
+        finally:
+            cursor.row_factory = factory
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         if self.postgres:

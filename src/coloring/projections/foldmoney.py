@@ -146,61 +146,65 @@ class MoneyFold:
         entry: int | None,
     ) -> None:
         """The movement row and the findings recorded on a payment's event."""
-        self._dated(e.at_us)
+        # The fields both kinds begin with, unpacked once: a named tuple's field read by name
+        # is a generic attribute look-up, and a page's payments are most of a fold's Python.
+        program_id, seq, transfer_id, payer, payee, amount, at_us, at_offset, ref = e[:9]
+        if self.latest_us is None or at_us > self.latest_us:
+            self.latest_us = at_us
         self.rows["movements"].append(
             (
-                e.transfer_id,
+                transfer_id,
                 "transfer",
-                e.program_id,
-                e.payer,
-                e.payee,
-                e.amount,
-                e.at_us,
-                e.at_offset,
+                program_id,
+                payer,
+                payee,
+                amount,
+                at_us,
+                at_offset,
                 status,
                 outcome,
-                e.purpose_ref,
+                ref,
                 settles,
-                e.seq,
+                seq,
                 n,
             )
         )
         if e.findings:
             self._payment_findings(
-                e, e.program_id, "open" if status == "applied" else "refused", n, entry
+                e, program_id, "open" if status == "applied" else "refused", n, entry
             )
 
     def on_units_transferred(self, e: Transferred, n: int, entry: int | None = None) -> None:
         self._payment(e, n, "applied", e.outcome, e.settles, entry)
-        program_id, seq, at_us, outcome = e.program_id, e.seq, e.at_us, e.outcome
-        self.steps.append((program_id, e.payer, at_us, seq, -e.amount))
+        program_id, seq, transfer_id, payer, payee, amount, at_us, at_offset = e[:8]
+        settles, outcome, pieces = e.settles, e.outcome, e.pieces
+        self.steps.append((program_id, payer, at_us, seq, -amount))
         if outcome == "held":
-            self._deliver(program_id, e.transfer_id, e.payee, e.amount, at_us, e.at_offset, seq)
+            self._deliver(program_id, transfer_id, payee, amount, at_us, at_offset, seq)
         # Units out of their allocation's queue, summed per allocation by `write_page`.
         column = _LEFT_AS.get(outcome)
-        unit_moves = self.rows["unit_moves"]
+        unit_moves, deliveries = self.rows["unit_moves"], self.page_deliveries
         # What every piece's row ends with: the pieces of a payment moved together.
-        moved = (seq, at_us, e.at_offset, e.payee, e.transfer_id, outcome)
-        for alloc, start, end, delivered_by in e.pieces:
+        moved = (seq, at_us, at_offset, payee, transfer_id, outcome)
+        for alloc, start, end, delivered_by in pieces:
+            units = end - start
             if column is not None:
-                self.allocation_moves.append((alloc, column, end - start))
-            self._depart(end - start, delivered_by, at_us)
+                self.allocation_moves.append((alloc, column, units))
+            # The units left the delivery that brought them: they count towards its passing
+            # on if they left within its idle limit (a delivery of an earlier page: its row is
+            # updated by `write_page`).
+            delivery = deliveries.get(delivered_by)
+            if delivery is None:
+                self.departures.append((units, delivered_by, at_us))
+            elif at_us <= delivery[4] + delivery[6]:
+                delivery[7] += units
             unit_moves.append((alloc, start, end, *moved))
-        if e.settles is not None:
-            document = self.page_documents.get(e.settles)
+        if settles is not None:
+            document = self.page_documents.get(settles)
             if document is None:
-                self.paid[e.settles] += e.amount
+                self.paid[settles] += amount
             else:
-                document[10] += e.amount
-
-    def _depart(self, units: int, delivery_id: str, at_us: int) -> None:
-        """Units that left the delivery that brought them, at `at_us`: they count towards its
-        passing on if they left within its idle limit."""
-        delivery = self.page_deliveries.get(delivery_id)
-        if delivery is None:
-            self.departures.append((units, delivery_id, at_us))
-        elif at_us <= delivery[4] + delivery[6]:
-            delivery[7] += units
+                document[10] += amount
 
     def on_transfer_refused(self, e: Refused, n: int, entry: int | None = None) -> None:
         self._payment(e, n, "refused", None, None, entry)

@@ -104,23 +104,36 @@ def judge_documents(
     for chunk in chunks(sorted(animals)):
         marks = ",".join("?" * len(chunk))
         pairs = _grouped(
-            1, AnimalInPurchase, c.query(ANIMALS_IN_PURCHASES + f"pa.animal_id IN ({marks})", chunk)
+            1, _in_purchase, c.query(ANIMALS_IN_PURCHASES + f"pa.animal_id IN ({marks})", chunk)
         )
         _judge_animals(c, pairs, data, judged)
     for chunk in chunks(sorted(assets)):
         marks = ",".join("?" * len(chunk))
-        by_asset = _grouped(
-            4, SubsidyDoc, c.query(SUBSIDIES + f"WHERE asset_id IN ({marks})", chunk)
-        )
+        by_asset = _grouped(4, _subsidy, c.query(SUBSIDIES + f"WHERE asset_id IN ({marks})", chunk))
         _judge_assets(c, by_asset, data, judged)
 
 
-def _grouped(key: int, make: Callable[..., T], rows: Iterable[Sequence[Any]]) -> dict[str, list[T]]:
-    """Each row made into `make`'s tuple, grouped by its column `key`."""
+def _grouped(
+    key: int, make: Callable[[Sequence[Any]], T], rows: Iterable[Sequence[Any]]
+) -> dict[str, list[T]]:
+    """Each row made into `make`'s value, grouped by its column `key`."""
     grouped: dict[str, list[T]] = defaultdict(list)
     for row in rows:
-        grouped[row[key]].append(make(*row))
+        grouped[row[key]].append(make(row))
     return grouped
+
+
+# A named tuple of a row as it is, without the argument parsing of its constructor (judging
+# every purchased animal makes one of each row read: an animal in a purchase, a registry fact).
+_new = tuple.__new__
+
+
+def _in_purchase(row: Sequence[Any]) -> AnimalInPurchase:
+    return _new(AnimalInPurchase, row)
+
+
+def _subsidy(row: Sequence[Any]) -> SubsidyDoc:
+    return SubsidyDoc(*row)
 
 
 def judge_all(
@@ -144,12 +157,12 @@ def judge_all(
         first, last = ids[0][0], ids[-1][0]
         pairs = _grouped(
             1,
-            AnimalInPurchase,
+            _in_purchase,
             c.query(ANIMALS_IN_PURCHASES + "pa.animal_id BETWEEN ? AND ?", (first, last)),
         )
         # A fresh `Judged`: nothing judged yet, so no finding to delete.
         _judge_animals(c, pairs, data, Judged())
-    by_asset = _grouped(4, SubsidyDoc, c.query(SUBSIDIES + "ORDER BY asset_id"))
+    by_asset = _grouped(4, _subsidy, c.query(SUBSIDIES + "ORDER BY asset_id"))
     _judge_assets(c, by_asset, data, Judged())
 
 
@@ -165,12 +178,12 @@ def _judge_animals(
     # (most of a region's herd) are not read.
     history: dict[str, list[RegistryFact]] = defaultdict(list)
     for bought in chunks(sorted(pairs)):
-        for animal_id, seq, at_us, event, owner in c.query(
+        for row in c.query(
             "SELECT animal_id, seq, at_us, event, owner FROM rm_registry "
             f"WHERE animal_id IN ({','.join('?' * len(bought))})",
             bought,
         ):
-            history[animal_id].append(RegistryFact(seq, at_us, event, owner))
+            history[row[0]].append(_new(RegistryFact, row[1:]))
     _replace_findings_of_groups(
         c,
         ANIMAL_RULES,

@@ -231,7 +231,7 @@ class ProjectionRunner:
     def rebuild(self, page_size: int = REBUILD_PAGE) -> int:
         """Drop every read model and replay the whole log as a bulk fold (`schema.start_bulk`):
         its last page completes it, in this run or the next if this one is interrupted."""
-        with self.db.transaction() as c:
+        with self.db.transaction() as c, c.deletes_unerased():
             schema.clear(c)
             schema.start_bulk(c)
         return self.run(page_size=page_size)
