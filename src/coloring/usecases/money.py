@@ -3,6 +3,7 @@ previous one (docs/architecture.md, "How a payment flows")."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
 
@@ -54,13 +55,40 @@ class Money(UseCase):
 
     def pay(self, r: TransferRecord, source: str = "api") -> PaymentResult:
         """Judge and apply (or refuse) one payment; returns what happened."""
+        verdict = self._judged(r, source, _Run(self.mode() == Mode.ENFORCE))
+        return PaymentResult(
+            r.transfer_id,
+            not verdict.refused,
+            verdict.outcome,
+            verdict.settles,
+            [(str(rule), amount) for rule, amount in verdict.findings],
+        )
+
+    def pay_all(self, payments: Iterable[tuple[TransferRecord, str]]) -> int:
+        """`pay` each payment (with its source) in turn; returns how many were applied. For the
+        runs of a folder's payments between its other records: the ledger's mode and each
+        program, its units and its route are looked up once a run, not once a payment."""
+        run = _Run(self.mode() == Mode.ENFORCE)
+        return sum(not self._judged(r, source, run).refused for r, source in payments)
+
+    def _judged(self, r: TransferRecord, source: str, run: _Run) -> Verdict:
+        """Judge and apply (or refuse) one payment; `run`: what payments before it in the same
+        run looked up (nothing changes a program, its units or its route within a run but
+        the payments themselves, on the very objects kept)."""
         require_positive(r.amount)
-        program = self._program(r.program_id)
+        program_id = r.program_id
+        known = run.programs.get(program_id)
+        program = self._program(program_id) if known is None else known[0]
         payer = self._participant(r.payer)
         payee = self._participant(r.payee)
         seq = self.store._next_seq("movement", r.transfer_id, r, r.at, source)
-        tagged = self._tagged(r.program_id, seq)
-        hops, final = self._route(program)
+        if known is None:
+            known = run.programs[program_id] = (
+                program,
+                self._tagged(program_id, seq),
+                *self._route(program),
+            )
+        _, tagged, hops, final = known
         held = tagged.held(r.payer)
         before = 0
         # The pieces the payment would move: judged (a round trip) and then moved.
@@ -70,7 +98,7 @@ class Money(UseCase):
         at_us = r.at.us
         verdict: Verdict = judge_payment(
             _payment_facts(
-                program_id=r.program_id,
+                program_id=program_id,
                 payer=r.payer,
                 payee=r.payee,
                 payer_role=payer.role,
@@ -85,19 +113,16 @@ class Money(UseCase):
                 document=self._document(r.purpose_ref, at_us, tagged) if r.purpose_ref else None,
                 related=partial(self._related, (payer, payee)),
                 units_held_before_by_payee=before,
-                enforce=self.mode() == Mode.ENFORCE,
+                enforce=run.enforce,
             )
         )
-        found = [(str(rule), amount) for rule, amount in verdict.findings]
-        findings = [PaymentFinding(rule, amount) for rule, amount in found]
+        findings = [PaymentFinding(str(rule), amount) for rule, amount in verdict.findings]
         if verdict.refused:
             tagged.refuse(r, findings, seq)
         else:
             tagged.transfer(r, verdict.settles, verdict.outcome, findings, seq, peeked)
         self._changed(tagged)
-        return PaymentResult(
-            r.transfer_id, not verdict.refused, verdict.outcome, verdict.settles, found
-        )
+        return verdict
 
     def holdings(self, program_id: str) -> dict[str, list[PieceRow]]:
         """The live FIFO queues of a program: holder -> pieces (allocation, start, end, ...)."""
@@ -152,6 +177,19 @@ class Money(UseCase):
             paid=paid,
             animal_owners=owners,
         )
+
+
+class _Run:
+    """What payments judged in one run share: the ledger's mode, and each program met with its
+    units and route."""
+
+    __slots__ = ("enforce", "programs")
+
+    def __init__(self, enforce: bool) -> None:
+        self.enforce = enforce
+        self.programs: dict[
+            str, tuple[Program, TaggedTenge, frozenset[tuple[str, str]], frozenset[str]]
+        ] = {}
 
 
 def _outcome(role: str, program: Program) -> str:
