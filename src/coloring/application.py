@@ -71,6 +71,10 @@ class ColoringApplication:
         """Judge and apply (or refuse) one payment; returns what happened."""
         return self._money.pay(r, source)
 
+    def pay_all(self, payments: Sequence[tuple[records.TransferRecord, str]]) -> int:
+        """`pay` each payment, with its source, in turn; returns how many were applied."""
+        return self._money.pay_all(payments)
+
     def holdings(self, program_id: str) -> dict[str, list[PieceRow]]:
         """The live FIFO queues of a program: holder -> pieces (allocation, start, end, ...)."""
         return self._money.holdings(program_id)

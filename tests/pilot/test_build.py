@@ -1,4 +1,4 @@
-"""Records built without their dataclass `__init__` (`pilot.build.maker`) are the records the
+"""Records built without their dataclass `__init__` (`domain.build.maker`) are the records the
 class builds: equal, of the same type, with the same fields and repr, and still frozen."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from coloring.domain.build import maker
 from coloring.domain.records import PILOT_RECORDS
 from coloring.domain.time import Instant
-from coloring.pilot.build import maker
 from coloring.pilot.reader import Sourced
 
 BUILT = sorted({*PILOT_RECORDS, Instant}, key=lambda c: c.__name__)

@@ -3,7 +3,7 @@
 The contract does not date its acts (section 2 only asks that the contract exists), and records
 are applied in time order, so an act may come before the `Contract` aggregate it belongs to.
 Such acts are kept here, one aggregate per contract id; a payment's payable value for the
-contract counts them with the contract's own (`coloring.usecases.money.Money._document_facts`).
+contract counts them with the contract's own (`coloring.usecases.money.Money._document`).
 """
 
 from __future__ import annotations

@@ -8,8 +8,9 @@ documents, animals and time (idle, expiry) are judged by the projections instead
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from coloring.domain.build import maker
 from coloring.domain.rulebook import ENFORCEABLE, Rule
 
 __all__ = [
@@ -67,7 +68,7 @@ class Verdict:
     refused: bool
     outcome: str
     settles: str | None
-    findings: list[tuple[str, int]] = field(default_factory=list)
+    findings: list[tuple[str, int]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +81,11 @@ class Payment:
     counts: bool
     """Whether it counts towards its document (a known document that matches it)."""
 
+
+# Built without the frozen dataclasses' `__init__` (`domain.build`): judging makes both for
+# each payment of a load.
+_payment = maker(Payment)
+_verdict = maker(Verdict)
 
 Check = Callable[[Payment], int | None]
 """A payment rule: the finding's amount when the payment breaks it, else None."""
@@ -155,7 +161,7 @@ def judge_payment(
 ) -> Verdict:
     """Judge one payment. INSUFFICIENT_FUNDS first and in both modes; then every check."""
     if f.amount > f.held:
-        return Verdict(True, HELD, None, [(Rule.INSUFFICIENT_FUNDS, f.amount)])
+        return _verdict(True, HELD, None, [(Rule.INSUFFICIENT_FUNDS, f.amount)])
     to_treasury = f.payee_role == "treasury"
     if to_treasury:
         outcome = RETURNED
@@ -170,10 +176,10 @@ def judge_payment(
         and doc.payee == f.payee
         and (doc.payer is None or doc.payer == f.payer)
     )
-    payment = Payment(f, outcome, to_treasury, counts)
+    payment = _payment(f, outcome, to_treasury, counts)
     findings = [(rule, amount) for rule, check in checks if (amount := check(payment)) is not None]
     if f.enforce:
         refused_for = [(r, a) for r, a in findings if r in enforceable]
         if refused_for:
-            return Verdict(True, outcome, None, refused_for)
-    return Verdict(False, outcome, doc.document_id if counts and doc else None, findings)
+            return _verdict(True, outcome, None, refused_for)
+    return _verdict(False, outcome, doc.document_id if counts and doc else None, findings)

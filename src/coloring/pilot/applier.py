@@ -64,11 +64,14 @@ class Applier:
         # Registry rows wait here and are recorded by the run (`drain`): a call per row through
         # the application was a tenth of a registry-heavy load.
         self.registry_run: list[tuple[records.RegistryRecord, int, str]] = []
+        # Payments wait here too, and are judged a run at a time (`Money.pay_all`): one look-up
+        # of the mode and of each program's units and route a run. One of the two lists at
+        # most holds records: each is drained before the other takes one.
+        self.payments: list[tuple[records.TransferRecord, str]] = []
         self.by_type: dict[type, Callable[[Any, str, int], object]] = {
             t: _with_source(app, use_case) for t, use_case in RECORDED_BY.items()
         }
-        # Payments also count whether they were applied; prices are told apart by occurrence.
-        self.by_type[records.TransferRecord] = self._pay
+        # Prices are told apart by occurrence.
         self.by_type[records.ReferencePriceRecord] = lambda r, where, n: app.quote_price(
             r, occurrence=n, source=where
         )
@@ -79,9 +82,16 @@ class Applier:
         self.types[t] += 1
         where = f"{self.prefix}{s.file}:{s.line}"
         if t is records.RegistryRecord:
+            if self.payments:
+                self.drain()
             self.registry_run.append((r, occurrence, where))
             return
         if self.registry_run:
+            self.drain()
+        if t is records.TransferRecord:
+            self.payments.append((r, where))
+            return
+        if self.payments:
             self.drain()
         self.by_type[t](r, where, occurrence)
 
@@ -96,6 +106,8 @@ class Applier:
         """Registry rows of `file` that follow each other in record order, each with its line
         and occurrence, as many calls of this object would take them; `known` flags the rows
         recorded already (left out)."""
+        if self.payments:
+            self.drain()
         prefix = f"{self.prefix}{file}:"
         run = zip(rows, occurrences, [f"{prefix}{line}" for line in lines], strict=True)
         waiting = self.registry_run
@@ -108,17 +120,16 @@ class Applier:
             self.types[records.RegistryRecord] += len(waiting) - before
 
     def drain(self) -> None:
-        """Record the registry rows waiting: before any other record (which may read them) and
-        before a batch is saved."""
+        """Record the registry rows or payments waiting: before any other record (which may
+        read them) and before a batch is saved."""
         if self.registry_run:
             run, self.registry_run = self.registry_run, []
             self.app.record_registry_facts(run)
-
-    def _pay(self, r: records.TransferRecord, where: str, _: int) -> None:
-        if self.app.pay(r, source=where).applied:
-            self.summary.applied += 1
-        else:
-            self.summary.refused += 1
+        if self.payments:
+            payments, self.payments = self.payments, []
+            applied = self.app.pay_all(payments)
+            self.summary.applied += applied
+            self.summary.refused += len(payments) - applied
 
     def count(self) -> None:
         """Add the records applied, by kind, to the summary."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from coloring.pilot.build import maker
+from coloring.domain.build import maker
 
 R = TypeVar("R", covariant=True)
 

@@ -24,8 +24,8 @@ from collections.abc import Collection, Iterator, Sequence
 from typing import Any
 
 from coloring.domain import records
+from coloring.domain.build import maker
 from coloring.domain.time import Instant
-from coloring.pilot.build import maker
 from coloring.pilot.columns import Times
 
 __all__ = ["DATED_FILES", "DatedFile", "Keyed", "Shared"]
@@ -57,7 +57,7 @@ DATED_FILES: dict[str, int] = {name: records.DATED_ORDER[t] for name, t in _RECO
 """The dated files and their rank among the records of one instant (section 3)."""
 
 # Each file's records and their instants, built without the frozen dataclasses' __init__
-# (`pilot.build`): a load builds every record of the folder here.
+# (`domain.build`): a load builds every record of the folder here.
 _MAKE: dict[str, Any] = {name: maker(t) for name, t in _RECORDS.items()}
 _instant = maker(Instant)
 

@@ -1,4 +1,5 @@
-"""Records built in bulk: a frozen dataclass with slots, made without its `__init__`.
+"""Frozen dataclasses with slots built in bulk, without their `__init__`: a folder's records
+(`pilot.stream`, `pilot.sourced`) and the facts each payment is judged on (`usecases.money`).
 
 A frozen dataclass's `__init__` sets each field through `object.__setattr__` (a global, an
 attribute and a call per field), the price of refusing assignment afterwards. The reading
