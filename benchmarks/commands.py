@@ -28,9 +28,17 @@ COLORING = str(Path(sys.executable).parent / "coloring")
 
 
 def _first(url: str, sql: str) -> Any:
+    """The first row of `sql` on the ledger at `url` (SQLite, opened read-only, or
+    PostgreSQL)."""
+    if url.startswith(("postgresql://", "postgres://")):
+        import psycopg
+
+        with psycopg.connect(url) as pg:
+            return pg.execute(sql).fetchone()
     if not url.startswith("sqlite:///"):
         raise SystemExit(
-            "commands: --db must be a sqlite:/// ledger (the arguments are read there)"
+            "commands: --db must be a sqlite:/// or postgresql:// ledger (the arguments are "
+            "read there)"
         )
     con = sqlite3.connect(f"file:{url[len('sqlite:///') :]}?mode=ro", uri=True)
     try:
@@ -48,8 +56,9 @@ def questions(url: str) -> list[list[str]]:
     middle = format_instant((int(first) + int(last)) // 2, 300)
     program = _first(url, "SELECT min(program_id) FROM rm_programs")[0]
     rule, subject = _first(
-        url, "SELECT rule, subject FROM rm_findings WHERE rule = 'OVERPAYMENT' LIMIT 1"
-    ) or _first(url, "SELECT rule, subject FROM rm_findings LIMIT 1")
+        url,
+        "SELECT rule, subject FROM rm_findings WHERE rule = 'OVERPAYMENT' ORDER BY subject LIMIT 1",
+    ) or _first(url, "SELECT rule, subject FROM rm_findings ORDER BY rule, subject LIMIT 1")
     return [
         ["--help"],
         ["findings"],
@@ -112,7 +121,9 @@ def table(result: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m benchmarks commands", description=__doc__)
-    p.add_argument("--db", required=True, help="a loaded ledger (sqlite:///PATH)")
+    p.add_argument(
+        "--db", required=True, help="a loaded ledger (sqlite:///PATH or postgresql://...)"
+    )
     p.add_argument("--repeat", type=int, default=5)
     p.add_argument("--coloring", default=COLORING, help="the coloring command to time")
     p.add_argument("--out", help="also write the figures here as JSON")

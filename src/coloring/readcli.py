@@ -15,6 +15,8 @@ been printed by then.
 
 from __future__ import annotations
 
+import gc
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -378,11 +380,19 @@ def answer(args: list[str]) -> int | None:
 
 
 def main() -> None:
+    # A question's objects live as long as its process: collecting cycles among them and among
+    # the modules being imported is work for nothing (27M instructions of `import psycopg`'s
+    # 645M). The full path may load a folder: it collects as always.
+    gc.disable()
     code = answer(sys.argv[1:])
     if code is None:
+        gc.enable()
         from coloring.cli import main as full
 
         full()
         return
     sys.stdout.flush()
-    sys.exit(code)
+    sys.stderr.flush()
+    # Once the answer is written nothing is left to do but the interpreter's teardown, which
+    # frees every module's objects one by one: 59M instructions after psycopg's import alone.
+    os._exit(code)

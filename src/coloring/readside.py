@@ -11,15 +11,17 @@ None and the caller takes the full path, which catches up as before.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from coloring.dburl import database_url, sqlite_file
 from coloring.projections import schema
 from coloring.projections.db import Database
+
+if TYPE_CHECKING:
+    import sqlite3
 
 PROJECTION = "read_models"
 """The name under which the catch-up runner keeps its position (`projections.runner`)."""
@@ -31,10 +33,9 @@ application (`LedgerStore.name`) on PostgreSQL."""
 class _SQLite:
     """A datastore with the one method `Database` uses, over a plain sqlite3 connection."""
 
-    error: type[Exception] = sqlite3.Error
-
-    def __init__(self, connection: sqlite3.Connection) -> None:
+    def __init__(self, connection: sqlite3.Connection, error: type[Exception]) -> None:
         self.connection = connection
+        self.error = error
 
     @contextmanager
     def transaction(self, *, commit: bool = True) -> Iterator[sqlite3.Cursor]:
@@ -52,17 +53,27 @@ class _SQLite:
 
 
 class _Postgres:
+    """A psycopg 3 connection holding one transaction for the whole question, at repeatable
+    read: every statement sees the snapshot the first one took, so the answer is of the read
+    models as checked current; and a query costs its own round trip only, where a transaction
+    a query added a BEGIN and a ROLLBACK to each."""
+
     def __init__(self, connection: Any, error: type[Exception]) -> None:
+        from psycopg import IsolationLevel
+
+        connection.isolation_level = IsolationLevel.REPEATABLE_READ
         self.connection = connection
         self.error = error
 
     @contextmanager
     def transaction(self, *, commit: bool = True) -> Iterator[Any]:
+        # Reads only: whatever is asked, nothing is committed (closing ends the transaction).
         with self.connection.cursor() as cursor:
             try:
                 yield cursor
-            finally:
-                self.connection.rollback()
+            except BaseException:
+                self.connection.rollback()  # a failed statement leaves the transaction unusable
+                raise
 
     def close(self) -> None:
         self.connection.close()
@@ -73,8 +84,10 @@ def _connect(url: str) -> _SQLite | _Postgres | None:
     if path is not None:
         if not path.is_file():
             return None  # the full path says what is wrong, or makes a new ledger
+        import sqlite3  # here: a question on PostgreSQL has no use for it
+
         try:
-            return _SQLite(sqlite3.connect(path, timeout=30, isolation_level=None))
+            return _SQLite(sqlite3.connect(path, timeout=30, isolation_level=None), sqlite3.Error)
         except sqlite3.Error:
             return None
     if urlparse(url).scheme in ("postgresql", "postgres"):

@@ -5,8 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from coloring.pilot.generator import generate
 from coloring.projections.db import Database
 from coloring.projections.holdings import _back_from_now, holdings_at
+from coloring.readside import current_read_models
+from pilot.builders import load
 from pilot.generated import example_and_generated
 
 
@@ -18,18 +23,37 @@ def _from_steps(db: Database, t: int, program: str | None) -> list[tuple[str, st
     return sorted((p, h, held) for (p, h), (_, _, held) in last.items() if held > 0)
 
 
+def _checked(read_models: Database) -> int:
+    """Check holdings at instants all along the ledger, for every program and for all; how
+    many of them were read back from now."""
+    instants = sorted({t for (t,) in read_models.query("SELECT at_us FROM rm_movements")})
+    programs = [p for (p,) in read_models.query("SELECT program_id FROM rm_programs")]
+    shortcuts = 0
+    for t in [instants[0] - 1, *instants[:: max(1, len(instants) // 40)], instants[-1]]:
+        for program in [None, *programs]:
+            for at in (t - 1, t, t + 1):
+                assert holdings_at(read_models, at, program) == _from_steps(
+                    read_models, at, program
+                )
+                shortcuts += _back_from_now(read_models, at, program) is not None
+    return shortcuts
+
+
 def test_holdings_at_every_instant_are_the_balances_after_the_last_step_before_it(
     tmp_path: Path,
 ) -> None:
     for read_models in example_and_generated(tmp_path, seed=5):
-        instants = sorted({t for (t,) in read_models.query("SELECT at_us FROM rm_movements")})
-        programs = [p for (p,) in read_models.query("SELECT program_id FROM rm_programs")]
-        shortcuts = 0
-        for t in [instants[0] - 1, *instants[:: max(1, len(instants) // 40)], instants[-1]]:
-            for program in [None, *programs]:
-                for at in (t - 1, t, t + 1):
-                    assert holdings_at(read_models, at, program) == _from_steps(
-                        read_models, at, program
-                    )
-                    shortcuts += _back_from_now(read_models, at, program) is not None
-        assert shortcuts > 0
+        assert _checked(read_models) > 0
+
+
+def test_holdings_read_back_from_now_are_the_same_on_every_persistent_store(
+    tmp_path: Path, db_url: str
+) -> None:
+    if db_url == "sqlite:///:memory:":
+        pytest.skip("an in-memory ledger lives only as long as the command that made it")
+    folder = tmp_path / "generated"
+    generate(folder, seed=5, farmers=12, scale=0.5, misuse_rate=0.2)
+    load(folder, db=db_url)
+    with current_read_models(db_url) as read_models:
+        assert read_models is not None
+        assert _checked(read_models) > 0

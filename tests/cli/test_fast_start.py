@@ -9,6 +9,7 @@ import sys
 from importlib import import_module
 from pathlib import Path
 
+import psycopg
 import pytest
 import typer
 
@@ -16,6 +17,7 @@ from coloring.application import ColoringApplication
 from coloring.cli import COMMANDS, register
 from coloring.domain.records import ParticipantRecord
 from coloring.readside import current_read_models
+from conftest import POSTGRES_URL, require_postgres, reset_postgres
 from pilot.builders import Folder, db_for, load, run
 
 HEAVY = ("coloring.application", "coloring.store", "eventsourcing", "coloring.pilot.contract")
@@ -188,3 +190,18 @@ def test_current_read_models_open_directly_on_every_persistent_store(
     with current_read_models(db_url) as current:
         assert current is not None
         assert current.query("SELECT COUNT(*) FROM rm_movements") == [(3,)]
+
+
+@pytest.mark.postgres
+def test_every_query_of_a_question_on_postgresql_reads_the_snapshot_checked_current(
+    tmp_path: Path,
+) -> None:
+    require_postgres()
+    reset_postgres()
+    load(small(tmp_path / "f"), db=POSTGRES_URL)
+    moved = "SELECT COUNT(*) FROM rm_movements"
+    with current_read_models(POSTGRES_URL) as current:
+        assert current is not None
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as other:
+            other.execute("DELETE FROM rm_movements")
+        assert current.query(moved) == [(3,)]

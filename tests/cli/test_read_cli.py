@@ -5,6 +5,7 @@ leave to it everything they do not answer, having printed nothing."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -83,6 +84,23 @@ def test_csv_for_excel_answered_early_has_the_same_bytes_as_from_the_full_comman
     early = printed("coloring.readcli")
     assert early.startswith(b"\xef\xbb\xbfrule;") and b"\r\n" in early
     assert early == printed("coloring.cli")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [["findings", "--check", "--format", "json"], ["trace", "AL-00001#0", "--format", "json"]],
+    ids=" ".join,
+)
+def test_a_question_answered_early_exits_with_its_code_after_all_of_its_output(
+    question: list[str], ledger: str
+) -> None:
+    script = "from coloring.readcli import main; main()"
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    command = [sys.executable, "-c", script, *question, "--db", ledger]
+    done = subprocess.run(command, capture_output=True, env=buffered)
+    full = run(*question, "--db", ledger)
+    assert done.returncode == full.exit_code
+    assert done.stdout.decode() == full.stdout
 
 
 def test_explain_answered_early_prints_what_the_full_command_prints(

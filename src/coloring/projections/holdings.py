@@ -9,10 +9,9 @@ def holdings_at(db: Database, t: int, program_id: str | None = None) -> list[tup
     """(program, participant, held) after every record at or before `t`: for each holder that
     ever held, its balance after its last movement at or before `t` (one index seek each),
     or the balances now less what moved after `t` when that is fewer rows to read."""
-    if not db.postgres:
-        back = _back_from_now(db, t, program_id)
-        if back is not None:
-            return back
+    back = _back_from_now(db, t, program_id)
+    if back is not None:
+        return back
     where = "WHERE h.program_id = ? " if program_id else ""
     rows = db.query(
         "SELECT program_id, participant_id, held FROM (SELECT h.program_id, h.participant_id, "
@@ -32,9 +31,9 @@ def _back_from_now(
     """`holdings_at` from `rm_holdings` (the balances after every movement) less the applied
     movements after `t`, as each moves a balance (`schema.BACKFILL_BALANCE_STEPS`); None if
     those movements are as many as the holders: the seeks are then fewer reads. At a program's
-    expiry (UNRETURNED_AFTER_EXPIRY) a few hundred movements came after, for 30,000 holders.
-    SQLite only: ids are sorted here as SQLite sorts them (by code point), not as a
-    PostgreSQL collation would."""
+    expiry (UNRETURNED_AFTER_EXPIRY) a few hundred movements came after, for 30,000 holders
+    (on PostgreSQL, 200k payments: 1.4 ms against 18-57 ms of seeks for the largest program).
+    Summed and sorted in SQL, as the seeks are: in the database's order of ids."""
     where, params = ("program_id = ?", [program_id]) if program_id else ("1 = 1", [])
     holders = db.query(f"SELECT COUNT(*) FROM rm_holders WHERE {where}", params)[0][0]
     # Counted on an index alone (the applied ones are no more), stopping at `holders`.
@@ -45,20 +44,14 @@ def _back_from_now(
     )[0][0]
     if counted >= holders:
         return None
-    later = db.query(
-        "SELECT program_id, kind, payer, payee, amount, outcome FROM rm_movements "
-        f"WHERE {where} AND at_us > ? AND status = 'applied'",
-        [*params, t],
+    later = f"FROM rm_movements WHERE {where} AND at_us > ? AND status = 'applied'"
+    rows = db.query(
+        "SELECT program_id, participant_id, SUM(held) FROM ("
+        f"SELECT program_id, participant_id, held FROM rm_holdings WHERE {where} "
+        f"UNION ALL SELECT program_id, payee, -amount {later} AND outcome = 'held' "
+        f"UNION ALL SELECT program_id, payer, amount {later} AND kind = 'transfer'"
+        ") AS back GROUP BY program_id, participant_id HAVING SUM(held) > 0 "
+        "ORDER BY program_id, participant_id",
+        [*params, *params, t, *params, t],
     )
-    held = {
-        (p, h): int(v)
-        for p, h, v in db.query(
-            f"SELECT program_id, participant_id, held FROM rm_holdings WHERE {where}", params
-        )
-    }
-    for p, kind, payer, payee, amount, outcome in later:
-        if outcome == "held":
-            held[(p, payee)] = held.get((p, payee), 0) - amount
-        if kind == "transfer":
-            held[(p, payer)] = held.get((p, payer), 0) + amount
-    return sorted((p, h, v) for (p, h), v in held.items() if v > 0)
+    return [(p, h, int(v)) for p, h, v in rows]

@@ -6,11 +6,10 @@ A filter on a program, participant, rule or allocation that is not there would o
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Sequence
 
 from coloring.domain.errors import ColoringError
-from coloring.domain.rules import Rule
+from coloring.domain.rulebook import Rule
 from coloring.projections.db import Database
 
 
@@ -48,6 +47,8 @@ def unknown(
     what: str, name: str, known: Sequence[str], option: str = "", *, item: bool = False
 ) -> UnknownNameError:
     """The closest known names (difflib), or all of them when there are few."""
+    import difflib  # only for a name the ledger does not have: a question's start goes without
+
     close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
     if close:
         hint = f" (did you mean {' or '.join(close)}?)"
@@ -66,6 +67,8 @@ def check_rules(rules: Iterable[str], option: str = "rule") -> None:
     known = [r.value for r in Rule]
     for rule in rules:
         if rule not in known:
+            import difflib
+
             close = difflib.get_close_matches(rule.upper(), known, n=3, cutoff=0.5)
             hint = f"did you mean {' or '.join(close)}?" if close else f"rules: {', '.join(known)}"
             raise UnknownNameError(option, f"unknown rule {rule!r} ({hint})")
