@@ -130,3 +130,16 @@ def test_rows_deleted_unerased_are_gone_and_the_connection_erases_again_after(
             c.execute("DELETE FROM copied")
         assert erasing is None or c.query("PRAGMA secure_delete") == erasing
     assert scratch.query("SELECT n FROM copied") == []
+
+
+def test_a_connection_erasing_fast_erases_fast_again_after_deletes_unerased(
+    scratch: Database,
+) -> None:
+    """`PRAGMA secure_delete` reads FAST back as 2, which set as a number is merely on."""
+    with scratch.transaction() as c:
+        if c.postgres:
+            pytest.skip("SQLite's setting")
+        c.execute("PRAGMA secure_delete = FAST")
+        with c.deletes_unerased():
+            assert c.query("PRAGMA secure_delete") == [(0,)]
+        assert c.query("PRAGMA secure_delete") == [(2,)]

@@ -96,6 +96,10 @@ def analyze_grown(connection: Any) -> None:
             cursor.execute("ANALYZE " + ", ".join(grown))
 
 
+_SECURE_DELETE = {0: "OFF", 1: "ON", 2: "FAST"}
+"""`PRAGMA secure_delete` as it reads back, and as it is set."""
+
+
 class Cursor:
     def __init__(self, raw: Any, postgres: bool) -> None:
         if postgres:
@@ -185,7 +189,8 @@ class Cursor:
         try:
             yield
         finally:
-            self.execute(f"PRAGMA secure_delete = {int(was)}")
+            # As the keyword: FAST reads back as 2, which SQLite takes as a number for on.
+            self.execute(f"PRAGMA secure_delete = {_SECURE_DELETE[int(was)]}")
 
     def fetchall(self) -> list[tuple[Any, ...]]:
         if self._sqlite is not None:
