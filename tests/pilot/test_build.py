@@ -65,3 +65,19 @@ class _Mutable:
 def test_a_class_whose_init_does_more_than_set_its_fields_is_refused(cls: type) -> None:
     with pytest.raises(TypeError):
         maker(cls)
+
+
+@dataclass(frozen=True, slots=True)
+class _Derived:
+    value: int
+    doubled: int = field(init=False, default=0)
+
+
+def test_a_class_with_a_field_its_init_does_not_take_is_refused_by_name() -> None:
+    with pytest.raises(TypeError, match=r"^_Derived\.doubled: "):
+        maker(_Derived)
+
+
+def test_a_class_with_a_post_init_is_refused_by_name() -> None:
+    with pytest.raises(TypeError, match=r"^_Checked\.__post_init__: "):
+        maker(_Checked)
