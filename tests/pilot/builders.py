@@ -14,7 +14,9 @@ the reader). `participants` and `programs` start from a standard cast and three 
 row with an id the defaults already hold replaces those cells (a dict) or the whole row (a
 tuple). `Folder.part` cuts a folder by time (for several loads); `season` is a ready-made
 folder with every file and most rules, grown from `cow_bought_twice` (also the CLI tests'
-example). Import as `from pilot.builders import ...` (`tests/` is on `sys.path`).
+example). `text_folder`, `read` and `errors` write files from CSV text instead and read them
+with the reader alone (its tests). Import as `from pilot.builders import ...` (`tests/` is on
+`sys.path`).
 """
 
 from __future__ import annotations
@@ -26,11 +28,19 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner, Result
 
 from coloring.cli import app
 from coloring.domain.time import parse_instant
 from coloring.pilot.contract import FILES
+from coloring.pilot.reader import (
+    EMPTY_LEDGER,
+    LedgerView,
+    PilotFolder,
+    PilotInputError,
+    read_folder,
+)
 
 Row = Sequence[object] | Mapping[str, object]
 
@@ -245,6 +255,76 @@ def season(root: Path) -> Folder:
             ("X6", "2025-03-08", "AA", "OP", "T", "400", ""),
         )
     )
+
+
+# -- a folder written from CSV text, read by the reader alone -------------------------------
+
+# The reader's tests write each file as text, to test its bytes, quotes and line ends.
+PARTICIPANTS = (
+    "participant_id,name,role\n"
+    "T1,Treasury,treasury\n"
+    "O1,Operator,operator\n"
+    "B1,Bank,bank\n"
+    "F1,Farmer,farmer\n"
+    "S1,Seller,seller\n"
+    "K1,Builder,contractor\n"
+    "K2,Sub,subcontractor\n"
+)
+PROGRAMS_CSV = (
+    "program_id,name,kind,route,expires_at,max_idle_days\n"
+    "P1,Cows,livestock,treasury>operator operator>bank bank>farmer farmer>seller,2026-01-01,30\n"
+    "P2,Roads,contract,treasury>contractor contractor>subcontractor,2026-01-01,30\n"
+)
+TRANSFERS = "transfer_id,at,program_id,payer,payee,amount,purpose_ref\n"
+
+
+def text_folder(tmp_path: Path, **files: str | bytes) -> Path:
+    """A pilot folder: `name=text` writes `name.csv` (participants and programs by default)."""
+    contents: dict[str, str | bytes] = {"participants": PARTICIPANTS, "programs": PROGRAMS_CSV}
+    contents.update(files)
+    for name, text in contents.items():
+        data = text if isinstance(text, bytes) else text.encode("utf-8")
+        (tmp_path / (name if "." in name else f"{name}.csv")).write_bytes(data)
+    return tmp_path
+
+
+def read(tmp_path: Path, ledger: LedgerView = EMPTY_LEDGER, **files: str | bytes) -> PilotFolder:
+    return read_folder(text_folder(tmp_path, **files), ledger)
+
+
+def errors(tmp_path: Path, ledger: LedgerView = EMPTY_LEDGER, **files: str | bytes) -> list[str]:
+    with pytest.raises(PilotInputError) as caught:
+        read_folder(text_folder(tmp_path, **files), ledger)
+    assert str(caught.value) == "\n".join(str(e) for e in caught.value.errors)
+    return [str(e) for e in caught.value.errors]
+
+
+class Ledger:
+    """A ledger view holding a few records of an earlier load."""
+
+    def __init__(self) -> None:
+        self.roles = {"T9": "treasury", "F9": "farmer", "K9": "contractor"}
+        self.programs = {"P9"}
+        self.documents = {"L9": "loan", "U9": "purchase", "C9": "contract"}
+
+    def participant_role(self, participant_id: str) -> str | None:
+        return self.roles.get(participant_id)
+
+    def program_exists(self, program_id: str) -> bool:
+        return program_id in self.programs
+
+    def document_kind(self, document_id: str) -> str | None:
+        return self.documents.get(document_id)
+
+    def contract_terms(self, contract_id: str) -> tuple[str, str] | None:
+        return ("P2", "K9") if contract_id == "C9" else None
+
+    def movement_id_exists(self, allocation_or_transfer_id: str) -> bool:
+        return False
+
+
+ANIMALS = "purchase_id,animal_id,species,price\n"
+CONTRACTS = "contract_id,program_id,customer,contractor,value,signed_at,parent_contract_id\n"
 
 
 # -- running the CLI in-process ------------------------------------------------------------

@@ -11,8 +11,7 @@ import pytest
 from coloring.pilot import reader
 from coloring.pilot.checks import Checker
 from coloring.pilot.digests import Digests
-
-from .test_reader import TRANSFERS, errors, read
+from pilot.builders import TRANSFERS, errors, read
 
 ALLOCATIONS = "allocation_id,program_id,payer,recipient,amount,allocated_at\n"
 CONTRACTS = (
