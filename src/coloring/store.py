@@ -37,12 +37,12 @@ from coloring.domain.errors import (
     TimeOrderError,
 )
 from coloring.domain.prices import PriceList
-from coloring.domain.registry import OWNING_EVENTS, RegistryExtract, RegistryFact
+from coloring.domain.registry import RegistryExtract, RegistryFact
 from coloring.domain.time import Instant
 from coloring.handover import Batch, HandedEvent, IndexRow, Start, recording_order
 from coloring.persistence import check_database, database_url, environment_for
 from coloring.recordindex import RecordIndex
-from coloring.recordkeys import digest
+from coloring.recordkeys import digest, registry_row
 from coloring.transcodings import QueueAsList
 
 CACHE_SIZE = 100_000
@@ -414,11 +414,7 @@ class LedgerStore(Application[UUID]):
                 for row in self._index
                 if row[0] == "registry" and row[1].startswith(prefix)
             ]
-        history = []
-        for _, key in sorted(keyed):
-            _, at_us, event, owner, *_ = key.split("\x1f")
-            history.append((int(at_us), event, (owner or None) if event in OWNING_EVENTS else None))
-        return history
+        return [registry_row(key) for _, key in sorted(keyed)]
 
     def lookup(self, kind: str, keys: Sequence[str]) -> dict[str, tuple[str, str]]:
         """Index entries (digest, source) for these keys of one kind of record."""
