@@ -91,6 +91,7 @@ class LedgerStore(Application[UUID]):
         table = getattr(snapshots, "events_table_name", None)
         self._snapshotted = self._record_index.originators(table) if table else set()
         seq, latest = self._record_index.position()
+        # The last record sequence number taken (`next_seq`) and the latest instant recorded.
         self.seq = seq
         self.latest_us = latest
         self._fresh = seq == 0 and self.recorder.max_notification_id() is None

@@ -16,9 +16,6 @@ from coloring.domain.records import ContractRecord, LoanRecord, PurchaseRecord, 
 from coloring.domain.registry import RegistryFact
 from coloring.domain.time import Instant
 
-if TYPE_CHECKING:
-    from coloring.store import LedgerStore
-
 DocumentRecord = LoanRecord | PurchaseRecord | SubsidyRecord | ContractRecord
 
 
@@ -47,6 +44,9 @@ class UnitOfWork(Protocol):
 
 
 if TYPE_CHECKING:
+    from coloring.store import LedgerStore
+
+    # Read by mypy only: the store it is given must be a unit of work as the use cases see it.
     _store_is_a_unit_of_work: type[UnitOfWork] = LedgerStore
 
 
