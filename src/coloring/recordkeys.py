@@ -15,6 +15,7 @@ from coloring.domain.records import (
     ReferencePriceRecord,
     RegistryRecord,
 )
+from coloring.domain.registry import OWNING_EVENTS
 from coloring.domain.time import Instant
 
 
@@ -23,6 +24,13 @@ def registry_key(r: RegistryRecord, occurrence: int) -> str:
     return "\x1f".join(
         (r.animal_id, str(r.at.us), r.event, r.owner or "", r.species, str(occurrence))
     )
+
+
+def registry_row(key: str) -> tuple[int, str, str | None]:
+    """A registry row's key read back: (at_us, event, owner; None: none, or the event does not
+    give the animal an owner)."""
+    _, at_us, event, owner, *_ = key.split("\x1f")
+    return int(at_us), event, (owner or None) if event in OWNING_EVENTS else None
 
 
 def price_key(r: ReferencePriceRecord, occurrence: int) -> str:

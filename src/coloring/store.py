@@ -37,12 +37,12 @@ from coloring.domain.errors import (
     TimeOrderError,
 )
 from coloring.domain.prices import PriceList
-from coloring.domain.registry import OWNING_EVENTS, RegistryExtract, RegistryFact
+from coloring.domain.registry import RegistryExtract, RegistryFact
 from coloring.domain.time import Instant
 from coloring.handover import Batch, HandedEvent, IndexRow, Start, recording_order
 from coloring.persistence import check_database, database_url, environment_for
 from coloring.recordindex import RecordIndex
-from coloring.recordkeys import digest
+from coloring.recordkeys import digest, registry_row
 from coloring.transcodings import QueueAsList
 
 CACHE_SIZE = 100_000
@@ -91,10 +91,12 @@ class LedgerStore(Application[UUID]):
         table = getattr(snapshots, "events_table_name", None)
         self._snapshotted = self._record_index.originators(table) if table else set()
         seq, latest = self._record_index.position()
+        # The last record sequence number taken (`next_seq`) and the latest instant recorded.
         self.seq = seq
         self.latest_us = latest
         self._fresh = seq == 0 and self.recorder.max_notification_id() is None
-        self._mode: str | None = None
+        # The ledger's mode, observe or enforce, once read or opened (None: not known yet).
+        self.mode: str | None = None
         # Called in each batch's transaction with the cursor, the events and their notification
         # ids, to write the read models with them (coloring.projections.inline).
         self.inline: Any = None
@@ -105,7 +107,7 @@ class LedgerStore(Application[UUID]):
         # an animal not in it has no registry row at all).
         self._owners_whole = True
         # Each program's route as payments are judged by it (programs are never re-registered).
-        self._routes: dict[str, tuple[frozenset[tuple[str, str]], frozenset[str]]] = {}
+        self.routes: dict[str, tuple[frozenset[tuple[str, str]], frozenset[str]]] = {}
         # A store told to `hand_over` its batches: whom to, and the record counter when this
         # batch first touched each aggregate.
         self._receiver: Callable[[Batch], None] | None = None
@@ -181,11 +183,52 @@ class LedgerStore(Application[UUID]):
         except PersistenceError as e:
             raise StorageError(f"the event store refused the batch: {e}") from None
 
+    # -- recording: what the use cases rely on (`coloring.usecases.base.UnitOfWork`) ------
+
+    def next_seq(self, kind: str, key: str, record: object, at: Instant | None, source: str) -> int:
+        """The record's sequence number, taken before its command changes anything: its place
+        in the ledger, one counter over every kind of record in the order they are applied,
+        which its events carry and batches are saved in. Its index row (the digest of `record`)
+        is saved with the batch. A dated record moves the latest instant on; one before it is
+        refused (`TimeOrderError`) before a number is taken."""
+        if at is not None:
+            if at.us < self.latest_us:
+                raise TimeOrderError(
+                    f"{source}: {kind} {key!r} at {at} is before the latest instant already "
+                    f"in the ledger; time only moves forward (load into a fresh ledger to "
+                    "correct the past)"
+                )
+            self.latest_us = at.us
+        self.seq += 1
+        self._index.append(
+            (kind, key, digest(record), self.seq, None if at is None else at.us, source)
+        )
+        return self.seq
+
+    def index_row(self, kind: str, key: str, record: object, seq: int, source: str) -> None:
+        """Index one more undated record under a sequence number already taken (a purchase's
+        animals, under their purchase's): saved with the batch, like `next_seq`'s rows."""
+        self._index.append((kind, key, digest(record), seq, None, source))
+
+    def touch(self, aggregate: Aggregate) -> None:
+        """The aggregate was made or changed by the command being applied: it is in use here
+        from now on (`get` returns it) and its pending events are saved with the batch."""
+        self._remember(aggregate.id, aggregate)
+        self._dirty[aggregate.id.int] = aggregate
+        if self._receiver is not None:
+            self._touched.setdefault(aggregate.id.int, self.seq)
+
+    def command_done(self) -> None:
+        """The command has changed all it changes: outside `batch()` its changes are saved
+        now, in one transaction; inside, they wait for the batch's `flush`."""
+        if not self._in_batch:
+            self.flush()
+
     # -- batches handed over: judged by one store, written by another ------------------
 
     def start(self) -> Start:
         """Where a store that is to hand its batches over to this one begins."""
-        return Start(self.seq, self.latest_us, self._fresh, self._mode)
+        return Start(self.seq, self.latest_us, self._fresh, self.mode)
 
     def hand_over(self, receiver: Callable[[Batch], None], start: Start) -> None:
         """From `start` on (another store's `start()`), hand every batch and the units'
@@ -193,7 +236,7 @@ class LedgerStore(Application[UUID]):
         forgotten from memory then: what this store forgot would be read back from a database
         the writer may not have written it to yet."""
         self.seq, self.latest_us = start.seq, start.latest_us
-        self._fresh, self._mode = start.fresh, start.mode
+        self._fresh, self.mode = start.fresh, start.mode
         self._receiver = receiver
 
     def write(self, batch: Batch) -> None:
@@ -239,7 +282,7 @@ class LedgerStore(Application[UUID]):
         self._fresh = False
         self._owners.clear()
         self._owners_whole = True
-        self._routes.clear()
+        self.routes.clear()
         self.seq, self.latest_us = self._record_index.position()
 
     def snapshot_units(self) -> int:
@@ -268,10 +311,6 @@ class LedgerStore(Application[UUID]):
         self._index = []
         self._registry_page = []
         self._forget(dirty)
-
-    def _done(self) -> None:
-        if not self._in_batch:
-            self.flush()
 
     def get(self, aggregate_id: UUID) -> Aggregate | None:
         """The aggregate, as in use here or else as stored (None: not in the ledger). Public:
@@ -313,12 +352,6 @@ class LedgerStore(Application[UUID]):
             aggregate = e.mutate(aggregate)
         return cast(Aggregate | None, aggregate)
 
-    def _touch(self, aggregate: Aggregate) -> None:
-        self._remember(aggregate.id, aggregate)
-        self._dirty[aggregate.id.int] = aggregate
-        if self._receiver is not None:
-            self._touched.setdefault(aggregate.id.int, self.seq)
-
     def _remember(self, aggregate_id: UUID, aggregate: Aggregate | None) -> None:
         key = aggregate_id.int
         if isinstance(aggregate, TaggedTenge | Program | Ledger | PriceList):
@@ -342,34 +375,19 @@ class LedgerStore(Application[UUID]):
             self._owners = dict(islice(owners.items(), len(owners) - OWNERS_SIZE // 2, None))
             self._owners_whole = False
 
-    def _next_seq(
-        self, kind: str, key: str, record: object, at: Instant | None, source: str
-    ) -> int:
-        if at is not None:
-            if at.us < self.latest_us:
-                raise TimeOrderError(
-                    f"{source}: {kind} {key!r} at {at} is before the latest instant already "
-                    f"in the ledger; time only moves forward (load into a fresh ledger to "
-                    "correct the past)"
-                )
-            self.latest_us = at.us
-        self.seq += 1
-        self._index.append(
-            (kind, key, digest(record), self.seq, None if at is None else at.us, source)
-        )
-        return self.seq
-
     def is_empty(self) -> bool:
         """Whether the ledger holds no record at all (nothing recorded, nothing pending)."""
         return self.seq == 0 and not self._dirty and not self._registry_page
 
     # -- the registry: looked up, never replayed ---------------------------------------
 
-    def _record_fact(self, fact: RegistryFact) -> None:
+    def record_fact(self, fact: RegistryFact) -> None:
+        """A registry row (its seq taken by `next_seq`), saved with the batch's others in one
+        `RegistryExtract`; the animal's owner now is the row's."""
         self._registry_page.append(fact)
         self._owners[fact.animal_id] = fact.owner
 
-    def _current_owner(self, animal_id: str) -> str | None:
+    def current_owner(self, animal_id: str) -> str | None:
         """The animal's owner per its latest registry row (None: none, disposed, exported)."""
         try:
             return self._owners[animal_id]
@@ -378,12 +396,12 @@ class LedgerStore(Application[UUID]):
         owner = None
         if not self._fresh or not self._owners_whole:
             # Not in `_owners`: none of this batch's rows is the animal's, only saved ones.
-            history = self._registry_history(animal_id, pending=False)
+            history = self.registry_history(animal_id, pending=False)
             owner = history[-1][2] if history else None
         self._owners[animal_id] = owner
         return owner
 
-    def _registry_history(
+    def registry_history(
         self, animal_id: str, pending: bool = True
     ) -> list[tuple[int, str, str | None]]:
         """(at_us, event, owner) of every registry row of the animal, in record order, from
@@ -397,11 +415,7 @@ class LedgerStore(Application[UUID]):
                 for row in self._index
                 if row[0] == "registry" and row[1].startswith(prefix)
             ]
-        history = []
-        for _, key in sorted(keyed):
-            _, at_us, event, owner, *_ = key.split("\x1f")
-            history.append((int(at_us), event, (owner or None) if event in OWNING_EVENTS else None))
-        return history
+        return [registry_row(key) for _, key in sorted(keyed)]
 
     def lookup(self, kind: str, keys: Sequence[str]) -> dict[str, tuple[str, str]]:
         """Index entries (digest, source) for these keys of one kind of record."""

@@ -73,7 +73,7 @@ def test_a_purchase_recorded_outside_a_batch_saves_its_animals_index_rows_with_i
         app.contract_purchase(PurchaseRecord("U1", "P1", "F1", "S", after(T0, hours=3), animals))
         assert app.store._index == []
         with reopened(app) as again:
-            found = again.store._record_index.lookup("purchase_animal", ["U1/KZ1", "U1/KZ2"])
+            found = again.store.lookup("purchase_animal", ["U1/KZ1", "U1/KZ2"])
             assert sorted(found) == ["U1/KZ1", "U1/KZ2"]
 
 

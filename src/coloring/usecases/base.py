@@ -3,6 +3,9 @@ mode, the look-ups of parties, programs and a program's units, and the check of 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Protocol
+from uuid import UUID
+
 from eventsourcing.domain import Aggregate
 
 from coloring.domain.aggregates import Ledger, Participant, Program, TaggedTenge
@@ -10,30 +13,61 @@ from coloring.domain.documents import Document
 from coloring.domain.errors import DuplicateRecordError, InvalidAmountError, UnknownRecordError
 from coloring.domain.money import MAX_TIYN
 from coloring.domain.records import ContractRecord, LoanRecord, PurchaseRecord, SubsidyRecord
-from coloring.store import LedgerStore
+from coloring.domain.registry import RegistryFact
+from coloring.domain.time import Instant
 
 DocumentRecord = LoanRecord | PurchaseRecord | SubsidyRecord | ContractRecord
 
 
-class UseCase:
-    """A family of use cases over one unit of work. The unit of work's underscored methods
-    (`_touch`, `_next_seq`, `_done`, ...) are its protocol with the use cases; other code calls
-    its public ones (`get`, `batch`, `lookup`, ...) or the application's use cases."""
+class UnitOfWork(Protocol):
+    """The unit of work as the use cases see it: what each member promises is told by
+    `coloring.store.LedgerStore`, the one that implements it. Saving in batches, snapshots and
+    handing batches over are not the use cases' business: the application and the loader ask
+    the store for them by name."""
 
-    def __init__(self, store: LedgerStore) -> None:
+    seq: int
+    mode: str | None
+    routes: dict[str, tuple[frozenset[tuple[str, str]], frozenset[str]]]
+
+    def get(self, aggregate_id: UUID) -> Aggregate | None: ...
+    def next_seq(
+        self, kind: str, key: str, record: object, at: Instant | None, source: str
+    ) -> int: ...
+    def index_row(self, kind: str, key: str, record: object, seq: int, source: str) -> None: ...
+    def touch(self, aggregate: Aggregate) -> None: ...
+    def command_done(self) -> None: ...
+    def record_fact(self, fact: RegistryFact) -> None: ...
+    def current_owner(self, animal_id: str) -> str | None: ...
+    def registry_history(
+        self, animal_id: str, pending: bool = True
+    ) -> list[tuple[int, str, str | None]]: ...
+
+
+if TYPE_CHECKING:
+    from coloring.store import LedgerStore
+
+    # Read by mypy only: the store it is given must be a unit of work as the use cases see it.
+    _store_is_a_unit_of_work: type[UnitOfWork] = LedgerStore
+
+
+class UseCase:
+    """A family of use cases over one unit of work (`UnitOfWork`); other code calls the
+    store's own methods (`batch`, `lookup`, ...) or the application's use cases."""
+
+    def __init__(self, store: UnitOfWork) -> None:
         self.store = store
 
     def mode(self) -> str | None:
         """observe or enforce, as the ledger was opened (None: not opened yet)."""
-        if self.store._mode is None:
+        if self.store.mode is None:
             ledger = self.store.get(Ledger.create_id())
-            self.store._mode = ledger.mode if isinstance(ledger, Ledger) else None
-        return self.store._mode
+            self.store.mode = ledger.mode if isinstance(ledger, Ledger) else None
+        return self.store.mode
 
     def _changed(self, aggregate: Aggregate) -> None:
         """The aggregate changed: saved with the batch, or at once outside one."""
-        self.store._touch(aggregate)
-        self.store._done()
+        self.store.touch(aggregate)
+        self.store.command_done()
 
     def _participant(self, participant_id: str) -> Participant:
         p = self.store.get(Participant.create_id(participant_id))
@@ -50,9 +84,9 @@ class UseCase:
     def _route(self, program: Program) -> tuple[frozenset[tuple[str, str]], frozenset[str]]:
         """The program's hops and final roles, made once per program: a route never changes
         (amendments change the expiry and the idle limit only)."""
-        route = self.store._routes.get(program.program_id)
+        route = self.store.routes.get(program.program_id)
         if route is None:
-            route = self.store._routes[program.program_id] = (
+            route = self.store.routes[program.program_id] = (
                 frozenset(program.hops),
                 frozenset(program.final_roles),
             )
@@ -62,7 +96,7 @@ class UseCase:
         tagged = self.store.get(TaggedTenge.create_id(program_id))
         if not isinstance(tagged, TaggedTenge):
             tagged = TaggedTenge(program_id=program_id, seq=seq)
-            self.store._touch(tagged)
+            self.store.touch(tagged)
         return tagged
 
     def _new_document(
@@ -80,7 +114,7 @@ class UseCase:
             self._participant(party)
         if self.store.get(Document.create_id(document_id)) is not None:
             raise DuplicateRecordError(f"document {document_id!r} is already in the ledger")
-        return self.store._next_seq("document", document_id, record, record.at, source)
+        return self.store.next_seq("document", document_id, record, record.at, source)
 
 
 def require_positive(*amounts: int) -> None:

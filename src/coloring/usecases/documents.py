@@ -20,7 +20,7 @@ from coloring.domain.documents import (
 from coloring.domain.errors import UnknownRecordError
 from coloring.domain.registry import OWNING_EVENTS, RegistryFact
 from coloring.domain.time import Instant
-from coloring.recordkeys import digest, registry_key
+from coloring.recordkeys import registry_key
 from coloring.usecases.base import DocumentRecord, UseCase, require_positive
 
 # A fact from its fields in order, without the named tuple's keyword parsing (1 us a row).
@@ -57,8 +57,8 @@ class Documents(UseCase):
             purchase.add_animals(
                 [PurchasedAnimal(a.animal_id, a.species, a.price) for a in group], seq=seq
             )
-            self.store._touch(purchase)
-        self.store._done()
+            self.store.touch(purchase)
+        self.store.command_done()
 
     def approve_subsidy(self, r: records.SubsidyRecord, source: str = "api") -> None:
         require_positive(r.amount, r.asset_value)
@@ -78,7 +78,7 @@ class Documents(UseCase):
         found = self.store.get(Document.create_id(r.contract_id))
         if found is not None and not isinstance(found, Contract):
             raise UnknownRecordError(f"{source}: {r.contract_id!r} is not a contract")
-        seq = self.store._next_seq("act", r.act_id, r, r.at, source)
+        seq = self.store.next_seq("act", r.act_id, r, r.at, source)
         if isinstance(found, Contract):
             # Recorded in the program's page with the payments it allows.
             tagged = self._tagged(found.program_id, seq)
@@ -101,7 +101,7 @@ class Documents(UseCase):
     ) -> None:
         """Registry rows (each with its occurrence and source), in record order: one call for
         a run of rows, as a load meets them (a registry extract is most of a large folder)."""
-        next_seq, record_fact = self.store._next_seq, self.store._record_fact
+        next_seq, record_fact = self.store.next_seq, self.store.record_fact
         for r, occurrence, source in rows:
             at = r.at
             seq = next_seq("registry", registry_key(r, occurrence), r, at, source)
@@ -109,12 +109,12 @@ class Documents(UseCase):
             record_fact(
                 _fact((seq, r.animal_id, r.species, r.event, owner, at.us, at.offset_minutes))
             )
-        self.store._done()
+        self.store.command_done()
 
     def owner_of(self, animal_id: str, at: Instant) -> str | None:
         """The animal's registered owner at `at` (None: unregistered, disposed, exported)."""
         owner = None
-        for fact_at, _, fact_owner in self.store._registry_history(animal_id):
+        for fact_at, _, fact_owner in self.store.registry_history(animal_id):
             if fact_at > at.us:
                 break
             owner = fact_owner
@@ -152,13 +152,5 @@ class Documents(UseCase):
         )
 
     def _index_animal(self, animal: records.AnimalRecord, seq: int, source: str) -> None:
-        self.store._index.append(
-            (
-                "purchase_animal",
-                f"{animal.purchase_id}/{animal.animal_id}",
-                digest(animal),
-                seq,
-                None,
-                source,
-            )
-        )
+        key = f"{animal.purchase_id}/{animal.animal_id}"
+        self.store.index_row("purchase_animal", key, animal, seq, source)

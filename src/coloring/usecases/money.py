@@ -48,7 +48,7 @@ class Money(UseCase):
         program = self._program(r.program_id)
         recipient = self._participant(r.recipient)
         self._participant(r.payer)
-        seq = self.store._next_seq("movement", r.allocation_id, r, r.at, source)
+        seq = self.store.next_seq("movement", r.allocation_id, r, r.at, source)
         tagged = self._tagged(r.program_id, seq)
         tagged.allocate(r, _outcome(recipient.role, program), seq)
         self._changed(tagged)
@@ -81,7 +81,7 @@ class Money(UseCase):
         program = self._program(program_id) if known is None else known[0]
         payer = self._participant(r.payer)
         payee = self._participant(r.payee)
-        seq = self.store._next_seq("movement", r.transfer_id, r, r.at, source)
+        seq = self.store.next_seq("movement", r.transfer_id, r, r.at, source)
         if known is None:
             known = run.programs[program_id] = (
                 program,
@@ -156,7 +156,7 @@ class Money(UseCase):
         paid = units.paid_towards(doc.document_id) if isinstance(units, TaggedTenge) else 0
         owners: tuple[str | None, ...] = ()
         if isinstance(doc, Purchase):
-            owners = tuple(self.store._current_owner(i) for i in doc.animal_ids())
+            owners = tuple(self.store.current_owner(i) for i in doc.animal_ids())
         payable = doc.payable()
         if isinstance(doc, Contract):
             # Acts are counted wherever they were recorded: early (before the contract), on

@@ -26,9 +26,9 @@ class Registration(UseCase):
         current = self.mode()
         if current is None:
             chosen = Mode(mode or Mode.OBSERVE).value
-            self.store._touch(Ledger(mode=chosen))
-            self.store._mode = chosen
-            self.store._done()
+            self.store.touch(Ledger(mode=chosen))
+            self.store.mode = chosen
+            self.store.command_done()
             return chosen
         if mode is not None and mode != current:
             raise LedgerModeError(
@@ -38,7 +38,7 @@ class Registration(UseCase):
         return current
 
     def register_participant(self, r: ParticipantRecord, source: str = "api") -> None:
-        seq = self.store._next_seq("participant", r.participant_id, r, None, source)
+        seq = self.store.next_seq("participant", r.participant_id, r, None, source)
         self._changed(
             Participant(
                 participant_id=r.participant_id,
@@ -51,7 +51,7 @@ class Registration(UseCase):
         )
 
     def register_program(self, r: ProgramRecord, source: str = "api") -> None:
-        seq = self.store._next_seq("program", r.program_id, r, None, source)
+        seq = self.store.next_seq("program", r.program_id, r, None, source)
         self._changed(
             Program(
                 program_id=r.program_id,
@@ -90,7 +90,7 @@ class Registration(UseCase):
                 f"the new expires_at {a.expires_at} is before the amendment instant {a.at}"
             )
         number = program.amendments + 1
-        seq = self.store._next_seq("amendment", f"{a.program_id}/{number}", a, a.at, source)
+        seq = self.store.next_seq("amendment", f"{a.program_id}/{number}", a, a.at, source)
         program.amend_terms(
             program_id=a.program_id,
             expires_at_us=expires_at_us,
@@ -110,7 +110,7 @@ class Registration(UseCase):
         self, r: ReferencePriceRecord, occurrence: int = 0, source: str = "api"
     ) -> None:
         key = price_key(r, occurrence)
-        seq = self.store._next_seq("price", key, r, None, source)
+        seq = self.store.next_seq("price", key, r, None, source)
         price_list = self.store.get(PriceList.create_id())
         if not isinstance(price_list, PriceList):
             price_list = PriceList()
