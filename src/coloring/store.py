@@ -205,6 +205,12 @@ class LedgerStore(Application[UUID]):
         )
         return self.seq
 
+    def take_seq(self) -> int:
+        """The next sequence number, for an undated record that brings no index row of its own
+        (a purchase's animals: each indexed by `index_row` under the number taken here)."""
+        self.seq += 1
+        return self.seq
+
     def index_row(self, kind: str, key: str, record: object, seq: int, source: str) -> None:
         """Index one more undated record under a sequence number already taken (a purchase's
         animals, under their purchase's): saved with the batch, like `next_seq`'s rows."""

@@ -255,7 +255,7 @@ def _add_animals(
         if job.owner.get(program or "", job.shared) == k:
             app.add_animals(group, source=str(job.folder))
         else:
-            app.store.seq += 1
+            app.store.take_seq()
 
 
 class _Shadow:
@@ -289,7 +289,7 @@ class _Shadow:
         if t in _DOCUMENTS or t in _UNDATED:
             self._in_memory(r, f"{self.prefix}{s.file}:{s.line}", occurrence)
             return
-        store.seq += 1
+        store.take_seq()
         store.latest_us = r.at.us
         if t is records.RegistryRecord:
             store.note_owner(r.animal_id, r.owner if r.event in OWNING_EVENTS else None)

@@ -50,8 +50,7 @@ class Documents(UseCase):
             purchase = self.store.get(Document.create_id(purchase_id))
             if not isinstance(purchase, Purchase):
                 raise UnknownRecordError(f"{source}: no purchase {purchase_id!r} in the ledger")
-            self.store.seq += 1
-            seq = self.store.seq
+            seq = self.store.take_seq()
             for animal in group:
                 self._index_animal(animal, seq, source)
             purchase.add_animals(
