@@ -161,7 +161,8 @@ def _vacuum(db: Database) -> None:
     """Vacuum the read models after a load that recorded something (PostgreSQL only). A
     refused VACUUM does not fail the load, whose records are committed: a warning on stderr,
     not silence, as reads are slower until the table is vacuumed and only the operator can. A
-    role that does not own a table is no error: the server skips the table with a notice."""
+    role that does not own a table is no error: the server skips the table with a notice, which
+    psycopg drops (no notice handler), so such a load says nothing of it."""
     if not db.postgres:
         return
     import psycopg
