@@ -17,6 +17,7 @@ from coloring.i18n import _
 if TYPE_CHECKING:
     from coloring.pilot.intake import TakenFolder
     from coloring.pilot.loader import LoadSummary
+    from coloring.projections.db import Database
 
 
 def load(
@@ -150,8 +151,26 @@ def _load(
             if task is not None or bar.live.is_started:
                 bar.stop()
         loads.finish(runner.db, load_id, "loaded")
+        if summary.records:
+            _vacuum(runner.db)
         found = Counter(f.rule for f in queries.findings(runner.db))
     _print_summary(folder, summary, found)
+
+
+def _vacuum(db: Database) -> None:
+    """Vacuum the read models after a load that recorded something (PostgreSQL only). A
+    refused VACUUM does not fail the load, whose records are committed: a warning on stderr,
+    not silence, as reads are slower until the table is vacuumed and only the operator can. A
+    role that does not own a table is no error: the server skips the table with a notice, which
+    psycopg drops (no notice handler), so such a load says nothing of it."""
+    if not db.postgres:
+        return
+    import psycopg
+
+    try:
+        db.vacuum_read_models()
+    except psycopg.Error as e:
+        warn(f"the read models were not vacuumed ({e}); reads step over dead rows until they are")
 
 
 def _recorder(jobs: int) -> Callable[..., None] | None:

@@ -8,7 +8,6 @@ import json
 import os
 import signal
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,12 +17,6 @@ from coloring.pilot.generator import generate
 from .helpers import finish, fresh_postgres, loading, records, run, start, wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
-
-
-@pytest.fixture
-def url() -> Iterator[str]:
-    with fresh_postgres() as url:
-        yield url
 
 
 @pytest.fixture

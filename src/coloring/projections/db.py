@@ -96,6 +96,30 @@ def analyze_grown(connection: Any) -> None:
             cursor.execute("ANALYZE " + ", ".join(grown))
 
 
+_READ_MODELS = (
+    "SELECT c.oid::regclass::text FROM pg_class c "
+    "WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' "
+    "AND c.relname LIKE 'rm\\_%'"
+)
+
+
+def vacuum_read_models(connection: Any) -> None:
+    """VACUUM the read-model tables on a psycopg 3 connection in autocommit (VACUUM cannot run
+    in a transaction block): the rows a load updates in place leave dead versions behind (1M:
+    277k in rm_holdings, 382k in rm_deliveries) that every read steps over until a vacuum, and
+    the server here runs without autovacuum (even with it, a question right after a load would
+    meet them). Every read model, not those with dead rows: the server's count of them lags
+    the load's own connections by up to seconds; a table with none costs a read of its pages
+    not yet marked all-visible (the 20k ledger: 17 ms for all 19). No ANALYZE: the load keeps
+    statistics within 2x (`analyze_grown`), and analysing every read model took 0.2 s more."""
+    from psycopg.rows import tuple_row
+
+    with connection.cursor(row_factory=tuple_row) as cursor:
+        tables = [name for (name,) in cursor.execute(_READ_MODELS).fetchall()]
+        if tables:
+            cursor.execute("VACUUM " + ", ".join(tables))
+
+
 _SECURE_DELETE = {0: "OFF", 1: "ON", 2: "FAST"}
 """`PRAGMA secure_delete` as it reads back, and as it is set."""
 
@@ -248,3 +272,12 @@ class Database:
         if self.postgres:
             with self.datastore.get_connection() as conn:
                 analyze_grown(conn)
+
+    def vacuum_read_models(self) -> None:
+        """On PostgreSQL, `vacuum_read_models` on a pooled connection, which is in autocommit
+        (the library's pool makes them so); nothing on SQLite, whose updates leave no dead
+        rows to step over."""
+        if self.postgres:
+            with self.datastore.get_connection() as conn:
+                conn.autocommit = True
+                vacuum_read_models(conn)
