@@ -149,8 +149,7 @@ class MoneyFold:
         # The fields both kinds begin with, unpacked once: a named tuple's field read by name
         # is a generic attribute look-up, and a page's payments are most of a fold's Python.
         program_id, seq, transfer_id, payer, payee, amount, at_us, at_offset, ref = e[:9]
-        if self.latest_us is None or at_us > self.latest_us:
-            self.latest_us = at_us
+        self._dated(at_us)
         self.rows["movements"].append(
             (
                 transfer_id,
