@@ -18,16 +18,20 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 __all__ = ["maker"]
 
+P = ParamSpec("P")
 T = TypeVar("T")
 
 
-def maker(cls: type[T]) -> Callable[..., T]:
+def maker(cls: Callable[P, T]) -> Callable[P, T]:
     """A function taking the arguments of `cls(...)` (positional, defaults kept) and giving an
-    object equal to it, built without the frozen dataclass's `__init__`."""
+    object equal to it, built without the frozen dataclass's `__init__`. Typed as the class's
+    constructor, so mypy checks each call's arguments as it would `cls(...)`'s."""
+    if not isinstance(cls, type):
+        raise TypeError(f"{cls!r}: not a class")
     params = cls.__dataclass_params__  # type: ignore[attr-defined]
     if not (params.frozen and "__slots__" in cls.__dict__):
         raise TypeError(f"{cls.__name__}: not a frozen dataclass with slots")
@@ -35,7 +39,7 @@ def maker(cls: type[T]) -> Callable[..., T]:
         raise TypeError(f"{cls.__name__}.__post_init__: maker would not run it")
     namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
     signature, body = [], []
-    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+    for f in dataclasses.fields(cls):
         if not f.init:
             raise TypeError(f"{cls.__name__}.{f.name}: init=False, not an argument of __init__")
         if f.default_factory is not dataclasses.MISSING:
@@ -49,5 +53,5 @@ def maker(cls: type[T]) -> Callable[..., T]:
         body.append(f"    _set_{f.name}(o, {f.name})\n")
     source = f"def make({', '.join(signature)}):\n    o = _new(_cls)\n{''.join(body)}    return o\n"
     exec(source, namespace)
-    made: Callable[..., T] = namespace["make"]
+    made: Callable[P, T] = namespace["make"]
     return made
