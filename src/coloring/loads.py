@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
+from coloring.clock import utc_now
 from coloring.projections.db import Cursor, Database
 
 LOADS_TABLE = "ledger_loads"
@@ -29,10 +29,6 @@ class Load:
     started_at: str
 
 
-def _now() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
 def start(db: Database, folder: str) -> int:
     """Record a load of `folder` as started (the caller holds the write lock); its id."""
     with db.transaction() as c:
@@ -41,7 +37,7 @@ def start(db: Database, folder: str) -> int:
         load_id = int(row[0][0] or 0) + 1
         c.execute(
             f"INSERT INTO {LOADS_TABLE} VALUES (?, ?, ?, ?, NULL, NULL)",
-            (load_id, folder, os.getpid(), _now()),
+            (load_id, folder, os.getpid(), utc_now()),
         )
     return load_id
 
@@ -53,13 +49,13 @@ def finish(db: Database, load_id: int, outcome: str) -> None:
         folder = c.query(f"SELECT folder FROM {LOADS_TABLE} WHERE id = ?", (load_id,))
         c.execute(
             f"UPDATE {LOADS_TABLE} SET finished_at = ?, outcome = ? WHERE id = ?",
-            (_now(), outcome, load_id),
+            (utc_now(), outcome, load_id),
         )
         if outcome == "loaded" and folder:
             c.execute(
                 f"UPDATE {LOADS_TABLE} SET finished_at = ?, outcome = ? "
                 "WHERE folder = ? AND finished_at IS NULL",
-                (_now(), f"completed by load {load_id}", folder[0][0]),
+                (utc_now(), f"completed by load {load_id}", folder[0][0]),
             )
 
 

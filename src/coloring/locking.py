@@ -25,10 +25,10 @@ import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from coloring.clock import utc_now
 from coloring.closing import Closing
 from coloring.domain.errors import ColoringError, DatabaseUnavailableError
 from coloring.persistence import database_url, postgres_connect, sqlite_file
@@ -65,8 +65,7 @@ class Holder:
 
     @staticmethod
     def now(command: str) -> Holder:
-        started = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-        return Holder(command, os.getpid(), socket.gethostname(), started)
+        return Holder(command, os.getpid(), socket.gethostname(), utc_now())
 
 
 def _describe(holder: Holder | None) -> str:

@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import typer
 
 from coloring.cli_options import DbOption, WaitOption
+from coloring.clock import utc_now
 from coloring.i18n import _
 from coloring.integrity.merkle import audit_path, merkle_root
 from coloring.integrity.seal import (
     EvidenceFileError,
     Seal,
     check_proof,
-    now_utc,
     proof_document,
     read_seal,
 )
@@ -197,7 +197,7 @@ def seal(db: DbOption = None) -> None:
         size=len(chain.leaves),
         merkle_root=merkle_root(chain.leaves).hex(),
         first_position=chain.positions[0],
-        sealed_at=now_utc(),
+        sealed_at=utc_now(),
     )
     sys.stdout.write(json.dumps(result.as_dict(), indent=1) + "\n")
     err.print(f"sealed {result.size} events up to position {position}", highlight=False)

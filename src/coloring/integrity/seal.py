@@ -11,7 +11,6 @@ import base64
 import contextlib
 import json
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -39,10 +38,6 @@ class Seal:
     def as_dict(self) -> dict[str, Any]:
         """The seal file's object, led by its format as every seal written so far."""
         return {"format": SEAL_FORMAT, **asdict(self)}
-
-
-def now_utc() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def _load(path: Path, kind: str) -> dict[str, Any]:
