@@ -25,11 +25,11 @@ from coloring.projections import jsontext
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from coloring.api.results import Balance, Finding, ProgramTotals, Rows
+    from coloring.api.results import Finding, Rows
     from coloring.export.grouping import Group
     from coloring.projections.extracts import ProgramTotals as ProgramMoney
     from coloring.projections.listing import Listed
-    from coloring.projections.queries import Trace
+    from coloring.projections.queries import Balance, Trace
     from coloring.projections.terms import ProgramTerms
 
 BOM = "\ufeff"
@@ -237,14 +237,27 @@ def groups(
     _print_table(out, header, ["amount (KZT)"], [*rows, total], right=["findings", "refused"])
 
 
-def balances(found: Rows[Balance], fmt: str, excel: bool, out: Console | None = None) -> None:
+def _tiyn_csv(tiyn: int, excel: bool) -> str:
+    """`csv_amount` of the amount in tenge, from its tiyn."""
+    text = format_tiyn(tiyn)
+    return text.replace(".", ",") if excel else text
+
+
+def balances(found: Sequence[Balance], fmt: str, excel: bool, out: Console | None = None) -> None:
+    """Balances as the read models hold them (tiyn), shown in tenge as the API's rows are."""
     if fmt == "json":
-        _json(found.to_dicts())
+        _json(
+            [
+                {"program": b.program, "participant": b.participant, "held": format_tiyn(b.held)}
+                for b in found
+            ]
+        )
         return
-    rows: list[list[Any]] = [[b.program, b.participant, b.held] for b in found]
     if fmt == "csv":
+        rows = [[b.program, b.participant, _tiyn_csv(b.held, excel)] for b in found]
         write_csv([["program", "participant", "held"], *rows], excel)
         return
+    rows = [[b.program, b.participant, grouped_tiyn(b.held)] for b in found]
     _print_table(out, ["program", "participant", "held (KZT)"], ["held (KZT)"], rows)
 
 
@@ -272,19 +285,34 @@ HEADINGS = (
 )
 
 
-def programs(found: Rows[ProgramTotals], fmt: str, excel: bool, out: Console | None = None) -> None:
+def programs(
+    found: Sequence[ProgramMoney], fmt: str, excel: bool, out: Console | None = None
+) -> None:
+    """Each program's money as the read models sum it (tiyn), shown in tenge as the API's rows
+    are."""
     if fmt == "json":
-        _json(found.to_dicts())
+        _json(
+            [
+                {
+                    "program": p.program,
+                    "name": p.name,
+                    **{m: format_tiyn(getattr(p, m)) for m in PROGRAM_MONEY},
+                }
+                for p in found
+            ]
+        )
         return
-    rows: list[list[Any]] = [
-        [p.program, p.name, *(getattr(p, m) for m in PROGRAM_MONEY)] for p in found
-    ]
     if fmt == "csv":
+        rows = [
+            [p.program, p.name, *(_tiyn_csv(getattr(p, m), excel) for m in PROGRAM_MONEY)]
+            for p in found
+        ]
         write_csv([["program", "name", *PROGRAM_MONEY], *rows], excel)
         return
     # Names are in JSON and CSV: in a table they would squeeze the amounts' columns.
     money = [f"{m.replace('_', ' ')} (KZT)" for m in PROGRAM_MONEY]
-    _print_table(out, ["program", *money], money, [[r[0], *r[2:]] for r in rows])
+    rows = [[p.program, *(grouped_tiyn(getattr(p, m)) for m in PROGRAM_MONEY)] for p in found]
+    _print_table(out, ["program", *money], money, rows)
 
 
 def trace_state(t: Trace) -> str:
