@@ -199,7 +199,7 @@ def listed_findings_csv(found: list[Listed], excel: bool) -> None:
             f.status,
             ";".join(f.participants),
             f.region or "",
-            json.dumps(f.shown_evidence(), ensure_ascii=False),
+            f.evidence_text(),
         ]
         for f in found
     ]
