@@ -213,11 +213,11 @@ def _listed(
     else:
         _print_listed(found, fmt, sort, "--excel" in p.flags)
     if fmt == "table":
-        from coloring.consoles import stderr
+        from coloring.consoles import message
         from coloring.i18n import ngettext
 
         n = len(found)
-        stderr().print(ngettext("{n} finding", "{n} findings", n).format(n=n))
+        message(ngettext("{n} finding", "{n} findings", n).format(n=n))
     return 1 if "--check" in p.flags and found else 0
 
 

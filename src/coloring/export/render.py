@@ -18,7 +18,7 @@ from typing import IO, TYPE_CHECKING, Any
 from coloring import consoles
 from coloring.domain.money import format_tiyn
 from coloring.domain.time import format_instant
-from coloring.export.longtable import print_table
+from coloring.export.longtable import plain_lines, print_table
 from coloring.i18n import N_, _, current
 from coloring.projections import jsontext
 
@@ -100,20 +100,42 @@ def _print_table(
 ) -> None:
     """The rows under the header, `money` columns right-aligned and never cut (`right` ones
     right-aligned too)."""
+    texts = [[grouped(v) if isinstance(v, Decimal) else str(v) for v in r] for r in rows]
+    headings = [_(name) for name in header]
+    least = [
+        max(max((len(r[n]) for r in texts), default=len(name)), len(headings[n]))
+        if name in money
+        else 0
+        for n, name in enumerate(header)
+    ]
+    aligned = [name in money or name in right for name in header]
+    if _drawn_plainly(out, headings, aligned, least, texts):
+        return
     from rich.table import Table
 
-    texts = [[grouped(v) if isinstance(v, Decimal) else str(v) for v in r] for r in rows]
     table = Table()
-    for n, name in enumerate(header):
+    for name, heading, at_least, rightwards in zip(header, headings, least, aligned, strict=True):
         if name in money:
-            widest = max((len(r[n]) for r in texts), default=len(name))
-            heading = _(name)
-            table.add_column(
-                heading, justify="right", no_wrap=True, min_width=max(widest, len(heading))
-            )
+            table.add_column(heading, justify="right", no_wrap=True, min_width=at_least)
         else:
-            table.add_column(_(name), overflow="fold", justify="right" if name in right else "left")
+            table.add_column(heading, overflow="fold", justify="right" if rightwards else "left")
     print_table(_console(out), table, texts)
+
+
+def _drawn_plainly(
+    out: Console | None,
+    headings: list[str],
+    right: list[bool],
+    least: list[int],
+    rows: list[list[str]],
+) -> bool:
+    """Whether the table went to stdout drawn without rich (`longtable.plain_lines`)."""
+    width = consoles.plain_width() if out is None else None
+    lines = None if width is None else plain_lines(headings, right, least, rows, width)
+    if lines is None:
+        return False
+    sys.stdout.write("\n".join(lines) + "\n")
+    return True
 
 
 def _console(out: Console | None) -> Console:
@@ -381,9 +403,8 @@ def program_terms(
                 ]
             )
         return
-    from rich.table import Table
-
-    table = Table(_("program"), _("kind"), "expires_at", "max_idle_days", _("history of terms"))
+    headings = [_("program"), _("kind"), "expires_at", "max_idle_days", _("history of terms")]
+    rows = []
     for p in terms:
         expires_us, offset, idle, _amendment = p.in_force(2**62 if t is None else t)
         history = [
@@ -392,11 +413,20 @@ def program_terms(
             f"max_idle_days {p.max_idle_days}",
             *(a.describe() for a in p.known_at(t)),
         ]
-        table.add_row(
-            p.program_id,
-            p.kind,
-            format_instant(expires_us, offset),
-            str(idle),
-            "\n".join(history),
+        rows.append(
+            [
+                p.program_id,
+                p.kind,
+                format_instant(expires_us, offset),
+                str(idle),
+                "\n".join(history),
+            ]
         )
+    if _drawn_plainly(out, headings, [False] * 5, [0] * 5, rows):
+        return
+    from rich.table import Table
+
+    table = Table(*headings)
+    for row in rows:
+        table.add_row(*row)
     _console(out).print(table)
