@@ -197,24 +197,33 @@ def plain_lines(
     compares the two)."""
     if not rows:
         return None
-    widths = []
+    widths, columns, lined = [], [], False
     for j, at_least in enumerate(least):
-        joined = "\n".join([header[j], *(row[j] for row in rows)])
+        cells = [row[j] for row in rows]
+        joined = "\n".join([header[j], *cells])
         if not _printable(joined.replace("\n", "")) or _space_at_an_end(joined):
             return None
-        lines = joined.split("\n")
-        widest = max(map(len, lines)) if joined.isascii() else max(map(_cells, lines))
-        widths.append(max(widest, at_least) + 2)
+        one_cell = joined.isascii()
+        lines = joined.split("\n") if joined.count("\n") > len(rows) else [header[j], *cells]
+        lined = lined or len(lines) > len(rows) + 1
+        widths.append(max(max(map(len if one_cell else _cells, lines)), at_least) + 2)
+        columns.append((cells, one_cell))
     if sum(widths) + len(widths) + 1 > width:
         return None
-    if any("\n" in cell for row in rows for cell in row):
-        body: list[str] | None = [
-            line for row in rows for line in _row_lines(row, widths, right, "│")
-        ]
+    if lined:
+        body = [line for row in rows for line in _row_lines(row, widths, right, "│")]
     else:
-        body = _plain(rows, widths, list(right))
-    if body is None:
-        return None
+        padded = []
+        for (cells, one_cell), w, rightwards in zip(columns, widths, right, strict=True):
+            room = w - 2
+            if one_cell:
+                padded.append([c.rjust(room) if rightwards else c.ljust(room) for c in cells])
+            else:
+                gaps = [" " * (room - _cells(c)) for c in cells]
+                padded.append(
+                    [g + c if rightwards else c + g for c, g in zip(cells, gaps, strict=True)]
+                )
+        body = ["│ " + " │ ".join(cells) + " │" for cells in zip(*padded, strict=True)]
     return [
         "┏" + "┳".join("━" * w for w in widths) + "┓",
         *_row_lines(list(header), widths, right, "┃"),

@@ -79,14 +79,24 @@ def csv_amount(amount: Decimal, excel: bool) -> str:
     return text.replace(".", ",") if excel else text
 
 
-def write_csv(rows: Sequence[Sequence[Any]], excel: bool, stream: IO[str] | None = None) -> None:
-    """Header and rows as CSV: amounts (Decimal) as tenge, in Excel's flavour when asked."""
+def write_csv(
+    rows: Sequence[Sequence[Any]],
+    excel: bool,
+    stream: IO[str] | None = None,
+    *,
+    texts: bool = False,
+) -> None:
+    """Header and rows as CSV: amounts (Decimal) as tenge, in Excel's flavour when asked;
+    `texts`: every value is already the text to write (nothing to look at per value)."""
     target = stream or sys.stdout
     if excel:
         target.write(BOM)
     writer = csv.writer(
         target, delimiter=";" if excel else ",", lineterminator="\r\n" if excel else "\n"
     )
+    if texts:
+        writer.writerows(rows)
+        return
     for row in rows:
         writer.writerow([csv_amount(v, excel) if isinstance(v, Decimal) else v for v in row])
 
@@ -225,7 +235,7 @@ def listed_findings_csv(found: list[Listed], excel: bool) -> None:
         ]
         for f in found
     ]
-    write_csv([[*CSV_COLUMNS, "region", "evidence"], *rows], excel)
+    write_csv([[*CSV_COLUMNS, "region", "evidence"], *rows], excel, texts=True)
 
 
 def groups(
