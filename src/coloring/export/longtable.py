@@ -198,12 +198,11 @@ def plain_lines(
     if not rows:
         return None
     widths, columns, lined = [], [], False
-    for j, at_least in enumerate(least):
-        cells = [row[j] for row in rows]
+    for j, (cells, at_least) in enumerate(zip(zip(*rows, strict=True), least, strict=True)):
         joined = "\n".join([header[j], *cells])
         if not _printable(joined.replace("\n", "")) or _space_at_an_end(joined):
             return None
-        one_cell = joined.isascii()
+        one_cell = joined.isascii() or _ONE_CELL.fullmatch(joined.replace("\n", "")) is not None
         lines = joined.split("\n") if joined.count("\n") > len(rows) else [header[j], *cells]
         lined = lined or len(lines) > len(rows) + 1
         widths.append(max(max(map(len if one_cell else _cells, lines)), at_least) + 2)
@@ -212,6 +211,11 @@ def plain_lines(
         return None
     if lined:
         body = [line for row in rows for line in _row_lines(row, widths, right, "│")]
+    elif all(one_cell for _, one_cell in columns):
+        # Every character one cell wide: Python's own padding, one format a row.
+        fields = (f"{{:{'>' if r else '<'}{w - 2}}}" for w, r in zip(widths, right, strict=True))
+        form = "│ " + " │ ".join(fields) + " │"
+        body = [form.format(*row) for row in rows]
     else:
         padded = []
         for (cells, one_cell), w, rightwards in zip(columns, widths, right, strict=True):

@@ -107,19 +107,22 @@ def _print_table(
     money: Sequence[str],
     rows: list[list[Any]],
     right: Sequence[str] = (),
+    *,
+    texts: bool = False,
 ) -> None:
     """The rows under the header, `money` columns right-aligned and never cut (`right` ones
-    right-aligned too)."""
-    texts = [[grouped(v) if isinstance(v, Decimal) else str(v) for v in r] for r in rows]
+    right-aligned too); `texts`: every value is already the text to show."""
+    if not texts:
+        rows = [[grouped(v) if isinstance(v, Decimal) else str(v) for v in r] for r in rows]
     headings = [_(name) for name in header]
     least = [
-        max(max((len(r[n]) for r in texts), default=len(name)), len(headings[n]))
+        max(max((len(r[n]) for r in rows), default=len(name)), len(headings[n]))
         if name in money
         else 0
         for n, name in enumerate(header)
     ]
     aligned = [name in money or name in right for name in header]
-    if _drawn_plainly(out, headings, aligned, least, texts):
+    if _drawn_plainly(out, headings, aligned, least, rows):
         return
     from rich.table import Table
 
@@ -129,7 +132,7 @@ def _print_table(
             table.add_column(heading, justify="right", no_wrap=True, min_width=at_least)
         else:
             table.add_column(heading, overflow="fold", justify="right" if rightwards else "left")
-    print_table(_console(out), table, texts)
+    print_table(_console(out), table, rows)
 
 
 def _drawn_plainly(
@@ -216,7 +219,7 @@ def listed_findings(found: list[Listed], out: Console | None = None) -> None:
         ]
         for f in found
     ]
-    _print_table(out, header, ["amount (KZT)"], rows)
+    _print_table(out, header, ["amount (KZT)"], rows, texts=True)
 
 
 def listed_findings_csv(found: list[Listed], excel: bool) -> None:
@@ -290,7 +293,7 @@ def balances(found: Sequence[Balance], fmt: str, excel: bool, out: Console | Non
         write_csv([["program", "participant", "held"], *rows], excel)
         return
     rows = [[b.program, b.participant, grouped_tiyn(b.held)] for b in found]
-    _print_table(out, ["program", "participant", "held (KZT)"], ["held (KZT)"], rows)
+    _print_table(out, ["program", "participant", "held (KZT)"], ["held (KZT)"], rows, texts=True)
 
 
 PROGRAM_MONEY = ["allocated", "spent", "on_purpose", "misused", "returned", "held"]
@@ -344,7 +347,7 @@ def programs(
     # Names are in JSON and CSV: in a table they would squeeze the amounts' columns.
     money = [f"{m.replace('_', ' ')} (KZT)" for m in PROGRAM_MONEY]
     rows = [[p.program, *(grouped_tiyn(getattr(p, m)) for m in PROGRAM_MONEY)] for p in found]
-    _print_table(out, ["program", *money], money, rows)
+    _print_table(out, ["program", *money], money, rows, texts=True)
 
 
 def trace_state(t: Trace) -> str:
