@@ -200,9 +200,10 @@ def plain_lines(
     widths, columns, lined = [], [], False
     for j, (cells, at_least) in enumerate(zip(zip(*rows, strict=True), least, strict=True)):
         joined = "\n".join([header[j], *cells])
-        if not _printable(joined.replace("\n", "")) or _space_at_an_end(joined):
+        flat = joined.replace("\n", "")
+        if not _printable(flat) or _space_at_an_end(joined):
             return None
-        one_cell = joined.isascii() or _ONE_CELL.fullmatch(joined.replace("\n", "")) is not None
+        one_cell = flat.isascii() or _ONE_CELL.fullmatch(flat) is not None
         lines = joined.split("\n") if joined.count("\n") > len(rows) else [header[j], *cells]
         lined = lined or len(lines) > len(rows) + 1
         widths.append(max(max(map(len if one_cell else _cells, lines)), at_least) + 2)

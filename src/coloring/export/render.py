@@ -290,7 +290,7 @@ def balances(found: Sequence[Balance], fmt: str, excel: bool, out: Console | Non
         return
     if fmt == "csv":
         rows = [[b.program, b.participant, _tiyn_csv(b.held, excel)] for b in found]
-        write_csv([["program", "participant", "held"], *rows], excel)
+        write_csv([["program", "participant", "held"], *rows], excel, texts=True)
         return
     rows = [[b.program, b.participant, grouped_tiyn(b.held)] for b in found]
     _print_table(out, ["program", "participant", "held (KZT)"], ["held (KZT)"], rows, texts=True)
@@ -342,7 +342,7 @@ def programs(
             [p.program, p.name, *(_tiyn_csv(getattr(p, m), excel) for m in PROGRAM_MONEY)]
             for p in found
         ]
-        write_csv([["program", "name", *PROGRAM_MONEY], *rows], excel)
+        write_csv([["program", "name", *PROGRAM_MONEY], *rows], excel, texts=True)
         return
     # Names are in JSON and CSV: in a table they would squeeze the amounts' columns.
     money = [f"{m.replace('_', ' ')} (KZT)" for m in PROGRAM_MONEY]
