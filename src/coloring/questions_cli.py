@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -21,10 +21,6 @@ from coloring.cli_ledger import (
 )
 from coloring.cli_options import AsOfOption, DbOption
 from coloring.i18n import _, current, ngettext
-
-if TYPE_CHECKING:
-    from coloring.projections import queries
-
 
 ExcelOption = Annotated[
     bool,
@@ -173,31 +169,22 @@ def balances(
 ) -> None:
     """Coloured money held, per program and holder (or, with --per-program, what each program
     allocated, spent, returned and still holds)."""
-    from coloring.api.ledger import Ledger
     from coloring.export import render
+    from coloring.projections import extracts, queries
 
-    instant_us(as_of, "--as-of")
+    as_of_us = instant_us(as_of, "--as-of")
     if excel and fmt is not Format.csv:
         fail("--excel shapes CSV for Excel: use it with --format csv", 2)
     if per_program and participant is not None:
         fail("--per-program totals whole programs: leave out --participant", 2)
     with reading(db) as read_models:
-        answers = Ledger.reading(read_models)
         if per_program:
-            totals = answers.programs(as_of=as_of)
-            shown = type(totals)(totals.item, (p for p in totals if program in (None, p.program)))
+            totals = extracts.program_totals(read_models, as_of_us)
+            shown = [p for p in totals if program in (None, p.program)]
             render.programs(shown, fmt.value, excel, out)
             return
-        rows = answers.balances(program=program, participant=participant, as_of=as_of)
+        rows = queries.balances(read_models, as_of_us, program, participant)
     render.balances(rows, fmt.value, excel, out)
-
-
-def _print_balances(rows: list[queries.Balance], fmt: Format) -> None:
-    from coloring.api.results import Balance, Rows, tenge
-    from coloring.export import render
-
-    shown = Rows(Balance, (Balance(b.program, b.participant, tenge(b.held)) for b in rows))
-    render.balances(shown, fmt.value, False, out)
 
 
 def demo(
@@ -208,11 +195,10 @@ def demo(
     ledger, then show balances, every finding, one tagged tiyn's path and one finding explained."""
     from rich.table import Table
 
-    from coloring.api.ledger import Ledger
     from coloring.examples import example_folder
     from coloring.export import render
     from coloring.pilot.loader import load_folder
-    from coloring.projections import explaining, queries, reporting
+    from coloring.projections import explaining, extracts, queries, reporting
 
     source = folder or example_folder()
     target = db or "sqlite:///:memory:"
@@ -226,9 +212,9 @@ def demo(
             highlight=False,
         )
         out.rule(_("coloured money held now"))
-        _print_balances(queries.balances(runner.db), Format.table)
+        render.balances(queries.balances(runner.db), "table", False, out)
         out.rule("money by verdict (coloring balances --per-program)")
-        render.programs(Ledger.over(application, runner).programs(), "table", False, out)
+        render.programs(extracts.program_totals(runner.db), "table", False, out)
         found = queries.findings(runner.db)
         table = Table(_("at"), _("rule"), _("subject"), title=_("findings"))
         table.add_column(_("amount (KZT)"), justify="right", no_wrap=True)

@@ -151,6 +151,17 @@ FIRST_LOCAL_US = -62_135_596_800_000_000
 LAST_LOCAL_US = 253_402_300_799_999_999
 
 
+def _tiyn(text: str) -> int:
+    """`api.ledger.tiyn` of an amount written as digits with at most two fraction digits (the
+    API's conversion imports the whole API); any other text is the full path's to read."""
+    whole, point, fraction = text.partition(".")
+    if not (whole.isdigit() and whole.isascii() and len(whole) <= 30):
+        raise _Unanswered
+    if point and not (fraction.isdigit() and fraction.isascii() and len(fraction) <= 2):
+        raise _Unanswered
+    return int(whole) * 100 + int(fraction.ljust(2, "0") if point else "0")
+
+
 @dataclass(frozen=True, slots=True)
 class _InTenge:
     """A listed finding as grouping reads it: its amount in tenge."""
@@ -182,9 +193,7 @@ def _listed(
                 Filters(rules, p.get("--program"), p.get("--participant"), since_us, until_us),
             )
             if least is not None:
-                from coloring.api.ledger import tiyn
-
-                least = tiyn(least)
+                least = _tiyn(least)
         except Exception as e:
             raise _Unanswered from e
     found = [
@@ -204,11 +213,11 @@ def _listed(
     else:
         _print_listed(found, fmt, sort, "--excel" in p.flags)
     if fmt == "table":
-        from coloring.consoles import stderr
+        from coloring.consoles import message
         from coloring.i18n import ngettext
 
         n = len(found)
-        stderr().print(ngettext("{n} finding", "{n} findings", n).format(n=n))
+        message(ngettext("{n} finding", "{n} findings", n).format(n=n))
     return 1 if "--check" in p.flags and found else 0
 
 
@@ -263,25 +272,24 @@ BALANCES = _Spec(
 
 
 def balances(p: _Parsed) -> int:
-    from coloring.api.ledger import Ledger
     from coloring.export import render
+    from coloring.projections import queries
 
-    _instants(p.get("--as-of"))
+    (as_of_us,) = _instants(p.get("--as-of"))
     fmt, excel = _format(p), "--excel" in p.flags
-    program, participant, as_of = p.get("--program"), p.get("--participant"), p.get("--as-of")
+    program, participant = p.get("--program"), p.get("--participant")
     per_program = "--per-program" in p.flags
     if per_program and participant is not None:
         raise _Unanswered
     with _current(p.get("--db")) as read_models:
-        answers = Ledger.reading(read_models)
         try:
             if per_program:
-                totals = answers.programs(as_of=as_of)
-                shown: Any = type(totals)(
-                    totals.item, (t for t in totals if program in (None, t.program))
-                )
+                from coloring.projections.extracts import program_totals
+
+                totals = program_totals(read_models, as_of_us)
+                shown: Any = [t for t in totals if program in (None, t.program)]
             else:
-                shown = answers.balances(program=program, participant=participant, as_of=as_of)
+                shown = queries.balances(read_models, as_of_us, program, participant)
         except Exception as e:
             raise _Unanswered from e
     (render.programs if per_program else render.balances)(shown, fmt, excel)

@@ -152,17 +152,27 @@ def test_read_models_behind_the_log_are_left_to_the_full_command(tmp_path: Path)
     assert answer(["balances", "--db", db]) is None
 
 
-def test_a_question_answered_early_imports_neither_typer_nor_pydantic_nor_pyarrow(
-    ledger: str,
+@pytest.mark.parametrize(
+    "question",
+    [
+        ["findings", "--format", "json"],
+        ["findings", "--min-amount", "1000.5", "--format", "json"],
+        ["balances", "--as-of", "2025-03-01", "--format", "json"],
+        ["balances", "--per-program", "--format", "csv"],
+    ],
+    ids=" ".join,
+)
+def test_a_question_answered_early_imports_neither_typer_nor_pydantic_nor_the_api(
+    question: list[str], ledger: str
 ) -> None:
     script = (
         "import sys\n"
         "from coloring.readcli import answer\n"
-        f"assert answer(['findings', '--format', 'json', '--db', {ledger!r}]) == 0\n"
+        f"assert answer({[*question, '--db', ledger]!r}) == 0\n"
         "print('\\n'.join(sys.modules), file=sys.stderr)\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     heavy = ("typer", "click", "pydantic", "pyarrow", "rich", "babel", "eventsourcing")
-    assert not [m for m in done.stderr.split() if m.startswith(heavy)]
+    assert not [m for m in done.stderr.split() if m.startswith((*heavy, "coloring.api"))]

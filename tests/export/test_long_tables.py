@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from coloring.export import render
-from coloring.export.longtable import SHORT, print_table
+from coloring.export.longtable import SHORT, plain_lines, print_table
 from coloring.i18n import use
 from strategies import table_cells
 
@@ -63,6 +63,64 @@ def test_rows_that_fit_are_padded_to_the_widths_rich_chose() -> None:
         for n in range(500)
     ]
     assert drawn(160, rows) == by_rich(160, rows)
+
+
+HEADER = ["at", "subject", "amount (KZT)", "participants"]
+RIGHT = [False, False, True, True]
+
+
+def plainly(width: int, rows: list[list[str]], least: int) -> str | None:
+    lines = plain_lines(HEADER, RIGHT, [0, 0, least, 0], rows, width)
+    return None if lines is None else "\n".join(lines) + "\n"
+
+
+def by_rich_table(width: int, rows: list[list[str]], least: int) -> str:
+    out, table = console(width), Table()
+    for name, right in zip(HEADER, RIGHT, strict=True):
+        at_least = least if name == "amount (KZT)" and least else None
+        table.add_column(name, justify="right" if right else "left", min_width=at_least)
+    for row in rows:
+        table.add_row(*row)
+    out.print(table)
+    return out.file.getvalue()  # type: ignore[attr-defined]
+
+
+words = st.text(st.characters(categories=("L", "M", "N", "P", "S")), min_size=1, max_size=8)
+printable_cells = st.lists(words, max_size=3).map(" ".join) | st.lists(words, max_size=2).map(
+    "\xa0".join
+)
+lines_of_cells = st.lists(printable_cells, min_size=1, max_size=3).map("\n".join)
+"""Cells of one or more lines, each printable with no space at either end (or empty)."""
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    rows=st.lists(st.lists(lines_of_cells, min_size=4, max_size=4), max_size=8),
+    width=st.sampled_from([40, 80, 160]),
+    least=st.sampled_from([0, 5, 20]),
+)
+def test_a_table_drawn_without_rich_has_the_characters_rich_prints(
+    rows: list[list[str]], width: int, least: int
+) -> None:
+    drawn = plainly(width, rows, least)
+    if drawn is not None:
+        assert drawn == by_rich_table(width, rows, least)
+
+
+def test_tables_of_ids_words_and_lines_are_drawn_without_rich() -> None:
+    rows = [
+        ["2025-01-29T14:22:00+05:00", "Қазақша сөз", "2 686 500,00", "FRM-1, SEL-2"],
+        ["", "registered: a\namended: b", "5", "月曜日"],
+    ]
+    for least in (0, 20):
+        assert plainly(160, rows, least) == by_rich_table(160, rows, least)
+
+
+def test_a_table_too_wide_or_with_a_space_at_an_end_of_a_line_is_left_to_rich() -> None:
+    assert plainly(40, [["x" * 30, "y", "1.00", "z"]], 0) is None
+    assert plainly(160, [["x", "y ", "1.00", "z"]], 0) is None
+    assert plainly(160, [["x", "y\n z", "1.00", "z"]], 0) is None
+    assert plainly(160, [], 0) is None
 
 
 @pytest.mark.parametrize("lang", ["en", "ru", "kk"])

@@ -14,6 +14,8 @@ with colours rich prints the table itself.
 from __future__ import annotations
 
 import copy
+import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -159,8 +161,6 @@ def _plain(rows: list[list[str]], widths: list[int], right: list[bool]) -> list[
     what `drawn` gives each row, with the padding of ASCII columns done by `str.ljust` and
     `rjust` (a tenth of the time for the findings of a million payments). None when a cell
     does not fit or is not printable, and the rows are drawn one at a time."""
-    from rich.cells import cell_len
-
     padded = []
     for j, (width, rightwards) in enumerate(zip(widths, right, strict=True)):
         cells = [row[j] for row in rows]
@@ -168,14 +168,109 @@ def _plain(rows: list[list[str]], widths: list[int], right: list[bool]) -> list[
         room = width - 2
         if not _printable(joined):
             return None
-        size = len if joined.isascii() else cell_len
+        size = len if joined.isascii() else _cells
         if max(map(size, cells), default=0) > room:
             return None
         if size is len:
             padded.append([c.rjust(room) if rightwards else c.ljust(room) for c in cells])
         else:
-            gaps = [" " * (room - cell_len(c)) for c in cells]
+            gaps = [" " * (room - _cells(c)) for c in cells]
             padded.append(
                 [g + c if rightwards else c + g for c, g in zip(cells, gaps, strict=True)]
             )
     return ["│ " + " │ ".join(cells) + " │" for cells in zip(*padded, strict=True)]
+
+
+def plain_lines(
+    header: Sequence[str],
+    right: Sequence[bool],
+    least: Sequence[int],
+    rows: list[list[str]],
+    width: int,
+) -> list[str] | None:
+    """The lines rich prints for a `Table()` of these columns (`right`: right-justified;
+    `least`: a column's `min_width`, 0 for none) and rows on a plain console `width` cells wide,
+    drawn without rich (its import is a quarter of a question's own instructions). None, and
+    rich draws it, unless there are rows, every line of every cell is printable with no space
+    at either end, and the columns at their widest fit side by side: rich then gives each
+    column its widest line and neither wraps nor shrinks any (`tests/export/test_long_tables.py`
+    compares the two)."""
+    if not rows:
+        return None
+    widths, columns, lined = [], [], False
+    for j, (cells, at_least) in enumerate(zip(zip(*rows, strict=True), least, strict=True)):
+        joined = "\n".join([header[j], *cells])
+        flat = joined.replace("\n", "")
+        if not _printable(flat) or _space_at_an_end(joined):
+            return None
+        one_cell = flat.isascii() or _ONE_CELL.fullmatch(flat) is not None
+        lines = joined.split("\n") if joined.count("\n") > len(rows) else [header[j], *cells]
+        lined = lined or len(lines) > len(rows) + 1
+        widths.append(max(max(map(len if one_cell else _cells, lines)), at_least) + 2)
+        columns.append((cells, one_cell))
+    if sum(widths) + len(widths) + 1 > width:
+        return None
+    if lined:
+        body = [line for row in rows for line in _row_lines(row, widths, right, "│")]
+    elif all(one_cell for _, one_cell in columns):
+        # Every character one cell wide: Python's own padding, one format a row.
+        fields = (f"{{:{'>' if r else '<'}{w - 2}}}" for w, r in zip(widths, right, strict=True))
+        form = "│ " + " │ ".join(fields) + " │"
+        body = [form.format(*row) for row in rows]
+    else:
+        padded = []
+        for (cells, one_cell), w, rightwards in zip(columns, widths, right, strict=True):
+            room = w - 2
+            if one_cell:
+                padded.append([c.rjust(room) if rightwards else c.ljust(room) for c in cells])
+            else:
+                gaps = [" " * (room - _cells(c)) for c in cells]
+                padded.append(
+                    [g + c if rightwards else c + g for c, g in zip(cells, gaps, strict=True)]
+                )
+        body = ["│ " + " │ ".join(cells) + " │" for cells in zip(*padded, strict=True)]
+    return [
+        "┏" + "┳".join("━" * w for w in widths) + "┓",
+        *_row_lines(list(header), widths, right, "┃"),
+        "┡" + "╇".join("━" * w for w in widths) + "┩",
+        *body,
+        "└" + "┴".join("─" * w for w in widths) + "┘",
+    ]
+
+
+def _space_at_an_end(joined: str) -> bool:
+    """Whether a line of the newline-joined cells starts or ends with a space (rich strips a
+    right-justified line's)."""
+    return (
+        joined[:1] in (" ", "\xa0")
+        or joined[-1:] in (" ", "\xa0")
+        or any(pair in joined for pair in (" \n", "\n ", "\xa0\n", "\n\xa0"))
+    )
+
+
+def _row_lines(row: list[str], widths: list[int], right: Sequence[bool], edge: str) -> list[str]:
+    """One row of cells that may hold several lines, each cell's lines at the top of the row."""
+    cells = [cell.split("\n") for cell in row]
+    out = []
+    for n in range(max(map(len, cells))):
+        parts = []
+        for lines, w, rightwards in zip(cells, widths, right, strict=True):
+            text = lines[n] if n < len(lines) else ""
+            gap = " " * (w - 2 - (len(text) if text.isascii() else _cells(text)))
+            parts.append(f" {gap}{text} " if rightwards else f" {text}{gap} ")
+        out.append(edge + edge.join(parts) + edge)
+    return out
+
+
+# Characters rich counts one cell wide: ASCII, Latin and Cyrillic (but the Cyrillic combining
+# marks), so a Russian or Kazakh table need not import rich's tables of widths to measure.
+_ONE_CELL = re.compile("[\x20-\x7e\xa0-\u02ff\u0400-\u0482\u048a-\u04ff]*")
+
+
+def _cells(text: str) -> int:
+    """The cells `text` takes, as rich's `cell_len` counts them."""
+    if _ONE_CELL.fullmatch(text):
+        return len(text)
+    from rich.cells import cell_len
+
+    return cell_len(text)

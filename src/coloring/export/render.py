@@ -18,18 +18,18 @@ from typing import IO, TYPE_CHECKING, Any
 from coloring import consoles
 from coloring.domain.money import format_tiyn
 from coloring.domain.time import format_instant
-from coloring.export.longtable import print_table
+from coloring.export.longtable import plain_lines, print_table
 from coloring.i18n import N_, _, current
 from coloring.projections import jsontext
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from coloring.api.results import Balance, Finding, ProgramTotals, Rows
+    from coloring.api.results import Finding, Rows
     from coloring.export.grouping import Group
     from coloring.projections.extracts import ProgramTotals as ProgramMoney
     from coloring.projections.listing import Listed
-    from coloring.projections.queries import Trace
+    from coloring.projections.queries import Balance, Trace
     from coloring.projections.terms import ProgramTerms
 
 BOM = "\ufeff"
@@ -79,14 +79,24 @@ def csv_amount(amount: Decimal, excel: bool) -> str:
     return text.replace(".", ",") if excel else text
 
 
-def write_csv(rows: Sequence[Sequence[Any]], excel: bool, stream: IO[str] | None = None) -> None:
-    """Header and rows as CSV: amounts (Decimal) as tenge, in Excel's flavour when asked."""
+def write_csv(
+    rows: Sequence[Sequence[Any]],
+    excel: bool,
+    stream: IO[str] | None = None,
+    *,
+    texts: bool = False,
+) -> None:
+    """Header and rows as CSV: amounts (Decimal) as tenge, in Excel's flavour when asked;
+    `texts`: every value is already the text to write (nothing to look at per value)."""
     target = stream or sys.stdout
     if excel:
         target.write(BOM)
     writer = csv.writer(
         target, delimiter=";" if excel else ",", lineterminator="\r\n" if excel else "\n"
     )
+    if texts:
+        writer.writerows(rows)
+        return
     for row in rows:
         writer.writerow([csv_amount(v, excel) if isinstance(v, Decimal) else v for v in row])
 
@@ -97,23 +107,48 @@ def _print_table(
     money: Sequence[str],
     rows: list[list[Any]],
     right: Sequence[str] = (),
+    *,
+    texts: bool = False,
 ) -> None:
     """The rows under the header, `money` columns right-aligned and never cut (`right` ones
-    right-aligned too)."""
+    right-aligned too); `texts`: every value is already the text to show."""
+    if not texts:
+        rows = [[grouped(v) if isinstance(v, Decimal) else str(v) for v in r] for r in rows]
+    headings = [_(name) for name in header]
+    least = [
+        max(max((len(r[n]) for r in rows), default=len(name)), len(headings[n]))
+        if name in money
+        else 0
+        for n, name in enumerate(header)
+    ]
+    aligned = [name in money or name in right for name in header]
+    if _drawn_plainly(out, headings, aligned, least, rows):
+        return
     from rich.table import Table
 
-    texts = [[grouped(v) if isinstance(v, Decimal) else str(v) for v in r] for r in rows]
     table = Table()
-    for n, name in enumerate(header):
+    for name, heading, at_least, rightwards in zip(header, headings, least, aligned, strict=True):
         if name in money:
-            widest = max((len(r[n]) for r in texts), default=len(name))
-            heading = _(name)
-            table.add_column(
-                heading, justify="right", no_wrap=True, min_width=max(widest, len(heading))
-            )
+            table.add_column(heading, justify="right", no_wrap=True, min_width=at_least)
         else:
-            table.add_column(_(name), overflow="fold", justify="right" if name in right else "left")
-    print_table(_console(out), table, texts)
+            table.add_column(heading, overflow="fold", justify="right" if rightwards else "left")
+    print_table(_console(out), table, rows)
+
+
+def _drawn_plainly(
+    out: Console | None,
+    headings: list[str],
+    right: list[bool],
+    least: list[int],
+    rows: list[list[str]],
+) -> bool:
+    """Whether the table went to stdout drawn without rich (`longtable.plain_lines`)."""
+    width = consoles.plain_width() if out is None else None
+    lines = None if width is None else plain_lines(headings, right, least, rows, width)
+    if lines is None:
+        return False
+    sys.stdout.write("\n".join(lines) + "\n")
+    return True
 
 
 def _console(out: Console | None) -> Console:
@@ -184,7 +219,7 @@ def listed_findings(found: list[Listed], out: Console | None = None) -> None:
         ]
         for f in found
     ]
-    _print_table(out, header, ["amount (KZT)"], rows)
+    _print_table(out, header, ["amount (KZT)"], rows, texts=True)
 
 
 def listed_findings_csv(found: list[Listed], excel: bool) -> None:
@@ -199,11 +234,11 @@ def listed_findings_csv(found: list[Listed], excel: bool) -> None:
             f.status,
             ";".join(f.participants),
             f.region or "",
-            json.dumps(f.shown_evidence(), ensure_ascii=False),
+            f.evidence_text(),
         ]
         for f in found
     ]
-    write_csv([[*CSV_COLUMNS, "region", "evidence"], *rows], excel)
+    write_csv([[*CSV_COLUMNS, "region", "evidence"], *rows], excel, texts=True)
 
 
 def groups(
@@ -237,15 +272,28 @@ def groups(
     _print_table(out, header, ["amount (KZT)"], [*rows, total], right=["findings", "refused"])
 
 
-def balances(found: Rows[Balance], fmt: str, excel: bool, out: Console | None = None) -> None:
+def _tiyn_csv(tiyn: int, excel: bool) -> str:
+    """`csv_amount` of the amount in tenge, from its tiyn."""
+    text = format_tiyn(tiyn)
+    return text.replace(".", ",") if excel else text
+
+
+def balances(found: Sequence[Balance], fmt: str, excel: bool, out: Console | None = None) -> None:
+    """Balances as the read models hold them (tiyn), shown in tenge as the API's rows are."""
     if fmt == "json":
-        _json(found.to_dicts())
+        _json(
+            [
+                {"program": b.program, "participant": b.participant, "held": format_tiyn(b.held)}
+                for b in found
+            ]
+        )
         return
-    rows: list[list[Any]] = [[b.program, b.participant, b.held] for b in found]
     if fmt == "csv":
-        write_csv([["program", "participant", "held"], *rows], excel)
+        rows = [[b.program, b.participant, _tiyn_csv(b.held, excel)] for b in found]
+        write_csv([["program", "participant", "held"], *rows], excel, texts=True)
         return
-    _print_table(out, ["program", "participant", "held (KZT)"], ["held (KZT)"], rows)
+    rows = [[b.program, b.participant, grouped_tiyn(b.held)] for b in found]
+    _print_table(out, ["program", "participant", "held (KZT)"], ["held (KZT)"], rows, texts=True)
 
 
 PROGRAM_MONEY = ["allocated", "spent", "on_purpose", "misused", "returned", "held"]
@@ -272,19 +320,34 @@ HEADINGS = (
 )
 
 
-def programs(found: Rows[ProgramTotals], fmt: str, excel: bool, out: Console | None = None) -> None:
+def programs(
+    found: Sequence[ProgramMoney], fmt: str, excel: bool, out: Console | None = None
+) -> None:
+    """Each program's money as the read models sum it (tiyn), shown in tenge as the API's rows
+    are."""
     if fmt == "json":
-        _json(found.to_dicts())
+        _json(
+            [
+                {
+                    "program": p.program,
+                    "name": p.name,
+                    **{m: format_tiyn(getattr(p, m)) for m in PROGRAM_MONEY},
+                }
+                for p in found
+            ]
+        )
         return
-    rows: list[list[Any]] = [
-        [p.program, p.name, *(getattr(p, m) for m in PROGRAM_MONEY)] for p in found
-    ]
     if fmt == "csv":
-        write_csv([["program", "name", *PROGRAM_MONEY], *rows], excel)
+        rows = [
+            [p.program, p.name, *(_tiyn_csv(getattr(p, m), excel) for m in PROGRAM_MONEY)]
+            for p in found
+        ]
+        write_csv([["program", "name", *PROGRAM_MONEY], *rows], excel, texts=True)
         return
     # Names are in JSON and CSV: in a table they would squeeze the amounts' columns.
     money = [f"{m.replace('_', ' ')} (KZT)" for m in PROGRAM_MONEY]
-    _print_table(out, ["program", *money], money, [[r[0], *r[2:]] for r in rows])
+    rows = [[p.program, *(grouped_tiyn(getattr(p, m)) for m in PROGRAM_MONEY)] for p in found]
+    _print_table(out, ["program", *money], money, rows, texts=True)
 
 
 def trace_state(t: Trace) -> str:
@@ -353,9 +416,8 @@ def program_terms(
                 ]
             )
         return
-    from rich.table import Table
-
-    table = Table(_("program"), _("kind"), "expires_at", "max_idle_days", _("history of terms"))
+    headings = [_("program"), _("kind"), "expires_at", "max_idle_days", _("history of terms")]
+    rows = []
     for p in terms:
         expires_us, offset, idle, _amendment = p.in_force(2**62 if t is None else t)
         history = [
@@ -364,11 +426,20 @@ def program_terms(
             f"max_idle_days {p.max_idle_days}",
             *(a.describe() for a in p.known_at(t)),
         ]
-        table.add_row(
-            p.program_id,
-            p.kind,
-            format_instant(expires_us, offset),
-            str(idle),
-            "\n".join(history),
+        rows.append(
+            [
+                p.program_id,
+                p.kind,
+                format_instant(expires_us, offset),
+                str(idle),
+                "\n".join(history),
+            ]
         )
+    if _drawn_plainly(out, headings, [False] * 5, [0] * 5, rows):
+        return
+    from rich.table import Table
+
+    table = Table(*headings)
+    for row in rows:
+        table.add_row(*row)
     _console(out).print(table)

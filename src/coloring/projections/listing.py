@@ -12,6 +12,7 @@ The time-based findings, judged when asked, are made into text here the same way
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from json.encoder import encode_basestring
@@ -32,7 +33,7 @@ from coloring.projections.queries import (
     unreturned_findings,
 )
 
-_decoder = json.JSONDecoder()
+_INDENT = re.compile("\n *")
 # Where the region goes: before the top-level "evidence" key, the only line of the text that
 # is one space and that key (deeper keys are indented further; strings hold no raw newline).
 _EVIDENCE_LINE = '\n "evidence": '
@@ -59,14 +60,16 @@ class Listed(FindingColumns):
     shown: str | Finding
     """The stored text, or a time-based finding (its text is made when it is printed)."""
 
-    def shown_evidence(self) -> dict[str, Any]:
-        """The evidence as users see it (`queries.shown_evidence`), in the order the text has."""
+    def evidence_text(self) -> str:
+        """The evidence as users see it (`queries.shown_evidence`) in one line, as
+        `json.dumps(evidence, ensure_ascii=False)` writes it (the CSV's last column)."""
         if isinstance(self.shown, str):
-            # Only the evidence is decoded: from its key to the object's end.
+            # The stored text's evidence (its last key) with its line breaks and indents taken
+            # out: no string holds a raw newline, so every one is the layout's (a tenth of the
+            # time of decoding the evidence and encoding it again).
             start = self.shown.index(_EVIDENCE_LINE) + len(_EVIDENCE_LINE)
-            evidence: dict[str, Any] = _decoder.raw_decode(self.shown, start)[0]
-            return evidence
-        return shown_evidence(self.shown.evidence)
+            return _INDENT.sub("", self.shown[start:-2].replace(",\n", ", \n"))
+        return json.dumps(shown_evidence(self.shown.evidence), ensure_ascii=False)
 
     def json_item(self) -> str:
         """The finding as an item of the list `findings --format json` prints (depth 1)."""

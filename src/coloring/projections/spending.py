@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from coloring.projections.db import Database
 from coloring.projections.verdict import (
     DOCUMENT_RULES,
+    EVIDENCE_RULES,
     PAYMENT_RULES,
     Fact,
     Payment,
@@ -45,7 +46,11 @@ def misspent(db: Database, t: int) -> dict[str, Misspent]:
         f"AND rule IN ({','.join('?' * len(rules))})",
         [t, *rules],
     ):
-        fact = Fact(rule, subject, int(amount), json.loads(evidence))
+        # Only the rules that say which part is misused read the evidence (12,000 findings
+        # decoded for a few hundred at a million payments).
+        fact = Fact(
+            rule, subject, int(amount), json.loads(evidence) if rule in EVIDENCE_RULES else {}
+        )
         if rule in PAYMENT_RULES:
             facts[subject].append(fact)
         else:
@@ -64,12 +69,19 @@ def misspent(db: Database, t: int) -> dict[str, Misspent]:
         "SELECT movement_id, seq, program_id, payer, at_us, amount, settles, outcome "
         "FROM rm_movements WHERE status = 'applied' AND kind = 'transfer' AND at_us <= ? AND "
     )
-    for column, ids in (("movement_id", sorted(facts)), ("settles", sorted(documents))):
-        for chunk in _chunks(ids):
-            for mid, seq, *row in db.query(
-                select + f"{column} IN ({','.join('?' * len(chunk))})", [t, *chunk]
-            ):
-                rows[mid] = (int(seq), *row)
+    # The payments with findings as the database joins them (one statement, where a list of
+    # their ids took 23 at a million payments); those settling documents by their ids.
+    payment_rules = sorted(str(r) for r in PAYMENT_RULES)
+    found = (
+        "movement_id IN (SELECT subject FROM rm_findings WHERE known_us <= ? "
+        f"AND rule IN ({','.join('?' * len(payment_rules))}))"
+    )
+    queries = [(select + found, [t, t, *payment_rules])]
+    for chunk in _chunks(sorted(documents)):
+        queries.append((select + f"settles IN ({','.join('?' * len(chunk))})", [t, *chunk]))
+    for sql, params in queries:
+        for mid, seq, *row in db.query(sql, params):
+            rows[mid] = (int(seq), *row)
     ordered = sorted(rows.items(), key=lambda item: item[1][0])
     parts = misused_by_payment(
         [Payment(mid, int(r[4]), r[5]) for mid, r in ordered], facts, documents

@@ -62,6 +62,11 @@ class Payment:
     settles: str | None
 
 
+EVIDENCE_RULES = frozenset({Rule.SUBSIDY_OVER_CAP, Rule.PRICE_ABOVE_REFERENCE})
+"""The rules whose misused part `misused_of_finding` reads from the evidence; of any other
+finding the verdict needs only its rule, subject and amount."""
+
+
 def misused_of_finding(fact: Fact) -> int:
     """The misused part of the money a document finding is about (its `amount`): all of it
     unless the rule says which part."""
