@@ -176,3 +176,15 @@ def test_a_question_answered_early_imports_neither_typer_nor_pydantic_nor_the_ap
     )
     heavy = ("typer", "click", "pydantic", "pyarrow", "rich", "babel", "eventsourcing")
     assert not [m for m in done.stderr.split() if m.startswith((*heavy, "coloring.api"))]
+
+
+@pytest.mark.parametrize("entry", ["coloring.readcli", "coloring.cli"])
+def test_a_table_sent_with_its_count_to_one_file_comes_before_the_count(
+    entry: str, ledger: str
+) -> None:
+    script = f"from {entry} import main; main()"
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    command = [sys.executable, "-c", script, "findings", "--db", ledger]
+    done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=buffered)
+    lines = done.stdout.decode().splitlines()
+    assert lines[0].startswith("┏") and lines[-1].endswith(" findings")

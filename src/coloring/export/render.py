@@ -148,6 +148,8 @@ def _drawn_plainly(
     if lines is None:
         return False
     sys.stdout.write("\n".join(lines) + "\n")
+    # Before the count on stderr, as rich's print flushes: both may go to one file.
+    sys.stdout.flush()
     return True
 
 
