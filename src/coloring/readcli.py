@@ -392,14 +392,19 @@ def main() -> None:
     # the modules being imported is work for nothing (27M instructions of `import psycopg`'s
     # 645M). The full path may load a folder: it collects as always.
     gc.disable()
-    code = answer(sys.argv[1:])
-    if code is None:
-        gc.enable()
-        from coloring.cli import main as full
+    try:
+        code = answer(sys.argv[1:])
+        if code is None:
+            gc.enable()
+            from coloring.cli import main as full
 
-        full()
-        return
-    sys.stdout.flush()
+            full()
+            return
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader of stdout went away (`coloring findings | head`): nothing more is wanted,
+        # and the full path (click) ends such a command with exit 1 and no traceback too.
+        code = 1
     sys.stderr.flush()
     # Once the answer is written nothing is left to do but the interpreter's teardown, which
     # frees every module's objects one by one: 59M instructions after psycopg's import alone.

@@ -188,3 +188,18 @@ def test_a_table_sent_with_its_count_to_one_file_comes_before_the_count(
     done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=buffered)
     lines = done.stdout.decode().splitlines()
     assert lines[0].startswith("┏") and lines[-1].endswith(" findings")
+
+
+@pytest.mark.parametrize("entry", ["coloring.readcli", "coloring.cli"])
+def test_a_reader_that_stops_reading_ends_the_question_with_exit_1_and_no_traceback(
+    entry: str, ledger: str
+) -> None:
+    script = f"from {entry} import main; main()"
+    command = [sys.executable, "-c", script, "findings", "--db", ledger]
+    # The reading end is closed before the command can write (its imports take longer), as
+    # `coloring findings | head -1` closes it after the first line.
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.close()
+        stderr = process.stderr.read().decode()
+    assert (process.returncode, stderr) == (1, "")
