@@ -3,9 +3,10 @@
 `read_folder(folder, ledger)` reads every file once and checks it whole, or raises
 `PilotInputError` with every problem found in all files. It keeps the small files
 (participants, programs, reference prices) as records, the animals of purchase_animals.csv
-compactly, grouped by purchase, what the checks need (ids, references), and the records of the
-dated files, which can hold millions of rows, by columns (see `stream`): `PilotFolder.dated()`
-yields them, each sourced (`file:line`), in the order of section 3. No file is read twice.
+on disk, found by purchase (`animals`), what the checks need (ids, references), and the
+records of the dated files, which can hold millions of rows, by columns (see `stream`):
+`PilotFolder.dated()` yields them, each sourced (`file:line`), in the order of section 3. No
+file is read twice.
 """
 
 from __future__ import annotations
@@ -85,7 +86,6 @@ class PilotFolder:
         participants: list[Sourced[records.ParticipantRecord]],
         programs: list[Sourced[records.ProgramRecord]],
         reference_prices: list[Sourced[records.ReferencePriceRecord]],
-        extra_animals: list[Sourced[records.AnimalRecord]],
         animals: Animals,
         files: list[DatedFile],
         counts: dict[str, int],
@@ -93,7 +93,7 @@ class PilotFolder:
         self.participants = participants
         self.programs = programs
         self.reference_prices = reference_prices
-        self.extra_animals = extra_animals
+        self.extra_animals = animals.extra
         """Animals of purchases recorded by an earlier load (not in this folder)."""
         self._animals = animals
         self._files = sorted(files, key=lambda f: f.rank)
@@ -155,13 +155,15 @@ class PilotFolder:
         for us, rank, line, record in heapq.merge(*(f.keyed(release) for f in files)):
             if rank == purchases:
                 assert isinstance(record, records.PurchaseRecord)
-                record = attach(record)
+                record = attach(record, line)
             yield us, rank, sourced(record, file_of[rank], line)
 
-    def animal_source(self, purchase_id: str, animal_id: str) -> Sourced[records.AnimalRecord]:
-        """The row of purchase_animals.csv that lists `animal_id` for `purchase_id` (of this
-        folder or of an earlier load); KeyError if there is none."""
-        return self._animals.source(purchase_id, animal_id)
+    def animal_sources(
+        self, purchase: Sourced[records.PurchaseRecord]
+    ) -> list[Sourced[records.AnimalRecord]]:
+        """The rows of purchase_animals.csv of a purchase that `dated()` yields, in file order:
+        the animals it carries, with their lines."""
+        return self._animals.sources(purchase.line)
 
     def column(self, name: str, field: str) -> Iterator[tuple[int, Any]]:
         """(line, value) of one field of a dated file's rows (the model's field name), in row
@@ -171,8 +173,13 @@ class PilotFolder:
                 yield from f.column(field)
 
     def animal_prices(self) -> Iterator[tuple[int, str, int]]:
-        """(line, purchase_id/animal_id, price) of every row of purchase_animals.csv."""
+        """(line, purchase_id/animal_id, price) of every row of purchase_animals.csv, in row
+        order."""
         return self._animals.priced()
+
+    def animal_price_values(self) -> Iterator[int]:
+        """The price of every row of purchase_animals.csv, without its key."""
+        return self._animals.prices()
 
     def count(self) -> dict[str, int]:
         """Records per file name, for the files present in the folder."""
@@ -271,10 +278,18 @@ def _kept(
 
 
 def _contracts(dated: DatedFile) -> dict[str, tuple[records.ContractRecord, int]]:
-    """Each contract id's first record and its line, for the checks across contracts."""
+    """The first record and its line of each contract id that has a parent or is one, in row
+    order: all the checks across contracts look at (`Checker.end_contracts`). A folder's other
+    contracts, most of them, were a tenth of a large reading's peak."""
+    parents = {parent for _, parent in dated.column("parent_contract_id") if parent is not None}
     contracts: dict[str, tuple[records.ContractRecord, int]] = {}
+    seen: set[str] = set()
     for line, record in dated.rows():
-        contracts.setdefault(record.contract_id, (record, line))
+        contract_id = record.contract_id
+        if contract_id not in seen:
+            seen.add(contract_id)
+            if record.parent_contract_id is not None or contract_id in parents:
+                contracts[contract_id] = (record, line)
     return contracts
 
 
@@ -344,8 +359,9 @@ def _read_file(
         good = _validated(spec, page if isinstance(page, list) else page.as_rows(), sink, shared)
         n += len(good)
         if name == ANIMALS_FILE:
+            purchase_line = checker.ids["purchases.csv"].get
             for row, record in good:
-                animals.add(record, row.line, shared)
+                animals.add(record, row.line, shared, purchase_line(record.purchase_id))
         else:
             rows.extend(Sourced(record, name, row.line) for row, record in good)
     if not csv_file.header_ok:
@@ -386,15 +402,10 @@ def read_folder(folder: Path, ledger: LedgerView = EMPTY_LEDGER) -> PilotFolder:
         if name not in DATED_FILES and name != ANIMALS_FILE:
             undated[name] = rows
     sink.raise_if_any()
-    here = checker.ids["purchases.csv"]  # all purchase ids of the folder, as all rows are good
-    extra_animals = sorted(
-        (s for p in animals.slots if p not in here for s in animals.of(p)), key=lambda s: s.line
-    )
     return PilotFolder(
         participants=undated["participants.csv"],
         programs=undated["programs.csv"],
         reference_prices=undated["reference_prices.csv"],
-        extra_animals=extra_animals,
         animals=animals,
         files=files,
         counts=counts,
