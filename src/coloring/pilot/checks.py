@@ -60,7 +60,9 @@ class Checker:
         """Files missing when required, or with a broken header: references to their records
         are not checked (that would only repeat the file's own error many times)."""
         self.roles: dict[str, str] = {}
-        self.documents: dict[str, tuple[str, int]] = {}
+        self.documents: dict[str, str] = {}
+        """Document id -> the file that first gave it in a whole row (its line is that file's
+        in `ids`): millions of ids in a large folder, so no (file, line) pair each."""
         self._related: list[tuple[int, str]] = []
         self._parents: list[tuple[int, str]] = []
         self._ledger_roles: dict[str, str | None] = {}
@@ -206,11 +208,14 @@ class Checker:
                     file,
                     line,
                     column,
-                    f"{value!r} is already used by {earlier[0]}:{earlier[1]} ({_DOCUMENT_IDS})",
+                    f"{value!r} is already used by {earlier}:{self.ids[earlier][value]}"
+                    f" ({_DOCUMENT_IDS})",
                 )
             else:
-                self.documents[value] = (file, line)
-                known = self._ledger_kind(value)
+                self.documents[value] = file
+                # Not cached: an id new in its file is asked once (a large folder's documents
+                # were ~0.1 GB of answers kept to the end of the reading).
+                known = self.ledger.document_kind(value)
                 if known is not None and known != kind:
                     self.sink.add(
                         file,
@@ -296,7 +301,7 @@ class Checker:
         if known == kind:
             return
         if known is None and doc_id in self.documents:
-            known = DOCUMENT_FILES[self.documents[doc_id][0]]
+            known = DOCUMENT_FILES[self.documents[doc_id]]
         if known is not None:
             self.sink.add(file, line, column, f"{doc_id!r} is a {known}, not a {kind}")
         else:
