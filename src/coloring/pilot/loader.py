@@ -326,7 +326,7 @@ def _record(
                 apply(item, n)
             tick()
         # No later record needs them: a large folder's participants are held to here only.
-        plan.undated, plan.undated_occurrences, pilot.participants = [], [], []
+        plan.undated, plan.undated_occurrences = [], []
         if plan.late_animals:
             app.add_animals(plan.late_animals, source=str(folder))
             summary.records["purchase_animal"] += len(plan.late_animals)

@@ -1,12 +1,12 @@
 """Read and validate a pilot folder (docs: the pilot data contract, sections 1, 2 and 7).
 
 `read_folder(folder, ledger)` reads every file once and checks it whole, or raises
-`PilotInputError` with every problem found in all files. It keeps the small files
-(participants, programs, reference prices) as records, the animals of purchase_animals.csv
-on disk, found by purchase (`animals`), what the checks need (ids, references), and the
-records of the dated files, which can hold millions of rows, by columns (see `stream`):
-`PilotFolder.dated()` yields them, each sourced (`file:line`), in the order of section 3. No
-file is read twice.
+`PilotInputError` with every problem found in all files. It keeps what the checks need (ids,
+references) until the end of the reading; the records of the undated files (participants,
+programs, reference prices) as pages on disk, the animals of purchase_animals.csv on disk,
+found by purchase (`animals`), and the records of the dated files, which can hold millions of
+rows, by columns on disk (see `stream`): `PilotFolder.dated()` yields them, each sourced
+(`file:line`), in the order of section 3. No file is read twice.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from coloring.pilot.csvfile import CsvFile, CsvRow, RawPage, raw_pages
 from coloring.pilot.errors import ErrorSink, InputError, PilotInputError
 from coloring.pilot.ledgerview import EMPTY_LEDGER, LedgerView
 from coloring.pilot.sourced import Sourced, make_sourced
-from coloring.pilot.stream import DATED_FILES, DatedFile, Shared
+from coloring.pilot.stream import DATED_FILES, DatedFile, PageFile, Shared
 
 __all__ = [
     "EMPTY_LEDGER",
@@ -66,6 +66,9 @@ assert set(DATED_FILES) < set(FILES)
 
 REGISTRY_FILE = "registry.csv"
 
+_UNDATED = ("participants.csv", "programs.csv", "reference_prices.csv")
+assert set(_UNDATED) == set(FILES) - set(DATED_FILES) - {ANIMALS_FILE}
+
 
 class RegistryRun(NamedTuple):
     """Rows of registry.csv that follow each other in the order of `PilotFolder.dated()`."""
@@ -75,29 +78,48 @@ class RegistryRun(NamedTuple):
     rows: list[records.RegistryRecord]
 
 
+Undated = PageFile[list[Sourced[Any]]]
+"""The records of an undated file with their sources, a page of rows at a time: a large
+folder's participants (~0.4M at 10M payments, ~0.25 GB as records) wait on disk until the load
+asks for them."""
+
+
 class PilotFolder:
     """The records of one pilot folder, each with its `file:line`.
 
-    The small files are held as lists, the dated files by columns (`stream.DatedFile`)."""
+    The undated files are held as pages on disk, the dated files by columns (`stream.DatedFile`)."""
 
     def __init__(
         self,
         *,
-        participants: list[Sourced[records.ParticipantRecord]],
-        programs: list[Sourced[records.ProgramRecord]],
-        reference_prices: list[Sourced[records.ReferencePriceRecord]],
+        undated: dict[str, Undated],
         animals: Animals,
         files: list[DatedFile],
         counts: dict[str, int],
     ) -> None:
-        self.participants = participants
-        self.programs = programs
-        self.reference_prices = reference_prices
+        self._undated = undated
         self.extra_animals = animals.extra
         """Animals of purchases recorded by an earlier load (not in this folder)."""
         self._animals = animals
         self._files = sorted(files, key=lambda f: f.rank)
         self._counts = counts
+
+    @property
+    def participants(self) -> list[Sourced[records.ParticipantRecord]]:
+        return self._records("participants.csv")
+
+    @property
+    def programs(self) -> list[Sourced[records.ProgramRecord]]:
+        return self._records("programs.csv")
+
+    @property
+    def reference_prices(self) -> list[Sourced[records.ReferencePriceRecord]]:
+        return self._records("reference_prices.csv")
+
+    def _records(self, name: str) -> list[Sourced[Any]]:
+        """The undated file's records, read back from disk (a new list each time)."""
+        pages = self._undated[name]
+        return [s for n in range(len(pages)) for s in pages.page(name, n)]
 
     def dated(self, release: bool = False) -> Iterator[Sourced[records.DatedRecord]]:
         """All dated records in the order of section 3: instant, then file, then line.
@@ -279,8 +301,7 @@ def _kept(
 
 def _contracts(dated: DatedFile) -> dict[str, tuple[records.ContractRecord, int]]:
     """The first record and its line of each contract id that has a parent or is one, in row
-    order: all the checks across contracts look at (`Checker.end_contracts`). A folder's other
-    contracts, most of them, were a tenth of a large reading's peak."""
+    order: all that the checks across contracts look at (`Checker.end_contracts`)."""
     parents = {parent for _, parent in dated.column("parent_contract_id") if parent is not None}
     contracts: dict[str, tuple[records.ContractRecord, int]] = {}
     seen: set[str] = set()
@@ -331,13 +352,18 @@ def _scan(folder: Path, sink: ErrorSink) -> dict[str, Path]:
 
 
 def _read_file(
-    name: str, path: Path, checker: Checker, sink: ErrorSink, shared: Shared, animals: Animals
-) -> tuple[DatedFile | None, list[Sourced[Any]], int]:
+    name: str,
+    path: Path,
+    checker: Checker,
+    sink: ErrorSink,
+    shared: Shared,
+    animals: Animals,
+    rows: Undated | None,
+) -> tuple[DatedFile | None, int]:
     """Read and check one file of the folder page by page. Returns the dated file's columns (for
-    `PilotFolder.dated()`), or the undated records with their sources (animals go to `animals`
-    instead), and the number of rows read."""
+    `PilotFolder.dated()`), or None after adding the undated records with their sources to
+    `rows` (animals go to `animals` instead), and the number of rows read."""
     spec = FILES[name]
-    rows: list[Sourced[Any]] = []
     dated = None
     if name in DATED_FILES:
         by_columns = BY_COLUMNS[spec.model]
@@ -362,11 +388,12 @@ def _read_file(
             purchase_line = checker.ids["purchases.csv"].get
             for row, record in good:
                 animals.add(record, row.line, shared, purchase_line(record.purchase_id))
-        else:
-            rows.extend(Sourced(record, name, row.line) for row, record in good)
+        elif good:
+            assert rows is not None  # an undated file
+            rows.append([Sourced(record, name, row.line) for row, record in good])
     if not csv_file.header_ok:
         checker.unusable.add(name)
-    return dated, rows, n
+    return dated, n
 
 
 def read_folder(folder: Path, ledger: LedgerView = EMPTY_LEDGER) -> PilotFolder:
@@ -374,7 +401,7 @@ def read_folder(folder: Path, ledger: LedgerView = EMPTY_LEDGER) -> PilotFolder:
     sink = ErrorSink()
     present = _scan(folder, sink)
     checker = Checker(ledger, sink)
-    undated: dict[str, list[Sourced[Any]]] = {}
+    undated: dict[str, Undated] = {}
     files: list[DatedFile] = []
     animals = Animals()
     contracts: dict[str, tuple[records.ContractRecord, int]] = {}
@@ -382,12 +409,14 @@ def read_folder(folder: Path, ledger: LedgerView = EMPTY_LEDGER) -> PilotFolder:
     shared = Shared()
     for name in READ_ORDER:
         path = present.get(name)
-        rows: list[Sourced[Any]] = []
+        rows: Undated | None = None
+        if name in _UNDATED:
+            rows = undated[name] = PageFile()
         if path is None:
             if name in REQUIRED_FILES:
                 checker.unusable.add(name)
         else:
-            dated, rows, counts[name] = _read_file(name, path, checker, sink, shared, animals)
+            dated, counts[name] = _read_file(name, path, checker, sink, shared, animals, rows)
             checker.recheck(name, CsvFile(path, FILES[name], ErrorSink()))
             if dated is not None:
                 files.append(dated)
@@ -399,13 +428,9 @@ def read_folder(folder: Path, ledger: LedgerView = EMPTY_LEDGER) -> PilotFolder:
             checker.end_contracts(contracts)
             contracts = {}
         checker.end_file(name)
-        if name not in DATED_FILES and name != ANIMALS_FILE:
-            undated[name] = rows
     sink.raise_if_any()
     return PilotFolder(
-        participants=undated["participants.csv"],
-        programs=undated["programs.csv"],
-        reference_prices=undated["reference_prices.csv"],
+        undated=undated,
         animals=animals,
         files=files,
         counts=counts,
