@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Mapping
 
-from coloring.domain.records import ContractRecord, Role
+from coloring.domain.records import Role
 from coloring.pilot.cells import ID_RE, is_id, split_id_list
 from coloring.pilot.contract import DOCUMENT_FILES, FILES
 from coloring.pilot.csvfile import CsvRow, RawPage
 from coloring.pilot.digests import Digests
 from coloring.pilot.errors import ErrorSink
 from coloring.pilot.ledgerview import LedgerView
-from coloring.pilot.subcontracts import cycles
+from coloring.pilot.subcontracts import Linked, cycles
 
 _FILES_CHECKED_BY_ROW = (
     "participants.csv",
@@ -368,19 +368,19 @@ class Checker:
                     self._participant("participants.csv", line, "related_to", item)
         self._related.clear()
 
-    def end_contracts(self, records: Mapping[str, tuple[ContractRecord, int]]) -> None:
+    def end_contracts(self, records: Mapping[str, Linked]) -> None:
         """Parents exist, subcontract customers and programs match, no cycles."""
         file = "contracts.csv"
         for line, parent in self._parents:
             self._document(file, line, "parent_contract_id", parent, file)
         self._parents.clear()
-        for child, line in records.values():
-            parent_id = child.parent_contract_id
+        for child in records.values():
+            parent_id, line = child.parent, child.line
             if parent_id is None:
                 continue
             terms: tuple[str, str] | None
             if parent_id in records:
-                parent_record = records[parent_id][0]
+                parent_record = records[parent_id]
                 terms = (parent_record.program_id, parent_record.contractor)
             elif parent_id in self.ids[file]:
                 terms = None  # the parent's row is wrong; that is its own error
@@ -406,4 +406,4 @@ class Checker:
                     f" not {child.program_id!r}: a subcontract stays in its parent's program",
                 )
         for member, message in cycles(records):
-            self.sink.add(file, records[member][1], "parent_contract_id", message)
+            self.sink.add(file, records[member].line, "parent_contract_id", message)

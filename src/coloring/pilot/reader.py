@@ -31,6 +31,7 @@ from coloring.pilot.errors import ErrorSink, InputError, PilotInputError
 from coloring.pilot.ledgerview import EMPTY_LEDGER, LedgerView
 from coloring.pilot.sourced import Sourced, make_sourced
 from coloring.pilot.stream import DATED_FILES, DatedFile, PageFile, Shared
+from coloring.pilot.subcontracts import Linked
 
 __all__ = [
     "EMPTY_LEDGER",
@@ -299,18 +300,20 @@ def _kept(
     return by_field, [row.line for row, _ in good]
 
 
-def _contracts(dated: DatedFile) -> dict[str, tuple[records.ContractRecord, int]]:
-    """The first record and its line of each contract id that has a parent or is one, in row
-    order: all that the checks across contracts look at (`Checker.end_contracts`)."""
+_LINKED = ("contract_id", "parent_contract_id", "program_id", "customer", "contractor")
+
+
+def _contracts(dated: DatedFile) -> dict[str, Linked]:
+    """Each contract id that has a parent or is one, with what the checks across contracts look
+    at of its first row (`Checker.end_contracts`), in row order."""
     parents = {parent for _, parent in dated.column("parent_contract_id") if parent is not None}
-    contracts: dict[str, tuple[records.ContractRecord, int]] = {}
+    contracts: dict[str, Linked] = {}
     seen: set[str] = set()
-    for line, record in dated.rows():
-        contract_id = record.contract_id
+    for line, (contract_id, parent, program_id, customer, contractor) in dated.fields_of(_LINKED):
         if contract_id not in seen:
             seen.add(contract_id)
-            if record.parent_contract_id is not None or contract_id in parents:
-                contracts[contract_id] = (record, line)
+            if parent is not None or contract_id in parents:
+                contracts[contract_id] = Linked(parent, program_id, customer, contractor, line)
     return contracts
 
 
@@ -404,7 +407,7 @@ def read_folder(folder: Path, ledger: LedgerView = EMPTY_LEDGER) -> PilotFolder:
     undated: dict[str, Undated] = {}
     files: list[DatedFile] = []
     animals = Animals()
-    contracts: dict[str, tuple[records.ContractRecord, int]] = {}
+    contracts: dict[str, Linked] = {}
     counts: dict[str, int] = {}
     shared = Shared()
     for name in READ_ORDER:

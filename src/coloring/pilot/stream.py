@@ -268,6 +268,15 @@ class DatedFile:
             assert values is not None
             yield from zip(page.lines, values, strict=True)
 
+    def fields_of(self, names: Sequence[str]) -> Iterator[tuple[int, tuple[Any, ...]]]:
+        """(line, values of the named fields) for every record, in row order; no record built."""
+        at = [self.fields.index(name) for name in names]
+        for page in self._live_pages():
+            columns = page.values()
+            chosen = [columns[i] for i in at]
+            assert None not in chosen  # not the instant
+            yield from zip(page.lines, zip(*chosen, strict=True), strict=True)
+
     def keyed(self, release: bool = False) -> Iterator[Keyed]:
         """(instant, rank, line, record) for every record, sorted by instant, then line.
 
