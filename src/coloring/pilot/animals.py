@@ -6,6 +6,7 @@ from array import array
 from collections.abc import Iterator
 
 from coloring.domain import records
+from coloring.domain.build import maker
 from coloring.pilot.sourced import Sourced
 from coloring.pilot.stream import PageFile, Shared
 
@@ -18,6 +19,9 @@ purchase alone (rows far from the purchases' order) stays cheap."""
 _HELD = 16
 """Pages kept decoded: purchases come in time order, their rows in file order, which in
 a pilot folder is close to it (the purchases' ids), so most look-ups find their page held."""
+
+_animal = maker(records.AnimalRecord)
+"""An animal's record without the frozen dataclass's `__init__` (`domain.build`)."""
 
 _Columns = tuple[list[str], list[str], list[str], list[int], list[int]]
 """A page: purchase ids, animal ids, species, prices, lines, of its rows in file order."""
@@ -89,28 +93,30 @@ class Animals:
             page = self._held[n] = self._pages.page(ANIMALS_FILE, n)
         return page
 
-    def _slots(self, purchase_line: int) -> Iterator[int]:
+    def _of(self, purchase_line: int) -> list[tuple[records.AnimalRecord, int]]:
+        """(record, line) of the rows of the purchase on that line of purchases.csv."""
+        found = []
         slot = self._first[purchase_line] if purchase_line < len(self._first) else -1
+        n, page = -1, self._rows
         while slot >= 0:
-            yield slot
+            if slot // ROWS != n:  # a purchase's rows are mostly on one page
+                n = slot // ROWS
+                page = self._page(n)
+            i = slot % ROWS
+            found.append((_animal(page[0][i], page[1][i], page[2][i], page[3][i]), page[4][i]))
             slot = self._next[slot]
+        return found
 
     def sources(self, purchase_line: int) -> list[Sourced[records.AnimalRecord]]:
         """The rows of the purchase on that line of purchases.csv, in file order."""
-        found = []
-        for slot in self._slots(purchase_line):
-            purchase_ids, animal_ids, species, prices, lines = self._page(slot // ROWS)
-            i = slot % ROWS
-            record = records.AnimalRecord(purchase_ids[i], animal_ids[i], species[i], prices[i])
-            found.append(Sourced(record, ANIMALS_FILE, lines[i]))
-        return found
+        return [Sourced(record, ANIMALS_FILE, line) for record, line in self._of(purchase_line)]
 
     def attach(self, purchase: records.PurchaseRecord, line: int) -> records.PurchaseRecord:
         """The purchase on that line of purchases.csv with its animals (file order), if the file
         lists any."""
-        animals = tuple(s.record for s in self.sources(line))
-        if not animals:
+        if line >= len(self._first) or self._first[line] < 0:
             return purchase
+        animals = tuple(record for record, _ in self._of(line))
         return records.PurchaseRecord(
             purchase.purchase_id,
             purchase.program_id,
