@@ -126,19 +126,18 @@ def test_animals_go_with_their_purchase_or_to_extra_animals(tmp_path: Path) -> N
         purchases=PURCHASES,
         purchase_animals=ANIMALS + "U1,KZ2,cow,300\nU9,KZ3,cow,400\nU1,KZ1,cow,200.5\n",
     )
-    [purchase] = [s.record for s in pilot.dated()]
+    [sourced] = list(pilot.dated())
+    purchase = sourced.record
     assert isinstance(purchase, PurchaseRecord)
     assert [(a.animal_id, a.price) for a in purchase.animals] == [("KZ2", 30000), ("KZ1", 20050)]
-    assert [a.where for a in pilot.extra_animals] == ["purchase_animals.csv:3"]
-    assert pilot.animal_source("U1", "KZ1").where == "purchase_animals.csv:4"
-    source = pilot.animal_source("U9", "KZ3")
-    assert (source.where, source.record) == (
+    [extra] = pilot.extra_animals
+    assert (extra.where, extra.record) == (
         "purchase_animals.csv:3",
         AnimalRecord("U9", "KZ3", "cow", 40000),
     )
-    assert pilot.animal_source("U1", "KZ2").record == purchase.animals[0]
-    with pytest.raises(KeyError):
-        pilot.animal_source("U1", "KZ3")
+    sources = pilot.animal_sources(sourced)
+    assert [s.where for s in sources] == ["purchase_animals.csv:2", "purchase_animals.csv:4"]
+    assert [s.record for s in sources] == list(purchase.animals)
 
 
 def test_extra_animals_keep_their_file_order(tmp_path: Path) -> None:

@@ -81,3 +81,12 @@ def test_kept_pages_wait_on_disk_and_a_released_file_gives_the_disk_back() -> No
     assert os.fstat(dated._pages._file.fileno()).st_size == 0
     with pytest.raises(RuntimeError, match="released"):
         list(dated.rows())
+
+
+def test_some_fields_of_every_row_come_back_in_row_order_without_records() -> None:
+    rows = [transfer(1, 20, ref=None), transfer(2, 10, amount=7), transfer(3, 30)]
+    assert list(kept(rows, [2, 3, 4]).fields_of(("payee", "amount", "purpose_ref"))) == [
+        (2, ("S1", 100, None)),
+        (3, ("S1", 7, "L1")),
+        (4, ("S1", 100, "L1")),
+    ]

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Mapping
 
-from coloring.domain.records import ContractRecord, Role
+from coloring.domain.records import Role
 from coloring.pilot.cells import ID_RE, is_id, split_id_list
 from coloring.pilot.contract import DOCUMENT_FILES, FILES
 from coloring.pilot.csvfile import CsvRow, RawPage
 from coloring.pilot.digests import Digests
 from coloring.pilot.errors import ErrorSink
 from coloring.pilot.ledgerview import LedgerView
-from coloring.pilot.subcontracts import cycles
+from coloring.pilot.subcontracts import Linked, cycles
 
 _FILES_CHECKED_BY_ROW = (
     "participants.csv",
@@ -60,7 +60,9 @@ class Checker:
         """Files missing when required, or with a broken header: references to their records
         are not checked (that would only repeat the file's own error many times)."""
         self.roles: dict[str, str] = {}
-        self.documents: dict[str, tuple[str, int]] = {}
+        self.documents: dict[str, str] = {}
+        """Document id -> the file that first gave it in a whole row (its line is that file's
+        in `ids`): millions of ids in a large folder, so no (file, line) pair each."""
         self._related: list[tuple[int, str]] = []
         self._parents: list[tuple[int, str]] = []
         self._ledger_roles: dict[str, str | None] = {}
@@ -206,11 +208,14 @@ class Checker:
                     file,
                     line,
                     column,
-                    f"{value!r} is already used by {earlier[0]}:{earlier[1]} ({_DOCUMENT_IDS})",
+                    f"{value!r} is already used by {earlier}:{self.ids[earlier][value]}"
+                    f" ({_DOCUMENT_IDS})",
                 )
             else:
-                self.documents[value] = (file, line)
-                known = self._ledger_kind(value)
+                self.documents[value] = file
+                # Not cached: an id new in its file is asked once (a large folder's documents
+                # were ~0.1 GB of answers kept to the end of the reading).
+                known = self.ledger.document_kind(value)
                 if known is not None and known != kind:
                     self.sink.add(
                         file,
@@ -296,7 +301,7 @@ class Checker:
         if known == kind:
             return
         if known is None and doc_id in self.documents:
-            known = DOCUMENT_FILES[self.documents[doc_id][0]]
+            known = DOCUMENT_FILES[self.documents[doc_id]]
         if known is not None:
             self.sink.add(file, line, column, f"{doc_id!r} is a {known}, not a {kind}")
         else:
@@ -363,19 +368,19 @@ class Checker:
                     self._participant("participants.csv", line, "related_to", item)
         self._related.clear()
 
-    def end_contracts(self, records: Mapping[str, tuple[ContractRecord, int]]) -> None:
+    def end_contracts(self, records: Mapping[str, Linked]) -> None:
         """Parents exist, subcontract customers and programs match, no cycles."""
         file = "contracts.csv"
         for line, parent in self._parents:
             self._document(file, line, "parent_contract_id", parent, file)
         self._parents.clear()
-        for child, line in records.values():
-            parent_id = child.parent_contract_id
+        for child in records.values():
+            parent_id, line = child.parent, child.line
             if parent_id is None:
                 continue
             terms: tuple[str, str] | None
             if parent_id in records:
-                parent_record = records[parent_id][0]
+                parent_record = records[parent_id]
                 terms = (parent_record.program_id, parent_record.contractor)
             elif parent_id in self.ids[file]:
                 terms = None  # the parent's row is wrong; that is its own error
@@ -401,4 +406,4 @@ class Checker:
                     f" not {child.program_id!r}: a subcontract stays in its parent's program",
                 )
         for member, message in cycles(records):
-            self.sink.add(file, records[member][1], "parent_contract_id", message)
+            self.sink.add(file, records[member].line, "parent_contract_id", message)

@@ -60,7 +60,7 @@ def _amounts(pilot: PilotFolder) -> Iterator[tuple[str, int, str, int, str]]:
     for name, columns in _COLUMNS.items():
         if name == ANIMALS_FILE:
             ((_, bucket),) = columns
-            for line, key, price in sorted(pilot.animal_prices()):
+            for line, key, price in pilot.animal_prices():
                 yield name, line, bucket, price, key
             continue
         (id_column,) = _KEYS[name][1]
@@ -85,8 +85,12 @@ def check_totals(store: LedgerStore, pilot: PilotFolder) -> list[InputError]:
     datastore = store.recorder.datastore  # type: ignore[attr-defined]
     held = _held(Database(datastore, "postgres" in store.db_url))
     totals = dict(held)
-    for _, _, bucket, amount, _ in _amounts(pilot):
-        totals[bucket] += amount
+    for name, columns in _COLUMNS.items():
+        if name == ANIMALS_FILE:
+            totals[columns[0][1]] += sum(pilot.animal_price_values())
+            continue
+        for column, bucket in columns:
+            totals[bucket] += sum(amount for _, amount in pilot.column(name, column))
     if all(t <= LIMIT for t in totals.values()):
         return []
     # Over the limit at first sight: count only the records the ledger does not hold yet.

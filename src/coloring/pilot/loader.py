@@ -213,8 +213,7 @@ class LoadPlan:
                     self.first_late = s
             elif isinstance(s.record, records.PurchaseRecord):
                 # Purchases recorded earlier may get animals they did not have then.
-                for a in s.record.animals:
-                    src = pilot.animal_source(a.purchase_id, a.animal_id)
+                for src in pilot.animal_sources(s):
                     animals.append((self.key(src), src))
         for (_, s), known in zip(animals, self.recorded_among(animals), strict=True):
             if not known:
@@ -311,7 +310,6 @@ def _record(
     """The second pass: apply what the ledger does not hold yet, in the spec's order, saved
     every `BATCH` records."""
     store = app.store
-    undated = plan.undated
     total = record_total(pilot, plan)
     done = 0
 
@@ -323,10 +321,12 @@ def _record(
 
     apply = Applier(app, folder, summary)
     with store.batch():
-        for (key, item), n in zip(undated, plan.undated_occurrences, strict=True):
+        for (key, item), n in zip(plan.undated, plan.undated_occurrences, strict=True):
             if key not in plan.known_undated:
                 apply(item, n)
             tick()
+        # No later record needs them: a large folder's participants are held to here only.
+        plan.undated, plan.undated_occurrences = [], []
         if plan.late_animals:
             app.add_animals(plan.late_animals, source=str(folder))
             summary.records["purchase_animal"] += len(plan.late_animals)

@@ -223,7 +223,7 @@ def _worker_load(k: int, job: _Job, sending: Connection) -> None:
                 summary.records["purchase_animal"] += len(plan.late_animals)
         plan.restart()
         owner_of = shadow.owner_of
-        # Not released: the pages are in one file that every worker reads (`stream._PageFile`).
+        # Not released: the pages are in one file that every worker reads (`stream.PageFile`).
         for i, item in enumerate(job.pilot.dated(), start=1):
             r = item.record
             n = plan.occurrence(r) if type(r) is records.RegistryRecord else 0

@@ -1,11 +1,12 @@
 """Read and validate a pilot folder (docs: the pilot data contract, sections 1, 2 and 7).
 
 `read_folder(folder, ledger)` reads every file once and checks it whole, or raises
-`PilotInputError` with every problem found in all files. It keeps the small files
-(participants, programs, reference prices) as records, the animals of purchase_animals.csv
-compactly, grouped by purchase, what the checks need (ids, references), and the records of the
-dated files, which can hold millions of rows, by columns (see `stream`): `PilotFolder.dated()`
-yields them, each sourced (`file:line`), in the order of section 3. No file is read twice.
+`PilotInputError` with every problem found in all files. It keeps what the checks need (ids,
+references) until the end of the reading; the records of the undated files (participants,
+programs, reference prices) as pages on disk, the animals of purchase_animals.csv on disk,
+found by purchase (`animals`), and the records of the dated files, which can hold millions of
+rows, by columns on disk (see `stream`): `PilotFolder.dated()` yields them, each sourced
+(`file:line`), in the order of section 3. No file is read twice.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from coloring.pilot.csvfile import CsvFile, CsvRow, RawPage, raw_pages
 from coloring.pilot.errors import ErrorSink, InputError, PilotInputError
 from coloring.pilot.ledgerview import EMPTY_LEDGER, LedgerView
 from coloring.pilot.sourced import Sourced, make_sourced
-from coloring.pilot.stream import DATED_FILES, DatedFile, Shared
+from coloring.pilot.stream import DATED_FILES, DatedFile, PageFile, Shared
+from coloring.pilot.subcontracts import Linked
 
 __all__ = [
     "EMPTY_LEDGER",
@@ -65,6 +67,9 @@ assert set(DATED_FILES) < set(FILES)
 
 REGISTRY_FILE = "registry.csv"
 
+_UNDATED = ("participants.csv", "programs.csv", "reference_prices.csv")
+assert set(_UNDATED) == set(FILES) - set(DATED_FILES) - {ANIMALS_FILE}
+
 
 class RegistryRun(NamedTuple):
     """Rows of registry.csv that follow each other in the order of `PilotFolder.dated()`."""
@@ -74,30 +79,48 @@ class RegistryRun(NamedTuple):
     rows: list[records.RegistryRecord]
 
 
+Undated = PageFile[list[Sourced[Any]]]
+"""The records of an undated file with their sources, a page of rows at a time: a large
+folder's participants (~0.4M at 10M payments, ~0.25 GB as records) wait on disk until the load
+asks for them."""
+
+
 class PilotFolder:
     """The records of one pilot folder, each with its `file:line`.
 
-    The small files are held as lists, the dated files by columns (`stream.DatedFile`)."""
+    The undated files are held as pages on disk, the dated files by columns (`stream.DatedFile`)."""
 
     def __init__(
         self,
         *,
-        participants: list[Sourced[records.ParticipantRecord]],
-        programs: list[Sourced[records.ProgramRecord]],
-        reference_prices: list[Sourced[records.ReferencePriceRecord]],
-        extra_animals: list[Sourced[records.AnimalRecord]],
+        undated: dict[str, Undated],
         animals: Animals,
         files: list[DatedFile],
         counts: dict[str, int],
     ) -> None:
-        self.participants = participants
-        self.programs = programs
-        self.reference_prices = reference_prices
-        self.extra_animals = extra_animals
+        self._undated = undated
+        self.extra_animals = animals.extra
         """Animals of purchases recorded by an earlier load (not in this folder)."""
         self._animals = animals
         self._files = sorted(files, key=lambda f: f.rank)
         self._counts = counts
+
+    @property
+    def participants(self) -> list[Sourced[records.ParticipantRecord]]:
+        return self._records("participants.csv")
+
+    @property
+    def programs(self) -> list[Sourced[records.ProgramRecord]]:
+        return self._records("programs.csv")
+
+    @property
+    def reference_prices(self) -> list[Sourced[records.ReferencePriceRecord]]:
+        return self._records("reference_prices.csv")
+
+    def _records(self, name: str) -> list[Sourced[Any]]:
+        """The undated file's records, read back from disk (a new list each time)."""
+        pages = self._undated[name]
+        return [s for n in range(len(pages)) for s in pages.page(name, n)]
 
     def dated(self, release: bool = False) -> Iterator[Sourced[records.DatedRecord]]:
         """All dated records in the order of section 3: instant, then file, then line.
@@ -155,13 +178,15 @@ class PilotFolder:
         for us, rank, line, record in heapq.merge(*(f.keyed(release) for f in files)):
             if rank == purchases:
                 assert isinstance(record, records.PurchaseRecord)
-                record = attach(record)
+                record = attach(record, line)
             yield us, rank, sourced(record, file_of[rank], line)
 
-    def animal_source(self, purchase_id: str, animal_id: str) -> Sourced[records.AnimalRecord]:
-        """The row of purchase_animals.csv that lists `animal_id` for `purchase_id` (of this
-        folder or of an earlier load); KeyError if there is none."""
-        return self._animals.source(purchase_id, animal_id)
+    def animal_sources(
+        self, purchase: Sourced[records.PurchaseRecord]
+    ) -> list[Sourced[records.AnimalRecord]]:
+        """The rows of purchase_animals.csv of a purchase that `dated()` yields, in file order:
+        the animals it carries, with their lines."""
+        return self._animals.sources(purchase.line)
 
     def column(self, name: str, field: str) -> Iterator[tuple[int, Any]]:
         """(line, value) of one field of a dated file's rows (the model's field name), in row
@@ -171,8 +196,13 @@ class PilotFolder:
                 yield from f.column(field)
 
     def animal_prices(self) -> Iterator[tuple[int, str, int]]:
-        """(line, purchase_id/animal_id, price) of every row of purchase_animals.csv."""
+        """(line, purchase_id/animal_id, price) of every row of purchase_animals.csv, in row
+        order."""
         return self._animals.priced()
+
+    def animal_price_values(self) -> Iterator[int]:
+        """The price of every row of purchase_animals.csv, without its key."""
+        return self._animals.prices()
 
     def count(self) -> dict[str, int]:
         """Records per file name, for the files present in the folder."""
@@ -270,11 +300,20 @@ def _kept(
     return by_field, [row.line for row, _ in good]
 
 
-def _contracts(dated: DatedFile) -> dict[str, tuple[records.ContractRecord, int]]:
-    """Each contract id's first record and its line, for the checks across contracts."""
-    contracts: dict[str, tuple[records.ContractRecord, int]] = {}
-    for line, record in dated.rows():
-        contracts.setdefault(record.contract_id, (record, line))
+_LINKED = ("contract_id", "parent_contract_id", "program_id", "customer", "contractor")
+
+
+def _contracts(dated: DatedFile) -> dict[str, Linked]:
+    """Each contract id that has a parent or is one, with what the checks across contracts look
+    at of its first row (`Checker.end_contracts`), in row order."""
+    parents = {parent for _, parent in dated.column("parent_contract_id") if parent is not None}
+    contracts: dict[str, Linked] = {}
+    seen: set[str] = set()
+    for line, (contract_id, parent, program_id, customer, contractor) in dated.fields_of(_LINKED):
+        if contract_id not in seen:
+            seen.add(contract_id)
+            if parent is not None or contract_id in parents:
+                contracts[contract_id] = Linked(parent, program_id, customer, contractor, line)
     return contracts
 
 
@@ -316,13 +355,18 @@ def _scan(folder: Path, sink: ErrorSink) -> dict[str, Path]:
 
 
 def _read_file(
-    name: str, path: Path, checker: Checker, sink: ErrorSink, shared: Shared, animals: Animals
-) -> tuple[DatedFile | None, list[Sourced[Any]], int]:
+    name: str,
+    path: Path,
+    checker: Checker,
+    sink: ErrorSink,
+    shared: Shared,
+    animals: Animals,
+    rows: Undated | None,
+) -> tuple[DatedFile | None, int]:
     """Read and check one file of the folder page by page. Returns the dated file's columns (for
-    `PilotFolder.dated()`), or the undated records with their sources (animals go to `animals`
-    instead), and the number of rows read."""
+    `PilotFolder.dated()`), or None after adding the undated records with their sources to
+    `rows` (animals go to `animals` instead), and the number of rows read."""
     spec = FILES[name]
-    rows: list[Sourced[Any]] = []
     dated = None
     if name in DATED_FILES:
         by_columns = BY_COLUMNS[spec.model]
@@ -344,13 +388,15 @@ def _read_file(
         good = _validated(spec, page if isinstance(page, list) else page.as_rows(), sink, shared)
         n += len(good)
         if name == ANIMALS_FILE:
+            purchase_line = checker.ids["purchases.csv"].get
             for row, record in good:
-                animals.add(record, row.line, shared)
-        else:
-            rows.extend(Sourced(record, name, row.line) for row, record in good)
+                animals.add(record, row.line, shared, purchase_line(record.purchase_id))
+        elif good:
+            assert rows is not None  # an undated file
+            rows.append([Sourced(record, name, row.line) for row, record in good])
     if not csv_file.header_ok:
         checker.unusable.add(name)
-    return dated, rows, n
+    return dated, n
 
 
 def read_folder(folder: Path, ledger: LedgerView = EMPTY_LEDGER) -> PilotFolder:
@@ -358,20 +404,22 @@ def read_folder(folder: Path, ledger: LedgerView = EMPTY_LEDGER) -> PilotFolder:
     sink = ErrorSink()
     present = _scan(folder, sink)
     checker = Checker(ledger, sink)
-    undated: dict[str, list[Sourced[Any]]] = {}
+    undated: dict[str, Undated] = {}
     files: list[DatedFile] = []
     animals = Animals()
-    contracts: dict[str, tuple[records.ContractRecord, int]] = {}
+    contracts: dict[str, Linked] = {}
     counts: dict[str, int] = {}
     shared = Shared()
     for name in READ_ORDER:
         path = present.get(name)
-        rows: list[Sourced[Any]] = []
+        rows: Undated | None = None
+        if name in _UNDATED:
+            rows = undated[name] = PageFile()
         if path is None:
             if name in REQUIRED_FILES:
                 checker.unusable.add(name)
         else:
-            dated, rows, counts[name] = _read_file(name, path, checker, sink, shared, animals)
+            dated, counts[name] = _read_file(name, path, checker, sink, shared, animals, rows)
             checker.recheck(name, CsvFile(path, FILES[name], ErrorSink()))
             if dated is not None:
                 files.append(dated)
@@ -383,18 +431,9 @@ def read_folder(folder: Path, ledger: LedgerView = EMPTY_LEDGER) -> PilotFolder:
             checker.end_contracts(contracts)
             contracts = {}
         checker.end_file(name)
-        if name not in DATED_FILES and name != ANIMALS_FILE:
-            undated[name] = rows
     sink.raise_if_any()
-    here = checker.ids["purchases.csv"]  # all purchase ids of the folder, as all rows are good
-    extra_animals = sorted(
-        (s for p in animals.slots if p not in here for s in animals.of(p)), key=lambda s: s.line
-    )
     return PilotFolder(
-        participants=undated["participants.csv"],
-        programs=undated["programs.csv"],
-        reference_prices=undated["reference_prices.csv"],
-        extra_animals=extra_animals,
+        undated=undated,
         animals=animals,
         files=files,
         counts=counts,

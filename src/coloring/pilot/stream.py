@@ -4,7 +4,7 @@
 here by columns, compactly: instants, lines and whole amounts in typed arrays, columns of few
 values (participants, programs, species, registry events) as codes into a table of the page,
 other texts joined in one string, each page written to an unnamed temporary file as soon as
-it is checked (`_PageFile`), so that what a folder costs in memory is one page, not the folder.
+it is checked (`PageFile`), so that what a folder costs in memory is one page, not the folder.
 `DatedFile.keyed()` builds the records again from those columns, as often as asked, in the
 order of section 3, and can release each page once it has been used (a load's last pass).
 Nothing is parsed twice: the file is read once.
@@ -21,14 +21,16 @@ import tempfile
 from array import array
 from bisect import bisect_right
 from collections.abc import Collection, Iterator, Sequence
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from coloring.domain import records
 from coloring.domain.build import maker
 from coloring.domain.time import Instant
 from coloring.pilot.columns import Times
 
-__all__ = ["DATED_FILES", "DatedFile", "Keyed", "Shared"]
+__all__ = ["DATED_FILES", "DatedFile", "Keyed", "PageFile", "Shared"]
+
+T = TypeVar("T")
 
 
 class Shared(dict[str, str]):
@@ -156,7 +158,7 @@ class _Page:
         return [c.values() if isinstance(c, _Texts | _Codes) else c for c in self.columns]
 
 
-class _PageFile:
+class PageFile(Generic[T]):
     """The pages of one file, pickled one after another to an unnamed temporary file (gone
     when closed, or when the process ends however it ends) and read back one at a time.
 
@@ -182,7 +184,7 @@ class _PageFile:
     def __len__(self) -> int:
         return len(self.released)
 
-    def append(self, page: _Page) -> None:
+    def append(self, page: T) -> None:
         data = pickle.dumps(page, pickle.HIGHEST_PROTOCOL)
         end = self._file.seek(0, 2)
         self._file.write(data)
@@ -190,14 +192,14 @@ class _PageFile:
         self.released.append(0)
         self._held += 1
 
-    def page(self, name: str, n: int) -> _Page:
+    def page(self, name: str, n: int) -> T:
         if self.released[n]:
             raise RuntimeError(f"{name}: its records were released")
         # Read at its offset, not through the file's position: the workers of a parallel load
         # (`parallel`) are forked after the reading and share this file and its position.
         self._file.flush()
         data = os.pread(self._file.fileno(), self._places[2 * n + 1], self._places[2 * n])
-        page: _Page = pickle.loads(data)
+        page: T = pickle.loads(data)
         return page
 
     def release(self, n: int) -> None:
@@ -223,7 +225,7 @@ class DatedFile:
         self.in_order = True
         """Whether the rows are in non-decreasing time order (then no sorting is needed)."""
         self._last_us = -(2**63)
-        self._pages = _PageFile()
+        self._pages: PageFile[_Page] = PageFile()
 
     def keep(
         self,
@@ -265,6 +267,15 @@ class DatedFile:
             values = page.values()[i]
             assert values is not None
             yield from zip(page.lines, values, strict=True)
+
+    def fields_of(self, names: Sequence[str]) -> Iterator[tuple[int, tuple[Any, ...]]]:
+        """(line, values of the named fields) for every record, in row order; no record built."""
+        at = [self.fields.index(name) for name in names]
+        for page in self._live_pages():
+            columns = page.values()
+            chosen = [columns[i] for i in at]
+            assert None not in chosen  # not the instant
+            yield from zip(page.lines, zip(*chosen, strict=True), strict=True)
 
     def keyed(self, release: bool = False) -> Iterator[Keyed]:
         """(instant, rank, line, record) for every record, sorted by instant, then line.
