@@ -47,6 +47,13 @@ from coloring.transcodings import QueueAsList
 
 CACHE_SIZE = 100_000
 
+_PINNED = (TaggedTenge, Program, Ledger, PriceList, Participant)
+"""The aggregates kept in memory once in use, outside the cache. Participants too: every
+payment reads its payer and payee, and once a folder had more aggregates than the cache, the
+least recently used were mostly participants, read back a few payments later (a 3M-payment
+folder: 505,686 of its 1,385,895 reads back, and the documents they pushed out the rest;
+docs/performance.md, "What grows with the folder, measured at 3M"). ~0.7 KB a participant."""
+
 OWNERS_SIZE = 500_000
 """Animals whose owner now is kept in memory (about 100 bytes each); beyond it, the earlier
 half is forgotten after a batch is saved and read back from the record index when asked. Kept
@@ -361,10 +368,7 @@ class LedgerStore(Application[UUID]):
 
     def _remember(self, aggregate_id: UUID, aggregate: Aggregate | None) -> None:
         key = aggregate_id.int
-        # Participants too: every payment reads its payer and payee, so once a folder has more
-        # aggregates than the cache holds, the least recently used are participants read back
-        # a few payments later (3M payments: ~1.4M reads at ~0.23 ms; a participant is ~0.7 KB).
-        if isinstance(aggregate, TaggedTenge | Program | Ledger | PriceList | Participant):
+        if isinstance(aggregate, _PINNED):
             self._pinned[key] = aggregate
         else:
             self._cache[key] = aggregate
