@@ -25,7 +25,7 @@ from eventsourcing.persistence import (
     StoredEvent,
 )
 
-from coloring.domain.aggregates import Ledger, Program, TaggedTenge
+from coloring.domain.aggregates import Ledger, Participant, Program, TaggedTenge
 
 # Not used here, imported for its topics: ledgers written before registry pages hold per-animal
 # events, and the event store resolves a stored event's class by its topic alone.
@@ -46,6 +46,13 @@ from coloring.recordkeys import digest, registry_row
 from coloring.transcodings import QueueAsList
 
 CACHE_SIZE = 100_000
+
+_PINNED = (TaggedTenge, Program, Ledger, PriceList, Participant)
+"""The aggregates kept in memory once in use, outside the cache. Participants too: every
+payment reads its payer and payee, and once a folder had more aggregates than the cache, the
+least recently used were mostly participants, read back a few payments later (a 3M-payment
+folder: 505,686 of its 1,385,895 reads back, and the documents they pushed out the rest;
+docs/performance.md, "What grows with the folder, measured at 3M"). ~0.7 KB a participant."""
 
 OWNERS_SIZE = 500_000
 """Animals whose owner now is kept in memory (about 100 bytes each); beyond it, the earlier
@@ -71,8 +78,9 @@ class LedgerStore(Application[UUID]):
                 f"cannot open the ledger at {self.db_url}: {e} (check the path or the server, "
                 "and --db / COLORING_DB)"
             ) from None
-        # Aggregates in use: the units and programs stay; others are kept least-recently-used,
-        # so a large load's memory does not grow with the number of documents and animals.
+        # Aggregates in use: the units, programs and participants stay (`_remember`); others
+        # are kept least-recently-used, so a large load's memory does not grow with the number
+        # of documents and animals.
         # Keyed by the id's integer: a UUID's hash is a Python method, called on every look-up
         # (~30 a payment; 0.6M calls at 20k payments, ~4% of the load), an int's is not.
         self._pinned: dict[int, Aggregate] = {}
@@ -360,7 +368,7 @@ class LedgerStore(Application[UUID]):
 
     def _remember(self, aggregate_id: UUID, aggregate: Aggregate | None) -> None:
         key = aggregate_id.int
-        if isinstance(aggregate, TaggedTenge | Program | Ledger | PriceList):
+        if isinstance(aggregate, _PINNED):
             self._pinned[key] = aggregate
         else:
             self._cache[key] = aggregate

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from uuid import UUID
 
 import pytest
 from typer.testing import CliRunner
@@ -60,6 +61,33 @@ def test_a_ledger_larger_than_the_aggregate_cache_finds_the_same(
     monkeypatch.setattr(coloring.store, "CACHE_SIZE", 5)
     folder = Path(__file__).resolve().parents[2] / "examples" / "akmola-small"
     assert findings_of(folder, tmp_path / "ledger.db") == planted_in(folder)
+
+
+def test_participants_are_never_read_back_however_small_the_aggregate_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every payment reads its payer and payee: read back from the ledger, they were nearly
+    all of what a large folder's load read back."""
+    import coloring.pilot.loader
+    import coloring.store
+    from coloring.domain.aggregates import Participant
+
+    read_back = []
+    replayed = coloring.store.LedgerStore._replayed
+
+    def recording(store: coloring.store.LedgerStore, aggregate_id: UUID) -> object:
+        aggregate = replayed(store, aggregate_id)
+        read_back.append(aggregate)
+        return aggregate
+
+    monkeypatch.setattr(coloring.pilot.loader, "BATCH", 50)  # the cache shrinks per batch
+    monkeypatch.setattr(coloring.store, "CACHE_SIZE", 5)
+    monkeypatch.setattr(coloring.store.LedgerStore, "_replayed", recording)
+    folder = tmp_path / "pilot"
+    generate(folder, seed=11, farmers=40, misuse_rate=0.1)
+    assert findings_of(folder, tmp_path / "ledger.db") == planted_in(folder)
+    assert read_back, "documents, which the cache does not keep, are read back"
+    assert not [a for a in read_back if isinstance(a, Participant)]
 
 
 def test_a_load_in_small_batches_with_few_owners_kept_in_memory_finds_the_same(

@@ -19,6 +19,7 @@ new version of the library (pyproject pins `eventsourcing<9.6`) is tried by runn
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from uuid import uuid4
@@ -101,3 +102,23 @@ def test_the_projections_decode_every_stored_event_as_the_librarys_mapper_does(
             assert mine == {k: v for k, v in vars(expected).items() if k not in skipped}, topic
     finally:
         app.close()
+
+
+def test_a_statement_the_ledgers_connection_runs_again_is_not_compiled_again(
+    store: LedgerStore,
+) -> None:
+    """SQLite asks the authorizer while it compiles a statement, not while it runs it. The
+    library's own connections kept one compiled statement: every other was compiled again."""
+    compiled: list[int] = []
+    with store.recorder.datastore.transaction(commit=False) as c:  # type: ignore[attr-defined]
+        connection = c.sqlite_cursor.connection
+        connection.set_authorizer(lambda action, *_: compiled.append(action) or sqlite3.SQLITE_OK)
+        after_first_run = 0
+        for _ in range(2):
+            for table in ("ledger_records", "ledger_chain", "stored_events"):
+                c.execute(f"SELECT COUNT(*) FROM {table}")
+                c.fetchone()
+            after_first_run = after_first_run or len(compiled)
+        connection.set_authorizer(None)
+    assert after_first_run > 0
+    assert len(compiled) == after_first_run
