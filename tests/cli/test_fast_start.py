@@ -192,31 +192,33 @@ def test_current_read_models_open_directly_on_every_persistent_store(
         assert current.query("SELECT COUNT(*) FROM rm_movements") == [(3,)]
 
 
-@pytest.mark.postgres
-def test_every_query_of_a_question_on_postgresql_reads_the_snapshot_checked_current(
-    tmp_path: Path,
-) -> None:
+@pytest.fixture
+def small_postgres_ledger(tmp_path: Path) -> str:
     require_postgres()
     reset_postgres()
     load(small(tmp_path / "f"), db=POSTGRES_URL)
+    return POSTGRES_URL
+
+
+@pytest.mark.postgres
+def test_every_query_of_a_question_on_postgresql_reads_the_snapshot_checked_current(
+    small_postgres_ledger: str,
+) -> None:
     moved = "SELECT COUNT(*) FROM rm_movements"
-    with current_read_models(POSTGRES_URL) as current:
+    with current_read_models(small_postgres_ledger) as current:
         assert current is not None
-        with psycopg.connect(POSTGRES_URL, autocommit=True) as other:
+        with psycopg.connect(small_postgres_ledger, autocommit=True) as other:
             other.execute("DELETE FROM rm_movements")
         assert current.query(moved) == [(3,)]
 
 
 @pytest.mark.postgres
 def test_a_question_on_postgresql_prices_pages_as_a_load_does_and_compiles_no_statement(
-    tmp_path: Path,
+    small_postgres_ledger: str,
 ) -> None:
-    require_postgres()
-    reset_postgres()
-    load(small(tmp_path / "f"), db=POSTGRES_URL)
     settings = "SELECT current_setting('random_page_cost'), current_setting('jit')"
-    with current_read_models(POSTGRES_URL) as current:
+    with current_read_models(small_postgres_ledger) as current:
         assert current is not None
         assert current.query(settings) == [("1.1", "off")]
-    with psycopg.connect(POSTGRES_URL) as other:
+    with psycopg.connect(small_postgres_ledger) as other:
         assert other.execute(settings).fetchone() != ("1.1", "off")  # for that question only
