@@ -45,3 +45,11 @@ def test_a_ledger_that_holds_records_answers_from_its_store(tmp_path: Path) -> N
     )
     assert view.program_exists(_first("programs.csv", "program_id"))
     assert view.document_kind(_first("loans.csv", "loan_id")) == "loan"
+
+
+def test_a_ledger_loaded_by_this_process_answers_from_its_store(tmp_path: Path) -> None:
+    app = ColoringApplication(f"sqlite:///{tmp_path / 'l.db'}")
+    load_folder(app, EXAMPLE)
+    view = StoredLedger(app.store)
+    assert view.program_exists(_first("programs.csv", "program_id"))
+    assert view.document_kind(_first("loans.csv", "loan_id")) == "loan"

@@ -17,14 +17,17 @@ class StoredLedger:
 
     def __init__(self, store: LedgerStore) -> None:
         self.store = store
-        self._fresh = store.start().fresh
-        """The store had nothing in use and the ledger held nothing when it was opened (what
+        start = store.start()
+        # A store stays `fresh` after recording in this process (what it holds, it holds in
+        # memory): only one that has recorded nothing yet is empty.
+        self._empty = start.fresh and start.seq == 0
+        """The ledger held nothing when it was opened and nothing was recorded since (what
         `LedgerStore.get` answers None for, unasked): an aggregate's id need not be built. A
         first load's reading asks once for each of the folder's documents (~1.4M at 10M
         payments), which filled the natural ids' cache (~73 MB) before the load began."""
 
     def _get(self, aggregate_id: Callable[[], UUID]) -> Aggregate | None:
-        return None if self._fresh else self.store.get(aggregate_id())
+        return None if self._empty else self.store.get(aggregate_id())
 
     def participant_role(self, participant_id: str) -> str | None:
         p = self._get(lambda: Participant.create_id(participant_id))
