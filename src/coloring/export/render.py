@@ -75,7 +75,11 @@ def _separators(lang: str) -> tuple[str, str]:
 
 
 def csv_amount(amount: Decimal, excel: bool) -> str:
-    text = f"{amount:.2f}"
+    return _csv_number(f"{amount:.2f}", excel)
+
+
+def _csv_number(text: str, excel: bool) -> str:
+    """A number's text in a CSV cell: Excel in ru/kk reads a decimal comma."""
     return text.replace(".", ",") if excel else text
 
 
@@ -276,8 +280,7 @@ def groups(
 
 def _tiyn_csv(tiyn: int, excel: bool) -> str:
     """`csv_amount` of the amount in tenge, from its tiyn."""
-    text = format_tiyn(tiyn)
-    return text.replace(".", ",") if excel else text
+    return _csv_number(format_tiyn(tiyn), excel)
 
 
 def balances(found: Sequence[Balance], fmt: str, excel: bool, out: Console | None = None) -> None:
