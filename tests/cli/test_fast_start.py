@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import import_module
 from pathlib import Path
 
@@ -16,7 +18,7 @@ import typer
 from coloring.application import ColoringApplication
 from coloring.cli import COMMANDS, register
 from coloring.domain.records import ParticipantRecord
-from coloring.readside import current_read_models
+from coloring.readside import Database, current_read_models
 from conftest import POSTGRES_URL, require_postgres, reset_postgres
 from pilot.builders import Folder, db_for, load, run
 
@@ -33,6 +35,14 @@ def small(root: Path) -> Path:
         )
         .write()
     )
+
+
+@contextmanager
+def answering(db_url: str) -> Iterator[Database]:
+    """The ledger's read models, which the test has just brought up to date."""
+    with current_read_models(db_url) as current:
+        assert current is not None
+        yield current
 
 
 def modules_after(*args: str) -> set[str]:
@@ -145,8 +155,7 @@ def test_read_models_behind_the_log_are_caught_up_before_answering(tmp_path: Pat
         assert current is None
     result = run("findings", "--db", db, "--format", "json")
     assert result.exit_code == 0, result.stderr
-    with current_read_models(db) as current:
-        assert current is not None
+    with answering(db) as current:
         assert current.query("SELECT name FROM rm_participants WHERE participant_id = 'NEW'") == [
             ("Newcomer",)
         ]
@@ -187,8 +196,7 @@ def test_current_read_models_open_directly_on_every_persistent_store(
     if db_url == "sqlite:///:memory:":
         pytest.skip("an in-memory ledger lives only as long as the command that made it")
     load(small(tmp_path / "f"), db=db_url)
-    with current_read_models(db_url) as current:
-        assert current is not None
+    with answering(db_url) as current:
         assert current.query("SELECT COUNT(*) FROM rm_movements") == [(3,)]
 
 
@@ -204,12 +212,10 @@ def small_postgres_ledger(tmp_path: Path) -> str:
 def test_every_query_of_a_question_on_postgresql_reads_the_snapshot_checked_current(
     small_postgres_ledger: str,
 ) -> None:
-    moved = "SELECT COUNT(*) FROM rm_movements"
-    with current_read_models(small_postgres_ledger) as current:
-        assert current is not None
+    with answering(small_postgres_ledger) as current:
         with psycopg.connect(small_postgres_ledger, autocommit=True) as other:
             other.execute("DELETE FROM rm_movements")
-        assert current.query(moved) == [(3,)]
+        assert current.query("SELECT COUNT(*) FROM rm_movements") == [(3,)]
 
 
 @pytest.mark.postgres
@@ -217,8 +223,7 @@ def test_a_question_on_postgresql_prices_pages_as_a_load_does_and_compiles_no_st
     small_postgres_ledger: str,
 ) -> None:
     settings = "SELECT current_setting('random_page_cost'), current_setting('jit')"
-    with current_read_models(small_postgres_ledger) as current:
-        assert current is not None
+    with answering(small_postgres_ledger) as current:
         assert current.query(settings) == [("1.1", "off")]
     with psycopg.connect(small_postgres_ledger) as other:
         assert other.execute(settings).fetchone() != ("1.1", "off")  # for that question only
