@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -71,6 +72,18 @@ def require_postgres(url: str = POSTGRES_URL) -> None:
         f"as .ci/run does) or set {SKIP_POSTGRES_VAR}=1 to skip the PostgreSQL tests.",
         pytrace=False,
     )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_tmpdir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The temporary files of the tests, and of the processes they start, in a folder of the
+    session's own: a load removes what killed loads left in TMPDIR (`pilot.intake`), and the
+    tests neither leave copies in the machine's /tmp nor take any from it."""
+    folder = tmp_path_factory.mktemp("tmp")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TMPDIR", str(folder))
+        patch.setattr(tempfile, "tempdir", None)  # found again, in TMPDIR
+        yield
 
 
 DATABASES = [
