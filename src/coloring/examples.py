@@ -4,19 +4,27 @@ installed package without the repository, the same folder regenerated from its s
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 EXAMPLE = "akmola-small"
 EXAMPLE_SEED = 7
 EXAMPLE_FARMERS = 12
+SHIPPED = Path(__file__).resolve().parents[2] / "examples" / EXAMPLE
+"""The repository's example folder; an installed package does not have it."""
 
 
-def example_folder() -> Path:
-    shipped = Path(__file__).resolve().parents[2] / "examples" / EXAMPLE
-    if (shipped / "participants.csv").is_file():
-        return shipped
+@contextmanager
+def example_folder() -> Iterator[Path]:
+    """The shipped example folder, else the same regenerated in a temporary folder that is
+    removed when the block ends (each demo would otherwise leave one behind)."""
+    if (SHIPPED / "participants.csv").is_file():
+        yield SHIPPED
+        return
     from coloring.pilot.generator import generate
 
-    target = Path(tempfile.mkdtemp(prefix="coloring-example-")) / EXAMPLE
-    generate(target, seed=EXAMPLE_SEED, farmers=EXAMPLE_FARMERS)
-    return target
+    with tempfile.TemporaryDirectory(prefix="coloring-example-") as tmp:
+        target = Path(tmp) / EXAMPLE
+        generate(target, seed=EXAMPLE_SEED, farmers=EXAMPLE_FARMERS)
+        yield target

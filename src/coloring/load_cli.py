@@ -47,13 +47,16 @@ def load(
     waits with --wait. A load that is killed keeps what it committed and read commands warn
     about it until the folder is loaded again, which completes it."""
     from coloring.pilot.errors import ErrorSink, PilotInputError
-    from coloring.pilot.intake import remove_stale_copies, taken
+    from coloring.pilot.intake import taken
+    from coloring.scratch import remove_stale, removed_line
 
     if mode is not None and mode not in ("observe", "enforce"):
         fail(f"--mode must be observe or enforce, not {mode!r}", 2)
     if jobs > 1:
         _require_postgres(db, jobs)
-    _say_removed(remove_stale_copies())
+    removed = removed_line("load", remove_stale("load"))
+    if removed:
+        err.print(removed, soft_wrap=True, markup=False, highlight=False)
     sink = ErrorSink()
     with taken(folder, sink) as copy:
         if copy is None:
@@ -64,25 +67,6 @@ def load(
         warn(
             f"{', '.join(changed)} changed during the load: the ledger holds the folder as it "
             "was when the load began; load it again to record the change"
-        )
-
-
-def _say_removed(copies: int) -> None:
-    """One line for the copies of killed loads just removed: the space they held comes back,
-    and a load of another ledger may have been killed without anyone seeing it."""
-    if copies:
-        import tempfile
-
-        what, whose = (
-            ("copy of a pilot folder", "a load that was")
-            if copies == 1
-            else ("copies of pilot folders", "loads that were")
-        )
-        err.print(
-            f"removed {copies} {what} left in {tempfile.gettempdir()} by {whose} killed",
-            soft_wrap=True,
-            markup=False,
-            highlight=False,
         )
 
 

@@ -193,6 +193,8 @@ def demo(
 ) -> None:
     """Load the shipped example pilot folder (a livestock, a leasing and a road program) into a
     ledger, then show balances, every finding, one tagged tiyn's path and one finding explained."""
+    from contextlib import nullcontext
+
     from rich.table import Table
 
     from coloring.examples import example_folder
@@ -200,9 +202,11 @@ def demo(
     from coloring.pilot.loader import load_folder
     from coloring.projections import explaining, extracts, queries, reporting
 
-    source = folder or example_folder()
     target = db or "sqlite:///:memory:"
-    with ledger(target, catch_up=False, create=True, write="demo") as (application, runner):
+    with (
+        nullcontext(folder) if folder else example_folder() as source,
+        ledger(target, catch_up=False, create=True, write="demo") as (application, runner),
+    ):
         summary = load_folder(application, source)
         runner.run()
         err.print(

@@ -14,7 +14,7 @@ import pyarrow.compute as pc
 import pytest
 
 import coloring.api
-from coloring.examples import example_folder
+from coloring.examples import SHIPPED
 from pilot.builders import run
 
 MID_YEAR = "2025-06-30T18:00"
@@ -26,7 +26,7 @@ def ledger(db_url: str, tmp_path: Path) -> Iterator[tuple[coloring.api.Ledger, s
     ledger lives as long as its process, so that kind is a file too)."""
     url = db_url if db_url != "sqlite:///:memory:" else f"sqlite:///{tmp_path / 'api.db'}"
     with coloring.api.open(url) as opened:
-        opened.load(example_folder())
+        opened.load(SHIPPED)
         yield opened, url
 
 
@@ -147,7 +147,7 @@ def test_loading_the_same_folder_twice_changes_nothing(
 ) -> None:
     api, _ = ledger
     before = api.findings(), api.balance_steps(), api.movements()
-    again = api.load(example_folder())
+    again = api.load(SHIPPED)
     assert again.applied == 0 and again.skipped > 0
     assert (api.findings(), api.balance_steps(), api.movements()) == before
 
@@ -196,7 +196,7 @@ def test_a_ledger_opened_without_catch_up_answers_as_projected_and_writes_nothin
 
     url = f"sqlite:///{tmp_path / 'pending.db'}"
     app = ColoringApplication(url)
-    load_folder(app, example_folder())  # recorded, not projected yet
+    load_folder(app, SHIPPED)  # recorded, not projected yet
     pending = ProjectionRunner(app.store).pending()
     app.close()
     with coloring.api.open(url, catch_up=False) as reader:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from coloring.examples import example_folder
+from coloring.examples import SHIPPED
 from pilot.builders import load, run
 
 TENGE = re.compile(r"[0-9]+\.[0-9]{2}")
@@ -18,7 +18,7 @@ TENGE = re.compile(r"[0-9]+\.[0-9]{2}")
 @pytest.fixture(scope="module")
 def example_ledger(tmp_path_factory: pytest.TempPathFactory) -> str:
     db = f"sqlite:///{tmp_path_factory.mktemp('example') / 'ledger.db'}"
-    load(example_folder(), db=db)
+    load(SHIPPED, db=db)
     return db
 
 

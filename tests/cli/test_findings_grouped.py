@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from rich.console import Console
 
 import coloring.questions_cli as questions_cli
-from coloring.examples import example_folder
+from coloring.examples import SHIPPED
 from coloring.export.grouping import KEYS, group
 from pilot.builders import load, run
 from strategies import api_findings
@@ -25,7 +25,7 @@ from strategies import api_findings
 @pytest.fixture(scope="module")
 def ledger(tmp_path_factory: pytest.TempPathFactory) -> str:
     db = f"sqlite:///{tmp_path_factory.mktemp('grouped') / 'ledger.db'}"
-    load(example_folder(), db=db)
+    load(SHIPPED, db=db)
     return db
 
 

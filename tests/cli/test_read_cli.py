@@ -14,7 +14,7 @@ import pytest
 
 from coloring.application import ColoringApplication
 from coloring.domain.records import ParticipantRecord
-from coloring.examples import example_folder
+from coloring.examples import SHIPPED
 from coloring.readcli import answer
 from pilot.builders import load, run
 
@@ -56,7 +56,7 @@ QUESTIONS = [
 @pytest.fixture(scope="module")
 def ledger(tmp_path_factory: pytest.TempPathFactory) -> str:
     db = f"sqlite:///{tmp_path_factory.mktemp('read') / 'example.db'}"
-    load(example_folder(), db=db)
+    load(SHIPPED, db=db)
     return db
 
 
@@ -143,7 +143,7 @@ def test_what_is_not_answered_early_is_left_to_the_full_command_with_nothing_pri
 
 def test_read_models_behind_the_log_are_left_to_the_full_command(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'behind.db'}"
-    load(example_folder(), db=db)
+    load(SHIPPED, db=db)
     application = ColoringApplication(db)
     try:
         application.register_participant(ParticipantRecord("NEW", "Newcomer", "farmer"))

@@ -15,7 +15,7 @@ import openpyxl
 import pyarrow.parquet as pq
 import pytest
 
-from coloring.examples import example_folder
+from coloring.examples import SHIPPED
 from coloring.export.tables import TABLES
 from pilot.builders import load, run
 
@@ -23,7 +23,7 @@ from pilot.builders import load, run
 @pytest.fixture(scope="module")
 def ledger(tmp_path_factory: pytest.TempPathFactory) -> str:
     db = f"sqlite:///{tmp_path_factory.mktemp('export') / 'ledger.db'}"
-    load(example_folder(), db=db)
+    load(SHIPPED, db=db)
     return db
 
 
@@ -58,7 +58,7 @@ def test_every_parquet_table_reads_back_equal_to_the_json_export_row_for_row(
 ) -> None:
     # An in-memory ledger lives as long as one command: that kind exports from a file too.
     db = db_url if db_url != "sqlite:///:memory:" else f"sqlite:///{tmp_path / 'l.db'}"
-    load(example_folder(), db=db)
+    load(SHIPPED, db=db)
     parquet = exported(db, "parquet", tmp_path / "pq")
     as_json = exported(db, "json", tmp_path / "js")
     for name in TABLES:

@@ -17,7 +17,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coloring.examples import example_folder
+from coloring.examples import SHIPPED
 from coloring.pilot.generator import generate
 from coloring.projections.db import Database
 from coloring.readside import current_read_models
@@ -65,7 +65,7 @@ def example_and_generated(tmp_path: Path, seed: int) -> Iterator[Database]:
     from `seed` (12 farmers, half scale, misuse 0.2) loaded in enforce mode."""
     folder = tmp_path / "generated"
     generate(folder, seed=seed, farmers=12, scale=0.5, misuse_rate=0.2)
-    for source, mode in ((example_folder(), "observe"), (folder, "enforce")):
+    for source, mode in ((SHIPPED, "observe"), (folder, "enforce")):
         db = f"sqlite:///{tmp_path / (source.name + '.db')}"
         load(source, "--mode", mode, db=db)
         with current_read_models(db) as read_models:

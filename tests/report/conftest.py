@@ -11,7 +11,7 @@ import typer
 
 from coloring.application import ColoringApplication
 from coloring.cli import register
-from coloring.examples import example_folder
+from coloring.examples import SHIPPED
 from coloring.pilot.loader import load_folder
 from coloring.projections.db import Database
 from coloring.projections.runner import ProjectionRunner
@@ -28,7 +28,7 @@ def example_ledger(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ledger]
     url = f"sqlite:///{tmp_path_factory.mktemp('report') / 'example.db'}"
     application = ColoringApplication(url)
     runner = ProjectionRunner(application.store)
-    load_folder(application, example_folder())
+    load_folder(application, SHIPPED)
     runner.run()
     yield Ledger(url, runner.db)
     application.close()

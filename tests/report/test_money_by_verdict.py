@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from coloring.application import ColoringApplication
 from coloring.cli import app
-from coloring.examples import example_folder
+from coloring.examples import SHIPPED
 from coloring.pilot.loader import load_folder
 from coloring.projections import queries
 from coloring.projections.runner import ProjectionRunner
@@ -108,7 +108,7 @@ def assert_one_answer(folder: Path, tmp: Path) -> Split:
 
 
 def test_report_and_replay_split_the_example_folders_spending_alike(tmp_path: Path) -> None:
-    split = assert_one_answer(example_folder(), tmp_path)
+    split = assert_one_answer(SHIPPED, tmp_path)
     # The leasing program's subsidies: one over its cap, one on an inflated price, one double.
     assert split["AGROLEASE-2025"][2] > 0
     # Livestock: phantom, duplicate and early-sold animals, payments off route or undocumented.
@@ -127,7 +127,7 @@ def test_the_sankey_paints_the_misused_part_red(tmp_path: Path) -> None:
     application = ColoringApplication(f"sqlite:///{tmp_path / 'ledger.db'}")
     try:
         runner = ProjectionRunner(application.store)
-        load_folder(application, example_folder())
+        load_folder(application, SHIPPED)
         runner.run()
         t = queries.evaluation_instant(runner.db, None)
         assert t is not None

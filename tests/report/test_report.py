@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from coloring.application import ColoringApplication
 from coloring.domain.time import parse_instant
-from coloring.examples import example_folder
+from coloring.examples import SHIPPED
 from coloring.pilot.loader import load_folder
 from coloring.projections import explaining, queries
 from coloring.projections.runner import ProjectionRunner
@@ -257,7 +257,7 @@ def test_the_report_is_the_same_on_every_database(db_url: str, example_ledger: L
     application = ColoringApplication(db_url)
     try:
         runner = ProjectionRunner(application.store)
-        load_folder(application, example_folder())
+        load_folder(application, SHIPPED)
         runner.run()
         for when in INSTANTS:
             t = parse_instant(when).us if when else None

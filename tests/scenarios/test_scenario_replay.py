@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
 from scenario_helpers import REPO, SCENARIOS, Run, Write
+
+from coloring import scratch
 
 
 def shipped() -> list[Any]:
@@ -334,3 +338,22 @@ def test_an_amend_terms_step_that_changes_nothing_is_an_error_on_its_line(
     assert "s.yaml:15: timeline[0].amend_terms: give expires_at, max_idle_days or both" in (
         result.stdout + result.stderr
     )
+
+
+def test_a_replay_removes_the_folder_a_killed_replay_left_and_says_so(
+    run: Run, write: Write, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    killed = subprocess.Popen(["sleep", "60"])
+    killed.kill()
+    killed.wait()
+    (temporary / f"coloring-scenario-{scratch._scope()}-{killed.pid}-1-k3x_9q2a").mkdir()
+    result = run("replay", str(write("gen.yaml", "generate: {seed: 7, farmers: 12}\n")))
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert (
+        f"removed 1 copy of a scenario's pilot folder left in {temporary} by a replay that was "
+        "killed" in result.stderr
+    )
+    assert list(temporary.iterdir()) == []

@@ -12,26 +12,16 @@ reading one would block), a device, a dangling symbolic link or a symbolic link 
 input error, as are a missing folder, a file given as the folder and a folder that cannot be
 read, all in the `path:0: -: reason` form.
 
-A load killed with SIGKILL cannot remove its copy, which is as large as the folder. The copy's
-name says whose it is (`coloring-load-SCOPE-PID-START-…`), and the next load removes each copy
-whose process no longer runs (`remove_stale_copies`). The owner is in the name, not in a file
-inside, because `mkdtemp` creates the name at once: no instant exists at which a copy is there
-and its owner not yet recorded (a load killed in it would leave a copy no later load may take
-for stale). A pid alone could be reused by a process started later, so the process's start time
-(`/proc/PID/stat`) goes with it; and both mean something only on this boot of this machine and
-in this pid namespace (a container sharing the TMPDIR counts pids its own way), which SCOPE
-names.
+A load killed with SIGKILL cannot remove its copy, which is as large as the folder: the copy is
+a `coloring.scratch` folder of kind `load`, which the next load removes (`load_cli`).
 """
 
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
-import re
 import shutil
 import stat
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -39,10 +29,9 @@ from pathlib import Path
 
 from coloring.pilot.contract import FILES
 from coloring.pilot.errors import ErrorSink
+from coloring.scratch import scratch_folder
 
 _CHUNK = 1 << 20
-_PREFIX = "coloring-load-"
-_OWNED = re.compile(rf"{_PREFIX}(?P<scope>[0-9a-f]{{12}})-(?P<pid>\d+)-(?P<started>\d+)-\w+")
 
 
 @dataclass
@@ -146,75 +135,6 @@ def _copy(path: Path, target: Path, sink: ErrorSink) -> tuple[int, int, int, int
     return _stamp(after)
 
 
-def _started(pid: int) -> int | None:
-    """When process `pid` started, in clock ticks since boot (field 22 of /proc/PID/stat); None
-    when no process has that pid."""
-    try:
-        line = Path(f"/proc/{pid}/stat").read_bytes()
-    except (FileNotFoundError, ProcessLookupError):
-        return None
-    # Field 2, the command's name, is in parentheses and may hold spaces and parentheses.
-    return int(line.rpartition(b")")[2].split()[19])
-
-
-def _scope() -> str | None:
-    """This boot of this machine and this pid namespace, in which a pid and a start time name
-    one process, as 12 hex digits; None where /proc does not tell (not Linux)."""
-    try:
-        boot = Path("/proc/sys/kernel/random/boot_id").read_text().strip()
-        namespace = os.readlink("/proc/self/ns/pid")
-    except OSError:
-        return None
-    return hashlib.sha256(f"{boot} {namespace}".encode()).hexdigest()[:12]
-
-
-def _prefix() -> str:
-    """The name of this process's copy up to its random end: its owner when it can be told,
-    else the bare prefix (a copy no other load will ever remove)."""
-    scope, pid = _scope(), os.getpid()
-    started = _started(pid)
-    if scope is None or started is None:
-        return _PREFIX
-    return f"{_PREFIX}{scope}-{pid}-{started}-"
-
-
-def _stale(entry: os.DirEntry[str], scope: str) -> bool:
-    """Whether `entry` is a copy of this user's, made in this scope by a process now gone.
-    Another user's is never touched: root could remove it, and where /proc hides other users'
-    processes (`hidepid`) each of theirs would look gone."""
-    owned = _OWNED.fullmatch(entry.name)
-    if owned is None or owned["scope"] != scope:
-        return False
-    try:
-        if entry.stat(follow_symlinks=False).st_uid != os.getuid():
-            return False
-        return _started(int(owned["pid"])) != int(owned["started"])
-    except OSError:
-        return False  # cannot tell: kept
-
-
-def remove_stale_copies() -> int:
-    """Remove the copies (`taken`) in the temporary folder whose load no longer runs (killed
-    with SIGKILL, which gives it no chance to); how many were removed. Best effort: a copy that
-    cannot be judged or removed is left for a later load, and nothing is raised."""
-    scope = _scope()
-    if scope is None:
-        return 0
-    try:
-        with os.scandir(tempfile.gettempdir()) as entries:
-            stale = [entry.path for entry in entries if _stale(entry, scope)]
-    except OSError:
-        return 0
-    removed = 0
-    for path in stale:
-        try:
-            shutil.rmtree(path)
-        except OSError:
-            continue
-        removed += 1
-    return removed
-
-
 @contextmanager
 def taken(folder: Path, sink: ErrorSink) -> Iterator[TakenFolder | None]:
     """The folder's `.csv` files, checked and copied to a private temporary folder (removed
@@ -226,8 +146,8 @@ def taken(folder: Path, sink: ErrorSink) -> Iterator[TakenFolder | None]:
     if entries is None:
         yield None
         return
-    with tempfile.TemporaryDirectory(prefix=_prefix()) as tmp:
-        copy = TakenFolder(folder, Path(tmp))
+    with scratch_folder("load") as tmp:
+        copy = TakenFolder(folder, tmp)
         for path in entries:
             if path.name in FILES:
                 stamp = _copy(path, copy.path / path.name, sink)

@@ -49,6 +49,15 @@ def _say(message: str) -> None:
     typer.echo(message, err=True)
 
 
+def _clear_scratch() -> None:
+    """Remove the pilot folders that killed replays left (`coloring.scratch`), saying so."""
+    from coloring.scratch import remove_stale, removed_line
+
+    removed = removed_line("scenario", remove_stale("scenario"))
+    if removed:
+        _say(removed)
+
+
 def _fail(message: str, code: int) -> NoReturn:
     _say(f"error: {message}")
     raise typer.Exit(code)
@@ -121,6 +130,7 @@ def replay_command(
     labelled = _as_of(as_of)
     if mode is not None:
         labelled.append((f"mode={mode.value}", f"--mode {mode.value}"))
+    _clear_scratch()
     started = time.monotonic()
     with _errors(str(scenario)):
         loaded = load(scenario, set_ or (), labelled)
@@ -200,6 +210,7 @@ def compare_command(
             (" ".join(against or ()) or "as written", scenarios[0], list(against or ()), common),
             (" ".join(sets) or "as written", scenarios[0], sets, common),
         ]
+    _clear_scratch()
     reports: list[Report] = []
     for label, path, assignments, labelled in variants:
         with _errors(str(path)):

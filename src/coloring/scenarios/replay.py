@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import tempfile
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -26,6 +25,7 @@ from coloring.scenarios import model as m
 from coloring.scenarios.build import patch_programs, plan_timeline, source_kind
 from coloring.scenarios.report import Report, build
 from coloring.scenarios.source import Document, Issue, ScenarioError, read
+from coloring.scratch import scratch_folder
 
 MEMORY = "sqlite:///:memory:"
 SECTIONS = ("participants", "programs", "reference_prices", "parameters", "expect")
@@ -154,8 +154,8 @@ def _folder(loaded: Loaded) -> Iterator[Path]:
         if not sc.parameters.programs:
             yield folder
             return
-        with tempfile.TemporaryDirectory(prefix="coloring-scenario-") as tmp:
-            copy = Path(tmp) / folder.name
+        with scratch_folder("scenario") as tmp:
+            copy = tmp / folder.name
             shutil.copytree(folder, copy)
             patch_programs(doc, sc, copy)
             yield copy
@@ -168,8 +168,8 @@ def _folder(loaded: Loaded) -> Iterator[Path]:
         raise ScenarioError(
             [doc.issue(("generate",), "this build of coloring has no pilot generator")]
         ) from None
-    with tempfile.TemporaryDirectory(prefix="coloring-scenario-") as tmp:
-        folder = Path(tmp) / "generated"
+    with scratch_folder("scenario") as tmp:
+        folder = tmp / "generated"
         try:
             generate(
                 folder,

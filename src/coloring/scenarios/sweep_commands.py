@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from coloring.scenarios.commands import _errors, _fail, _say
+from coloring.scenarios.commands import _clear_scratch, _errors, _fail, _say
 
 if TYPE_CHECKING:
     from coloring.scenarios.sweep import Row
@@ -64,6 +64,7 @@ def sweep_command(
     for target in (out, chart):
         if target is not None and not target.parent.is_dir():
             _fail(f"{target}: the folder {target.parent} does not exist", 2)
+    _clear_scratch()
     started = time.monotonic()
     workers = jobs or default_jobs()
     rows: list[Row] = []
