@@ -7,8 +7,10 @@ other option a word for what it takes (TEXT, INTEGER, NUMBER, PATH), an argument
 Typer also converts every value with a pydantic `TypeAdapter`, and importing pydantic for that
 costs more than importing the whole command line (291 M instructions of a `coloring rebuild`).
 A value typer would hand back unchanged (an option not given, a text for a text option, the
-declared default) is taken as it is, a choice is matched by typer's own function; any other
-value, and any refused one, goes through typer's conversion and its messages.
+declared default) is taken as it is, a choice is matched by typer's own function, and a path
+(`coloring load FOLDER`) is checked by typer's own function after `Path(text)`, which is what
+pydantic makes of a text for a `Path`; any other value, and any refused one, goes through
+typer's conversion and its messages.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer._click.exceptions import BadParameter
 from typer._coercion import RuntimeParam, TypeDescriptor, build_runtime_param
-from typer._param_types import choice_coercion_annotation, coerce_cli_choice
+from typer._param_types import choice_coercion_annotation, coerce_cli_choice, coerce_cli_path
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from coloring import __version__
@@ -45,6 +48,17 @@ class _AsGiven(RuntimeParam):
                 with suppress(ValueError):
                     return coerce_cli_choice(
                         value, choices=choice[0], case_sensitive=choice[1], ctx=ctx
+                    )
+            if (
+                self.annotation is Path
+                and type(value) is str
+                and self.parameter_info.path_type is None
+            ):
+                # typer's check of the path given as the `Path` it would make; a refused
+                # path is refused again below, in typer's words for the text as typed
+                with suppress(BadParameter, ValueError):
+                    return coerce_cli_path(
+                        Path(value), self.parameter_info, path_type=Path, param=param, ctx=ctx
                     )
         return build_runtime_param(self.descriptor)._coerce_value(value, param=param, ctx=ctx)
 

@@ -235,6 +235,9 @@ def progress_bar() -> Progress:
         TimeElapsedColumn(),
         console=err,
         transient=True,
+        # Into a file or a pipe rich draws no bar until it stops, yet a thread would build the
+        # bar ten times a second for nothing (docs/performance.md, "Load CPU, fourth pass").
+        auto_refresh=err.is_terminal or err.is_jupyter,
     )
 
 

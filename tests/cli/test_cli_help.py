@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import typer
+from typer._coercion import build_runtime_param
 from typer.testing import CliRunner
 
 from coloring import __version__
@@ -105,3 +106,18 @@ def test_generate_refuses_an_argument_out_of_range_with_usage_and_writes_nothing
     assert option in result.output
     assert reason in " ".join(result.output.replace("│", " ").split())
     assert not out.exists()
+
+
+@pytest.mark.parametrize("text", ["folder", "", ".", "a//b/", "~/x", " ", "-", "missing/x"])
+def test_a_path_argument_is_the_path_typer_would_give(text: str, tmp_path: Path) -> None:
+    (tmp_path / "folder").mkdir()
+    group = typer.main.get_command(app)
+    command = group.get_command(typer.Context(group), "load")  # type: ignore[attr-defined]
+    ctx = typer.Context(command)
+    [folder] = [p for p in command.get_params(ctx) if p.name == "folder"]
+    typers = build_runtime_param(folder.type_descriptor)
+    with pytest.MonkeyPatch.context() as m:
+        m.chdir(tmp_path)
+        given = folder.get_runtime_param().coerce(text, param=folder, ctx=ctx)
+        theirs = typers.coerce(text, param=folder, ctx=ctx)
+    assert (given, type(given)) == (theirs, type(theirs))

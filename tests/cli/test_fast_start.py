@@ -119,6 +119,13 @@ def test_options_typer_would_hand_back_unchanged_do_not_import_pydantic(tmp_path
     assert not [m for m in imported if m.startswith("pydantic")]
 
 
+def test_a_load_takes_its_folder_without_typers_pydantic_conversion(tmp_path: Path) -> None:
+    # The folder's contract is pydantic's (`pilot.contract`); typer's adapters are more
+    folder = small(tmp_path / "f")
+    imported = modules_after("load", str(folder), "--db", db_for(folder))
+    assert "typer._adapters" not in imported
+
+
 def test_a_question_on_a_sqlite_ledger_imports_no_postgresql_driver(tmp_path: Path) -> None:
     folder = small(tmp_path / "f")
     load(folder)

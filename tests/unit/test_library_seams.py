@@ -11,6 +11,8 @@ new version of the library (pyproject pins `eventsourcing<9.6`) is tried by runn
 - `projections.runner.EventLog`: reads the events table and decodes a stored state straight
   into its event class, without the mapper (measured in docs/architecture.md, "Projections"):
   it relies on the state being the JSON of the event's fields.
+- `store.LedgerStore.register_transcodings` turns off the library's JSON encoder's search for
+  cycles (`check_circular`, an attribute `json` reads at each encoding): the text is the same.
 - `persistence_pg.PostgresLedgerRecorder` replaces the public `insert_events` with its own
   `COPY` (measured in its docstring), reading the recorder's attributes (`datastore.schema`,
   `events_table_name`, `channel_name`, `sql_create_statements`): every test that loads on
@@ -19,6 +21,7 @@ new version of the library (pyproject pins `eventsourcing<9.6`) is tried by runn
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -122,3 +125,22 @@ def test_a_statement_the_ledgers_connection_runs_again_is_not_compiled_again(
         connection.set_authorizer(None)
     assert after_first_run > 0
     assert len(compiled) == after_first_run
+
+
+def test_events_are_stored_as_the_text_the_librarys_own_encoder_makes(tmp_path: Path) -> None:
+    app = ColoringApplication(f"sqlite:///{tmp_path / 'ledger.db'}")
+    try:
+        load_folder(app, season(tmp_path / "pilot").write())
+        transcoder = app.store.mapper.transcoder
+        librarys = json.JSONEncoder(
+            default=transcoder._encode_obj,  # type: ignore[attr-defined]
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
+        notifications = app.store.recorder.select_notifications(1, 10_000)
+        assert notifications
+        for n in notifications:
+            state = transcoder.decode(n.state)
+            assert librarys.encode(state).encode() == transcoder.encode(state) == n.state
+    finally:
+        app.close()
