@@ -49,3 +49,19 @@ def test_columns_are_found_in_a_schema_whose_name_needs_quotes(read_models: Data
         c.execute("CREATE TABLE rm_probe (kept INTEGER, dropped INTEGER)")
         c.execute("ALTER TABLE rm_probe DROP COLUMN dropped")
         assert schema._columns(c, "rm_probe") == {"kept"}
+
+
+def test_balance_steps_keyed_by_their_former_primary_key_get_no_second_index(
+    read_models: Database,
+) -> None:
+    with read_models.transaction() as c:
+        c.execute("DROP TABLE rm_balance_steps")
+        c.execute(
+            "CREATE TABLE rm_balance_steps (program_id TEXT NOT NULL, "
+            "participant_id TEXT NOT NULL, at_us BIGINT NOT NULL, seq BIGINT NOT NULL, "
+            "held BIGINT NOT NULL, PRIMARY KEY (program_id, participant_id, at_us, seq))"
+        )
+    with read_models.transaction() as c:
+        assert schema.is_complete(c)
+        schema.create(c)
+        assert "ix_rm_balance_steps_program_id_participant_id_at_us_seq" not in schema._relations(c)

@@ -15,6 +15,7 @@ from .helpers import (
     fresh_postgres,
     index_is_sound,
     loading,
+    query,
     records,
     run,
     start,
@@ -150,3 +151,25 @@ def test_a_killed_load_is_reported_until_the_folder_is_loaded_again(
     after = run("findings", "--db", ledger_url)
     assert "warning" not in after.stderr
     assert_whole(ledger_url)
+
+
+def test_a_killed_first_load_loaded_again_gives_the_balances_as_of_a_day_of_one_whole_load(
+    tmp_path: Path, early_and_late: tuple[Path, Path]
+) -> None:
+    """A first load goes without the balance steps' key until its end: the one it was killed
+    before gets it from the load that completes the folder."""
+    early, _ = early_and_late
+    resumed, whole = f"sqlite:///{tmp_path / 'resumed.db'}", f"sqlite:///{tmp_path / 'whole.db'}"
+    killed = start("load", str(early), "--db", resumed)
+    wait_until(lambda: records(resumed) > 2000)
+    killed.send_signal(signal.SIGKILL)
+    finish(killed)
+    for url in (resumed, whole):
+        assert run("load", str(early), "--db", url).returncode == 0
+    as_of = ("balances", "--as-of", "2025-01-13T00:00:00+05:00", "--format", "json")
+    assert run(*as_of, "--db", resumed).stdout == run(*as_of, "--db", whole).stdout
+    assert query(resumed, "SELECT COUNT(*) FROM rm_balance_steps")[0][0] > 2000
+    indexes = (
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'rm_balance_steps'"
+    )
+    assert query(resumed, indexes) == [("ix_rm_balance_steps_program_id_participant_id_at_us_seq",)]

@@ -36,11 +36,11 @@ TABLES = {
         "PRIMARY KEY (program_id, participant_id)"
     ),
     # Each holder's balance after every movement that changed it: holdings at any instant are
-    # one index seek per (program, holder) in rm_holders, however far back the instant is.
+    # one index seek per (program, holder) in rm_holders, however far back the instant is. Its
+    # key is a query index, not the primary key (`STEPS_KEY`).
     "rm_balance_steps": (
         "program_id TEXT NOT NULL, participant_id TEXT NOT NULL, at_us BIGINT NOT NULL, "
-        "seq BIGINT NOT NULL, held BIGINT NOT NULL, "
-        "PRIMARY KEY (program_id, participant_id, at_us, seq)"
+        "seq BIGINT NOT NULL, held BIGINT NOT NULL"
     ),
     "rm_holders": "program_id TEXT NOT NULL, participant_id TEXT NOT NULL, "
     "PRIMARY KEY (program_id, participant_id)",
@@ -99,7 +99,19 @@ TABLES = {
 # that catches up). Each is the table's last column, where ALTER TABLE puts it.
 ADDED_COLUMNS = {("rm_findings", "shown"): "TEXT NOT NULL DEFAULT ''"}
 
+STEPS_KEY = "rm_balance_steps (program_id, participant_id, at_us, seq)"
+"""The balance steps' key, which only queries read. As the primary key (until 2026-12-07) it was
+kept up to date row by row through a load, in the order of the movements, not of the key: at
+1M payments its B-tree's pages were 23% of the pages a batch wrote to the write-ahead log
+(docs/performance.md, "Growth at scale, second pass"). A ledger written with that primary key
+keeps it, and it serves there as this index (`KEYED_BEFORE`)."""
+
+KEYED_BEFORE = {STEPS_KEY: ("sqlite_autoindex_rm_balance_steps_1", "rm_balance_steps_pkey")}
+"""Indexes of INDEXES that a ledger written before has as a table's primary key (its index's
+name on SQLite, on PostgreSQL): not made a second time there."""
+
 INDEXES = [
+    STEPS_KEY,
     "rm_movements (program_id, at_us)",
     "rm_movements (at_us)",
     "rm_movements (payer)",
@@ -233,8 +245,10 @@ def _fill_shown(c: Cursor) -> None:
 
 def create_indexes(c: Cursor) -> None:
     """Every index of the schema that is missing (after a bulk fold, or one interrupted)."""
+    present = _relations(c)
     for index, spec in _indexes():
-        c.execute(f"CREATE INDEX IF NOT EXISTS {index} ON {spec}")
+        if not _keyed_before(c, spec, present):
+            c.execute(f"CREATE INDEX IF NOT EXISTS {index} ON {spec}")
     for statement in PARTIAL_INDEXES:
         c.execute(statement)
 
@@ -285,7 +299,20 @@ def is_complete(c: Cursor) -> bool:
     """Whether every table and index that `create` makes exists already and no bulk fold is
     unfinished (then a reader need not run `create`, which would have to write, nor catch up)."""
     partial = [s.split(" IF NOT EXISTS ", 1)[1].split(" ", 1)[0] for s in PARTIAL_INDEXES]
-    wanted = {*TABLES, *(name for name, _ in _indexes()), *partial}
+    present = _relations(c)
+    indexes = [name for name, spec in _indexes() if not _keyed_before(c, spec, present)]
+    wanted = {*TABLES, *indexes, *partial}
+    return wanted <= present and not _missing_columns(c) and not in_bulk(c)
+
+
+def _keyed_before(c: Cursor, spec: str, present: set[str]) -> bool:
+    """Whether the index `spec` is, in this ledger, its table's primary key (`KEYED_BEFORE`)."""
+    key = KEYED_BEFORE.get(spec)
+    return key is not None and key[c.postgres] in present
+
+
+def _relations(c: Cursor) -> set[str]:
+    """The names of the tables and indexes of the ledger's schema."""
     if c.postgres:
         sql = (
             "SELECT relname FROM pg_class WHERE relnamespace = current_schema()::regnamespace "
@@ -293,9 +320,7 @@ def is_complete(c: Cursor) -> bool:
         )
     else:
         sql = "SELECT name FROM sqlite_master WHERE type IN ('table', 'index')"
-    return (
-        wanted <= {name for (name,) in c.query(sql)} and not _missing_columns(c) and not in_bulk(c)
-    )
+    return {name for (name,) in c.query(sql)}
 
 
 def position(c: Cursor, name: str) -> int | None:
