@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ from coloring.cli import app
 from coloring.examples import SHIPPED
 from coloring.pilot.loader import load_folder
 from coloring.projections import queries
+from coloring.projections.db import Database
 from coloring.projections.runner import ProjectionRunner
 from coloring.report.flows import flows
 from coloring.report.sankey import render_sankey
@@ -33,8 +36,10 @@ def in_tiyn(text: str) -> int:
     return int(whole) * 100 + int(frac)
 
 
-def split_by_the_report(folder: Path, db: str) -> tuple[Split, Split]:
-    """(from the utilisation chart's last bucket, from the flow diagram's sinks)."""
+@contextmanager
+def reported(folder: Path, db: str) -> Iterator[tuple[Database, Scope]]:
+    """The folder loaded into the ledger at `db`: its read models and the report's scope at the
+    instant the report evaluates."""
     application = ColoringApplication(db)
     try:
         runner = ProjectionRunner(application.store)
@@ -42,10 +47,15 @@ def split_by_the_report(folder: Path, db: str) -> tuple[Split, Split]:
         runner.run()
         t = queries.evaluation_instant(runner.db, None)
         assert t is not None
-        scope = Scope(t, programs(runner.db, None, t))
-        lines, graph = timelines(runner.db, scope), flows(runner.db, scope)
+        yield runner.db, Scope(t, programs(runner.db, None, t))
     finally:
         application.close()
+
+
+def split_by_the_report(folder: Path, db: str) -> tuple[Split, Split]:
+    """(from the utilisation chart's last bucket, from the flow diagram's sinks)."""
+    with reported(folder, db) as (read_models, scope):
+        lines, graph = timelines(read_models, scope), flows(read_models, scope)
     by_lines, by_flows = {}, {}
     for p, line in lines.items():
         ok, bad = line.states["spent on purpose"][-1], line.states["spent with findings"][-1]
@@ -124,19 +134,10 @@ def test_report_and_replay_split_a_generated_folders_spending_alike(
 
 
 def test_the_sankey_paints_the_misused_part_red(tmp_path: Path) -> None:
-    application = ColoringApplication(f"sqlite:///{tmp_path / 'ledger.db'}")
-    try:
-        runner = ProjectionRunner(application.store)
-        load_folder(application, SHIPPED)
-        runner.run()
-        t = queries.evaluation_instant(runner.db, None)
-        assert t is not None
-        scope = Scope(t, programs(runner.db, None, t))
-        graph = flows(runner.db, scope)
+    with reported(SHIPPED, f"sqlite:///{tmp_path / 'ledger.db'}") as (read_models, scope):
+        graph = flows(read_models, scope)
         leasing = next(p for p in scope.programs if p.program_id == "AGROLEASE-2025")
         svg = render_sankey(graph["AGROLEASE-2025"], leasing, "flows")
-    finally:
-        application.close()
     red = STATE_COLOURS["spent with findings"]
     bands = re.findall(
         r'<path class="band" d="[^"]*" fill="([^"]*)"[^>]*><title>([^<]*)</title>', svg
