@@ -3,14 +3,19 @@ what moved after the instant, are each holder's balance after its last step at o
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from coloring.examples import SHIPPED
 from coloring.pilot.generator import generate
+from coloring.projections import schema
 from coloring.projections.db import Database
 from coloring.projections.holdings import _back_from_now, holdings_at
-from coloring.readside import current_read_models
+from coloring.readside import _SQLite, current_read_models
 from pilot.builders import load
 from pilot.generated import example_and_generated
 
@@ -57,3 +62,32 @@ def test_holdings_read_back_from_now_are_the_same_on_every_persistent_store(
     with current_read_models(db_url) as read_models:
         assert read_models is not None
         assert _checked(read_models) > 0
+
+
+class _Asked(Database):
+    """Read models of a SQLite file that keep the statements they were asked."""
+
+    def __init__(self, path: Path) -> None:
+        connection = sqlite3.connect(path, isolation_level=None)
+        super().__init__(_SQLite(connection, sqlite3.Error), postgres=False)
+        self.asked: list[str] = []
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        self.asked.append(sql)
+        return super().query(sql, params)
+
+
+def test_holdings_at_an_instant_read_no_step_while_the_steps_have_no_key(tmp_path: Path) -> None:
+    # A first load builds the key at its end; a reader meanwhile (`balances --as-of`) that
+    # sought each holder's last step would scan every step once a holder
+    load(SHIPPED, db=f"sqlite:///{tmp_path / 'ledger.db'}")
+    [(steps_key, _)] = [i for i in schema._indexes() if i[1] == schema.STEPS_KEY]
+    with sqlite3.connect(tmp_path / "ledger.db") as connection:
+        connection.execute(f"DROP INDEX {steps_key}")
+    read_models = _Asked(tmp_path / "ledger.db")
+    instants = sorted({t for (t,) in read_models.query("SELECT at_us FROM rm_movements")})
+    for t in [instants[0] - 1, *instants[:: max(1, len(instants) // 20)], instants[-1]]:
+        read_models.asked = []
+        held = holdings_at(read_models, t)
+        assert not [sql for sql in read_models.asked if "rm_balance_steps" in sql]
+        assert held == _from_steps(read_models, t, None)

@@ -311,6 +311,13 @@ def _keyed_before(c: Cursor, spec: str, present: set[str]) -> bool:
     return key is not None and key[c.postgres] in present
 
 
+def steps_keyed(c: Cursor) -> bool:
+    """Whether the balance steps have their key (`STEPS_KEY`): a first load into an empty
+    SQLite ledger and a rebuild go without it until their end."""
+    named = {index for index, spec in _indexes() if spec == STEPS_KEY}
+    return bool({*named, KEYED_BEFORE[STEPS_KEY][c.postgres]} & _relations(c))
+
+
 def _relations(c: Cursor) -> set[str]:
     """The names of the tables and indexes of the ledger's schema."""
     if c.postgres:
