@@ -343,6 +343,23 @@ def test_verify_fails_with_a_diff_after_a_read_model_row_is_altered(ledger: str)
     assert messages(result.stderr)[-1].startswith("error: ")
 
 
+def test_verify_shows_a_read_model_row_written_twice_as_one_the_events_do_not_imply(
+    ledger: str,
+) -> None:
+    # rm_balance_steps has no primary key (`schema.STEPS_KEY`): nothing refuses a second copy
+    first = "SELECT * FROM rm_balance_steps ORDER BY seq, participant_id LIMIT 1"
+    alter(ledger, f"INSERT INTO rm_balance_steps {first}")
+    with sqlite3.connect(sqlite_path(ledger)) as conn:
+        [twice] = conn.execute(first).fetchall()
+    result = run("verify", "--db", ledger)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[:2] == [
+        "read models: rm_balance_steps: 0 row(s) the events imply are missing or altered, "
+        "1 row(s) the events do not imply",
+        f"  + found    {twice}",
+    ]
+
+
 def test_verify_finds_a_deleted_finding(ledger: str) -> None:
     alter(ledger, "DELETE FROM rm_findings WHERE rule = 'OVERPAYMENT'")
     result = run("verify", "--db", ledger)
