@@ -76,6 +76,16 @@ class NoDatabaseError(DatabaseUnavailableError):
     """A PostgreSQL URL names a database the server does not have."""
 
 
+LEDGER_SCHEMA = "public"
+"""Where the library makes its tables (it names the schema; the ledger's own tables follow the
+connection's `search_path`)."""
+
+
+class ForeignSchemaError(DatabaseUnavailableError):
+    """A PostgreSQL connection whose `search_path` puts a schema other than the ledger's first:
+    the library would make its tables in the one and the ledger its own in the other."""
+
+
 # The event table of each backend (the library names PostgreSQL's after the application).
 EVENTS_TABLE = {"sqlite": "stored_events", "postgresql": "coloring_events"}
 
@@ -138,7 +148,7 @@ def postgres_connect(url: str) -> psycopg.Connection[Any]:
 
     env = environment_for(url)
     try:
-        return psycopg.connect(
+        connection = psycopg.connect(
             dbname=env["POSTGRES_DBNAME"],
             host=env["POSTGRES_HOST"],
             port=int(env["POSTGRES_PORT"]),
@@ -159,6 +169,15 @@ def postgres_connect(url: str) -> psycopg.Connection[Any]:
             f"cannot open the ledger at {url}: {str(e).strip()} (check the server, "
             "and --db / COLORING_DB)"
         ) from None
+    row = connection.execute("SELECT current_schema()").fetchone()
+    if row is None or row[0] != LEDGER_SCHEMA:
+        connection.close()
+        raise ForeignSchemaError(
+            f"the ledger is kept in the {LEDGER_SCHEMA!r} schema of its database, but this "
+            f"connection's search_path puts {row[0] if row and row[0] else 'no existing schema'!r}"
+            " first: reset the search_path of the role or database (docs/operations.md)"
+        )
+    return connection
 
 
 def require_ledger(url: str) -> None:

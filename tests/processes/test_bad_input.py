@@ -7,6 +7,7 @@ import os
 import shutil
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from .helpers import finish, query, records, run, start, wait_until, write_period_folder
@@ -235,3 +236,24 @@ def test_instants_at_the_limits_of_the_calendar_never_crash_a_command(tmp_path: 
         assert result.returncode == 0, (command, result.stderr)
         assert "Traceback" not in result.stderr
     assert "9999-12-31T23:59:59-12:00" in run("findings", "--db", db).stdout
+
+
+@pytest.mark.postgres
+def test_a_postgresql_ledger_whose_search_path_names_another_schema_is_refused_untouched(
+    folder: Path, url: str
+) -> None:
+    database = url.rsplit("/", 1)[1]
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA other; ALTER DATABASE "{database}" SET search_path = other')
+    result = run("load", str(folder), "--db", url)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert lines(result.stderr) == [
+        "error: the ledger is kept in the 'public' schema of its database, but this connection's "
+        "search_path puts 'other' first: reset the search_path of the role or database "
+        "(docs/operations.md)"
+    ]
+    made = (
+        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname IN ('public', 'other')"
+    )
+    assert query(url, made) == []
