@@ -1,9 +1,10 @@
 """Temporary folders that say whose they are, so that what a killed process left can be removed.
 
-A load copies the pilot folder it reads, and a scenario replay copies or generates the folder it
-loads, into a temporary folder that the process removes when it ends, however it ends, except
-when it is killed with SIGKILL (or by the out-of-memory killer): then the folder stays, as large
-as the pilot folder. Each such folder's name says whose it is
+A load copies the pilot folder it reads, a scenario replay copies or generates the folder it
+loads, and a report's PNG export gives each headless Chromium it runs a profile folder of its
+own: each in a temporary folder that the process removes when it ends, however it ends, except
+when it is killed with SIGKILL (or by the out-of-memory killer): then the folder stays (a pilot
+folder's copy is as large as the folder). Each such folder's name says whose it is
 (`coloring-KIND-SCOPE-PID-START-…`), and the next command that makes folders of that kind
 removes each one whose process no longer runs (`remove_stale`).
 
@@ -27,7 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal
 
-Kind = Literal["load", "scenario"]
+Kind = Literal["load", "scenario", "browser"]
 WHAT: dict[Kind, tuple[str, str, str]] = {
     "load": ("copy of a pilot folder", "copies of pilot folders", "load"),
     "scenario": (
@@ -35,6 +36,7 @@ WHAT: dict[Kind, tuple[str, str, str]] = {
         "copies of scenarios' pilot folders",
         "replay",
     ),
+    "browser": ("browser profile", "browser profiles", "PNG export"),
 }
 """A kind's folder, one and many, and the process that makes it, in `removed_line`'s words."""
 

@@ -3,12 +3,15 @@ without errors and paints a picture that is not blank; `--format png` writes rea
 
 from __future__ import annotations
 
+import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
 import typer
 from typer.testing import CliRunner
 
+from coloring import scratch
 from coloring.report.export import chromium
 
 from .conftest import Ledger
@@ -82,3 +85,31 @@ def test_png_format_writes_a_picture_of_each_chart(
         picture = read_png(tmp_path / f"aa-{name}.png")
         assert picture.width == 1100
         not_blank(picture, least_colours=6)
+
+
+def test_png_export_removes_the_browser_profiles_killed_exports_left_and_leaves_none(
+    example_ledger: Ledger,
+    cli: typer.Typer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    private = tmp_path / "tmp"
+    private.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(private))
+    gone = subprocess.Popen(["sleep", "60"])
+    start = scratch._started(gone.pid)
+    gone.kill()
+    gone.wait()
+    left = private / f"coloring-browser-{scratch._scope()}-{gone.pid}-{start}-k3x_9q2a"
+    (left / "Default").mkdir(parents=True)
+    out = tmp_path / "aa.html"
+    result = CliRunner().invoke(
+        cli,
+        ["report", "--db", example_ledger.url, "--out", str(out), "--format", "png"],
+    )
+    assert result.exit_code == 0, result.stderr
+    assert (
+        f"removed 1 browser profile left in {private} by a PNG export that was killed"
+        in result.stderr.splitlines()
+    )
+    assert list(private.iterdir()) == []

@@ -175,6 +175,7 @@ def test_each_kind_removes_only_its_own_folders(tmp_folder: Path, ended: tuple[i
             1,
             "removed 1 copy of a scenario's pilot folder left in {} by a replay that was killed",
         ),
+        ("browser", 2, "removed 2 browser profiles left in {} by PNG exports that were killed"),
     ],
 )
 def test_the_user_is_told_how_many_folders_were_removed_and_where(

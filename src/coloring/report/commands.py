@@ -137,6 +137,7 @@ def _write_pngs(out: Path, charts: list[Chart]) -> None:
     from coloring.cli import err, fail
     from coloring.i18n import _
     from coloring.report.export import ExportError, chromium, write_pngs
+    from coloring.scratch import remove_stale, removed_line
 
     binary = chromium()
     if binary is None:
@@ -148,6 +149,9 @@ def _write_pngs(out: Path, charts: list[Chart]) -> None:
             highlight=False,
         )
         return
+    removed = removed_line("browser", remove_stale("browser"))
+    if removed:
+        err.print(removed, soft_wrap=True, markup=False, highlight=False)
     try:
         pngs = write_pngs(out, charts, binary)
     except ExportError as e:

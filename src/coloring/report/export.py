@@ -7,12 +7,12 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from coloring.domain.errors import ColoringError
 from coloring.report.build import Chart
+from coloring.scratch import scratch_folder
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 # No network, no background services, no first-run UI: a screenshot of a local file only.
@@ -54,7 +54,7 @@ def svg_size(svg: str) -> tuple[int, int]:
 
 def screenshot(binary: str, page: Path, png: Path, width: int, height: int) -> None:
     """Render a local file with headless Chromium into `png` (window `width` x `height`)."""
-    with tempfile.TemporaryDirectory(prefix="coloring-chromium-") as profile:
+    with scratch_folder("browser") as profile:
         command = [
             binary,
             *FLAGS,
