@@ -10,7 +10,7 @@ import pytest
 
 from coloring.application import ColoringApplication
 from coloring.projections import schema
-from coloring.projections.db import Database
+from coloring.projections.db import Cursor, Database
 from coloring.projections.runner import ProjectionRunner
 
 
@@ -65,3 +65,30 @@ def test_balance_steps_keyed_by_their_former_primary_key_get_no_second_index(
         assert schema.is_complete(c)
         schema.create(c)
         assert "ix_rm_balance_steps_program_id_participant_id_at_us_seq" not in schema._relations(c)
+
+
+def replicated(c: Cursor) -> None:
+    """A publication of every table, as an operator makes for logical replication (rolled back
+    with the test's transaction)."""
+    if not c.postgres:
+        pytest.skip("SQLite has no publications")
+    c.execute("CREATE PUBLICATION coloring_everything FOR ALL TABLES")
+
+
+def test_the_read_models_are_cleared_for_a_rebuild_under_a_publication_of_all_tables(
+    read_models: Database,
+) -> None:
+    with read_models.transaction(commit=False) as c:
+        replicated(c)
+        schema.clear(c)
+
+
+def test_tables_of_a_ledger_written_before_get_their_rows_identified_when_opened(
+    read_models: Database,
+) -> None:
+    with read_models.transaction(commit=False) as c:
+        replicated(c)
+        for table in schema.UNKEYED:
+            c.execute(f"ALTER TABLE {table} REPLICA IDENTITY DEFAULT")
+        schema.create(c)
+        schema.clear(c)

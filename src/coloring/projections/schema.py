@@ -181,6 +181,13 @@ BULK_STEPS_BY_PAGES = "2"
 # Tables rebuilt by a replay; the position table says how far the replay got.
 READ_MODELS = [t for t in TABLES if t != "rm_position"]
 
+UNKEYED = [t for t, columns in TABLES.items() if "PRIMARY KEY" not in columns]
+"""Tables without a primary key. PostgreSQL refuses to delete from (or update) such a table
+while a publication of it publishes deletes (`CREATE PUBLICATION ... FOR ALL TABLES`, made by an
+operator for logical replication or change capture), unless the table says how its rows are
+identified: `REPLICA IDENTITY FULL` (the whole row), set by `create`. It costs nothing unless
+`wal_level` is `logical`, and then a deleted row's values in the log."""
+
 
 def _exists(c: Cursor, table: str) -> bool:
     if c.postgres:
@@ -215,6 +222,8 @@ def create(c: Cursor) -> None:
     had_steps = _exists(c, "rm_balance_steps")
     for name, columns in TABLES.items():
         c.execute(f"CREATE TABLE IF NOT EXISTS {name} ({columns})")
+    if c.postgres:
+        _identify_rows(c)
     for table, column in _missing_columns(c):
         c.execute(f"ALTER TABLE {table} ADD COLUMN {column} {ADDED_COLUMNS[(table, column)]}")
         if (table, column) == ("rm_findings", "shown"):
@@ -227,6 +236,18 @@ def create(c: Cursor) -> None:
             "FROM rm_balance_steps"
         )
     create_indexes(c)
+
+
+def _identify_rows(c: Cursor) -> None:
+    """`REPLICA IDENTITY FULL` on every `UNKEYED` table that lacks it (ledgers written before it
+    was set too), so that a rebuild may clear them under a publication of all tables."""
+    lacking = c.query(
+        "SELECT t.relname FROM pg_class t JOIN pg_namespace n ON n.oid = t.relnamespace "
+        "WHERE n.nspname = current_schema() AND t.relname = ANY(?) AND t.relreplident <> 'f'",
+        (UNKEYED,),
+    )
+    for (table,) in lacking:
+        c.execute(f"ALTER TABLE {table} REPLICA IDENTITY FULL")
 
 
 def _fill_shown(c: Cursor) -> None:
