@@ -1,5 +1,6 @@
 """The private copy of the folder that a load killed with SIGKILL leaves in TMPDIR is removed by
-the next load, as real processes; the copy of a load still running is kept."""
+the next load, as real processes; the copy of a load still running is kept; a load stopped by
+Ctrl-C or SIGTERM removes its own."""
 
 from __future__ import annotations
 
@@ -55,3 +56,30 @@ def test_a_running_load_keeps_its_copy_while_a_load_of_another_ledger_runs_to_it
     assert copies(tmp_folder) == [kept]
     assert finish(running)[0] == 0
     assert copies(tmp_folder) == []
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_a_stopped_load_says_what_it_kept_leaves_no_copy_and_the_same_load_completes_it(
+    tmp_path: Path, tmp_folder: Path, stop: signal.Signals
+) -> None:
+    folder = tmp_path / "pilot"
+    write_period_folder(folder, FARMERS, month=1, tag="a")
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    stopped = start("load", str(folder), "--db", url)
+    wait_until(lambda: records(url) > 2000)
+    stopped.send_signal(stop)
+    code, stderr = finish(stopped)
+    assert code == 128 + stop
+    assert stderr.splitlines()[-1] == (
+        "interrupted: every committed batch is kept; run the same command again to resume"
+    )
+    assert copies(tmp_folder) == []
+    assert loading(url)
+    again = run("load", str(folder), "--db", url)
+    assert again.returncode == 0, again.stderr
+    assert "removed" not in again.stderr
+    whole = f"sqlite:///{tmp_path / 'whole.db'}"
+    assert run("load", str(folder), "--db", whole).returncode == 0
+    listed = [run("findings", "--db", db, "--format", "json").stdout for db in (url, whole)]
+    assert listed[0] == listed[1]
+    assert '"rule"' in listed[0]
