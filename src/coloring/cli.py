@@ -11,6 +11,7 @@ scenario and export modules (nor build their options)."""
 from __future__ import annotations
 
 import gc
+import signal
 import sys
 from importlib import import_module
 from typing import Any
@@ -18,8 +19,7 @@ from typing import Any
 import typer
 
 from coloring.cli_help import PlainHelpGroup, register_options
-from coloring.cli_ledger import err, fail, ledger, out, reading, warn
-from coloring.i18n import _
+from coloring.cli_ledger import STOPPED_BY, err, fail, ledger, out, reading, warn
 
 # The commands of other modules open ledgers and report errors through these names.
 __all__ = ["app", "err", "fail", "ledger", "main", "out", "reading", "warn"]
@@ -93,16 +93,28 @@ app = typer.Typer(
 register_options(app)
 
 
+def _stop(signum: int, frame: object) -> None:
+    """SIGTERM (`kill`, `timeout`, a service manager's stop) raised as Ctrl-C is, where Python
+    runs next, so that the command ends through its `finally` blocks: the batch being written
+    rolled back, the write lock and the temporary folders released. (Python's default ends the
+    process at once, leaving its copy of a pilot folder in TMPDIR.) A second SIGTERM ends the
+    process at once, as one did before."""
+    signal.signal(signum, signal.SIG_DFL)
+    STOPPED_BY.append(signum)
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     # A load holds hundreds of thousands of long-lived objects (aggregates, queues, caches) and
     # allocates millions of short-lived ones that are freed by reference counting; Python's
     # default thresholds then rescan the long-lived heap over and over for cycles that are not
     # there (a generated 100k folder: 46.7 s default, 36.1 s with these; same peak memory).
     gc.set_threshold(100_000, 50, 1000)
+    signal.signal(signal.SIGTERM, _stop)
     try:
         app()
-    except KeyboardInterrupt:
-        err.print(
-            _("interrupted: every committed batch is kept; run the same command again to resume")
-        )
-        sys.exit(130)
+    except (KeyboardInterrupt, SystemExit) as ended:
+        # typer ends a command stopped by Ctrl-C with exit 130, whatever stopped it.
+        if STOPPED_BY and (isinstance(ended, KeyboardInterrupt) or ended.code == 130):
+            sys.exit(128 + STOPPED_BY[0])
+        raise

@@ -145,6 +145,15 @@ def ledger(
         except typer.Exit as e:
             refused = e.exit_code == 2
             raise
+        except KeyboardInterrupt:
+            if write is not None:
+                err.print(
+                    _(
+                        "interrupted: every committed batch is kept; run the same command again "
+                        "to resume"
+                    )
+                )
+            raise
         finally:
             if "application" in locals():
                 application.close()
@@ -153,6 +162,11 @@ def ledger(
                     lock.remove_file()
                 created.forget()
             lock.release()
+
+
+STOPPED_BY: list[int] = []
+"""SIGTERM once it has stopped this command (`cli.main`); Ctrl-C is Python's own
+KeyboardInterrupt."""
 
 
 class _State:
