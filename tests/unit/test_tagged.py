@@ -4,7 +4,9 @@ before pages (one event per movement) replays and reads as the same movements.""
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator, Sequence
+from contextlib import closing
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,6 +25,9 @@ from coloring.domain.movements import (
 from coloring.domain.records import AllocationRecord, TransferRecord
 from coloring.domain.tagged import TaggedTenge
 from coloring.domain.time import Instant
+from coloring.projections import schema
+from coloring.projections.db import Cursor
+from coloring.projections.fold import Fold
 from coloring.store import LedgerStore
 
 AT = 1_700_000_000_000_000
@@ -142,3 +147,23 @@ def test_an_entry_of_a_kind_no_code_writes_is_refused_not_read_as_another_kind()
     entry: list[JsonValue] = ["returned", 7, "AC1", "C1", 100, AT, 0]
     with pytest.raises(KeyError, match="returned"):
         list(movements("P1", [entry]))
+
+
+def test_the_fold_gives_a_ledger_written_before_pages_the_rows_its_page_gives(
+    store: LedgerStore,
+) -> None:
+    with closing(sqlite3.connect(":memory:")) as db:
+        c = Cursor(db.cursor(), postgres=False)
+        schema.create(c)
+        old, new = Fold(c), Fold(c)
+    # The program's idle limit, as its registration would have given both folds.
+    old.idle_days["P1"] = new.idle_days["P1"] = 30
+    for e in stored_and_read_back(store, per_record_events(live_units())):
+        old.apply(e, 1)
+    for e in stored_and_read_back(store, live_units().collect_events()):
+        new.apply(e, 1)
+    assert old.rows["movements"] == new.rows["movements"]
+    assert old.rows["unit_moves"] == new.rows["unit_moves"]
+    assert old.rows["deliveries"] == new.rows["deliveries"]
+    assert (old.steps, old.allocations, old.paid) == (new.steps, new.allocations, new.paid)
+    assert len(new.rows["movements"]) == 6
