@@ -1,17 +1,16 @@
 """The tagged units' events as stored: a page's entries keep their JSON, and a ledger written
-before pages (one event per movement) replays and reads as the same movements."""
+before pages (one event per movement) replays and reads and folds as the same movements."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator, Sequence
-from contextlib import closing
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from eventsourcing.domain import CanMutateAggregate
+from folds import empty_folds
 
 from coloring.domain.movements import (
     Allocated,
@@ -25,9 +24,6 @@ from coloring.domain.movements import (
 from coloring.domain.records import AllocationRecord, TransferRecord
 from coloring.domain.tagged import TaggedTenge
 from coloring.domain.time import Instant
-from coloring.projections import schema
-from coloring.projections.db import Cursor
-from coloring.projections.fold import Fold
 from coloring.store import LedgerStore
 
 AT = 1_700_000_000_000_000
@@ -152,10 +148,7 @@ def test_an_entry_of_a_kind_no_code_writes_is_refused_not_read_as_another_kind()
 def test_the_fold_gives_a_ledger_written_before_pages_the_rows_its_page_gives(
     store: LedgerStore,
 ) -> None:
-    with closing(sqlite3.connect(":memory:")) as db:
-        c = Cursor(db.cursor(), postgres=False)
-        schema.create(c)
-        old, new = Fold(c), Fold(c)
+    old, new = empty_folds()
     # The program's idle limit, as its registration would have given both folds.
     old.idle_days["P1"] = new.idle_days["P1"] = 30
     for e in stored_and_read_back(store, per_record_events(live_units())):
