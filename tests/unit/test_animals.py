@@ -3,18 +3,14 @@ registry row) still replays, and folds each row as an extract's row with the sam
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
-from contextlib import closing
 from typing import Any
 
 import pytest
+from folds import empty_folds
 
 from coloring.domain.animals import Animal
 from coloring.domain.registry import RegistryExtract, RegistryFact
-from coloring.projections import schema
-from coloring.projections.db import Cursor
-from coloring.projections.fold import Fold
 from coloring.store import LedgerStore
 
 AT = 1_700_000_000_000_000
@@ -64,10 +60,7 @@ def test_an_animal_of_an_older_ledger_replays_to_its_owner_and_history(
 def test_the_fold_reads_an_old_registry_event_as_the_extract_row_of_the_same_fact(
     store: LedgerStore,
 ) -> None:
-    with closing(sqlite3.connect(":memory:")) as db:
-        c = Cursor(db.cursor(), postgres=False)
-        schema.create(c)
-        old, new = Fold(c), Fold(c)
+    old, new = empty_folds()
     for e in old_events(store)[1:]:
         old.apply(e, 1)
     (page,) = RegistryExtract(rows=FACTS).collect_events()

@@ -1,5 +1,5 @@
 """The tagged units' events as stored: a page's entries keep their JSON, and a ledger written
-before pages (one event per movement) replays and reads as the same movements."""
+before pages (one event per movement) replays and reads and folds as the same movements."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from eventsourcing.domain import CanMutateAggregate
+from folds import empty_folds
 
 from coloring.domain.movements import (
     Allocated,
@@ -142,3 +143,20 @@ def test_an_entry_of_a_kind_no_code_writes_is_refused_not_read_as_another_kind()
     entry: list[JsonValue] = ["returned", 7, "AC1", "C1", 100, AT, 0]
     with pytest.raises(KeyError, match="returned"):
         list(movements("P1", [entry]))
+
+
+def test_the_fold_gives_a_ledger_written_before_pages_the_rows_its_page_gives(
+    store: LedgerStore,
+) -> None:
+    old, new = empty_folds()
+    # The program's idle limit, as its registration would have given both folds.
+    old.idle_days["P1"] = new.idle_days["P1"] = 30
+    for e in stored_and_read_back(store, per_record_events(live_units())):
+        old.apply(e, 1)
+    for e in stored_and_read_back(store, live_units().collect_events()):
+        new.apply(e, 1)
+    assert old.rows["movements"] == new.rows["movements"]
+    assert old.rows["unit_moves"] == new.rows["unit_moves"]
+    assert old.rows["deliveries"] == new.rows["deliveries"]
+    assert (old.steps, old.allocations, old.paid) == (new.steps, new.allocations, new.paid)
+    assert len(new.rows["movements"]) == 6

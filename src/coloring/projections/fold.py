@@ -16,7 +16,6 @@ from collections import defaultdict
 from fractions import Fraction
 from typing import cast
 
-from coloring.domain.acts import EarlyActs
 from coloring.domain.aggregates import Ledger, Participant, Program, final_roles
 from coloring.domain.animals import Animal
 from coloring.domain.documents import (
@@ -30,14 +29,13 @@ from coloring.domain.documents import (
 )
 from coloring.domain.prices import PriceList
 from coloring.domain.registry import RegistryExtract, RegistryFact
-from coloring.domain.tagged import TaggedTenge
 from coloring.projections import schema
 from coloring.projections.db import Cursor, PendingRow
 from coloring.projections.docrules import (
     ReferenceData,
     Terms,
 )
-from coloring.projections.foldmoney import MoneyFold
+from coloring.projections.foldmoney import MoneyFold, handlers
 from coloring.projections.judging import Judged, judge_all
 from coloring.projections.pagewrite import write_page
 
@@ -85,52 +83,23 @@ class Fold(MoneyFold):
     # -- routing -----------------------------------------------------------------------
 
     def apply(self, event: object, n: int) -> None:
-        """Fold one event (notification id `n`), dispatched on its class;
-        events no read model needs (an aggregate's creation, a price list opened) are skipped.
-        Page events come first: they are most of a log."""
-        match event:
-            case TaggedTenge.PaymentsRecorded():
-                self.on_payments_recorded(event, n)
-            case RegistryExtract.Recorded():
-                self.on_registry_extract(event, n)
-            case Purchase.Contracted():
-                self.on_purchase_contracted(event, n)
-            case Purchase.AnimalsAdded():
-                self.on_animals_added(event, n)
-            case Subsidy.Approved():
-                self.on_subsidy_approved(event, n)
-            case Contract.Signed():
-                self.on_contract_signed(event, n)
-            case Loan.Issued():
-                self.on_loan_issued(event, n)
-            case Contract.ActAccepted() | EarlyActs.ActAccepted():
-                self.on_act_accepted(event)
-            case Participant.Registered():
-                self.on_participant_registered(event)
-            case Program.Registered():
-                self.on_program_registered(event)
-            case Program.TermsAmended():
-                self.on_terms_amended(event)
-            case PriceList.PriceQuoted():
-                self.on_price_quoted(event)
-            case Ledger.Opened():
-                self.mode = event.mode
-            case TaggedTenge.UnitsAllocated():
-                self.on_units_allocated(event.movement(), n)
-            case TaggedTenge.UnitsTransferred():
-                self.on_units_transferred(event.movement(), n)
-            case TaggedTenge.TransferRefused():
-                self.on_transfer_refused(event.movement(), n)
-            case Animal.FactRecorded():
-                self.on_fact_recorded(event.fact())
+        """Fold one event (notification id `n`) by the handler its class registered, typed by
+        that class (`foldmoney.handlers`)."""
+        handlers.dispatch(type(event))(self, event, n)
 
-    def on_participant_registered(self, e: Participant.Registered) -> None:
+    @handlers.register
+    def on_ledger_opened(self, e: Ledger.Opened, n: int) -> None:
+        self.mode = e.mode
+
+    @handlers.register
+    def on_participant_registered(self, e: Participant.Registered, n: int) -> None:
         self.reference.regions[e.participant_id] = e.region
         self.rows["participants"].append(
             (e.participant_id, e.name, e.role, e.region, ";".join(e.related_to))
         )
 
-    def on_program_registered(self, e: Program.Registered) -> None:
+    @handlers.register
+    def on_program_registered(self, e: Program.Registered, n: int) -> None:
         finals = sorted(final_roles(e.route))
         self._remember_program(
             e.program_id,
@@ -155,7 +124,8 @@ class Fold(MoneyFold):
             )
         )
 
-    def on_terms_amended(self, e: Program.TermsAmended) -> None:
+    @handlers.register
+    def on_terms_amended(self, e: Program.TermsAmended, n: int) -> None:
         # Deliveries from now on get the new limit; earlier ones keep the one they arrived under.
         self.idle_days[e.program_id] = e.max_idle_days
         self.rows["amendments"].append(
@@ -171,7 +141,8 @@ class Fold(MoneyFold):
             )
         )
 
-    def on_price_quoted(self, e: PriceList.PriceQuoted) -> None:
+    @handlers.register
+    def on_price_quoted(self, e: PriceList.PriceQuoted, n: int) -> None:
         self.reference.book[e.item].append((e.region, e.valid_from_us, e.seq, e.price))
         self.items.add(e.item)
         self.rows["prices"].append((e.item, e.region, e.valid_from_us, e.seq, e.price))
@@ -200,13 +171,16 @@ class Fold(MoneyFold):
         self.page_documents[e.document_id] = row
         self.rows["documents"].append(row)
 
+    @handlers.register
     def on_loan_issued(self, e: Loan.Issued, n: int) -> None:
         self._document(e, None)
 
+    @handlers.register
     def on_purchase_contracted(self, e: Purchase.Contracted, n: int) -> None:
         self._document(e, None)
         self._animals(e.document_id, purchased(e.animals), e.seq)
 
+    @handlers.register
     def on_animals_added(self, e: Purchase.AnimalsAdded, n: int) -> None:
         animals = purchased(e.animals)
         self.rejudged_purchases.add(e.purchase_id)
@@ -218,6 +192,7 @@ class Fold(MoneyFold):
             self.animals.add(animal_id)
             self.rows["purchase_animals"].append((purchase_id, animal_id, species, price, seq))
 
+    @handlers.register
     def on_subsidy_approved(self, e: Subsidy.Approved, n: int) -> None:
         self._document(e, None)
         self.assets.add(e.asset_id)
@@ -237,10 +212,12 @@ class Fold(MoneyFold):
             )
         )
 
+    @handlers.register
     def on_contract_signed(self, e: Contract.Signed, n: int) -> None:
         self.signed.add(e.document_id)
         self._document(e, 0, e.parent_contract_id)
 
+    @handlers.register
     def on_registry_extract(self, e: RegistryExtract.Recorded, n: int) -> None:
         """As `on_fact_recorded` for each row, in one loop: an extract of a region's herd holds
         most of a log's records."""
@@ -258,7 +235,9 @@ class Fold(MoneyFold):
                 latest = at_us
         self.latest_us = latest
 
-    def on_fact_recorded(self, e: RegistryFact) -> None:
+    @handlers.register
+    def on_fact_recorded(self, event: Animal.FactRecorded, n: int) -> None:
+        e = event.fact()
         self._dated(e.at_us)
         self.animals.add(e.animal_id)
         self.rows["registry"].append(

@@ -18,6 +18,7 @@ from coloring.scenarios.values import (
     Count,
     Days,
     Id,
+    NonEmpty,
     Percent,
     Route,
     Tenge,
@@ -66,10 +67,10 @@ class Program(Strict):
 
 
 class ReferencePrice(Strict):
-    item: str = Field(min_length=1, description="a species or an asset kind")
+    item: NonEmpty = Field(description="a species or an asset kind")
     price: Tenge
     valid_from: When
-    region: str = Field("*", min_length=1, description="'*' = any region")
+    region: NonEmpty = Field("*", description="'*' = any region")
 
 
 # -- timeline ------------------------------------------------------------------------------
@@ -80,12 +81,18 @@ class Step(Strict):
     note: str | None = Field(None, description="free text for the reader; ignored")
 
 
+# A step's `from` and `to` as the analyst writes them: Python keywords, so each field takes its
+# key by alias (`return`'s `to` may be left out, declared in place).
+From = Annotated[Id, Field(alias="from")]
+To = Annotated[Id, Field(alias="to")]
+
+
 class Allocate(Step):
     """The budget issues coloured tenge: `from` is a treasury."""
 
     allocate: Id
-    payer: Id = Field(alias="from")
-    recipient: Id = Field(alias="to")
+    payer: From
+    recipient: To
     amount: Tenge
     program: Id | None = None
 
@@ -94,15 +101,15 @@ class Lend(Step):
     """A loan agreement (the money moves with a `pay` step `for` the loan)."""
 
     lend: Id
-    lender: Id = Field(alias="from")
-    borrower: Id = Field(alias="to")
+    lender: From
+    borrower: To
     amount: Tenge
     program: Id | None = None
 
 
 class Animal(Strict):
     id: Id
-    species: str = Field(min_length=1)
+    species: NonEmpty
     price: Tenge
 
 
@@ -128,7 +135,7 @@ class TransferOwnership(Step):
     """Registry: ownership of the animal passes `to` another owner."""
 
     transfer_ownership: Id
-    owner: Id = Field(alias="to")
+    owner: To
     species: str | None = None
 
 
@@ -148,7 +155,7 @@ class Export(Step):
 
 class Asset(Strict):
     id: Id
-    kind: str = Field(min_length=1)
+    kind: NonEmpty
     value: Tenge
 
 
@@ -180,8 +187,8 @@ class AcceptAct(Step):
 
 class Pay(Step):
     pay: Id
-    payer: Id = Field(alias="from")
-    payee: Id = Field(alias="to")
+    payer: From
+    payee: To
     amount: Tenge
     purpose_ref: str | None = Field(None, alias="for", description="loan/purchase/subsidy/contract")
     program: Id | None = None
@@ -191,7 +198,7 @@ class Return(Step):
     """Pay coloured money back to a treasury (`to` defaults to the only treasury)."""
 
     return_: Id = Field(alias="return")
-    payer: Id = Field(alias="from")
+    payer: From
     payee: Id | None = Field(None, alias="to")
     amount: Tenge
     program: Id | None = None
@@ -202,7 +209,7 @@ class AmendTerms(Step):
     came before stays judged under the old terms."""
 
     amend_terms: Id = Field(description="the program")
-    reason: str = Field(min_length=1)
+    reason: NonEmpty
     expires_at: When | None = None
     max_idle_days: Days | None = None
 
@@ -290,7 +297,7 @@ class Parameters(Strict):
 
 class ExpectedFinding(Strict):
     rule: Rule
-    subject: str = Field(min_length=1)
+    subject: NonEmpty
     status: Literal["open", "refused"] | None = None
     amount: Tenge | None = None
 

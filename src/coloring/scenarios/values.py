@@ -1,4 +1,4 @@
-"""The values a scenario is written in: ids, tenge, instants, percentages, days, routes.
+"""The values a scenario is written in: ids, tenge, instants, percentages, days, routes, text.
 
 Each is a pydantic annotated type with a validator that says what is wrong in words an analyst
 can act on, and a JSON Schema of what may be written (text or a number, not the parsed value).
@@ -110,6 +110,8 @@ Percent = Annotated[
         {"anyOf": [{"type": "integer", "minimum": 0}, {"type": "string"}], "description": "%"}
     ),
 ]
+NonEmpty = Annotated[str, Field(min_length=1)]
+"""Text that may not be empty: a species, an asset kind, a reason, a finding's subject."""
 Days = Annotated[int, Field(ge=0, strict=True)]
 Count = Annotated[int, Field(ge=0, strict=True)]
 Route = Annotated[
