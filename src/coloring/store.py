@@ -14,6 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import islice
+from sys import intern
 from typing import Any, cast
 from uuid import UUID
 
@@ -450,7 +451,11 @@ class LedgerStore(Application[UUID]):
         """A registry row (its seq taken by `next_seq`), saved with the batch's others in one
         `RegistryExtract`; the animal's owner now is the row's."""
         self._registry_page.append(fact)
-        self._owners[fact.animal_id] = fact.owner
+        # One string per owner, not per row: each row's owner is a string of its own (a 20k
+        # folder's 12,227 animals had 12,124 owner strings for 580 owners), ~60 bytes of each
+        # of up to `OWNERS_SIZE` entries.
+        owner = fact.owner
+        self._owners[fact.animal_id] = owner if owner is None else intern(owner)
 
     def current_owner(self, animal_id: str) -> str | None:
         """The animal's owner per its latest registry row (None: none, disposed, exported)."""

@@ -16,6 +16,7 @@ import coloring.pilot.loader
 import coloring.store
 from coloring.cli import app
 from coloring.domain.aggregates import Participant
+from coloring.domain.registry import RegistryFact
 from coloring.pilot.generator import generate
 from coloring.store import LedgerStore
 
@@ -122,3 +123,14 @@ def test_a_folders_participants_are_saved_a_batch_at_a_time(
     outputs_of(folder, tmp_path / "ledger.db")
     assert max(registered) == 50
     assert sum(registered) > 50
+
+
+def test_animals_of_one_owner_share_one_string_for_their_owner() -> None:
+    store = LedgerStore("sqlite:///:memory:")
+    rows = [
+        RegistryFact(n, f"KZ{n}", "cow", "registered", "".join(["F", "1"]), 0, 0) for n in (1, 2)
+    ]
+    assert rows[0].owner is not rows[1].owner
+    for row in rows:
+        store.record_fact(row)
+    assert store.current_owner("KZ1") is store.current_owner("KZ2") == "F1"
