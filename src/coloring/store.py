@@ -57,12 +57,12 @@ least recently used were mostly participants, read back a few payments later (a 
 folder: 505,686 of its 1,385,895 reads back, and the documents they pushed out the rest;
 docs/performance.md, "What grows with the folder, measured at 3M"). ~0.7 KB a participant."""
 
-PINNED_SIZE = 100_000
+PINNED_SIZE = 150_000
 """Pinned aggregates kept whole; beyond, after a batch is saved, the participants among the
-earliest pinned half are kept frozen (their state's values pickled, ~0.35 KB with their entry
-against ~0.8) and thawed when asked for again (a few microseconds, a read back ~0.1-0.3 ms). A
-10M-payment folder's ~438,000 participants held ~0.35 GB whole (docs/performance.md, branch
-mem3); a 1M folder's ~44,000 are never frozen."""
+earliest pinned half are kept frozen (their state's values pickled, 360 B with their entry
+against 727 B whole) and thawed when asked for again (a few microseconds; a read back, 85-230
+us). A 10M-payment folder's ~438,000 participants held ~0.32 GB whole, ~0.2 GB so; the 1M and
+3M folders' 43,995 and 131,702 are never frozen (docs/performance.md, branch mem3)."""
 
 OWNERS_SIZE = 500_000
 """Animals whose owner now is kept in memory (about 100 bytes each); beyond it, the earlier
