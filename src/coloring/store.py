@@ -9,10 +9,12 @@ transaction per batch. Outside `batch()` each command saves at once. A store tol
 
 from __future__ import annotations
 
+import pickle
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import islice
+from sys import intern
 from typing import Any, cast
 from uuid import UUID
 
@@ -25,6 +27,7 @@ from eventsourcing.persistence import (
     StoredEvent,
 )
 
+from coloring.digests import Digests
 from coloring.domain.aggregates import Ledger, Participant, Program, TaggedTenge
 
 # Not used here, imported for its topics: ledgers written before registry pages hold per-animal
@@ -53,6 +56,13 @@ payment reads its payer and payee, and once a folder had more aggregates than th
 least recently used were mostly participants, read back a few payments later (a 3M-payment
 folder: 505,686 of its 1,385,895 reads back, and the documents they pushed out the rest;
 docs/performance.md, "What grows with the folder, measured at 3M"). ~0.7 KB a participant."""
+
+PINNED_SIZE = 150_000
+"""Pinned aggregates kept whole; beyond, after a batch is saved, the participants among the
+earliest pinned half are kept frozen (their state's values pickled, 360 B with their entry
+against 727 B whole) and thawed when asked for again (a few microseconds; a read back, 85-230
+us). A 10M-payment folder's ~438,000 participants held ~0.32 GB whole, ~0.2 GB so; the 1M and
+3M folders' 43,995 and 131,702 are never frozen (docs/performance.md, branch mem3)."""
 
 OWNERS_SIZE = 500_000
 """Animals whose owner now is kept in memory (about 100 bytes each); beyond it, the earlier
@@ -84,8 +94,15 @@ class LedgerStore(Application[UUID]):
         # Keyed by the id's integer: a UUID's hash is a Python method, called on every look-up
         # (~30 a payment; 0.6M calls at 20k payments, ~4% of the load), an int's is not.
         self._pinned: dict[int, Aggregate] = {}
+        self._frozen: dict[int, bytes] = {}
+        # The attributes of a participant, in order, as the first one frozen had them: a frozen
+        # participant is their values only.
+        self._participant_state: tuple[str, ...] | None = None
         self._cache: OrderedDict[int, Aggregate | None] = OrderedDict()
-        self._evicted: set[int] = set()
+        # The aggregates let go of (`_shrink`), as digests: a set of their ids held ~100 bytes
+        # each, ~1.7M of them at 10M payments. A digest that collides costs a read, which
+        # answers None for an aggregate never saved.
+        self._evicted = Digests()
         self._dirty: dict[int, Aggregate] = {}
         self._index: list[IndexRow] = []
         self._in_batch = False
@@ -173,6 +190,7 @@ class LedgerStore(Application[UUID]):
             self._forget(dirty)
             raise
         self._shrink()
+        self._freeze_participants()
         self._shrink_owners()
 
     def _insert(self, events: list[Any], stored: list[StoredEvent], rows: list[IndexRow]) -> None:
@@ -345,6 +363,9 @@ class LedgerStore(Application[UUID]):
         else:
             self._cache.move_to_end(key)
             return cached
+        frozen = self._frozen.pop(key, None)
+        if frozen is not None:
+            return self._thawed(key, frozen)
         if self._fresh and key not in self._evicted:
             # Everything this ledger holds was created by this process: not cached, not there.
             return None
@@ -386,6 +407,32 @@ class LedgerStore(Application[UUID]):
             if aggregate is not None:
                 self._evicted.add(aggregate_id)
 
+    def _freeze_participants(self) -> None:
+        """Freeze the participants among the earliest pinned half once more than `PINNED_SIZE`
+        aggregates are pinned (all are saved: none has a pending event)."""
+        pinned = self._pinned
+        if len(pinned) <= PINNED_SIZE:
+            return
+        earliest = list(islice(pinned.items(), len(pinned) - PINNED_SIZE // 2))
+        for key, aggregate in earliest:
+            if type(aggregate) is Participant:
+                state = vars(aggregate)
+                if self._participant_state is None:
+                    self._participant_state = tuple(state)
+                elif tuple(state) != self._participant_state:
+                    continue  # not as the others: kept whole
+                self._frozen[key] = pickle.dumps(tuple(state.values()), pickle.HIGHEST_PROTOCOL)
+                del pinned[key]
+
+    def _thawed(self, key: int, frozen: bytes) -> Participant:
+        """A frozen participant whole again (pinned: the latest in use)."""
+        participant = object.__new__(Participant)
+        assert self._participant_state is not None  # set when the first one was frozen
+        values = pickle.loads(frozen)
+        participant.__dict__.update(zip(self._participant_state, values, strict=True))
+        self._pinned[key] = participant
+        return participant
+
     def _shrink_owners(self) -> None:
         """Forget the owners recorded earliest once there are more than `OWNERS_SIZE` (all
         are saved: a batch's registry rows are in `_owners` until it is)."""
@@ -404,7 +451,11 @@ class LedgerStore(Application[UUID]):
         """A registry row (its seq taken by `next_seq`), saved with the batch's others in one
         `RegistryExtract`; the animal's owner now is the row's."""
         self._registry_page.append(fact)
-        self._owners[fact.animal_id] = fact.owner
+        # One string per owner, not per row: each row's owner is a string of its own (a 20k
+        # folder's 12,227 animals had 12,124 owner strings for 580 owners), ~60 bytes of each
+        # of up to `OWNERS_SIZE` entries.
+        owner = fact.owner
+        self._owners[fact.animal_id] = owner if owner is None else intern(owner)
 
     def current_owner(self, animal_id: str) -> str | None:
         """The animal's owner per its latest registry row (None: none, disposed, exported)."""

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from coloring.digests import Digests
 from coloring.pilot import reader
 from coloring.pilot.checks import Checker
-from coloring.pilot.digests import Digests
 from pilot.builders import TRANSFERS, errors, read
 
 ALLOCATIONS = "allocation_id,program_id,payer,recipient,amount,allocated_at\n"
@@ -46,11 +46,18 @@ def test_digests_say_new_for_a_new_digest_and_perhaps_seen_for_a_known_one() -> 
     assert digests.count == 2
 
 
+def test_digests_say_no_for_a_digest_never_added_and_perhaps_for_an_added_one() -> None:
+    digests = Digests(lambda value: len(value))
+    digests.add("a")
+    assert ("a" in digests, "b" in digests, "cc" in digests) == (True, True, False)
+
+
 def test_digests_keep_every_one_of_many_when_the_table_grows() -> None:
     digests = Digests()
     values = [f"T-{n:07d}" for n in range(20_000)]
     assert all(digests.add(v) for v in values)
     assert not any(digests.add(v) for v in values)
+    assert all(v in digests for v in values)
     assert digests.count == 20_000
 
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Mapping
 
+from coloring.digests import Digests
 from coloring.domain.records import Role
 from coloring.pilot.cells import ID_RE, is_id, split_id_list
 from coloring.pilot.contract import DOCUMENT_FILES, FILES
 from coloring.pilot.csvfile import CsvRow, RawPage
-from coloring.pilot.digests import Digests
 from coloring.pilot.errors import ErrorSink
 from coloring.pilot.ledgerview import LedgerView
 from coloring.pilot.subcontracts import Linked, cycles

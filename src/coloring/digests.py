@@ -1,9 +1,11 @@
-"""A set of strings (or pairs) kept as 64-bit digests, for ids that only their own file names.
+"""A set kept as 64-bit digests: for ids that only their own file names, and the aggregates a
+load's store has let go of.
 
 A folder of 10M payments has ~14M transfer and act ids; as a `dict` of strings they would hold
 ~130 bytes each to the end of their file, as digests in an open-addressed `array` 11-22. A
-digest can collide, so `add` answers "new" or "perhaps seen": the caller settles the second
-exactly (see `Checker.recheck`), so that a collision neither invents nor hides an error.
+digest can collide, so `add` answers "new" or "perhaps seen" and `in` "no" or "perhaps": the
+caller settles the second exactly (see `Checker.recheck`, and `LedgerStore.get`, which reads
+the store), so that a collision neither invents nor hides anything.
 """
 
 from __future__ import annotations
@@ -32,19 +34,26 @@ class Digests:
     def add(self, value: Hashable) -> bool:
         """Add `value`; False if a value of its digest was added before (perhaps this one)."""
         d = self._digest(value) or 1  # 0 marks an empty slot
-        table, mask = self._table, self._mask
-        i = d & mask
-        slot = table[i]
-        while slot:
-            if slot == d:
-                return False
-            i = (i + 1) & mask
-            slot = table[i]
-        table[i] = d
+        i = self._find(d)
+        if self._table[i]:
+            return False
+        self._table[i] = d
         self.count += 1
         if self.count > self._limit:
             self._grow()
         return True
+
+    def __contains__(self, value: Hashable) -> bool:
+        """False if no value of `value`'s digest was added; True: perhaps `value` was."""
+        return bool(self._table[self._find(self._digest(value) or 1)])
+
+    def _find(self, d: int) -> int:
+        """The slot holding the digest `d`, else the empty slot where it would go."""
+        table, mask = self._table, self._mask
+        i = d & mask
+        while (slot := table[i]) and slot != d:
+            i = (i + 1) & mask
+        return i
 
     def _grow(self) -> None:
         old = self._table
