@@ -102,9 +102,10 @@ DROPPED_COLUMNS = [("rm_documents", "accepted"), ("rm_documents", "paid")]
 """Columns of ledgers written before, which `create` drops (until then the read models are not
 complete). A document's totals, what it was paid and the acts accepted under a contract: a load
 raised them in documents of every age, so each batch rewrote pages all over `rm_documents`
-(22% of the pages a batch wrote at 1M payments, docs/performance.md, "Document totals..."),
-while one reader, `explain`, asked for `paid`, which is the sum of the payments counted
-towards the document (`rm_movements.settles`, an index the fold keeps), and none `accepted`."""
+(22% of the pages a batch wrote at 1M payments; docs/performance.md, "Documents without
+totals"), while one reader, `explain`, asked for `paid`, which is the sum of the payments
+counted towards the document (`rm_movements.settles`, an index the fold keeps), and none for
+`accepted`."""
 
 STEPS_KEY = "rm_balance_steps (program_id, participant_id, at_us, seq)"
 """The balance steps' key, which only queries read. As the primary key (until 2026-12-07) it was
