@@ -5,13 +5,18 @@ whatever traces of it the catalog keeps (PostgreSQL keeps a dropped column as a 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from coloring.application import ColoringApplication
+from coloring.integrity.audit import audit
+from coloring.pilot.loader import load_folder
 from coloring.projections import schema
 from coloring.projections.db import Cursor, Database
+from coloring.projections.explaining import explain
 from coloring.projections.runner import ProjectionRunner
+from pilot.builders import season
 
 
 @pytest.fixture
@@ -92,3 +97,57 @@ def test_tables_of_a_ledger_written_before_get_their_rows_identified_when_opened
             c.execute(f"ALTER TABLE {table} REPLICA IDENTITY DEFAULT")
         schema.create(c)
         schema.clear(c)
+
+
+DOCUMENTS_BEFORE = (
+    "document_id TEXT PRIMARY KEY, kind TEXT NOT NULL, program_id TEXT NOT NULL, "
+    "payer TEXT, payee TEXT NOT NULL, party TEXT, at_us BIGINT NOT NULL, "
+    "at_offset INTEGER NOT NULL, value BIGINT NOT NULL, accepted BIGINT, paid BIGINT NOT NULL, "
+    "parent_id TEXT, seq BIGINT NOT NULL"
+)
+"""`rm_documents` as ledgers were written until 2026-12-07, with the documents' totals."""
+
+
+def _as_written_before(c: Cursor) -> None:
+    """`rm_documents` made again as an earlier version wrote it: with what each document was
+    paid and, for a contract, the acts accepted under it."""
+    c.execute("ALTER TABLE rm_documents RENAME TO rm_documents_now")
+    c.execute(f"CREATE TABLE rm_documents ({DOCUMENTS_BEFORE})")
+    c.execute(
+        "INSERT INTO rm_documents SELECT document_id, kind, program_id, payer, payee, party, "
+        "at_us, at_offset, value, CASE WHEN kind = 'contract' THEN (SELECT COALESCE(SUM(amount), "
+        "0) FROM rm_acts WHERE contract_id = document_id) END, (SELECT COALESCE(SUM(amount), 0) "
+        "FROM rm_movements WHERE settles = document_id), parent_id, seq FROM rm_documents_now"
+    )
+    c.execute("DROP TABLE rm_documents_now")
+
+
+def test_a_ledger_written_with_document_totals_answers_the_same_and_loses_them_on_create(
+    db_url: str, tmp_path: Path
+) -> None:
+    app = ColoringApplication(db_url)
+    try:
+        load_folder(app, season(tmp_path / "season").write())
+        runner = ProjectionRunner(app.store)
+        runner.run()
+        db = runner.db
+        overpaid = explain(db, "OVERPAYMENT", "X4")
+        with db.transaction() as c:
+            _as_written_before(c)
+        with db.transaction(commit=False) as c:
+            assert not schema.is_complete(c)
+            assert c.query("SELECT paid FROM rm_documents WHERE document_id = 'P1'") == [(45000,)]
+        assert explain(db, "OVERPAYMENT", "X4") == overpaid
+        with db.transaction() as c:
+            schema.create(c)
+        with db.transaction(commit=False) as c:
+            assert schema.is_complete(c)
+            assert schema._columns(c, "rm_documents") == {
+                "document_id", "kind", "program_id", "payer", "payee", "party", "at_us",
+                "at_offset", "value", "parent_id", "seq",
+            }  # fmt: skip
+        assert explain(db, "OVERPAYMENT", "X4") == overpaid
+        assert "value 400.00 KZT, paid 450.00 KZT" in overpaid[2]
+        assert audit(app.store, runner).problems == []
+    finally:
+        app.close()

@@ -249,21 +249,13 @@ History = dict[str, list[tuple[int, int, str | None]]]
 
 @dataclass(frozen=True, slots=True)
 class SettledDocument:
+    """A purchase judged again with its payments: its value is what it may be paid."""
+
     document_id: str
-    kind: str
     program_id: str
     buyer: str | None
     value: int
-    acts: list[tuple[int, int, int]]  # (amount, at_us, seq) of accepted acts (contracts)
-    animals: list[str]  # purchases
-
-
-def payable_at(doc: SettledDocument, at_us: int, seq: int) -> int:
-    """The payable value just before a payment: a contract's acts count if they came first."""
-    if doc.kind != "contract":
-        return doc.value
-    accepted = sum(amount for amount, t, s in doc.acts if (t, s) < (at_us, seq))
-    return min(doc.value, accepted)
+    animals: list[str]
 
 
 def owner_at(history: History, animal_id: str, at_us: int, seq: int) -> str | None:
@@ -281,7 +273,7 @@ def settlement_findings(
     history: History,
     notifications: dict[str, int],
 ) -> list[DocFinding]:
-    """OVERPAYMENT and PAID_BEFORE_REREGISTRATION for every payment counting towards one document.
+    """OVERPAYMENT and PAID_BEFORE_REREGISTRATION for every payment counting towards one purchase.
 
     Judged over the whole record (every animal of the purchase, whichever load brought it) with
     "before" meaning earlier in the ledger's order (instant, then record order), so several loads
@@ -296,7 +288,7 @@ def settlement_findings(
             "purpose_ref": doc.document_id,
             "notification": notifications.get(p.transfer_id),
         }
-        excess = paid - payable_at(doc, p.at_us, p.seq)
+        excess = paid - doc.value
         if excess > 0:
             out.append(_on_payment(Rule.OVERPAYMENT, p, min(p.amount, excess), doc, evidence))
         if doc.animals and any(

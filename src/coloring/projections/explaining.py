@@ -65,15 +65,18 @@ def _movement_lines(db: Database, movement_id: str, entry: int | None) -> list[s
 def _document_lines(db: Database, doc_id: str) -> list[str]:
     lines = []
     for kind, program, payer, party, payee, at_us, off, value, paid in db.query(
-        "SELECT kind, program_id, payer, party, payee, at_us, at_offset, value, paid "
+        # Paid: the payments counted towards it (the read models keep no total of them; a sum
+        # is NUMERIC on PostgreSQL, hence `int`).
+        "SELECT kind, program_id, payer, party, payee, at_us, at_offset, value, "
+        "(SELECT COALESCE(SUM(amount), 0) FROM rm_movements WHERE settles = ?) "
         "FROM rm_documents WHERE document_id = ?",
-        (doc_id,),
+        (doc_id, doc_id),
     ):
         # A subsidy names no payer: its applicant is the party it is for.
         parties = f"{payer} -> {payee}" if payer else f"applicant {party}, supplier {payee}"
         lines.append(
             f"- {kind} {doc_id} of {program} dated {format_instant(at_us, off)}: "
-            f"{parties}, value {format_tiyn(value)} KZT, paid {format_tiyn(paid)} KZT"
+            f"{parties}, value {format_tiyn(value)} KZT, paid {format_tiyn(int(paid))} KZT"
         )
     return lines
 

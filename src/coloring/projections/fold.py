@@ -30,7 +30,7 @@ from coloring.domain.documents import (
 from coloring.domain.prices import PriceList
 from coloring.domain.registry import RegistryExtract, RegistryFact
 from coloring.projections import schema
-from coloring.projections.db import Cursor, PendingRow
+from coloring.projections.db import Cursor
 from coloring.projections.docrules import (
     ReferenceData,
     Terms,
@@ -149,35 +149,32 @@ class Fold(MoneyFold):
 
     # -- documents and registry ----------------------------------------------------------
 
-    def _document(self, e: DocumentEvent, accepted: int | None, parent: str | None = None) -> None:
+    def _document(self, e: DocumentEvent, parent: str | None = None) -> None:
         self._dated(e.at_us)
         kind, payee, payer, party, value = roles(e)
-        # The `rm_documents` row, kept so the page can complete it.
-        row: PendingRow = [
-            e.document_id,
-            kind,
-            e.program_id,
-            payer,
-            payee,
-            party,
-            e.at_us,
-            e.at_offset,
-            value,
-            accepted,
-            0,
-            parent,
-            e.seq,
-        ]
-        self.page_documents[e.document_id] = row
-        self.rows["documents"].append(row)
+        self.rows["documents"].append(
+            (
+                e.document_id,
+                kind,
+                e.program_id,
+                payer,
+                payee,
+                party,
+                e.at_us,
+                e.at_offset,
+                value,
+                parent,
+                e.seq,
+            )
+        )
 
     @handlers.register
     def on_loan_issued(self, e: Loan.Issued, n: int) -> None:
-        self._document(e, None)
+        self._document(e)
 
     @handlers.register
     def on_purchase_contracted(self, e: Purchase.Contracted, n: int) -> None:
-        self._document(e, None)
+        self._document(e)
         self._animals(e.document_id, purchased(e.animals), e.seq)
 
     @handlers.register
@@ -194,7 +191,7 @@ class Fold(MoneyFold):
 
     @handlers.register
     def on_subsidy_approved(self, e: Subsidy.Approved, n: int) -> None:
-        self._document(e, None)
+        self._document(e)
         self.assets.add(e.asset_id)
         self.rows["subsidies"].append(
             (
@@ -214,8 +211,7 @@ class Fold(MoneyFold):
 
     @handlers.register
     def on_contract_signed(self, e: Contract.Signed, n: int) -> None:
-        self.signed.add(e.document_id)
-        self._document(e, 0, e.parent_contract_id)
+        self._document(e, e.parent_contract_id)
 
     @handlers.register
     def on_registry_extract(self, e: RegistryExtract.Recorded, n: int) -> None:

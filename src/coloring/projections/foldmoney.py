@@ -62,16 +62,12 @@ class MoneyFold:
         # (allocation, column: 3 spent or 4 returned, units) of payments out of the queues.
         self.allocation_moves: list[tuple[str, int, int]] = []
         self.allocations: dict[str, list[str | int]] = {}
-        self.paid: dict[str, int] = defaultdict(int)
-        self.accepted: dict[str, int] = defaultdict(int)
         self.departures: list[tuple[int, str, int]] = []
-        # This page's delivery and document rows, still in memory: what the page adds to them
-        # goes into the row before it is inserted, not into an UPDATE after it.
+        # This page's delivery rows, still in memory: what the page adds to them goes into the
+        # row before it is inserted, not into an UPDATE after it.
         self.page_deliveries: dict[str, PendingRow] = {}
-        self.page_documents: dict[str, PendingRow] = {}
         self.animals: set[str] = set()
         self.rejudged_purchases: set[str] = set()
-        self.signed: set[str] = set()
         self.assets: set[str] = set()
         self.items: set[str] = set()
         self.latest_us: int | None = None
@@ -209,7 +205,7 @@ class MoneyFold:
     def on_units_transferred(self, e: Transferred, n: int, entry: int | None = None) -> None:
         self._payment(e, n, "applied", e.outcome, e.settles, entry)
         program_id, seq, transfer_id, payer, payee, amount, at_us, at_offset = e[:8]
-        settles, outcome, pieces = e.settles, e.outcome, e.pieces
+        outcome, pieces = e.outcome, e.pieces
         self.steps.append((program_id, payer, at_us, seq, -amount))
         if outcome == "held":
             self._deliver(program_id, transfer_id, payee, amount, at_us, at_offset, seq)
@@ -231,12 +227,6 @@ class MoneyFold:
             elif at_us <= delivery[4] + delivery[6]:
                 delivery[7] += units
             unit_moves.append((alloc, start, end, *moved))
-        if settles is not None:
-            document = self.page_documents.get(settles)
-            if document is None:
-                self.paid[settles] += amount
-            else:
-                document[10] += amount
 
     def on_transfer_refused(self, e: Refused, n: int, entry: int | None = None) -> None:
         self._payment(e, n, "refused", None, None, entry)
@@ -275,9 +265,4 @@ class MoneyFold:
 
     def on_act_accepted(self, e: Act) -> None:
         self._dated(e.at_us)
-        document = self.page_documents.get(e.contract_id)
-        if document is None:
-            self.accepted[e.contract_id] += e.amount
-        elif document[9] is not None:  # as the UPDATE: NULL (not a contract) stays NULL
-            document[9] += e.amount
         self.rows["acts"].append((e.act_id, e.contract_id, e.amount, e.at_us, e.at_offset, e.seq))

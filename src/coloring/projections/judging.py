@@ -240,16 +240,11 @@ def _replace_findings_of_groups(
 
 
 def judge_settlements(c: Cursor, documents: set[str]) -> None:
-    """Re-judge the payments counting towards documents whose payable value changed after they
-    were paid (purchases that a later load gave more animals)."""
+    """Re-judge the payments counting towards purchases whose payable value changed after they
+    were paid (a later load gave them more animals). Nothing else is judged again: a contract's
+    payments keep the verdicts of their events, judged against the acts accepted before each."""
     for chunk in chunks(sorted(documents)):
         marks = ",".join("?" * len(chunk))
-        acts: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
-        for contract_id, amount, at_us, seq in c.query(
-            f"SELECT contract_id, amount, at_us, seq FROM rm_acts WHERE contract_id IN ({marks})",
-            chunk,
-        ):
-            acts[contract_id].append((amount, at_us, seq))
         animals: dict[str, list[str]] = defaultdict(list)
         for purchase_id, animal_id in c.query(
             "SELECT purchase_id, animal_id FROM rm_purchase_animals "
@@ -278,20 +273,12 @@ def judge_settlements(c: Cursor, documents: set[str]) -> None:
             notifications[row[0]] = notification
         found: list[DocFinding] = []
         subjects: list[str] = []
-        for document_id, kind, program_id, party, value in c.query(
-            "SELECT document_id, kind, program_id, party, value FROM rm_documents "
+        for document_id, program_id, party, value in c.query(
+            "SELECT document_id, program_id, party, value FROM rm_documents "
             f"WHERE document_id IN ({marks})",
             chunk,
         ):
-            doc = SettledDocument(
-                document_id,
-                kind,
-                program_id,
-                party,
-                value,
-                acts[document_id],
-                animals[document_id],
-            )
+            doc = SettledDocument(document_id, program_id, party, value, animals[document_id])
             found.extend(settlement_findings(doc, payments[document_id], history, notifications))
             subjects.extend(p.transfer_id for p in payments[document_id])
         replace_findings(c, SETTLEMENT_RULES, subjects, found)

@@ -28,7 +28,7 @@ INSERTS = {
     "movements": "rm_movements VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
     "deliveries": "rm_deliveries VALUES (?,?,?,?,?,?,?,?)",
     "unit_moves": "rm_unit_moves VALUES (?,?,?,?,?,?,?,?,?)",
-    "documents": "rm_documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    "documents": "rm_documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
     "purchase_animals": "rm_purchase_animals VALUES (?,?,?,?,?)",
     "subsidies": "rm_subsidies VALUES (?,?,?,?,?,?,?,?,?,?,?)",
     "acts": "rm_acts VALUES (?,?,?,?,?,?)",
@@ -141,16 +141,6 @@ def write_page(c: Cursor, fold: Fold) -> None:
             "WHERE delivery_id = ? AND ? <= at_us + idle_limit_us",
             [(u, d, t) for (d, t), u in departed.items()],
         )
-    c.add_by_key("rm_documents", "paid", "document_id", [(v, d) for d, v in fold.paid.items()])
-    c.add_by_key(
-        "rm_documents", "accepted", "document_id", [(v, d) for d, v in fold.accepted.items()]
-    )
-    # Acts accepted before their contract was signed (EarlyActs) found no row to add to.
-    c.executemany(
-        "UPDATE rm_documents SET accepted = (SELECT COALESCE(SUM(amount), 0) FROM rm_acts "
-        "WHERE rm_acts.contract_id = rm_documents.document_id) WHERE document_id = ?",
-        [(d,) for d in sorted(fold.signed)],
-    )
     c.executemany(
         "UPDATE rm_documents SET value = value + ? WHERE document_id = ?",
         fold.rows["purchase_value"],

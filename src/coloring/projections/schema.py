@@ -61,8 +61,7 @@ TABLES = {
     "rm_documents": (
         "document_id TEXT PRIMARY KEY, kind TEXT NOT NULL, program_id TEXT NOT NULL, "
         "payer TEXT, payee TEXT NOT NULL, party TEXT, at_us BIGINT NOT NULL, "
-        "at_offset INTEGER NOT NULL, value BIGINT NOT NULL, accepted BIGINT, paid BIGINT NOT NULL, "
-        "parent_id TEXT, seq BIGINT NOT NULL"
+        "at_offset INTEGER NOT NULL, value BIGINT NOT NULL, parent_id TEXT, seq BIGINT NOT NULL"
     ),
     "rm_purchase_animals": (
         "purchase_id TEXT NOT NULL, animal_id TEXT NOT NULL, species TEXT NOT NULL, "
@@ -99,6 +98,15 @@ TABLES = {
 # that catches up). Each is the table's last column, where ALTER TABLE puts it.
 ADDED_COLUMNS = {("rm_findings", "shown"): "TEXT NOT NULL DEFAULT ''"}
 
+DROPPED_COLUMNS = [("rm_documents", "accepted"), ("rm_documents", "paid")]
+"""Columns of ledgers written before, which `create` drops (until then the read models are not
+complete). A document's totals, what it was paid and the acts accepted under a contract: a load
+raised them in documents of every age, so each batch rewrote pages all over `rm_documents`
+(22% of the pages a batch wrote at 1M payments; docs/performance.md, "Documents without
+totals"), while one reader, `explain`, asked for `paid`, which is the sum of the payments
+counted towards the document (`rm_movements.settles`, an index the fold keeps), and none for
+`accepted`."""
+
 STEPS_KEY = "rm_balance_steps (program_id, participant_id, at_us, seq)"
 """The balance steps' key, which only queries read. As the primary key (until 2026-12-07) it was
 kept up to date row by row through a load, in the order of the movements, not of the key: at
@@ -130,11 +138,12 @@ INDEXES = [
 ]
 
 # The indexes the fold itself reads while it writes (documents re-judged per animal, asset,
-# priced item and settled document; acts summed per contract). The others serve queries only:
-# a rebuild folds without them and creates them once at the end (`drop_query_indexes`).
+# priced item and settled purchase). The others serve queries only: a rebuild and a first load
+# fold without them and create them once at the end (`drop_query_indexes`). The acts' contract
+# is one of those since documents keep no totals and only purchases are judged again: kept
+# row by row, its B-tree was 7% of the pages a batch of a 1M load wrote.
 FOLD_INDEXES = {
     "rm_movements (settles)",
-    "rm_acts (contract_id)",
     "rm_purchase_animals (animal_id)",
     "rm_purchase_animals (species)",
     "rm_subsidies (asset_id)",
@@ -218,6 +227,12 @@ def _missing_columns(c: Cursor) -> list[tuple[str, str]]:
     return [(t, column) for t, column in ADDED_COLUMNS if present[t] and column not in present[t]]
 
 
+def _dropped_columns(c: Cursor) -> list[tuple[str, str]]:
+    """The columns of DROPPED_COLUMNS that this ledger still has."""
+    present = {table: _columns(c, table) for table in {table for table, _ in DROPPED_COLUMNS}}
+    return [(t, column) for t, column in DROPPED_COLUMNS if column in present[t]]
+
+
 def create(c: Cursor) -> None:
     had_steps = _exists(c, "rm_balance_steps")
     for name, columns in TABLES.items():
@@ -228,6 +243,8 @@ def create(c: Cursor) -> None:
         c.execute(f"ALTER TABLE {table} ADD COLUMN {column} {ADDED_COLUMNS[(table, column)]}")
         if (table, column) == ("rm_findings", "shown"):
             _fill_shown(c)
+    for table, column in _dropped_columns(c):
+        c.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
     if not had_steps:
         # Read models of a ledger projected before balance steps existed: derive them once.
         c.execute(BACKFILL_BALANCE_STEPS)
@@ -323,7 +340,9 @@ def is_complete(c: Cursor) -> bool:
     present = _relations(c)
     indexes = [name for name, spec in _indexes() if not _keyed_before(c, spec, present)]
     wanted = {*TABLES, *indexes, *partial}
-    return wanted <= present and not _missing_columns(c) and not in_bulk(c)
+    return (
+        wanted <= present and not _missing_columns(c) and not _dropped_columns(c) and not in_bulk(c)
+    )
 
 
 def _keyed_before(c: Cursor, spec: str, present: set[str]) -> bool:
