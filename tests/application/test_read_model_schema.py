@@ -4,8 +4,10 @@ whatever traces of it the catalog keeps (PostgreSQL keeps a dropped column as a 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -148,6 +150,41 @@ def test_a_ledger_written_with_document_totals_answers_the_same_and_loses_them_o
             }  # fmt: skip
         assert explain(db, "OVERPAYMENT", "X4") == overpaid
         assert "value 400.00 KZT, paid 450.00 KZT" in overpaid[2]
+        assert audit(app.store, runner).problems == []
+    finally:
+        app.close()
+
+
+def test_a_ledger_written_with_document_totals_loses_them_on_an_sqlite_without_drop_column(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite has `ALTER TABLE ... DROP COLUMN` from 3.35 only (2021); before, it is a syntax
+    error, and a ledger written with the totals would open for no writer."""
+    if "postgres" in db_url:
+        pytest.skip("PostgreSQL drops columns")
+    execute = Cursor.execute
+
+    def before_3_35(c: Cursor, sql: str, params: Sequence[Any] = ()) -> None:
+        if "DROP COLUMN" in sql:
+            raise sqlite3.OperationalError('near "DROP": syntax error')
+        execute(c, sql, params)
+
+    app = ColoringApplication(db_url)
+    try:
+        load_folder(app, season(tmp_path / "season").write())
+        runner = ProjectionRunner(app.store)
+        runner.run()
+        db = runner.db
+        overpaid = explain(db, "OVERPAYMENT", "X4")
+        with db.transaction() as c:
+            _as_written_before(c)
+        monkeypatch.setattr(Cursor, "execute", before_3_35)
+        with db.transaction() as c:
+            schema.create(c)
+        with db.transaction(commit=False) as c:
+            assert schema.is_complete(c)
+            assert "paid" not in schema._columns(c, "rm_documents")
+        assert explain(db, "OVERPAYMENT", "X4") == overpaid
         assert audit(app.store, runner).problems == []
     finally:
         app.close()
