@@ -13,12 +13,17 @@ from typer.testing import CliRunner
 
 import coloring.digests
 import coloring.pilot.loader
+import coloring.pilot.parallel
 import coloring.store
+from coloring.application import ColoringApplication
 from coloring.cli import app
 from coloring.domain.aggregates import Participant
 from coloring.domain.registry import RegistryFact
 from coloring.pilot.generator import generate
+from coloring.pilot.loader import load_folder
+from coloring.pilot.parallel import recorder
 from coloring.store import LedgerStore
+from processes.helpers import fresh_postgres
 
 
 def outputs_of(folder: Path, db: Path) -> list[str]:
@@ -123,6 +128,31 @@ def test_a_folders_participants_are_saved_a_batch_at_a_time(
     outputs_of(folder, tmp_path / "ledger.db")
     assert max(registered) == 50
     assert sum(registered) > 50
+
+
+@pytest.mark.postgres
+def test_a_load_in_two_jobs_writes_the_ledger_one_load_writes(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The participants' batches included: the price list opened with the first price is in
+    the batch of that price in both, not in the first batch of one of them."""
+    monkeypatch.setattr(coloring.pilot.parallel, "BATCH", 50)
+    logs = []
+    for record in (None, recorder(2)):
+        with fresh_postgres() as url:
+            ledger = ColoringApplication(url)
+            try:
+                load_folder(ledger, folder, record=record)
+                logs.append(
+                    [
+                        (n.originator_id, n.originator_version, n.topic)
+                        for n in ledger.store.recorder.select_notifications(1, 1_000_000)
+                    ]
+                )
+            finally:
+                ledger.close()
+    assert len(logs[0]) > 50
+    assert logs[0] == logs[1]
 
 
 def test_animals_of_one_owner_share_one_string_for_their_owner() -> None:

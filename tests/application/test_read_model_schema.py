@@ -4,8 +4,11 @@ whatever traces of it the catalog keeps (PostgreSQL keeps a dropped column as a 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -122,32 +125,71 @@ def _as_written_before(c: Cursor) -> None:
     c.execute("DROP TABLE rm_documents_now")
 
 
-def test_a_ledger_written_with_document_totals_answers_the_same_and_loses_them_on_create(
-    db_url: str, tmp_path: Path
-) -> None:
+@dataclass
+class WrittenBefore:
+    app: ColoringApplication
+    runner: ProjectionRunner
+    overpaid: list[str]
+    """What `explain` said of an overpayment before `rm_documents` was made as it was."""
+
+
+@pytest.fixture
+def written_before(db_url: str, tmp_path: Path) -> Iterator[WrittenBefore]:
+    """A season's ledger whose `rm_documents` an earlier version wrote (`_as_written_before`)."""
     app = ColoringApplication(db_url)
     try:
         load_folder(app, season(tmp_path / "season").write())
         runner = ProjectionRunner(app.store)
         runner.run()
-        db = runner.db
-        overpaid = explain(db, "OVERPAYMENT", "X4")
-        with db.transaction() as c:
+        overpaid = explain(runner.db, "OVERPAYMENT", "X4")
+        with runner.db.transaction() as c:
             _as_written_before(c)
-        with db.transaction(commit=False) as c:
-            assert not schema.is_complete(c)
-            assert c.query("SELECT paid FROM rm_documents WHERE document_id = 'P1'") == [(45000,)]
-        assert explain(db, "OVERPAYMENT", "X4") == overpaid
-        with db.transaction() as c:
-            schema.create(c)
-        with db.transaction(commit=False) as c:
-            assert schema.is_complete(c)
-            assert schema._columns(c, "rm_documents") == {
-                "document_id", "kind", "program_id", "payer", "payee", "party", "at_us",
-                "at_offset", "value", "parent_id", "seq",
-            }  # fmt: skip
-        assert explain(db, "OVERPAYMENT", "X4") == overpaid
-        assert "value 400.00 KZT, paid 450.00 KZT" in overpaid[2]
-        assert audit(app.store, runner).problems == []
+        yield WrittenBefore(app, runner, overpaid)
     finally:
         app.close()
+
+
+def test_a_ledger_written_with_document_totals_answers_the_same_and_loses_them_on_create(
+    written_before: WrittenBefore,
+) -> None:
+    db, overpaid = written_before.runner.db, written_before.overpaid
+    with db.transaction(commit=False) as c:
+        assert not schema.is_complete(c)
+        assert c.query("SELECT paid FROM rm_documents WHERE document_id = 'P1'") == [(45000,)]
+    assert explain(db, "OVERPAYMENT", "X4") == overpaid
+    with db.transaction() as c:
+        schema.create(c)
+    with db.transaction(commit=False) as c:
+        assert schema.is_complete(c)
+        assert schema._columns(c, "rm_documents") == {
+            "document_id", "kind", "program_id", "payer", "payee", "party", "at_us",
+            "at_offset", "value", "parent_id", "seq",
+        }  # fmt: skip
+    assert explain(db, "OVERPAYMENT", "X4") == overpaid
+    assert "value 400.00 KZT, paid 450.00 KZT" in overpaid[2]
+    assert audit(written_before.app.store, written_before.runner).problems == []
+
+
+def test_a_ledger_written_with_document_totals_loses_them_on_an_sqlite_without_drop_column(
+    written_before: WrittenBefore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite has `ALTER TABLE ... DROP COLUMN` from 3.35 only (2021); before, it is a syntax
+    error, and a ledger written with the totals would open for no writer."""
+    db = written_before.runner.db
+    if db.postgres:
+        pytest.skip("PostgreSQL drops columns")
+    execute = Cursor.execute
+
+    def before_3_35(c: Cursor, sql: str, params: Sequence[Any] = ()) -> None:
+        if "DROP COLUMN" in sql:
+            raise sqlite3.OperationalError('near "DROP": syntax error')
+        execute(c, sql, params)
+
+    monkeypatch.setattr(Cursor, "execute", before_3_35)
+    with db.transaction() as c:
+        schema.create(c)
+    with db.transaction(commit=False) as c:
+        assert schema.is_complete(c)
+        assert "paid" not in schema._columns(c, "rm_documents")
+    assert explain(db, "OVERPAYMENT", "X4") == written_before.overpaid
+    assert audit(written_before.app.store, written_before.runner).problems == []

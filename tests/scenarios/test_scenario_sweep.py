@@ -4,6 +4,7 @@ figures as single replays; expectations reported per row, never an error exit.""
 from __future__ import annotations
 
 import json
+import os
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,9 @@ import pyarrow.parquet as pq
 import pytest
 from scenario_helpers import Run
 
+import coloring.scenarios.sweep
 from coloring.report.export import chromium
+from coloring.scenarios.sweep import Row, parse_grid, sweep
 from report.pngs import read_png, screenshot
 
 LIVESTOCK = "scenarios/auyl-amanaty.yaml"
@@ -122,3 +125,34 @@ def test_the_chart_paints_in_a_real_browser_offline(
     inked = [p for p in sample if p != (255, 255, 255)]
     assert len(inked) > len(sample) // 50, "the chart page is blank"
     assert len(set(sample)) >= 8, "too few colours for lines of several series"
+
+
+REPLAY_ONE = coloring.scenarios.sweep.replay_one
+
+
+def replay_counted(
+    scenario: str, settings: tuple[tuple[str, str], ...], sets: tuple[str, ...] = ()
+) -> Row:
+    """`replay_one` in a worker, each replay a line of the file `$REPLAYS`."""
+    with open(os.environ["REPLAYS"], "a") as replays:
+        replays.write(f"{settings}\n")
+    return REPLAY_ONE(scenario, settings, sets)
+
+
+def test_a_sweep_stopped_at_its_first_row_replays_no_more_of_its_grid(
+    in_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C, or SIGTERM as `cli.main` raises it, while the rows come in: the combinations not
+    begun are dropped, not all replayed before the sweep ends."""
+    replays = tmp_path / "replays"
+    monkeypatch.setenv("REPLAYS", str(replays))
+    monkeypatch.setattr(coloring.scenarios.sweep, "replay_one", replay_counted)
+    days = ",".join(str(d) for d in range(1, 21))
+    axes = parse_grid([f"programs.AA-2025.max_idle_days={days}", "mode=observe,enforce"])
+
+    def stopped(done: int, row: Row) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        sweep(Path(LIVESTOCK), axes, jobs=2, done=stopped)
+    assert len(replays.read_text().splitlines()) < 40 // 2

@@ -155,6 +155,7 @@ def test_the_fold_gives_a_ledger_written_before_pages_the_rows_its_page_gives(
         old.apply(e, 1)
     for e in stored_and_read_back(store, live_units().collect_events()):
         new.apply(e, 1)
+    # The movements hold what each payment settles: a document's paid is their sum.
     assert old.rows["movements"] == new.rows["movements"]
     assert old.rows["unit_moves"] == new.rows["unit_moves"]
     assert old.rows["deliveries"] == new.rows["deliveries"]

@@ -7,12 +7,13 @@ streams the whole folder in the one load's order: it applies its own programs' r
 one load does, and every other record as a *shadow* that advances the record counter (`seq`)
 and the latest instant, keeps registry owners and other programs' documents and the reference
 records in memory, and writes nothing. Every verdict and every `seq` is therefore the one
-load's. At each batch boundary of the one load (`BATCH` dated records) a worker sends its part
-of the batch (events, record index rows) to the parent, which merges the parts in the one
-load's order and writes them in one transaction with the read models, as the one load would:
-the notification log, its chain and the read models are the one load's, byte for byte. A
-worker that dies ends the load with what whole batches it committed, which loading the folder
-again completes (`loads`). docs/scale.md, "Loading programs in parallel", says what it gains.
+load's. At each batch boundary of the one load (`BATCH` undated, then dated, records) a worker
+sends its part of the batch (events, record index rows) to the parent, which merges the parts
+in the one load's order and writes them in one transaction with the read models, as the one
+load would: the notification log, its chain and the read models are the one load's, byte for
+byte. A worker that dies ends the load with what whole batches it committed, which loading the
+folder again completes (`loads`). docs/scale.md, "Loading programs in parallel", says what it
+gains.
 """
 
 from __future__ import annotations
@@ -214,9 +215,17 @@ def _worker_load(k: int, job: _Job, sending: Connection) -> None:
     plan = job.plan
     mine = k == job.shared
     with store.batch():
-        for (key, item), n in zip(plan.undated, plan.undated_occurrences, strict=True):
+        for u, ((key, item), n) in enumerate(
+            zip(plan.undated, plan.undated_occurrences, strict=True), start=1
+        ):
             if key not in plan.known_undated:
                 (apply if mine else shadow)(item, n)
+            if u % BATCH == 0:
+                # Sent where one load saves its batch of them (`loader._record`): in other
+                # batches, the events that carry no record number (the price list opened with
+                # its first price) would take other places in the log.
+                store.flush()
+                sending.send(("batch", outbox.take()))
         if plan.late_animals:
             _add_animals(app, job, k, plan.late_animals)
             if mine:

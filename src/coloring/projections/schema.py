@@ -243,8 +243,13 @@ def create(c: Cursor) -> None:
         c.execute(f"ALTER TABLE {table} ADD COLUMN {column} {ADDED_COLUMNS[(table, column)]}")
         if (table, column) == ("rm_findings", "shown"):
             _fill_shown(c)
-    for table, column in _dropped_columns(c):
-        c.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    dropped = _dropped_columns(c)
+    if c.postgres:
+        for table, column in dropped:
+            c.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    else:
+        for table in dict.fromkeys(table for table, _ in dropped):
+            _made_again(c, table)
     if not had_steps:
         # Read models of a ledger projected before balance steps existed: derive them once.
         c.execute(BACKFILL_BALANCE_STEPS)
@@ -253,6 +258,24 @@ def create(c: Cursor) -> None:
             "FROM rm_balance_steps"
         )
     create_indexes(c)
+
+
+def _made_again(c: Cursor, table: str) -> None:
+    """SQLite: `table` made again as `TABLES` has it, with its rows, to lose the columns of
+    `DROPPED_COLUMNS`. SQLite has `ALTER TABLE ... DROP COLUMN` from 3.35 (2021) only, a syntax
+    error before, and the read models' SQL is kept to 3.28 (`reporting`); this is the way
+    SQLite's documentation gives for any other change of a table, and what DROP COLUMN does
+    too (it writes the table again). Its indexes go with it: `create_indexes` makes them."""
+    kept = [
+        name
+        for (name,) in c.query("SELECT name FROM pragma_table_info(?) ORDER BY cid", (table,))
+        if (table, name) not in DROPPED_COLUMNS
+    ]
+    columns = ", ".join(kept)
+    c.execute(f"CREATE TABLE {table}_kept ({TABLES[table]})")
+    c.execute(f"INSERT INTO {table}_kept ({columns}) SELECT {columns} FROM {table}")
+    c.execute(f"DROP TABLE {table}")
+    c.execute(f"ALTER TABLE {table}_kept RENAME TO {table}")
 
 
 def _identify_rows(c: Cursor) -> None:

@@ -141,10 +141,16 @@ def sweep(
         futures = [
             pool.submit(replay_one, str(scenario), settings, tuple(sets)) for settings in combos
         ]
-        for future in futures:
-            rows.append(future.result())
-            if done:
-                done(len(rows), rows[-1])
+        try:
+            for future in futures:
+                rows.append(future.result())
+                if done:
+                    done(len(rows), rows[-1])
+        except BaseException:
+            # Stopped (Ctrl-C, or SIGTERM, which `cli.main` raises as Ctrl-C) or failed: the
+            # combinations not begun are dropped; leaving the pool would replay them all first.
+            pool.shutdown(cancel_futures=True)
+            raise
     return rows
 
 

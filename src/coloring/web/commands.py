@@ -4,6 +4,7 @@ adds it to another typer app)."""
 from __future__ import annotations
 
 import ipaddress
+import signal
 from typing import Annotated
 
 import typer
@@ -90,4 +91,8 @@ def serve(
         highlight=False,
         markup=False,
     )
+    # uvicorn stops on SIGTERM itself, then raises it again to end the process by it (exit
+    # 143): with `cli.main`'s handler that would be a KeyboardInterrupt, which `uvicorn.run`
+    # swallows (exit 0, as if nothing had stopped it).
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     uvicorn.run(web, host=host, port=port, log_level="warning", access_log=False)
