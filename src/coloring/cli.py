@@ -19,7 +19,7 @@ from typing import Any
 import typer
 
 from coloring.cli_help import PlainHelpGroup, register_options
-from coloring.cli_ledger import STOPPED_BY, err, fail, ledger, out, reading, warn
+from coloring.cli_ledger import err, fail, ledger, out, reading, warn
 
 # The commands of other modules open ledgers and report errors through these names.
 __all__ = ["app", "err", "fail", "ledger", "main", "out", "reading", "warn"]
@@ -93,6 +93,10 @@ app = typer.Typer(
 register_options(app)
 
 
+_STOPPED_BY: list[int] = []
+"""SIGTERM once it has stopped this command; Ctrl-C is Python's own KeyboardInterrupt."""
+
+
 def _stop(signum: int, frame: object) -> None:
     """SIGTERM (`kill`, `timeout`, a service manager's stop) raised as Ctrl-C is, where Python
     runs next, so that the command ends through its `finally` blocks: the batch being written
@@ -100,7 +104,7 @@ def _stop(signum: int, frame: object) -> None:
     process at once, leaving its copy of a pilot folder in TMPDIR.) A second SIGTERM ends the
     process at once, as one did before."""
     signal.signal(signum, signal.SIG_DFL)
-    STOPPED_BY.append(signum)
+    _STOPPED_BY.append(signum)
     raise KeyboardInterrupt
 
 
@@ -115,6 +119,6 @@ def main() -> None:
         app()
     except (KeyboardInterrupt, SystemExit) as ended:
         # typer ends a command stopped by Ctrl-C with exit 130, whatever stopped it.
-        if STOPPED_BY and (isinstance(ended, KeyboardInterrupt) or ended.code == 130):
-            sys.exit(128 + STOPPED_BY[0])
+        if _STOPPED_BY and (isinstance(ended, KeyboardInterrupt) or ended.code == 130):
+            sys.exit(128 + _STOPPED_BY[0])
         raise

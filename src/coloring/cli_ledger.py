@@ -164,11 +164,6 @@ def ledger(
             lock.release()
 
 
-STOPPED_BY: list[int] = []
-"""SIGTERM once it has stopped this command (`cli.main`); Ctrl-C is Python's own
-KeyboardInterrupt."""
-
-
 class _State:
     incomplete = False
     """Whether the ledger just opened holds an unfinished load (read commands)."""
